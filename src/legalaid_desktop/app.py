@@ -1,0 +1,92 @@
+"""Composition root: turns a data directory and a login into the services the front ends use.
+
+Nothing here runs at import time. The GUI and the CLI call :func:`default_data_dir`,
+:func:`create`, :func:`login` or :func:`recover` and receive an :class:`AppSession`, whose
+attributes are the services; neither front end touches the store directly.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from legalaid_desktop.domain.users import Actor
+from legalaid_desktop.services import auth
+from legalaid_desktop.services.maintenance import MaintenanceService
+from legalaid_desktop.services.users import UserService
+from legalaid_desktop.services.workspace import Workspace
+from legalaid_desktop.store.vault import KdfParams
+
+APP_NAME = "LegalAid"
+
+
+def default_data_dir() -> Path:
+    """``LEGALAID_DATA_DIR`` if set, else the platform's user data folder."""
+    env = os.environ.get("LEGALAID_DATA_DIR")
+    if env:
+        return Path(env).expanduser()
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir(APP_NAME, APP_NAME))
+
+
+@dataclass
+class AppSession:
+    """A logged-in user's services over one open store."""
+
+    ws: Workspace
+    users: UserService
+    maintenance: MaintenanceService
+
+    @classmethod
+    def over(cls, ws: Workspace) -> AppSession:
+        return cls(ws=ws, users=UserService(ws), maintenance=MaintenanceService(ws))
+
+    @property
+    def actor(self) -> Actor:
+        return self.ws.actor
+
+    def close(self) -> None:
+        self.ws.close()
+
+
+def create(
+    data_dir: Path,
+    *,
+    node_code: str,
+    node_name: str,
+    hq: bool,
+    admin_username: str,
+    admin_full_name: str,
+    admin_password: str,
+    kdf: KdfParams | None = None,
+) -> tuple[AppSession, str]:
+    """Create a store; returns the administrator's session and the recovery key."""
+    new = auth.init_store(
+        data_dir,
+        node_code=node_code,
+        node_name=node_name,
+        hq=hq,
+        admin_username=admin_username,
+        admin_full_name=admin_full_name,
+        admin_password=admin_password,
+        kdf=kdf,
+    )
+    return AppSession.over(new.workspace), new.recovery_key
+
+
+def login(
+    data_dir: Path, username: str, password: str, *, sleep: Callable[[float], None] = time.sleep
+) -> AppSession:
+    return AppSession.over(auth.login(data_dir, username, password, sleep=sleep))
+
+
+def recover(data_dir: Path, recovery_key: str) -> AppSession:
+    return AppSession.over(auth.login_with_recovery(data_dir, recovery_key))
+
+
+def known_usernames(data_dir: Path) -> list[str]:
+    return auth.known_usernames(data_dir)

@@ -1,0 +1,66 @@
+"""The ``legalaid`` command (DESIGN.md §7).
+
+Exit codes: 0 ok; 1 failed; 2 usage; 3 authentication failed; 4 input rejected. Expected failures
+print one line on stderr (``legalaid: …``), never a traceback; with ``--json`` a JSON document
+``{"error": …, "exit_code": …}`` is printed on stdout as well.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+
+from legalaid_desktop.cli import admin_commands
+from legalaid_desktop.cli.context import CliContext, emit
+from legalaid_desktop.domain.errors import LegalAidError
+from legalaid_desktop.i18n import _
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="legalaid",
+        description=_("LegalAid Desktop: encrypted case management for legal-aid centers."),
+    )
+    parser.add_argument("--data-dir", metavar="DIR", help=_("the data folder (LEGALAID_DATA_DIR)"))
+    parser.add_argument("--user", metavar="NAME", help=_("who you are (LEGALAID_USER)"))
+    parser.add_argument("--json", action="store_true", help=_("print one JSON document"))
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    admin_commands.register(sub)
+    return parser
+
+
+def _fail(ctx_json: bool, message: str, code: int) -> int:
+    sys.stderr.write(f"legalaid: {message}\n")
+    if ctx_json:
+        sys.stdout.write(
+            json.dumps({"error": message, "exit_code": code}, ensure_ascii=False) + "\n"
+        )
+    return code
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    ctx = CliContext.from_args(args)
+    try:
+        out = args.func(args, ctx)
+    except LegalAidError as exc:
+        return _fail(ctx.json, str(exc), exc.exit_code)
+    except KeyboardInterrupt:
+        return _fail(ctx.json, _("Interrupted."), 1)
+    except OSError as exc:
+        return _fail(
+            ctx.json,
+            _("{what}: {reason}").format(
+                what=exc.filename or _("file"), reason=exc.strerror or exc
+            ),
+            1,
+        )
+    emit(ctx, out)
+    return out.exit_code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,164 @@
+"""The error hierarchy. Every error's message is written for the person using the program.
+
+Front ends show ``str(error)``; the CLI maps each family to an exit code (DESIGN.md §7):
+:class:`AuthenticationError` → 3, :class:`InputRejected` → 4, everything else → 1.
+"""
+
+from __future__ import annotations
+
+
+class LegalAidError(Exception):
+    """Something went wrong."""
+
+    exit_code = 1
+
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(message or (self.__doc__ or "").strip())
+
+    @property
+    def message(self) -> str:
+        return str(self)
+
+
+class AuthenticationError(LegalAidError):
+    """The user name or password is wrong."""
+
+    exit_code = 3
+
+
+class PermissionDenied(LegalAidError):
+    """Your role does not allow this action."""
+
+    exit_code = 3
+
+
+class InputRejected(LegalAidError):
+    """The input was rejected."""
+
+    exit_code = 4
+
+
+class ValidationError(InputRejected):
+    """A value is not valid. ``field`` names the offending field when there is one."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class NotFound(InputRejected):
+    """The record does not exist."""
+
+
+class StoreError(LegalAidError):
+    """The data store could not be used."""
+
+
+class StoreNotFound(StoreError):
+    """No data store exists here yet. Run `legalaid init` first."""
+
+
+class StoreAlreadyExists(StoreError):
+    """A data store already exists here."""
+
+
+class StoreLocked(StoreError):
+    """The data store is busy in another program. Try again in a moment."""
+
+
+class StoreCorrupted(StoreError):
+    """The data store failed its integrity check."""
+
+
+class StoreRolledBack(StoreError):
+    """The data store is older than its key file: it may have been replaced by an old copy."""
+
+
+class VaultError(StoreError):
+    """The key file could not be used."""
+
+
+class VaultTampered(VaultError):
+    """The key file has been altered and is refused."""
+
+
+class SyncError(LegalAidError):
+    """The sync bundle could not be processed."""
+
+
+class BundleRejected(InputRejected):
+    """The bundle was rejected."""
+
+
+class FontNotFound(LegalAidError):
+    """No font that can print Azerbaijani and Russian letters was found."""
+
+
+# --- Sync bundle rejections (sync/strictjson.py, sync/keys.py, sync/container.py) -------------
+
+
+class NotABundle(BundleRejected):
+    """This file is not a LegalAid sync bundle."""
+
+
+class BundleVersionUnsupported(BundleRejected):
+    """This bundle uses a format this version of LegalAid cannot read."""
+
+
+class BundleTooNew(BundleVersionUnsupported):
+    """This bundle was made by a newer version of LegalAid. Upgrade the app to import it."""
+
+
+class BundleMalformed(BundleRejected):
+    """The bundle is malformed."""
+
+
+class InvalidJSON(BundleMalformed):
+    """The data is not valid strict JSON."""
+
+
+class TooManyRecipients(BundleMalformed):
+    """The bundle names too many recipients."""
+
+
+class KeysRejected(BundleRejected):
+    """The node keys are not valid."""
+
+
+class UnknownSender(BundleRejected):
+    """The bundle comes from a node that is not enrolled here."""
+
+
+class BundleDamaged(BundleRejected):
+    """The bundle is damaged or truncated."""
+
+
+class BundleNotAddressed(BundleRejected):
+    """The bundle is not addressed to this node."""
+
+
+class SenderMismatch(BundleRejected):
+    """The contents of the bundle were not written by the node that sent it."""
+
+
+class ManifestInvalid(BundleRejected):
+    """The list of contents inside the bundle does not match what the bundle holds."""
+
+
+class BundleTooLarge(BundleRejected):
+    """The bundle is larger than allowed."""
+
+
+class PartTooLarge(BundleTooLarge):
+    """A part of the bundle is larger than allowed."""
+
+
+# --- Reports (reports/pdf.py) ------------------------------------------------------------------
+
+
+class ReportCancelled(LegalAidError):
+    """Printing was cancelled. No file was written."""
+
+
+class ReportNotSaved(LegalAidError):
+    """The PDF could not be saved."""

@@ -1,0 +1,50 @@
+"""Store maintenance: status, integrity verification, migration, backup."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from legalaid_desktop.domain.roles import Permission
+from legalaid_desktop.services.workspace import Workspace
+from legalaid_desktop.store import migrate
+from legalaid_desktop.store.store import IntegrityReport
+
+
+class MaintenanceService:
+    def __init__(self, ws: Workspace) -> None:
+        self.ws = ws
+
+    def status(self) -> dict[str, Any]:
+        return self.ws.store.status()
+
+    def verify(self) -> IntegrityReport:
+        """Check page MACs, structure and the audit chain (and record that it was done)."""
+        report = self.ws.store.verify()
+        if report.ok or not report.page_problems:
+            try:
+                with self.ws.write() as s:
+                    self.ws.audit(s, "db_verified", details={"ok": report.ok})
+            except Exception:
+                pass
+        return report
+
+    def migrate(self) -> dict[str, Any]:
+        """Bring the schema to the newest revision (opening the store already does this)."""
+        self.ws.require(Permission.MAINTAIN_STORE)
+        before = migrate.current_revision(self.ws.store.engine)
+        head = migrate.head_revision()
+        backup: Path | None = None
+        if before != head:
+            backup = self.ws.store.backup(f"before-upgrade-{before}")
+            migrate.upgrade(self.ws.store.engine)
+        with self.ws.write() as s:
+            self.ws.audit(s, "db_migrated", details={"from": before, "to": head})
+        return {"from": before, "to": head, "backup": str(backup) if backup else None}
+
+    def backup(self) -> Path:
+        self.ws.require(Permission.MAINTAIN_STORE)
+        folder = self.ws.store.backup("manual")
+        with self.ws.write() as s:
+            self.ws.audit(s, "backup_created", details={"folder": folder.name})
+        return folder

@@ -1,0 +1,138 @@
+"""Users and their keys: add, list, revoke (with key rotation), change and reset passwords."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from legalaid_desktop.domain import validation
+from legalaid_desktop.domain.errors import InputRejected, NotFound, ValidationError
+from legalaid_desktop.domain.ids import new_id
+from legalaid_desktop.domain.roles import Permission, Role
+from legalaid_desktop.domain.users import UserInfo
+from legalaid_desktop.i18n import _
+from legalaid_desktop.services.workspace import Workspace
+from legalaid_desktop.store.audit import utc_now_iso
+from legalaid_desktop.store.models import User
+
+USER_GROUPS = ("profile", "role", "active")
+
+
+def parse_role(value: str) -> Role:
+    try:
+        return Role(value)
+    except ValueError:
+        raise ValidationError(
+            _("Unknown role '{role}'. Choose one of: {roles}.").format(
+                role=value, roles=", ".join(r.value for r in Role)
+            ),
+            field="role",
+        ) from None
+
+
+def user_info(row: User, has_key: bool) -> UserInfo:
+    return UserInfo(
+        id=row.id,
+        username=row.username,
+        full_name=row.full_name,
+        role=Role(row.role),
+        node_code=row.node_code,
+        active=row.active,
+        has_key=has_key,
+        language=row.language,
+    )
+
+
+def new_user_row(
+    username: str, full_name: str, role: Role, node_code: str, user_id: str | None = None
+) -> User:
+    return User(
+        id=user_id or new_id(),
+        username=username,
+        full_name=full_name,
+        role=role.value,
+        node_code=node_code,
+        active=True,
+        created_at=utc_now_iso(),
+        origin_node=node_code,
+        clocks={},
+        hlc="",
+    )
+
+
+class UserService:
+    """Use cases on users. Adding and revoking need :attr:`Permission.MANAGE_USERS`."""
+
+    def __init__(self, ws: Workspace) -> None:
+        self.ws = ws
+
+    def list(self) -> list[UserInfo]:
+        keys = set(self.ws.store.vault.usernames())
+        with self.ws.read() as s:
+            rows = s.execute(select(User).order_by(User.username)).scalars().all()
+            return [user_info(r, r.username in keys) for r in rows]
+
+    def add(self, username: str, full_name: str, role: str, password: str) -> UserInfo:
+        """Create a user with a password of their own (stretched with the store's parameters)."""
+        self.ws.require(Permission.MANAGE_USERS)
+        username = validation.username(username)
+        full_name = validation.required_text(full_name, "full_name", _("Full name"))
+        parsed_role = parse_role(role)
+        if parsed_role in (Role.ADMIN, Role.HQ_ANALYST) and self.ws.actor.role != Role.ADMIN:
+            raise InputRejected(_("Only an administrator can add administrators or analysts."))
+        validation.new_password(password)
+        with self.ws.write() as s:
+            if s.scalar(select(User).where(User.username == username)) is not None:
+                raise ValidationError(
+                    _("The user name '{name}' is taken.").format(name=username), field="username"
+                )
+            row = new_user_row(username, full_name, parsed_role, self.ws.node_code)
+            self.ws.stamp(row, USER_GROUPS)
+            s.add(row)
+            self.ws.audit(s, "user_added", "user", row.id, {"username": username, "role": role})
+            s.flush()
+            # The key slot is written last, inside the transaction: if it fails, no user row.
+            self.ws.store.add_key_slot(username, password)
+            return user_info(row, True)
+
+    def revoke(self, username: str) -> UserInfo:
+        """Deactivate a user, remove their key slot and give the database a new key.
+
+        An old copy of the vault with their slot then opens nothing.
+        """
+        self.ws.require(Permission.MANAGE_USERS)
+        if username == self.ws.actor.username:
+            raise InputRejected(_("You cannot revoke your own account."))
+        with self.ws.write() as s:
+            row = s.scalar(select(User).where(User.username == username))
+            if row is None:
+                raise NotFound(_("There is no user '{name}'.").format(name=username))
+            if not row.active and username not in self.ws.store.vault.usernames():
+                raise InputRejected(
+                    _("The user '{name}' is already revoked.").format(name=username)
+                )
+            row.active = False
+            self.ws.stamp(row, ("active",))
+            self.ws.audit(s, "user_revoked", "user", row.id, {"username": username})
+            info = user_info(row, False)
+        self.ws.store.revoke_key_slot(username)
+        with self.ws.write() as s:
+            self.ws.audit(s, "key_rotated", "store", "", {"epoch": self.ws.store.vault.epoch})
+        return info
+
+    def change_password(self, new_password: str) -> None:
+        """Change the acting user's own password (they are logged in, so they know the old one)."""
+        validation.new_password(new_password)
+        with self.ws.write() as s:
+            self.ws.audit(s, "password_changed", "user", self.ws.actor.user_id)
+            self.ws.store.add_key_slot(self.ws.actor.username, new_password)
+
+    def reset_password(self, username: str, new_password: str) -> None:
+        """Give ``username`` a new password (after a recovery-key unlock, or by a manager)."""
+        self.ws.require(Permission.MANAGE_USERS)
+        validation.new_password(new_password)
+        with self.ws.write() as s:
+            row = s.scalar(select(User).where(User.username == username))
+            if row is None or not row.active:
+                raise NotFound(_("There is no active user '{name}'.").format(name=username))
+            self.ws.audit(s, "password_reset", "user", row.id, {"username": username})
+            self.ws.store.add_key_slot(username, new_password)

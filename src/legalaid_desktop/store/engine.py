@@ -1,0 +1,106 @@
+"""SQLCipher engine: every connection is keyed before it is used, or it is not made at all.
+
+The database key is a random 256-bit raw key (``PRAGMA key = "x'…'"``), so SQLCipher's per-
+connection PBKDF2 is skipped (DESIGN.md §5). Each new connection:
+
+1. silences SQLCipher's own stderr logging (errors reach the user as our messages instead);
+2. sets the key, then ``cipher_memory_security = ON``;
+3. reads ``sqlite_master`` at once, so a wrong key or a damaged first page fails here, clearly;
+4. sets WAL, ``synchronous = FULL`` (a record a lawyer saved survives a power cut), foreign keys,
+   in-memory temp store and a busy timeout for a second process.
+
+Write transactions start with ``BEGIN IMMEDIATE`` so that two writers (two processes, or the GUI's
+writer and a CLI run) queue on SQLite's lock instead of failing half-way; readers use ``BEGIN``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.pool import QueuePool
+from sqlcipher3 import dbapi2
+
+from legalaid_desktop.domain.errors import StoreCorrupted, StoreError, StoreLocked
+from legalaid_desktop.i18n import _
+
+BUSY_TIMEOUT_MS = 15_000
+KEY_BYTES = 32
+
+
+class WrongStoreKey(StoreError):
+    """The key does not open this data store."""
+
+
+def _key_pragma(key: bytes) -> str:
+    if len(key) != KEY_BYTES:
+        raise ValueError("the store key must be 32 bytes")
+    return "PRAGMA key = \"x'" + key.hex() + "'\""
+
+
+def connect_raw(path: Path, key: bytes) -> Any:
+    """Open one keyed DB-API connection to the store at ``path``.
+
+    Raises:
+        WrongStoreKey: the key does not decrypt the first page.
+        StoreCorrupted: the first page is damaged.
+    """
+    conn = dbapi2.connect(str(path), isolation_level=None, check_same_thread=False, timeout=0)
+    try:
+        conn.execute("PRAGMA cipher_log_level = NONE")
+        conn.execute(_key_pragma(key))
+        conn.execute("PRAGMA cipher_memory_security = ON")
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except dbapi2.DatabaseError as exc:
+            text = str(exc)
+            if "not a database" in text:
+                raise WrongStoreKey(
+                    _("The key does not open the data store {path}.").format(path=path)
+                ) from None
+            if "locked" in text or "busy" in text:
+                raise StoreLocked() from None
+            raise StoreCorrupted(
+                _("The data store {path} is damaged: {detail}.").format(path=path, detail=text)
+            ) from None
+        mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()
+        if mode is None or str(mode[0]).lower() != "wal":
+            raise StoreError(_("The data store could not switch to write-ahead logging."))
+        conn.execute("PRAGMA synchronous = FULL")
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA temp_store = MEMORY")
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def create_store_engine(path: Path, key: bytes, *, pool_size: int = 4) -> Engine:
+    """An SQLAlchemy engine over the SQLCipher store at ``path``.
+
+    Connections are pooled only while the engine lives; :meth:`Engine.dispose` (called when the
+    program locks or closes) closes all of them. No connection exists without its key.
+    """
+    key_copy = bytes(key)
+
+    def creator() -> Any:
+        return connect_raw(path, key_copy)
+
+    engine = create_engine(
+        "sqlite+pysqlite://",
+        module=dbapi2,
+        creator=creator,
+        poolclass=QueuePool,
+        pool_size=pool_size,
+        max_overflow=8,
+        pool_pre_ping=False,
+    )
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn: Any) -> None:
+        mode = "IMMEDIATE" if conn.get_execution_options().get("write") else "DEFERRED"
+        conn.exec_driver_sql(f"BEGIN {mode}")
+
+    return engine

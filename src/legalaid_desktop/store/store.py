@@ -1,0 +1,524 @@
+"""The encrypted store of one node: database + vault in a data directory.
+
+Files in the data directory (created owner-only)::
+
+    legalaid.db            SQLCipher database (and -wal, -shm while open)
+    vault.json             keyslots (see vault.py)
+    login-attempts.json    failure counts and attempts made while locked (no client data)
+    backups/<stamp>-<why>/ encrypted copies made before a migration or on request
+    .legalaid.lock         a lock file serializing open / rotate / vault writes across processes
+
+Opening (:meth:`Store.unlock`): wait out the growing delay, unwrap the database key with the
+user's password, open the database, compare the state counter kept inside the database with the
+authenticated one in the vault (an older database means the file was replaced by an old copy),
+upgrade the schema after a backup, raise both counters, and move pending login attempts into the
+audit log.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import secrets
+import shutil
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from filelock import FileLock, Timeout
+from sqlalchemy import Engine, event, select
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session, sessionmaker
+
+from legalaid_desktop.domain.errors import (
+    AuthenticationError,
+    StoreAlreadyExists,
+    StoreCorrupted,
+    StoreError,
+    StoreLocked,
+    StoreNotFound,
+    StoreRolledBack,
+)
+from legalaid_desktop.i18n import _
+from legalaid_desktop.store import migrate
+from legalaid_desktop.store.audit import append_event, utc_now_iso, verify_chain
+from legalaid_desktop.store.engine import WrongStoreKey, connect_raw, create_store_engine
+from legalaid_desktop.store.models import Meta
+from legalaid_desktop.store.throttle import LoginThrottle
+from legalaid_desktop.store.vault import FLOOR, KdfParams, Unlocked, Vault
+
+COUNTER_KEY = "state_counter"
+KDF_KEY = "kdf_params"
+LOCK_TIMEOUT_SECONDS = 30.0
+
+
+@dataclass(frozen=True)
+class StorePaths:
+    """Where each file of a store lives."""
+
+    root: Path
+
+    @property
+    def db(self) -> Path:
+        return self.root / "legalaid.db"
+
+    @property
+    def vault(self) -> Path:
+        return self.root / "vault.json"
+
+    @property
+    def attempts(self) -> Path:
+        return self.root / "login-attempts.json"
+
+    @property
+    def lock(self) -> Path:
+        return self.root / ".legalaid.lock"
+
+    @property
+    def backups(self) -> Path:
+        return self.root / "backups"
+
+    def exists(self) -> bool:
+        return self.db.exists() and self.vault.exists()
+
+
+@dataclass(frozen=True)
+class IntegrityReport:
+    """What ``db verify`` found: SQLCipher page MACs, SQLite structure, the audit chain."""
+
+    page_problems: tuple[str, ...]
+    structure_problems: tuple[str, ...]
+    audit_events: int
+    audit_problems: tuple[str, ...]
+
+    @property
+    def ok(self) -> bool:
+        return not (self.page_problems or self.structure_problems or self.audit_problems)
+
+
+_LOCKS: dict[str, FileLock] = {}
+
+
+@contextlib.contextmanager
+def _locked(paths: StorePaths) -> Iterator[None]:
+    """Hold the store's cross-process lock (re-entrant within this process)."""
+    lock = _LOCKS.setdefault(str(paths.lock), FileLock(str(paths.lock)))
+    try:
+        lock.acquire(timeout=LOCK_TIMEOUT_SECONDS)
+    except Timeout:
+        raise StoreLocked(
+            _("The data store {path} is busy in another program. Try again in a moment.").format(
+                path=paths.root
+            )
+        ) from None
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def _translate_errors(engine: Engine, paths: StorePaths) -> None:
+    """Turn SQLite's damage and lock errors into our readable ones, naming the store."""
+
+    @event.listens_for(engine, "handle_error")
+    def _handle(context: Any) -> None:
+        text = str(context.original_exception)
+        if "malformed" in text or "not a database" in text or "HMAC" in text:
+            raise StoreCorrupted(
+                _(
+                    "The data store {path} is damaged ({detail}). Nothing was written. "
+                    "Run `legalaid db verify` and restore from a backup."
+                ).format(path=paths.db, detail=text)
+            ) from context.original_exception
+        if "database is locked" in text or "database is busy" in text:
+            raise StoreLocked() from context.original_exception
+
+
+def _make_private_dir(path: Path) -> None:
+    path.mkdir(parents=True, exist_ok=True)
+    with contextlib.suppress(OSError):
+        os.chmod(path, 0o700)
+
+
+class Store:
+    """An open, unlocked store. Use :meth:`session` for every database access."""
+
+    def __init__(self, paths: StorePaths, engine: Engine, key: bytes, vault: Vault) -> None:
+        self.paths = paths
+        self._engine: Engine | None = engine
+        self._key = bytearray(key)
+        self.vault = vault
+        self._sessions = sessionmaker(expire_on_commit=False)
+        _translate_errors(engine, paths)
+
+    # -- sessions -----------------------------------------------------------------------------
+
+    @property
+    def engine(self) -> Engine:
+        if self._engine is None:
+            raise StoreError(_("The data store is closed."))
+        return self._engine
+
+    @contextlib.contextmanager
+    def session(self, write: bool = False) -> Iterator[Session]:
+        """A session in one transaction, committed when the block ends without an error.
+
+        Write sessions start with ``BEGIN IMMEDIATE``, so concurrent writers queue rather than
+        fail; anything raised inside the block rolls everything back.
+        """
+        bind = self.engine.execution_options(write=True) if write else self.engine
+        session = self._sessions(bind=bind)
+        try:
+            yield session
+            if write:
+                session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+
+    def meta(self, key: str) -> str | None:
+        with self.session() as s:
+            row = s.get(Meta, key)
+            return None if row is None else row.value
+
+    def close(self) -> None:
+        """Close every connection and forget the key (as far as Python allows)."""
+        if self._engine is not None:
+            self._engine.dispose()
+            self._engine = None
+        for i in range(len(self._key)):
+            self._key[i] = 0
+
+    @property
+    def closed(self) -> bool:
+        return self._engine is None
+
+    # -- creation -----------------------------------------------------------------------------
+
+    @classmethod
+    def create(
+        cls,
+        data_dir: Path,
+        *,
+        admin_username: str,
+        admin_password: str,
+        kdf: KdfParams,
+        initialize: Callable[[Session, Vault], None],
+    ) -> tuple[Store, str]:
+        """Create a new store: database at the newest schema, vault, recovery key.
+
+        ``initialize`` runs inside the first write transaction (the services use it to write the
+        node, the first administrator and the first audit event).
+
+        Returns:
+            The open store and the recovery key to print once.
+        """
+        paths = StorePaths(data_dir)
+        if paths.db.exists() or paths.vault.exists():
+            raise StoreAlreadyExists(
+                _("A data store already exists in {path}.").format(path=data_dir)
+            )
+        _make_private_dir(data_dir)
+        with _locked(paths):
+            key = secrets.token_bytes(32)
+            engine = create_store_engine(paths.db, key)
+            try:
+                migrate.upgrade(engine)
+                vault, recovery = Vault.create(
+                    paths.vault,
+                    dek=key,
+                    admin_username=admin_username,
+                    admin_password=admin_password,
+                    kdf=kdf,
+                )
+                store = cls(paths, engine, key, vault)
+                with store.session(write=True) as s:
+                    s.add(Meta(key="store_id", value=vault.store_id))
+                    s.add(Meta(key=COUNTER_KEY, value="1"))
+                    s.add(Meta(key="created_at", value=utc_now_iso()))
+                    s.add(Meta(key=KDF_KEY, value=json.dumps(kdf.to_dict())))
+                    initialize(s, vault)
+            except BaseException:
+                engine.dispose()
+                for path in (paths.db, paths.vault, *_sidecars(paths.db)):
+                    path.unlink(missing_ok=True)
+                raise
+        return store, recovery
+
+    # -- opening ------------------------------------------------------------------------------
+
+    @classmethod
+    def unlock(
+        cls,
+        data_dir: Path,
+        username: str,
+        password: str,
+        *,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.time,
+    ) -> Store:
+        """Open the store with a user's password (waiting out the growing delay first).
+
+        Raises:
+            StoreNotFound: no store in ``data_dir``.
+            AuthenticationError: unknown user, empty or wrong password.
+            VaultTampered: the vault was altered.
+            StoreRolledBack: the database is older than the vault.
+            StoreCorrupted: the database is damaged.
+        """
+        paths = StorePaths(data_dir)
+        if not paths.exists():
+            raise StoreNotFound(
+                _("No data store in {path}. Run `legalaid init` first.").format(path=data_dir)
+            )
+        throttle = LoginThrottle.load(paths.attempts, clock=clock)
+        wait = throttle.wait_seconds(username)
+        if wait > 0:
+            sleep(wait)
+        with _locked(paths):
+            vault = Vault.load(paths.vault)
+            try:
+                unlocked = vault.unlock(username, password)
+            except AuthenticationError:
+                throttle.record(username, ok=False)
+                raise
+            store = cls._open(paths, vault, unlocked)
+        try:
+            store._flush_attempts(throttle, username)
+        except BaseException:
+            store.close()
+            raise
+        return store
+
+    @classmethod
+    def unlock_with_recovery(cls, data_dir: Path, recovery_key: str) -> Store:
+        """Open the store with the recovery key (to reset a password or add an administrator)."""
+        paths = StorePaths(data_dir)
+        if not paths.exists():
+            raise StoreNotFound(
+                _("No data store in {path}. Run `legalaid init` first.").format(path=data_dir)
+            )
+        with _locked(paths):
+            vault = Vault.load(paths.vault)
+            unlocked = vault.unlock_recovery(recovery_key)
+            return cls._open(paths, vault, unlocked)
+
+    @classmethod
+    def _open(cls, paths: StorePaths, vault: Vault, unlocked: Unlocked) -> Store:
+        """Open the database with the first key that works, then check and upgrade it."""
+        engine: Engine | None = None
+        key = b""
+        for index, candidate in enumerate(unlocked.keys):
+            try:
+                connect_raw(paths.db, candidate).close()
+            except WrongStoreKey:
+                continue
+            key = candidate
+            engine = create_store_engine(paths.db, candidate)
+            if index > 0:
+                # The database was rekeyed but the vault was not finished: finish it now.
+                counter = _read_counter(engine)
+                vault.finish_rotation(candidate, counter)
+            break
+        if engine is None:
+            raise StoreError(
+                _(
+                    "The key file opens, but its key does not open the database {path}. "
+                    "The key file or the database was replaced by a copy from before a user "
+                    "was revoked; restore the pair from the same backup."
+                ).format(path=paths.db)
+            )
+        store = cls(paths, engine, key, vault)
+        try:
+            store._check_counter()
+            store._upgrade_if_needed()
+            store._raise_counter()
+        except BaseException:
+            store.close()
+            raise
+        return store
+
+    def _check_counter(self) -> None:
+        in_db = _read_counter(self.engine)
+        in_vault = self.vault.verified_counter(bytes(self._key))
+        if in_db < in_vault:
+            raise StoreRolledBack(
+                _(
+                    "The database {path} is older than its key file (state {db} < {vault}): it "
+                    "may have been replaced by an old copy. It was not opened. Ask your "
+                    "administrator or HQ before doing anything else."
+                ).format(path=self.paths.db, db=in_db, vault=in_vault)
+            )
+
+    def _raise_counter(self) -> int:
+        """Raise the database's counter, then the vault's (this order is crash-safe)."""
+        with self.session(write=True) as s:
+            row = s.get(Meta, COUNTER_KEY)
+            if row is None:
+                raise StoreCorrupted(_("The data store has no state counter."))
+            value = int(row.value) + 1
+            row.value = str(value)
+        with _locked(self.paths):
+            self._reload_vault()
+            if self.vault.verified_counter(bytes(self._key)) < value:
+                self.vault.set_counter(bytes(self._key), value)
+                self.vault.save()
+        return value
+
+    def _reload_vault(self) -> None:
+        """Re-read the vault: another process may have changed it since this store opened."""
+        self.vault = Vault.load(self.paths.vault)
+
+    # -- key slots ----------------------------------------------------------------------------
+
+    def kdf_params(self) -> KdfParams:
+        """The Argon2id parameters new slots get (chosen at ``init``, never below the floor)."""
+        stored = self.meta(KDF_KEY)
+        params = KdfParams.from_dict(json.loads(stored)) if stored else FLOOR
+        return FLOOR if params.below_floor() else params
+
+    def add_key_slot(self, username: str, password: str) -> None:
+        """Give ``username`` a slot opened by ``password`` (replacing any slot they had)."""
+        with _locked(self.paths):
+            self._reload_vault()
+            self.vault.add_user(username, password, dek=bytes(self._key), kdf=self.kdf_params())
+            self.vault.save()
+
+    def revoke_key_slot(self, username: str) -> None:
+        """Remove ``username``'s slot and rotate the database key (see :meth:`rotate_key`)."""
+        with _locked(self.paths):
+            self._reload_vault()
+            self.rotate_key(before_rekey=lambda vault: vault.remove_user(username))
+
+    def _upgrade_if_needed(self) -> None:
+        current = migrate.current_revision(self.engine)
+        head = migrate.head_revision()
+        if current == head:
+            return
+        if current is None or not migrate.is_known_revision(current):
+            raise StoreError(
+                _(
+                    "The data store {path} was written by a newer version of LegalAid; "
+                    "install the newer version to open it."
+                ).format(path=self.paths.db)
+            )
+        self.backup(f"before-upgrade-{current}")
+        migrate.upgrade(self.engine)
+
+    def _flush_attempts(self, throttle: LoginThrottle, username: str) -> None:
+        pending = list(throttle.pending)
+        with self.session(write=True) as s:
+            for attempt in pending:
+                at = datetime.fromtimestamp(float(attempt.get("at", 0)), UTC)
+                append_event(
+                    s,
+                    actor=str(attempt.get("user", "")),
+                    action="login_failed" if not attempt.get("ok") else "login",
+                    at=at.isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+                )
+        throttle.forget_pending(len(pending))
+        throttle.record(username, ok=True)
+        throttle.forget_pending(len(throttle.pending))
+
+    # -- maintenance --------------------------------------------------------------------------
+
+    def backup(self, reason: str = "manual") -> Path:
+        """An encrypted, consistent copy of the database and the vault that opens it.
+
+        Returns:
+            The backup folder.
+        """
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+        folder = self.paths.backups / f"{stamp}-{reason}"
+        _make_private_dir(folder)
+        raw = connect_raw(self.paths.db, bytes(self._key))
+        try:
+            raw.execute("VACUUM INTO ?", (str(folder / self.paths.db.name),))
+        finally:
+            raw.close()
+        shutil.copy2(self.paths.vault, folder / self.paths.vault.name)
+        return folder
+
+    def rotate_key(self, before_rekey: Callable[[Vault], None] | None = None) -> None:
+        """Give the database a new key and re-wrap it for the slots left in the vault.
+
+        Call after removing a slot: an old copy of the vault then opens nothing. Crash-safe: the
+        new key's wraps are saved as *pending* before the database is rekeyed.
+        """
+        with _locked(self.paths):
+            new_key = secrets.token_bytes(32)
+            if before_rekey is not None:
+                before_rekey(self.vault)
+            self.vault.begin_rotation(new_key)
+            self.engine.dispose()
+            conn = connect_raw(self.paths.db, bytes(self._key))
+            try:
+                conn.execute("PRAGMA rekey = \"x'" + new_key.hex() + "'\"")
+            finally:
+                conn.close()
+            self._engine = create_store_engine(self.paths.db, new_key)
+            _translate_errors(self._engine, self.paths)
+            self._key = bytearray(new_key)
+            counter = _read_counter(self.engine)
+            self.vault.finish_rotation(new_key, counter)
+
+    def verify(self) -> IntegrityReport:
+        """Check SQLCipher's page MACs, SQLite's structure and the audit chain."""
+        raw = connect_raw(self.paths.db, bytes(self._key))
+        try:
+            pages = tuple(str(r[0]) for r in raw.execute("PRAGMA cipher_integrity_check"))
+            try:
+                structure = [str(r[0]) for r in raw.execute("PRAGMA integrity_check")]
+            except Exception as exc:
+                structure = [str(exc)]
+        finally:
+            raw.close()
+        structure_problems = tuple(s for s in structure if s != "ok")
+        if pages or structure_problems:
+            return IntegrityReport(pages, structure_problems, 0, ())
+        with self.session() as s:
+            chain = verify_chain(s)
+        return IntegrityReport((), (), chain.events, chain.problems)
+
+    def status(self) -> dict[str, Any]:
+        """Facts for ``db status`` (no client data)."""
+        with self.session() as s:
+            meta = {row.key: row.value for row in s.execute(select(Meta)).scalars()}
+        size = sum(
+            p.stat().st_size for p in (self.paths.db, *_sidecars(self.paths.db)) if p.exists()
+        )
+        return {
+            "data_dir": str(self.paths.root),
+            "store_id": meta.get("store_id"),
+            "node_code": meta.get("node_code"),
+            "schema_revision": migrate.current_revision(self.engine),
+            "schema_head": migrate.head_revision(),
+            "state_counter": int(meta.get(COUNTER_KEY, "0")),
+            "key_epoch": self.vault.epoch,
+            "users_with_keys": self.vault.usernames(),
+            "size_bytes": size,
+            "created_at": meta.get("created_at"),
+        }
+
+
+def _read_counter(engine: Engine) -> int:
+    try:
+        with engine.connect() as conn:
+            value = conn.execute(select(Meta.value).where(Meta.key == COUNTER_KEY)).scalar()
+    except DBAPIError as exc:
+        raise StoreCorrupted(
+            _("The data store could not be read: {detail}.").format(detail=exc.orig)
+        ) from None
+    if value is None:
+        raise StoreCorrupted(_("The data store has no state counter."))
+    return int(value)
+
+
+def _sidecars(db: Path) -> tuple[Path, Path]:
+    return (db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm"))

@@ -1,0 +1,56 @@
+"""Shared fixtures: real encrypted stores in temporary folders.
+
+Stores made here use the Argon2id floor parameters through the API (the only way to weaken key
+derivation, and only for tests); everything else is the real code path: SQLCipher, vault,
+migrations, services.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from legalaid_desktop import app
+from legalaid_desktop.store.vault import FLOOR
+
+ADMIN = "admin"
+ADMIN_PASSWORD = "Admin-pass-2026"
+LAWYER = "leyla"
+LAWYER_PASSWORD = "Leyla-pass-2026"
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    return tmp_path / "store"
+
+
+@pytest.fixture
+def admin_session(data_dir: Path) -> Iterator[app.AppSession]:
+    session, _recovery = app.create(
+        data_dir,
+        node_code="GNJ",
+        node_name="Gəncə mərkəzi",
+        hq=False,
+        admin_username=ADMIN,
+        admin_full_name="Məmmədov Elçin Vaqif oğlu",
+        admin_password=ADMIN_PASSWORD,
+        kdf=FLOOR,
+    )
+    yield session
+    session.close()
+
+
+@pytest.fixture
+def store_with_lawyer(admin_session: app.AppSession, data_dir: Path) -> Path:
+    admin_session.users.add(LAWYER, "Hüseynova Leyla Əli qızı", "lawyer", LAWYER_PASSWORD)
+    admin_session.close()
+    return data_dir
+
+
+def no_sleep(_seconds: float) -> None:
+    """Stand-in for time.sleep where a test checks the delay itself."""

@@ -1,0 +1,144 @@
+"""The encrypted store: keys, pragmas, rollback detection, damage, backups, no plaintext on disk."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from conftest import ADMIN, ADMIN_PASSWORD, LAWYER, LAWYER_PASSWORD, no_sleep
+from legalaid_desktop import app
+from legalaid_desktop.domain.errors import StoreCorrupted, StoreNotFound, StoreRolledBack
+from legalaid_desktop.store.engine import WrongStoreKey, connect_raw
+from legalaid_desktop.store.store import Store, StorePaths
+
+
+def test_connection_settings(admin_session: app.AppSession) -> None:
+    with admin_session.ws.read() as s:
+        values = {
+            name: str(s.execute(text(f"PRAGMA {name}")).scalar())
+            for name in ("cipher_memory_security", "journal_mode", "foreign_keys", "temp_store")
+        }
+        options = {row[0] for row in s.execute(text("PRAGMA compile_options"))}
+    assert values == {
+        "cipher_memory_security": "1",
+        "journal_mode": "wal",
+        "foreign_keys": "1",
+        "temp_store": "2",
+    }
+    assert "ENABLE_FTS5" in options
+    assert any(o.startswith("TEMP_STORE=") and int(o.split("=")[1]) >= 2 for o in options)
+
+
+def test_wrong_key_fails_at_once(admin_session: app.AppSession, data_dir: Path) -> None:
+    admin_session.close()
+    with pytest.raises(WrongStoreKey, match="does not open"):
+        connect_raw(StorePaths(data_dir).db, b"\x01" * 32)
+
+
+def test_missing_store_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(StoreNotFound, match="legalaid init"):
+        app.login(tmp_path / "nothing", ADMIN, ADMIN_PASSWORD)
+
+
+def test_database_replaced_by_older_copy_is_detected(
+    store_with_lawyer: Path, tmp_path: Path
+) -> None:
+    paths = StorePaths(store_with_lawyer)
+    old = tmp_path / "old-copy.db"
+    shutil.copy2(paths.db, old)
+    # Work goes on: more sessions raise the state counter in the database and the vault.
+    app.login(store_with_lawyer, LAWYER, LAWYER_PASSWORD).close()
+    app.login(store_with_lawyer, ADMIN, ADMIN_PASSWORD).close()
+    # Someone puts the old copy back.
+    for sidecar in ("-wal", "-shm"):
+        Path(str(paths.db) + sidecar).unlink(missing_ok=True)
+    shutil.copy2(old, paths.db)
+    before = paths.db.read_bytes()
+    with pytest.raises(StoreRolledBack, match="older than its key file"):
+        app.login(store_with_lawyer, ADMIN, ADMIN_PASSWORD)
+    assert paths.db.read_bytes() == before, "a rolled-back store must not be written to"
+
+
+def _flip_byte_in_page(db: Path, page: int, offset: int = 200) -> None:
+    data = bytearray(db.read_bytes())
+    data[4096 * (page - 1) + offset] ^= 0x01
+    db.write_bytes(bytes(data))
+
+
+def test_flipped_byte_gives_integrity_error_naming_the_store(
+    admin_session: app.AppSession, data_dir: Path
+) -> None:
+    from legalaid_desktop.store.models import Meta
+
+    with admin_session.ws.store.session(write=True) as s:
+        for i in range(200):
+            s.add(Meta(key=f"filler-{i:03d}", value="Qasımov İlkin " * 40))
+    admin_session.close()
+    paths = StorePaths(data_dir)
+    # Fold the WAL into the database so that every page lives in legalaid.db.
+    Store.unlock(data_dir, ADMIN, ADMIN_PASSWORD).close()
+    conn = connect_raw(paths.db, _key_of(data_dir))
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    pages = conn.execute("PRAGMA page_count").fetchone()[0]
+    conn.close()
+    assert pages >= 4
+    _flip_byte_in_page(paths.db, pages - 1)
+    session = app.login(data_dir, ADMIN, ADMIN_PASSWORD, sleep=no_sleep)
+    try:
+        report = session.maintenance.verify()
+        assert not report.ok
+        assert any(f"page {pages - 1}" in p for p in report.page_problems)
+        snapshot = {p.name: p.read_bytes() for p in data_dir.glob("legalaid.db*")}
+        with pytest.raises(StoreCorrupted, match=str(paths.db)):
+            with session.ws.write() as s:
+                s.execute(text("UPDATE meta SET value = value || 'x' WHERE key LIKE 'filler-%'"))
+        after = {p.name: p.read_bytes() for p in data_dir.glob("legalaid.db*")}
+        assert after == snapshot, "a failed write on a damaged store changed its files"
+    finally:
+        session.close()
+
+
+def _key_of(data_dir: Path) -> bytes:
+    from legalaid_desktop.store.vault import Vault
+
+    vault = Vault.load(StorePaths(data_dir).vault)
+    return vault.unlock(ADMIN, ADMIN_PASSWORD).keys[0]
+
+
+def test_backup_is_encrypted_and_opens_with_its_vault(
+    admin_session: app.AppSession, data_dir: Path, tmp_path: Path
+) -> None:
+    folder = admin_session.maintenance.backup()
+    admin_session.close()
+    assert (folder / "legalaid.db").exists() and (folder / "vault.json").exists()
+    assert b"SQLite format 3" not in (folder / "legalaid.db").read_bytes()[:100]
+    copy = tmp_path / "restored"
+    shutil.copytree(folder, copy)
+    restored = app.login(copy, ADMIN, ADMIN_PASSWORD)
+    assert [u.username for u in restored.users.list()] == [ADMIN]
+    restored.close()
+
+
+def test_no_plaintext_of_names_anywhere_in_the_data_dir(
+    admin_session: app.AppSession, data_dir: Path
+) -> None:
+    names = ["Zeynalova Xatirə Rəhim qızı", "Quliyev Namiq Səfər oğlu", "PLAINTEXTMARKER Tural"]
+    for i, name in enumerate(names):
+        admin_session.users.add(f"u{i}", name, "lawyer", "Some-pass-2026")
+    admin_session.maintenance.backup()
+    # Leave the WAL and shared memory in place: they must be encrypted too.
+    files = [p for p in data_dir.rglob("*") if p.is_file()]
+    assert any(p.name.endswith("-wal") for p in files)
+    needles = []
+    for name in names:
+        for word in name.split():
+            if len(word) > 4:
+                needles += [word.encode("utf-8"), word.encode("utf-16-le")]
+    for path in files:
+        blob = path.read_bytes()
+        for needle in needles:
+            assert needle not in blob, f"{needle!r} in plaintext in {path.name}"
+    admin_session.close()

@@ -1,0 +1,202 @@
+"""The vault: slots, tampering, rotation, recovery, crash safety."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from conftest import ADMIN, ADMIN_PASSWORD, LAWYER, LAWYER_PASSWORD
+from legalaid_desktop import app
+from legalaid_desktop.domain.errors import (
+    AuthenticationError,
+    InputRejected,
+    StoreError,
+    VaultTampered,
+)
+from legalaid_desktop.store.store import StorePaths
+from legalaid_desktop.store.vault import FLOOR, KdfParams, Vault, parse_recovery_key
+
+
+def _vault_json(data_dir: Path) -> dict:
+    return json.loads(StorePaths(data_dir).vault.read_text())
+
+
+def _write_vault(data_dir: Path, data: dict) -> None:
+    StorePaths(data_dir).vault.write_text(json.dumps(data))
+
+
+def _slot(data: dict, user: str) -> dict:
+    return next(s for s in data["slots"] if s["user"] == user)
+
+
+def test_each_user_logs_in_with_their_own_password(store_with_lawyer: Path) -> None:
+    session = app.login(store_with_lawyer, LAWYER, LAWYER_PASSWORD)
+    assert session.actor.username == LAWYER and session.actor.role == "lawyer"
+    session.close()
+    with pytest.raises(AuthenticationError):
+        app.login(store_with_lawyer, LAWYER, ADMIN_PASSWORD)
+
+
+@pytest.mark.parametrize("password", ["", "wrong-password"])
+def test_wrong_or_empty_password_and_unknown_user(store_with_lawyer: Path, password: str) -> None:
+    with pytest.raises(AuthenticationError, match="wrong|empty"):
+        app.login(store_with_lawyer, ADMIN, password)
+    with pytest.raises(AuthenticationError, match="wrong"):
+        app.login(store_with_lawyer, "nobody", ADMIN_PASSWORD)
+
+
+def test_parameters_below_the_floor_are_refused(store_with_lawyer: Path) -> None:
+    data = _vault_json(store_with_lawyer)
+    _slot(data, LAWYER)["kdf"] = {"m": 8, "t": 1, "p": 1}
+    _write_vault(store_with_lawyer, data)
+    with pytest.raises(VaultTampered, match="weakened"):
+        app.login(store_with_lawyer, LAWYER, LAWYER_PASSWORD)
+
+
+def test_changed_parameters_do_not_open(store_with_lawyer: Path) -> None:
+    data = _vault_json(store_with_lawyer)
+    slot = _slot(data, LAWYER)
+    assert slot["kdf"] == FLOOR.to_dict()
+    slot["kdf"] = {"m": FLOOR.memory_kib, "t": FLOOR.iterations, "p": FLOOR.lanes}
+    # The slot holds the floor already; any change to its parameters breaks its authentication.
+    slot["kdf"]["t"] = FLOOR.iterations + 1
+    _write_vault(store_with_lawyer, data)
+    with pytest.raises(AuthenticationError):
+        app.login(store_with_lawyer, LAWYER, LAWYER_PASSWORD)
+
+
+def test_slot_swapped_between_users_is_refused(store_with_lawyer: Path) -> None:
+    data = _vault_json(store_with_lawyer)
+    admin, lawyer = _slot(data, ADMIN), _slot(data, LAWYER)
+    admin["user"], lawyer["user"] = LAWYER, ADMIN  # each user now "owns" the other's slot
+    _write_vault(store_with_lawyer, data)
+    for user, password in (
+        (ADMIN, ADMIN_PASSWORD),
+        (LAWYER, LAWYER_PASSWORD),
+        (ADMIN, LAWYER_PASSWORD),
+    ):
+        with pytest.raises((AuthenticationError, VaultTampered)):
+            app.login(store_with_lawyer, user, password)
+
+
+def test_dek_wrap_copied_from_another_slot_is_refused(store_with_lawyer: Path) -> None:
+    data = _vault_json(store_with_lawyer)
+    _slot(data, LAWYER)["dek"] = _slot(data, ADMIN)["dek"]
+    _write_vault(store_with_lawyer, data)
+    with pytest.raises(VaultTampered):
+        app.login(store_with_lawyer, LAWYER, LAWYER_PASSWORD)
+
+
+def test_edited_counter_is_refused(store_with_lawyer: Path) -> None:
+    data = _vault_json(store_with_lawyer)
+    data["counter"]["value"] += 7  # pretend the database is behind: hide a rollback
+    _write_vault(store_with_lawyer, data)
+    with pytest.raises(VaultTampered, match="counter"):
+        app.login(store_with_lawyer, ADMIN, ADMIN_PASSWORD)
+
+
+def test_revoked_users_old_vault_copy_opens_nothing(
+    store_with_lawyer: Path, tmp_path: Path
+) -> None:
+    paths = StorePaths(store_with_lawyer)
+    old_vault = tmp_path / "vault-before-revoke.json"
+    shutil.copy2(paths.vault, old_vault)
+    admin = app.login(store_with_lawyer, ADMIN, ADMIN_PASSWORD)
+    admin.users.revoke(LAWYER)
+    admin.close()
+    with pytest.raises(AuthenticationError):
+        app.login(store_with_lawyer, LAWYER, LAWYER_PASSWORD)
+    # The lawyer kept a copy of the vault from before: it unwraps the OLD key only.
+    shutil.copy2(old_vault, paths.vault)
+    with pytest.raises(StoreError, match="does not open the database"):
+        app.login(store_with_lawyer, LAWYER, LAWYER_PASSWORD)
+    # The old key really does not open the database file.
+    old_key = Vault.load(old_vault).unlock(LAWYER, LAWYER_PASSWORD).keys[0]
+    from legalaid_desktop.store.engine import WrongStoreKey, connect_raw
+
+    with pytest.raises(WrongStoreKey):
+        connect_raw(paths.db, old_key)
+
+
+def test_interrupted_rotation_still_opens(
+    store_with_lawyer: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Crash after the database was rekeyed but before the vault was finished."""
+    admin = app.login(store_with_lawyer, ADMIN, ADMIN_PASSWORD)
+
+    def crash(*_args: object) -> None:
+        raise KeyboardInterrupt  # the process dies here
+
+    with monkeypatch.context() as patch:
+        patch.setattr(Vault, "finish_rotation", crash)
+        with pytest.raises(KeyboardInterrupt):
+            admin.users.revoke(LAWYER)
+    admin.ws.store.close()
+    assert _vault_json(store_with_lawyer)["pending"] is not None
+    session = app.login(store_with_lawyer, ADMIN, ADMIN_PASSWORD)
+    assert _vault_json(store_with_lawyer)["pending"] is None
+    assert session.maintenance.verify().ok
+    session.close()
+
+
+def test_recovery_key_resets_a_password(data_dir: Path) -> None:
+    session, recovery = app.create(
+        data_dir,
+        node_code="QBA",
+        node_name="Quba",
+        hq=False,
+        admin_username=ADMIN,
+        admin_full_name="Admin",
+        admin_password=ADMIN_PASSWORD,
+        kdf=FLOOR,
+    )
+    session.close()
+    with pytest.raises(InputRejected, match="typing mistake"):
+        app.recover(data_dir, recovery[:5] + ("A" if recovery[5] != "A" else "B") + recovery[6:])
+    assert parse_recovery_key(recovery.lower().replace("-", " ")) == parse_recovery_key(recovery)
+    rescue = app.recover(data_dir, recovery)
+    rescue.users.reset_password(ADMIN, "Brand-new-pass-1")
+    rescue.close()
+    with pytest.raises(AuthenticationError):
+        app.login(data_dir, ADMIN, ADMIN_PASSWORD)
+    app.login(data_dir, ADMIN, "Brand-new-pass-1").close()
+
+
+def test_new_slots_never_go_below_the_floor(admin_session: app.AppSession) -> None:
+    with pytest.raises(InputRejected):
+        admin_session.ws.store.vault.add_user(
+            "x", "pw-123456789", dek=b"\0" * 32, kdf=KdfParams(1024, 1, 1)
+        )
+    assert not KdfParams.calibrate(target_seconds=0.01).below_floor()
+
+
+def test_killed_while_writing_the_vault_keeps_the_previous_one(store_with_lawyer: Path) -> None:
+    before = StorePaths(store_with_lawyer).vault.read_bytes()
+    script = textwrap.dedent(
+        f"""
+        import os, sys
+        from pathlib import Path
+        import legalaid_desktop.store.vault as v
+        real_fdopen = os.fdopen
+        class Dying:
+            def __init__(self, handle): self.h = handle
+            def __enter__(self): return self
+            def __exit__(self, *a): return False
+            def write(self, data):
+                self.h.write(data[: len(data) // 2]); self.h.flush()
+                os._exit(137)  # killed half-way through the write
+        v.os.fdopen = lambda fd, mode: Dying(real_fdopen(fd, mode))
+        vault = v.Vault.load(Path({str(StorePaths(store_with_lawyer).vault)!r}))
+        vault.save()
+        """
+    )
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True)
+    assert proc.returncode == 137, proc.stderr.decode()
+    assert StorePaths(store_with_lawyer).vault.read_bytes() == before
+    app.login(store_with_lawyer, LAWYER, LAWYER_PASSWORD).close()

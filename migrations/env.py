@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
+from legalaid_desktop.store.migrate import include_name
 from legalaid_desktop.store.models import Base
 
 config = context.config
@@ -19,6 +20,7 @@ context.configure(
     target_metadata=Base.metadata,
     render_as_batch=True,
     compare_type=True,
+    include_name=include_name,
 )
 with context.begin_transaction():
     context.run_migrations()

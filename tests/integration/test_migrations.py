@@ -22,7 +22,8 @@ def test_models_and_migrations_agree(tmp_path: Path) -> None:
     engine = create_store_engine(tmp_path / "m.db", secrets.token_bytes(32))
     migrate.upgrade(engine)
     with engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+        context = MigrationContext.configure(conn, opts={"include_name": migrate.include_name})
+        diff = compare_metadata(context, Base.metadata)
     engine.dispose()
     assert diff == [], f"models and migrations differ: {diff}"
 

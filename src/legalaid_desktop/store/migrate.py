@@ -15,6 +15,19 @@ from sqlalchemy import Connection, Engine
 from legalaid_desktop.paths import migrations_dir
 
 
+FTS_TABLES = ("search_index",)
+
+
+def include_name(name: str | None, type_: str, _parent: object) -> bool:
+    """Leave the FTS5 index (a virtual table and its shadow tables) out of autogenerate.
+
+    It is created by raw SQL in its revision; Alembic cannot describe virtual tables.
+    """
+    if type_ == "table" and name is not None:
+        return not name.startswith(FTS_TABLES)
+    return True
+
+
 def alembic_config(connection: Connection | None = None) -> Config:
     """An Alembic configuration pointing at the shipped migrations, bound to ``connection``."""
     config = Config()

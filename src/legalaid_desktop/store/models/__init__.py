@@ -1,6 +1,41 @@
 """SQLAlchemy models of the store. Import :data:`Base` for the metadata of every table."""
 
-from legalaid_desktop.store.models.base import Base
+from legalaid_desktop.store.models.base import Base, SyncMixin
+from legalaid_desktop.store.models.cases import (
+    SYNCED_MODELS,
+    Attachment,
+    Campaign,
+    Case,
+    CaseCounter,
+    ChangeLog,
+    Client,
+    Consent,
+    Consultation,
+    CorruptionDetails,
+    Deadline,
+    Party,
+    ReferenceItem,
+)
 from legalaid_desktop.store.models.foundation import AuditEvent, Meta, Node, User
 
-__all__ = ["AuditEvent", "Base", "Meta", "Node", "User"]
+__all__ = [
+    "SYNCED_MODELS",
+    "Attachment",
+    "AuditEvent",
+    "Base",
+    "Campaign",
+    "Case",
+    "CaseCounter",
+    "ChangeLog",
+    "Client",
+    "Consent",
+    "Consultation",
+    "CorruptionDetails",
+    "Deadline",
+    "Meta",
+    "Node",
+    "Party",
+    "ReferenceItem",
+    "SyncMixin",
+    "User",
+]

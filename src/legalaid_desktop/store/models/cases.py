@@ -1,0 +1,250 @@
+"""Case-management tables (DESIGN.md §3): clients, consent, cases, consultations and the rest.
+
+Each synchronized model declares ``FIELD_GROUPS``: the fields that move together when two nodes
+merge (last writer wins per group, by hybrid logical clock). Dates are ISO ``YYYY-MM-DD``
+strings; times are UTC ISO strings.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from legalaid_desktop.store.models.base import Base, SyncMixin
+
+Groups = dict[str, tuple[str, ...]]
+
+
+class Client(SyncMixin, Base):
+    __tablename__ = "clients"
+    FIELD_GROUPS: ClassVar[Groups] = {
+        "identity": ("full_name", "gender", "birth_year"),
+        "contact": ("phone", "address"),
+        "profile": ("region", "displacement", "disability", "referral_source"),
+        "owner": ("node_code",),
+    }
+
+    full_name: Mapped[str] = mapped_column(String(200))
+    gender: Mapped[str] = mapped_column(String(16))
+    birth_year: Mapped[int | None] = mapped_column(Integer, default=None)
+    region: Mapped[str] = mapped_column(String(8), index=True)
+    displacement: Mapped[str] = mapped_column(String(24), default="resident")
+    disability: Mapped[str] = mapped_column(String(16), default="none")
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    address: Mapped[str] = mapped_column(String(300), default="")
+    referral_source: Mapped[str] = mapped_column(String(200), default="")
+    node_code: Mapped[str] = mapped_column(String(16), index=True)
+    created_at: Mapped[str] = mapped_column(String(32))
+    needs_review: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Consent(SyncMixin, Base):
+    __tablename__ = "consents"
+    FIELD_GROUPS: ClassVar[Groups] = {
+        "consent": ("client_id", "given_on", "purposes", "valid_until", "attachment_id"),
+        "withdrawal": ("withdrawn_on",),
+    }
+
+    client_id: Mapped[str] = mapped_column(ForeignKey("clients.id"), index=True)
+    given_on: Mapped[str] = mapped_column(String(10))
+    purposes: Mapped[list[str]] = mapped_column(JSON)
+    valid_until: Mapped[str | None] = mapped_column(String(10), default=None)
+    withdrawn_on: Mapped[str | None] = mapped_column(String(10), default=None)
+    attachment_id: Mapped[str | None] = mapped_column(String(36), default=None)
+
+
+class Campaign(SyncMixin, Base):
+    __tablename__ = "campaigns"
+    FIELD_GROUPS: ClassVar[Groups] = {
+        "profile": ("title", "issue_area", "partners", "description"),
+        "owner": ("node_code",),
+    }
+
+    title: Mapped[str] = mapped_column(String(200))
+    node_code: Mapped[str] = mapped_column(String(16))
+    issue_area: Mapped[str] = mapped_column(String(32), default="")
+    partners: Mapped[list[str]] = mapped_column(JSON, default=list)
+    description: Mapped[str] = mapped_column(Text, default="")
+
+
+class Case(SyncMixin, Base):
+    __tablename__ = "cases"
+    __table_args__ = (
+        Index("ix_cases_status_opened", "status", "opened_on"),
+        Index("ix_cases_lawyer_status", "assigned_lawyer", "status"),
+    )
+    FIELD_GROUPS: ClassVar[Groups] = {
+        "core": ("number", "client_id", "legal_area", "summary", "opened_on"),
+        "status": ("status", "closed_on", "outcome"),
+        "assignment": ("assigned_lawyer",),
+        "ownership": ("owner_node",),
+        "referral": ("referral", "grant_code"),
+        "campaign": ("campaign_id",),
+    }
+
+    number: Mapped[str] = mapped_column(String(24), unique=True)
+    client_id: Mapped[str] = mapped_column(ForeignKey("clients.id"), index=True)
+    legal_area: Mapped[str] = mapped_column(String(32), index=True)
+    summary: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16))
+    assigned_lawyer: Mapped[str] = mapped_column(String(64))
+    owner_node: Mapped[str] = mapped_column(String(16), index=True)
+    opened_on: Mapped[str] = mapped_column(String(10))
+    closed_on: Mapped[str | None] = mapped_column(String(10), default=None)
+    outcome: Mapped[str | None] = mapped_column(String(32), default=None)
+    referral: Mapped[str] = mapped_column(String(300), default="")
+    grant_code: Mapped[str] = mapped_column(String(64), default="")
+    campaign_id: Mapped[str | None] = mapped_column(ForeignKey("campaigns.id"), default=None)
+    needs_review: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class CorruptionDetails(SyncMixin, Base):
+    __tablename__ = "corruption_details"
+    FIELD_GROUPS: ClassVar[Groups] = {
+        "details": (
+            "case_id",
+            "sector",
+            "conduct",
+            "institution",
+            "amount_requested",
+            "reported_to",
+        ),
+        "satisfaction": ("satisfaction",),
+    }
+
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), unique=True)
+    sector: Mapped[str] = mapped_column(String(32))
+    conduct: Mapped[str] = mapped_column(String(32))
+    institution: Mapped[str] = mapped_column(String(300), default="")
+    amount_requested: Mapped[int | None] = mapped_column(Integer, default=None)  # manat
+    reported_to: Mapped[str] = mapped_column(String(300), default="")
+    satisfaction: Mapped[int | None] = mapped_column(Integer, default=None)  # 1..5
+
+
+class Consultation(SyncMixin, Base):
+    __tablename__ = "consultations"
+    __table_args__ = (
+        Index("ix_consultations_case_date", "case_id", "held_on"),
+        Index("ix_consultations_follow_up", "follow_up_on"),
+    )
+    FIELD_GROUPS: ClassVar[Groups] = {
+        "record": ("case_id", "held_on", "lawyer", "mode", "minutes"),
+        "content": ("notes", "advice", "next_steps"),
+        "follow_up": ("follow_up_on",),
+    }
+
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"))
+    held_on: Mapped[str] = mapped_column(String(10))
+    lawyer: Mapped[str] = mapped_column(String(64))
+    mode: Mapped[str] = mapped_column(String(16))
+    minutes: Mapped[int] = mapped_column(Integer, default=30)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    advice: Mapped[str] = mapped_column(Text, default="")
+    next_steps: Mapped[str] = mapped_column(Text, default="")
+    follow_up_on: Mapped[str | None] = mapped_column(String(10), default=None)
+
+
+class Party(SyncMixin, Base):
+    __tablename__ = "parties"
+    FIELD_GROUPS: ClassVar[Groups] = {"party": ("case_id", "name", "role", "notes")}
+
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), index=True)
+    name: Mapped[str] = mapped_column(String(300))
+    role: Mapped[str] = mapped_column(String(16))
+    notes: Mapped[str] = mapped_column(Text, default="")
+
+
+class Deadline(SyncMixin, Base):
+    __tablename__ = "deadlines"
+    __table_args__ = (Index("ix_deadlines_due_done", "due_on", "done"),)
+    FIELD_GROUPS: ClassVar[Groups] = {
+        "deadline": ("case_id", "due_on", "description"),
+        "done": ("done",),
+    }
+
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), index=True)
+    due_on: Mapped[str] = mapped_column(String(10))
+    description: Mapped[str] = mapped_column(String(500))
+    done: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Attachment(SyncMixin, Base):
+    """A scanned document or file, kept inside the encrypted store (never as a loose file)."""
+
+    __tablename__ = "attachments"
+    FIELD_GROUPS: ClassVar[Groups] = {
+        "file": ("case_id", "client_id", "file_name", "media_type", "size", "sha256", "content"),
+    }
+
+    case_id: Mapped[str | None] = mapped_column(ForeignKey("cases.id"), index=True, default=None)
+    client_id: Mapped[str | None] = mapped_column(
+        ForeignKey("clients.id"), index=True, default=None
+    )
+    file_name: Mapped[str] = mapped_column(String(255))
+    media_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    added_at: Mapped[str] = mapped_column(String(32))
+
+
+class ReferenceItem(Base):
+    """Reference data (legal areas, regions, ...) as loaded into the store, versioned."""
+
+    __tablename__ = "reference_items"
+
+    kind: Mapped[str] = mapped_column(String(32), primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer)
+    labels: Mapped[dict[str, str]] = mapped_column(JSON)
+    extra: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class CaseCounter(Base):
+    """The last case sequence number used per node and year (numbers are never reused)."""
+
+    __tablename__ = "case_counters"
+
+    node_code: Mapped[str] = mapped_column(String(16), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    last_seq: Mapped[int] = mapped_column(Integer)
+
+
+class ChangeLog(Base):
+    """The outbox: every local change of a synchronized row, in order."""
+
+    __tablename__ = "change_log"
+    __table_args__ = (UniqueConstraint("table_name", "row_id", "hlc"),)
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    table_name: Mapped[str] = mapped_column(String(32))
+    row_id: Mapped[str] = mapped_column(String(36))
+    hlc: Mapped[str] = mapped_column(String(40), index=True)
+    groups: Mapped[list[str]] = mapped_column(JSON)
+    origin_node: Mapped[str] = mapped_column(String(16))
+
+
+SYNCED_MODELS: tuple[type[SyncMixin], ...] = (
+    Client,
+    Consent,
+    Campaign,
+    Case,
+    CorruptionDetails,
+    Consultation,
+    Party,
+    Deadline,
+    Attachment,
+)

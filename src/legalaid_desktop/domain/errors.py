@@ -162,3 +162,7 @@ class ReportCancelled(LegalAidError):
 
 class ReportNotSaved(LegalAidError):
     """The PDF could not be saved."""
+
+
+class ReportLayoutFailed(LegalAidError):
+    """The PDF could not be laid out: a text in this record is too long to print."""

@@ -13,9 +13,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from legalaid_desktop.domain.reference import ReferenceCatalog
 from legalaid_desktop.domain.users import Actor
 from legalaid_desktop.services import auth
+from legalaid_desktop.services.agenda import AgendaService
+from legalaid_desktop.services.audit_view import AuditService
+from legalaid_desktop.services.campaigns import CampaignService
+from legalaid_desktop.services.case_records import CaseRecordService
+from legalaid_desktop.services.cases import CaseService
+from legalaid_desktop.services.clients import ClientService
 from legalaid_desktop.services.maintenance import MaintenanceService
+from legalaid_desktop.services.reports import ReportService
+from legalaid_desktop.services.search import SearchService
 from legalaid_desktop.services.users import UserService
 from legalaid_desktop.services.workspace import Workspace
 from legalaid_desktop.store.vault import KdfParams
@@ -40,14 +49,38 @@ class AppSession:
     ws: Workspace
     users: UserService
     maintenance: MaintenanceService
+    clients: ClientService
+    cases: CaseService
+    records: CaseRecordService
+    campaigns: CampaignService
+    agenda: AgendaService
+    search: SearchService
+    reports: ReportService
+    audit: AuditService
 
     @classmethod
     def over(cls, ws: Workspace) -> AppSession:
-        return cls(ws=ws, users=UserService(ws), maintenance=MaintenanceService(ws))
+        return cls(
+            ws=ws,
+            users=UserService(ws),
+            maintenance=MaintenanceService(ws),
+            clients=ClientService(ws),
+            cases=CaseService(ws),
+            records=CaseRecordService(ws),
+            campaigns=CampaignService(ws),
+            agenda=AgendaService(ws),
+            search=SearchService(ws),
+            reports=ReportService(ws),
+            audit=AuditService(ws),
+        )
 
     @property
     def actor(self) -> Actor:
         return self.ws.actor
+
+    def reference(self) -> ReferenceCatalog:
+        """The reference data (legal areas, regions, ...) as stored in this store."""
+        return self.ws.catalog()
 
     def close(self) -> None:
         self.ws.close()

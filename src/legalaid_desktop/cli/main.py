@@ -12,7 +12,7 @@ import json
 import sys
 from collections.abc import Sequence
 
-from legalaid_desktop.cli import admin_commands
+from legalaid_desktop.cli import admin_commands, case_commands, pdf_commands
 from legalaid_desktop.cli.context import CliContext, emit
 from legalaid_desktop.domain.errors import LegalAidError
 from legalaid_desktop.i18n import _
@@ -28,6 +28,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--json", action="store_true", help=_("print one JSON document"))
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     admin_commands.register(sub)
+    case_commands.register(sub)
+    pdf_commands.register(sub)
     return parser
 
 

@@ -153,6 +153,39 @@ class PartTooLarge(BundleTooLarge):
     """A part of the bundle is larger than allowed."""
 
 
+# --- Enrollment, import and merge (sync/enrollment.py, sync/importer.py, services/sync.py) -----
+
+
+class AlreadyImported(SyncError):
+    """This bundle was already imported. Nothing was changed."""
+
+    exit_code = 0
+
+
+class ChannelViolation(BundleRejected):
+    """The bundle does not continue its sender's sequence (an old copy or a fork); refused."""
+
+
+class BundleContentInvalid(BundleRejected):
+    """The records inside the bundle are not valid; nothing was imported."""
+
+
+class OwnershipViolation(BundleContentInvalid):
+    """The bundle changes records its sender does not own; nothing was imported."""
+
+
+class NotEnrolled(SyncError):
+    """This node is not enrolled for sync yet."""
+
+
+class EnrollmentRejected(InputRejected):
+    """The enrollment file is not valid."""
+
+
+class FingerprintNotConfirmed(InputRejected):
+    """Compare the fingerprint with the other side by phone, then run again with --fingerprint."""
+
+
 # --- Reports (reports/pdf.py) ------------------------------------------------------------------
 
 

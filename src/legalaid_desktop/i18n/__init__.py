@@ -21,6 +21,9 @@ _lock = threading.Lock()
 _current: _gettext.NullTranslations | None = None
 _current_lang = "en"
 _cache: dict[str, _gettext.NullTranslations] = {}
+# A temporary language for one thread (a PDF rendered in Russian in the background must not
+# switch the language of the window the user is looking at).
+_local = threading.local()
 
 
 def _load(lang: str) -> _gettext.NullTranslations:
@@ -45,26 +48,42 @@ def set_language(lang: str) -> None:
 
 
 def current_language() -> str:
-    """The language set by :func:`set_language` (``en`` until one is set)."""
-    return _current_lang
+    """This thread's language: a :func:`language` block's, else the one of :func:`set_language`
+    (``en`` until one is set)."""
+    return _active()[0]
 
 
 @contextmanager
 def language(lang: str) -> Iterator[None]:
-    """Temporarily switch language (used for PDFs rendered in a language other than the UI's)."""
-    previous = _current_lang
-    set_language(lang)
+    """Use ``lang`` in this thread only, for the duration of the block.
+
+    For output in a language other than the interface's (a PDF in Russian while the window is in
+    Azerbaijani); other threads keep the process-wide language.
+    """
+    if lang not in LANGUAGES:
+        raise ValueError(f"unsupported language: {lang!r}")
+    previous = getattr(_local, "stack", [])
+    _local.stack = [*previous, (lang, _load(lang))]
     try:
         yield
     finally:
-        set_language(previous)
+        _local.stack = previous
+
+
+def _active() -> tuple[str, _gettext.NullTranslations | None]:
+    stack = getattr(_local, "stack", None)
+    if stack:
+        lang, translations = stack[-1]
+        return lang, translations
+    return _current_lang, _current
 
 
 def _(message: str) -> str:
     """Translate ``message`` into the current language."""
-    if _current is None:
+    translations = _active()[1]
+    if translations is None:
         return message
-    return _current.gettext(message)
+    return translations.gettext(message)
 
 
 def N_(message: str) -> str:
@@ -74,13 +93,15 @@ def N_(message: str) -> str:
 
 def ngettext(singular: str, plural: str, n: int) -> str:
     """Translate a message whose form depends on the number ``n``."""
-    if _current is None:
+    translations = _active()[1]
+    if translations is None:
         return singular if n == 1 else plural
-    return _current.ngettext(singular, plural, n)
+    return translations.ngettext(singular, plural, n)
 
 
 def pgettext(context: str, message: str) -> str:
     """Translate ``message`` in a disambiguating ``context``."""
-    if _current is None:
+    translations = _active()[1]
+    if translations is None:
         return message
-    return _current.pgettext(context, message)
+    return translations.pgettext(context, message)

@@ -963,6 +963,18 @@ def sort_key(text: str) -> tuple[tuple[int, ...], str]:
     return weights, text
 
 
+def sort_string(text: str) -> str:
+    """:func:`sort_key` as a string whose plain (binary, code point) order is the same order.
+
+    Stored in an indexed column, it lets the database page through names in Azerbaijani
+    alphabetical order without a custom collation. Each weight becomes one character above
+    U+0100 (below the surrogate range), followed by a separator and the original text.
+    """
+    weights, original = sort_key(text)
+    encoded = "".join(chr(0x100 + min(w, 0xD000)) for w in weights)
+    return encoded + "\u0001" + original
+
+
 @overload
 def sorted_az(items: Iterable[str], key: None = None, *, reverse: bool = False) -> list[str]: ...
 

@@ -16,6 +16,7 @@ from legalaid_desktop.domain.ids import new_id
 from legalaid_desktop.domain.roles import Role
 from legalaid_desktop.domain.users import Actor
 from legalaid_desktop.i18n import _
+from legalaid_desktop.services.reference import install_shipped
 from legalaid_desktop.services.users import USER_GROUPS, new_user_row
 from legalaid_desktop.services.workspace import HLC_KEY, Workspace
 from legalaid_desktop.store.audit import append_event
@@ -84,6 +85,7 @@ def init_store(
         admin.updated_by = admin_username
         session.add(admin)
         session.add(Meta(key=HLC_KEY, value=stamp))
+        install_shipped(session)
         append_event(
             session,
             actor=admin_username,
@@ -134,6 +136,11 @@ def login(
             append_event(
                 s, actor=username, action="login", entity_type="user", entity_id=actor.user_id
             )
+            updated = install_shipped(s)
+            if updated:
+                append_event(
+                    s, actor=username, action="reference_updated", details={"kinds": updated}
+                )
     except BaseException:
         store.close()
         raise

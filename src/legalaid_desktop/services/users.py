@@ -86,8 +86,8 @@ class UserService:
                     _("The user name '{name}' is taken.").format(name=username), field="username"
                 )
             row = new_user_row(username, full_name, parsed_role, self.ws.node_code)
-            self.ws.stamp(row, USER_GROUPS)
             s.add(row)
+            self.ws.touch(s, row, USER_GROUPS)
             self.ws.audit(s, "user_added", "user", row.id, {"username": username, "role": role})
             s.flush()
             # The key slot is written last, inside the transaction: if it fails, no user row.
@@ -111,7 +111,7 @@ class UserService:
                     _("The user '{name}' is already revoked.").format(name=username)
                 )
             row.active = False
-            self.ws.stamp(row, ("active",))
+            self.ws.touch(s, row, ("active",))
             self.ws.audit(s, "user_revoked", "user", row.id, {"username": username})
             info = user_info(row, False)
         self.ws.store.revoke_key_slot(username)

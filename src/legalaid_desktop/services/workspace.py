@@ -15,11 +15,12 @@ from sqlalchemy.orm import Session
 
 from legalaid_desktop.domain.errors import PermissionDenied
 from legalaid_desktop.domain.hlc import HLC, HybridClock
+from legalaid_desktop.domain.reference import ReferenceCatalog
 from legalaid_desktop.domain.roles import Permission
 from legalaid_desktop.domain.users import Actor
 from legalaid_desktop.i18n import _
 from legalaid_desktop.store.audit import append_event
-from legalaid_desktop.store.models import Meta
+from legalaid_desktop.store.models import ChangeLog, Meta
 from legalaid_desktop.store.models.base import SyncMixin
 from legalaid_desktop.store.store import Store
 
@@ -35,6 +36,19 @@ class Workspace:
         self.node_code = actor.node_code
         last = store.meta(HLC_KEY)
         self.clock = HybridClock.restore(self.node_code, HLC.decode(last) if last else None)
+        self._catalog: ReferenceCatalog | None = None
+
+    def catalog(self) -> ReferenceCatalog:
+        """The reference data as stored (cached until :meth:`reference_changed`)."""
+        if self._catalog is None:
+            from legalaid_desktop.services.reference import catalog_from_store
+
+            with self.read() as session:
+                self._catalog = catalog_from_store(session)
+        return self._catalog
+
+    def reference_changed(self) -> None:
+        self._catalog = None
 
     # -- transactions -------------------------------------------------------------------------
 
@@ -76,18 +90,38 @@ class Workspace:
             details=details,
         )
 
-    def stamp(self, row: SyncMixin, groups: Iterable[str]) -> HLC:
-        """Mark the field ``groups`` of ``row`` as changed now, by this actor on this node."""
+    def touch(self, session: Session, row: SyncMixin, groups: Iterable[str]) -> HLC:
+        """Record that the field ``groups`` of ``row`` changed now, by this actor on this node.
+
+        Stamps the groups' clocks and appends the change to the outbox (``change_log``) in the
+        same transaction, so a sync bundle carries exactly what changed.
+        """
         stamp = self.clock.now()
         encoded = stamp.encode()
+        group_list = list(groups)
         clocks = dict(row.clocks or {})
-        for group in groups:
+        for group in group_list:
             clocks[group] = encoded
         row.clocks = clocks
         row.hlc = encoded
         row.updated_by = self.actor.username
         if not getattr(row, "origin_node", None):
             row.origin_node = self.node_code
+        session.add(
+            ChangeLog(
+                table_name=type(row).__tablename__,  # type: ignore[attr-defined]
+                row_id=row.id,
+                hlc=encoded,
+                groups=group_list,
+                origin_node=self.node_code,
+            )
+        )
+        return stamp
+
+    def tombstone(self, session: Session, row: SyncMixin) -> HLC:
+        """Mark ``row`` deleted (rows are never hard-deleted; the tombstone syncs)."""
+        stamp = self.touch(session, row, ("_deleted",))
+        row.deleted_hlc = stamp.encode()
         return stamp
 
     def close(self) -> None:

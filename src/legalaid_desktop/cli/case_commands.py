@@ -1,0 +1,285 @@
+"""``client``, ``case``, ``consult``, ``party``, ``search`` and ``conflicts`` commands."""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import asdict
+from datetime import date
+from typing import Any
+
+from legalaid_desktop.cli.context import CliContext, Output
+from legalaid_desktop.domain.cases import (
+    CaseDetail,
+    CaseInput,
+    ClientInput,
+    ConsentInput,
+    ConsultationInput,
+    CorruptionInput,
+)
+from legalaid_desktop.domain.dates import display, today
+from legalaid_desktop.domain.errors import ValidationError
+from legalaid_desktop.i18n import _
+
+
+def _date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            _("'{value}' is not a date (use YYYY-MM-DD)").format(value=value)
+        ) from None
+
+
+def _jsonable(obj: Any) -> Any:
+    return asdict(obj) if hasattr(obj, "__dataclass_fields__") else obj
+
+
+def cmd_client_add(args: argparse.Namespace, ctx: CliContext) -> Output:
+    data = ClientInput(
+        full_name=args.full_name,
+        gender=args.gender,
+        birth_year=args.birth_year,
+        region=args.region,
+        phone=args.phone or "",
+        address=args.address or "",
+        displacement=args.displacement,
+        disability=args.disability,
+        referral_source=args.heard_from or "",
+    )
+    purposes = ["store_process", *(["share_hq"] if args.share_hq else []), "anonymized_stats"]
+    consent = ConsentInput(given_on=today(), purposes=tuple(purposes))
+    with ctx.session() as s:
+        info = s.clients.register(data, consent)
+    return Output(_jsonable(info), info.id)
+
+
+def cmd_case_open(args: argparse.Namespace, ctx: CliContext) -> Output:
+    corruption = None
+    if args.corruption_sector or args.corruption_type:
+        if not (args.corruption_sector and args.corruption_type):
+            raise ValidationError(
+                _("Give both --corruption-sector and --corruption-type."), "corruption"
+            )
+        corruption = CorruptionInput(
+            sector=args.corruption_sector,
+            conduct=args.corruption_type,
+            institution=args.institution or "",
+            amount_requested=args.amount,
+            reported_to=args.reported_to or "",
+        )
+    data = CaseInput(
+        client_id=args.client,
+        legal_area=args.area,
+        summary=args.summary,
+        lawyer=args.lawyer,
+        corruption=corruption,
+    )
+    with ctx.session() as s:
+        detail = s.cases.open(data)
+    return Output({"number": detail.number, "id": detail.id}, detail.number)
+
+
+def _case_text(c: CaseDetail, ctx: CliContext) -> str:
+    lines = [
+        f"{c.number}  [{c.status}]  {c.legal_area}",
+        _("Client: {name} ({region}, {year})").format(
+            name=c.client.full_name, region=c.client.region, year=c.client.birth_year or "—"
+        ),
+        _("Lawyer: {lawyer}   Opened: {opened}   Closed: {closed}   Outcome: {outcome}").format(
+            lawyer=c.assigned_lawyer,
+            opened=display(c.opened_on),
+            closed=display(c.closed_on) or "—",
+            outcome=c.outcome or "—",
+        ),
+        _("Summary: {text}").format(text=c.summary),
+    ]
+    if c.corruption:
+        lines.append(
+            _("Corruption: {sector} / {conduct} / {institution}").format(
+                sector=c.corruption.sector,
+                conduct=c.corruption.conduct,
+                institution=c.corruption.institution or "—",
+            )
+        )
+    for p in c.parties:
+        lines.append(_("Party: {name} ({role})").format(name=p.name, role=p.role))
+    for k in c.consultations:
+        lines.append(f"  {display(k.held_on)} {k.mode} {k.minutes}′ {k.lawyer}: {k.notes}")
+    for d in c.deadlines:
+        mark = "x" if d.done else " "
+        lines.append(f"  [{mark}] {display(d.due_on)} {d.description}")
+    return "\n".join(lines)
+
+
+def cmd_case_show(args: argparse.Namespace, ctx: CliContext) -> Output:
+    with ctx.session() as s:
+        detail = s.cases.get(args.number)
+    return Output(_jsonable(detail), _case_text(detail, ctx))
+
+
+def cmd_case_close(args: argparse.Namespace, ctx: CliContext) -> Output:
+    with ctx.session() as s:
+        detail = s.cases.close(args.number, args.outcome, args.date)
+    return Output(
+        {"number": detail.number, "status": detail.status, "outcome": detail.outcome},
+        _("Closed {number} ({outcome}).").format(number=detail.number, outcome=detail.outcome),
+    )
+
+
+def cmd_case_reopen(args: argparse.Namespace, ctx: CliContext) -> Output:
+    with ctx.session() as s:
+        detail = s.cases.reopen(args.number)
+    return Output({"number": detail.number, "status": detail.status}, detail.status)
+
+
+def cmd_case_list(args: argparse.Namespace, ctx: CliContext) -> Output:
+    with ctx.session() as s:
+        page = s.cases.list(
+            status=args.status, legal_area=args.area, lawyer=args.lawyer, limit=args.limit
+        )
+    text = "\n".join(
+        f"{r.number:<16} {r.status:<11} {r.legal_area:<18} {display(r.opened_on)}  {r.client_name}"
+        for r in page.rows
+    )
+    data = {"total": page.total, "cases": [_jsonable(r) for r in page.rows]}
+    return Output(data, text)
+
+
+def cmd_consult_add(args: argparse.Namespace, ctx: CliContext) -> Output:
+    data = ConsultationInput(
+        notes=args.notes,
+        held_on=args.date,
+        minutes=args.minutes,
+        mode=args.mode,
+        advice=args.advice or "",
+        next_steps=args.next_steps or "",
+        follow_up_on=args.follow_up,
+    )
+    with ctx.session() as s:
+        info = s.records.add_consultation(args.number, data)
+    return Output(_jsonable(info), info.id)
+
+
+def cmd_party_add(args: argparse.Namespace, ctx: CliContext) -> Output:
+    with ctx.session() as s:
+        info = s.records.add_party(args.number, args.name, args.role)
+    return Output(_jsonable(info), info.id)
+
+
+def cmd_deadline_add(args: argparse.Namespace, ctx: CliContext) -> Output:
+    with ctx.session() as s:
+        info = s.records.add_deadline(args.number, args.due, args.description)
+    return Output(_jsonable(info), info.id)
+
+
+def cmd_search(args: argparse.Namespace, ctx: CliContext) -> Output:
+    with ctx.session() as s:
+        hits = s.search.search(args.query, limit=args.limit)
+    text = "\n".join(
+        f"{h.kind:<12} {h.case_number or '':<16} {h.title} — {h.subtitle}" for h in hits
+    )
+    return Output([_jsonable(h) for h in hits], text or _("Nothing found."))
+
+
+def cmd_conflicts(args: argparse.Namespace, ctx: CliContext) -> Output:
+    with ctx.session() as s:
+        hits = s.search.conflicts(args.name, birth_year=args.birth_year, phone=args.phone)
+    lines = []
+    for h in hits:
+        where = ", ".join(h.case_numbers) or "—"
+        role = f" ({h.role})" if h.role else ""
+        lines.append(f"{h.score:>3} {h.level:<8} {h.kind}{role}: {h.name}  [{where}]")
+        lines += [f"      - {r}" for r in h.reasons]
+    return Output([_jsonable(h) for h in hits], "\n".join(lines) or _("No conflicts found."))
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    client = sub.add_parser("client", help=_("clients")).add_subparsers(
+        dest="client_cmd", required=True
+    )
+    p = client.add_parser("add", help=_("register a client (prints the client id)"))
+    p.add_argument("--full-name", required=True)
+    p.add_argument("--gender", required=True)
+    p.add_argument("--birth-year", type=int)
+    p.add_argument("--region", required=True, metavar="AZ-XX")
+    p.add_argument("--phone")
+    p.add_argument("--address")
+    p.add_argument("--displacement", default="resident")
+    p.add_argument("--disability", default="none")
+    p.add_argument("--heard-from", metavar="TEXT")
+    p.add_argument("--share-hq", action="store_true", help=_("consent to share with HQ"))
+    p.set_defaults(func=cmd_client_add)
+
+    case = sub.add_parser("case", help=_("cases")).add_subparsers(dest="case_cmd", required=True)
+    p = case.add_parser("open", help=_("open a case (prints the case number)"))
+    p.add_argument("--client", required=True, metavar="ID")
+    p.add_argument("--area", required=True, metavar="CODE")
+    p.add_argument("--summary", required=True)
+    p.add_argument("--lawyer", metavar="USERNAME")
+    p.add_argument("--corruption-sector", metavar="S")
+    p.add_argument("--corruption-type", metavar="T")
+    p.add_argument("--institution", metavar="I")
+    p.add_argument("--amount", type=int, metavar="AZN")
+    p.add_argument("--reported-to", metavar="TEXT")
+    p.set_defaults(func=cmd_case_open)
+    p = case.add_parser("show")
+    p.add_argument("number")
+    p.set_defaults(func=cmd_case_show)
+    p = case.add_parser("close")
+    p.add_argument("number")
+    p.add_argument("--outcome", required=True, metavar="CODE")
+    p.add_argument("--date", type=_date)
+    p.set_defaults(func=cmd_case_close)
+    p = case.add_parser("reopen")
+    p.add_argument("number")
+    p.set_defaults(func=cmd_case_reopen)
+    p = case.add_parser("list")
+    p.add_argument("--status")
+    p.add_argument("--area")
+    p.add_argument("--lawyer")
+    p.add_argument("--limit", type=int, default=200)
+    p.set_defaults(func=cmd_case_list)
+
+    consult = sub.add_parser("consult", help=_("consultations")).add_subparsers(
+        dest="consult_cmd", required=True
+    )
+    p = consult.add_parser("add")
+    p.add_argument("number", metavar="CASE_NUMBER")
+    p.add_argument("--notes", required=True)
+    p.add_argument("--date", type=_date)
+    p.add_argument("--minutes", type=int, default=30)
+    p.add_argument("--mode", default="in_person")
+    p.add_argument("--advice")
+    p.add_argument("--next-steps")
+    p.add_argument("--follow-up", type=_date, metavar="YYYY-MM-DD")
+    p.set_defaults(func=cmd_consult_add)
+
+    party = sub.add_parser("party", help=_("parties to a case")).add_subparsers(
+        dest="party_cmd", required=True
+    )
+    p = party.add_parser("add")
+    p.add_argument("number", metavar="CASE_NUMBER")
+    p.add_argument("--name", required=True)
+    p.add_argument(
+        "--role", required=True, choices=["adverse", "institution", "witness", "representative"]
+    )
+    p.set_defaults(func=cmd_party_add)
+
+    deadline = sub.add_parser("deadline", help=_("deadlines")).add_subparsers(
+        dest="deadline_cmd", required=True
+    )
+    p = deadline.add_parser("add")
+    p.add_argument("number", metavar="CASE_NUMBER")
+    p.add_argument("--due", required=True, type=_date)
+    p.add_argument("--description", required=True)
+    p.set_defaults(func=cmd_deadline_add)
+
+    p = sub.add_parser("search", help=_("clients, cases, consultations, best first"))
+    p.add_argument("query")
+    p.add_argument("--limit", type=int, default=20)
+    p.set_defaults(func=cmd_search)
+    p = sub.add_parser("conflicts", help=_("possible conflicts of interest, scored"))
+    p.add_argument("name")
+    p.add_argument("--birth-year", type=int)
+    p.add_argument("--phone")
+    p.set_defaults(func=cmd_conflicts)

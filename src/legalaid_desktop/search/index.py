@@ -1,0 +1,481 @@
+"""Keeps the full-text index of clients, cases, consultations and parties up to date.
+
+The index lives inside the encrypted store, in two tables made by the migration
+``50cc90738508``:
+
+* ``search_index_refs``: one row per indexed record: ``id``, ``kind``, ``ref_id``, ``case_id``
+  and, for clients and parties, ``name_sig`` (a :class:`NameSignature`: the phonetic keys of the
+  name's surname, given name and father's name, and a client's birth year), so the
+  conflict-of-interest check can score candidates without reading the tables. Unique on
+  ``(kind, ref_id)``; its ``id`` is the row id of the record's entry in ``search_index``.
+* ``search_index``: a contentless FTS5 table (``content=''``, ``contentless_delete=1``: the folded
+  text is not stored a second time, and entries are deleted by row id) with three columns:
+
+  - ``names``: person names, as :func:`~legalaid_desktop.search.normalize.fold` tokens plus the
+    ``ə → a`` variant of every token (:func:`~legalaid_desktop.search.normalize.to_latin`, then
+    ``ə → a``, then fold): ``Əliyev`` is indexed as ``eliyev`` and ``aliyev``, the two usual
+    ASCII spellings;
+  - ``keys``: the phonetic key of every name token, patronymic markers (``oğlu``/``qızı``) left
+    out, and the father's name of a Russian patronymic (``Исмаилович`` gives ``ismailovic``
+    and ``ismail``). Search matches them as prefixes, the conflict check as whole words;
+  - ``body``: everything else, folded: case number (also without separators), legal area,
+    summary, referral, grant code, corruption institution, notes, advice, next steps, address,
+    birth year, and a client's phone as digits: all of them and the last nine (the national
+    number without ``+994`` or the trunk ``0``).
+
+The services call these functions inside their write transactions, right after changing a row.
+Re-indexing a record replaces its entry; a tombstoned record (``deleted_hlc`` set) is removed, a
+tombstoned case with its consultations and parties. A case's entry carries its client's name and
+its corruption details, so a service that renames a client re-indexes the client's cases (and
+one that changes corruption details re-indexes the case). :func:`rebuild` recreates the whole
+index from the tables.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, Final
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from legalaid_desktop.search.normalize import fold, phonetic_key, split_name, to_latin
+from legalaid_desktop.store.models.cases import Case, Client, Consultation, Party
+
+__all__ = [
+    "KINDS",
+    "NameSignature",
+    "index_case",
+    "index_client",
+    "index_consultation",
+    "index_party",
+    "name_signature",
+    "phone_digits",
+    "rebuild",
+    "remove",
+]
+
+KINDS: Final = ("client", "case", "consultation", "party")
+"""The kinds of indexed records, in the order :func:`rebuild` indexes them."""
+
+Entry = tuple[str, str, str, str | None]
+"""``(names, keys, body, name signature)`` of one record."""
+
+_BATCH: Final = 5_000
+_NON_DIGIT_RE: Final = re.compile(r"\D+")
+_HYPHEN_RE: Final = re.compile("[-‐‑–—]+")
+_MARKER_KEYS: Final = frozenset(("oglu", "qizi"))
+_NATIONAL_DIGITS: Final = 9  # an Azerbaijani number without +994 or the trunk 0: 50 123 45 67
+_MIN_PHONE_DIGITS: Final = 5
+
+_SQL_REF: Final = text("SELECT id FROM search_index_refs WHERE kind = :kind AND ref_id = :ref_id")
+_SQL_NEW_REF: Final = text(
+    "INSERT INTO search_index_refs (kind, ref_id, case_id, name_sig) "
+    "VALUES (:kind, :ref_id, :case_id, :sig)"
+)
+_SQL_SET_REF: Final = text(
+    "UPDATE search_index_refs SET case_id = :case_id, name_sig = :sig WHERE id = :id"
+)
+_SQL_DELETE_ENTRY: Final = text("DELETE FROM search_index WHERE rowid = :id")
+_SQL_DELETE_REF: Final = text("DELETE FROM search_index_refs WHERE id = :id")
+_SQL_CHILDREN: Final = text(
+    "SELECT id FROM search_index_refs WHERE case_id = :case_id AND kind != 'case'"
+)
+_SQL_INSERT_ENTRY: Final = text(
+    "INSERT INTO search_index (rowid, names, keys, body) VALUES (:id, :names, :keys, :body)"
+)
+_SQL_INSERT_REF: Final = text(
+    "INSERT INTO search_index_refs (id, kind, ref_id, case_id, name_sig) "
+    "VALUES (:id, :kind, :ref_id, :case_id, :sig)"
+)
+_SQL_CORRUPTION: Final = text(
+    "SELECT institution, reported_to FROM corruption_details "
+    "WHERE case_id = :case_id AND deleted_hlc IS NULL"
+)
+
+
+# --------------------------------------------------------------------------------------------
+# Names
+# --------------------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1 << 16)  # name tokens repeat a lot: surnames, given and fathers' names
+def _token_forms(token: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The folded words (with their ``ə → a`` variants) and the phonetic keys of one token."""
+    words = fold(token).split()
+    latin = to_latin(token)
+    if "ə" in latin:
+        words += [w for w in fold(latin.replace("ə", "a")).split() if w not in words]
+    keys: list[str] = []
+    for part in _HYPHEN_RE.split(token):
+        key = phonetic_key(part)
+        if key and key not in _MARKER_KEYS:
+            keys.append(key)
+    return tuple(words), tuple(keys)
+
+
+def _keys_of(part: str | None) -> str:
+    if not part:
+        return ""
+    return " ".join(key for token in part.split() for key in _token_forms(token)[1])
+
+
+@dataclass(frozen=True, slots=True)
+class NameSignature:
+    """The phonetic keys of a name's parts, as kept for the conflict-of-interest check.
+
+    Attributes:
+        surname: Keys of the surname, space-separated (``"aliav"``), or ``""``.
+        given: Keys of the given name(s), or ``""``.
+        patronymic: Keys of the father's name (``"ismail"`` for ``İsmayıl oğlu`` and for
+            ``Исмаилович``), or ``""``.
+        birth_year: A client's birth year, if known.
+    """
+
+    surname: str
+    given: str
+    patronymic: str
+    birth_year: int | None = None
+
+    def encode(self) -> str:
+        """Returns the signature as one string (``"aliav|rasad|ismail|1985"``)."""
+        year = "" if self.birth_year is None else str(self.birth_year)
+        return f"{self.surname}|{self.given}|{self.patronymic}|{year}"
+
+    @classmethod
+    def decode(cls, encoded: str) -> NameSignature:
+        """Reads a signature written by :meth:`encode`.
+
+        Args:
+            encoded: The stored string.
+
+        Returns:
+            The signature; one with empty parts for a malformed string.
+        """
+        fields = encoded.split("|")
+        if len(fields) != 4:
+            return cls("", "", "")
+        year = int(fields[3]) if fields[3].isdigit() else None
+        return cls(fields[0], fields[1], fields[2], year)
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        """All keys of the name: surname, given name, father's name."""
+        return (*self.surname.split(), *self.given.split(), *self.patronymic.split())
+
+
+def _signature(tokens: Sequence[str], parts: Any, birth_year: int | None) -> NameSignature:
+    signature = NameSignature(
+        _keys_of(parts.surname), _keys_of(parts.given), _keys_of(parts.patronymic), birth_year
+    )
+    if not signature.keys:  # nothing recognized as a part: take every token as the given name
+        signature = NameSignature("", _keys_of(" ".join(tokens)), "", birth_year)
+    return signature
+
+
+def name_signature(name: str, birth_year: int | None = None) -> NameSignature:
+    """Splits a name into its parts and returns the phonetic keys of each part.
+
+    Args:
+        name: A person's name as entered, in any script and order
+            (see :func:`~legalaid_desktop.search.normalize.split_name`).
+        birth_year: The person's birth year, if known.
+
+    Returns:
+        The signature.
+    """
+    parts = split_name(name)
+    return _signature(parts.tokens, parts, birth_year)
+
+
+def _unique(words: Iterable[str]) -> str:
+    return " ".join(dict.fromkeys(w for w in words if w))
+
+
+def _name_entry(name: str, birth_year: int | None = None) -> tuple[str, str, str]:
+    """``(names, keys, encoded signature)`` of a name."""
+    parts = split_name(name)
+    words: list[str] = []
+    keys: list[str] = []
+    for token in parts.tokens:
+        token_words, token_keys = _token_forms(token)
+        words += token_words
+        keys += token_keys
+    signature = _signature(parts.tokens, parts, birth_year)
+    return _unique(words), _unique((*keys, *signature.keys)), signature.encode()
+
+
+def phone_digits(phone: str | None) -> list[str]:
+    """Returns the searchable forms of a phone number: all its digits and its last nine.
+
+    Args:
+        phone: A phone number as entered (``"+994 50 123-45-67"``, ``"050 123 45 67"``).
+
+    Returns:
+        ``["994501234567", "501234567"]``; just the digits when there are nine or fewer;
+        ``[]`` when there are fewer than five.
+    """
+    digits = _NON_DIGIT_RE.sub("", fold(phone or ""))
+    if len(digits) < _MIN_PHONE_DIGITS:
+        return []
+    national = digits[-_NATIONAL_DIGITS:]
+    return [digits] if national == digits else [digits, national]
+
+
+# --------------------------------------------------------------------------------------------
+# Entries
+# --------------------------------------------------------------------------------------------
+
+
+def _body(*parts: str | int | None) -> str:
+    return " ".join(fold(str(p)) for p in parts if p is not None and p != "")
+
+
+def _client_entry(name: str, birth_year: int | None, phone: str | None, address: str) -> Entry:
+    names, keys, signature = _name_entry(name, birth_year)
+    return names, keys, _body(" ".join(phone_digits(phone)), address, birth_year), signature
+
+
+def _case_entry(
+    number: str,
+    client_name: str,
+    legal_area: str,
+    summary: str,
+    referral: str,
+    grant_code: str,
+    institution: str | None,
+    reported_to: str | None,
+) -> Entry:
+    names, keys, _signature = _name_entry(client_name)
+    compact = fold(number).replace(" ", "")
+    body = _body(number, compact, legal_area, summary, referral, grant_code, institution, reported_to)
+    return names, keys, body, None
+
+
+def _consultation_entry(notes: str, advice: str, next_steps: str) -> Entry:
+    return "", "", _body(notes, advice, next_steps), None
+
+
+def _party_entry(name: str, notes: str) -> Entry:
+    names, keys, signature = _name_entry(name)
+    return names, keys, _body(notes), signature
+
+
+# --------------------------------------------------------------------------------------------
+# One record
+# --------------------------------------------------------------------------------------------
+
+
+def _put(session: Session, kind: str, ref_id: str, case_id: str | None, entry: Entry) -> None:
+    """Writes the entry of one record, replacing its previous one."""
+    names, keys, body, signature = entry
+    ref = {"kind": kind, "ref_id": ref_id, "case_id": case_id, "sig": signature}
+    entry_id = session.execute(_SQL_REF, ref).scalar()
+    if entry_id is None:
+        entry_id = session.execute(_SQL_NEW_REF, ref).lastrowid  # type: ignore[attr-defined]
+    else:
+        session.execute(_SQL_DELETE_ENTRY, {"id": entry_id})
+        session.execute(_SQL_SET_REF, {**ref, "id": entry_id})
+    session.execute(_SQL_INSERT_ENTRY, {"id": entry_id, "names": names, "keys": keys, "body": body})
+
+
+def _drop(session: Session, entry_id: int) -> None:
+    session.execute(_SQL_DELETE_ENTRY, {"id": entry_id})
+    session.execute(_SQL_DELETE_REF, {"id": entry_id})
+
+
+def remove(session: Session, kind: str, ref_id: str) -> None:
+    """Removes a record from the index; nothing happens if it is not indexed.
+
+    Removing a case also removes its consultations and parties.
+
+    Args:
+        session: A session in a write transaction on the store.
+        kind: ``"client"``, ``"case"``, ``"consultation"`` or ``"party"``.
+        ref_id: The record's id.
+    """
+    entry_id = session.execute(_SQL_REF, {"kind": kind, "ref_id": ref_id}).scalar()
+    if entry_id is not None:
+        _drop(session, entry_id)
+    if kind == "case":
+        for child in session.execute(_SQL_CHILDREN, {"case_id": ref_id}).scalars().all():
+            _drop(session, child)
+
+
+def index_client(session: Session, client: Client) -> None:
+    """Indexes a client (name, phone, address, birth year), or removes a tombstoned one.
+
+    Args:
+        session: A session in a write transaction on the store.
+        client: The client row, with its new values.
+    """
+    if client.deleted_hlc is not None:
+        remove(session, "client", client.id)
+        return
+    entry = _client_entry(client.full_name, client.birth_year, client.phone, client.address or "")
+    _put(session, "client", client.id, None, entry)
+
+
+def index_case(session: Session, case: Case, client_name: str) -> None:
+    """Indexes a case (number, client's name, summary, ...), or removes a tombstoned one.
+
+    A tombstoned case takes the entries of its consultations and parties with it.
+
+    Args:
+        session: A session in a write transaction on the store.
+        case: The case row, with its new values.
+        client_name: The full name of the case's client.
+    """
+    if case.deleted_hlc is not None:
+        remove(session, "case", case.id)
+        return
+    details = session.execute(_SQL_CORRUPTION, {"case_id": case.id}).first()
+    entry = _case_entry(
+        case.number,
+        client_name,
+        case.legal_area,
+        case.summary or "",
+        case.referral or "",
+        case.grant_code or "",
+        details[0] if details else None,
+        details[1] if details else None,
+    )
+    _put(session, "case", case.id, case.id, entry)
+
+
+def index_consultation(session: Session, consultation: Consultation) -> None:
+    """Indexes a consultation (notes, advice, next steps), or removes a tombstoned one.
+
+    Args:
+        session: A session in a write transaction on the store.
+        consultation: The consultation row, with its new values.
+    """
+    if consultation.deleted_hlc is not None:
+        remove(session, "consultation", consultation.id)
+        return
+    entry = _consultation_entry(
+        consultation.notes or "", consultation.advice or "", consultation.next_steps or ""
+    )
+    _put(session, "consultation", consultation.id, consultation.case_id, entry)
+
+
+def index_party(session: Session, party: Party) -> None:
+    """Indexes a case party (name and notes), or removes a tombstoned one.
+
+    Args:
+        session: A session in a write transaction on the store.
+        party: The party row, with its new values.
+    """
+    if party.deleted_hlc is not None:
+        remove(session, "party", party.id)
+        return
+    _put(session, "party", party.id, party.case_id, _party_entry(party.name, party.notes or ""))
+
+
+# --------------------------------------------------------------------------------------------
+# Rebuild
+# --------------------------------------------------------------------------------------------
+
+# Each source reads one batch of live rows after a row id: (rowid, id, case id, fields...).
+_SOURCES: Final[dict[str, str]] = {
+    "client": (
+        "SELECT x._rowid_, x.id, NULL, x.full_name, x.birth_year, x.phone, x.address "
+        "FROM clients x WHERE x._rowid_ > :after AND x.deleted_hlc IS NULL "
+        "ORDER BY x._rowid_ LIMIT :limit"
+    ),
+    "case": (
+        "SELECT x._rowid_, x.id, x.id, x.number, coalesce(c.full_name, ''), x.legal_area, "
+        "x.summary, x.referral, x.grant_code, d.institution, d.reported_to "
+        "FROM cases x LEFT JOIN clients c ON c.id = x.client_id "
+        "LEFT JOIN corruption_details d ON d.case_id = x.id AND d.deleted_hlc IS NULL "
+        "WHERE x._rowid_ > :after AND x.deleted_hlc IS NULL ORDER BY x._rowid_ LIMIT :limit"
+    ),
+    "consultation": (
+        "SELECT x._rowid_, x.id, x.case_id, x.notes, x.advice, x.next_steps "
+        "FROM consultations x JOIN cases k ON k.id = x.case_id "
+        "WHERE x._rowid_ > :after AND x.deleted_hlc IS NULL AND k.deleted_hlc IS NULL "
+        "ORDER BY x._rowid_ LIMIT :limit"
+    ),
+    "party": (
+        "SELECT x._rowid_, x.id, x.case_id, x.name, x.notes "
+        "FROM parties x JOIN cases k ON k.id = x.case_id "
+        "WHERE x._rowid_ > :after AND x.deleted_hlc IS NULL AND k.deleted_hlc IS NULL "
+        "ORDER BY x._rowid_ LIMIT :limit"
+    ),
+}
+
+
+def _entry_of(kind: str, row: Sequence[Any]) -> Entry:
+    if kind == "client":
+        name, birth_year, phone, address = row
+        return _client_entry(name, birth_year, phone, address or "")
+    if kind == "case":
+        number, client_name, area, summary, referral, grant, institution, reported_to = row
+        return _case_entry(
+            number,
+            client_name,
+            area,
+            summary or "",
+            referral or "",
+            grant or "",
+            institution,
+            reported_to,
+        )
+    if kind == "consultation":
+        notes, advice, next_steps = row
+        return _consultation_entry(notes or "", advice or "", next_steps or "")
+    name, notes = row
+    return _party_entry(name, notes or "")
+
+
+def _batches(session: Session, kind: str) -> Iterator[Sequence[Sequence[Any]]]:
+    sql = text(_SOURCES[kind])
+    after = 0
+    while True:
+        rows = session.execute(sql, {"after": after, "limit": _BATCH}).all()
+        if not rows:
+            return
+        yield rows
+        after = rows[-1][0]
+
+
+def rebuild(session: Session) -> int:
+    """Recreates the whole index from the tables.
+
+    Tombstoned records are left out, and so are the consultations and parties of a tombstoned
+    case. Reads and writes in batches (one ``executemany`` per batch), in the caller's
+    transaction, then merges the index into one segment for the fastest queries.
+
+    Args:
+        session: A session in a write transaction on the store.
+
+    Returns:
+        The number of records indexed.
+    """
+    session.execute(text("DELETE FROM search_index_refs"))
+    session.execute(text("INSERT INTO search_index (search_index) VALUES ('delete-all')"))
+    next_id = 1
+    for kind in KINDS:
+        for rows in _batches(session, kind):
+            refs: list[dict[str, Any]] = []
+            entries: list[dict[str, Any]] = []
+            for row in rows:
+                names, keys, body, signature = _entry_of(kind, row[3:])
+                refs.append(
+                    {
+                        "id": next_id,
+                        "kind": kind,
+                        "ref_id": row[1],
+                        "case_id": row[2],
+                        "sig": signature,
+                    }
+                )
+                entries.append({"id": next_id, "names": names, "keys": keys, "body": body})
+                next_id += 1
+            session.execute(_SQL_INSERT_REF, refs)
+            session.execute(_SQL_INSERT_ENTRY, entries)
+    session.execute(text("INSERT INTO search_index (search_index) VALUES ('optimize')"))
+    return next_id - 1

@@ -1,0 +1,266 @@
+"""What hangs off a case: consultations, parties, deadlines and attachments."""
+
+from __future__ import annotations
+
+import hashlib
+import mimetypes
+from datetime import date
+from pathlib import Path
+
+from legalaid_desktop.domain.cases import (
+    AttachmentInfo,
+    ConsultationInfo,
+    ConsultationInput,
+    DeadlineInfo,
+    PartyInfo,
+)
+from legalaid_desktop.domain.dates import today
+from legalaid_desktop.domain.errors import InputRejected, NotFound, ValidationError
+from legalaid_desktop.domain.ids import new_id
+from legalaid_desktop.domain.roles import Permission
+from legalaid_desktop.i18n import _
+from legalaid_desktop.search import index as search_index
+from legalaid_desktop.search import normalize
+from legalaid_desktop.services import common
+from legalaid_desktop.services.cases import CaseService
+from legalaid_desktop.services.workspace import Workspace
+from legalaid_desktop.store.audit import utc_now_iso
+from legalaid_desktop.store.models import Attachment, Case, Consultation, Deadline, Party
+
+MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
+MAX_MINUTES = 12 * 60
+
+
+class CaseRecordService:
+    def __init__(self, ws: Workspace) -> None:
+        self.ws = ws
+        self._cases = CaseService(ws)
+
+    def _case_for_edit(self, s, number: str) -> Case:  # type: ignore[no-untyped-def]
+        case = common.get_case(s, number)
+        self._cases._editable(case)
+        return case
+
+    # -- consultations ------------------------------------------------------------------------
+
+    def add_consultation(self, number: str, data: ConsultationInput) -> ConsultationInfo:
+        catalog = self.ws.catalog()
+        mode = common.code(catalog, "consultation_modes", data.mode, "mode", _("mode"))
+        notes = common.text(data.notes, "notes", _("Notes"), required=True, max_length=20000)
+        advice = common.text(
+            data.advice, "advice", _("Advice given"), required=False, max_length=20000
+        )
+        steps = common.text(
+            data.next_steps, "next_steps", _("Next steps"), required=False, max_length=5000
+        )
+        held = common.not_in_future(data.held_on or today(), "held_on", _("The consultation date"))
+        if not 1 <= data.minutes <= MAX_MINUTES:
+            raise ValidationError(
+                _("The duration must be between 1 and {n} minutes.").format(n=MAX_MINUTES),
+                "minutes",
+            )
+        if data.follow_up_on is not None and data.follow_up_on < held:
+            raise ValidationError(
+                _("The follow-up date is before the consultation."), "follow_up_on"
+            )
+        with self.ws.write() as s:
+            case = self._case_for_edit(s, number)
+            if held < date.fromisoformat(case.opened_on):
+                raise ValidationError(
+                    _("The consultation is dated before the case was opened."), "held_on"
+                )
+            lawyer = self._cases._lawyer(s, data.lawyer)
+            row = Consultation(
+                id=new_id(),
+                case_id=case.id,
+                held_on=held.isoformat(),
+                lawyer=lawyer,
+                mode=mode,
+                minutes=data.minutes,
+                notes=notes,
+                advice=advice,
+                next_steps=steps,
+                follow_up_on=data.follow_up_on.isoformat() if data.follow_up_on else None,
+                origin_node=self.ws.node_code,
+                clocks={},
+                hlc="",
+            )
+            s.add(row)
+            self.ws.touch(s, row, Consultation.FIELD_GROUPS)
+            search_index.index_consultation(s, row)
+            self.ws.audit(
+                s,
+                "consultation_added",
+                "case",
+                case.id,
+                {"number": case.number, "consultation": row.id},
+            )
+            return common.consultation_info(row)
+
+    # -- parties ------------------------------------------------------------------------------
+
+    def add_party(self, number: str, name: str, role: str, notes: str = "") -> PartyInfo:
+        catalog = self.ws.catalog()
+        clean_name = common.text(name, "name", _("Name"), required=True, max_length=300)
+        if not any(ch.isalpha() for ch in clean_name):
+            raise ValidationError(_("Name must contain letters."), "name")
+        role = common.code(catalog, "party_roles", role, "role", _("role"))
+        with self.ws.write() as s:
+            case = self._case_for_edit(s, number)
+            row = Party(
+                id=new_id(),
+                case_id=case.id,
+                name=normalize.clean(clean_name),
+                role=role,
+                notes=common.text(notes, "notes", _("Notes"), required=False, max_length=2000),
+                origin_node=self.ws.node_code,
+                clocks={},
+                hlc="",
+            )
+            s.add(row)
+            self.ws.touch(s, row, Party.FIELD_GROUPS)
+            search_index.index_party(s, row)
+            self.ws.audit(
+                s,
+                "party_added",
+                "case",
+                case.id,
+                {"number": case.number, "party": row.id, "role": role},
+            )
+            return common.party_info(row)
+
+    def remove_party(self, number: str, party_id: str) -> None:
+        with self.ws.write() as s:
+            case = self._case_for_edit(s, number)
+            row = s.get(Party, party_id)
+            if row is None or row.case_id != case.id or row.deleted_hlc is not None:
+                raise NotFound(_("That party is not part of case {number}.").format(number=number))
+            self.ws.tombstone(s, row)
+            search_index.remove(s, "party", row.id)
+            self.ws.audit(s, "party_removed", "case", case.id, {"party": row.id})
+
+    # -- deadlines ----------------------------------------------------------------------------
+
+    def add_deadline(self, number: str, due_on: date, description: str) -> DeadlineInfo:
+        text = common.text(
+            description, "description", _("Description"), required=True, max_length=500
+        )
+        with self.ws.write() as s:
+            case = self._case_for_edit(s, number)
+            row = Deadline(
+                id=new_id(),
+                case_id=case.id,
+                due_on=due_on.isoformat(),
+                description=text,
+                done=False,
+                origin_node=self.ws.node_code,
+                clocks={},
+                hlc="",
+            )
+            s.add(row)
+            self.ws.touch(s, row, Deadline.FIELD_GROUPS)
+            self.ws.audit(
+                s, "deadline_added", "case", case.id, {"number": case.number, "due": row.due_on}
+            )
+            return common.deadline_info(row, case.number)
+
+    def set_deadline_done(self, deadline_id: str, done: bool = True) -> DeadlineInfo:
+        self.ws.require(Permission.EDIT_CASES)
+        with self.ws.write() as s:
+            row = s.get(Deadline, deadline_id)
+            if row is None or row.deleted_hlc is not None:
+                raise NotFound(_("There is no such deadline."))
+            case = s.get(Case, row.case_id)
+            assert case is not None
+            self._cases._editable(case)
+            row.done = done
+            self.ws.touch(s, row, ("done",))
+            self.ws.audit(
+                s,
+                "deadline_done" if done else "deadline_reopened",
+                "case",
+                case.id,
+                {"deadline": row.id},
+            )
+            return common.deadline_info(row, case.number)
+
+    # -- attachments --------------------------------------------------------------------------
+
+    def add_attachment(
+        self,
+        number: str,
+        file_name: str,
+        content: bytes,
+        media_type: str | None = None,
+    ) -> AttachmentInfo:
+        """Store a document inside the encrypted store (never as a loose file)."""
+        if len(content) > MAX_ATTACHMENT_BYTES:
+            raise ValidationError(
+                _("The file is {size:.1f} MB; the limit is {limit} MB.").format(
+                    size=len(content) / 1024 / 1024, limit=MAX_ATTACHMENT_BYTES // 1024 // 1024
+                ),
+                "content",
+            )
+        name = Path(file_name.replace("\\", "/")).name.strip()
+        if not name or len(name) > 255:
+            raise ValidationError(_("The file needs a name."), "file_name")
+        if not content:
+            raise ValidationError(_("The file is empty."), "content")
+        kind = media_type or mimetypes.guess_type(name)[0] or "application/octet-stream"
+        with self.ws.write() as s:
+            case = self._case_for_edit(s, number)
+            row = Attachment(
+                id=new_id(),
+                case_id=case.id,
+                file_name=name,
+                media_type=kind,
+                size=len(content),
+                sha256=hashlib.sha256(content).hexdigest(),
+                content=content,
+                added_at=utc_now_iso(),
+                origin_node=self.ws.node_code,
+                clocks={},
+                hlc="",
+            )
+            s.add(row)
+            self.ws.touch(s, row, Attachment.FIELD_GROUPS)
+            self.ws.audit(
+                s,
+                "attachment_added",
+                "case",
+                case.id,
+                {
+                    "number": case.number,
+                    "attachment": row.id,
+                    "size": row.size,
+                    "sha256": row.sha256,
+                },
+            )
+            return common.attachment_info(row)
+
+    def attachment_content(self, attachment_id: str) -> tuple[AttachmentInfo, bytes]:
+        """An attachment's bytes (for opening or exporting). Reading it is an audit event."""
+        self.ws.require(Permission.VIEW_CASES)
+        with self.ws.write() as s:
+            row = s.get(Attachment, attachment_id)
+            if row is None or row.deleted_hlc is not None:
+                raise NotFound(_("There is no such attachment."))
+            if hashlib.sha256(row.content).hexdigest() != row.sha256:
+                raise InputRejected(
+                    _("The attachment {name} is damaged (its checksum differs).").format(
+                        name=row.file_name
+                    )
+                )
+            self.ws.audit(s, "attachment_opened", "attachment", row.id)
+            return common.attachment_info(row), bytes(row.content)
+
+    def export_attachment(self, attachment_id: str, target: Path) -> Path:
+        """Write an attachment where the user chose (an explicit export; audited)."""
+        info, content = self.attachment_content(attachment_id)
+        path = target / info.file_name if target.is_dir() else target
+        from legalaid_desktop.store.vault import atomic_write
+
+        atomic_write(path, content)
+        with self.ws.write() as s:
+            self.ws.audit(s, "attachment_exported", "attachment", info.id, {"sha256": info.sha256})
+        return path

@@ -1,0 +1,357 @@
+"""Cases: opening (with a never-reused number), viewing, listing, closing, reopening, assigning."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import ColumnElement, func, select
+from sqlalchemy.orm import Session
+
+from legalaid_desktop.domain.cases import (
+    CaseDetail,
+    CaseInput,
+    CaseRow,
+    CaseStatus,
+    CorruptionInput,
+    Page,
+)
+from legalaid_desktop.domain.dates import from_iso, today
+from legalaid_desktop.domain.errors import InputRejected, NotFound, ValidationError
+from legalaid_desktop.domain.ids import new_id
+from legalaid_desktop.domain.roles import Permission, Role
+from legalaid_desktop.i18n import _
+from legalaid_desktop.search import index as search_index
+from legalaid_desktop.services import common
+from legalaid_desktop.services.workspace import Workspace
+from legalaid_desktop.store.models import (
+    Attachment,
+    Campaign,
+    Case,
+    CaseCounter,
+    Client,
+    Consultation,
+    CorruptionDetails,
+    Deadline,
+    Party,
+    User,
+)
+
+OPEN_STATES = (CaseStatus.OPEN.value, CaseStatus.PENDING.value)
+
+
+def next_case_number(session: Session, node_code: str, year: int) -> str:
+    """Allocate ``<NODE>-<YEAR>-<SEQ>`` inside the caller's write transaction.
+
+    Write transactions begin IMMEDIATE, so two writers (two processes, two windows) take turns
+    here; the counter only grows, so a number is never given out twice, even after a case is
+    deleted, and a number that exists already (e.g. received from elsewhere) is skipped.
+    """
+    counter = session.get(CaseCounter, (node_code, year))
+    if counter is None:
+        counter = CaseCounter(node_code=node_code, year=year, last_seq=0)
+        session.add(counter)
+    while True:
+        counter.last_seq += 1
+        number = f"{node_code}-{year}-{counter.last_seq:04d}"
+        if session.scalar(select(Case.id).where(Case.number == number)) is None:
+            return number
+
+
+class CaseService:
+    def __init__(self, ws: Workspace) -> None:
+        self.ws = ws
+
+    # -- guards ---------------------------------------------------------------------------
+
+    def _editable(self, case: Case) -> None:
+        """Only this node's cases are changed here; others move by an explicit transfer."""
+        self.ws.require(Permission.EDIT_CASES)
+        if case.owner_node != self.ws.node_code:
+            raise InputRejected(
+                _(
+                    "Case {number} belongs to the {node} center; it can only be changed there "
+                    "(or transferred to this center)."
+                ).format(number=case.number, node=case.owner_node)
+            )
+
+    def _lawyer(self, s: Session, username: str | None) -> str:
+        name = username or self.ws.actor.username
+        row = s.scalar(select(User).where(User.username == name))
+        if row is None or not row.active:
+            raise ValidationError(
+                _("There is no active user '{name}'.").format(name=name), field="lawyer"
+            )
+        if row.node_code != self.ws.node_code:
+            raise ValidationError(
+                _("{name} works at another center.").format(name=name), field="lawyer"
+            )
+        if row.role not in (Role.LAWYER, Role.MANAGER, Role.ADMIN):
+            raise ValidationError(
+                _("{name} cannot be assigned cases.").format(name=name), field="lawyer"
+            )
+        return name
+
+    def _corruption(self, data: CorruptionInput) -> dict[str, object]:
+        catalog = self.ws.catalog()
+        if data.amount_requested is not None and data.amount_requested < 0:
+            raise ValidationError(_("The amount cannot be negative."), "amount_requested")
+        if data.satisfaction is not None and not 1 <= data.satisfaction <= 5:
+            raise ValidationError(_("Satisfaction is a mark from 1 to 5."), "satisfaction")
+        return {
+            "sector": common.code(
+                catalog, "corruption_sectors", data.sector, "sector", _("corruption sector")
+            ),
+            "conduct": common.code(
+                catalog, "corruption_conduct", data.conduct, "conduct", _("type of conduct")
+            ),
+            "institution": common.text(
+                data.institution, "institution", _("Institution"), required=False, max_length=300
+            ),
+            "amount_requested": data.amount_requested,
+            "reported_to": common.text(
+                data.reported_to, "reported_to", _("Reported to"), required=False, max_length=300
+            ),
+            "satisfaction": data.satisfaction,
+        }
+
+    # -- use cases ------------------------------------------------------------------------
+
+    def open(self, data: CaseInput) -> CaseDetail:
+        """Open a case for a client; returns it with its new number."""
+        self.ws.require(Permission.EDIT_CASES)
+        catalog = self.ws.catalog()
+        area = common.code(catalog, "legal_areas", data.legal_area, "legal_area", _("legal area"))
+        summary = common.text(data.summary, "summary", _("Summary"), required=True, max_length=4000)
+        opened = common.not_in_future(data.opened_on or today(), "opened_on", _("Opening date"))
+        corruption = self._corruption(data.corruption) if data.corruption else None
+        with self.ws.write() as s:
+            client = common.get_client(s, data.client_id)
+            lawyer = self._lawyer(s, data.lawyer)
+            if data.campaign_id and s.get(Campaign, data.campaign_id) is None:
+                raise NotFound(_("There is no such campaign."))
+            case = Case(
+                id=new_id(),
+                number=next_case_number(s, self.ws.node_code, opened.year),
+                client_id=client.id,
+                legal_area=area,
+                summary=summary,
+                status=CaseStatus.OPEN.value,
+                assigned_lawyer=lawyer,
+                owner_node=self.ws.node_code,
+                opened_on=opened.isoformat(),
+                referral=data.referral.strip(),
+                grant_code=data.grant_code.strip(),
+                campaign_id=data.campaign_id,
+                origin_node=self.ws.node_code,
+                clocks={},
+                hlc="",
+            )
+            s.add(case)
+            self.ws.touch(s, case, Case.FIELD_GROUPS)
+            if corruption is not None:
+                details = CorruptionDetails(
+                    id=new_id(),
+                    case_id=case.id,
+                    origin_node=self.ws.node_code,
+                    clocks={},
+                    hlc="",
+                    **corruption,
+                )
+                s.add(details)
+                self.ws.touch(s, details, CorruptionDetails.FIELD_GROUPS)
+            search_index.index_case(s, case, client.full_name)
+            self.ws.audit(s, "case_opened", "case", case.id, {"number": case.number})
+            s.flush()
+            return self._detail(s, case)
+
+    def get(self, number: str) -> CaseDetail:
+        """Everything about a case. Viewing is an audit event."""
+        self.ws.require(Permission.VIEW_CASES)
+        with self.ws.write() as s:
+            case = common.get_case(s, number)
+            self.ws.audit(s, "case_viewed", "case", case.id, {"number": case.number})
+            return self._detail(s, case)
+
+    def _detail(self, s: Session, case: Case) -> CaseDetail:
+        client = s.get(Client, case.client_id)
+        assert client is not None
+        alive = (Consultation.deleted_hlc.is_(None),)
+        consultations = s.scalars(
+            select(Consultation)
+            .where(Consultation.case_id == case.id, *alive)
+            .order_by(Consultation.held_on, Consultation.id)
+        ).all()
+        parties = s.scalars(
+            select(Party).where(Party.case_id == case.id, Party.deleted_hlc.is_(None))
+        ).all()
+        deadlines = s.scalars(
+            select(Deadline)
+            .where(Deadline.case_id == case.id, Deadline.deleted_hlc.is_(None))
+            .order_by(Deadline.due_on)
+        ).all()
+        attachments = s.scalars(
+            select(Attachment)
+            .where(Attachment.case_id == case.id, Attachment.deleted_hlc.is_(None))
+            .order_by(Attachment.added_at)
+        ).all()
+        corruption = s.scalar(select(CorruptionDetails).where(CorruptionDetails.case_id == case.id))
+        return CaseDetail(
+            id=case.id,
+            number=case.number,
+            status=case.status,
+            legal_area=case.legal_area,
+            summary=case.summary,
+            assigned_lawyer=case.assigned_lawyer,
+            owner_node=case.owner_node,
+            opened_on=date.fromisoformat(case.opened_on),
+            closed_on=from_iso(case.closed_on),
+            outcome=case.outcome,
+            referral=case.referral,
+            grant_code=case.grant_code,
+            campaign_id=case.campaign_id,
+            needs_review=case.needs_review,
+            client=common.client_info(s, client),
+            corruption=common.corruption_info(corruption),
+            consultations=tuple(common.consultation_info(c) for c in consultations),
+            parties=tuple(common.party_info(p) for p in parties),
+            deadlines=tuple(common.deadline_info(d, case.number) for d in deadlines),
+            attachments=tuple(common.attachment_info(a) for a in attachments),
+        )
+
+    def list(
+        self,
+        *,
+        status: str | None = None,
+        legal_area: str | None = None,
+        lawyer: str | None = None,
+        client_id: str | None = None,
+        offset: int = 0,
+        limit: int = 200,
+    ) -> Page[CaseRow]:
+        """Cases, newest first, filtered, one page at a time."""
+        self.ws.require(Permission.VIEW_CASES)
+        where: list[ColumnElement[bool]] = [Case.deleted_hlc.is_(None)]
+        if status:
+            common.code(self.ws.catalog(), "case_statuses", status, "status", _("status"))
+            where.append(Case.status == status)
+        if legal_area:
+            where.append(Case.legal_area == legal_area)
+        if lawyer:
+            where.append(Case.assigned_lawyer == lawyer)
+        if client_id:
+            where.append(Case.client_id == client_id)
+        with self.ws.read() as s:
+            total = s.scalar(select(func.count()).select_from(Case).where(*where)) or 0
+            rows = s.execute(
+                select(
+                    Case.id,
+                    Case.number,
+                    Client.full_name,
+                    Case.legal_area,
+                    Case.status,
+                    Case.assigned_lawyer,
+                    Case.opened_on,
+                    Case.closed_on,
+                )
+                .join(Client, Client.id == Case.client_id)
+                .where(*where)
+                .order_by(Case.opened_on.desc(), Case.number.desc())
+                .offset(offset)
+                .limit(limit)
+            ).all()
+        return Page(
+            tuple(
+                CaseRow(
+                    r[0], r[1], r[2], r[3], r[4], r[5], date.fromisoformat(r[6]), from_iso(r[7])
+                )
+                for r in rows
+            ),
+            total,
+            offset,
+        )
+
+    def close(self, number: str, outcome: str, closed_on: date | None = None) -> CaseDetail:
+        catalog = self.ws.catalog()
+        common.code(catalog, "outcomes", outcome, "outcome", _("outcome"))
+        when = common.not_in_future(closed_on or today(), "closed_on", _("Closing date"))
+        with self.ws.write() as s:
+            case = common.get_case(s, number)
+            self._editable(case)
+            if case.status == CaseStatus.CLOSED:
+                raise InputRejected(_("Case {number} is already closed.").format(number=number))
+            if when < date.fromisoformat(case.opened_on):
+                raise ValidationError(_("A case cannot close before it opened."), "closed_on")
+            case.status, case.closed_on, case.outcome = (
+                CaseStatus.CLOSED.value,
+                when.isoformat(),
+                outcome,
+            )
+            self.ws.touch(s, case, ("status",))
+            self.ws.audit(
+                s, "case_closed", "case", case.id, {"number": case.number, "outcome": outcome}
+            )
+            return self._detail(s, case)
+
+    def reopen(self, number: str) -> CaseDetail:
+        with self.ws.write() as s:
+            case = common.get_case(s, number)
+            self._editable(case)
+            if case.status != CaseStatus.CLOSED:
+                raise InputRejected(_("Case {number} is not closed.").format(number=number))
+            case.status, case.closed_on, case.outcome = CaseStatus.OPEN.value, None, None
+            self.ws.touch(s, case, ("status",))
+            self.ws.audit(s, "case_reopened", "case", case.id, {"number": case.number})
+            return self._detail(s, case)
+
+    def set_pending(self, number: str) -> CaseDetail:
+        with self.ws.write() as s:
+            case = common.get_case(s, number)
+            self._editable(case)
+            if case.status != CaseStatus.OPEN:
+                raise InputRejected(_("Only an open case can be set to pending."))
+            case.status = CaseStatus.PENDING.value
+            self.ws.touch(s, case, ("status",))
+            self.ws.audit(s, "case_pending", "case", case.id, {"number": case.number})
+            return self._detail(s, case)
+
+    def assign(self, number: str, lawyer: str) -> CaseDetail:
+        with self.ws.write() as s:
+            case = common.get_case(s, number)
+            self._editable(case)
+            case.assigned_lawyer = self._lawyer(s, lawyer)
+            self.ws.touch(s, case, ("assignment",))
+            self.ws.audit(
+                s, "case_assigned", "case", case.id, {"number": case.number, "lawyer": lawyer}
+            )
+            return self._detail(s, case)
+
+    def link_campaign(self, number: str, campaign_id: str | None) -> CaseDetail:
+        with self.ws.write() as s:
+            case = common.get_case(s, number)
+            self._editable(case)
+            if campaign_id is not None:
+                campaign = s.get(Campaign, campaign_id)
+                if campaign is None or campaign.deleted_hlc is not None:
+                    raise NotFound(_("There is no such campaign."))
+            case.campaign_id = campaign_id
+            self.ws.touch(s, case, ("campaign",))
+            self.ws.audit(s, "case_campaign", "case", case.id, {"campaign": campaign_id})
+            return self._detail(s, case)
+
+    def update_summary(
+        self, number: str, summary: str, legal_area: str | None = None
+    ) -> CaseDetail:
+        text = common.text(summary, "summary", _("Summary"), required=True, max_length=4000)
+        with self.ws.write() as s:
+            case = common.get_case(s, number)
+            self._editable(case)
+            if legal_area:
+                case.legal_area = common.code(
+                    self.ws.catalog(), "legal_areas", legal_area, "legal_area", _("legal area")
+                )
+            case.summary = text
+            self.ws.touch(s, case, ("core",))
+            client = s.get(Client, case.client_id)
+            search_index.index_case(s, case, client.full_name if client else "")
+            self.ws.audit(s, "case_updated", "case", case.id, {"number": case.number})
+            return self._detail(s, case)

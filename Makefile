@@ -4,9 +4,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 DEMO_DIR ?= demo-data
-export QT_QPA_PLATFORM ?= offscreen
 
-.PHONY: setup run test lint format bench migration lock clean
+.PHONY: setup run test lint format bench migration lock i18n screenshots clean
 
 setup: $(STAMP)
 
@@ -25,7 +24,7 @@ run: $(STAMP)
 	$(BIN)/python -m legalaid_desktop.devtools.demo_run --data-dir $(DEMO_DIR)
 
 test: $(STAMP)
-	$(BIN)/python -m pytest -q -p no:cacheprovider
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -p no:cacheprovider
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench scripts migrations
@@ -38,6 +37,22 @@ format: $(STAMP)
 
 bench: $(STAMP)
 	@for b in bench/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+# Refresh the gettext catalogs: extract every _() string, merge into az/ru/en, compile the .mo
+# files that ship in the package. Translate the new entries in resources/locale/*/ before commit
+# (a test fails on untranslated or fuzzy entries).
+LOCALES := az ru en
+i18n: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k _ -k N_ -k ngettext:1,2 -k pgettext:1c,2 --no-wrap \
+		--sort-by-file --project=LegalAid --copyright-holder="LegalAid Desktop" \
+		-o resources/locale/legalaid.pot src
+	for l in $(LOCALES); do $(BIN)/pybabel update -D legalaid -i resources/locale/legalaid.pot \
+		-d resources/locale -l $$l --no-wrap --ignore-obsolete; done
+	$(BIN)/pybabel compile -D legalaid -d resources/locale --statistics
+
+# PNGs of every main screen with demo data, in every language (offscreen).
+screenshots: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m legalaid_desktop.devtools.screenshots --out screenshots --lang all
 
 migration: $(STAMP)
 	$(BIN)/python scripts/make_migration.py "$(MSG)"

@@ -17,15 +17,14 @@ depends_on = None
 
 
 # Full-text index over clients, cases, consultations and parties, inside the encrypted store
-# (see search/index.py). ``search_index_refs`` maps each indexed record (kind, id, case) to the
-# row id of its entry in ``search_index``, so an entry is replaced or removed by row id; for a
-# client or party it also keeps the phonetic keys of the name's parts (and a client's birth year)
-# for scoring conflict-of-interest candidates without reading the tables. The FTS5
-# table is contentless (the folded text is not stored twice) with deletes enabled. Its columns
-# hold text already folded by search/normalize.py (any script, casing or ASCII fallback becomes
-# one form): ``names`` for person names, ``keys`` for their phonetic keys (also used by the
-# conflict-of-interest check), ``body`` for everything else. Prefix indexes make
-# search-as-you-type fast.
+# (see search/index.py). ``search_index_refs`` holds one row per indexed record: its kind, id and
+# case, for a client or party the phonetic keys of the name's parts (and a client's birth year,
+# a party's role) for scoring conflict-of-interest candidates, and the text that ``search_index``
+# indexes, already folded by search/normalize.py (any script, casing or ASCII fallback becomes one
+# form): ``names`` for person names, ``keys`` for their phonetic keys, ``body`` for everything
+# else. ``search_index`` is an FTS5 index over that text (external content, so the text is stored
+# once; column-level detail, as no query needs word positions). Prefix indexes of 1 to 8
+# characters let every search-as-you-type query read one ready list per word.
 CREATE_SEARCH_INDEX = (
     """
 CREATE TABLE search_index_refs (
@@ -33,7 +32,10 @@ CREATE TABLE search_index_refs (
     kind VARCHAR(16) NOT NULL,
     ref_id VARCHAR(36) NOT NULL,
     case_id VARCHAR(36),
-    name_sig VARCHAR(400)
+    name_sig VARCHAR(400),
+    names TEXT NOT NULL,
+    keys TEXT NOT NULL,
+    body TEXT NOT NULL
 )
 """,
     "CREATE UNIQUE INDEX search_index_refs_kind_ref ON search_index_refs (kind, ref_id)",
@@ -41,9 +43,10 @@ CREATE TABLE search_index_refs (
     """
 CREATE VIRTUAL TABLE search_index USING fts5(
     names, keys, body,
-    content = '', contentless_delete = 1,
+    content = 'search_index_refs', content_rowid = 'id',
     tokenize = 'unicode61 remove_diacritics 2',
-    prefix = '1 2 3'
+    prefix = '1 2 3 4 5 6 7 8',
+    detail = column
 )
 """,
 )

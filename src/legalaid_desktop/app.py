@@ -7,7 +7,6 @@ attributes are the services; neither front end touches the store directly.
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -15,6 +14,7 @@ from pathlib import Path
 
 from legalaid_desktop.domain.reference import ReferenceCatalog
 from legalaid_desktop.domain.users import Actor
+from legalaid_desktop.paths import default_data_dir, store_exists
 from legalaid_desktop.services import auth
 from legalaid_desktop.services.agenda import AgendaService
 from legalaid_desktop.services.audit_view import AuditService
@@ -25,21 +25,32 @@ from legalaid_desktop.services.clients import ClientService
 from legalaid_desktop.services.maintenance import MaintenanceService
 from legalaid_desktop.services.reports import ReportService
 from legalaid_desktop.services.search import SearchService
+from legalaid_desktop.services.sync import SyncService
 from legalaid_desktop.services.users import UserService
 from legalaid_desktop.services.workspace import Workspace
 from legalaid_desktop.store.vault import KdfParams
 
-APP_NAME = "LegalAid"
+__all__ = [
+    "AppSession",
+    "create",
+    "default_data_dir",
+    "known_usernames",
+    "login",
+    "login_wait_seconds",
+    "recover",
+    "store_exists",
+]
 
 
-def default_data_dir() -> Path:
-    """``LEGALAID_DATA_DIR`` if set, else the platform's user data folder."""
-    env = os.environ.get("LEGALAID_DATA_DIR")
-    if env:
-        return Path(env).expanduser()
-    from platformdirs import user_data_dir
+def login_wait_seconds(data_dir: Path, username: str) -> float:
+    """How long ``username`` must still wait before the next password attempt (0 if none).
 
-    return Path(user_data_dir(APP_NAME, APP_NAME))
+    The login window counts this down; the store enforces it either way.
+    """
+    from legalaid_desktop.store.store import StorePaths
+    from legalaid_desktop.store.throttle import LoginThrottle
+
+    return LoginThrottle.load(StorePaths(data_dir).attempts).wait_seconds(username)
 
 
 @dataclass
@@ -57,6 +68,7 @@ class AppSession:
     search: SearchService
     reports: ReportService
     audit: AuditService
+    sync: SyncService
 
     @classmethod
     def over(cls, ws: Workspace) -> AppSession:
@@ -72,6 +84,7 @@ class AppSession:
             search=SearchService(ws),
             reports=ReportService(ws),
             audit=AuditService(ws),
+            sync=SyncService(ws),
         )
 
     @property

@@ -7,6 +7,7 @@ top-level folders of the repository.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
@@ -32,3 +33,21 @@ def resource_path(*parts: str) -> Path:
 def migrations_dir() -> Path:
     """The Alembic script folder."""
     return _shipped("_migrations", "migrations")
+
+
+APP_NAME = "LegalAid"
+
+
+def default_data_dir() -> Path:
+    """``LEGALAID_DATA_DIR`` if set, else the platform's user data folder (cheap to import)."""
+    env = os.environ.get("LEGALAID_DATA_DIR")
+    if env:
+        return Path(env).expanduser()
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir(APP_NAME, APP_NAME))
+
+
+def store_exists(data_dir: Path) -> bool:
+    """Whether ``data_dir`` holds a store (its database and its key file)."""
+    return (data_dir / "legalaid.db").exists() and (data_dir / "vault.json").exists()

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy.orm import Session
+from test_search import add_case, add_client, add_party
 
 from conftest import ADMIN, ADMIN_PASSWORD
 from legalaid_desktop import app
@@ -17,7 +18,6 @@ from legalaid_desktop.search.conflicts import check_conflicts
 from legalaid_desktop.store.models.cases import Client
 from legalaid_desktop.store.store import Store
 from legalaid_desktop.store.vault import FLOOR
-from test_search import add_case, add_client, add_party
 
 NEW_CLIENT = "Əliyev Rəşad İsmayıl oğlu"
 

@@ -18,7 +18,8 @@ from legalaid_desktop.domain.cases import (
 )
 from legalaid_desktop.domain.dates import display, today
 from legalaid_desktop.domain.errors import ValidationError
-from legalaid_desktop.i18n import _
+from legalaid_desktop.domain.reference import ReferenceCatalog
+from legalaid_desktop.i18n import _, current_language
 
 
 def _date(value: str) -> date:
@@ -79,32 +80,42 @@ def cmd_case_open(args: argparse.Namespace, ctx: CliContext) -> Output:
     return Output({"number": detail.number, "id": detail.id}, detail.number)
 
 
-def _case_text(c: CaseDetail, ctx: CliContext) -> str:
+def _case_text(c: CaseDetail, catalog: ReferenceCatalog) -> str:
+    lang = current_language()
+
+    def label(kind: str, code: str | None) -> str:
+        return catalog[kind].label(code, lang) if code else "—"
+
     lines = [
-        f"{c.number}  [{c.status}]  {c.legal_area}",
+        f"{c.number}  [{label('case_statuses', c.status)}]  {label('legal_areas', c.legal_area)}",
         _("Client: {name} ({region}, {year})").format(
-            name=c.client.full_name, region=c.client.region, year=c.client.birth_year or "—"
+            name=c.client.full_name,
+            region=label("regions", c.client.region),
+            year=c.client.birth_year or "—",
         ),
         _("Lawyer: {lawyer}   Opened: {opened}   Closed: {closed}   Outcome: {outcome}").format(
             lawyer=c.assigned_lawyer,
             opened=display(c.opened_on),
             closed=display(c.closed_on) or "—",
-            outcome=c.outcome or "—",
+            outcome=label("outcomes", c.outcome),
         ),
         _("Summary: {text}").format(text=c.summary),
     ]
     if c.corruption:
         lines.append(
             _("Corruption: {sector} / {conduct} / {institution}").format(
-                sector=c.corruption.sector,
-                conduct=c.corruption.conduct,
+                sector=label("corruption_sectors", c.corruption.sector),
+                conduct=label("corruption_conduct", c.corruption.conduct),
                 institution=c.corruption.institution or "—",
             )
         )
     for p in c.parties:
-        lines.append(_("Party: {name} ({role})").format(name=p.name, role=p.role))
+        lines.append(
+            _("Party: {name} ({role})").format(name=p.name, role=label("party_roles", p.role))
+        )
     for k in c.consultations:
-        lines.append(f"  {display(k.held_on)} {k.mode} {k.minutes}′ {k.lawyer}: {k.notes}")
+        mode = label("consultation_modes", k.mode)
+        lines.append(f"  {display(k.held_on)} {mode} {k.minutes}′ {k.lawyer}: {k.notes}")
     for d in c.deadlines:
         mark = "x" if d.done else " "
         lines.append(f"  [{mark}] {display(d.due_on)} {d.description}")
@@ -114,7 +125,8 @@ def _case_text(c: CaseDetail, ctx: CliContext) -> str:
 def cmd_case_show(args: argparse.Namespace, ctx: CliContext) -> Output:
     with ctx.session() as s:
         detail = s.cases.get(args.number)
-    return Output(_jsonable(detail), _case_text(detail, ctx))
+        catalog = s.reference()
+    return Output(_jsonable(detail), _case_text(detail, catalog))
 
 
 def cmd_case_close(args: argparse.Namespace, ctx: CliContext) -> Output:

@@ -9,13 +9,20 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 
-from legalaid_desktop.cli import admin_commands, case_commands, pdf_commands
+from legalaid_desktop.cli import (
+    admin_commands,
+    case_commands,
+    demo_command,
+    pdf_commands,
+    sync_commands,
+)
 from legalaid_desktop.cli.context import CliContext, emit
 from legalaid_desktop.domain.errors import LegalAidError
-from legalaid_desktop.i18n import _
+from legalaid_desktop.i18n import LANGUAGES, _, set_language
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -26,10 +33,17 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--data-dir", metavar="DIR", help=_("the data folder (LEGALAID_DATA_DIR)"))
     parser.add_argument("--user", metavar="NAME", help=_("who you are (LEGALAID_USER)"))
     parser.add_argument("--json", action="store_true", help=_("print one JSON document"))
+    parser.add_argument(
+        "--lang",
+        choices=LANGUAGES,
+        help=_("language of messages and labels (LEGALAID_LANG; default en, for scripts)"),
+    )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     admin_commands.register(sub)
+    demo_command.register(sub)
     case_commands.register(sub)
     pdf_commands.register(sub)
+    sync_commands.register(sub)
     return parser
 
 
@@ -45,6 +59,7 @@ def _fail(ctx_json: bool, message: str, code: int) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    set_language(args.lang or os.environ.get("LEGALAID_LANG") or "en")
     ctx = CliContext.from_args(args)
     try:
         out = args.func(args, ctx)

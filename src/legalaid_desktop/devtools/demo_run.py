@@ -1,11 +1,15 @@
-"""``make run``: open the program on a demo store, creating it on first use.
+"""``make run``: open the desktop program on a demo store, creating it on first use.
 
-The demo store lives in ``demo-data/`` of the checkout (ignored by git); its login is printed.
+The demo store lives in ``demo-data/`` of the checkout (ignored by git) and is filled with
+realistic, generated data (``legalaid demo``); its login is printed before the window opens.
+On a machine without a display (a server, CI) the window cannot open: the store's status is
+printed instead, with the command to use on a desktop.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -14,12 +18,14 @@ from legalaid_desktop.store.store import StorePaths
 
 DEMO_USER = "demo"
 DEMO_PASSWORD = "demo-Gence-2026"
+DEMO_CLIENTS = 400
 
 
 def ensure_demo_store(data_dir: Path) -> None:
+    """Create the demo store with generated data, unless it exists."""
     if StorePaths(data_dir).exists():
         return
-    print(f"Creating a demo store in {data_dir} (first run) ...", flush=True)
+    print(f"Creating a demo store in {data_dir} (first run, a few seconds) ...", flush=True)
     session, recovery = app.create(
         data_dir,
         node_code="GNJ",
@@ -29,8 +35,24 @@ def ensure_demo_store(data_dir: Path) -> None:
         admin_full_name="Demo İstifadəçi",
         admin_password=DEMO_PASSWORD,
     )
+    try:
+        from legalaid_desktop.services.demo import generate_demo
+
+        summary = generate_demo(
+            session, clients=DEMO_CLIENTS, seed=1, lawyer_password=DEMO_PASSWORD
+        )
+        print(f"  {summary}", flush=True)
+    finally:
+        session.close()
     (data_dir / "DEMO-RECOVERY-KEY.txt").write_text(recovery + "\n", "utf-8")
-    session.close()
+
+
+def _has_display() -> bool:
+    if os.environ.get("QT_QPA_PLATFORM", "") not in ("", "xcb", "wayland"):
+        return True  # an explicit platform (offscreen, windows, cocoa ...) was chosen
+    if sys.platform in ("win32", "darwin"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -40,13 +62,19 @@ def main(argv: list[str] | None = None) -> int:
     data_dir = Path(args.data_dir).resolve()
     ensure_demo_store(data_dir)
     print(f"Demo login: user '{DEMO_USER}', password '{DEMO_PASSWORD}'  (data: {data_dir})")
-    session = app.login(data_dir, DEMO_USER, DEMO_PASSWORD)
-    try:
-        for key, value in session.maintenance.status().items():
-            print(f"  {key}: {value}")
-    finally:
-        session.close()
-    return 0
+    if not _has_display():
+        print("No display here, so the window cannot open. The demo store:")
+        session = app.login(data_dir, DEMO_USER, DEMO_PASSWORD)
+        try:
+            for key, value in session.maintenance.status().items():
+                print(f"  {key}: {value}")
+        finally:
+            session.close()
+        print("On a desktop, `make run` opens the program; under Xvfb: xvfb-run make run")
+        return 0
+    from legalaid_desktop.gui.main import main as gui_main
+
+    return gui_main(["--data-dir", str(data_dir)])
 
 
 if __name__ == "__main__":

@@ -3,42 +3,45 @@
 A name is matched against every client and every party of every case, across scripts and
 spellings (``Əliyev Rəşad İsmayıl oğlu`` = ``Алиев Рашад Исмаилович`` = ``Aliyev Rashad``).
 
-Candidates are retrieved from the ``keys`` column of the search index (whole phonetic keys,
-:mod:`legalaid_desktop.search.index`), each query bounded to :data:`CANDIDATES_PER_QUERY` rows:
+Candidates are retrieved from the ``keys`` column of the search index (whole phonetic keys, see
+:mod:`legalaid_desktop.search.index`), clients and parties together (one entry id range), the
+newest first, in three bounded tiers, each leaving out what an earlier one found:
 
-1. surname (either gender's form) and given name;
-2. given name and father's name (a surname changed at marriage, or misspelt);
-3. surname and father's name (a given name misspelt);
-4. the first three letters of the surname's key and the given name, and the surname and the
-   first three of the given name's key (typos further in);
-5. the surname alone, either gender's form (the family);
-6. the phone number (clients only).
+1. the same person, up to :data:`CANDIDATES_PER_QUERY`: two of surname (either gender's form),
+   given name and father's name (a surname changed at marriage or misspelt, a given name
+   misspelt, the parts in another order);
+2. typos further in, up to 200: the first three letters of the surname's key with the given
+   name, or the surname with the first three letters of the given name's key;
+3. the family, up to 100: the surname alone, either gender's form (``family_key``);
 
-Each candidate is then scored 0..100 in Python on the keys kept in the index
-(:class:`~legalaid_desktop.search.index.NameSignature`), trying both orders of surname and given
-name:
+and the clients with the same phone number (digits, national number). Each candidate is scored
+0..100 in Python on the keys kept in the index
+(:class:`~legalaid_desktop.search.index.NameSignature`), without reading the tables:
 
-===============================  ===========================================================
-same person                      surname 45 (same key), 35 (typo: Jaro-Winkler ≥ 0.9 on the
-                                 keys, as :func:`~legalaid_desktop.search.normalize.similarity`),
-                                 30 (other gender's form), 15 (one side has no surname);
-                                 given name 40 (same), 28 (typo); father's name +10 (same),
-                                 +5 (typo), −20 (different); surname and given name swapped −3
-family (given names differ)      55 same surname key, 50 same stem (Əliyev and Əliyeva);
-                                 +15 same father's name (siblings)
-birth year (same person only)    +8 same, +3 one or two years apart, −20 ten or more apart
-phone                            +20 and at least 75: the same number is a strong reason alone
-adverse party                    +5
-===============================  ===========================================================
+==============================  ============================================================
+same person (given names        surname 45 same key, 30 typo or other gender's form (Əliyev /
+agree: same key, or a typo)     Əliyeva), 15 unknown (one side has none); given name 40 same,
+                                20 typo; father's name +10 same, +5 typo, −20 different;
+                                surname and given name swapped −3 (only when both are equal)
+family (given names differ)     55 same surname key, 50 same stem, other gender;
+                                +15 same father's name (siblings)
+birth year (same person only)   +8 same, +3 one or two years apart, −20 ten or more apart
+phone                           +20, and at least 75: the same number alone is a strong reason
+adverse party                   +5 (the classic conflict)
+==============================  ============================================================
 
-Levels: ``exact`` from 90, ``strong`` from 70, ``possible`` from 50; lower scores are dropped.
-Only the best hits are read from the tables (names, roles, case numbers) to write the reasons.
+A typo is a Jaro-Winkler similarity of the keys (what
+:func:`~legalaid_desktop.search.normalize.similarity` computes) of at least 0.9, or 0.93 for
+keys shorter than six letters (Tural is not Turan). Levels: ``exact`` from 90, ``strong`` from
+70, ``possible`` from 50; lower scores are dropped. Only the hits returned are read from the
+tables (names, roles, case numbers) and get their reasons, translated.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Final
 
 from sqlalchemy import bindparam, text
@@ -46,7 +49,12 @@ from sqlalchemy.orm import Session
 
 from legalaid_desktop.domain.search import ConflictHit
 from legalaid_desktop.i18n import _
-from legalaid_desktop.search.index import NameSignature, name_signature, phone_digits
+from legalaid_desktop.search.index import (
+    NameSignature,
+    kind_range,
+    name_signature,
+    phone_digits,
+)
 from legalaid_desktop.search.normalize import fold, jaro_winkler, split_name, surname_stem
 
 __all__ = [
@@ -59,12 +67,15 @@ __all__ = [
 ]
 
 CANDIDATES_PER_QUERY: Final = 400
-"""At most this many candidates are read per retrieval query."""
+"""At most this many candidates (of each kind, the newest) are read per retrieval query."""
+_TYPO_CANDIDATES: Final = 200  # for the queries on the first letters of a key
+_FAMILY_CANDIDATES: Final = 100  # for the surname alone: all score alike, the newest are shown
 
 EXACT: Final = 90
 STRONG: Final = 70
 POSSIBLE: Final = 50
 
+_SPARE: Final = 10  # extra candidates read in case some were deleted since they were indexed
 _TYPO: Final = 0.9  # Jaro-Winkler on the keys, from which two parts count as a typo
 _TYPO_SHORT: Final = 0.93  # the same for keys of fewer than six letters (Tural is not Turan)
 _SHORT: Final = 6
@@ -80,19 +91,15 @@ _YEAR_SAME, _YEAR_CLOSE, _YEAR_FAR = 8, 3, -20
 _PHONE, _PHONE_FLOOR = 20, 75
 _ADVERSE = 5
 
-_SQL_CANDIDATES: Final = """
+_SQL_CANDIDATES: Final = text(
+    """
     SELECT r.id, r.kind, r.ref_id, r.name_sig
     FROM search_index JOIN search_index_refs r ON r.id = search_index.rowid
-    WHERE search_index MATCH :match AND r.kind IN ('client', 'party')
+    WHERE search_index MATCH :match AND search_index.rowid BETWEEN :first AND :last
     ORDER BY search_index.rowid DESC
     LIMIT :limit
-"""
-_SQL_PHONE: Final = """
-    SELECT r.id, r.kind, r.ref_id, r.name_sig
-    FROM search_index JOIN search_index_refs r ON r.id = search_index.rowid
-    WHERE search_index MATCH :match AND r.kind = 'client'
-    LIMIT :limit
-"""
+    """
+)
 
 
 # --------------------------------------------------------------------------------------------
@@ -102,6 +109,7 @@ _SQL_PHONE: Final = """
 _SAME, _TYPO_MATCH, _GENDER, _NONE, _UNKNOWN = "same", "typo", "gender", "none", "unknown"
 
 
+@lru_cache(maxsize=1 << 15)  # few distinct keys meet in one check (given names repeat)
 def _compare(a: str, b: str, *, surname: bool = False) -> str:
     """How two parts' keys relate: same, typo, gender (surnames), none or unknown."""
     if not a or not b:
@@ -157,16 +165,13 @@ def _person_points(query: NameSignature, cand: NameSignature, swapped: bool) -> 
     return _Score(points, True, surname, given, father, swapped)
 
 
-def _score(
-    query: NameSignature, cand: NameSignature, *, same_phone: bool = False, adverse: bool = False
-) -> _Score:
+def _score(query: NameSignature, cand: NameSignature, *, same_phone: bool = False) -> _Score:
     """Scores a candidate's name signature against the checked name's.
 
     Args:
         query: Signature of the name being checked (with its birth year, if known).
-        cand: Signature of a client or party (with a client's birth year).
+        cand: Signature of a client (with the birth year) or party (with the role).
         same_phone: The candidate has the same phone number.
-        adverse: The candidate is an adverse party.
 
     Returns:
         The score (its ``points``, clamped to 0..100) and its parts.
@@ -198,7 +203,7 @@ def _score(
     if same_phone:
         best.phone = True
         best.points = max(best.points + _PHONE, _PHONE_FLOOR)
-    if adverse and best.points > 0:
+    if cand.role == "adverse" and best.points > 0:
         best.adverse = True
         best.points += _ADVERSE
     best.points = max(0, min(100, best.points))
@@ -239,8 +244,17 @@ def _all(keys: Iterable[str]) -> str:
     return " AND ".join(_quote(k) for k in keys)
 
 
-def _queries(sig: NameSignature) -> list[str]:
-    """FTS5 expressions on ``keys`` retrieving the candidates for a name, most specific first."""
+def _either(expressions: Iterable[str]) -> str:
+    return " OR ".join(f"({e})" for e in expressions)
+
+
+def _queries(sig: NameSignature) -> list[tuple[str, int]]:
+    """FTS5 expressions on ``keys`` retrieving candidates for a name, with their row limits.
+
+    Three tiers, each excluding what an earlier one finds: the same person (two of surname,
+    given name and father's name), typos (the first letters of the surname's or the given
+    name's key), the family (the surname alone).
+    """
     surname_keys = sig.surname.split()
     given, father = _all(sig.given.split()), _all(sig.patronymic.split())
     family = ""
@@ -251,43 +265,51 @@ def _queries(sig: NameSignature) -> list[str]:
         family = (family + " AND " if family else "") + (
             "(" + " OR ".join(_quote(f) for f in forms) + ")"
         )
-    out: list[str] = []
-    if family and given:
-        out.append(f"{family} AND {given}")
-    if given and father:
-        out.append(f"{given} AND {father}")
-    if family and father:
-        out.append(f"{family} AND {father}")
+    pairs = [
+        f"{a} AND {b}" for a, b in ((family, given), (given, father), (family, father)) if a and b
+    ]
+    out: list[tuple[str, int]] = []
+    if pairs:
+        out.append((_either(pairs), CANDIDATES_PER_QUERY))
     if surname_keys and given:
+        typos: list[str] = []
         first_surname, first_given = surname_keys[0], sig.given.split()[0]
         if len(first_surname) > _PREFIX:
-            out.append(f"{_quote(first_surname[:_PREFIX])} * AND {given}")
+            typos.append(f"({_quote(first_surname[:_PREFIX])} * AND {given}) NOT ({family})")
         if len(first_given) > _PREFIX:
-            out.append(f"{family} AND {_quote(first_given[:_PREFIX])} *")
+            typos.append(f"({family} AND {_quote(first_given[:_PREFIX])} *) NOT ({given})")
+        if typos:
+            out.append((_either(typos), _TYPO_CANDIDATES))
     if family:
-        out.append(family)
-    return [f"keys : ({q})" for q in out]
+        out.append((f"({family}) NOT ({given})" if given else family, _FAMILY_CANDIDATES))
+    return [(f"keys : ({q})", limit) for q, limit in out]
 
 
 Candidate = tuple[int, str, str, str | None]
 
 
-def _retrieve(session: Session, sig: NameSignature, phone: str | None) -> tuple[
-    dict[int, Candidate], set[int]
-]:
+def _retrieve(
+    session: Session, sig: NameSignature, phone: str | None
+) -> tuple[dict[int, Candidate], set[int]]:
+    """Candidates by entry id, and the ids of clients with the same phone number."""
     candidates: dict[int, Candidate] = {}
-    statement = text(_SQL_CANDIDATES)
-    for match in _queries(sig):
-        for row in session.execute(statement, {"match": match, "limit": CANDIDATES_PER_QUERY}):
-            candidates.setdefault(row[0], (row[0], row[1], row[2], row[3]))
+
+    def read(match: str, first: int, last: int, limit: int) -> list[int]:
+        params = {"match": match, "first": first, "last": last, "limit": limit}
+        found: list[int] = []
+        for entry_id, kind, ref_id, encoded in session.execute(_SQL_CANDIDATES, params):
+            candidates.setdefault(entry_id, (entry_id, kind, ref_id, encoded))
+            found.append(entry_id)
+        return found
+
+    people = (kind_range("party")[0], kind_range("client")[1])  # one range: see KIND_BITS
+    for match, limit in _queries(sig):
+        read(match, *people, limit)
     same_phone: set[int] = set()
     numbers = phone_digits(phone)
     if numbers:
         match = "body : " + _quote(numbers[-1])
-        rows = session.execute(text(_SQL_PHONE), {"match": match, "limit": CANDIDATES_PER_QUERY})
-        for row in rows:
-            candidates.setdefault(row[0], (row[0], row[1], row[2], row[3]))
-            same_phone.add(row[0])
+        same_phone.update(read(match, *kind_range("client"), CANDIDATES_PER_QUERY))
     return candidates, same_phone
 
 
@@ -350,9 +372,8 @@ def _short(name: str) -> tuple[str, str, str]:
     return short, parts.surname or "", parts.patronymic or ""
 
 
-def _reasons(score: _Score, query_name: str, record: _Record) -> tuple[str, ...]:
+def _reasons(score: _Score, query_short: str, record: _Record) -> tuple[str, ...]:
     short, surname, father = _short(record.name)
-    query_short = _short(query_name)[0]
     reasons: list[str] = []
     if score.phone:
         reasons.append(_("Same phone number"))
@@ -418,37 +439,34 @@ def check_conflicts(
         limit: At most this many hits.
 
     Returns:
-        The hits scoring at least 50, best first (ties: clients first, then by name).
+        The hits scoring at least 50, best first (ties: clients first, then the most recent).
     """
     if limit <= 0:
         return []
     query = name_signature(name, birth_year)
     candidates, same_phone = _retrieve(session, query, phone)
-    scored: list[tuple[int, _Score, Candidate]] = []
-    for entry_id, kind, ref_id, encoded in candidates.values():
+    scored: list[tuple[_Score, Candidate]] = []
+    for candidate in candidates.values():
+        entry_id, kind, ref_id, encoded = candidate
         if kind == "client" and ref_id == exclude_client_id:
             continue
-        cand = NameSignature.decode(encoded or "")
-        score = _score(query, cand, same_phone=entry_id in same_phone)
-        if score.points + _ADVERSE >= POSSIBLE:  # the role is only known once read
-            scored.append((score.points, score, (entry_id, kind, ref_id, encoded)))
-    scored.sort(key=lambda item: (-item[0], item[2][1] != "client", -item[2][0]))
-    top = scored[: limit + 10 + limit // 2]
+        score = _score(
+            query, NameSignature.decode(encoded or ""), same_phone=entry_id in same_phone
+        )
+        if score.points >= POSSIBLE:
+            scored.append((score, candidate))
+    scored.sort(key=lambda item: (-item[0].points, item[1][1] != "client", -item[1][0]))
+    top = scored[: limit + _SPARE]
     records = _records(
         session,
-        [c[2] for _p, _s, c in top if c[1] == "client"],
-        [c[2] for _p, _s, c in top if c[1] == "party"],
+        [c[2] for _s, c in top if c[1] == "client"],
+        [c[2] for _s, c in top if c[1] == "party"],
     )
+    query_short = _short(name)[0]
     hits: list[ConflictHit] = []
-    for _points, score, (_entry_id, kind, ref_id, encoded) in top:
+    for score, (_entry_id, kind, ref_id, _encoded) in top:
         record = records.get((kind, ref_id))
-        if record is None:
-            continue
-        if record.role == "adverse":
-            cand = NameSignature.decode(encoded or "")
-            score = _score(query, cand, same_phone=score.phone, adverse=True)
-        level = level_of(score.points)
-        if level is None:
+        if record is None:  # deleted since it was indexed
             continue
         hits.append(
             ConflictHit(
@@ -456,12 +474,13 @@ def check_conflicts(
                 ref_id=ref_id,
                 name=record.name,
                 score=score.points,
-                level=level,
-                reasons=_reasons(score, name, record),
+                level=level_of(score.points) or "possible",
+                reasons=_reasons(score, query_short, record),
                 case_numbers=record.case_numbers,
                 role=record.role,
                 birth_year=record.birth_year,
             )
         )
-    hits.sort(key=lambda h: (-h.score, h.kind != "client", fold(h.name)))
-    return hits[:limit]
+        if len(hits) == limit:
+            break
+    return hits

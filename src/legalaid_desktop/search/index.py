@@ -3,15 +3,18 @@
 The index lives inside the encrypted store, in two tables made by the migration
 ``50cc90738508``:
 
-* ``search_index_refs``: one row per indexed record: ``id``, ``kind``, ``ref_id``, ``case_id``
-  and, for clients and parties, ``name_sig`` (a :class:`NameSignature`: the phonetic keys of the
-  name's surname, given name and father's name, and a client's birth year), so the
-  conflict-of-interest check can score candidates without reading the tables. Unique on
-  ``(kind, ref_id)``; its ``id`` is the row id of the record's entry in ``search_index``.
-* ``search_index``: a contentless FTS5 table (``content=''``, ``contentless_delete=1``: the folded
-  text is not stored a second time, and entries are deleted by row id) with three columns:
+* ``search_index_refs``: one row per indexed record: ``id`` (partitioned by kind, see
+  :data:`KIND_BITS`), ``kind``, ``ref_id``, ``case_id``; for clients and parties ``name_sig``
+  (a :class:`NameSignature`: the phonetic keys of the surname, given name and father's name, a
+  client's birth year, a party's role), so the conflict-of-interest check scores candidates
+  without reading the tables; and the folded text that ``search_index`` indexes. Unique on
+  ``(kind, ref_id)``.
+* ``search_index``: FTS5 over that text (external content: stored once, in the refs table;
+  ``detail=column``; prefix indexes of 1 to :data:`LONGEST_PREFIX` characters). An entry is
+  replaced or deleted by giving FTS5 the text it indexed, read from the refs row. Columns:
 
-  - ``names``: person names, as :func:`~legalaid_desktop.search.normalize.fold` tokens plus the
+  - ``names``: person names (without patronymic markers), as
+    :func:`~legalaid_desktop.search.normalize.fold` tokens plus the
     ``ə → a`` variant of every token (:func:`~legalaid_desktop.search.normalize.to_latin`, then
     ``ə → a``, then fold): ``Əliyev`` is indexed as ``eliyev`` and ``aliyev``, the two usual
     ASCII spellings;
@@ -42,16 +45,22 @@ from typing import Any, Final
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from legalaid_desktop.search.normalize import fold, phonetic_key, split_name, to_latin
+from legalaid_desktop.search.normalize import fold, marker_of, phonetic_key, split_name, to_latin
 from legalaid_desktop.store.models.cases import Case, Client, Consultation, Party
 
 __all__ = [
     "KINDS",
+    "KIND_BITS",
+    "KIND_NUMBERS",
+    "LONGEST_PREFIX",
     "NameSignature",
+    "fold_text",
     "index_case",
     "index_client",
     "index_consultation",
     "index_party",
+    "kind_of",
+    "kind_range",
     "name_signature",
     "phone_digits",
     "rebuild",
@@ -61,10 +70,56 @@ __all__ = [
 KINDS: Final = ("client", "case", "consultation", "party")
 """The kinds of indexed records, in the order :func:`rebuild` indexes them."""
 
+KIND_BITS: Final = 40
+"""Entry ids are partitioned by kind (:data:`KIND_NUMBERS`): kind number ``k`` owns the ids
+``k << 40`` to ``((k + 1) << 40) - 1``. FTS5 restricts a query to some kinds with a row id range
+(cheap, and ordered) instead of filtering every match: clients and parties, the people, are one
+range; and reading matches in descending id order gives the newest clients first, then parties,
+cases and consultations."""
+
+LONGEST_PREFIX: Final = 8
+"""The longest word prefix FTS5 keeps a ready index of (``prefix`` in the migration)."""
+
+KIND_NUMBERS: Final = {"consultation": 1, "case": 2, "party": 3, "client": 4}
+"""The number of each kind in entry ids (see :data:`KIND_BITS`)."""
+
+_KIND_BY_NUMBER: Final = {number: kind for kind, number in KIND_NUMBERS.items()}
+
+
+def kind_range(kind: str) -> tuple[int, int]:
+    """The first and last entry id of a kind (see :data:`KIND_BITS`).
+
+    Args:
+        kind: One of :data:`KINDS`.
+
+    Returns:
+        ``(first, last)``, both inclusive.
+
+    Raises:
+        KeyError: For an unknown kind.
+    """
+    number = KIND_NUMBERS[kind]
+    return number << KIND_BITS, ((number + 1) << KIND_BITS) - 1
+
+
+def kind_of(entry_id: int) -> str:
+    """The kind of an entry id (see :data:`KIND_BITS`).
+
+    Args:
+        entry_id: An id of ``search_index_refs``.
+
+    Returns:
+        The kind.
+    """
+    return _KIND_BY_NUMBER[entry_id >> KIND_BITS]
+
+
 Entry = tuple[str, str, str, str | None]
-"""``(names, keys, body, name signature)`` of one record."""
+"""``(names, keys, body, encoded name signature)`` of one record."""
 
 _BATCH: Final = 5_000
+_REBUILD_CACHE_KIB: Final = 128 * 1024  # page cache while rebuilding (then set back)
+_AUTOMERGE: Final = 4  # FTS5's default
 _NON_DIGIT_RE: Final = re.compile(r"\D+")
 _HYPHEN_RE: Final = re.compile("[-‐‑–—]+")
 _MARKER_KEYS: Final = frozenset(("oglu", "qizi"))
@@ -72,24 +127,27 @@ _NATIONAL_DIGITS: Final = 9  # an Azerbaijani number without +994 or the trunk 0
 _MIN_PHONE_DIGITS: Final = 5
 
 _SQL_REF: Final = text("SELECT id FROM search_index_refs WHERE kind = :kind AND ref_id = :ref_id")
-_SQL_NEW_REF: Final = text(
-    "INSERT INTO search_index_refs (kind, ref_id, case_id, name_sig) "
-    "VALUES (:kind, :ref_id, :case_id, :sig)"
+_SQL_LAST_ID: Final = text("SELECT max(id) FROM search_index_refs WHERE id BETWEEN :lo AND :hi")
+# An external-content FTS5 entry is deleted by giving FTS5 the text it indexed.
+_SQL_DELETE_ENTRY: Final = text(
+    "INSERT INTO search_index (search_index, rowid, names, keys, body) "
+    "SELECT 'delete', id, names, keys, body FROM search_index_refs WHERE id = :id"
 )
-_SQL_SET_REF: Final = text(
-    "UPDATE search_index_refs SET case_id = :case_id, name_sig = :sig WHERE id = :id"
-)
-_SQL_DELETE_ENTRY: Final = text("DELETE FROM search_index WHERE rowid = :id")
 _SQL_DELETE_REF: Final = text("DELETE FROM search_index_refs WHERE id = :id")
 _SQL_CHILDREN: Final = text(
     "SELECT id FROM search_index_refs WHERE case_id = :case_id AND kind != 'case'"
 )
-_SQL_INSERT_ENTRY: Final = text(
-    "INSERT INTO search_index (rowid, names, keys, body) VALUES (:id, :names, :keys, :body)"
-)
 _SQL_INSERT_REF: Final = text(
-    "INSERT INTO search_index_refs (id, kind, ref_id, case_id, name_sig) "
-    "VALUES (:id, :kind, :ref_id, :case_id, :sig)"
+    "INSERT INTO search_index_refs (id, kind, ref_id, case_id, name_sig, names, keys, body) "
+    "VALUES (:id, :kind, :ref_id, :case_id, :sig, :names, :keys, :body)"
+)
+_SQL_UPDATE_REF: Final = text(
+    "UPDATE search_index_refs SET case_id = :case_id, name_sig = :sig, names = :names, "
+    "keys = :keys, body = :body WHERE id = :id"
+)
+_SQL_INSERT_ENTRY: Final = text(
+    "INSERT INTO search_index (rowid, names, keys, body) "
+    "SELECT id, names, keys, body FROM search_index_refs WHERE id = :id"
 )
 _SQL_CORRUPTION: Final = text(
     "SELECT institution, reported_to FROM corruption_details "
@@ -104,7 +162,13 @@ _SQL_CORRUPTION: Final = text(
 
 @lru_cache(maxsize=1 << 16)  # name tokens repeat a lot: surnames, given and fathers' names
 def _token_forms(token: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """The folded words (with their ``ə → a`` variants) and the phonetic keys of one token."""
+    """The folded words (with their ``ə → a`` variants) and the phonetic keys of one token.
+
+    A patronymic marker (``oğlu``, ``qızı``, ``оглы`` ...) gives neither: it is in half of all
+    names and would only make searches slower.
+    """
+    if marker_of(token) is not None:
+        return (), ()
     words = fold(token).split()
     latin = to_latin(token)
     if "ə" in latin:
@@ -133,17 +197,19 @@ class NameSignature:
         patronymic: Keys of the father's name (``"ismail"`` for ``İsmayıl oğlu`` and for
             ``Исмаилович``), or ``""``.
         birth_year: A client's birth year, if known.
+        role: A party's role (``"adverse"``, ...), ``""`` for a client.
     """
 
     surname: str
     given: str
     patronymic: str
     birth_year: int | None = None
+    role: str = ""
 
     def encode(self) -> str:
-        """Returns the signature as one string (``"aliav|rasad|ismail|1985"``)."""
+        """Returns the signature as one string (``"aliav|rasad|ismail|1985|"``)."""
         year = "" if self.birth_year is None else str(self.birth_year)
-        return f"{self.surname}|{self.given}|{self.patronymic}|{year}"
+        return f"{self.surname}|{self.given}|{self.patronymic}|{year}|{self.role}"
 
     @classmethod
     def decode(cls, encoded: str) -> NameSignature:
@@ -156,15 +222,19 @@ class NameSignature:
             The signature; one with empty parts for a malformed string.
         """
         fields = encoded.split("|")
-        if len(fields) != 4:
+        if len(fields) != 5:
             return cls("", "", "")
         year = int(fields[3]) if fields[3].isdigit() else None
-        return cls(fields[0], fields[1], fields[2], year)
+        return cls(fields[0], fields[1], fields[2], year, fields[4])
 
     @property
     def keys(self) -> tuple[str, ...]:
         """All keys of the name: surname, given name, father's name."""
         return (*self.surname.split(), *self.given.split(), *self.patronymic.split())
+
+
+NameEntry = tuple[str, str, NameSignature]
+"""``(names, keys, signature)`` of a name (see :func:`_name_entry`)."""
 
 
 def _signature(tokens: Sequence[str], parts: Any, birth_year: int | None) -> NameSignature:
@@ -195,8 +265,8 @@ def _unique(words: Iterable[str]) -> str:
     return " ".join(dict.fromkeys(w for w in words if w))
 
 
-def _name_entry(name: str, birth_year: int | None = None) -> tuple[str, str, str]:
-    """``(names, keys, encoded signature)`` of a name."""
+def _name_entry(name: str) -> NameEntry:
+    """``(names, keys, signature)`` of a name (the signature without a birth year)."""
     parts = split_name(name)
     words: list[str] = []
     keys: list[str] = []
@@ -204,8 +274,8 @@ def _name_entry(name: str, birth_year: int | None = None) -> tuple[str, str, str
         token_words, token_keys = _token_forms(token)
         words += token_words
         keys += token_keys
-    signature = _signature(parts.tokens, parts, birth_year)
-    return _unique(words), _unique((*keys, *signature.keys)), signature.encode()
+    signature = _signature(parts.tokens, parts, None)
+    return _unique(words), _unique((*keys, *signature.keys)), signature
 
 
 def phone_digits(phone: str | None) -> list[str]:
@@ -218,7 +288,8 @@ def phone_digits(phone: str | None) -> list[str]:
         ``["994501234567", "501234567"]``; just the digits when there are nine or fewer;
         ``[]`` when there are fewer than five.
     """
-    digits = _NON_DIGIT_RE.sub("", fold(phone or ""))
+    phone = phone or ""
+    digits = _NON_DIGIT_RE.sub("", phone if phone.isascii() else fold(phone))
     if len(digits) < _MIN_PHONE_DIGITS:
         return []
     national = digits[-_NATIONAL_DIGITS:]
@@ -230,18 +301,44 @@ def phone_digits(phone: str | None) -> list[str]:
 # --------------------------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=1 << 18)  # the words of notes and summaries repeat a lot
+def _fold_word(word: str) -> str:
+    if word.isascii() and word.isalnum():
+        return word.lower()  # what fold() gives for plain ASCII letters and digits
+    return fold(word)
+
+
+def fold_text(text: str) -> str:
+    """Folds free text like :func:`~legalaid_desktop.search.normalize.fold`, word by word.
+
+    Folding never joins or splits across whitespace, so folding each whitespace-separated
+    word (cached: the vocabulary of notes is small) gives the same words as folding the whole.
+
+    Args:
+        text: Any text.
+
+    Returns:
+        The folded words, separated by single spaces.
+    """
+    return " ".join(filter(None, map(_fold_word, text.split())))
+
+
 def _body(*parts: str | int | None) -> str:
-    return " ".join(fold(str(p)) for p in parts if p is not None and p != "")
+    return " ".join(fold_text(str(p)) for p in parts if p is not None and p != "")
 
 
-def _client_entry(name: str, birth_year: int | None, phone: str | None, address: str) -> Entry:
-    names, keys, signature = _name_entry(name, birth_year)
-    return names, keys, _body(" ".join(phone_digits(phone)), address, birth_year), signature
+def _client_entry(
+    name: NameEntry, birth_year: int | None, phone: str | None, address: str
+) -> Entry:
+    names, keys, signature = name
+    body = _body(" ".join(phone_digits(phone)), address, birth_year)
+    s = signature
+    return names, keys, body, NameSignature(s.surname, s.given, s.patronymic, birth_year).encode()
 
 
 def _case_entry(
+    client_name: NameEntry,
     number: str,
-    client_name: str,
     legal_area: str,
     summary: str,
     referral: str,
@@ -249,9 +346,11 @@ def _case_entry(
     institution: str | None,
     reported_to: str | None,
 ) -> Entry:
-    names, keys, _signature = _name_entry(client_name)
+    names, keys, _signature = client_name
     compact = fold(number).replace(" ", "")
-    body = _body(number, compact, legal_area, summary, referral, grant_code, institution, reported_to)
+    body = _body(
+        number, compact, legal_area, summary, referral, grant_code, institution, reported_to
+    )
     return names, keys, body, None
 
 
@@ -259,9 +358,15 @@ def _consultation_entry(notes: str, advice: str, next_steps: str) -> Entry:
     return "", "", _body(notes, advice, next_steps), None
 
 
-def _party_entry(name: str, notes: str) -> Entry:
-    names, keys, signature = _name_entry(name)
-    return names, keys, _body(notes), signature
+def _party_entry(name: NameEntry, role: str, notes: str) -> Entry:
+    names, keys, signature = name
+    s = signature
+    return (
+        names,
+        keys,
+        _body(notes),
+        NameSignature(s.surname, s.given, s.patronymic, None, role).encode(),
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -272,14 +377,24 @@ def _party_entry(name: str, notes: str) -> Entry:
 def _put(session: Session, kind: str, ref_id: str, case_id: str | None, entry: Entry) -> None:
     """Writes the entry of one record, replacing its previous one."""
     names, keys, body, signature = entry
-    ref = {"kind": kind, "ref_id": ref_id, "case_id": case_id, "sig": signature}
-    entry_id = session.execute(_SQL_REF, ref).scalar()
+    values = {
+        "kind": kind,
+        "ref_id": ref_id,
+        "case_id": case_id,
+        "sig": signature,
+        "names": names,
+        "keys": keys,
+        "body": body,
+    }
+    entry_id = session.execute(_SQL_REF, values).scalar()
     if entry_id is None:
-        entry_id = session.execute(_SQL_NEW_REF, ref).lastrowid  # type: ignore[attr-defined]
+        first, last = kind_range(kind)
+        entry_id = (session.execute(_SQL_LAST_ID, {"lo": first, "hi": last}).scalar() or first) + 1
+        session.execute(_SQL_INSERT_REF, {**values, "id": entry_id})
     else:
         session.execute(_SQL_DELETE_ENTRY, {"id": entry_id})
-        session.execute(_SQL_SET_REF, {**ref, "id": entry_id})
-    session.execute(_SQL_INSERT_ENTRY, {"id": entry_id, "names": names, "keys": keys, "body": body})
+        session.execute(_SQL_UPDATE_REF, {**values, "id": entry_id})
+    session.execute(_SQL_INSERT_ENTRY, {"id": entry_id})
 
 
 def _drop(session: Session, entry_id: int) -> None:
@@ -315,7 +430,8 @@ def index_client(session: Session, client: Client) -> None:
     if client.deleted_hlc is not None:
         remove(session, "client", client.id)
         return
-    entry = _client_entry(client.full_name, client.birth_year, client.phone, client.address or "")
+    name = _name_entry(client.full_name)
+    entry = _client_entry(name, client.birth_year, client.phone, client.address or "")
     _put(session, "client", client.id, None, entry)
 
 
@@ -334,8 +450,8 @@ def index_case(session: Session, case: Case, client_name: str) -> None:
         return
     details = session.execute(_SQL_CORRUPTION, {"case_id": case.id}).first()
     entry = _case_entry(
+        _name_entry(client_name),
         case.number,
-        client_name,
         case.legal_area,
         case.summary or "",
         case.referral or "",
@@ -363,7 +479,7 @@ def index_consultation(session: Session, consultation: Consultation) -> None:
 
 
 def index_party(session: Session, party: Party) -> None:
-    """Indexes a case party (name and notes), or removes a tombstoned one.
+    """Indexes a case party (name, role and notes), or removes a tombstoned one.
 
     Args:
         session: A session in a write transaction on the store.
@@ -372,7 +488,8 @@ def index_party(session: Session, party: Party) -> None:
     if party.deleted_hlc is not None:
         remove(session, "party", party.id)
         return
-    _put(session, "party", party.id, party.case_id, _party_entry(party.name, party.notes or ""))
+    entry = _party_entry(_name_entry(party.name), party.role, party.notes or "")
+    _put(session, "party", party.id, party.case_id, entry)
 
 
 # --------------------------------------------------------------------------------------------
@@ -387,7 +504,7 @@ _SOURCES: Final[dict[str, str]] = {
         "ORDER BY x._rowid_ LIMIT :limit"
     ),
     "case": (
-        "SELECT x._rowid_, x.id, x.id, x.number, coalesce(c.full_name, ''), x.legal_area, "
+        "SELECT x._rowid_, x.id, x.id, coalesce(c.full_name, ''), x.number, x.legal_area, "
         "x.summary, x.referral, x.grant_code, d.institution, d.reported_to "
         "FROM cases x LEFT JOIN clients c ON c.id = x.client_id "
         "LEFT JOIN corruption_details d ON d.case_id = x.id AND d.deleted_hlc IS NULL "
@@ -400,7 +517,7 @@ _SOURCES: Final[dict[str, str]] = {
         "ORDER BY x._rowid_ LIMIT :limit"
     ),
     "party": (
-        "SELECT x._rowid_, x.id, x.case_id, x.name, x.notes "
+        "SELECT x._rowid_, x.id, x.case_id, x.name, x.role, x.notes "
         "FROM parties x JOIN cases k ON k.id = x.case_id "
         "WHERE x._rowid_ > :after AND x.deleted_hlc IS NULL AND k.deleted_hlc IS NULL "
         "ORDER BY x._rowid_ LIMIT :limit"
@@ -408,15 +525,28 @@ _SOURCES: Final[dict[str, str]] = {
 }
 
 
-def _entry_of(kind: str, row: Sequence[Any]) -> Entry:
+class _Names:
+    """Name entries computed during one rebuild, by name: a case repeats its client's name."""
+
+    def __init__(self) -> None:
+        self._seen: dict[str, NameEntry] = {}
+
+    def __call__(self, name: str) -> NameEntry:
+        found = self._seen.get(name)
+        if found is None:
+            found = self._seen[name] = _name_entry(name)
+        return found
+
+
+def _entry_of(kind: str, row: Sequence[Any], names: _Names) -> Entry:
     if kind == "client":
         name, birth_year, phone, address = row
-        return _client_entry(name, birth_year, phone, address or "")
+        return _client_entry(names(name), birth_year, phone, address or "")
     if kind == "case":
-        number, client_name, area, summary, referral, grant, institution, reported_to = row
+        client_name, number, area, summary, referral, grant, institution, reported_to = row
         return _case_entry(
+            names(client_name),  # computed once, for the client's entry
             number,
-            client_name,
             area,
             summary or "",
             referral or "",
@@ -427,8 +557,8 @@ def _entry_of(kind: str, row: Sequence[Any]) -> Entry:
     if kind == "consultation":
         notes, advice, next_steps = row
         return _consultation_entry(notes or "", advice or "", next_steps or "")
-    name, notes = row
-    return _party_entry(name, notes or "")
+    name, role, notes = row
+    return _party_entry(names(name), role, notes or "")
 
 
 def _batches(session: Session, kind: str) -> Iterator[Sequence[Sequence[Any]]]:
@@ -446,8 +576,10 @@ def rebuild(session: Session) -> int:
     """Recreates the whole index from the tables.
 
     Tombstoned records are left out, and so are the consultations and parties of a tombstoned
-    case. Reads and writes in batches (one ``executemany`` per batch), in the caller's
-    transaction, then merges the index into one segment for the fastest queries.
+    case. The entries are computed in Python and written in batches (one ``executemany`` per
+    batch), then FTS5 indexes them all at once and merges its index into one segment for the
+    fastest queries. Runs in the caller's transaction, with a larger page cache meanwhile; the
+    caches of folded words filled on the way are emptied at the end.
 
     Args:
         session: A session in a write transaction on the store.
@@ -455,27 +587,46 @@ def rebuild(session: Session) -> int:
     Returns:
         The number of records indexed.
     """
-    session.execute(text("DELETE FROM search_index_refs"))
-    session.execute(text("INSERT INTO search_index (search_index) VALUES ('delete-all')"))
-    next_id = 1
-    for kind in KINDS:
-        for rows in _batches(session, kind):
-            refs: list[dict[str, Any]] = []
-            entries: list[dict[str, Any]] = []
-            for row in rows:
-                names, keys, body, signature = _entry_of(kind, row[3:])
-                refs.append(
-                    {
-                        "id": next_id,
-                        "kind": kind,
-                        "ref_id": row[1],
-                        "case_id": row[2],
-                        "sig": signature,
-                    }
-                )
-                entries.append({"id": next_id, "names": names, "keys": keys, "body": body})
-                next_id += 1
-            session.execute(_SQL_INSERT_REF, refs)
-            session.execute(_SQL_INSERT_ENTRY, entries)
-    session.execute(text("INSERT INTO search_index (search_index) VALUES ('optimize')"))
-    return next_id - 1
+    previous_cache = int(session.execute(text("PRAGMA cache_size")).scalar_one())
+    session.execute(text(f"PRAGMA cache_size = {-_REBUILD_CACHE_KIB}"))
+    names = _Names()
+    count = 0
+    try:
+        session.execute(text("INSERT INTO search_index (search_index) VALUES ('delete-all')"))
+        session.execute(text("DELETE FROM search_index_refs"))
+        for kind in KINDS:
+            next_id = kind_range(kind)[0] + 1
+            for rows in _batches(session, kind):
+                refs: list[dict[str, Any]] = []
+                for row in rows:
+                    text_names, keys, body, signature = _entry_of(kind, row[3:], names)
+                    refs.append(
+                        {
+                            "id": next_id,
+                            "kind": kind,
+                            "ref_id": row[1],
+                            "case_id": row[2],
+                            "sig": signature,
+                            "names": text_names,
+                            "keys": keys,
+                            "body": body,
+                        }
+                    )
+                    next_id += 1
+                session.execute(_SQL_INSERT_REF, refs)
+                count += len(rows)
+        # One merge at the end instead of incremental merges of ever larger segments.
+        session.execute(
+            text("INSERT INTO search_index (search_index, rank) VALUES ('automerge', 0)")
+        )
+        session.execute(text("INSERT INTO search_index (search_index) VALUES ('rebuild')"))
+        session.execute(text("INSERT INTO search_index (search_index) VALUES ('optimize')"))
+        session.execute(
+            text("INSERT INTO search_index (search_index, rank) VALUES ('automerge', :n)"),
+            {"n": _AUTOMERGE},
+        )
+    finally:
+        _fold_word.cache_clear()
+        _token_forms.cache_clear()
+        session.execute(text(f"PRAGMA cache_size = {previous_cache}"))
+    return count

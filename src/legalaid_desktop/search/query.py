@@ -2,18 +2,35 @@
 
 The query is folded like the index (:func:`~legalaid_desktop.search.normalize.fold`), so any
 casing, script or ASCII fallback works: ``Алиев``, ``aliyev``, ``ƏLİYEV`` and ``Eliyev`` all find
-``Əliyev Rəşad İsmayıl oğlu``. Every token of the query must match (AND), each one either
+``Əliyev Rəşad İsmayıl oğlu``. Patronymic markers (``oğlu``, ``qızı``) are left out, like in the
+index. Every other word of the query must match (AND), each one either
 
 * as a prefix of a word in ``names`` or ``body`` (search-as-you-type: ``Rəş`` finds Rəşad, ``0042``
   and ``GNJ-2026-0042`` find the case), or
 * through its phonetic key, as a prefix of a key in ``keys`` (``Eliyev`` finds ``Алиев``).
 
-A query that looks like a phone number (only digits and ``+ - ( )`` and spaces, at least nine
+A query that looks like a phone number (only digits, spaces and ``+ - ( ) . /``, at least nine
 digits) also matches the number as a whole: ``050 123 45 67`` finds ``+994 50 123-45-67``.
 
-Tokens are always quoted before they reach FTS5, so no query text is read as FTS5 syntax. Hits are
-ranked by BM25 with names weighted highest, then titled from the tables; records deleted
-meanwhile (or whose case was deleted) are left out.
+Words are always quoted before they reach FTS5, so no query text is read as FTS5 syntax.
+
+Order, within the time of a keystroke at HQ scale (a million indexed records):
+
+1. The matching entries are read newest first, clients, then parties, cases and consultations
+   (entry ids are partitioned by kind, see :data:`~legalaid_desktop.search.index.KIND_BITS`),
+   up to :data:`RANK_LIMIT` + 1 of them. Every word is answered from FTS5's prefix indexes
+   (a word longer than :data:`~legalaid_desktop.search.index.LONGEST_PREFIX` letters by its first
+   ones, and whole), so this costs about a millisecond per thousand matches.
+2. At most :data:`RANK_LIMIT` matches, and every word at least :data:`RANK_MIN_WORD` characters:
+   they are ranked by BM25 with names weighted highest (:data:`WEIGHTS`), and clients before
+   parties, cases and consultations at equal relevance (:data:`KIND_BOOST`).
+3. Otherwise they stay in the order read, with score 0: BM25 first counts every record
+   containing each word, which for the letter or two typed so far ("M", "Mə") is most of the
+   index; and more matches than :data:`RANK_LIMIT` (a common surname alone, a frequent word of
+   notes) take too long to rank.
+
+Hits are then titled from the tables; records deleted meanwhile (or whose case was deleted) are
+left out.
 """
 
 from __future__ import annotations
@@ -28,39 +45,98 @@ from sqlalchemy.orm import Session
 
 from legalaid_desktop.domain.search import SearchHit
 from legalaid_desktop.i18n import current_language
-from legalaid_desktop.search.index import KINDS
-from legalaid_desktop.search.normalize import clean, fold, phonetic_key
+from legalaid_desktop.search.index import KINDS, LONGEST_PREFIX, kind_of, kind_range
+from legalaid_desktop.search.normalize import clean, fold, marker_of, phonetic_key
 
-__all__ = ["fts_query", "search"]
+__all__ = [
+    "KIND_BOOST",
+    "PRIORITY",
+    "RANK_LIMIT",
+    "RANK_MIN_WORD",
+    "WEIGHTS",
+    "fts_query",
+    "query_words",
+    "search",
+]
 
 WEIGHTS: Final = (10.0, 4.0, 1.0)
 """BM25 weights of the ``names``, ``keys`` and ``body`` columns."""
 
-_NATIONAL_DIGITS: Final = 9
-_PHONE_LIKE_RE: Final = re.compile(r"^[\d\s+()\-./]+$")
-_SNIPPET: Final = 80
-_SEPARATOR: Final = " · "
-
 KIND_BOOST: Final = {"client": 1.25, "party": 1.1, "case": 1.0, "consultation": 1.0}
 """Multipliers of the BM25 score by kind: a client comes before the case that carries his name."""
 
-_SQL_HITS: Final = text(
+PRIORITY: Final = ("client", "party", "case", "consultation")
+"""Order of the kinds among hits that are not ranked by BM25 (the entry id order)."""
+
+RANK_LIMIT: Final = 300
+"""Matches are ranked by BM25 only when there are at most this many: BM25 costs about 100 µs a
+match on the encrypted store (with SQLCipher's memory security), ranking more would not fit the
+50 ms budget."""
+
+RANK_MIN_WORD: Final = 3
+"""Matches are ranked by BM25 only when every word of the query has at least this many
+characters."""
+
+_NATIONAL_DIGITS: Final = 9
+_TRUNK_PREFIX: Final = 5  # a 0-led number this long is a phone as typed, not a case number part
+_PHONE_LIKE_RE: Final = re.compile(r"^[\d\s+()\-./]+$")
+_SNIPPET: Final = 80
+_SEPARATOR: Final = " · "
+_SPARE: Final = 10  # extra hits read in case some were deleted since they were indexed
+
+_SQL_MATCHING: Final = text(
+    """
+    SELECT rowid FROM search_index
+    WHERE search_index MATCH :match AND rowid BETWEEN :first AND :last
+    ORDER BY rowid DESC
+    LIMIT :limit
+    """
+)
+_SQL_REFS: Final = text("SELECT id, ref_id FROM search_index_refs WHERE id IN :ids").bindparams(
+    bindparam("ids", expanding=True)
+)
+_SQL_RANKED: Final = text(
     f"""
-    SELECT r.kind, r.ref_id,
+    SELECT r.kind, r.ref_id, r.id,
         bm25(search_index, {", ".join(map(str, WEIGHTS))})
         * CASE r.kind {" ".join(f"WHEN '{k}' THEN {v}" for k, v in KIND_BOOST.items())} END
         AS score
     FROM search_index JOIN search_index_refs r ON r.id = search_index.rowid
-    WHERE search_index MATCH :match AND r.kind IN :kinds
+    WHERE search_index MATCH :match AND search_index.rowid BETWEEN :first AND :last
     ORDER BY score, r.id DESC
     LIMIT :limit
     """
-).bindparams(bindparam("kinds", expanding=True))
+)
 
 
 def _quote(token: str) -> str:
-    """Quotes a token as an FTS5 string (a double quote inside is doubled)."""
+    """Quotes a word as an FTS5 string (a double quote inside is doubled)."""
     return '"' + token.replace('"', '""') + '"'
+
+
+def query_words(query: str) -> list[str]:
+    """The folded words of a query, patronymic markers left out.
+
+    Args:
+        query: The text typed by the user.
+
+    Returns:
+        The words (ASCII lowercase letters and digits); ``[]`` when there are none.
+    """
+    return [w for w in fold(query).split() if not (w.isalpha() and marker_of(w))]
+
+
+def _prefix(column: str, word: str) -> str:
+    """``word`` as a prefix in ``column``, cut to :data:`LONGEST_PREFIX` letters.
+
+    FTS5 answers a prefix of up to that length from a ready index; a longer one would make it
+    merge the lists of every word with that prefix, for every statement. A longer word is also
+    matched whole, which ranks the exact word first.
+    """
+    short = f"{column} : {_quote(word[:LONGEST_PREFIX])} *"
+    if len(word) <= LONGEST_PREFIX:
+        return short
+    return f"{short} OR {column} : {_quote(word)}"
 
 
 def fts_query(query: str) -> str | None:
@@ -70,26 +146,30 @@ def fts_query(query: str) -> str | None:
         query: The text typed by the user.
 
     Returns:
-        The FTS5 expression, or ``None`` if the query has no letters or digits.
+        The FTS5 expression, or ``None`` if the query has no letters or digits (besides
+        patronymic markers).
     """
-    tokens = fold(query).split()
-    if not tokens:
+    words = query_words(query)
+    if not words:
         return None
     clauses: list[str] = []
-    for token in tokens:
-        alternatives = [f"{{names body}} : {_quote(token)} *"]
-        if token.isalpha() and len(token) >= 2:
-            key = phonetic_key(token)
+    for word in words:
+        alternatives = [_prefix("{names body}", word)]
+        if word.isalpha() and len(word) >= 2:
+            key = phonetic_key(word)
             if key:
-                alternatives.append(f"keys : {_quote(key)} *")
-        if token.isdigit() and len(token) > _NATIONAL_DIGITS:
-            alternatives.append(f"body : {_quote(token[-_NATIONAL_DIGITS:])} *")
+                alternatives.append(_prefix("keys", key))
+        elif word.isdigit():
+            if len(word) > _NATIONAL_DIGITS:  # +994 50 ... or 050 ...: the national number
+                alternatives.append(f"body : {_quote(word[-_NATIONAL_DIGITS:])}")
+            elif word.startswith("0") and len(word) >= _TRUNK_PREFIX:  # 05012... as typed
+                alternatives.append(_prefix("body", word[1:]))
         clauses.append("(" + " OR ".join(alternatives) + ")")
     expression = " AND ".join(clauses)
-    if len(tokens) > 1 and _PHONE_LIKE_RE.match(query.strip()):
-        digits = "".join(tokens)
+    if len(words) > 1 and _PHONE_LIKE_RE.match(query.strip()):
+        digits = "".join(words)
         if len(digits) >= _NATIONAL_DIGITS:
-            expression = f"({expression}) OR body : {_quote(digits[-_NATIONAL_DIGITS:])} *"
+            expression = f"({expression}) OR body : {_quote(digits[-_NATIONAL_DIGITS:])}"
     return expression
 
 
@@ -166,7 +246,7 @@ def _describe(
     for ref_id, number, area, client_name in cases:
         out["case", ref_id] = (number, number, _join(areas.get(area, area), client_name))
     for ref_id, number, held_on, notes, advice in consultations:
-        snippet = clean(notes or advice or "")
+        snippet = clean((notes or advice or "")[: _SNIPPET * 3])
         if len(snippet) > _SNIPPET:
             snippet = snippet[: _SNIPPET - 1].rstrip() + "…"
         out["consultation", ref_id] = (number, number, _join(held_on, snippet))
@@ -175,10 +255,64 @@ def _describe(
     return out
 
 
+def _kind_ranges(kinds: Sequence[str]) -> list[tuple[int, int]]:
+    """Entry id ranges of ``kinds``, adjacent ones merged, highest first."""
+    ranges: list[tuple[int, int]] = []
+    for first, last in sorted((kind_range(k) for k in kinds), reverse=True):
+        if ranges and last + 1 == ranges[-1][0]:
+            ranges[-1] = (first, ranges[-1][1])
+        else:
+            ranges.append((first, last))
+    return ranges
+
+
+def _matching(
+    session: Session, expression: str, ranges: Sequence[tuple[int, int]], wanted: int
+) -> list[int]:
+    """Ids of matching entries in ``ranges``, highest first, at most
+    ``max(RANK_LIMIT, wanted) + 1`` of them.
+
+    Highest first is clients, parties, cases, consultations, each newest first
+    (see :data:`~legalaid_desktop.search.index.KIND_BITS`).
+    """
+    most = max(RANK_LIMIT, wanted) + 1
+    found: list[int] = []
+    for first, last in ranges:
+        params = {"match": expression, "first": first, "last": last}
+        found += session.execute(_SQL_MATCHING, {**params, "limit": most - len(found)}).scalars()
+        if len(found) >= most:
+            break
+    return found
+
+
+def _ranked(
+    session: Session, expression: str, ranges: Sequence[tuple[int, int]], limit: int
+) -> list[tuple[str, str, float]]:
+    """The best ``limit`` matches by BM25 (see the module docstring)."""
+    ranked: list[tuple[float, int, str, str]] = []
+    for first, last in ranges:
+        params = {"match": expression, "first": first, "last": last, "limit": limit}
+        for kind, ref_id, entry_id, score in session.execute(_SQL_RANKED, params):
+            ranked.append((-float(score), entry_id, kind, ref_id))
+    ranked.sort(key=lambda hit: (-hit[0], -hit[1]))
+    return [(kind, ref_id, score) for score, _id, kind, ref_id in ranked[:limit]]
+
+
+def _unranked(session: Session, entry_ids: Sequence[int]) -> list[tuple[str, str, float]]:
+    """``(kind, id, 0.0)`` of the entries, in the order given."""
+    if not entry_ids:
+        return []
+    refs: dict[int, str] = {i: r for i, r in session.execute(_SQL_REFS, {"ids": list(entry_ids)})}
+    return [(kind_of(i), refs[i], 0.0) for i in entry_ids if i in refs]
+
+
 def search(
     session: Session, query: str, *, limit: int = 20, kinds: Collection[str] | None = None
 ) -> list[SearchHit]:
     """Finds clients, cases, consultations and parties matching ``query``, best first.
+
+    How hits are ordered is in the module docstring: by BM25 when the query is specific
+    enough, else by kind and newest first (score 0).
 
     Args:
         session: A session on the store (a read transaction is enough).
@@ -192,23 +326,27 @@ def search(
         The hits, best first; ``[]`` for a query without letters or digits.
     """
     expression = fts_query(query)
-    wanted_kinds = [k for k in KINDS if kinds is None or k in kinds]
+    wanted_kinds = [k for k in PRIORITY if kinds is None or k in kinds]
     if expression is None or limit <= 0 or not wanted_kinds:
         return []
-    rows = session.execute(
-        _SQL_HITS, {"match": expression, "kinds": wanted_kinds, "limit": limit + 10}
-    ).all()
-    wanted: dict[str, list[str]] = {k: [] for k in KINDS}
+    ranges = _kind_ranges(wanted_kinds)
+    wanted = limit + _SPARE
+    matching = _matching(session, expression, ranges, wanted)
+    if len(matching) <= RANK_LIMIT and all(len(w) >= RANK_MIN_WORD for w in query_words(query)):
+        rows = _ranked(session, expression, ranges, wanted)
+    else:
+        rows = _unranked(session, matching[:wanted])
+    by_kind: dict[str, list[str]] = {k: [] for k in KINDS}
     for kind, ref_id, _score in rows:
-        wanted[kind].append(ref_id)
-    described = _describe(session, wanted)
+        by_kind[kind].append(ref_id)
+    described = _describe(session, by_kind)
     hits: list[SearchHit] = []
     for kind, ref_id, score in rows:
         found = described.get((kind, ref_id))
-        if found is None:
+        if found is None:  # deleted (or its case deleted) since it was indexed
             continue
         case_number, title, subtitle = found
-        hits.append(SearchHit(kind, ref_id, case_number, title, subtitle, -float(score)))
+        hits.append(SearchHit(kind, ref_id, case_number, title, subtitle, score))
         if len(hits) == limit:
             break
     return hits

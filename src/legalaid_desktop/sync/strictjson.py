@@ -24,7 +24,15 @@ from typing import Any
 from legalaid_desktop.domain.errors import InvalidJSON
 from legalaid_desktop.i18n import _
 
-__all__ = ["DEFAULT_MAX_DEPTH", "DEFAULT_MAX_SIZE", "INT_MAX", "INT_MIN", "dumps", "loads"]
+__all__ = [
+    "DEFAULT_MAX_DEPTH",
+    "DEFAULT_MAX_SIZE",
+    "INT_MAX",
+    "INT_MIN",
+    "dumps",
+    "loads",
+    "loads_lines",
+]
 
 DEFAULT_MAX_DEPTH = 32
 """Deepest nesting of arrays and objects that :func:`loads` accepts by default."""
@@ -233,6 +241,89 @@ def loads(
         if again != raw:
             raise _reject(_("the document is not in canonical form"))
     return value
+
+
+def loads_lines(
+    data: bytes | bytearray | memoryview,
+    *,
+    max_depth: int = DEFAULT_MAX_DEPTH,
+    max_size: int = DEFAULT_MAX_SIZE,
+    max_lines: int | None = None,
+) -> list[Any]:
+    """Parse JSON Lines strictly: one JSON value per line, every line ended by ``\\n``.
+
+    The same rules as :func:`loads` apply to every value (duplicate keys, ``NaN``, huge numbers,
+    lone surrogates, nesting). A line must hold exactly one value and nothing else: no blank
+    lines, no whitespace around the value, no carriage returns. Parsing is linear in the size of
+    ``data``: each value is read where the previous one ended.
+
+    Args:
+        data: The document as UTF-8 bytes (no byte order mark); empty for no values.
+        max_depth: The deepest nesting allowed within one value.
+        max_size: The largest document allowed, in bytes.
+        max_lines: The most values allowed, or None for no limit.
+
+    Returns:
+        The values, in order.
+
+    Raises:
+        InvalidJSON: As for :func:`loads`, and for a line that is blank, holds more or less than
+            one value, or is not ended by a newline, or for more than ``max_lines`` values.
+        TypeError: ``data`` is not bytes-like.
+    """
+    if not isinstance(data, bytes | bytearray | memoryview):
+        raise TypeError(f"data must be bytes, not {type(data).__name__}")
+    raw = bytes(data)
+    if len(raw) > max_size:
+        raise _reject(
+            _("the document is {size} bytes; at most {limit} are allowed").format(
+                size=len(raw), limit=max_size
+            )
+        )
+    if not raw:
+        return []
+    if raw.startswith(_BOM):
+        raise _reject(_("the document starts with a byte order mark"))
+    if not raw.endswith(b"\n"):
+        raise _reject(_("the last line is not ended by a newline"))
+    lines = raw.count(b"\n")
+    if max_lines is not None and lines > max_lines:
+        raise _reject(
+            _("the document has {n} lines; at most {limit} are allowed").format(
+                n=lines, limit=max_lines
+            )
+        )
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise _reject(
+            _("the document is not valid UTF-8 (at byte {pos})").format(pos=error.start)
+        ) from None
+    _check_depth(text, max_depth)
+    long_digits = _LONG_DIGIT_RUN in raw.translate(_DIGITS_TO_ZERO)
+    decoder = _CHECKED_INT_DECODER if long_digits else _DECODER
+    values: list[Any] = []
+    append = values.append
+    decode = decoder.raw_decode
+    pos = 0
+    end_of_text = len(text)
+    line = 1
+    try:
+        while pos < end_of_text:
+            newline = text.find("\n", pos)
+            value, end = decode(text, pos)
+            if end != newline:
+                raise _reject(_("line {line} does not hold exactly one value").format(line=line))
+            append(value)
+            pos = end + 1
+            line += 1
+    except json.JSONDecodeError as error:
+        raise _reject(_("{problem} (line {line})").format(problem=error.msg, line=line)) from None
+    except RecursionError:  # pragma: no cover - _check_depth runs first
+        raise _reject(_("arrays and objects are nested too deeply")) from None
+    if "\\u" in text:
+        _check_strings(values)
+    return values
 
 
 def _validate_for_dumps(obj: Any, max_depth: int) -> None:

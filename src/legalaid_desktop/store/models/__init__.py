@@ -17,6 +17,13 @@ from legalaid_desktop.store.models.cases import (
     ReferenceItem,
 )
 from legalaid_desktop.store.models.foundation import AuditEvent, Meta, Node, User
+from legalaid_desktop.store.models.sync import (
+    CaseTransfer,
+    ConflictEntry,
+    QuarantineEntry,
+    SyncBundle,
+    SyncChannel,
+)
 
 __all__ = [
     "SYNCED_MODELS",
@@ -26,8 +33,10 @@ __all__ = [
     "Campaign",
     "Case",
     "CaseCounter",
+    "CaseTransfer",
     "ChangeLog",
     "Client",
+    "ConflictEntry",
     "Consent",
     "Consultation",
     "CorruptionDetails",
@@ -35,7 +44,10 @@ __all__ = [
     "Meta",
     "Node",
     "Party",
+    "QuarantineEntry",
     "ReferenceItem",
+    "SyncBundle",
+    "SyncChannel",
     "SyncMixin",
     "User",
 ]

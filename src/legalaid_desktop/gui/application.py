@@ -1,0 +1,187 @@
+"""The QApplication: identity, high-DPI policy, the Fusion style, light/dark theme and font.
+
+Everything here is idempotent, so a preference change simply calls :func:`apply_appearance`
+again. The style sheet is generated from the theme and the base font size (Qt style sheets know
+no relative sizes), and widgets opt into its rules with a ``role`` property (see
+:func:`set_role`).
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QFont, QFontDatabase, QFontInfo, QGuiApplication, QPalette
+from PySide6.QtWidgets import QApplication, QStyleFactory, QWidget
+
+from legalaid_desktop.gui.ui_settings import APPLICATION, ORGANIZATION
+
+#: Letters that must render: the non-ASCII Azerbaijani letters and a few Russian ones.
+REQUIRED_GLYPHS = "ƏəİıĞğŞşÇçÖöÜüЖжЯяЁё"
+
+#: Families tried, in order, when the platform's default font lacks one of those letters.
+FONT_CANDIDATES: tuple[str, ...] = (
+    "Segoe UI",
+    "DejaVu Sans",
+    "Noto Sans",
+    "Liberation Sans",
+    "Arial",
+    "Helvetica Neue",
+)
+MONOSPACE_CANDIDATES: tuple[str, ...] = (
+    "DejaVu Sans Mono",
+    "Noto Sans Mono",
+    "Liberation Mono",
+    "Consolas",
+    "Menlo",
+)
+
+
+def create_application(argv: Sequence[str] | None = None) -> QApplication:
+    """The application object, created once (an existing one is returned as is)."""
+    existing = QApplication.instance()
+    if isinstance(existing, QApplication):
+        return existing
+    QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
+        Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
+    )
+    app = QApplication(list(argv) if argv is not None else sys.argv[:1])
+    app.setOrganizationName(ORGANIZATION)
+    app.setApplicationName(APPLICATION)
+    app.setDesktopFileName("legalaid-desktop")
+    return app
+
+
+def _covers(family: str) -> bool:
+    from PySide6.QtGui import QFontMetrics
+
+    font = QFont(family)
+    if QFontInfo(font).family().lower() != family.lower():
+        return False
+    metrics = QFontMetrics(font)
+    return all(metrics.inFontUcs4(ord(ch)) for ch in REQUIRED_GLYPHS)
+
+
+def ui_font_family() -> str:
+    """A family that has every Azerbaijani and Russian letter (the default one if it does)."""
+    default = QApplication.font().family()
+    families = set(QFontDatabase.families())
+    for family in (default, *FONT_CANDIDATES):
+        if family in families and _covers(family):
+            return family
+    return default
+
+
+def monospace_font(point_size: float) -> QFont:
+    """A fixed-pitch font (for the recovery key), preferring one with Azerbaijani letters."""
+    families = set(QFontDatabase.families())
+    for family in MONOSPACE_CANDIDATES:
+        if family in families:
+            font = QFont(family)
+            break
+    else:
+        font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+    font.setStyleHint(QFont.StyleHint.Monospace)
+    font.setPointSizeF(point_size)
+    return font
+
+
+def is_dark(theme: str) -> bool:
+    """Whether ``theme`` (``light``, ``dark`` or ``system``) means dark colors here."""
+    if theme == "dark":
+        return True
+    if theme == "light":
+        return False
+    return QGuiApplication.styleHints().colorScheme() == Qt.ColorScheme.Dark
+
+
+def _dark_palette() -> QPalette:
+    p = QPalette()
+    window, base = QColor(0x2B, 0x2D, 0x31), QColor(0x1F, 0x21, 0x24)
+    text = QColor(0xE8, 0xEA, 0xED)
+    roles = {
+        QPalette.ColorRole.Window: window,
+        QPalette.ColorRole.WindowText: text,
+        QPalette.ColorRole.Base: base,
+        QPalette.ColorRole.AlternateBase: QColor(0x26, 0x28, 0x2C),
+        QPalette.ColorRole.ToolTipBase: QColor(0x3C, 0x40, 0x43),
+        QPalette.ColorRole.ToolTipText: text,
+        QPalette.ColorRole.PlaceholderText: QColor(0x9A, 0xA0, 0xA6),
+        QPalette.ColorRole.Text: text,
+        QPalette.ColorRole.Button: QColor(0x35, 0x37, 0x3B),
+        QPalette.ColorRole.ButtonText: text,
+        QPalette.ColorRole.BrightText: QColor(0xFF, 0x6B, 0x6B),
+        QPalette.ColorRole.Link: QColor(0x8A, 0xB4, 0xF8),
+        QPalette.ColorRole.Highlight: QColor(0x3B, 0x6E, 0xC4),
+        QPalette.ColorRole.HighlightedText: QColor(0xFF, 0xFF, 0xFF),
+        QPalette.ColorRole.Mid: QColor(0x44, 0x47, 0x4C),
+        QPalette.ColorRole.Dark: QColor(0x18, 0x19, 0x1B),
+        QPalette.ColorRole.Light: QColor(0x4A, 0x4D, 0x52),
+    }
+    for role, color in roles.items():
+        p.setColor(role, color)
+    disabled = QColor(0x80, 0x86, 0x8B)
+    for role in (
+        QPalette.ColorRole.Text,
+        QPalette.ColorRole.WindowText,
+        QPalette.ColorRole.ButtonText,
+    ):
+        p.setColor(QPalette.ColorGroup.Disabled, role, disabled)
+    return p
+
+
+def stylesheet(dark: bool, base_size: int) -> str:
+    """The small style sheet: headings, messages, navigation, cards."""
+    error = "#ff8a80" if dark else "#b3261e"
+    ok = "#81c995" if dark else "#1e7e34"
+    warn = "#fdd663" if dark else "#8a5a00"
+    muted = "#9aa0a6" if dark else "#5f6368"
+    card = "#26282c" if dark else "#f6f7f9"
+    border = "#44474c" if dark else "#d6d9de"
+    return f"""
+QLabel[role="title"] {{ font-size: {round(base_size * 1.9)}pt; font-weight: 600; }}
+QLabel[role="heading"] {{ font-size: {round(base_size * 1.35)}pt; font-weight: 600; }}
+QLabel[role="subheading"] {{ font-weight: 600; }}
+QLabel[role="muted"] {{ color: {muted}; }}
+QLabel[role="error"] {{ color: {error}; }}
+QLabel[role="ok"] {{ color: {ok}; }}
+QLabel[role="warning"] {{ color: {warn}; }}
+QLabel[role="figure"] {{ font-size: {round(base_size * 2.2)}pt; font-weight: 600; }}
+QFrame[role="card"] {{ background: {card}; border: 1px solid {border}; border-radius: 6px; }}
+QFrame[role="card"] QLabel {{ background: transparent; border: none; }}
+QListWidget#navigation {{ border: none; border-right: 1px solid {border}; }}
+QListWidget#navigation::item {{ padding: 8px 6px; }}
+QListWidget[role="overdue"] {{ color: {error}; }}
+QDialog#searchPalette {{ border: 1px solid {border}; border-radius: 6px; }}
+"""
+
+
+def apply_appearance(app: QApplication, *, theme: str, font_size: int) -> None:
+    """Fusion style, the palette of ``theme``, a font with Azerbaijani letters, the style sheet."""
+    if app.style().name().lower() != "fusion":
+        fusion = QStyleFactory.create("Fusion")
+        if fusion is not None:
+            app.setStyle(fusion)
+    dark = is_dark(theme)
+    app.setPalette(_dark_palette() if dark else app.style().standardPalette())
+    font = QFont(ui_font_family())
+    font.setPointSize(font_size)
+    app.setFont(font)
+    app.setStyleSheet(stylesheet(dark, font_size))
+    app.setProperty("legalaid_dark", dark)
+
+
+def error_color() -> QColor:
+    """The red of error messages and overdue items in the current theme."""
+    app = QApplication.instance()
+    dark = bool(app.property("legalaid_dark")) if app is not None else False
+    return QColor("#ff8a80" if dark else "#b3261e")
+
+
+def set_role(widget: QWidget, role: str) -> None:
+    """Give ``widget`` a style role (``title``, ``heading``, ``error``, ``ok``, ``card``...)."""
+    widget.setProperty("role", role)
+    style = widget.style()
+    style.unpolish(widget)
+    style.polish(widget)

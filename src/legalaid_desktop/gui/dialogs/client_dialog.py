@@ -1,0 +1,390 @@
+"""Register a client or edit one: details, written consent, live duplicate / conflict warning."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from itertools import pairwise
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QRegularExpressionValidator
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from legalaid_desktop.domain.cases import (
+    ClientInfo,
+    ClientInput,
+    ConsentInfo,
+    ConsentInput,
+    ConsentPurpose,
+)
+from legalaid_desktop.domain.dates import display, today
+from legalaid_desktop.gui.context import GuiContext
+from legalaid_desktop.gui.dialogs.form_dialog import FormDialog, new_form
+from legalaid_desktop.gui.widgets import checks
+from legalaid_desktop.gui.widgets.code_combo import CodeCombo
+from legalaid_desktop.gui.widgets.conflict_banner import ConflictBanner
+from legalaid_desktop.gui.widgets.dates import DateEdit, OptionalDateEdit
+from legalaid_desktop.gui.widgets.dialogs import confirm
+from legalaid_desktop.i18n import _
+
+CONSENT_YEARS = 5
+_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+def _years_later(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+class ClientDialog(FormDialog):
+    """Register a new client (with consent) or edit an existing one.
+
+    Args:
+        ctx: The screen's context.
+        client: The client to edit (with consents and case numbers); ``None`` to register.
+
+    Signals:
+        open_case(str): a case number of this client was clicked.
+    """
+
+    open_case = Signal(str)
+
+    def __init__(
+        self, ctx: GuiContext, client: ClientInfo | None = None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(ctx, parent)
+        self._client = client
+        self.setMinimumWidth(900)
+        self.name = QLineEdit(self)
+        self.banner = ConflictBanner(ctx, self)
+        self.banner.hits_changed.connect(self.fit_later)
+        self.banner.needs_room.connect(self.fit_later)
+        self.gender = CodeCombo(ctx, "genders", empty_text=lambda: _("Choose…"), parent=self)
+        self.birth_year = QLineEdit(self)
+        self.birth_year.setValidator(QRegularExpressionValidator(r"\d{0,4}", self.birth_year))
+        self.birth_year.setMaximumWidth(120)
+        self.region = CodeCombo(ctx, "regions", empty_text=lambda: _("Choose…"), parent=self)
+        self.displacement = CodeCombo(ctx, "displacement", parent=self)
+        self.disability = CodeCombo(ctx, "disability", parent=self)
+        self.phone = QLineEdit(self)
+        self.address = QLineEdit(self)
+        self.referral = QLineEdit(self)
+        self.add_field("full_name", lambda: _("&Full name"), self.name)
+        self.form.addRow(self.banner)
+        self.add_field("gender", lambda: _("&Gender"), self.gender)
+        self.add_field("birth_year", lambda: _("&Birth year"), self.birth_year)
+        self.add_field("region", lambda: _("&Region"), self.region)
+        self.add_field("displacement", lambda: _("&Displacement status"), self.displacement)
+        self.add_field("disability", lambda: _("D&isability"), self.disability)
+        self.add_field("phone", lambda: _("&Phone"), self.phone)
+        self.add_field("address", lambda: _("&Address"), self.address)
+        self.add_field("referral_source", lambda: _("How they &heard of us"), self.referral)
+        self.consent_box = self._build_consent()
+        self.history_box = self._build_history() if client is not None else None
+        self._lay_out()
+        for widget in (self.name, self.birth_year, self.phone):
+            widget.textEdited.connect(self._check_conflicts)
+        self.displacement.set_code("resident")
+        self.disability.set_code("none")
+        if client is not None:
+            self._fill(client)
+        self._set_tab_order()
+        self.retranslate()
+
+    # -- building -------------------------------------------------------------------------------
+
+    def _build_consent(self) -> QGroupBox:
+        box = QGroupBox(self)
+        form = new_form()
+        box.setLayout(form)
+        self.consent_date = DateEdit(today(), box)
+        self.consent_date.set_latest(today())
+        self.purposes: dict[str, QCheckBox] = {}
+        purposes = QWidget(box)
+        column = QVBoxLayout(purposes)
+        column.setContentsMargins(0, 0, 0, 0)
+        for code in self.ctx.catalog["consent_purposes"].codes():
+            check = QCheckBox(purposes)
+            check.setChecked(code == ConsentPurpose.STORE_PROCESS.value)
+            check.toggled.connect(lambda _on: self.field_changed("purposes"))
+            column.addWidget(check)
+            self.purposes[code] = check
+        self.valid_until = OptionalDateEdit(_years_later(today(), CONSENT_YEARS), box)
+        self.add_field("given_on", lambda: _("&Consent date"), self.consent_date, form)
+        self.add_field("purposes", lambda: _("Purposes"), purposes, form)
+        self.add_field("valid_until", lambda: _("&Valid until"), self.valid_until, form)
+        self.consent_date.dateChanged.connect(lambda _d: self.field_changed("valid_until"))
+        if self._client is not None:
+            box.setCheckable(True)
+            box.setChecked(False)
+            box.toggled.connect(lambda _on: self.revalidate())
+        return box
+
+    def _build_history(self) -> QGroupBox:
+        box = QGroupBox(self)
+        layout = QVBoxLayout(box)
+        self.consents = QTreeWidget(box)
+        self.consents.setRootIsDecorated(False)
+        self.consents.setUniformRowHeights(False)
+        self.consents.setColumnCount(4)
+        self.consents.setMinimumHeight(110)
+        self.withdraw_button = QPushButton(box)
+        self.withdraw_button.clicked.connect(self._withdraw)
+        self.withdraw_button.setEnabled(False)
+        self.consents.currentItemChanged.connect(lambda *_a: self._update_withdraw())
+        self.cases_title = QLabel(box)
+        self.cases_label = QLabel(box)
+        self.cases_label.setWordWrap(True)
+        self.cases_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
+        self.cases_label.linkActivated.connect(self._case_link)
+        self.cases_title.setBuddy(self.cases_label)
+        layout.addWidget(self.consents)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.withdraw_button)
+        layout.addLayout(row)
+        layout.addWidget(self.cases_title)
+        layout.addWidget(self.cases_label)
+        return box
+
+    def _lay_out(self) -> None:
+        columns = QHBoxLayout()
+        left = QVBoxLayout()
+        left.addLayout(self.form)
+        left.addStretch(1)
+        right = QVBoxLayout()
+        if self.history_box is not None:
+            right.addWidget(self.history_box)
+        right.addWidget(self.consent_box)
+        right.addStretch(1)
+        columns.addLayout(left, 3)
+        columns.addLayout(right, 2)
+        self.outer.addLayout(columns, 1)
+        self.outer.addWidget(self.general_error)
+        self.outer.addWidget(self.hint)
+        self.outer.addWidget(self.buttons)
+
+    def _set_tab_order(self) -> None:
+        """Details first, then the client's consents and cases, then the new consent."""
+        chain: list[QWidget] = [
+            self.name,
+            self.gender,
+            self.birth_year,
+            self.region,
+            self.displacement,
+            self.disability,
+            self.phone,
+            self.address,
+            self.referral,
+        ]
+        if self.history_box is not None:
+            chain += [self.consents, self.withdraw_button, self.cases_label]
+        if self.consent_box.isCheckable():
+            chain.append(self.consent_box)
+        chain += [self.consent_date, *self.purposes.values(), self.valid_until.check]
+        chain += [self.valid_until.edit, *self.buttons.buttons()]
+        for first, second in pairwise(chain):
+            QWidget.setTabOrder(first, second)
+
+    def _fill(self, client: ClientInfo) -> None:
+        self.name.setText(client.full_name)
+        self.gender.set_code(client.gender)
+        self.birth_year.setText(str(client.birth_year) if client.birth_year else "")
+        self.region.set_code(client.region)
+        self.displacement.set_code(client.displacement)
+        self.disability.set_code(client.disability)
+        self.phone.setText(client.phone)
+        self.address.setText(client.address)
+        self.referral.setText(client.referral_source)
+        self.touch_all()
+
+    # -- behaviour ------------------------------------------------------------------------------
+
+    def _check_conflicts(self, *_args: object) -> None:
+        phone = self.phone.text().strip()
+        self.banner.check(
+            self.name.text(),
+            birth_year=checks.parse_year(self.birth_year.text())
+            if checks.birth_year(self.birth_year.text()) is None
+            else None,
+            phone=phone if phone and checks.phone(phone) is None else None,
+            exclude_client_id=self._client.id if self._client else None,
+        )
+
+    def _consent_wanted(self) -> bool:
+        return not self.consent_box.isCheckable() or self.consent_box.isChecked()
+
+    def _chosen_purposes(self) -> tuple[str, ...]:
+        return tuple(code for code, check in self.purposes.items() if check.isChecked())
+
+    def validate(self) -> dict[str, str]:
+        found = {
+            "full_name": checks.person_name(self.name.text(), _("Full name")),
+            "gender": checks.chosen(self.gender.code(), _("Choose the gender.")),
+            "birth_year": checks.birth_year(self.birth_year.text()),
+            "region": checks.chosen(self.region.code(), _("Choose the region.")),
+            "phone": checks.phone(self.phone.text()),
+        }
+        if self._consent_wanted():
+            if ConsentPurpose.STORE_PROCESS.value not in self._chosen_purposes():
+                found["purposes"] = _(
+                    "Without consent to store and process the data, the client cannot be recorded."
+                )
+            until = self.valid_until.value()
+            if until is not None and until < self.consent_date.value():
+                found["valid_until"] = _("The consent ends before it was given.")
+        return {name: message for name, message in found.items() if message}
+
+    def client_input(self) -> ClientInput:
+        """The form's values as the service takes them."""
+        return ClientInput(
+            full_name=self.name.text(),
+            gender=self.gender.code() or "",
+            region=self.region.code() or "",
+            birth_year=checks.parse_year(self.birth_year.text()),
+            phone=self.phone.text().strip(),
+            address=self.address.text(),
+            displacement=self.displacement.code() or "resident",
+            disability=self.disability.code() or "none",
+            referral_source=self.referral.text(),
+        )
+
+    def consent_input(self) -> ConsentInput | None:
+        if not self._consent_wanted():
+            return None
+        return ConsentInput(
+            given_on=self.consent_date.value(),
+            purposes=self._chosen_purposes(),
+            valid_until=self.valid_until.value(),
+        )
+
+    def save_call(self) -> Callable[[], Any]:
+        data, consent = self.client_input(), self.consent_input()
+        clients = self.ctx.services.clients
+        if self._client is None:
+            return lambda: clients.register(data, consent)
+        client_id = self._client.id
+
+        def update() -> ClientInfo:
+            info = clients.update(client_id, data)
+            if consent is not None:
+                info = clients.add_consent(client_id, consent)
+            return info
+
+        return update
+
+    # -- consents and cases of an existing client -----------------------------------------------
+
+    def _show_history(self) -> None:
+        if self._client is None:
+            return
+        self.consents.clear()
+        for consent in reversed(self._client.consents):
+            texts = self._consent_texts(consent)
+            item = QTreeWidgetItem(texts)
+            item.setData(0, _ID_ROLE, consent.id)
+            item.setToolTip(3, texts[3])
+            self.consents.addTopLevelItem(item)
+        for column in range(3):
+            self.consents.resizeColumnToContents(column)
+        numbers = self._client.case_numbers
+        if numbers:
+            links = ", ".join(f'<a href="{n}">{n}</a>' for n in numbers)
+            self.cases_label.setText(links)
+        else:
+            self.cases_label.setText(_("No cases yet."))
+        self._update_withdraw()
+
+    def _consent_texts(self, consent: ConsentInfo) -> list[str]:
+        purposes = "\n".join(self.ctx.label("consent_purposes", p) for p in consent.purposes)
+        if consent.withdrawn_on is not None:
+            state = _("withdrawn {date}").format(date=display(consent.withdrawn_on))
+        elif consent.active_on(today()):
+            state = _("in force")
+        else:
+            state = _("expired")
+        until = display(consent.valid_until) if consent.valid_until else _("no end date")
+        return [display(consent.given_on), until, state, purposes]
+
+    def _update_withdraw(self) -> None:
+        item = self.consents.currentItem()
+        consent = self._consent_of(item.data(0, _ID_ROLE)) if item else None
+        self.withdraw_button.setEnabled(consent is not None and consent.withdrawn_on is None)
+
+    def _consent_of(self, consent_id: str) -> ConsentInfo | None:
+        consents = self._client.consents if self._client else ()
+        return next((c for c in consents if c.id == consent_id), None)
+
+    def _withdraw(self) -> None:
+        item = self.consents.currentItem()
+        if item is None or self._client is None:
+            return
+        question = _("Record that the client withdrew this consent today?")
+        if not confirm(self, _("Withdraw consent"), question):
+            return
+        client_id, consent_id = self._client.id, item.data(0, _ID_ROLE)
+        clients = self.ctx.services.clients
+        self.withdraw_button.setEnabled(False)
+        self.calls.run(
+            "withdraw",
+            lambda: clients.withdraw_consent(client_id, consent_id),
+            self._withdrawn,
+            self._withdraw_failed,
+            write=True,
+        )
+
+    def _withdraw_failed(self, exc: BaseException) -> None:
+        self.general_error.show_message(str(exc))
+        self._update_withdraw()
+
+    def _withdrawn(self, info: ClientInfo) -> None:
+        self._client = info
+        self._show_history()
+
+    def _case_link(self, number: str) -> None:
+        self.open_case.emit(number)
+
+    # -- texts ----------------------------------------------------------------------------------
+
+    def window_title(self) -> str:
+        if self._client is None:
+            return _("Register client")
+        return _("Client: {name}").format(name=self._client.full_name)
+
+    def retranslate_extra(self) -> None:
+        self.name.setPlaceholderText(_("Surname, first name, patronymic"))
+        self.birth_year.setPlaceholderText(_("e.g. 1985"))
+        self.phone.setPlaceholderText("+994 50 123 45 67")
+        for combo in (self.gender, self.region, self.displacement, self.disability):
+            combo.retranslate()
+        for code, check in self.purposes.items():
+            check.setText(self.ctx.label("consent_purposes", code))
+        self.purposes[ConsentPurpose.STORE_PROCESS.value].setToolTip(_("Required"))
+        self.valid_until.set_texts(_("Until"), _("Valid until"))
+        if self._client is None:
+            self.consent_box.setTitle(_("Written consent (Law on Personal Data)"))
+        else:
+            self.consent_box.setTitle(_("Record a new consent"))
+        if self.history_box is not None:
+            self.history_box.setTitle(_("Consents and cases"))
+            self.consents.setHeaderLabels([_("Given"), _("Valid until"), _("State"), _("Purposes")])
+            self.consents.setAccessibleName(_("Consents"))
+            self.withdraw_button.setText(_("&Withdraw consent…"))
+            self.cases_title.setText(_("Ca&ses:"))
+            self.cases_label.setAccessibleName(_("Cases of this client"))
+            self._show_history()
+        self.banner.retranslate()

@@ -1,0 +1,38 @@
+"""The columns of the client and case lists."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from legalaid_desktop.domain.dates import display
+from legalaid_desktop.gui.context import GuiContext
+from legalaid_desktop.gui.models.paged_table import RIGHT, Column
+from legalaid_desktop.i18n import _
+
+
+def client_columns(ctx: GuiContext) -> list[Column]:
+    """Name, gender, birth year, region and number of open cases."""
+    return [
+        Column(lambda: _("Name"), lambda r: r.full_name),
+        Column(lambda: _("Gender"), lambda r: ctx.label("genders", r.gender)),
+        Column(
+            lambda: _("Birth year"),
+            lambda r: str(r.birth_year) if r.birth_year else "",
+            RIGHT,
+        ),
+        Column(lambda: _("Region"), lambda r: ctx.label("regions", r.region)),
+        Column(lambda: _("Open cases"), lambda r: str(r.open_cases), RIGHT),
+    ]
+
+
+def case_columns(ctx: GuiContext, lawyer_name: Callable[[str], str]) -> list[Column]:
+    """Number, client, legal area, status, lawyer, opened and closed dates."""
+    return [
+        Column(lambda: _("Number"), lambda r: r.number),
+        Column(lambda: _("Client"), lambda r: r.client_name),
+        Column(lambda: _("Legal area"), lambda r: ctx.label("legal_areas", r.legal_area)),
+        Column(lambda: _("Status"), lambda r: ctx.label("case_statuses", r.status)),
+        Column(lambda: _("Lawyer"), lambda r: lawyer_name(r.assigned_lawyer)),
+        Column(lambda: _("Opened"), lambda r: display(r.opened_on)),
+        Column(lambda: _("Closed"), lambda r: display(r.closed_on)),
+    ]

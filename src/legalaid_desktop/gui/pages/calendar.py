@@ -1,0 +1,279 @@
+"""The calendar of deadlines and follow-ups: a month with busy days marked, and a day's list."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor, QShowEvent, QTextCharFormat
+from PySide6.QtWidgets import (
+    QCalendarWidget,
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from legalaid_desktop.domain.cases import AgendaItem
+from legalaid_desktop.domain.dates import display, today
+from legalaid_desktop.domain.roles import Permission
+from legalaid_desktop.domain.users import UserInfo
+from legalaid_desktop.gui.context import GuiContext
+from legalaid_desktop.gui.pages.base import Page
+from legalaid_desktop.gui.widgets.background import BackgroundCalls
+from legalaid_desktop.gui.widgets.case_tabs import ID_ROLE, RED, cell, record_table
+from legalaid_desktop.gui.widgets.dates import from_qdate, style_calendar, to_qdate
+from legalaid_desktop.gui.widgets.locale import qlocale
+from legalaid_desktop.i18n import _
+from legalaid_desktop.search.normalize import az_upper
+
+OVERDUE_DAYS = 365
+_BUSY = QColor("#dbe8fb")
+_NUMBER_ROLE = Qt.ItemDataRole.UserRole + 2
+
+
+class CalendarPage(Page):
+    """Deadlines and consultation follow-ups by day, week, or overdue; tick deadlines done."""
+
+    def __init__(self, ctx: GuiContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self.calls = BackgroundCalls(ctx.tasks, self)
+        self.items: list[AgendaItem] = []
+        self._loaded = False
+        self._filling = False
+        self._marked: list[date] = []
+        self._lawyers: dict[str, str] = {}
+        self.calendar = QCalendarWidget(self)
+        style_calendar(self.calendar)
+        self.calendar.setMinimumSize(380, 300)
+        self.calendar.setMaximumWidth(460)
+        self.today_button = QPushButton(self)
+        self.scope_label = QLabel(self)
+        self.scope = QComboBox(self)
+        self.scope_label.setBuddy(self.scope)
+        self.mine = QCheckBox(self)
+        self.mine.setChecked(ctx.actor.can(Permission.EDIT_CASES))
+        self.show_done = QCheckBox(self)
+        self.heading = QLabel(self)
+        self.heading.setStyleSheet("font-size: 16px; font-weight: 600;")
+        self.table = record_table(self, 6)
+        self.empty_label = QLabel(self)
+        self.empty_label.setStyleSheet("color: #5f6368; padding: 16px;")
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._lay_out()
+        self.calendar.selectionChanged.connect(self._load_list)
+        self.calendar.currentPageChanged.connect(lambda _y, _m: self._load_month())
+        self.calendar.activated.connect(lambda _d: self.table.setFocus())
+        self.today_button.clicked.connect(self.go_today)
+        self.scope.currentIndexChanged.connect(lambda _i: self._load_list())
+        self.mine.toggled.connect(lambda _on: self.refresh())
+        self.show_done.toggled.connect(lambda _on: self._load_list())
+        self.table.activated.connect(self._open_index)
+        self.table.itemChanged.connect(self._ticked)
+        self.setFocusProxy(self.calendar)
+        users = ctx.services.users
+        self.calls.run("users", users.list, self._users_arrived, lambda _e: None)
+        self.retranslate()
+
+    def _users_arrived(self, users: list[UserInfo]) -> None:
+        self._lawyers = {u.username: u.full_name for u in users}
+        if self.items:
+            self._show_items(self.items)
+
+    def _lay_out(self) -> None:
+        left = QVBoxLayout()
+        left.addWidget(self.calendar)
+        left.addWidget(self.today_button)
+        scope_row = QHBoxLayout()
+        scope_row.addWidget(self.scope_label)
+        scope_row.addWidget(self.scope, 1)
+        left.addLayout(scope_row)
+        left.addWidget(self.mine)
+        left.addWidget(self.show_done)
+        left.addStretch(1)
+        right = QVBoxLayout()
+        right.addWidget(self.heading)
+        right.addWidget(self.empty_label)
+        right.addWidget(self.table, 1)
+        layout = QHBoxLayout(self)
+        layout.addLayout(left)
+        layout.addSpacing(12)
+        layout.addLayout(right, 1)
+
+    # -- Page -----------------------------------------------------------------------------------
+
+    def title(self) -> str:
+        return _("Calendar")
+
+    def refresh(self) -> None:
+        """Reload the marks of the month shown and the list."""
+        self._loaded = True
+        self._load_month()
+        self._load_list()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.refresh()
+
+    def go_today(self) -> None:
+        self.calendar.setSelectedDate(to_qdate(today()))
+        self.calendar.setFocus()
+
+    def select_day(self, day: date) -> None:
+        self.calendar.setSelectedDate(to_qdate(day))
+
+    def _lawyer(self) -> str | None:
+        return self.ctx.actor.username if self.mine.isChecked() else None
+
+    # -- the month ------------------------------------------------------------------------------
+
+    def _load_month(self) -> None:
+        first = date(self.calendar.yearShown(), self.calendar.monthShown(), 1)
+        start, end = first - timedelta(days=7), first + timedelta(days=42)
+        agenda, lawyer = self.ctx.services.agenda, self._lawyer()
+        self.calls.run("month", lambda: agenda.items(start, end, lawyer=lawyer), self._mark_month)
+
+    def _mark_month(self, items: list[AgendaItem]) -> None:
+        plain = QTextCharFormat()
+        for day in self._marked:
+            self.calendar.setDateTextFormat(to_qdate(day), plain)
+        day_today = today()
+        self._marked = sorted({item.due_on for item in items})
+        for day in self._marked:
+            mark = QTextCharFormat()
+            mark.setFontWeight(700)
+            mark.setBackground(QBrush(_BUSY))
+            if day < day_today:
+                mark.setForeground(QBrush(RED))
+            self.calendar.setDateTextFormat(to_qdate(day), mark)
+
+    def marked_days(self) -> list[date]:
+        """Days of the month shown that have open deadlines or follow-ups."""
+        return list(self._marked)
+
+    # -- the list -------------------------------------------------------------------------------
+
+    def _range(self) -> tuple[date, date]:
+        chosen = from_qdate(self.calendar.selectedDate())
+        scope = self.scope.currentData()
+        if scope == "week":
+            monday = chosen - timedelta(days=chosen.weekday())
+            return monday, monday + timedelta(days=6)
+        if scope == "overdue":
+            return today() - timedelta(days=OVERDUE_DAYS), today() - timedelta(days=1)
+        return chosen, chosen
+
+    def _load_list(self) -> None:
+        start, end = self._range()
+        self._show_heading(start, end)
+        include_done = self.show_done.isChecked() and self.scope.currentData() != "overdue"
+        agenda, lawyer = self.ctx.services.agenda, self._lawyer()
+        self.calls.run(
+            "list",
+            lambda: agenda.items(start, end, lawyer=lawyer, include_done=include_done),
+            self._show_items,
+        )
+
+    def _show_heading(self, start: date, end: date) -> None:
+        scope = self.scope.currentData()
+        if scope == "overdue":
+            self.heading.setText(_("Overdue"))
+        elif start == end:
+            weekday = qlocale(self.ctx.language).dayName(to_qdate(start).dayOfWeek())
+            weekday = az_upper(weekday[:1]) + weekday[1:]
+            self.heading.setText(f"{weekday}, {display(start)}")
+        else:
+            self.heading.setText(f"{display(start)} – {display(end)}")
+
+    def _show_items(self, items: list[AgendaItem]) -> None:
+        self.items = list(items)
+        self._filling = True
+        self.table.setRowCount(0)
+        day_today = today()
+        for item in self.items:
+            row = self.table.rowCount()
+            self.table.insertRow(row)
+            done = cell("", item.ref_id)
+            if item.kind == "deadline":
+                done.setFlags(done.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+                done.setCheckState(Qt.CheckState.Checked if item.done else Qt.CheckState.Unchecked)
+            kind = _("Deadline") if item.kind == "deadline" else _("Follow-up")
+            cells = [
+                done,
+                cell(display(item.due_on)),
+                cell(kind),
+                cell(item.case_number),
+                cell(self._lawyers.get(item.lawyer, item.lawyer)),
+                cell(item.description),
+            ]
+            overdue = not item.done and item.due_on < day_today
+            for column, entry in enumerate(cells):
+                entry.setData(_NUMBER_ROLE, item.case_number)
+                if overdue:
+                    entry.setForeground(RED)
+                    entry.setToolTip(_("Overdue"))
+                self.table.setItem(row, column, entry)
+        self._filling = False
+        self.empty_label.setText(_("Nothing due."))
+        self.empty_label.setVisible(not self.items)
+
+    def _open_index(self, index: QModelIndex) -> None:
+        item = self.table.item(index.row(), 0) if index.isValid() else None
+        number = item.data(_NUMBER_ROLE) if item else None
+        if isinstance(number, str) and number:
+            self.open_case.emit(number)
+
+    def _ticked(self, entry: QTableWidgetItem) -> None:
+        if self._filling or entry.column() != 0:
+            return
+        deadline_id = entry.data(ID_ROLE)
+        if not isinstance(deadline_id, str):
+            return
+        self.set_done(deadline_id, entry.checkState() == Qt.CheckState.Checked)
+
+    def set_done(self, deadline_id: str, done: bool) -> None:
+        """Mark a deadline done (or not) in the background, then reload."""
+        records = self.ctx.services.records
+        self.calls.run(
+            f"done-{deadline_id}",
+            lambda: records.set_deadline_done(deadline_id, done),
+            lambda _info: self.refresh(),
+            self._tick_failed,
+            write=True,
+        )
+
+    def _tick_failed(self, exc: BaseException) -> None:
+        self._show_items(self.items)
+        self.ctx.tasks.error_handler(exc)
+
+    # -- texts ----------------------------------------------------------------------------------
+
+    def retranslate(self) -> None:
+        self.calendar.setLocale(qlocale(self.ctx.language))
+        self.calendar.setAccessibleName(_("Calendar"))
+        self.today_button.setText(_("&Today"))
+        self.scope_label.setText(_("S&how:"))
+        chosen = self.scope.currentData() or "day"
+        blocked = self.scope.blockSignals(True)
+        self.scope.clear()
+        for text, value in (
+            (_("Selected day"), "day"),
+            (_("Week of the selected day"), "week"),
+            (_("Overdue"), "overdue"),
+        ):
+            self.scope.addItem(text, value)
+        self.scope.setCurrentIndex(max(0, self.scope.findData(chosen)))
+        self.scope.blockSignals(blocked)
+        self.mine.setText(_("Only &mine"))
+        self.show_done.setText(_("Show &done deadlines"))
+        self.table.setHorizontalHeaderLabels(
+            [_("Done"), _("Date"), _("Kind"), _("Case"), _("Lawyer"), _("Description")]
+        )
+        self.table.setAccessibleName(_("Deadlines and follow-ups"))
+        if self._loaded:
+            self._show_heading(*self._range())
+            self._show_items(self.items)

@@ -1,0 +1,203 @@
+"""The case list: status, legal area and lawyer filters, "my cases", open a new case."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from legalaid_desktop.domain.cases import CaseDetail
+from legalaid_desktop.domain.cases import Page as ListPage
+from legalaid_desktop.domain.roles import Permission
+from legalaid_desktop.gui.context import GuiContext
+from legalaid_desktop.gui.dialogs.case_dialogs import OpenCaseDialog
+from legalaid_desktop.gui.models.columns import case_columns
+from legalaid_desktop.gui.models.paged_table import PagedTableModel
+from legalaid_desktop.gui.pages.base import Page
+from legalaid_desktop.gui.widgets.code_combo import CodeCombo
+from legalaid_desktop.gui.widgets.dialogs import open_dialog
+from legalaid_desktop.gui.widgets.lawyer_combo import LawyerCombo
+from legalaid_desktop.gui.widgets.table import ListTable
+from legalaid_desktop.i18n import _, ngettext
+
+
+class CasesPage(Page):
+    """Cases, newest first, loaded page by page (fast at HQ scale).
+
+    ``active_dialog`` is the "Open case" dialog while it is open.
+    """
+
+    def __init__(self, ctx: GuiContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self.active_dialog: QDialog | None = None
+        self._loaded = False
+        self.heading = QLabel(self)
+        self.heading.setStyleSheet("font-size: 18px; font-weight: 600;")
+        self.status_label = QLabel(self)
+        self.status = CodeCombo(ctx, "case_statuses", empty_text=lambda: _("All"), parent=self)
+        self.area_label = QLabel(self)
+        self.area = CodeCombo(ctx, "legal_areas", empty_text=lambda: _("All areas"), parent=self)
+        self.lawyer_label = QLabel(self)
+        self.lawyer = LawyerCombo(
+            ctx, assignable=False, empty_text=lambda: _("All lawyers"), parent=self
+        )
+        self.mine = QCheckBox(self)
+        self.status_label.setBuddy(self.status)
+        self.area_label.setBuddy(self.area)
+        self.lawyer_label.setBuddy(self.lawyer)
+        self.count_label = QLabel(self)
+        self.open_button = QPushButton(self)
+        self.empty_label = QLabel(self)
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_label.setStyleSheet("color: #5f6368; padding: 24px;")
+        self.empty_label.hide()
+        self.model = PagedTableModel(ctx.tasks, case_columns(ctx, self._lawyer_name), self)
+        self.table = ListTable(self)
+        self.table.setModel(self.model)
+        self.table.set_widths([130, 280, 280, 110, 240, 100, 100], stretch=1)
+        self._lay_out()
+        can_edit = ctx.actor.can(Permission.EDIT_CASES)
+        self.open_button.setVisible(can_edit)
+        self.mine.setVisible(can_edit)
+        shortcut = QShortcut(QKeySequence.StandardKey.New, self, self.open_case_dialog)
+        shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        shortcut.setEnabled(can_edit)
+        self.open_button.clicked.connect(lambda: self.open_case_dialog())
+        for combo in (self.status, self.area, self.lawyer):
+            combo.currentIndexChanged.connect(lambda _i: self._filters_changed())
+        self.mine.toggled.connect(self._mine_toggled)
+        self.lawyer.loaded.connect(self.model.retranslate)
+        self.table.activated.connect(self._open_index)
+        self.model.total_changed.connect(lambda _n: self._show_count())
+        self.model.loading_changed.connect(lambda _b: self._show_count())
+        self.setFocusProxy(self.table)
+        self.retranslate()
+
+    def _lay_out(self) -> None:
+        bar = QHBoxLayout()
+        for label, widget, stretch in (
+            (self.status_label, self.status, 1),
+            (self.area_label, self.area, 2),
+            (self.lawyer_label, self.lawyer, 2),
+        ):
+            bar.addWidget(label)
+            bar.addWidget(widget, stretch)
+            bar.addSpacing(10)
+        bar.addWidget(self.mine)
+        bar.addStretch(1)
+        bar.addWidget(self.count_label)
+        bar.addSpacing(12)
+        bar.addWidget(self.open_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.heading)
+        layout.addLayout(bar)
+        layout.addWidget(self.empty_label)
+        layout.addWidget(self.table, 1)
+
+    def _lawyer_name(self, username: str) -> str:
+        return self.lawyer.names().get(username, username)
+
+    # -- Page -----------------------------------------------------------------------------------
+
+    def title(self) -> str:
+        return _("Cases")
+
+    def refresh(self) -> None:
+        """Reload the list (first page) with the current filters."""
+        self._loaded = True
+        status, area = self.status.code(), self.area.code()
+        lawyer = self.ctx.actor.username if self.mine.isChecked() else self.lawyer.username()
+        cases = self.ctx.services.cases
+
+        def fetch(offset: int, limit: int) -> ListPage[Any]:
+            return cases.list(
+                status=status, legal_area=area, lawyer=lawyer, offset=offset, limit=limit
+            )
+
+        self.model.reset_query(fetch)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._loaded:
+            self.refresh()
+        else:
+            self.model.reload()
+
+    def _filters_changed(self) -> None:
+        if self._loaded:
+            self.refresh()
+
+    def _mine_toggled(self, on: bool) -> None:
+        self.lawyer.setEnabled(not on)
+        self._filters_changed()
+
+    def retranslate(self) -> None:
+        self.heading.setText(_("Cases"))
+        self.status_label.setText(_("&Status:"))
+        self.area_label.setText(_("Legal &area:"))
+        self.lawyer_label.setText(_("La&wyer:"))
+        self.mine.setText(_("&My cases"))
+        self.mine.setToolTip(_("Only the cases assigned to me"))
+        for combo in (self.status, self.area):
+            combo.retranslate()
+        self.lawyer.retranslate()
+        self.status.setAccessibleName(_("Filter by status"))
+        self.area.setAccessibleName(_("Filter by legal area"))
+        self.lawyer.setAccessibleName(_("Filter by lawyer"))
+        self.open_button.setText(_("&Open case…"))
+        self.open_button.setToolTip(_("Open a new case (Ctrl+N)"))
+        self.table.setAccessibleName(_("Cases"))
+        self.model.retranslate()
+        self._show_count()
+        dialog = self.active_dialog
+        if isinstance(dialog, OpenCaseDialog):
+            dialog.retranslate()
+
+    def _show_count(self) -> None:
+        total = self.model.total
+        if total is None:
+            self.count_label.setText(_("Loading…") if self.model.loading else "")
+            self.empty_label.hide()
+            return
+        self.count_label.setText(ngettext("{n} case", "{n} cases", total).format(n=total))
+        if total == 0:
+            self.empty_label.setText(_("No case matches these filters."))
+        self.empty_label.setVisible(total == 0)
+
+    # -- actions --------------------------------------------------------------------------------
+
+    def open_case_dialog(self, client: tuple[str, str] | None = None) -> None:
+        """Open the "Open case" dialog, optionally for a known client ``(id, name)``."""
+        if not self.ctx.actor.can(Permission.EDIT_CASES):
+            return
+        dialog = OpenCaseDialog(self.ctx, client, self)
+        self.active_dialog = dialog
+        dialog.finished.connect(lambda _r: self._dialog_closed(dialog))
+        open_dialog(dialog, self._case_opened)
+
+    def _dialog_closed(self, dialog: QDialog) -> None:
+        if self.active_dialog is dialog:
+            self.active_dialog = None
+
+    def _case_opened(self, detail: CaseDetail) -> None:
+        self.status_message.emit(_("Case {number} opened.").format(number=detail.number))
+        self.refresh()
+        self.open_case.emit(detail.number)
+
+    def selected_number(self) -> str | None:
+        index = self.table.currentIndex()
+        return self.model.row(index.row()).number if index.isValid() else None
+
+    def _open_index(self, index: QModelIndex) -> None:
+        if index.isValid():
+            self.open_case.emit(self.model.row(index.row()).number)

@@ -1,0 +1,189 @@
+"""The client list: filters, registration (Ctrl+N) and the client record (Enter)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from legalaid_desktop.domain.cases import ClientInfo
+from legalaid_desktop.domain.cases import Page as ListPage
+from legalaid_desktop.domain.roles import Permission
+from legalaid_desktop.gui.context import GuiContext
+from legalaid_desktop.gui.dialogs.client_dialog import ClientDialog
+from legalaid_desktop.gui.models.columns import client_columns
+from legalaid_desktop.gui.models.paged_table import PagedTableModel
+from legalaid_desktop.gui.pages.base import Page
+from legalaid_desktop.gui.widgets.background import BackgroundCalls
+from legalaid_desktop.gui.widgets.code_combo import CodeCombo
+from legalaid_desktop.gui.widgets.table import ListTable
+from legalaid_desktop.i18n import _, ngettext
+
+
+class ClientsPage(Page):
+    """Clients in alphabetical order, filtered by region and gender.
+
+    ``active_dialog`` is the client dialog currently open (``None`` when none is).
+    """
+
+    def __init__(self, ctx: GuiContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self.calls = BackgroundCalls(ctx.tasks, self)
+        self.active_dialog: ClientDialog | None = None
+        self._loaded = False
+        self.model = PagedTableModel(ctx.tasks, client_columns(ctx), self)
+        self.heading = QLabel(self)
+        self.heading.setStyleSheet("font-size: 18px; font-weight: 600;")
+        self.region_label = QLabel(self)
+        self.region = CodeCombo(ctx, "regions", empty_text=lambda: _("All regions"), parent=self)
+        self.gender_label = QLabel(self)
+        self.gender = CodeCombo(ctx, "genders", empty_text=lambda: _("All"), parent=self)
+        self.region_label.setBuddy(self.region)
+        self.gender_label.setBuddy(self.gender)
+        self.count_label = QLabel(self)
+        self.register_button = QPushButton(self)
+        self.register_button.setDefault(False)
+        self.empty_label = QLabel(self)
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_label.setStyleSheet("color: #5f6368; padding: 24px;")
+        self.empty_label.hide()
+        self.table = ListTable(self)
+        self.table.setModel(self.model)
+        self.table.set_widths([360, 120, 100, 280, 110], stretch=0)
+        self._lay_out()
+        can_edit = ctx.actor.can(Permission.EDIT_CASES)
+        self.register_button.setVisible(can_edit)
+        shortcut = QShortcut(QKeySequence.StandardKey.New, self, self.register_client)
+        shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        shortcut.setEnabled(can_edit)
+        self.register_button.clicked.connect(self.register_client)
+        self.region.currentIndexChanged.connect(lambda _i: self.refresh())
+        self.gender.currentIndexChanged.connect(lambda _i: self.refresh())
+        self.table.activated.connect(self._open_index)
+        self.model.total_changed.connect(lambda _n: self._show_count())
+        self.model.loading_changed.connect(lambda _b: self._show_count())
+        self.setTabOrder(self.region, self.gender)
+        self.setTabOrder(self.gender, self.register_button)
+        self.setTabOrder(self.register_button, self.table)
+        self.setFocusProxy(self.table)
+        self.retranslate()
+
+    def _lay_out(self) -> None:
+        bar = QHBoxLayout()
+        bar.addWidget(self.region_label)
+        bar.addWidget(self.region, 2)
+        bar.addSpacing(12)
+        bar.addWidget(self.gender_label)
+        bar.addWidget(self.gender, 1)
+        bar.addStretch(1)
+        bar.addWidget(self.count_label)
+        bar.addSpacing(12)
+        bar.addWidget(self.register_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.heading)
+        layout.addLayout(bar)
+        layout.addWidget(self.empty_label)
+        layout.addWidget(self.table, 1)
+
+    # -- Page -----------------------------------------------------------------------------------
+
+    def title(self) -> str:
+        return _("Clients")
+
+    def refresh(self) -> None:
+        """Reload the list (first page) with the current filters."""
+        self._loaded = True
+        region, gender = self.region.code(), self.gender.code()
+        clients = self.ctx.services.clients
+
+        def fetch(offset: int, limit: int) -> ListPage[Any]:
+            return clients.list(region=region, gender=gender, offset=offset, limit=limit)
+
+        self.model.reset_query(fetch)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._loaded:
+            self.refresh()
+        else:
+            self.model.reload()
+
+    def retranslate(self) -> None:
+        self.heading.setText(_("Clients"))
+        self.region_label.setText(_("Re&gion:"))
+        self.gender_label.setText(_("Ge&nder:"))
+        self.region.retranslate()
+        self.gender.retranslate()
+        self.region.setAccessibleName(_("Filter by region"))
+        self.gender.setAccessibleName(_("Filter by gender"))
+        self.register_button.setText(_("&Register client…"))
+        self.register_button.setToolTip(_("Register a new client (Ctrl+N)"))
+        self.table.setAccessibleName(_("Clients"))
+        self.model.retranslate()
+        self._show_count()
+        if self.active_dialog is not None:
+            self.active_dialog.retranslate()
+
+    def _show_count(self) -> None:
+        total = self.model.total
+        if total is None:
+            self.count_label.setText(_("Loading…") if self.model.loading else "")
+            self.empty_label.hide()
+            return
+        self.count_label.setText(ngettext("{n} client", "{n} clients", total).format(n=total))
+        filtered = bool(self.region.code() or self.gender.code())
+        if total == 0:
+            self.empty_label.setText(
+                _("No client matches these filters.")
+                if filtered
+                else _("No clients yet. Press Ctrl+N to register the first one.")
+            )
+        self.empty_label.setVisible(total == 0)
+
+    # -- actions --------------------------------------------------------------------------------
+
+    def register_client(self) -> None:
+        """Open the registration dialog."""
+        self._open_dialog(ClientDialog(self.ctx, None, self))
+
+    def show_client(self, client_id: str) -> None:
+        """Open the record of ``client_id`` (loaded in the background; viewing is audited)."""
+        clients = self.ctx.services.clients
+        self.calls.run("client", lambda: clients.get(client_id), self._edit_client, write=True)
+
+    def selected_client_id(self) -> str | None:
+        index = self.table.currentIndex()
+        return self.model.row(index.row()).id if index.isValid() else None
+
+    def _open_index(self, index: QModelIndex) -> None:
+        if index.isValid():
+            self.show_client(self.model.row(index.row()).id)
+
+    def _edit_client(self, info: ClientInfo) -> None:
+        self._open_dialog(ClientDialog(self.ctx, info, self))
+
+    def _open_dialog(self, dialog: ClientDialog) -> None:
+        if self.active_dialog is not None:
+            self.active_dialog.close()
+        self.active_dialog = dialog
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.saved.connect(self._saved)
+        dialog.open_case.connect(self._dialog_case)
+        dialog.finished.connect(lambda _r, d=dialog: self._dialog_closed(d))
+        dialog.open()
+
+    def _dialog_closed(self, dialog: ClientDialog) -> None:
+        if self.active_dialog is dialog:
+            self.active_dialog = None
+        self.table.setFocus()
+
+    def _saved(self, info: ClientInfo) -> None:
+        self.status_message.emit(_("Client {name} saved.").format(name=info.full_name))
+        self.refresh()
+
+    def _dialog_case(self, number: str) -> None:
+        if self.active_dialog is not None:
+            self.active_dialog.reject()
+        self.open_case.emit(number)

@@ -1,0 +1,237 @@
+"""The dashboard: my open cases, what is due this week, what is overdue, this month's figures."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush, QShowEvent
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from legalaid_desktop.domain.cases import AgendaItem
+from legalaid_desktop.domain.dates import display
+from legalaid_desktop.gui.application import error_color, set_role
+from legalaid_desktop.gui.context import GuiContext
+from legalaid_desktop.gui.errors import log_error, user_message
+from legalaid_desktop.gui.pages.base import Page
+from legalaid_desktop.i18n import N_, _
+
+CASE_ROLE = Qt.ItemDataRole.UserRole + 1
+
+#: (attribute of the service's Dashboard, label) for the figure cards, in display order.
+FIGURES: tuple[tuple[str, str], ...] = (
+    ("my_open_cases", N_("My open cases")),
+    ("open_cases", N_("Open cases (all)")),
+    ("month_new_clients", N_("New clients this month")),
+    ("month_new_cases", N_("New cases this month")),
+    ("month_consultations", N_("Consultations this month")),
+    ("month_closed_cases", N_("Cases closed this month")),
+)
+KIND_LABELS = {"deadline": N_("Deadline"), "follow_up": N_("Follow-up")}
+
+
+class FigureCard(QFrame):
+    """A number with a caption."""
+
+    def __init__(self, caption: str) -> None:
+        super().__init__()
+        set_role(self, "card")
+        self.caption_text = caption
+        self.value = QLabel("…")
+        set_role(self.value, "figure")
+        self.caption = QLabel()
+        self.caption.setWordWrap(True)
+        set_role(self.caption, "muted")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(14, 10, 14, 10)
+        layout.addWidget(self.value)
+        layout.addWidget(self.caption)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.caption.setText(_(self.caption_text))
+        self.setAccessibleName(_(self.caption_text))
+
+    def set_value(self, text: str, tooltip: str = "") -> None:
+        self.value.setText(text)
+        self.setToolTip(tooltip)
+
+
+class DashboardPage(Page):
+    """What needs attention today. Every deadline or follow-up opens its case."""
+
+    def __init__(self, ctx: GuiContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self.data: object | None = None
+        self._loading = False
+        self.heading = QLabel()
+        set_role(self.heading, "heading")
+        self.greeting = QLabel()
+        set_role(self.greeting, "muted")
+        self.refresh_button = QPushButton()
+        self.refresh_button.clicked.connect(self.refresh)
+        self.message = QLabel()
+        set_role(self.message, "error")
+        self.message.hide()
+
+        self.cards = {name: FigureCard(label) for name, label in FIGURES}
+        self.sync_card = FigureCard(N_("Days since the last sync bundle"))
+        grid = QGridLayout()
+        grid.setSpacing(10)
+        for i, card in enumerate([*self.cards.values(), self.sync_card]):
+            grid.addWidget(card, i // 4, i % 4)
+
+        self.overdue_label = QLabel()
+        set_role(self.overdue_label, "subheading")
+        self.overdue = self._agenda_list(overdue=True)
+        self.week_label = QLabel()
+        set_role(self.week_label, "subheading")
+        self.week = self._agenda_list(overdue=False)
+
+        top = QHBoxLayout()
+        titles = QVBoxLayout()
+        titles.addWidget(self.heading)
+        titles.addWidget(self.greeting)
+        top.addLayout(titles, 1)
+        top.addWidget(self.refresh_button, 0, Qt.AlignmentFlag.AlignTop)
+        lists = QHBoxLayout()
+        lists.setSpacing(16)
+        for label, view in ((self.overdue_label, self.overdue), (self.week_label, self.week)):
+            column = QVBoxLayout()
+            column.addWidget(label)
+            column.addWidget(view, 1)
+            lists.addLayout(column, 1)
+
+        body = QWidget()
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(20, 16, 20, 16)
+        layout.setSpacing(12)
+        layout.addLayout(top)
+        layout.addWidget(self.message)
+        layout.addLayout(grid)
+        layout.addLayout(lists, 1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(body)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
+        self.retranslate()
+        self.refresh()  # start reading now, while the window is still being built and painted
+
+    def _agenda_list(self, *, overdue: bool) -> QListWidget:
+        view = QListWidget()
+        view.setMinimumHeight(160)
+        view.setAlternatingRowColors(True)
+        view.setWordWrap(True)
+        if overdue:
+            set_role(view, "overdue")
+        view.itemActivated.connect(self._activated)
+        view.itemClicked.connect(self._activated)
+        return view
+
+    def title(self) -> str:
+        return _("Dashboard")
+
+    def retranslate(self) -> None:
+        self.heading.setText(_("Dashboard"))
+        actor = self.ctx.actor
+        self.greeting.setText(_("Logged in as {name}.").format(name=actor.full_name))
+        self.refresh_button.setText(_("&Refresh"))
+        self.refresh_button.setToolTip(_("Read the figures again"))
+        for card in (*self.cards.values(), self.sync_card):
+            card.retranslate()
+        self.sync_card.set_value("—", _("No sync yet"))
+        self.overdue.setAccessibleName(_("Overdue deadlines and follow-ups"))
+        self.week.setAccessibleName(_("Due this week"))
+        if self.data is None:
+            self.overdue_label.setText(_("Overdue"))
+            self.week_label.setText(_("Due this week"))
+        self._fill()
+
+    # -- data ---------------------------------------------------------------------------------
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Read fresh figures each time the dashboard comes into view."""
+        super().showEvent(event)
+        self.refresh()
+
+    def refresh(self) -> None:
+        if self._loading:
+            return
+        self._loading = True
+        self.ctx.tasks.run(
+            self.ctx.services.agenda.dashboard,
+            on_done=self._loaded,
+            on_error=self._failed,
+            action="dashboard",
+        )
+
+    def _loaded(self, data: object) -> None:
+        self._loading = False
+        self.data = data
+        self.message.hide()
+        self._fill()
+
+    def _failed(self, exc: BaseException) -> None:
+        self._loading = False
+        log_error(exc, "dashboard")
+        self.message.setText(user_message(exc))
+        self.message.show()
+
+    def _fill(self) -> None:
+        data = self.data
+        if data is None:
+            return
+        for name, card in self.cards.items():
+            card.set_value(str(getattr(data, name, "—")))
+        overdue: Sequence[AgendaItem] = getattr(data, "overdue", ())
+        week: Sequence[AgendaItem] = getattr(data, "due_this_week", ())
+        self.overdue_label.setText(_("Overdue ({n})").format(n=len(overdue)))
+        self.week_label.setText(_("Due this week ({n})").format(n=len(week)))
+        self._fill_list(self.overdue, overdue, _("Nothing is overdue."), red=True)
+        self._fill_list(self.week, week, _("Nothing is due this week."), red=False)
+
+    def _fill_list(
+        self, view: QListWidget, items: Sequence[AgendaItem], empty: str, *, red: bool
+    ) -> None:
+        view.clear()
+        if not items:
+            placeholder = QListWidgetItem(empty)
+            placeholder.setFlags(Qt.ItemFlag.NoItemFlags)
+            view.addItem(placeholder)
+            return
+        red_brush = QBrush(error_color())
+        for item in items:
+            kind = _(KIND_LABELS.get(item.kind, item.kind))
+            text = f"{display(item.due_on)} · {item.case_number} · {kind}\n{item.description}"
+            row = QListWidgetItem(text)
+            row.setData(CASE_ROLE, item.case_number)
+            row.setToolTip(_("Open case {number}").format(number=item.case_number))
+            if red:
+                row.setForeground(red_brush)
+            view.addItem(row)
+
+    def _activated(self, item: QListWidgetItem) -> None:
+        number = item.data(CASE_ROLE)
+        if isinstance(number, str) and number:
+            self.open_case.emit(number)
+
+    # -- for tests ----------------------------------------------------------------------------
+
+    def figure(self, name: str) -> str:
+        """The text shown on a figure card (``my_open_cases``, ``month_new_clients``...)."""
+        return self.cards[name].value.text()
+

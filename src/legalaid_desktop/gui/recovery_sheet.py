@@ -1,0 +1,108 @@
+"""The recovery key on paper: one printed page, drawn straight to the printer.
+
+The key is never written to a file: the print dialog offers no "print to file", and the page is
+painted directly on the printer device.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QFont, QPainter
+from PySide6.QtPrintSupport import QAbstractPrintDialog, QPrintDialog, QPrinter
+from PySide6.QtWidgets import QDialog, QWidget
+
+from legalaid_desktop.domain.dates import display, today
+from legalaid_desktop.gui.application import monospace_font, ui_font_family
+from legalaid_desktop.i18n import _
+
+
+def key_lines(key: str, groups_per_line: int = 7) -> str:
+    """The recovery key on two lines of groups, so it never wraps in the middle of a group."""
+    groups = key.split("-")
+    return "\n".join(
+        "-".join(groups[i : i + groups_per_line]) for i in range(0, len(groups), groups_per_line)
+    )
+
+
+def paint_recovery_sheet(
+    painter: QPainter,
+    page: QRectF,
+    *,
+    key: str,
+    node_code: str,
+    node_name: str,
+    on: date | None = None,
+) -> None:
+    """Draw the sheet (title, node, date, the key large, what to do with it) inside ``page``."""
+    margin = page.width() * 0.08
+    area = page.adjusted(margin, margin, -margin, -margin)
+    y = area.top()
+    unit = area.width() / 60.0  # text sizes relative to the page, whatever the device
+
+    def block(text: str, font: QFont, gap: float) -> None:
+        nonlocal y
+        painter.setFont(font)
+        rect = QRectF(area.left(), y, area.width(), area.bottom() - y)
+        bounds = painter.boundingRect(rect, int(Qt.TextFlag.TextWordWrap), text)
+        painter.drawText(rect, int(Qt.TextFlag.TextWordWrap), text)
+        y += bounds.height() + gap
+
+    family = ui_font_family()
+    title = QFont(family)
+    title.setPixelSize(max(1, round(unit * 2.2)))
+    title.setBold(True)
+    body = QFont(family)
+    body.setPixelSize(max(1, round(unit * 1.2)))
+    key_font = monospace_font(12)
+    key_font.setPixelSize(max(1, round(unit * 2.0)))
+    key_font.setBold(True)
+
+    block(_("LegalAid Desktop: recovery key"), title, unit * 2)
+    block(
+        _("Center: {code} – {name}").format(code=node_code, name=node_name)
+        + "\n"
+        + _("Date: {date}").format(date=display(on or today())),
+        body,
+        unit * 3,
+    )
+    block(key_lines(key), key_font, unit * 3)
+    block(
+        _(
+            "This key opens the data store if every password is lost. Keep this sheet in a "
+            "locked safe, away from the computer. Anyone who has it can read every client "
+            "record of this center."
+        ),
+        body,
+        0,
+    )
+
+
+def print_recovery_sheet(
+    parent: QWidget | None, *, key: str, node_code: str, node_name: str
+) -> bool:
+    """Ask for a printer and print the sheet; ``False`` if the user cancelled."""
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.NativeFormat)
+    printer.setDocName(_("Recovery key"))
+    dialog = QPrintDialog(printer, parent)
+    dialog.setWindowTitle(_("Print the recovery key"))
+    dialog.setOption(QAbstractPrintDialog.PrintDialogOption.PrintToFile, False)
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return False
+    if printer.outputFileName():
+        printer.setOutputFileName("")  # a file is exactly what must not be written
+        return False
+    painter = QPainter(printer)
+    try:
+        paint_recovery_sheet(
+            painter,
+            printer.pageRect(QPrinter.Unit.DevicePixel),
+            key=key,
+            node_code=node_code,
+            node_name=node_name,
+        )
+    finally:
+        painter.end()
+    return True

@@ -1,0 +1,276 @@
+"""Screenshots of every main screen (driven by ``python -m legalaid_desktop.devtools.screenshots``).
+
+The caller prepares a store (with demo data) and a way to create stores quickly for the wizard;
+this module drives the real windows offscreen at 1280 x 800 and saves ``widget.grab()`` PNGs.
+Nothing here is used by the program itself.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QPoint, QSettings
+from PySide6.QtGui import QPainter, QPixmap
+from PySide6.QtWidgets import QApplication, QWidget
+
+from legalaid_desktop import i18n
+from legalaid_desktop.gui.application import apply_appearance, create_application
+from legalaid_desktop.gui.login import LoginWindow
+from legalaid_desktop.gui.main_window import MainWindow
+from legalaid_desktop.gui.session_loader import OpenedSession, open_session
+from legalaid_desktop.gui.tasks import TaskRunner
+from legalaid_desktop.gui.ui_settings import UiSettings
+from legalaid_desktop.gui.wizard import CreateStore, FirstRunWizard
+
+SIZE = (1280, 800)
+
+
+@dataclass(frozen=True)
+class ShotPlan:
+    """What to photograph.
+
+    Attributes:
+        data_dir: A store with demo data.
+        username: A manager or administrator of that store.
+        password: Their password.
+        search_text: What to type into the search palette.
+        create_store: ``app.create`` with fast key derivation, for the wizard.
+    """
+
+    data_dir: Path
+    username: str
+    password: str
+    search_text: str
+    create_store: CreateStore
+
+
+def wait_until(predicate: Callable[[], bool], timeout: float = 20.0) -> bool:
+    """Process events until ``predicate()`` is true (``False`` after ``timeout`` seconds)."""
+    app = QApplication.instance()
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if app is not None:
+            app.processEvents()
+        if predicate():
+            return True
+        time.sleep(0.01)
+    return False
+
+
+def settle(seconds: float = 0.3) -> None:
+    """Let layouts, timers and late results finish."""
+    wait_until(lambda: False, seconds)
+
+
+class Camera:
+    """Saves numbered PNGs into one folder."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        folder.mkdir(parents=True, exist_ok=True)
+        self.saved: list[Path] = []
+
+    def shoot(self, name: str, widget: QWidget, *, overlay: QWidget | None = None) -> Path:
+        settle()
+        pixmap = widget.grab()
+        if overlay is not None and overlay.isVisible():
+            # a popup is a window of its own: paint it where it sits over the window
+            painter = QPainter(pixmap)
+            offset = overlay.mapToGlobal(QPoint(0, 0)) - widget.mapToGlobal(QPoint(0, 0))
+            painter.drawPixmap(offset, overlay.grab())
+            painter.end()
+        return self.save(name, pixmap)
+
+    def save(self, name: str, pixmap: QPixmap) -> Path:
+        path = self.folder / f"{len(self.saved) + 1:02d}-{name}.png"
+        if not pixmap.save(str(path)):
+            raise OSError(f"could not write {path}")
+        self.saved.append(path)
+        return path
+
+
+def _login_and_wizard(plan: ShotPlan, camera: Camera, tasks: TaskRunner, language: str) -> None:
+    settings = UiSettings()
+    login = LoginWindow(plan.data_dir, tasks, settings, language=language)
+    login.resize(*SIZE)
+    login.show()
+    wait_until(lambda: login.username.count() > 0)
+    login.username.setCurrentText(plan.username)
+    camera.shoot("login", login)
+    login.password.setText("wrong password")
+    login.attempt()
+    wait_until(lambda: not login.busy)
+    camera.shoot("login-wrong-password", login)
+    login.close()
+    login.deleteLater()
+
+    with tempfile.TemporaryDirectory(prefix="legalaid-wizard-") as folder:
+        wizard = FirstRunWizard(
+            Path(folder) / "store", tasks, language=language, create_store=plan.create_store
+        )
+        wizard.resize(*SIZE)
+        wizard.show()
+        camera.shoot("wizard-1-kind", wizard)
+        wizard.next()
+        wizard.node.code.setText("QBA")
+        wizard.node.name.setText("Quba hüquqi yardım mərkəzi")
+        camera.shoot("wizard-2-center", wizard)
+        wizard.next()
+        wizard.admin.username.setText("aynur")
+        wizard.admin.full_name.setText("Əliyeva Aynur İsmayıl qızı")
+        wizard.admin.passwords.password.setText("Quba-mərkəz-2026")
+        wizard.admin.passwords.repeat.setText("Quba-mərkəz-2026")
+        camera.shoot("wizard-3-admin", wizard)
+        wizard.next()
+        camera.shoot("wizard-4-creating", wizard)
+        wait_until(lambda: wizard.currentPage() is wizard.key_page, 60)
+        camera.shoot("wizard-5-recovery-key", wizard)
+        wizard.key_page.stored.setChecked(True)
+        session = wizard.session
+        wizard.accept()
+        if session is not None:
+            tasks.run(session.close, write=True)
+        tasks.wait()
+        wizard.deleteLater()
+        settle()
+
+
+def _first(predicate: Callable[[], Any], timeout: float = 20.0) -> Any:
+    found: list[Any] = []
+
+    def check() -> bool:
+        value = predicate()
+        if value:
+            found.append(value)
+        return bool(value)
+
+    wait_until(check, timeout)
+    return found[0] if found else None
+
+
+def _main_screens(plan: ShotPlan, camera: Camera, tasks: TaskRunner) -> None:
+    opened: list[OpenedSession] = []
+    tasks.run(
+        lambda: open_session(plan.data_dir, plan.username, plan.password),
+        on_done=opened.append,
+    )
+    if not wait_until(lambda: bool(opened), 60):
+        raise RuntimeError("login failed")
+    window = MainWindow(opened[0], plan.data_dir, tasks, UiSettings())
+    window.resize(*SIZE)
+    window.show()
+    dashboard = window.page("dashboard")
+    wait_until(lambda: getattr(dashboard, "data", None) is not None)
+    camera.shoot("dashboard", window)
+
+    window.go("clients")
+    clients: Any = window.page("clients")
+    model = getattr(clients, "model", None)
+    wait_until(lambda: model is None or model.rowCount() > 0)
+    camera.shoot("clients", window)
+    first_id = model.row(0).id if model is not None and model.rowCount() else None
+    if first_id and hasattr(clients, "show_client"):
+        clients.show_client(first_id)
+        dialog = _first(lambda: getattr(clients, "active_dialog", None))
+        if dialog is not None:
+            settle(1.0)
+            camera.shoot("client-dialog", dialog)
+            dialog.close()
+
+    window.go("cases")
+    cases = window.page("cases")
+    case_model = getattr(cases, "model", None)
+    wait_until(lambda: case_model is None or case_model.rowCount() > 0)
+    camera.shoot("cases", window)
+
+    number = _case_with_consultations(window, tasks)
+    if number:
+        window.open_case(number)
+        view = window.page("case_view")
+        wait_until(lambda: getattr(view, "detail", None) is not None)
+        camera.shoot("case-view", window)
+
+    window.go("calendar")
+    settle(1.0)
+    camera.shoot("calendar", window)
+
+    window.go("dashboard")
+    window.show_search()
+    palette = window.search_palette
+    if palette is not None:
+        palette.field.setText(plan.search_text)
+        wait_until(lambda: bool(palette.hit_items()))
+        camera.shoot("search-palette", window, overlay=palette)
+        palette.hide()
+
+    admin: Any = window.page("admin")
+    if admin is not None:
+        window.go("admin")
+        users = admin.users
+        wait_until(lambda: users.table.rowCount() > 0)
+        camera.shoot("admin-users", window)
+        if admin.audit is not None:
+            admin.tabs.setCurrentWidget(admin.audit)
+            wait_until(lambda: admin.audit.table.rowCount() > 0)
+            camera.shoot("admin-audit", window)
+        admin.tabs.setCurrentWidget(admin.maintenance)
+        admin.maintenance.verify()
+        wait_until(lambda: admin.maintenance.report is not None, 60)
+        camera.shoot("admin-verify", window)
+
+    window.go("settings")
+    camera.shoot("settings", window)
+
+    window.lock()
+    wait_until(lambda: not tasks.busy())
+    camera.shoot("lock-screen", window)
+    window.close()
+    window.deleteLater()
+    tasks.wait()
+    settle()
+
+
+def _case_with_consultations(window: MainWindow, tasks: TaskRunner) -> str | None:
+    """The number of a recent case that has at least two consultations."""
+    ctx = window.ctx
+    if ctx is None:
+        return None
+    services = ctx.services
+
+    def find() -> str | None:
+        page = services.cases.list(limit=40)
+        for row in page.rows:
+            detail = services.cases.get(row.number)
+            if len(detail.consultations) >= 2:
+                return row.number
+        return page.rows[0].number if page.rows else None
+
+    found: list[str | None] = []
+    tasks.run(find, on_done=found.append, write=True)
+    wait_until(lambda: bool(found), 60)
+    return found[0] if found else None
+
+
+def capture(
+    plan: ShotPlan, out: Path, languages: Iterable[str], *, theme: str = "light"
+) -> list[Path]:
+    """Photograph every main screen in each language into ``out/<language>/``."""
+    with tempfile.TemporaryDirectory(prefix="legalaid-shots-settings-") as settings_dir:
+        QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, settings_dir)
+        app = create_application(["legalaid-screenshots"])
+        apply_appearance(app, theme=theme, font_size=10)
+        tasks = TaskRunner()
+        saved: list[Path] = []
+        for language in languages:
+            i18n.set_language(language)
+            camera = Camera(out / language)
+            _login_and_wizard(plan, camera, tasks, language)
+            _main_screens(plan, camera, tasks)
+            saved.extend(camera.saved)
+        tasks.wait()
+        return saved

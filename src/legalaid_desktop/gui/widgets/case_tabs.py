@@ -1,0 +1,284 @@
+"""The parties, deadlines and documents tabs of the case view.
+
+Each tab shows its records in a table, opens its own dialogs and runs its own service calls;
+it reports what changed through signals so the case view can update the case it shows.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from legalaid_desktop.domain.cases import DeadlineInfo, PartyInfo
+from legalaid_desktop.domain.dates import BAKU, display, today
+from legalaid_desktop.gui.context import GuiContext
+from legalaid_desktop.gui.dialogs.case_dialogs import DeadlineDialog, PartyDialog
+from legalaid_desktop.gui.widgets.background import BackgroundCalls
+from legalaid_desktop.gui.widgets.dialogs import confirm, open_dialog
+from legalaid_desktop.gui.widgets.field_error import ERROR_COLOR
+from legalaid_desktop.i18n import _
+
+ID_ROLE = Qt.ItemDataRole.UserRole + 1
+RED = QBrush(QColor(ERROR_COLOR))
+
+
+def record_table(parent: QWidget, columns: int) -> QTableWidget:
+    table = QTableWidget(0, columns, parent)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setTabKeyNavigation(False)
+    table.setAlternatingRowColors(True)
+    table.verticalHeader().hide()
+    table.horizontalHeader().setStretchLastSection(True)
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    return table
+
+
+def cell(text: str, record_id: str | None = None) -> QTableWidgetItem:
+    item = QTableWidgetItem(text)
+    item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
+    if record_id is not None:
+        item.setData(ID_ROLE, record_id)
+    return item
+
+
+def added_on(stamp: str) -> str:
+    """An ISO UTC time stamp as a Baku date, dd.MM.yyyy."""
+    try:
+        when = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+    except ValueError:
+        return stamp
+    return display(when.astimezone(BAKU).date())
+
+
+class RecordTab(QWidget):
+    """A table with a row of buttons under it, for one case at a time.
+
+    Signals:
+        status_message(str): a short message for the status bar.
+    """
+
+    status_message = Signal(str)
+
+    def __init__(self, ctx: GuiContext, columns: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.number = ""
+        self.editable = False
+        self.calls = BackgroundCalls(ctx.tasks, self)
+        self.active_dialog: QDialog | None = None
+        self.table = record_table(self, columns)
+        self.buttons = QHBoxLayout()
+        self.buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 6, 0, 0)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(self.buttons)
+        self.setFocusProxy(self.table)
+
+    def add_button(self, slot: object) -> QPushButton:
+        button = QPushButton(self)
+        button.clicked.connect(slot)
+        self.buttons.addWidget(button)
+        return button
+
+    def show_dialog(self, dialog: QDialog, on_saved: object) -> None:
+        self.active_dialog = dialog
+        dialog.finished.connect(lambda _r: self._dialog_closed(dialog))
+        open_dialog(dialog, on_saved)  # type: ignore[arg-type]
+
+    def _dialog_closed(self, dialog: QDialog) -> None:
+        if self.active_dialog is dialog:
+            self.active_dialog = None
+        self.table.setFocus()
+
+    def restore(self, record_id: str | None) -> None:
+        """Select the row of ``record_id`` again after a refill (else the first row)."""
+        for row in range(self.table.rowCount()):
+            item = self.table.item(row, 0)
+            if item is not None and item.data(ID_ROLE) == record_id:
+                self.table.setCurrentCell(row, 0)
+                return
+        if self.table.rowCount():
+            self.table.setCurrentCell(0, 0)
+
+    def current_id(self) -> str | None:
+        row = self.table.currentRow()
+        item = self.table.item(row, 0) if row >= 0 else None
+        value = item.data(ID_ROLE) if item else None
+        return value if isinstance(value, str) else None
+
+    def failed(self, exc: BaseException) -> None:
+        self.ctx.tasks.error_handler(exc)
+
+
+class PartiesTab(RecordTab):
+    """The people and bodies involved in a case; used by the conflict-of-interest check.
+
+    Signals:
+        party_added(object): a :class:`PartyInfo` was added.
+        party_removed(str): the party with this id was removed.
+    """
+
+    party_added = Signal(object)
+    party_removed = Signal(str)
+
+    def __init__(self, ctx: GuiContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, 3, parent)
+        self._parties: tuple[PartyInfo, ...] = ()
+        self.add = self.add_button(self.add_party)
+        self.remove = self.add_button(self.remove_party)
+        shortcut = QShortcut(QKeySequence.StandardKey.Delete, self.table, self.remove_party)
+        shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
+        self.table.currentCellChanged.connect(lambda *_a: self._update_buttons())
+        self.retranslate()
+
+    def set_case(self, number: str, parties: tuple[PartyInfo, ...], editable: bool) -> None:
+        self.number, self._parties, self.editable = number, parties, editable
+        chosen = self.current_id()
+        self.table.setRowCount(0)
+        for party in parties:
+            row = self.table.rowCount()
+            self.table.insertRow(row)
+            items = [
+                cell(party.name, party.id),
+                cell(self.ctx.label("party_roles", party.role)),
+                cell(party.notes),
+            ]
+            for column, item in enumerate(items):
+                if party.role == "adverse":
+                    item.setForeground(RED)
+                self.table.setItem(row, column, item)
+        self.restore(chosen)
+        self.add.setVisible(editable)
+        self.remove.setVisible(editable)
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        self.remove.setEnabled(self.editable and self.current_id() is not None)
+
+    def add_party(self) -> None:
+        if self.editable:
+            self.show_dialog(PartyDialog(self.ctx, self.number, self), self.party_added.emit)
+
+    def remove_party(self) -> None:
+        party_id = self.current_id()
+        party = next((p for p in self._parties if p.id == party_id), None)
+        if not self.editable or party is None:
+            return
+        question = _("Remove {name} from case {number}?").format(
+            name=party.name, number=self.number
+        )
+        if not confirm(self, _("Remove party"), question):
+            return
+        number, records = self.number, self.ctx.services.records
+        self.calls.run(
+            "remove",
+            lambda: records.remove_party(number, party.id),
+            lambda _r: self.party_removed.emit(party.id),
+            self.failed,
+            write=True,
+        )
+
+    def retranslate(self) -> None:
+        self.table.setHorizontalHeaderLabels([_("Name"), _("Role"), _("Notes")])
+        self.table.setAccessibleName(_("Parties"))
+        self.add.setText(_("Add part&y…"))
+        self.remove.setText(_("Remo&ve"))
+        self.remove.setToolTip(_("Remove the selected party (Delete)"))
+        if self.number:
+            self.set_case(self.number, self._parties, self.editable)
+
+
+class DeadlinesTab(RecordTab):
+    """A case's deadlines; tick one to mark it done. Overdue ones are red.
+
+    Signals:
+        deadline_changed(object): a :class:`DeadlineInfo` was added or ticked.
+    """
+
+    deadline_changed = Signal(object)
+
+    def __init__(self, ctx: GuiContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, 3, parent)
+        self._deadlines: tuple[DeadlineInfo, ...] = ()
+        self._filling = False
+        self.add = self.add_button(self.add_deadline)
+        self.table.itemChanged.connect(self._ticked)
+        self.retranslate()
+
+    def set_case(self, number: str, deadlines: tuple[DeadlineInfo, ...], editable: bool) -> None:
+        self.number, self._deadlines, self.editable = number, deadlines, editable
+        self._filling = True
+        chosen = self.current_id()
+        self.table.setRowCount(0)
+        day = today()
+        for deadline in sorted(deadlines, key=lambda d: (d.done, d.due_on)):
+            row = self.table.rowCount()
+            self.table.insertRow(row)
+            done = cell("", deadline.id)
+            flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+            if editable:
+                flags |= Qt.ItemFlag.ItemIsUserCheckable
+            done.setFlags(flags)
+            done.setCheckState(Qt.CheckState.Checked if deadline.done else Qt.CheckState.Unchecked)
+            done.setData(Qt.ItemDataRole.AccessibleTextRole, _("Done") if deadline.done else "")
+            items = [done, cell(display(deadline.due_on)), cell(deadline.description)]
+            overdue = not deadline.done and deadline.due_on < day
+            for column, item in enumerate(items):
+                if overdue:
+                    item.setForeground(RED)
+                    item.setToolTip(_("Overdue"))
+                self.table.setItem(row, column, item)
+        self.restore(chosen)
+        self._filling = False
+        self.add.setVisible(editable)
+
+    def add_deadline(self) -> None:
+        if self.editable:
+            dialog = DeadlineDialog(self.ctx, self.number, self)
+            self.show_dialog(dialog, self.deadline_changed.emit)
+
+    def set_done(self, deadline_id: str, done: bool) -> None:
+        """Mark a deadline done (or not done) in the background."""
+        records = self.ctx.services.records
+        self.calls.run(
+            f"done-{deadline_id}",
+            lambda: records.set_deadline_done(deadline_id, done),
+            self.deadline_changed.emit,
+            self._undo_tick,
+            write=True,
+        )
+
+    def _ticked(self, item: QTableWidgetItem) -> None:
+        if self._filling or item.column() != 0 or not self.editable:
+            return
+        deadline_id = item.data(ID_ROLE)
+        if isinstance(deadline_id, str):
+            self.set_done(deadline_id, item.checkState() == Qt.CheckState.Checked)
+
+    def _undo_tick(self, exc: BaseException) -> None:
+        self.set_case(self.number, self._deadlines, self.editable)
+        self.failed(exc)
+
+    def retranslate(self) -> None:
+        self.table.setHorizontalHeaderLabels([_("Done"), _("Due on"), _("Description")])
+        self.table.setAccessibleName(_("Deadlines"))
+        self.add.setText(_("Add &deadline…"))
+        self.add.setToolTip(_("Tick a deadline (Space) to mark it done."))
+        if self.number:
+            self.set_case(self.number, self._deadlines, self.editable)

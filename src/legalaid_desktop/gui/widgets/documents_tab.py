@@ -1,0 +1,183 @@
+"""The documents of a case: add (read in the background), show inside the app, export.
+
+Documents live only inside the encrypted store. "Open" shows images and PDFs from memory in
+:class:`AttachmentViewer`; nothing is written to a temporary file. "Export…" writes a copy where
+the user chooses, which is an explicit, audited decision.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QFileDialog, QWidget
+
+from legalaid_desktop.domain.cases import AttachmentInfo
+from legalaid_desktop.domain.errors import ValidationError
+from legalaid_desktop.gui.context import GuiContext
+from legalaid_desktop.gui.dialogs.attachment_viewer import AttachmentViewer, can_show
+from legalaid_desktop.gui.widgets.case_tabs import RecordTab, added_on, cell
+from legalaid_desktop.gui.widgets.dialogs import open_dialog
+from legalaid_desktop.i18n import _
+from legalaid_desktop.services.case_records import MAX_ATTACHMENT_BYTES
+
+
+def size_text(size: int) -> str:
+    if size < 1024:
+        return _("{n} B").format(n=size)
+    if size < 1024 * 1024:
+        return _("{n} KB").format(n=round(size / 1024))
+    return _("{n:.1f} MB").format(n=size / 1024 / 1024)
+
+
+def read_document(path: Path) -> bytes:
+    """A file's bytes, refused before reading when it is larger than an attachment may be."""
+    size = path.stat().st_size
+    if size > MAX_ATTACHMENT_BYTES:
+        raise ValidationError(
+            _("The file is {size:.1f} MB; the limit is {limit} MB.").format(
+                size=size / 1024 / 1024, limit=MAX_ATTACHMENT_BYTES // 1024 // 1024
+            ),
+            "content",
+        )
+    return path.read_bytes()
+
+
+class DocumentsTab(RecordTab):
+    """Scanned documents and files of a case.
+
+    Signals:
+        attachment_added(object): an :class:`AttachmentInfo` was added.
+    """
+
+    attachment_added = Signal(object)
+
+    def __init__(self, ctx: GuiContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, 4, parent)
+        self._attachments: tuple[AttachmentInfo, ...] = ()
+        self.viewer: AttachmentViewer | None = None
+        self.add = self.add_button(self.choose_file)
+        self.open = self.add_button(self.open_current)
+        self.export = self.add_button(self.choose_export)
+        self.table.activated.connect(lambda _i: self.open_current())
+        self.table.currentCellChanged.connect(lambda *_a: self._update_buttons())
+        self.retranslate()
+
+    def set_case(
+        self, number: str, attachments: tuple[AttachmentInfo, ...], editable: bool
+    ) -> None:
+        self.number, self._attachments, self.editable = number, attachments, editable
+        chosen = self.current_id()
+        self.table.setRowCount(0)
+        for info in attachments:
+            row = self.table.rowCount()
+            self.table.insertRow(row)
+            items = [
+                cell(info.file_name, info.id),
+                cell(info.media_type),
+                cell(size_text(info.size)),
+                cell(added_on(info.added_at)),
+            ]
+            items[2].setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            for column, item in enumerate(items):
+                self.table.setItem(row, column, item)
+        self.restore(chosen)
+        self.add.setVisible(editable)
+        self._update_buttons()
+
+    def current(self) -> AttachmentInfo | None:
+        chosen = self.current_id()
+        return next((a for a in self._attachments if a.id == chosen), None)
+
+    def _update_buttons(self) -> None:
+        info = self.current()
+        self.open.setEnabled(info is not None and can_show(info.media_type))
+        self.export.setEnabled(info is not None)
+
+    # -- adding ---------------------------------------------------------------------------------
+
+    def choose_file(self) -> None:
+        if not self.editable:
+            return
+        path, _filter = QFileDialog.getOpenFileName(
+            self, _("Add document to {number}").format(number=self.number)
+        )
+        if path:
+            self.add_file(Path(path))
+
+    def add_file(self, path: Path) -> None:
+        """Read ``path`` and store it in the case, both in the background."""
+        number, records = self.number, self.ctx.services.records
+        self.status_message.emit(_("Adding {name}…").format(name=path.name))
+        self.calls.run(
+            "add",
+            lambda: records.add_attachment(number, path.name, read_document(path)),
+            self._added,
+            self._add_failed,
+            write=True,
+        )
+
+    def _added(self, info: AttachmentInfo) -> None:
+        self.status_message.emit(_("{name} added.").format(name=info.file_name))
+        self.attachment_added.emit(info)
+
+    def _add_failed(self, exc: BaseException) -> None:
+        if isinstance(exc, (ValidationError, OSError)):
+            self.status_message.emit(str(exc))
+        self.failed(exc)
+
+    # -- opening and exporting ------------------------------------------------------------------
+
+    def open_current(self) -> None:
+        info = self.current()
+        if info is None or not can_show(info.media_type):
+            return
+        records = self.ctx.services.records
+        self.calls.run(
+            "open",
+            lambda: records.attachment_content(info.id),
+            self._show,
+            self.failed,
+            write=True,
+        )
+
+    def _show(self, loaded: tuple[AttachmentInfo, bytes]) -> None:
+        info, content = loaded
+        self.viewer = AttachmentViewer(info, content, self)
+        open_dialog(self.viewer)
+
+    def choose_export(self) -> None:
+        info = self.current()
+        if info is None:
+            return
+        target, _filter = QFileDialog.getSaveFileName(
+            self,
+            _("Export {name} (the copy is not encrypted)").format(name=info.file_name),
+            info.file_name,
+        )
+        if target:
+            self.export_to(info, Path(target))
+
+    def export_to(self, info: AttachmentInfo, target: Path) -> None:
+        """Write a copy of ``info`` to ``target`` (audited)."""
+        records = self.ctx.services.records
+        self.calls.run(
+            "export",
+            lambda: records.export_attachment(info.id, target),
+            lambda path: self.status_message.emit(
+                _("Saved an unencrypted copy to {path}.").format(path=path)
+            ),
+            self.failed,
+            write=True,
+        )
+
+    def retranslate(self) -> None:
+        self.table.setHorizontalHeaderLabels([_("File"), _("Type"), _("Size"), _("Added")])
+        self.table.setAccessibleName(_("Documents"))
+        self.add.setText(_("Add &file…"))
+        self.open.setText(_("&View"))
+        self.open.setToolTip(_("Show the document inside LegalAid (images and PDF)"))
+        self.export.setText(_("E&xport…"))
+        self.export.setToolTip(_("Save an unencrypted copy where you choose"))
+        if self.number:
+            self.set_case(self.number, self._attachments, self.editable)

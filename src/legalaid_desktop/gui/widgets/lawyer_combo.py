@@ -1,0 +1,103 @@
+"""A combo box of the users who can hold cases, loaded in the background."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QComboBox, QWidget
+
+from legalaid_desktop.domain.roles import Role
+from legalaid_desktop.domain.users import UserInfo
+from legalaid_desktop.gui.context import GuiContext
+from legalaid_desktop.gui.widgets.background import BackgroundCalls
+from legalaid_desktop.search.normalize import sort_key
+
+CASE_ROLES = (Role.LAWYER, Role.MANAGER, Role.ADMIN)
+
+
+class LawyerCombo(QComboBox):
+    """Lawyers by full name; the value is the user name.
+
+    Args:
+        ctx: The screen's context.
+        assignable: Only active users of this center who may hold cases (for assigning);
+            otherwise every user who may hold cases (for filtering lists).
+        empty_text: A first entry without a user ("All lawyers"), when given.
+
+    Signals:
+        loaded(): the users arrived (``names()`` is filled).
+    """
+
+    loaded = Signal()
+
+    def __init__(
+        self,
+        ctx: GuiContext,
+        *,
+        assignable: bool,
+        empty_text: Callable[[], str] | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._ctx = ctx
+        self._assignable = assignable
+        self._empty_text = empty_text
+        self._users: list[UserInfo] = []
+        self._wanted: str | None = ctx.actor.username if assignable else None
+        self._calls = BackgroundCalls(ctx.tasks, self)
+        self.activated.connect(self._remember)
+        self._fill()
+        self.reload()
+
+    def reload(self) -> None:
+        """Read the users again (in the background)."""
+        users = self._ctx.services.users
+        self._calls.run("users", users.list, self._arrived)
+
+    def username(self) -> str | None:
+        value = self.currentData()
+        return value if isinstance(value, str) else None
+
+    def set_username(self, username: str | None) -> None:
+        """Choose ``username`` (also when the list has not arrived yet)."""
+        self._wanted = username
+        index = self.findData(username) if username else -1
+        if index < 0 and self._empty_text is not None:
+            index = 0
+        if index >= 0:
+            self.setCurrentIndex(index)
+
+    def names(self) -> dict[str, str]:
+        """Full name by user name, of every user read."""
+        return {u.username: u.full_name for u in self._users}
+
+    def retranslate(self) -> None:
+        self._fill()
+
+    def _arrived(self, users: list[UserInfo]) -> None:
+        self._users = list(users)
+        self._fill()
+        self.loaded.emit()
+
+    def _eligible(self, user: UserInfo) -> bool:
+        if user.role not in CASE_ROLES:
+            return False
+        if not self._assignable:
+            return True
+        return user.active and user.node_code == self._ctx.actor.node_code
+
+    def _remember(self, _index: int) -> None:
+        self._wanted = self.username()
+
+    def _fill(self) -> None:
+        wanted = self._wanted
+        blocked = self.blockSignals(True)
+        self.clear()
+        if self._empty_text is not None:
+            self.addItem(self._empty_text(), None)
+        for user in sorted(self._users, key=lambda u: sort_key(u.full_name)):
+            if self._eligible(user):
+                self.addItem(f"{user.full_name} ({user.username})", user.username)
+        self.blockSignals(blocked)
+        self.set_username(wanted)

@@ -1,0 +1,1008 @@
+"""Importing a bundle (DESIGN.md §6): verify and parse everything, then apply it in one go.
+
+**Phase 1, no writes.** The container is opened against the *pinned* keys of enrolled peers
+(:func:`open_bundle`: outer signature before decryption, inner signature before parsing), the
+channel is checked (a replay is "already imported"; an older sequence number, or the same number
+with another hash, is a rollback or a fork and is refused as a security alert), and every part is
+parsed strictly (:mod:`~legalaid_desktop.sync.strictjson`) and every record checked against the
+allow-list of tables, groups and fields, with each value's type and size
+(:func:`~legalaid_desktop.sync.records.check_record`). A bundle from a newer schema is refused
+("upgrade the app").
+
+**Phase 2, one write transaction.** The channel is checked again (another import may have run
+meanwhile), ownership is enforced (a center may change only what it owns; a case changes owner
+only by an explicit transfer from HQ), then every record is merged
+(:mod:`~legalaid_desktop.sync.merge`), the acknowledgements, roster, reference lists and
+transfers are applied, the channel moves on, the bundle is recorded and audited, the clock
+observes the remote stamps, and the search index is updated. Whole or nothing: an error anywhere
+rolls everything back, and a killed process leaves the store as it was.
+
+Records whose clock is more than a day ahead of this computer's are **quarantined one by one**
+(kept in ``quarantine``, not applied, the clock not advanced by them) and the rest of the bundle
+is applied: one laptop with a wrong date must not block a center's sync. The same happens to an
+edit a center made to a case before it learned that HQ had transferred the case away, and to a
+row whose parent is missing here (for instance because the parent was quarantined).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+from typing import Any, cast
+
+from sqlalchemy import Table, bindparam, insert, select, text, update
+from sqlalchemy.orm import Session
+
+from legalaid_desktop.domain.errors import (
+    AlreadyImported,
+    BundleContentInvalid,
+    BundleTooNew,
+    ChannelViolation,
+    EnrollmentRejected,
+    InvalidJSON,
+    OwnershipViolation,
+)
+from legalaid_desktop.domain.hlc import HLC, NODE_PATTERN
+from legalaid_desktop.domain.ids import is_uuid7, new_id
+from legalaid_desktop.domain.reference import ReferenceCatalog, ReferenceItem, ReferenceList
+from legalaid_desktop.i18n import _
+from legalaid_desktop.search import index as search_index
+from legalaid_desktop.store.audit import utc_now_iso
+from legalaid_desktop.store.models import (
+    CaseTransfer,
+    ChangeLog,
+    ConflictEntry,
+    QuarantineEntry,
+    SyncBundle,
+    SyncChannel,
+)
+from legalaid_desktop.sync import strictjson
+from legalaid_desktop.sync.container import OpenedBundle
+from legalaid_desktop.sync.enrollment import Roster, parse_roster
+from legalaid_desktop.sync.merge import IncompleteRecord, MergeContext, Outcome, merge_record
+from legalaid_desktop.sync.records import (
+    Record,
+    StampCache,
+    TableSpec,
+    check_attachment,
+    check_record,
+    table_specs,
+)
+
+__all__ = [
+    "Ack",
+    "ImportCounts",
+    "ParsedBundle",
+    "Transfer",
+    "apply_bundle",
+    "check_channel",
+    "check_schema",
+    "parse_bundle",
+]
+
+_BATCH = 500
+REBUILD_MIN_ROWS = 1000
+"""An import that re-indexes at least this many rows ..."""
+REBUILD_FRACTION = 4
+"""... and at least a quarter of the index rebuilds the whole index in batches instead."""
+_MAX_RECORDS = 2_000_000
+_MAX_ACKS = 16
+_MAX_TRANSFERS = 100_000
+_CHANGES_MAX_SIZE = 256 * 1024 * 1024
+_NODE_RE = re.compile(NODE_PATTERN)
+_HASH_RE = re.compile(r"[0-9a-f]{64}")
+_META_KEYS = frozenset({"schema", "node", "name", "counts", "reference", "max_change_seq", "full"})
+_COMMON_PARTS = frozenset({"meta", "acks", "changes"})
+_HQ_PARTS = frozenset({"roster", "reference", "transfers"})
+
+Progress = Callable[[int, int], None]
+
+
+def _invalid(detail: str) -> BundleContentInvalid:
+    return BundleContentInvalid(
+        _("The bundle's contents are not valid: {detail}. Nothing was imported.").format(
+            detail=detail
+        )
+    )
+
+
+def _node(value: object) -> bool:
+    return type(value) is str and len(value) <= 16 and _NODE_RE.fullmatch(value) is not None
+
+
+def _stamp(value: object) -> bool:
+    if type(value) is not str:
+        return False
+    try:
+        HLC.decode(value)
+    except ValueError:
+        return False
+    return True
+
+
+# --- phase 1: channel, schema, parts ------------------------------------------------------------
+
+
+def check_schema(schema_version: str, known: Iterable[str]) -> None:
+    """Refuse a bundle written by a schema this program does not know (a newer one).
+
+    Raises:
+        BundleTooNew: ``schema_version`` is not one of ``known``.
+    """
+    if schema_version not in set(known):
+        raise BundleTooNew(
+            _(
+                "This bundle was made by a newer version of LegalAid (database version "
+                "{version}). Upgrade the app to import it."
+            ).format(version=schema_version)
+        )
+
+
+def check_channel(
+    session: Session, peer: str, seq: int, prev_hash: str | None, digest: str
+) -> None:
+    """Check the bundle's place on the peer → this node channel.
+
+    Raises:
+        AlreadyImported: This very bundle was imported before.
+        ChannelViolation: An older sequence number, or the same number with another hash (a
+            rollback or a fork), or the next number not following the last bundle imported.
+    """
+    channel = session.get(SyncChannel, peer)
+    in_seq = channel.in_seq if channel is not None else 0
+    last = channel.in_last_hash if channel is not None else None
+    if seq <= in_seq:
+        if seq == in_seq and digest == last:
+            raise AlreadyImported(
+                _(
+                    "This bundle ({node} no. {seq}) was already imported. Nothing was changed."
+                ).format(node=peer, seq=seq)
+            )
+        seen = session.scalar(
+            select(SyncBundle.id).where(
+                SyncBundle.direction == "in",
+                SyncBundle.peer == peer,
+                SyncBundle.seq == seq,
+                SyncBundle.bundle_hash == digest,
+                SyncBundle.status == "imported",
+            )
+        )
+        if seen is not None:
+            raise AlreadyImported(
+                _(
+                    "This bundle ({node} no. {seq}) was already imported. Nothing was changed."
+                ).format(node=peer, seq=seq)
+            )
+        if seq == in_seq:
+            raise ChannelViolation(
+                _(
+                    "Security alert: {node} sent two different bundles numbered {seq} (a fork). "
+                    "It was refused. Tell HQ: the sender's data may have been copied or restored "
+                    "from an old backup."
+                ).format(node=peer, seq=seq)
+            )
+        raise ChannelViolation(
+            _(
+                "Security alert: this bundle from {node} is number {seq}, older than number "
+                "{last} already imported (a rollback). It was refused. Tell HQ."
+            ).format(node=peer, seq=seq, last=in_seq)
+        )
+    if seq == in_seq + 1 and prev_hash != last:
+        raise ChannelViolation(
+            _(
+                "Security alert: bundle number {seq} from {node} does not follow the bundle "
+                "imported before it (a fork). It was refused. Tell HQ."
+            ).format(node=peer, seq=seq)
+        )
+
+
+@dataclass(frozen=True)
+class Ack:
+    """The peer's acknowledgement of one of our bundles."""
+
+    node: str
+    seq: int
+    hash: str
+    hlc: str
+
+
+@dataclass(frozen=True)
+class Transfer:
+    """A case transfer decided at HQ."""
+
+    id: str
+    case_id: str
+    number: str
+    from_node: str
+    to_node: str
+    hlc: str
+
+
+@dataclass
+class ParsedBundle:
+    """Everything a bundle holds, checked and ready to apply."""
+
+    peer: str
+    seq: int
+    prev_hash: str | None
+    bundle_hash: str
+    created: str
+    records: list[Record]
+    acks: list[Ack]
+    meta: dict[str, Any]
+    attachments: dict[str, bytes]
+    roster: Roster | None = None
+    reference: ReferenceCatalog | None = None
+    transfers: list[Transfer] = field(default_factory=list)
+
+
+def _json(parts: Mapping[str, bytes], name: str, depth: int = 8) -> Any:
+    try:
+        return strictjson.loads(parts[name], max_depth=depth, max_size=64 * 1024 * 1024)
+    except InvalidJSON as exc:
+        raise _invalid(_("the part {name}: {error}").format(name=name, error=exc)) from None
+
+
+def _parse_meta(value: Any, peer: str, schema: str) -> dict[str, Any]:
+    if type(value) is not dict or value.keys() != _META_KEYS:
+        raise _invalid(_("the part meta does not have the expected fields"))
+    if value["node"] != peer or value["schema"] != schema:
+        raise _invalid(_("the part meta does not match the bundle"))
+    if type(value["counts"]) is not dict or type(value["reference"]) is not dict:
+        raise _invalid(_("the part meta does not have the expected fields"))
+    if type(value["max_change_seq"]) is not int or type(value["full"]) is not bool:
+        raise _invalid(_("the part meta does not have the expected fields"))
+    if type(value["name"]) is not str or len(value["name"]) > 200:
+        raise _invalid(_("the part meta does not have the expected fields"))
+    return value
+
+
+def _parse_acks(value: Any) -> list[Ack]:
+    if type(value) is not list or len(value) > _MAX_ACKS:
+        raise _invalid(_("the part acks is not a list of acknowledgements"))
+    acks: list[Ack] = []
+    for item in value:
+        if type(item) is not dict or item.keys() != {"node", "seq", "hash", "hlc"}:
+            raise _invalid(_("an acknowledgement does not have the expected fields"))
+        if not (
+            _node(item["node"])
+            and type(item["seq"]) is int
+            and item["seq"] > 0
+            and type(item["hash"]) is str
+            and _HASH_RE.fullmatch(item["hash"])
+            and _stamp(item["hlc"])
+        ):
+            raise _invalid(_("an acknowledgement is not valid"))
+        acks.append(Ack(item["node"], item["seq"], item["hash"], item["hlc"]))
+    return acks
+
+
+def _parse_transfers(value: Any) -> list[Transfer]:
+    if type(value) is not list or len(value) > _MAX_TRANSFERS:
+        raise _invalid(_("the part transfers is not a list of transfers"))
+    transfers: list[Transfer] = []
+    for item in value:
+        if type(item) is not dict or item.keys() != {
+            "id",
+            "case_id",
+            "number",
+            "from",
+            "to",
+            "hlc",
+        }:
+            raise _invalid(_("a transfer does not have the expected fields"))
+        if not (
+            is_uuid7(item["id"])
+            and is_uuid7(item["case_id"])
+            and type(item["number"]) is str
+            and 0 < len(item["number"]) <= 24
+            and _node(item["from"])
+            and _node(item["to"])
+            and _stamp(item["hlc"])
+        ):
+            raise _invalid(_("a transfer is not valid"))
+        transfers.append(
+            Transfer(
+                item["id"], item["case_id"], item["number"], item["from"], item["to"], item["hlc"]
+            )
+        )
+    return transfers
+
+
+def _short_text(value: object, limit: int) -> bool:
+    return type(value) is str and 0 < len(value) <= limit
+
+
+def _parse_reference(value: Any) -> ReferenceCatalog:
+    if type(value) is not list or len(value) > 200:
+        raise _invalid(_("the part reference is not a list of reference lists"))
+    lists: list[ReferenceList] = []
+    for entry in value:
+        if type(entry) is not dict or entry.keys() != {"kind", "version", "items"}:
+            raise _invalid(_("a reference list does not have the expected fields"))
+        kind, version, items = entry["kind"], entry["version"], entry["items"]
+        if not _short_text(kind, 32) or type(version) is not int or not 0 <= version < 2**31:
+            raise _invalid(_("a reference list is not valid"))
+        if type(items) is not list or len(items) > 10_000:
+            raise _invalid(_("a reference list is not valid"))
+        parsed: list[ReferenceItem] = []
+        for item in items:
+            if type(item) is not dict or item.keys() != {"code", "labels", "extra"}:
+                raise _invalid(_("a reference item does not have the expected fields"))
+            labels, extra = item["labels"], item["extra"]
+            if (
+                not _short_text(item["code"], 32)
+                or type(labels) is not dict
+                or type(extra) is not dict
+                or not all(
+                    _short_text(k, 8) and type(v) is str and len(v) <= 300
+                    for k, v in labels.items()
+                )
+            ):
+                raise _invalid(_("a reference item is not valid"))
+            parsed.append(ReferenceItem(item["code"], labels, extra))
+        try:
+            lists.append(ReferenceList(kind=kind, version=version, items=tuple(parsed)))
+        except ValueError:
+            raise _invalid(_("a reference list repeats a code")) from None
+    try:
+        return ReferenceCatalog(lists)
+    except ValueError:
+        raise _invalid(_("a reference list appears twice")) from None
+
+
+def parse_bundle(opened: OpenedBundle, *, from_hq: bool) -> ParsedBundle:
+    """Parse and check every part of an opened bundle (no database access).
+
+    Args:
+        opened: The authenticated bundle.
+        from_hq: Whether its sender is HQ (only HQ may send roster, reference and transfers).
+
+    Raises:
+        BundleContentInvalid: A part is missing, unexpected or not valid, a record is not
+            valid, an attachment is missing or not referenced, or a row appears twice.
+    """
+    header = opened.header
+    parts = opened.parts
+    allowed = _COMMON_PARTS | (_HQ_PARTS if from_hq else frozenset())
+    for name in parts:
+        if name not in allowed and not name.startswith("att/"):
+            raise _invalid(
+                _("the part {name} is not expected from {node}").format(
+                    name=name, node=header.sender
+                )
+            )
+    for name in _COMMON_PARTS:
+        if name not in parts:
+            raise _invalid(_("the part {name} is missing").format(name=name))
+    meta = _parse_meta(_json(parts, "meta"), header.sender, header.schema_version)
+    acks = _parse_acks(_json(parts, "acks"))
+    try:
+        lines = strictjson.loads_lines(
+            parts["changes"], max_size=_CHANGES_MAX_SIZE, max_lines=_MAX_RECORDS
+        )
+    except InvalidJSON as exc:
+        raise _invalid(_("the part changes: {error}").format(error=exc)) from None
+    stamps = StampCache()
+    records: list[Record] = []
+    seen: set[tuple[str, str]] = set()
+    referenced: set[str] = set()
+    for number, obj in enumerate(lines, start=1):
+        record = check_record(obj, number, stamps)
+        key = (record.spec.name, record.id)
+        if key in seen:
+            raise _invalid(_("a row appears twice (line {line})").format(line=number))
+        seen.add(key)
+        if "content" in record.spec.columns and record.has("content"):
+            check_attachment(record, parts)
+            referenced.add("att/" + record.value("content"))
+        records.append(record)
+    attachments = {name[4:]: data for name, data in parts.items() if name.startswith("att/")}
+    if set("att/" + h for h in attachments) != referenced:
+        raise _invalid(_("the bundle holds an attachment no record refers to"))
+    parsed = ParsedBundle(
+        peer=header.sender,
+        seq=header.seq,
+        prev_hash=header.prev_hash,
+        bundle_hash=opened.bundle_hash,
+        created=header.created,
+        records=records,
+        acks=acks,
+        meta=meta,
+        attachments=attachments,
+    )
+    if "roster" in parts:
+        try:
+            parsed.roster = parse_roster(_json(parts, "roster"))
+        except EnrollmentRejected as exc:
+            raise _invalid(str(exc)) from None
+    if "reference" in parts:
+        parsed.reference = _parse_reference(_json(parts, "reference"))
+    if "transfers" in parts:
+        parsed.transfers = _parse_transfers(_json(parts, "transfers"))
+    return parsed
+
+
+# --- phase 2: ownership, merge, writes ----------------------------------------------------------
+
+_OWNER_FIELD = {"clients": "node_code", "campaigns": "node_code", "cases": "owner_node"}
+_SET_ASIDE = "\x00set-aside"
+
+
+@dataclass
+class ImportCounts:
+    """What an import changed."""
+
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    deleted: int = 0
+    conflicts: int = 0
+    quarantined: int = 0
+    tables: dict[str, int] = field(default_factory=dict)
+    reference_updated: list[str] = field(default_factory=list)
+    roster_changed: list[str] = field(default_factory=list)
+    transfers: int = 0
+    acks: int = 0
+    import_hlc: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "inserted": self.inserted,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "deleted": self.deleted,
+            "conflicts": self.conflicts,
+            "quarantined": self.quarantined,
+            "tables": dict(self.tables),
+            "reference_updated": list(self.reference_updated),
+            "roster_changed": list(self.roster_changed),
+            "transfers": self.transfers,
+            "acks": self.acks,
+        }
+
+
+def _batches(items: list[str], size: int = _BATCH) -> Iterable[list[str]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+class _Apply:
+    """One import's phase 2 (inside the caller's write transaction)."""
+
+    def __init__(
+        self,
+        session: Session,
+        parsed: ParsedBundle,
+        *,
+        me: str,
+        hq: bool,
+        clock_ok: Callable[[HLC], bool],
+        now: str,
+    ) -> None:
+        self.s = session
+        self.p = parsed
+        self.peer = parsed.peer
+        self.me = me
+        self.hq = hq
+        self.clock_ok = clock_ok
+        self.now = now
+        self.specs = table_specs()
+        self.local: dict[str, dict[str, Mapping[str, Any]]] = {}
+        self.owner: dict[str, dict[str, str | None]] = {t: {} for t in _OWNER_FIELD}
+        self.exists: dict[str, set[str]] = {t: set() for t in self.specs}
+        self.accepted: dict[str, set[str]] = {t: set() for t in self.specs}
+        self.quarantine: list[dict[str, Any]] = []
+        self.counts = ImportCounts()
+        self.transferred_from_peer: set[str] = set()
+        self.transfers_in = {t.case_id: t for t in parsed.transfers}
+
+    # -- loading ------------------------------------------------------------------------------
+
+    def load_local(self) -> None:
+        by_table: dict[str, list[str]] = {}
+        for record in self.p.records:
+            by_table.setdefault(record.spec.name, []).append(record.id)
+        for name, ids in by_table.items():
+            table = self.specs[name].table
+            rows: dict[str, Mapping[str, Any]] = {}
+            for batch in _batches(ids):
+                for mapping in self.s.execute(
+                    select(table).where(table.c.id.in_(batch))
+                ).mappings():
+                    rows[mapping["id"]] = cast(Mapping[str, Any], mapping)
+            self.local[name] = rows
+            self.exists[name].update(rows)
+            if name in _OWNER_FIELD:
+                column = _OWNER_FIELD[name]
+                for row_id, stored in rows.items():
+                    self.owner[name][row_id] = stored[column]
+        # Parents referred to from outside the bundle.
+        wanted: dict[str, set[str]] = {}
+        for record in self.p.records:
+            local = self.local.get(record.spec.name, {}).get(record.id)
+            for column, target in record.spec.refs.items():
+                for value in self._ref_values(record, local, column):
+                    if value not in self.exists[target]:
+                        wanted.setdefault(target, set()).add(value)
+        for target, wanted_ids in wanted.items():
+            table = self.specs[target].table
+            owner_column = _OWNER_FIELD.get(target)
+            columns = [table.c.id] + ([table.c[owner_column]] if owner_column else [])
+            for batch in _batches(sorted(wanted_ids)):
+                for found in self.s.execute(select(*columns).where(table.c.id.in_(batch))):
+                    self.exists[target].add(found[0])
+                    if owner_column:
+                        self.owner[target][found[0]] = found[1]
+        if self.hq:
+            self.transferred_from_peer = set(
+                self.s.scalars(
+                    select(CaseTransfer.case_id).where(CaseTransfer.from_node == self.peer)
+                )
+            )
+
+    @staticmethod
+    def _ref_values(record: Record, local: Mapping[str, Any] | None, column: str) -> set[str]:
+        values: set[str] = set()
+        if record.has(column):
+            value = record.value(column)
+            if value:
+                values.add(value)
+        if local is not None and local[column]:
+            values.add(local[column])
+        return values
+
+    # -- checks -------------------------------------------------------------------------------
+
+    def _violation(self, record: Record, detail: str) -> OwnershipViolation:
+        return OwnershipViolation(
+            _(
+                "The bundle from {node} changes a record it does not own ({table}, line {line}): "
+                "{detail}. Nothing was imported."
+            ).format(node=self.peer, table=record.spec.name, line=record.line, detail=detail)
+        )
+
+    def _parent_owner(self, table: str, row_id: str) -> str | None:
+        """The owner of a parent row after this bundle, None if missing, or set aside."""
+        if row_id in self.accepted[table]:
+            return self.owner[table].get(row_id)
+        if row_id in self.exists[table]:
+            return self.owner[table].get(row_id) if table in _OWNER_FIELD else ""
+        return None
+
+    def check(self, record: Record, local: Mapping[str, Any] | None) -> str | None:
+        """Check one record against ownership and references.
+
+        Returns:
+            None to apply it, or the reason to set it aside.
+
+        Raises:
+            OwnershipViolation: The sender may not make this change.
+        """
+        name = record.spec.name
+        peer = self.peer
+        center_sender = self.hq
+        if name in _OWNER_FIELD:
+            column = _OWNER_FIELD[name]
+            new_owner = record.value(column) if record.has(column) else None
+            old_owner = local[column] if local is not None else None
+            if center_sender:
+                if old_owner is not None and old_owner != peer:
+                    if name == "cases" and record.id in self.transferred_from_peer:
+                        return _("edited at {node} before the case was transferred away").format(
+                            node=peer
+                        )
+                    raise self._violation(
+                        record, _("it belongs to {owner}").format(owner=old_owner)
+                    )
+                if new_owner is not None and new_owner != peer:
+                    raise self._violation(
+                        record, _("it would give it to {owner}").format(owner=new_owner)
+                    )
+                if (
+                    name == "cases"
+                    and local is None
+                    and not str(record.value("number")).startswith(peer + "-")
+                ):
+                    raise self._violation(record, _("a case number of another center"))
+            elif (
+                name == "cases"
+                and local is not None
+                and new_owner is not None
+                and new_owner != old_owner
+                and record.groups["ownership"][0] > (local["clocks"] or {}).get("ownership", "")
+            ):
+                transfer = self.transfers_in.get(record.id)
+                if (
+                    transfer is None
+                    or transfer.to_node != new_owner
+                    or transfer.hlc != record.groups["ownership"][0]
+                ):
+                    raise self._violation(record, _("its owner changes without a transfer from HQ"))
+        for column, target in record.spec.refs.items():
+            for value in self._ref_values(record, local, column):
+                owner = self._parent_owner(target, value)
+                if owner is None:
+                    return _("it refers to a missing {table} row").format(table=target)
+                if owner == _SET_ASIDE:
+                    return _("its {table} row was set aside").format(table=target)
+                if not center_sender or name == "cases":
+                    continue  # a case may be for a client (or campaign) of another center
+                if owner != peer:
+                    if target == "cases" and value in self.transferred_from_peer:
+                        return _("edited at {node} before the case was transferred away").format(
+                            node=peer
+                        )
+                    raise self._violation(record, _("it belongs to {owner}").format(owner=owner))
+        return None
+
+    def check_unique(self, records: list[Record]) -> None:
+        """Refuse a bundle that would give two rows the same unique value."""
+        for name, spec in self.specs.items():
+            for column in spec.unique:
+                values: dict[Any, str] = {}
+                for record in records:
+                    if record.spec is not spec or not record.has(column):
+                        continue
+                    value = record.value(column)
+                    other = values.setdefault(value, record.id)
+                    if other != record.id:
+                        raise _invalid(
+                            _("two rows of {table} have the same {field}").format(
+                                table=name, field=column
+                            )
+                        )
+                if not values:
+                    continue
+                table = spec.table
+                keys = list(values)
+                for start in range(0, len(keys), _BATCH):
+                    batch = keys[start : start + _BATCH]
+                    for row_id, value in self.s.execute(
+                        select(table.c.id, table.c[column]).where(table.c[column].in_(batch))
+                    ):
+                        if values.get(value) not in (None, row_id):
+                            raise _invalid(
+                                _("a row of {table} would repeat the {field} of another").format(
+                                    table=name, field=column
+                                )
+                            )
+
+    # -- the run ------------------------------------------------------------------------------
+
+    def set_aside(self, record: Record, reason: str) -> None:
+        self.quarantine.append(
+            {
+                "id": new_id(),
+                "peer": self.peer,
+                "bundle_hash": self.p.bundle_hash,
+                "record": record.raw,
+                "reason": reason,
+                "at": self.now,
+            }
+        )
+        if record.spec.name in _OWNER_FIELD and record.id not in self.exists[record.spec.name]:
+            self.owner[record.spec.name][record.id] = _SET_ASIDE
+            self.accepted[record.spec.name].add(record.id)
+
+    def run(self, progress: Progress | None) -> tuple[list[tuple[Record, Outcome]], list[HLC]]:
+        records = sorted(self.p.records, key=lambda r: r.spec.order)
+        self.load_local()
+        live: list[Record] = []
+        observed: list[HLC] = []
+        for record in records:
+            if all(self.clock_ok(stamp) for stamp in record.stamps):
+                live.append(record)
+            else:
+                self.set_aside(
+                    record,
+                    _("its clock is more than a day ahead of this computer's"),
+                )
+        self.check_unique(live)
+        ctx = MergeContext(self.s, self.peer, self.now, self.p.attachments)
+        outcomes: list[tuple[Record, Outcome]] = []
+        total = len(live)
+        for done, record in enumerate(live, start=1):
+            name = record.spec.name
+            local = self.local.get(name, {}).get(record.id)
+            reason = None if _unchanged(record, local) else self.check(record, local)
+            if reason is None:
+                try:
+                    outcome = merge_record(record, local, ctx)
+                except IncompleteRecord:
+                    reason = _("a new row arrived without all its fields")
+            if reason is not None:
+                self.set_aside(record, reason)
+                continue
+            self.accepted[name].add(record.id)
+            if name in _OWNER_FIELD:
+                column = _OWNER_FIELD[name]
+                if record.has(column):
+                    self.owner[name][record.id] = record.value(column)
+                elif local is not None:
+                    self.owner[name][record.id] = local[column]
+            observed.extend(record.stamps)
+            outcomes.append((record, outcome))
+            if progress is not None and done % 1000 == 0:
+                progress(done, total)
+        return outcomes, observed
+
+    # -- writing ------------------------------------------------------------------------------
+
+    def write(self, outcomes: list[tuple[Record, Outcome]]) -> dict[str, dict[str, set[str]]]:
+        """Write the merged rows, change log, conflicts, review flags and quarantine."""
+        inserts: dict[str, list[dict[str, Any]]] = {}
+        updates: dict[str, list[tuple[str, dict[str, Any]]]] = {}
+        log: list[dict[str, Any]] = []
+        conflicts: list[dict[str, Any]] = []
+        review: dict[str, set[str]] = {"clients": set(), "cases": set()}
+        touched: dict[str, dict[str, set[str]]] = {}
+        counts = self.counts
+        for record, outcome in outcomes:
+            name = record.spec.name
+            if outcome.conflicts:
+                conflicts.extend(outcome.conflicts)
+                self._flag(record, review)
+            if outcome.row is None:
+                counts.unchanged += 1
+                continue
+            if outcome.insert:
+                inserts.setdefault(name, []).append(outcome.row)
+                counts.inserted += 1
+            else:
+                updates.setdefault(name, []).append((record.id, outcome.row))
+                counts.updated += 1
+            if outcome.deleted_now:
+                counts.deleted += 1
+            counts.tables[name] = counts.tables.get(name, 0) + 1
+            touched.setdefault(name, {})[record.id] = outcome.changed_fields | (
+                {"deleted_hlc"} if outcome.deleted_now or record.deleted else set()
+            )
+            for stamp, groups in outcome.applied.items():
+                log.append(
+                    {
+                        "table_name": name,
+                        "row_id": record.id,
+                        "hlc": stamp,
+                        "groups": groups,
+                        "origin_node": self.peer,
+                    }
+                )
+        counts.conflicts = len(conflicts)
+        counts.quarantined = len(self.quarantine)
+        for name, spec in self.specs.items():
+            rows = inserts.get(name)
+            if rows:
+                self.s.execute(insert(spec.table), rows)
+            changed = updates.get(name)
+            if changed:
+                self._update(spec, changed)
+        if log:  # Core inserts (the ORM's bulk path is several times slower here)
+            self.s.execute(insert(_table(ChangeLog)).prefix_with("OR IGNORE"), log)
+        if conflicts:
+            self.s.execute(insert(_table(ConflictEntry)), conflicts)
+        if self.quarantine:
+            self.s.execute(insert(_table(QuarantineEntry)), self.quarantine)
+        for name, ids in review.items():
+            if not ids:
+                continue
+            table = self.specs[name].table
+            for batch in _batches(sorted(ids)):
+                self.s.execute(update(table).where(table.c.id.in_(batch)).values(needs_review=True))
+        return touched
+
+    def _flag(self, record: Record, review: dict[str, set[str]]) -> None:
+        """Flag the client or case a conflicting row belongs to."""
+        name = record.spec.name
+        if name in review:
+            review[name].add(record.id)
+            return
+        local = self.local.get(name, {}).get(record.id)
+        for column, target in (("case_id", "cases"), ("client_id", "clients")):
+            if column not in record.spec.columns:
+                continue
+            value = record.value(column) if record.has(column) else None
+            if value is None and local is not None:
+                value = local[column]
+            if value:
+                review[target].add(value)
+                return
+
+    def _update(self, spec: TableSpec, changed: list[tuple[str, dict[str, Any]]]) -> None:
+        table = spec.table
+        by_shape: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+        for row_id, values in changed:
+            shape = tuple(sorted(values))
+            bound = {f"b_{key}": value for key, value in values.items()}
+            bound["b__id"] = row_id
+            by_shape.setdefault(shape, []).append(bound)
+        for shape, params in by_shape.items():
+            statement = (
+                update(table)
+                .where(table.c.id == bindparam("b__id"))
+                .values({key: bindparam(f"b_{key}", type_=table.c[key].type) for key in shape})
+            )
+            self.s.execute(statement, params)
+
+
+def _table(model: type[Any]) -> Table:
+    """The Core table of a model."""
+    return cast(Table, model.__table__)
+
+
+def _unchanged(record: Record, local: Mapping[str, Any] | None) -> bool:
+    """Whether a record brings nothing new (a row the peer sent again)."""
+    if local is None or record.deleted != local["deleted_hlc"]:
+        return False
+    clocks = local["clocks"] or {}
+    return all(clocks.get(group) == stamp for group, (stamp, _v) in record.groups.items())
+
+
+def _reindex(session: Session, touched: Mapping[str, Mapping[str, set[str]]]) -> None:
+    """Bring the search index up to date for the rows an import changed.
+
+    The index functions run on the session's Core connection (same transaction): they only
+    execute SQL text, and skipping the ORM session's bookkeeping makes a large import faster.
+    """
+    specs = table_specs()
+    target: Any = session.connection()
+    indexed_kinds = ("clients", "cases", "consultations", "parties", "corruption_details")
+    changed = sum(len(touched.get(name, {})) for name in indexed_kinds)
+    if changed >= REBUILD_MIN_ROWS:
+        entries = session.execute(text("SELECT count(*) FROM search_index_refs")).scalar() or 0
+        if changed * REBUILD_FRACTION >= entries:
+            search_index.rebuild(session)  # batched: cheaper than row by row for a bulk import
+            return
+
+    def rows(table_name: str, ids: Iterable[str]) -> list[Any]:
+        table = specs[table_name].table
+        found: list[Any] = []
+        for batch in _batches(sorted(set(ids))):
+            found.extend(
+                SimpleNamespace(**row)
+                for row in session.execute(select(table).where(table.c.id.in_(batch))).mappings()
+            )
+        return found
+
+    clients = touched.get("clients", {})
+    names: dict[str, str] = {}
+    for row in rows("clients", clients):
+        search_index.index_client(target, row)
+        names[row.id] = row.full_name
+    renamed = [cid for cid, fields in clients.items() if "full_name" in fields]
+    case_ids = set(touched.get("cases", {}))
+    cases_table = specs["cases"].table
+    for batch in _batches(renamed):
+        case_ids.update(
+            session.scalars(select(cases_table.c.id).where(cases_table.c.client_id.in_(batch)))
+        )
+    case_ids.update(
+        row.case_id for row in rows("corruption_details", touched.get("corruption_details", {}))
+    )
+    if case_ids:
+        case_rows = rows("cases", case_ids)
+        missing = sorted({r.client_id for r in case_rows} - set(names))
+        clients_table = specs["clients"].table
+        for batch in _batches(missing):
+            for client_id, full_name in session.execute(
+                select(clients_table.c.id, clients_table.c.full_name).where(
+                    clients_table.c.id.in_(batch)
+                )
+            ):
+                names[client_id] = full_name
+        for row in case_rows:
+            search_index.index_case(target, row, names.get(row.client_id, ""))
+    for row in rows("consultations", touched.get("consultations", {})):
+        search_index.index_consultation(target, row)
+    for row in rows("parties", touched.get("parties", {})):
+        search_index.index_party(target, row)
+
+
+def _apply_acks(session: Session, parsed: ParsedBundle, me: str) -> int:
+    """Mark our bundles the peer acknowledged; returns how many matched."""
+    matched = 0
+    channel = session.get(SyncChannel, parsed.peer)
+    for ack in parsed.acks:
+        if ack.node != me:
+            continue
+        bundle = session.scalar(
+            select(SyncBundle).where(
+                SyncBundle.direction == "out",
+                SyncBundle.peer == parsed.peer,
+                SyncBundle.seq == ack.seq,
+                SyncBundle.bundle_hash == ack.hash,
+            )
+        )
+        if bundle is None:
+            continue
+        bundle.status = "acknowledged"
+        bundle.peer_import_hlc = ack.hlc
+        if channel is not None and ack.seq > channel.out_acked_seq:
+            channel.out_acked_seq = ack.seq
+        matched += 1
+    return matched
+
+
+def apply_bundle(
+    session: Session,
+    parsed: ParsedBundle,
+    *,
+    me: str,
+    hq: bool,
+    clock_ok: Callable[[HLC], bool],
+    observe: Callable[[HLC], Any],
+    now_stamp: Callable[[], HLC],
+    actor: str,
+    install_reference: Callable[[Session, ReferenceCatalog], list[str]],
+    apply_roster: Callable[[Session, Roster], list[str]],
+    progress: Progress | None = None,
+) -> ImportCounts:
+    """Phase 2: apply a parsed bundle inside the caller's write transaction.
+
+    Raises:
+        AlreadyImported, ChannelViolation: The channel changed since phase 1.
+        OwnershipViolation: The sender changes rows it does not own.
+        BundleContentInvalid: Two rows would share a unique value.
+    """
+    check_channel(session, parsed.peer, parsed.seq, parsed.prev_hash, parsed.bundle_hash)
+    now = utc_now_iso()
+    run = _Apply(session, parsed, me=me, hq=hq, clock_ok=clock_ok, now=now)
+    if not hq:
+        for transfer in parsed.transfers:
+            if session.get(CaseTransfer, transfer.id) is None:
+                session.add(
+                    CaseTransfer(
+                        id=transfer.id,
+                        case_id=transfer.case_id,
+                        number=transfer.number,
+                        from_node=transfer.from_node,
+                        to_node=transfer.to_node,
+                        hlc=transfer.hlc,
+                        at=now,
+                        actor=actor,
+                    )
+                )
+                run.counts.transfers += 1
+        session.flush()
+    # Acknowledgements first: they tell the merge which of our changes the peer had seen.
+    acks = _apply_acks(session, parsed, me)
+    session.flush()
+    outcomes, observed = run.run(progress)
+    touched = run.write(outcomes)
+    counts = run.counts
+    counts.acks = acks
+    if not hq and parsed.reference is not None:
+        counts.reference_updated = install_reference(session, parsed.reference)
+    if not hq and parsed.roster is not None:
+        counts.roster_changed = apply_roster(session, parsed.roster)
+    if observed:
+        observe(max(observed))
+    import_hlc = now_stamp().encode()
+    counts.import_hlc = import_hlc
+    channel = session.get(SyncChannel, parsed.peer)
+    if channel is None:
+        channel = SyncChannel(peer=parsed.peer, out_seq=0, out_acked_seq=0, in_seq=0)
+        session.add(channel)
+    channel.in_seq = parsed.seq
+    channel.in_last_hash = parsed.bundle_hash
+    channel.last_import_at = now
+    session.add(
+        SyncBundle(
+            id=new_id(),
+            direction="in",
+            peer=parsed.peer,
+            seq=parsed.seq,
+            bundle_hash=parsed.bundle_hash,
+            created=parsed.created,
+            processed_at=now,
+            import_hlc=import_hlc,
+            counts=counts.as_dict(),
+            status="imported",
+            detail="",
+        )
+    )
+    _reindex(session, touched)
+    session.flush()
+    return counts

@@ -1,0 +1,120 @@
+"""The case list (filters, "my cases", Enter opens) and the calendar of deadlines."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+
+from legalaid_desktop import app, i18n
+from legalaid_desktop.domain.cases import CaseInput, ClientInput, ConsentInput, ConsultationInput
+from legalaid_desktop.domain.dates import today
+from legalaid_desktop.gui.context import GuiContext
+from legalaid_desktop.gui.pages.calendar import CalendarPage
+from legalaid_desktop.gui.pages.cases import CasesPage
+from legalaid_desktop.gui.tasks import TaskRunner
+
+WAIT = 15_000
+
+
+@pytest.fixture
+def gui_ctx(qapp: object, admin_session: app.AppSession) -> Iterator[GuiContext]:
+    i18n.set_language("en")  # the messages below are compared in English
+    ctx = GuiContext(services=admin_session, tasks=TaskRunner(), catalog=admin_session.reference())
+    errors: list[BaseException] = []
+    ctx.tasks.error_handler = errors.append
+    yield ctx
+    ctx.tasks.wait()
+    assert errors == []
+
+
+@pytest.fixture
+def cases(gui_ctx: GuiContext) -> list[str]:
+    """Three cases: family (admin), labour (admin, closed), corruption (lawyer leyla)."""
+    services = gui_ctx.services
+    services.users.add("leyla", "Hüseynova Leyla Əli qızı", "lawyer", "Leyla-pass-2026")
+    client = services.clients.register(
+        ClientInput(full_name="Quliyeva Aynur Vaqif qızı", gender="female", region="AZ-BA"),
+        ConsentInput(given_on=today()),
+    )
+    numbers = []
+    for area, lawyer in (("family", None), ("labour", None), ("corruption", "leyla")):
+        detail = services.cases.open(
+            CaseInput(client_id=client.id, legal_area=area, summary="Xülasə", lawyer=lawyer)
+        )
+        numbers.append(detail.number)
+    services.cases.close(numbers[1], "advice_given")
+    services.records.add_deadline(numbers[0], today() - timedelta(days=3), "Gecikmiş şikayət")
+    services.records.add_deadline(numbers[0], today(), "Bu gün")
+    services.records.add_consultation(
+        numbers[2], ConsultationInput(notes="Zəng", follow_up_on=today() + timedelta(days=1))
+    )
+    return numbers
+
+
+def test_case_list_filters_and_opens(qtbot: Any, gui_ctx: GuiContext, cases: list[str]) -> None:
+    page = CasesPage(gui_ctx)
+    qtbot.addWidget(page)
+    page.show()
+    qtbot.waitUntil(lambda: page.model.rowCount() == 3, timeout=WAIT)
+    assert page.count_label.text() == "3 cases"
+
+    page.status.set_code("closed")
+    qtbot.waitUntil(lambda: page.model.total == 1, timeout=WAIT)
+    assert page.model.row(0).number == cases[1]
+    assert page.model.data(page.model.index(0, 3)) == gui_ctx.label("case_statuses", "closed")
+
+    page.status.set_code(None)
+    page.mine.setChecked(True)
+    qtbot.waitUntil(lambda: page.model.total == 2, timeout=WAIT)
+    assert not page.lawyer.isEnabled()
+    page.mine.setChecked(False)
+    qtbot.waitUntil(lambda: page.lawyer.findData("leyla") > 0, timeout=WAIT)
+    page.lawyer.set_username("leyla")
+    qtbot.waitUntil(lambda: page.model.total == 1, timeout=WAIT)
+    row = page.model.row(0)
+    assert row.number == cases[2]
+    assert page.model.data(page.model.index(0, 4)) == "Hüseynova Leyla Əli qızı"
+
+    page.table.setCurrentIndex(page.model.index(0, 0))
+    with qtbot.waitSignal(page.open_case) as opened:
+        qtbot.keyClick(page.table, Qt.Key.Key_Return)
+    assert opened.args == [cases[2]]
+
+
+def test_calendar_marks_days_lists_and_ticks(
+    qtbot: Any, gui_ctx: GuiContext, cases: list[str]
+) -> None:
+    page = CalendarPage(gui_ctx)
+    qtbot.addWidget(page)
+    page.mine.setChecked(False)
+    page.show()
+    qtbot.waitUntil(lambda: len(page.items) == 1, timeout=WAIT)
+    assert page.items[0].description == "Bu gün"
+    # The month's markers load in their own background call.
+    qtbot.waitUntil(lambda: today() in page.marked_days(), timeout=WAIT)
+    assert today() - timedelta(days=3) in page.marked_days() or (
+        (today() - timedelta(days=3)).month != today().month
+    )
+
+    page.scope.setCurrentIndex(page.scope.findData("week"))
+    qtbot.waitUntil(lambda: page.heading.text().count(".") == 4, timeout=WAIT)
+    page.scope.setCurrentIndex(page.scope.findData("overdue"))
+    qtbot.waitUntil(
+        lambda: [i.description for i in page.items] == ["Gecikmiş şikayət"], timeout=WAIT
+    )
+    assert page.table.item(0, 4).foreground().color().name() == "#b3261e"
+    page.table.item(0, 0).setCheckState(Qt.CheckState.Checked)
+    qtbot.waitUntil(lambda: page.items == [], timeout=WAIT)
+    assert page.empty_label.isVisibleTo(page)
+
+    page.scope.setCurrentIndex(page.scope.findData("day"))
+    page.select_day(today() + timedelta(days=1))
+    qtbot.waitUntil(lambda: [i.kind for i in page.items] == ["follow_up"], timeout=WAIT)
+    page.table.setCurrentCell(0, 3)
+    with qtbot.waitSignal(page.open_case) as opened:
+        qtbot.keyClick(page.table, Qt.Key.Key_Return)
+    assert opened.args == [cases[2]]

@@ -1,0 +1,317 @@
+"""Helpers for the sync tests: real stores, enrollment, snapshots, records, crafted bundles."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import text
+
+from legalaid_desktop import app
+from legalaid_desktop.domain.cases import CaseInput, ClientInput, ConsentInput, ConsultationInput
+from legalaid_desktop.domain.dates import today
+from legalaid_desktop.domain.hlc import HLC
+from legalaid_desktop.domain.ids import new_id
+from legalaid_desktop.services.sync import SyncService
+from legalaid_desktop.store.models import Node, SyncChannel
+from legalaid_desktop.store.vault import FLOOR
+from legalaid_desktop.sync import container, strictjson
+from legalaid_desktop.sync.export import schema_version
+from legalaid_desktop.sync.keys import NodeKeys, NodePublicKeys
+from legalaid_desktop.sync.nodes import load_node_keys, node_public_keys
+
+PASSWORD = "Admin-pass-2026"
+
+SYNC_TABLES = (
+    "clients",
+    "consents",
+    "campaigns",
+    "cases",
+    "corruption_details",
+    "consultations",
+    "parties",
+    "deadlines",
+    "attachments",
+    "change_log",
+    "sync_channels",
+    "sync_bundles",
+    "conflict_log",
+    "quarantine",
+    "case_transfers",
+    "nodes",
+    "reference_items",
+    "search_index_refs",
+)
+"""Everything an import may change besides the audit log and the clock."""
+
+DATA_TABLES = SYNC_TABLES[:9]
+
+
+def make_node(
+    root: Path, code: str, *, hq: bool = False, name: str | None = None
+) -> app.AppSession:
+    session, _recovery = app.create(
+        root / code.lower(),
+        node_code=code,
+        node_name=name or f"{code} mərkəzi",
+        hq=hq,
+        admin_username="admin",
+        admin_full_name=f"Admin {code}",
+        admin_password=PASSWORD,
+        kdf=FLOOR,
+    )
+    return session
+
+
+def sync(session: app.AppSession) -> SyncService:
+    return SyncService(session.ws)
+
+
+def enroll(hq: app.AppSession, center: app.AppSession, folder: Path) -> str | None:
+    """Enroll ``center`` with ``hq`` through the service; returns the recovery key (first time)."""
+    code = center.ws.node_code
+    request = sync(center).enroll_request(folder / f"{code}-request.json")
+    accepted = sync(hq).enroll_accept(
+        request.path, folder / f"{code}-response.json", request.fingerprint.replace(" ", "-")
+    )
+    sync(center).enroll_complete(accepted.response_path, accepted.hq_fingerprint)
+    return accepted.recovery_key
+
+
+def add_case(
+    session: app.AppSession,
+    name: str = "Əliyev Rəşad İsmayıl oğlu",
+    phone: str = "+994 50 123 45 67",
+) -> tuple[str, str]:
+    """A client with consent, a case and a consultation; returns (client id, case number)."""
+    client = session.clients.register(
+        ClientInput(full_name=name, gender="male", birth_year=1980, region="AZ-GA", phone=phone),
+        ConsentInput(given_on=today(), purposes=("store_process", "share_hq")),
+    )
+    case = session.cases.open(
+        CaseInput(client_id=client.id, legal_area="family", summary="Alimentlə bağlı məsləhət")
+    )
+    session.records.add_consultation(case.number, ConsultationInput(notes="İlk görüş"))
+    return client.id, case.number
+
+
+def rows(session: app.AppSession, table: str, skip: Sequence[str] = ()) -> list[tuple[Any, ...]]:
+    """Every row of ``table`` (minus the ``skip`` columns), sorted."""
+    with session.ws.read() as s:
+        result = s.execute(text(f"SELECT * FROM {table}"))
+        names = list(result.keys())
+        keep = [i for i, n in enumerate(names) if n not in skip]
+        out = [tuple(_canonical(row[i]) for i in keep) for row in result]
+    return sorted(out, key=repr)
+
+
+def _canonical(value: Any) -> Any:
+    """JSON text with its keys sorted (two nodes may write the same object in another order)."""
+    if isinstance(value, str) and value[:1] in ("{", "["):
+        try:
+            return json.dumps(json.loads(value), sort_keys=True, ensure_ascii=False)
+        except ValueError:
+            return value
+    return value
+
+
+def snapshot(session: app.AppSession, tables: Iterable[str] = SYNC_TABLES) -> dict[str, str]:
+    """A hash of every row of each table."""
+    return {t: hashlib.sha256(repr(rows(session, t)).encode()).hexdigest() for t in tables}
+
+
+def assert_converged(
+    a: app.AppSession, b: app.AppSession, tables: Iterable[str] = DATA_TABLES
+) -> None:
+    for table in tables:
+        left = rows(a, table, skip=("needs_review",))
+        right = rows(b, table, skip=("needs_review",))
+        assert left == right, f"{table} differs between {a.ws.node_code} and {b.ws.node_code}"
+
+
+def audit_actions(session: app.AppSession) -> list[str]:
+    with session.ws.read() as s:
+        return [r[0] for r in s.execute(text("SELECT action FROM audit_events ORDER BY seq"))]
+
+
+@dataclass
+class Keys:
+    """The node keys of a store, for crafting bundles as it (or a thief of its keys) would."""
+
+    private: NodeKeys
+    public: NodePublicKeys
+
+
+def node_keys(session: app.AppSession) -> Keys:
+    with session.ws.read() as s:
+        keys = load_node_keys(s)
+    assert keys is not None
+    return Keys(keys, keys.public())
+
+
+def pinned(session: app.AppSession, code: str) -> NodePublicKeys:
+    from sqlalchemy import select
+
+    with session.ws.read() as s:
+        row = s.scalar(select(Node).where(Node.code == code))
+        assert row is not None
+        keys = node_public_keys(row)
+    assert keys is not None
+    return keys
+
+
+def channel(session: app.AppSession, peer: str) -> tuple[int, str | None]:
+    with session.ws.read() as s:
+        row = s.get(SyncChannel, peer)
+        return (row.in_seq, row.in_last_hash) if row is not None else (0, None)
+
+
+# --- records and bundles made by hand -------------------------------------------------------------
+
+
+def stamp(node: str, *, ahead_ms: int = 0, counter: int = 0) -> str:
+    return HLC(time.time_ns() // 1_000_000 + ahead_ms, counter, node).encode()
+
+
+def client_record(
+    node: str,
+    *,
+    row_id: str | None = None,
+    owner: str | None = None,
+    c: str | None = None,
+    name: str = "Məmmədova Günel Rauf qızı",
+) -> dict[str, Any]:
+    c = c or stamp(node)
+    return {
+        "t": "clients",
+        "id": row_id or new_id(),
+        "o": node,
+        "u": "admin",
+        "x": {"created_at": "2026-01-05T10:00:00.000Z"},
+        "g": {
+            "identity": {"c": c, "v": {"full_name": name, "gender": "female", "birth_year": 1990}},
+            "contact": {"c": c, "v": {"phone": "", "address": ""}},
+            "profile": {
+                "c": c,
+                "v": {
+                    "region": "AZ-GA",
+                    "displacement": "resident",
+                    "disability": "none",
+                    "referral_source": "",
+                },
+            },
+            "owner": {"c": c, "v": {"node_code": owner or node}},
+        },
+        "d": None,
+    }
+
+
+def jsonl(records: Iterable[Any]) -> bytes:
+    return b"".join(strictjson.dumps(r) + b"\n" for r in records)
+
+
+def meta_part(node: str, **changes: Any) -> bytes:
+    value = {
+        "schema": schema_version(),
+        "node": node,
+        "name": f"{node} mərkəzi",
+        "counts": {},
+        "reference": {},
+        "max_change_seq": 0,
+        "full": False,
+    }
+    value.update(changes)
+    return strictjson.dumps(value)
+
+
+def parts_with(
+    changes: bytes, node: str, extra: Sequence[tuple[str, bytes]] = ()
+) -> list[tuple[str, bytes]]:
+    return [("meta", meta_part(node)), ("acks", b"[]"), ("changes", changes), *extra]
+
+
+def write(
+    path: Path,
+    author: NodeKeys,
+    recipient: NodePublicKeys,
+    parts: Sequence[tuple[str, bytes]],
+    *,
+    seq: int,
+    prev_hash: str | None,
+    schema: str | None = None,
+    extra_recipients: Sequence[tuple[str, bytes]] = (),
+) -> Path:
+    container.write_bundle(
+        path,
+        author=author,
+        recipient=recipient,
+        header_fields={
+            "seq": seq,
+            "prev_hash": prev_hash,
+            "schema_version": schema or schema_version(),
+        },
+        parts=parts,
+        extra_recipients=extra_recipients,
+    )
+    return path
+
+
+def craft_raw(
+    *,
+    author: NodeKeys,
+    recipient: NodePublicKeys,
+    entries: list[dict[str, Any]],
+    stream: Iterable[bytes],
+    seq: int,
+    prev_hash: str | None,
+    outer_signer: NodeKeys | None = None,
+    inner_signer: NodeKeys | None = None,
+) -> bytes:
+    """A bundle with an arbitrary manifest and body (valid signatures), like a hostile node."""
+    fields = container._header_fields(
+        author.node_code,
+        recipient.node_code,
+        {"seq": seq, "prev_hash": prev_hash, "schema_version": schema_version()},
+    )
+    manifest = {
+        **{key: fields[key] for key in container._BOUND_KEYS},
+        "author": author.node_code,
+        "recipients": [recipient.node_code],
+        "parts": entries,
+    }
+    raw = strictjson.dumps(manifest)
+    inner = (inner_signer or author).signing_key.sign(container._INNER_DOMAIN + raw)
+    content_key = os.urandom(32)
+    stanza = container._seal_stanza(content_key, recipient.node_code, recipient.hpke_key)
+    out = io.BytesIO()
+    container._seal(
+        out,
+        signer=(outer_signer or author).signing_key,
+        header=container._encode_header(fields, [stanza]),
+        content_key=content_key,
+        plaintext=container._plaintext(raw, inner, stream),
+    )
+    return out.getvalue()
+
+
+def part_entry(name: str, data: bytes, **overrides: Any) -> dict[str, Any]:
+    entry = {
+        "name": name,
+        "size": len(data),
+        "sha256": hashlib.sha256(data).hexdigest(),
+        "encoding": "raw",
+        "stored": len(data),
+    }
+    entry.update(overrides)
+    return entry
+
+
+def dumps_loose(value: Any) -> bytes:
+    return json.dumps(value, ensure_ascii=False).encode()

@@ -67,7 +67,8 @@ __all__ = [
 ]
 
 CANDIDATES_PER_QUERY: Final = 400
-"""At most this many candidates (of each kind, the newest) are read per retrieval query."""
+"""At most this many candidates (clients and parties, the newest) are read for the same-person
+tier of the retrieval."""
 _TYPO_CANDIDATES: Final = 200  # for the queries on the first letters of a key
 _FAMILY_CANDIDATES: Final = 100  # for the surname alone: all score alike, the newest are shown
 

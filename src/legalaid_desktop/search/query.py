@@ -82,6 +82,8 @@ _TRUNK_PREFIX: Final = 5  # a 0-led number this long is a phone as typed, not a 
 _PHONE_LIKE_RE: Final = re.compile(r"^[\d\s+()\-./]+$")
 _SNIPPET: Final = 80
 _SEPARATOR: Final = " · "
+_MAX_QUERY_CHARS: Final = 300  # a query is typed, not pasted; longer text is cut
+_MAX_WORDS: Final = 12
 _SPARE: Final = 10  # extra hits read in case some were deleted since they were indexed
 
 _SQL_MATCHING: Final = text(
@@ -121,9 +123,11 @@ def query_words(query: str) -> list[str]:
         query: The text typed by the user.
 
     Returns:
-        The words (ASCII lowercase letters and digits); ``[]`` when there are none.
+        The words (ASCII lowercase letters and digits), at most :data:`_MAX_WORDS` of them from
+        the first :data:`_MAX_QUERY_CHARS` characters; ``[]`` when there are none.
     """
-    return [w for w in fold(query).split() if not (w.isalpha() and marker_of(w))]
+    words = fold(query[:_MAX_QUERY_CHARS]).split()
+    return [w for w in words if not (w.isalpha() and marker_of(w))][:_MAX_WORDS]
 
 
 def _prefix(column: str, word: str) -> str:

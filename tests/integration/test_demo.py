@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import subprocess
+import sys
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,12 +18,15 @@ from conftest import ADMIN, ADMIN_PASSWORD
 from legalaid_desktop import app
 from legalaid_desktop.cli import demo_command
 from legalaid_desktop.cli.context import CliContext
+from legalaid_desktop.cli.main import main as cli_main
+from legalaid_desktop.domain.cases import ClientInput, ConsentInput
 from legalaid_desktop.domain.dates import today
-from legalaid_desktop.domain.errors import PermissionDenied, ValidationError
+from legalaid_desktop.domain.errors import NotADemoStore, PermissionDenied, ValidationError
 from legalaid_desktop.reference_data import load_catalog
 from legalaid_desktop.search.normalize import sort_string
 from legalaid_desktop.services.cases import next_case_number
 from legalaid_desktop.services.demo import (
+    CLIENT_BATCH,
     DEMO_LAWYERS,
     DemoSummary,
     _ensure_lawyers,
@@ -369,3 +374,160 @@ def test_cli_demo_json(
     with pytest.raises(SystemExit):
         parser.parse_args(["demo", "--clients", "0"])
     capsys.readouterr()
+
+
+# ------------------------------------------------------------------------------------------------
+# Only into a new or demo store; memory security stays ON outside the demo command
+# ------------------------------------------------------------------------------------------------
+
+
+def test_a_store_with_real_clients_is_refused(
+    admin_session: app.AppSession,
+    data_dir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    admin_session.clients.register(
+        ClientInput(full_name="Həsənova Aygün Elçin qızı", gender="female", region="AZ-GA"),
+        ConsentInput(given_on=today()),
+    )
+    before = _table_counts(admin_session)
+    with pytest.raises(NotADemoStore):
+        generate_demo(admin_session, clients=5, seed=SEED, lawyer_password=DEMO_PASSWORD)
+    assert _table_counts(admin_session) == before  # not even the demo lawyers
+    admin_session.close()
+    monkeypatch.setenv("LEGALAID_PASSWORD", ADMIN_PASSWORD)
+    code = cli_main(["--data-dir", str(data_dir), "--user", ADMIN, "demo", "--clients", "5"])
+    assert code == 4
+    assert "demo" in capsys.readouterr().err
+
+
+def test_a_demo_store_takes_more_demo_data(tmp_path: Path) -> None:
+    session = _new_store(tmp_path / "store")
+    try:
+        first = generate_demo(session, clients=10, seed=SEED)
+        second = generate_demo(session, clients=10, seed=SEED + 1)
+        assert first.clients == second.clients == 10
+        with session.ws.read() as s:
+            assert s.scalar(select(func.count()).select_from(Client)) == 20
+        # A client added by hand makes it a store with real data: no more demo data.
+        session.clients.register(
+            ClientInput(full_name="Quliyev Rəşad Vaqif oğlu", gender="male", region="AZ-GA")
+        )
+        with pytest.raises(NotADemoStore):
+            generate_demo(session, clients=1)
+    finally:
+        session.close()
+
+
+def test_the_same_seed_gives_the_same_first_clients(tmp_path: Path) -> None:
+    first: list[list[tuple[object, ...]]] = []
+    for name in ("a", "b"):
+        session = _new_store(tmp_path / name)
+        try:
+            generate_demo(session, clients=12, seed=3)
+            with session.ws.read() as s:
+                rows = s.execute(
+                    select(Client.full_name, Client.birth_year, Client.phone, Client.address)
+                    .order_by(Client.id)
+                    .limit(5)
+                ).all()
+                first.append([tuple(r) for r in rows])
+        finally:
+            session.close()
+    assert first[0] == first[1] and len(first[0]) == 5
+
+
+_MEMORY_SECURITY_SCRIPT = """
+import sys
+from pathlib import Path
+from legalaid_desktop import app
+from legalaid_desktop.store.engine import bulk_load_without_memory_security
+from sqlalchemy import text
+
+def setting(session):
+    with session.ws.read() as s:
+        return s.execute(text("PRAGMA cipher_memory_security")).scalar_one()
+
+path, user, password = Path(sys.argv[1]), sys.argv[2], sys.argv[3]
+with bulk_load_without_memory_security():
+    session = app.login(path, user, password)
+    print("demo", setting(session))
+    session.close()
+session = app.login(path, user, password)
+print("normal", setting(session))
+session.close()
+"""
+
+
+def test_memory_security_is_on_except_in_the_demo_bulk_load(
+    admin_session: app.AppSession, data_dir: Path
+) -> None:
+    # In this process: every ordinary connection turns it ON.
+    with admin_session.ws.read() as s:
+        assert str(s.execute(text("PRAGMA cipher_memory_security")).scalar_one()) == "1"
+    admin_session.close()
+    # SQLCipher's setting is per process and cannot be turned off once ON: a fresh process shows
+    # that the demo's connections leave it OFF and the next ordinary one turns it ON.
+    done = subprocess.run(
+        [sys.executable, "-c", _MEMORY_SECURITY_SCRIPT, str(data_dir), ADMIN, ADMIN_PASSWORD],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    assert done.stdout.split() == ["demo", "0", "normal", "1"]
+
+
+def _indexes(session: app.AppSession) -> list[tuple[str, str, str]]:
+    with session.ws.read() as s:
+        rows = s.execute(
+            text("SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'index' ORDER BY name")
+        ).all()
+    return [(str(r[0]), str(r[1]), str(r[2])) for r in rows]
+
+
+def test_the_indexes_come_back_as_they_were(tmp_path: Path) -> None:
+    session = _new_store(tmp_path / "store")
+    try:
+        before = _indexes(session)
+        assert any(name == "ix_clients_live_name" for name, _t, _s in before)
+        progressed: list[int] = []
+        cancelled = generate_demo(
+            session, clients=30, progress=lambda d, t: progressed.append(d), cancelled=lambda: True
+        )
+        assert cancelled.cancelled and _indexes(session) == before
+        stopped = generate_demo(
+            session,
+            clients=CLIENT_BATCH + 5,
+            progress=lambda d, t: progressed.append(d),
+            cancelled=lambda: bool(progressed),
+        )
+        assert stopped.cancelled and _indexes(session) == before
+        generate_demo(session, clients=30)
+        assert _indexes(session) == before
+        with session.ws.read() as s:
+            assert s.execute(text("PRAGMA integrity_check")).scalar_one() == "ok"
+            plan = s.execute(
+                text("EXPLAIN QUERY PLAN SELECT id FROM clients WHERE name_sort > '' LIMIT 5")
+            ).all()
+            assert "ix_clients" in " ".join(str(r[-1]) for r in plan)
+    finally:
+        session.close()
+
+
+def test_planner_statistics_survive(tmp_path: Path) -> None:
+    session = _new_store(tmp_path / "store")
+    try:
+        generate_demo(session, clients=20)
+        with session.ws.write() as s:
+            s.execute(text("ANALYZE"))
+        with session.ws.read() as s:
+            before = s.execute(text("SELECT tbl, idx, stat FROM sqlite_stat1 ORDER BY idx")).all()
+        assert any(r[1] == "ix_clients_live_name" for r in before)
+        generate_demo(session, clients=20)
+        with session.ws.read() as s:
+            after = s.execute(text("SELECT tbl, idx, stat FROM sqlite_stat1 ORDER BY idx")).all()
+        assert after == before
+    finally:
+        session.close()

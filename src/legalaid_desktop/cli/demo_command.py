@@ -1,4 +1,9 @@
-"""``demo``: fill the store with realistic demonstration data (managers and administrators)."""
+"""``demo``: fill the store with realistic demonstration data (managers and administrators).
+
+The command runs without SQLCipher's memory security
+(:func:`~legalaid_desktop.store.engine.bulk_load_without_memory_security`): it writes synthetic
+data only, and only into a new or demo store (the generator refuses any other, exit code 4).
+"""
 
 from __future__ import annotations
 
@@ -11,6 +16,7 @@ from legalaid_desktop.cli.context import CliContext, Output
 from legalaid_desktop.domain.roles import Permission
 from legalaid_desktop.i18n import _
 from legalaid_desktop.services.demo import DEMO_LAWYERS, MAX_CLIENTS, DemoSummary, generate_demo
+from legalaid_desktop.store.engine import bulk_load_without_memory_security
 
 
 def _positive(value: str) -> int:
@@ -62,7 +68,7 @@ def _text(summary: DemoSummary, seconds: float) -> str:
 def cmd_demo(args: argparse.Namespace, ctx: CliContext) -> Output:
     """Generate the demo data; ``--json`` prints the counts."""
     started = time.perf_counter()
-    with ctx.session() as s:
+    with bulk_load_without_memory_security(), ctx.session() as s:
         s.ws.require(Permission.MANAGE_USERS)
         password = ctx.new_password() if args.create_lawyers else None
         show = None

@@ -50,6 +50,10 @@ class NotFound(InputRejected):
     """The record does not exist."""
 
 
+class NotADemoStore(InputRejected):
+    """Demo data can only be added to a new store or to a store that holds only demo data."""
+
+
 class StoreError(LegalAidError):
     """The data store could not be used."""
 

@@ -120,6 +120,9 @@ Entry = tuple[str, str, str, str | None]
 _BATCH: Final = 5_000
 _REBUILD_CACHE_KIB: Final = 128 * 1024  # page cache while rebuilding (then set back)
 _AUTOMERGE: Final = 4  # FTS5's default
+_HASHSIZE: Final = 1024 * 1024  # FTS5's default size of its in-memory table of new terms
+_REBUILD_HASHSIZE: Final = 64 * 1024 * 1024  # the same while rebuilding (then set back)
+_SQL_HASHSIZE: Final = text("INSERT INTO search_index (search_index, rank) VALUES ('hashsize', :n)")
 _NON_DIGIT_RE: Final = re.compile(r"\D+")
 _HYPHEN_RE: Final = re.compile("[-‐‑–—]+")
 _MARKER_KEYS: Final = frozenset(("oglu", "qizi"))
@@ -140,6 +143,10 @@ _SQL_CHILDREN: Final = text(
 _SQL_INSERT_REF: Final = text(
     "INSERT INTO search_index_refs (id, kind, ref_id, case_id, name_sig, names, keys, body) "
     "VALUES (:id, :kind, :ref_id, :case_id, :sig, :names, :keys, :body)"
+)
+_SQL_INSERT_REFS: Final = (
+    "INSERT INTO search_index_refs (id, kind, ref_id, case_id, name_sig, names, keys, body) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
 )
 _SQL_UPDATE_REF: Final = text(
     "UPDATE search_index_refs SET case_id = :case_id, name_sig = :sig, names = :names, "
@@ -538,7 +545,30 @@ class _Names:
         return found
 
 
-def _entry_of(kind: str, row: Sequence[Any], names: _Names) -> Entry:
+class _Bodies:
+    """Consultation bodies computed during one rebuild, by text (demo notes repeat a lot).
+
+    Bounded: emptied when it holds :data:`_BODIES_KEPT` texts, so that real notes, which
+    rarely repeat, cost little memory.
+    """
+
+    def __init__(self) -> None:
+        self._seen: dict[tuple[str, str, str], str] = {}
+
+    def __call__(self, notes: str, advice: str, next_steps: str) -> str:
+        key = (notes, advice, next_steps)
+        found = self._seen.get(key)
+        if found is None:
+            if len(self._seen) >= _BODIES_KEPT:
+                self._seen.clear()
+            found = self._seen[key] = _body(notes, advice, next_steps)
+        return found
+
+
+_BODIES_KEPT: Final = 20_000
+
+
+def _entry_of(kind: str, row: Sequence[Any], names: _Names, bodies: _Bodies) -> Entry:
     if kind == "client":
         name, birth_year, phone, address = row
         return _client_entry(names(name), birth_year, phone, address or "")
@@ -556,7 +586,7 @@ def _entry_of(kind: str, row: Sequence[Any], names: _Names) -> Entry:
         )
     if kind == "consultation":
         notes, advice, next_steps = row
-        return _consultation_entry(notes or "", advice or "", next_steps or "")
+        return "", "", bodies(notes or "", advice or "", next_steps or ""), None
     name, role, notes = row
     return _party_entry(names(name), role, notes or "")
 
@@ -578,8 +608,9 @@ def rebuild(session: Session) -> int:
     Tombstoned records are left out, and so are the consultations and parties of a tombstoned
     case. The entries are computed in Python and written in batches (one ``executemany`` per
     batch), then FTS5 indexes them all at once and merges its index into one segment for the
-    fastest queries. Runs in the caller's transaction, with a larger page cache meanwhile; the
-    caches of folded words filled on the way are emptied at the end.
+    fastest queries. Runs in the caller's transaction, with a larger page cache and a larger
+    FTS5 table of new terms (``hashsize``) meanwhile; the caches of folded words filled on the
+    way are emptied at the end.
 
     Args:
         session: A session in a write transaction on the store.
@@ -590,6 +621,7 @@ def rebuild(session: Session) -> int:
     previous_cache = int(session.execute(text("PRAGMA cache_size")).scalar_one())
     session.execute(text(f"PRAGMA cache_size = {-_REBUILD_CACHE_KIB}"))
     names = _Names()
+    bodies = _Bodies()
     count = 0
     try:
         session.execute(text("INSERT INTO search_index (search_index) VALUES ('delete-all')"))
@@ -597,30 +629,24 @@ def rebuild(session: Session) -> int:
         for kind in KINDS:
             next_id = kind_range(kind)[0] + 1
             for rows in _batches(session, kind):
-                refs: list[dict[str, Any]] = []
+                refs: list[tuple[Any, ...]] = []
                 for row in rows:
-                    text_names, keys, body, signature = _entry_of(kind, row[3:], names)
-                    refs.append(
-                        {
-                            "id": next_id,
-                            "kind": kind,
-                            "ref_id": row[1],
-                            "case_id": row[2],
-                            "sig": signature,
-                            "names": text_names,
-                            "keys": keys,
-                            "body": body,
-                        }
-                    )
+                    text_names, keys, body, signature = _entry_of(kind, row[3:], names, bodies)
+                    refs.append((next_id, kind, row[1], row[2], signature, text_names, keys, body))
                     next_id += 1
-                session.execute(_SQL_INSERT_REF, refs)
+                # The DB-API's executemany on tuples: SQLAlchemy's per-row parameter processing
+                # cost more than SQLite's insert.
+                session.connection().exec_driver_sql(_SQL_INSERT_REFS, refs)
                 count += len(rows)
         # One merge at the end instead of incremental merges of ever larger segments.
         session.execute(
             text("INSERT INTO search_index (search_index, rank) VALUES ('automerge', 0)")
         )
+        # A larger in-memory term table: fewer, larger segments to write and merge.
+        session.execute(_SQL_HASHSIZE, {"n": _REBUILD_HASHSIZE})
         session.execute(text("INSERT INTO search_index (search_index) VALUES ('rebuild')"))
         session.execute(text("INSERT INTO search_index (search_index) VALUES ('optimize')"))
+        session.execute(_SQL_HASHSIZE, {"n": _HASHSIZE})
         session.execute(
             text("INSERT INTO search_index (search_index, rank) VALUES ('automerge', :n)"),
             {"n": _AUTOMERGE},

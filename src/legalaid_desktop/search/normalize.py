@@ -297,12 +297,44 @@ def _is_word_char(ch: str) -> bool:
     return ch.isalpha() or unicodedata.category(ch).startswith("M")
 
 
+_CHAR_TABLE_MAX: Final = 1 << 16
+
+
+class _CharTable(dict[int, str | None]):
+    """A ``str.translate`` table filled on demand: each code point is decided once, by ``rule``.
+
+    ``text.translate(table)`` then runs in C over every character; only a code point not seen
+    before costs a Python call. The table grows with the distinct characters seen (a few hundred
+    in practice) and is emptied if it ever holds :data:`_CHAR_TABLE_MAX` of them.
+    """
+
+    def __init__(self, rule: Callable[[str], str]) -> None:
+        super().__init__()
+        self._rule = rule
+
+    def __missing__(self, code: int) -> str | None:
+        if len(self) >= _CHAR_TABLE_MAX:
+            self.clear()
+        mapped = self._rule(chr(code))
+        value = mapped or None  # None deletes the character
+        self[code] = value
+        return value
+
+
+def _visible_or_empty(ch: str) -> str:
+    return "" if _is_invisible(ch) else ch
+
+
+_STRIP_INVISIBLE: Final = _CharTable(_visible_or_empty)
+
+
 def _strip_invisible(text: str) -> str:
     if text.isascii():
         return _ASCII_CONTROL_RE.sub("", text)
-    return "".join(ch for ch in text if not _is_invisible(ch))
+    return text.translate(_STRIP_INVISIBLE)
 
 
+@lru_cache(maxsize=1 << 14)  # the words of mixed-script names repeat
 def _fix_word(word: str) -> str:
     latin = cyrillic = 0
     latin_ok = cyrillic_ok = True
@@ -420,6 +452,7 @@ def _cyr_char(ch: str) -> str:
     return ch
 
 
+@lru_cache(maxsize=1 << 16)  # Cyrillic names and words repeat a lot
 def _translit_word(word: str) -> str:
     if not _CYRILLIC_RE.search(word):
         return word
@@ -480,7 +513,6 @@ _APOSTROPHE_RE: Final = re.compile(f"[{_APOSTROPHES}]")
 _NON_ALNUM_RE: Final = re.compile(r"[^a-z0-9]+")
 
 
-@lru_cache(maxsize=8192)
 def _fold_char(ch: str) -> str:
     category = unicodedata.category(ch)
     if category.startswith("M"):
@@ -488,6 +520,9 @@ def _fold_char(ch: str) -> str:
     if category == "Nd":
         return str(unicodedata.decimal(ch, 0))
     return ch
+
+
+_FOLD_CHARS: Final = _CharTable(_fold_char)
 
 
 def fold(text: str) -> str:
@@ -506,9 +541,12 @@ def fold(text: str) -> str:
         Words of ASCII lowercase letters and digits separated by single spaces, with no
         leading or trailing space; possibly empty. ``fold(fold(x)) == fold(x)``.
     """
+    if text.isascii():  # the same steps, without the ones that cannot change ASCII text
+        s = _ASCII_CONTROL_RE.sub("", text).lower()
+        return _NON_ALNUM_RE.sub(" ", _APOSTROPHE_RE.sub("", s)).strip()
     s = to_latin(_strip_invisible(unicodedata.normalize("NFKC", text))).translate(_FOLD_TABLE)
     if not s.isascii():
-        s = "".join(_fold_char(ch) for ch in unicodedata.normalize("NFKD", s))
+        s = unicodedata.normalize("NFKD", s).translate(_FOLD_CHARS)
     s = _APOSTROPHE_RE.sub("", s)
     return _NON_ALNUM_RE.sub(" ", s.lower()).strip()
 

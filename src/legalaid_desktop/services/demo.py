@@ -39,6 +39,16 @@ once at the end (:func:`legalaid_desktop.search.index.rebuild`), in the same tra
 ``cancelled()`` returns true after a batch, the transaction is rolled back: the store is left
 exactly as it was (apart from demo lawyer accounts created before the data, see
 :func:`generate_demo`). ``bench/bench_demo.py`` measures a run at HQ scale.
+
+Only into a new or demo store: the generator refuses (:class:`NotADemoStore`) a store that has
+clients it did not make (more client rows than its ``demo_generated`` audit events count), so
+demo data is never mixed with real records. That is also why the ``legalaid demo`` command may
+open its connections without SQLCipher's memory security
+(:func:`legalaid_desktop.store.engine.bulk_load_without_memory_security`): it writes synthetic
+data only, 6-25 times faster; every other code path keeps memory security ON.
+
+The names, places and texts the data is made of are in ``resources/demo/*.json`` (see
+:class:`_Pools`); the code here only decides how they combine.
 """
 
 from __future__ import annotations
@@ -47,22 +57,26 @@ import json
 import random
 import time
 from bisect import bisect
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date
+from functools import cache
 from typing import TYPE_CHECKING, Any, Final, TypeVar, cast
 
-from sqlalchemy import Table, select
+from sqlalchemy import Connection, Table, func, select
 from sqlalchemy.orm import Session
 
 from legalaid_desktop.domain.dates import today
-from legalaid_desktop.domain.errors import ValidationError
+from legalaid_desktop.domain.errors import NotADemoStore, ValidationError
 from legalaid_desktop.domain.hlc import COUNTER_MAX, HLC
 from legalaid_desktop.domain.roles import Permission, Role
 from legalaid_desktop.i18n import _
+from legalaid_desktop.paths import resource_path
 from legalaid_desktop.search import index as search_index
 from legalaid_desktop.search.normalize import sort_string
 from legalaid_desktop.store.models import (
+    AuditEvent,
     Campaign,
     Case,
     CaseCounter,
@@ -265,91 +279,6 @@ class _Stamper:
 # Names
 # ================================================================================================
 
-# (Azerbaijani Latin, Russian Cyrillic) of the masculine form; the feminine adds -a / -а to the
-# -ov/-ev/-yev forms, the -li/-lı/-zadə forms serve both.
-_SURNAMES: Final[tuple[tuple[str, str, float], ...]] = (
-    ("Məmmədov", "Мамедов", 9), ("Əliyev", "Алиев", 9), ("Həsənov", "Гасанов", 6),
-    ("Hüseynov", "Гусейнов", 6), ("Quliyev", "Кулиев", 5), ("İsmayılov", "Исмаилов", 5),
-    ("Abbasov", "Аббасов", 3), ("Cəfərov", "Джафаров", 3), ("Rzayev", "Рзаев", 3),
-    ("Süleymanov", "Сулейманов", 3), ("Nəsirov", "Насиров", 2), ("Mustafayev", "Мустафаев", 3),
-    ("Bayramov", "Байрамов", 3), ("Əhmədov", "Ахмедов", 3), ("Kərimov", "Керимов", 3),
-    ("Qasımov", "Касумов", 3), ("Vəliyev", "Велиев", 3), ("Orucov", "Оруджев", 2),
-    ("Səfərov", "Сафаров", 2), ("Məhərrəmov", "Магеррамов", 2), ("Babayev", "Бабаев", 3),
-    ("Hacıyev", "Гаджиев", 3), ("Nağıyev", "Нагиев", 2), ("Rəhimov", "Рагимов", 2),
-    ("Əsədov", "Асадов", 2), ("İbrahimov", "Ибрагимов", 3), ("Sadıqov", "Садыгов", 2),
-    ("Musayev", "Мусаев", 3), ("Hümbətov", "Гумбатов", 1), ("Zeynalov", "Зейналов", 2),
-    ("Allahverdiyev", "Аллахвердиев", 2), ("Qurbanov", "Курбанов", 3), ("Şükürov", "Шукюров", 1),
-    ("Novruzov", "Новрузов", 2), ("Paşayev", "Пашаев", 2), ("Tağıyev", "Тагиев", 2),
-    ("Yusifov", "Юсифов", 2), ("Axundov", "Ахундов", 1), ("İsgəndərov", "Искендеров", 1),
-    ("Salmanov", "Салманов", 1), ("Əzizov", "Азизов", 2), ("Qəhrəmanov", "Гахраманов", 1),
-    ("Mirzəyev", "Мирзоев", 2), ("Əkbərov", "Акперов", 1), ("Bağırov", "Багиров", 2),
-    ("Əsgərov", "Аскеров", 2), ("Fərzəliyev", "Фарзалиев", 1), ("Heydərov", "Гейдаров", 1),
-    ("Cavadov", "Джавадов", 1), ("Kazımov", "Кязимов", 1), ("Mehdiyev", "Мехтиев", 2),
-    ("Sultanov", "Султанов", 1), ("Şahverdiyev", "Шахвердиев", 1), ("Rüstəmov", "Рустамов", 1),
-    ("Nəbiyev", "Набиев", 1), ("Abdullayev", "Абдуллаев", 2), ("Məlikov", "Меликов", 1),
-    ("Əmirov", "Амиров", 1), ("Eyvazov", "Эйвазов", 1), ("Qafarov", "Гафаров", 1),
-    ("Xəlilov", "Халилов", 2), ("Nuriyev", "Нуриев", 1), ("Ağayev", "Агаев", 2),
-    ("Həmidov", "Гамидов", 1), ("Qənbərov", "Ганбаров", 1), ("Tahirov", "Тагиров", 1),
-    ("İmanov", "Иманов", 1), ("Ələkbərov", "Алекперов", 1), ("Vəzirov", "Везиров", 1),
-    ("Nəcəfov", "Наджафов", 2), ("Ramazanov", "Рамазанов", 1), ("Osmanov", "Османов", 1),
-    ("Əlizadə", "Ализаде", 1), ("Həsənli", "Гасанлы", 1), ("Məmmədli", "Мамедли", 1),
-    ("Cəfərli", "Джафарли", 1), ("Rzazadə", "Рзазаде", 0.5), ("Hüseynli", "Гусейнли", 1),
-    ("Həsənzadə", "Гасанзаде", 0.5), ("Qaraşov", "Гарашов", 0.5), ("Şirinov", "Ширинов", 1),
-)  # fmt: skip
-
-_MALE_NAMES: Final[tuple[tuple[str, str, float], ...]] = (
-    ("Rəşad", "Рашад", 3), ("Elçin", "Эльчин", 3), ("Vüqar", "Вугар", 3), ("Orxan", "Орхан", 3),
-    ("Tural", "Турал", 3), ("Kamran", "Камран", 2), ("Elnur", "Эльнур", 3), ("Rauf", "Рауф", 2),
-    ("Ramil", "Рамиль", 2), ("Anar", "Анар", 3), ("Elvin", "Эльвин", 3), ("Murad", "Мурад", 2),
-    ("Nicat", "Ниджат", 2), ("Ülvi", "Ульви", 1), ("Fuad", "Фуад", 2), ("Samir", "Самир", 2),
-    ("Cavid", "Джавид", 1), ("Emin", "Эмин", 2), ("Rüfət", "Руфат", 1), ("Mahir", "Махир", 1),
-    ("Namiq", "Намиг", 2), ("Zaur", "Заур", 2), ("Əli", "Али", 3), ("Hüseyn", "Гусейн", 2),
-    ("Vasif", "Васиф", 1), ("Yaşar", "Яшар", 1), ("Mübariz", "Мубариз", 1), ("Etibar", "Этибар", 1),
-    ("İlham", "Ильхам", 2), ("Vaqif", "Вагиф", 2), ("Şahin", "Шахин", 1), ("Nurlan", "Нурлан", 1),
-    ("Ceyhun", "Джейхун", 1), ("Eldar", "Эльдар", 2), ("Kənan", "Кянан", 1), ("Rəhim", "Рагим", 1),
-    ("Səbuhi", "Сабухи", 1), ("Elşən", "Эльшан", 1), ("Azər", "Азер", 2), ("Asif", "Асиф", 1),
-    ("Arif", "Ариф", 2), ("Tofiq", "Тофик", 2), ("Məhəmməd", "Магомед", 2),
-    ("İsmayıl", "Исмаил", 2), ("Bəhruz", "Бахруз", 1), ("Cəlal", "Джалал", 1),
-    ("Elxan", "Эльхан", 2), ("Fərid", "Фарид", 1), ("Fikrət", "Фикрет", 1), ("Həsən", "Гасан", 2),
-    ("İlqar", "Ильгар", 2), ("Kamil", "Камиль", 1), ("Natiq", "Натиг", 2), ("Oqtay", "Октай", 1),
-    ("Pərviz", "Парвиз", 1), ("Rasim", "Расим", 1), ("Rövşən", "Ровшан", 2), ("Sabir", "Сабир", 1),
-    ("Şamil", "Шамиль", 1), ("Teymur", "Теймур", 1), ("Toğrul", "Тогрул", 1), ("Vüsal", "Вусал", 2),
-    ("Yusif", "Юсиф", 1), ("Zakir", "Закир", 1), ("Babək", "Бабек", 1), ("Hikmət", "Хикмет", 1),
-    ("Akif", "Акиф", 1), ("Aydın", "Айдын", 1), ("Bəxtiyar", "Бахтияр", 1), ("Rafiq", "Рафик", 2),
-    ("Telman", "Тельман", 1), ("Nizami", "Низами", 1), ("Əkbər", "Акпер", 1),
-    ("Ələsgər", "Алескер", 1), ("Mehman", "Мехман", 1), ("Famil", "Фамиль", 1),
-    ("Qabil", "Габиль", 1), ("Ramiz", "Рамиз", 1), ("Xəyal", "Хаял", 1), ("Amil", "Амиль", 1),
-    ("Ayxan", "Айхан", 1), ("Tərlan", "Тарлан", 1), ("Sahib", "Сахиб", 1), ("Valeh", "Валех", 1),
-)  # fmt: skip
-
-_FEMALE_NAMES: Final[tuple[tuple[str, str, float], ...]] = (
-    ("Aynur", "Айнур", 3), ("Günel", "Гюнель", 3), ("Leyla", "Лейла", 3), ("Nigar", "Нигяр", 3),
-    ("Səbinə", "Сабина", 2), ("Aygün", "Айгюн", 2), ("Könül", "Кёнуль", 2),
-    ("Sevinc", "Севиндж", 2), ("Nərgiz", "Наргиз", 2), ("Gülnar", "Гюльнар", 2),
-    ("Zəhra", "Захра", 1), ("Fidan", "Фидан", 2), ("Aysel", "Айсель", 3), ("Lalə", "Лала", 2),
-    ("Təranə", "Терана", 2), ("Nazlı", "Назлы", 1), ("Ülviyyə", "Ульвия", 1),
-    ("Xədicə", "Хадиджа", 1), ("Rəna", "Рена", 1), ("Səadət", "Саадат", 1),
-    ("Sevda", "Севда", 2), ("Samirə", "Самира", 2), ("Aytən", "Айтен", 2), ("Gülarə", "Гюляра", 1),
-    ("Zülfiyyə", "Зульфия", 1), ("Mehriban", "Мехрибан", 2), ("Şəbnəm", "Шабнам", 1),
-    ("Günay", "Гюнай", 2), ("Afaq", "Афаг", 1), ("Arzu", "Арзу", 2), ("Bahar", "Бахар", 1),
-    ("Dilarə", "Диляра", 1), ("Elmira", "Эльмира", 2), ("Esmira", "Эсмира", 1),
-    ("Firuzə", "Фируза", 1), ("Gülər", "Гюляр", 1), ("Gülşən", "Гюльшан", 2), ("İradə", "Ирада", 1),
-    ("Jalə", "Жаля", 1), ("Kəmalə", "Камаля", 1), ("Lamiyə", "Ламия", 1), ("Mələk", "Малак", 1),
-    ("Nailə", "Наиля", 2), ("Pərvin", "Парвин", 1), ("Rəhilə", "Рахиля", 1), ("Saidə", "Саида", 1),
-    ("Səkinə", "Сакина", 1), ("Solmaz", "Солмаз", 1), ("Sona", "Сона", 1), ("Şəhla", "Шахла", 1),
-    ("Tamilla", "Тамилла", 1), ("Ulduz", "Улдуз", 1), ("Vüsalə", "Вусала", 1),
-    ("Xəyalə", "Хаяла", 1),
-    ("Yeganə", "Егяна", 1), ("Zemfira", "Земфира", 1), ("Zərifə", "Зарифа", 1),
-    ("Zümrüd", "Зумруд", 1), ("Aida", "Аида", 1), ("Almaz", "Алмаз", 1), ("Aytac", "Айтадж", 2),
-    ("Ayşən", "Айшан", 1), ("Əminə", "Амина", 1), ("Fəridə", "Фарида", 1),
-    ("Gülnarə", "Гюльнара", 1), ("Həcər", "Гаджар", 1), ("İlahə", "Илаха", 1),
-    ("Kifayət", "Кифаят", 1), ("Nəzakət", "Назакят", 1), ("Roza", "Роза", 1), ("Sara", "Сара", 1),
-    ("Tünzalə", "Тюнзаля", 1), ("Ülkər", "Улькяр", 1), ("Mətanət", "Метанет", 1),
-    ("Rübabə", "Рубаба", 1), ("Sədaqət", "Садагят", 1), ("Zərinə", "Зарина", 1),
-    ("Nuranə", "Нурана", 1), ("Məryəm", "Марьям", 1), ("Fatimə", "Фатима", 1),
-    ("Cəmilə", "Джамиля", 1),
-)  # fmt: skip
-
 # Passport-style ASCII (Məmmədov → Mammadov) and the older e-for-ə habit (Məmmədov → Memmedov).
 _ASCII_PASSPORT: Final = str.maketrans(
     {
@@ -375,10 +304,10 @@ def _feminine(surname: str, cyrillic: bool) -> str:
 class _Names:
     """Builds person names in the three spellings seen at intake."""
 
-    def __init__(self) -> None:
-        self.surnames = _weighted(((s[0], s[1]), s[2]) for s in _SURNAMES)
-        self.male = _weighted(((n[0], n[1]), n[2]) for n in _MALE_NAMES)
-        self.female = _weighted(((n[0], n[1]), n[2]) for n in _FEMALE_NAMES)
+    def __init__(self, pools: _Pools) -> None:
+        self.surnames = _weighted(((s[0], s[1]), s[2]) for s in pools.surnames)
+        self.male = _weighted(((n[0], n[1]), n[2]) for n in pools.male_names)
+        self.female = _weighted(((n[0], n[1]), n[2]) for n in pools.female_names)
 
     def person(self, rng: random.Random, female: bool, script: str) -> tuple[str, str, str]:
         """A full name; returns ``(full_name, given_latin, surname_latin)``.
@@ -502,260 +431,83 @@ class _Place:
         return f"{self.city} {self.kind.lower()} 1 saylı Dövlət Notariat Kontoru"
 
 
-def _rayon(
-    city: str, is_city: bool, regions: tuple[tuple[str, float], ...], appeal: str, admin: str
-) -> _Place:
-    return _Place(
-        city=city,
-        is_city=is_city,
-        regions=regions,
-        courts=(f"{city} Rayon Məhkəməsi",),
-        appeal_court=f"{appeal} Apellyasiya Məhkəməsi",
-        admin_court=f"{admin} İnzibati Məhkəməsi",
-    )
+# ================================================================================================
+# The pools of names and texts (resources/demo/*.json)
+# ================================================================================================
 
 
-_BAKU: Final = _Place(
-    city="Bakı",
-    is_city=True,
-    regions=(("AZ-BA", 72), ("AZ-SM", 9), ("AZ-ABS", 8), ("AZ-XIZ", 0.5), ("*", 10.5)),
-    courts=(
-        "Bakı şəhəri Nəsimi Rayon Məhkəməsi",
-        "Bakı şəhəri Yasamal Rayon Məhkəməsi",
-        "Bakı şəhəri Binəqədi Rayon Məhkəməsi",
-        "Bakı şəhəri Sabunçu Rayon Məhkəməsi",
-        "Bakı şəhəri Xətai Rayon Məhkəməsi",
-        "Bakı şəhəri Suraxanı Rayon Məhkəməsi",
-    ),
-    appeal_court="Bakı Apellyasiya Məhkəməsi",
-    admin_court="Bakı İnzibati Məhkəməsi",
-    streets=("Azadlıq prospekti", "Nərimanov prospekti", "Şərifzadə küçəsi", "Babək prospekti"),
-)
+def _tuples(value: Any) -> Any:
+    """JSON lists as tuples, all the way down (the pools are read-only)."""
+    if isinstance(value, list):
+        return tuple(_tuples(item) for item in value)
+    if isinstance(value, dict):
+        return {key: _tuples(item) for key, item in value.items()}
+    return value
 
-_PLACES: Final[dict[str, _Place]] = {
-    "baku": _BAKU,
-    "ganja": _Place(
-        city="Gəncə",
-        is_city=True,
-        regions=(
-            ("AZ-GA", 56),
-            ("AZ-GYG", 8),
-            ("AZ-SKR", 7),
-            ("AZ-SMX", 5),
-            ("AZ-DAS", 4),
-            ("AZ-GOR", 4),
-            ("AZ-NA", 3),
-            ("AZ-TOV", 2),
-            ("AZ-GAD", 2),
-            ("AZ-BAR", 2),
-            ("*", 7),
-        ),
-        courts=("Gəncə şəhəri Kəpəz Rayon Məhkəməsi", "Gəncə şəhəri Nizami Rayon Məhkəməsi"),
-        appeal_court="Gəncə Apellyasiya Məhkəməsi",
-        admin_court="Gəncə İnzibati Məhkəməsi",
-        streets=("Atatürk prospekti", "Cavadxan küçəsi", "Şah İsmayıl Xətai prospekti"),
-    ),
-    "quba": _rayon(
-        "Quba",
-        False,
-        (("AZ-QBA", 56), ("AZ-QUS", 15), ("AZ-XAC", 14), ("AZ-SBN", 6), ("AZ-SIY", 3), ("*", 6)),
-        "Sumqayıt",
-        "Sumqayıt",
-    ),
-    "sheki": _rayon(
-        "Şəki",
-        True,
-        (
-            ("AZ-SA", 36),
-            ("AZ-SAK", 20),
-            ("AZ-QAB", 10),
-            ("AZ-OGU", 8),
-            ("AZ-QAX", 8),
-            ("AZ-ZAQ", 7),
-            ("AZ-BAL", 5),
-            ("*", 6),
-        ),
-        "Şəki",
-        "Şəki",
-    ),
-    "lankaran": _rayon(
-        "Lənkəran",
-        True,
-        (
-            ("AZ-LA", 36),
-            ("AZ-LAN", 20),
-            ("AZ-MAS", 12),
-            ("AZ-AST", 9),
-            ("AZ-LER", 8),
-            ("AZ-CAL", 7),
-            ("AZ-YAR", 3),
-            ("*", 5),
-        ),
-        "Lənkəran",
-        "Lənkəran",
-    ),
-    "shamkir": _rayon(
-        "Şəmkir",
-        False,
-        (
-            ("AZ-SKR", 62),
-            ("AZ-GA", 9),
-            ("AZ-TOV", 9),
-            ("AZ-SMX", 5),
-            ("AZ-GAD", 5),
-            ("AZ-DAS", 4),
-            ("*", 6),
-        ),
-        "Gəncə",
-        "Gəncə",
-    ),
-    "goychay": _rayon(
-        "Göyçay",
-        False,
-        (
-            ("AZ-GOY", 56),
-            ("AZ-AGS", 10),
-            ("AZ-UCA", 10),
-            ("AZ-ISM", 7),
-            ("AZ-QAB", 5),
-            ("AZ-KUR", 4),
-            ("AZ-ZAR", 3),
-            ("*", 5),
-        ),
-        "Şirvan",
-        "Şirvan",
-    ),
-    "imishli": _rayon(
-        "İmişli",
-        False,
-        (
-            ("AZ-IMI", 56),
-            ("AZ-SAT", 10),
-            ("AZ-SAB", 10),
-            ("AZ-BEY", 9),
-            ("AZ-AGC", 5),
-            ("AZ-FUZ", 3),
-            ("*", 7),
-        ),
-        "Şirvan",
-        "Şirvan",
-    ),
-    "kurdamir": _rayon(
-        "Kürdəmir",
-        False,
-        (
-            ("AZ-KUR", 56),
-            ("AZ-UCA", 10),
-            ("AZ-ZAR", 8),
-            ("AZ-AGS", 8),
-            ("AZ-HAC", 6),
-            ("AZ-SR", 5),
-            ("AZ-GOY", 4),
-            ("*", 3),
-        ),
-        "Şirvan",
-        "Şirvan",
-    ),
-    "astara": _rayon(
-        "Astara",
-        False,
-        (
-            ("AZ-AST", 62),
-            ("AZ-LAN", 10),
-            ("AZ-LA", 10),
-            ("AZ-LER", 9),
-            ("AZ-MAS", 5),
-            ("AZ-YAR", 2),
-            ("*", 2),
-        ),
-        "Lənkəran",
-        "Lənkəran",
-    ),
-}
 
-_NODE_PLACES: Final[dict[str, str]] = {
-    "BAK": "baku", "BAKU": "baku", "HQ": "baku",
-    "GNJ": "ganja", "GAN": "ganja", "GNC": "ganja",
-    "QBA": "quba", "QUB": "quba", "GUB": "quba",
-    "SHK": "sheki", "SKI": "sheki", "SAK": "sheki", "SHE": "sheki", "SKE": "sheki",
-    "LNK": "lankaran", "LAN": "lankaran", "LEN": "lankaran", "LKR": "lankaran",
-    "SKR": "shamkir", "SMK": "shamkir", "SHM": "shamkir", "SMR": "shamkir",
-    "GOY": "goychay", "GYC": "goychay", "GCY": "goychay", "GOC": "goychay",
-    "IMI": "imishli", "IMS": "imishli", "IMSH": "imishli",
-    "KUR": "kurdamir", "KRD": "kurdamir", "KDM": "kurdamir",
-    "AST": "astara", "ASR": "astara",
-}  # fmt: skip
+@dataclass(frozen=True)
+class _Pools:
+    """Names, places and texts the generator draws from, read from ``resources/demo/``.
 
-# A center unknown here serves people from the whole country.
-_NATIONAL_REGIONS: Final[tuple[tuple[str, float], ...]] = (
-    ("AZ-BA", 30), ("AZ-SM", 5), ("AZ-ABS", 4), ("AZ-GA", 6), ("AZ-MI", 2), ("AZ-SA", 1.5),
-    ("AZ-SAK", 1.5), ("AZ-LA", 1.5), ("AZ-LAN", 2), ("AZ-QBA", 2), ("AZ-XAC", 2), ("AZ-SKR", 2),
-    ("AZ-GOY", 1.2), ("AZ-IMI", 1.2), ("AZ-KUR", 1), ("AZ-AST", 1), ("AZ-MAS", 2), ("AZ-CAL", 2),
-    ("AZ-SAB", 1.5), ("AZ-SAL", 1.5), ("AZ-BAR", 1.5), ("AZ-AGC", 1.2), ("AZ-YE", 1),
-    ("AZ-YEV", 1), ("AZ-TOV", 1.5), ("AZ-QAZ", 1), ("AZ-ZAQ", 1), ("AZ-QAB", 1), ("AZ-SMI", 1),
-    ("AZ-ISM", 1), ("AZ-NV", 1), ("AZ-SAR", 1), ("AZ-BEY", 1), ("AZ-FUZ", 0.5), ("AZ-TAR", 0.8),
-    ("AZ-GOR", 0.8), ("AZ-HAC", 0.8), ("AZ-NEF", 0.8), ("AZ-UCA", 0.8), ("AZ-AGS", 0.8),
-    ("AZ-SR", 0.8), ("AZ-QUS", 0.8), ("AZ-SBN", 0.5), ("AZ-LER", 0.6), ("AZ-GYG", 0.6),
-    ("AZ-SMX", 0.5), ("AZ-DAS", 0.4), ("AZ-GAD", 0.6), ("AZ-AGA", 0.6), ("AZ-OGU", 0.4),
-    ("AZ-QAX", 0.5), ("AZ-BAL", 0.6), ("AZ-ZAR", 0.5), ("AZ-SAT", 0.6), ("AZ-BIL", 0.6),
-    ("AZ-AGU", 0.5), ("AZ-QOB", 0.3), ("AZ-SIY", 0.4), ("AZ-YAR", 0.4), ("AZ-NA", 0.2),
-    ("AZ-XIZ", 0.2), ("AZ-BAB", 0.4), ("AZ-CUL", 0.3), ("AZ-ORD", 0.3), ("AZ-SAH", 0.1),
-    ("AZ-SAD", 0.1), ("AZ-KAN", 0.1),
-)  # fmt: skip
+    ``names.json``: surnames and given names as ``[Azerbaijani Latin, Russian Cyrillic,
+    weight]``. ``places.json``: the towns of the centers (:class:`_Place`), which center is in
+    which town, the regions of the whole country, streets and villages. ``texts.json``: banks,
+    employers, and per legal area the case problems, the client's wishes, consultation notes,
+    advice and next steps, outcomes, deadlines, ALAC scenarios and campaigns. Weighted lists are
+    ``[item, weight]``. Editing a file changes the demo data of every seed.
+    """
 
-# Lands retaken in 2020-2023, where the first families have returned.
-_RETURN_REGIONS: Final = ("AZ-LAC", "AZ-FUZ", "AZ-AGM", "AZ-SUS", "AZ-ZAN", "AZ-XCI", "AZ-KAL")
+    surnames: tuple[tuple[str, str, float], ...]
+    male_names: tuple[tuple[str, str, float], ...]
+    female_names: tuple[tuple[str, str, float], ...]
+    places: dict[str, _Place]
+    node_places: dict[str, str]
+    national_regions: tuple[tuple[str, float], ...]
+    return_regions: tuple[str, ...]
+    streets: tuple[str, ...]
+    villages: tuple[str, ...]
+    banks: tuple[tuple[str, float], ...]
+    employers: tuple[str, ...]
+    party_notes: dict[str, tuple[str, ...]]
+    problems: dict[str, tuple[str, ...]]
+    wishes: dict[str, tuple[str, ...]]
+    wishes_generic: tuple[str, ...]
+    notes: dict[str, tuple[str, ...]]
+    notes_generic: tuple[str, ...]
+    intake_notes: tuple[str, ...]
+    advice: dict[str, tuple[str, ...]]
+    advice_generic: tuple[str, ...]
+    next_steps: dict[str, tuple[str, ...]]
+    next_steps_generic: tuple[str, ...]
+    outcome_notes: dict[str, str]
+    referrals: dict[str, tuple[str, ...]]
+    deadlines: tuple[tuple[str, float], ...]
+    corruption_scenarios: tuple[tuple[str, str, str, str, float], ...]
+    reported_to: tuple[tuple[str, float], ...]
+    referral_sources: tuple[tuple[str, float], ...]
+    campaigns: tuple[tuple[str, str, tuple[str, ...], str], ...]
 
-_STREETS: Final = (
-    "Heydər Əliyev prospekti", "Nizami küçəsi", "Füzuli küçəsi", "Səməd Vurğun küçəsi",
-    "Azadlıq prospekti", "28 May küçəsi", "20 Yanvar küçəsi", "Şah İsmayıl Xətai küçəsi",
-    "Nəriman Nərimanov küçəsi", "Cəfər Cabbarlı küçəsi", "Mirzə Fətəli Axundov küçəsi",
-    "Üzeyir Hacıbəyov küçəsi", "Hüseyn Cavid küçəsi", "Natəvan küçəsi", "Məhsəti küçəsi",
-    "Neftçilər küçəsi", "Sabit Rəhman küçəsi", "Zərifə Əliyeva küçəsi", "Bakı küçəsi",
-    "Atatürk küçəsi", "Məmməd Əmin Rəsulzadə küçəsi",
-)  # fmt: skip
 
-_VILLAGES: Final = (
-    "Yeni Yol", "Qarabulaq", "Çaykənd", "Bağbanlar", "Yuxarı Ağcakənd", "Aşağı Ağcakənd",
-    "Qızılca", "Dəlilər", "Təzəkənd", "Zeyvə", "Alpout", "Sarıbulaq", "Qaraçaylı", "Bəylər",
-    "Yeniarx", "Gültəpə", "Düzənlik", "Kürkənd", "Qasımlı", "Hacılar", "Çinarlı", "Ərəbli",
-)  # fmt: skip
+@cache
+def _pools() -> _Pools:
+    """The pools, read once per process."""
+    data: dict[str, Any] = {}
+    for name in _POOL_FILES:
+        with resource_path("demo", name).open(encoding="utf-8") as f:
+            loaded = json.load(f)
+        loaded.pop("about", None)
+        data.update(_tuples(loaded))
+    data["places"] = {key: _Place(**place) for key, place in data["places"].items()}
+    data["male_names"] = data.pop("male")
+    data["female_names"] = data.pop("female")
+    return _Pools(**data)
+
+
+_POOL_FILES: Final = ("names.json", "places.json", "texts.json")
 
 
 # ================================================================================================
-# Institutions and parties
-# ================================================================================================
-
-_BANKS: Final = (
-    ("Kapital Bank", 6), ("ABB", 5), ("PAŞA Bank", 2), ("Bank Respublika", 3), ("Xalq Bank", 2),
-    ("Unibank", 3), ("AccessBank", 3), ("Rabitəbank", 2), ("Yelo Bank", 2), ("Expressbank", 1),
-    ("Bank of Baku", 2), ("TuranBank", 1), ("Ziraat Bank Azərbaycan", 1),
-    ("Yapı Kredi Bank Azərbaycan", 1), ("FINCA Azerbaijan", 2), ("Vision Fund AzerCredit", 1),
-    ("Embafinans", 1), ("Капитал Банк", 0.5),
-)  # fmt: skip
-
-_EMPLOYERS: Final = (
-    '"Kəpəz Tikinti" MMC', '"Nur-Ticarət" MMC', '"Yaşıl Vadi Aqro" MMC', '"Ulduz Tekstil" MMC',
-    '"Xəzər Logistika" MMC', '"Şəfa" özəl klinikası', '"Araz Qida" MMC', '"Göy Körpü" MMC',
-    '"Dağ Çayı" istirahət mərkəzi', '"Mərkəz Market" MMC', '"Bərəkət Un" MMC',
-    '"Təmiz Şəhər Servis" MMC', "Fərdi sahibkar", "ООО «Строй Сервис Групп»",
-    '"Ağ Şəhər İnşaat" MMC', '"Kənd Təsərrüfatı Texnika" ASC',
-)  # fmt: skip
-
-_PARTY_NOTES: Final[dict[str, tuple[str, ...]]] = {
-    "spouse": ("Həyat yoldaşı", "Keçmiş həyat yoldaşı", "Uşaqların atası", "Ayrı yaşayır"),
-    "relative": ("Qardaşı", "Bacısı", "Əmisi oğlu", "Mirasçı", "Qaynı"),
-    "neighbour": ("Qonşu", "Qonşu torpaq sahəsinin sahibi", "Kirayəçi"),
-    "bank": ("Kreditor bank", "Kredit müqaviləsi üzrə tərəf", ""),
-    "employer": ("İşəgötürən", "Keçmiş işəgötürən", ""),
-    "institution": ("Cavabdeh dövlət orqanı", "Müraciət edilən qurum", ""),
-    "witness": ("Şahid", "Hadisənin şahidi", "Qonşu, şahid"),
-    "representative": ("Etibarnamə ilə nümayəndə", "Qızı, nümayəndə", "Oğlu, nümayəndə"),
-}
-
-
-# ================================================================================================
-# Legal areas: mix, case summaries, consultation texts
+# Legal areas and other distributions
 # ================================================================================================
 
 _AREA_WEIGHTS: Final[tuple[tuple[str, float], ...]] = (
@@ -764,369 +516,6 @@ _AREA_WEIGHTS: Final[tuple[tuple[str, float], ...]] = (
     ("corruption", 5), ("migration", 1.5), ("tax", 1.2), ("criminal", 1.5), ("consumer", 1.3),
     ("health", 0.9), ("education", 0.8), ("other", 0.8),
 )  # fmt: skip
-
-# Problem statements (no final stop) and what the client wants (lower-case start).
-_PROBLEMS: Final[dict[str, tuple[str, ...]]] = {
-    "credit": (
-        "Bank kreditin faizlərini qanunsuz artırıb",
-        "{bank} ilə bağlanmış kredit müqaviləsi üzrə gecikmiş borc məhkəmə qaydasında tələb olunur",
-        "Kredit müqaviləsində göstərilməyən cərimə və dəbbə pulları hesablanıb",
-        "Zaminə kredit borcunun ödənilməsi barədə icra sənədi göndərilib",
-        "Girov qoyulmuş mənzilin hərraca çıxarılması təhlükəsi var",
-        "Pensiya kartından kredit borcu üçün razılıq olmadan tutulmalar edilir",
-        "Artıq ödənilmiş kredit kredit tarixçəsində hələ də gecikmiş borc kimi göstərilir",
-        "Kredit təşkilatı borcun qaytarılması üçün telefonla təzyiq göstərir",
-        "İş yerini itirdikdən sonra {bank} qarşısında aylıq ödənişləri edə bilmir",
-        "Bank sığorta haqqını müştərinin xəbəri olmadan kreditin məbləğinə əlavə edib",
-    ),
-    "property": (
-        "Qonşu torpaq sahəsinin sərhədini özbaşına dəyişib",
-        "Mənzil üzrə mülkiyyət hüququnu təsdiq edən çıxarış hələ də verilməyib",
-        "Tikinti şirkəti pay əsasında alınmış mənzili vaxtında təhvil vermir",
-        "Həyət evinin sökülməsi barədə bildiriş verilib, kompensasiya məsələsi həll olunmayıb",
-        "Torpaq payının dövlət qeydiyyatından imtina edilib",
-        "Kirayəçi mənzili boşaltmaqdan və borcu ödəməkdən imtina edir",
-        "Ortaq mülkiyyətdə olan evin bölünməsi ilə bağlı ailə daxilində mübahisə var",
-        "Mənzil alqı-satqı müqaviləsi notarial qaydada rəsmiləşdirilməyib",
-    ),
-    "family": (
-        "Boşanmadan sonra uşaqların saxlanılması üçün aliment ödənilmir",
-        "Nikahın pozulması və birgə əmlakın bölgüsü məsələsi yaranıb",
-        "Uşağın atası ilə ünsiyyət qaydası müəyyən edilməyib",
-        "Məişət zorakılığına məruz qalıb və mühafizə orderi almaq istəyir",
-        "Nikah yalnız dini qaydada bağlanıb, uşağın atalığının müəyyən edilməsi lazımdır",
-        "Aliment borcu bir ildən artıqdır yığılıb",
-        "Erkən nikahdan doğulmuş uşağın doğum şəhadətnaməsi yoxdur",
-        "Həyat yoldaşı ortaq evdən çıxarılmasını tələb edir",
-    ),
-    "labour": (
-        "İşəgötürən son üç ayın əmək haqqını ödəmir",
-        "Əmək müqaviləsi bağlanmadan işlədilib, indi işdən çıxarılıb",
-        "Hamiləlik səbəbindən işdən çıxarılma barədə əmr verilib",
-        "İstehsalatda aldığı xəsarətə görə kompensasiya ödənilməyib",
-        "İşdən azad edilərkən istifadə olunmamış məzuniyyətə görə kompensasiya verilməyib",
-        "İş vaxtından artıq işə görə əlavə ödəniş edilmir",
-        "{employer} ixtisar adı ilə xəbərdarlıq etmədən işdən çıxarıb",
-    ),
-    "social": (
-        "Əlilliyə görə pensiyanın təyin edilməsindən imtina olunub",
-        "Ünvanlı dövlət sosial yardımı əsassız olaraq dayandırılıb",
-        "Məcburi köçkün kimi aylıq müavinət kəsilib",
-        "Əmək pensiyası əmək stajı tam nəzərə alınmadan hesablanıb",
-        "Uşağın əlilliyi ilə bağlı tibbi-sosial ekspertiza qərarı ilə razı deyil",
-        "Ailə başçısını itirməyə görə pensiya təyin olunmayıb",
-        "Şəhid ailəsinə verilən aylıq müavinətin ödənilməsi gecikdirilir",
-    ),
-    "utilities": (
-        "Elektrik enerjisi üçün əsassız yüksək borc hesablanıb",
-        "Qaz sayğacı xəbərdarlıqsız dəyişdirilib və cərimə yazılıb",
-        "Əvvəlki sakinin su borcu müştərinin adına keçirilib",
-        "Ödəniş edilməsinə baxmayaraq qaz təchizatı kəsilib",
-        "Kəndə içməli su verilməsi aylardır dayandırılıb",
-    ),
-    "civil_registration": (
-        "Şəxsiyyət vəsiqəsini itirib və yenisini ala bilmir",
-        "Doğum şəhadətnaməsində ad və soyad səhv yazılıb",
-        "Yaşayış yeri üzrə qeydiyyatdan imtina edilib",
-        "Vətəndaşlığın müəyyən edilməsi üçün sənədlər çatışmır",
-        "Köhnə sovet pasportu ilə yeni şəxsiyyət vəsiqəsi almaqda çətinlik çəkir",
-        "Ölüm faktının qeydiyyata alınması üçün məhkəmə qərarı lazımdır",
-    ),
-    "administrative": (
-        "İcra hakimiyyəti yazılı müraciətə qanunla müəyyən olunmuş müddətdə cavab verməyib",
-        "İnzibati xəta haqqında protokol əsassız tərtib edilib",
-        "Ticarət obyektinin bağlanması barədə qərar verilib",
-        "Sahibkarlıq fəaliyyəti üçün icazənin verilməsindən imtina olunub",
-        "Bələdiyyə torpaq icarəsi müqaviləsini birtərəfli qaydada ləğv edib",
-    ),
-    "inheritance": (
-        "Atadan qalan evin mirasçılar arasında bölünməsi ilə bağlı mübahisə var",
-        "Mirası qəbul etmək üçün altı aylıq müddət buraxılıb",
-        "Qardaşı vəsiyyətnamənin etibarsız olduğunu iddia edir",
-        "Mərhumun bank əmanətinin mirasa daxil edilməsində problem yaranıb",
-        "Miras qalan torpaq sahəsinin sənədləri mərhumun adına rəsmiləşdirilməyib",
-    ),
-    "migration": (
-        "Xarici vətəndaş olan həyat yoldaşının müvəqqəti yaşama icazəsinin müddəti bitib",
-        "Xaricdə işləyərkən pasportu işəgötürən tərəfindən saxlanılıb",
-        "Vətəndaşlığa qəbul barədə müraciətə cavab verilməyib",
-    ),
-    "tax": (
-        "Fəaliyyətini dayandırsa da fərdi sahibkar kimi vergi borcu hesablanmaqdadır",
-        "Torpaq vergisinin məbləği səhv hesablanıb",
-        "Bəyannamənin gecikdirilməsinə görə maliyyə sanksiyası tətbiq olunub",
-    ),
-    "criminal": (
-        "Oğlu barəsində cinayət işi başlanıb, ailə müdafiə hüququ barədə məlumat istəyir",
-        "Dələduzluq nəticəsində pulunu itirib, polisə verdiyi ərizəyə baxılmır",
-        "Zərərçəkmiş şəxs kimi tanınmaq üçün müraciət edib",
-    ),
-    "consumer": (
-        "Alınmış soyuducu zəmanət müddətində xarab olub, mağaza onu dəyişmir",
-        "Onlayn sifariş edilmiş mal çatdırılmayıb, pul qaytarılmır",
-        "Mobil operator razılıq olmadan ödənişli xidmət qoşub",
-    ),
-    "health": (
-        "Əlilliyi olan uşaq üçün pulsuz dərman təminatı kəsilib",
-        "İcbari tibbi sığorta çərçivəsində pulsuz olmalı xidmət üçün ödəniş istənilib",
-        "Tibbi səhv nəticəsində sağlamlığına zərər dəyib",
-    ),
-    "education": (
-        "Uşağın məktəbə qəbulundan yaşayış yeri üzrə qeydiyyat olmadığı üçün imtina edilib",
-        "Tələbə təqaüdü əsassız olaraq kəsilib",
-        "Əlilliyi olan uşağın inklüziv təhsil hüququ təmin olunmur",
-    ),
-    "other": (
-        "Qonşularla binanın ortaq sahələrinin istifadəsi ilə bağlı mübahisə var",
-        "Etibarnamənin verilməsi və ləğvi qaydasını öyrənmək istəyir",
-        "Sığorta şirkəti yol-nəqliyyat hadisəsinə görə ödənişdən imtina edib",
-    ),
-}
-
-_WISHES: Final[dict[str, tuple[str, ...]]] = {
-    "credit": (
-        "müştəri borcun yenidən strukturlaşdırılmasını istəyir",
-        "faizlərin və cərimələrin yenidən hesablanması tələb olunur",
-        "müştəri banka yazılı şikayət vermək niyyətindədir",
-        "müştəri məhkəmədə hüquqlarının necə müdafiə olunacağını öyrənmək istəyir",
-    ),
-    "property": (
-        "müştəri mülkiyyət hüququnun tanınmasını istəyir",
-        "müştəri mübahisənin məhkəməyədək həllinə üstünlük verir",
-        "iddia ərizəsinin hazırlanmasında kömək istəyir",
-    ),
-    "family": (
-        "müştəri alimentin məhkəmə qaydasında tutulmasını istəyir",
-        "müştəri boşanma iddiası üçün sənədlərin hazırlanmasını xahiş edir",
-        "müştəri hüquqları barədə məlumat almaq istəyir",
-        "müştəri psixoloji dəstək üçün yönləndirilməni də istəyir",
-    ),
-    "labour": (
-        "müştəri işə bərpa olunmaq istəyir",
-        "müştəri borcun ödənilməsini tələb edir",
-        "müştəri Dövlət Əmək Müfəttişliyinə şikayət vermək istəyir",
-    ),
-    "social": (
-        "müştəri qərardan şikayət vermək istəyir",
-        "müştəri yardımın bərpasını tələb edir",
-        "DOST mərkəzinə müraciət üçün sənədlərin hazırlanması xahiş olunur",
-    ),
-    "utilities": (
-        "müştəri borcun yenidən hesablanmasını istəyir",
-        "müştəri xidmət təşkilatına yazılı şikayət vermək istəyir",
-        "müştəri təchizatın bərpasını tələb edir",
-    ),
-    "civil_registration": (
-        "müştəri sənədlərin bərpası qaydasını öyrənmək istəyir",
-        "hüquqi əhəmiyyətli faktın müəyyən edilməsi barədə ərizə hazırlanmalıdır",
-        "müştəri müvafiq quruma müraciətdə kömək istəyir",
-    ),
-    "administrative": (
-        "müştəri yuxarı orqana inzibati şikayət vermək istəyir",
-        "müştəri qərarı inzibati məhkəmədə mübahisələndirmək istəyir",
-        "müştəri qurumdan rəsmi cavab almaq istəyir",
-    ),
-    "inheritance": (
-        "müştəri mirası qəbul etmə müddətinin bərpasını istəyir",
-        "müştəri notariusa müraciət qaydasını öyrənmək istəyir",
-        "müştəri payının məhkəmə qaydasında müəyyən edilməsini istəyir",
-    ),
-    "corruption": (
-        "müştəri adı açıqlanmadan şikayət etmək istəyir",
-        "müştəri Baş Prokurorluğun Korrupsiyaya qarşı mübarizə idarəsinə müraciət etmək istəyir",
-        "müştəri hüquqları və müdafiə imkanları barədə məlumat istəyir",
-        "müştəri qanunsuz tələbin dayandırılmasını istəyir",
-    ),
-}
-_WISHES_GENERIC: Final = (
-    "müştəri hüquqi məsləhət istəyir",
-    "müştəri hansı quruma müraciət etməli olduğunu öyrənmək istəyir",
-    "müştəri yazılı müraciətin hazırlanmasında kömək istəyir",
-)
-
-_NOTES: Final[dict[str, tuple[str, ...]]] = {
-    "credit": (
-        "Müştəri kredit müqaviləsinin və ödəniş qrafikinin surətlərini gətirdi.",
-        "Bankdan alınmış hesab çıxarışı yoxlanıldı; hesablanmış cərimələr müqaviləyə uyğun deyil.",
-        "Bank restrukturizasiya müraciətinə rədd cavabı verib.",
-        "Müştəri gəlirinin azaldığını təsdiq edən arayış təqdim etdi.",
-        "İcra məmurunun qərarı ilə pensiya kartına həbs qoyulduğu məlum oldu.",
-    ),
-    "property": (
-        "Müştəri torpaq sahəsinin planını və çıxarışın surətini təqdim etdi.",
-        "Qonşu ilə danışıqlar nəticə verməyib.",
-        "Əmlak Məsələləri Dövlət Xidmətindən cavab alınıb.",
-        "Tikinti şirkəti ilə bağlanmış müqavilənin şərtləri təhlil edildi.",
-    ),
-    "family": (
-        "Müştəri nikah və uşaqların doğum şəhadətnamələrinin surətlərini gətirdi.",
-        "Keçmiş həyat yoldaşının gəlirləri barədə məlumat toplanır.",
-        "Müştəri zorakılıq hallarının təkrarlandığını bildirdi.",
-        "Uşağın yaşayış yeri məsələsi müzakirə olundu.",
-    ),
-    "labour": (
-        "Müştəri əmək müqaviləsinin və işdən çıxarılma əmrinin surətlərini təqdim etdi.",
-        "İşəgötürənlə telefon danışığı oldu; borcu ödəməyə razılıq vermir.",
-        "Əmək müqaviləsinin elektron sistemdə qeydiyyatı yoxlanıldı.",
-        "Həmkarları şahid kimi ifadə verməyə razıdırlar.",
-    ),
-    "social": (
-        "Müştəri tibbi-sosial ekspert komissiyasının qərarını gətirdi.",
-        "Sosial yardımın dayandırılması barədə qərarın əsasları öyrənildi.",
-        "Əmək stajını təsdiq edən arxiv arayışları çatışmır.",
-        "DOST mərkəzindən cavab gəlib.",
-    ),
-    "utilities": (
-        "Müştəri son bir ilin ödəniş qəbzlərini təqdim etdi.",
-        "Sayğacın dəyişdirilməsi aktında müştərinin imzası yoxdur.",
-        "Xidmət təşkilatı borcun hesablanmasını izah edə bilməyib.",
-    ),
-    "civil_registration": (
-        "Müştərinin əlində yalnız köhnə sənədlərin surətləri var.",
-        "Qeydiyyat orqanı imtinanı şifahi bildirib, yazılı cavab verməyib.",
-        "Arxivdən doğum haqqında qeydin surəti sorğu edildi.",
-    ),
-    "administrative": (
-        "Müştərinin müraciətinin qeydiyyat nömrəsi və tarixi müəyyən edildi.",
-        "İnzibati xəta protokolunun surəti öyrənildi.",
-        "Qurumun qərarı əsaslandırılmayıb.",
-    ),
-    "inheritance": (
-        "Müştəri ölüm şəhadətnaməsini və qohumluğu təsdiq edən sənədləri gətirdi.",
-        "Digər mirasçıların mövqeyi öyrənildi.",
-        "Notariusun imtina barədə qərarı təhlil edildi.",
-    ),
-    "corruption": (
-        "Müştəri qanunsuz tələbin vaxtını, yerini və şəxsi ətraflı təsvir etdi.",
-        "Müştəri şikayətin adı açıqlanmadan verilməsini xahiş etdi.",
-        "Tələb edilən məbləğ və ödənişin şərtləri barədə məlumat qeydə alındı.",
-        "Qurumun rəhbərliyinə göndərilmiş müraciətə cavab gəlməyib.",
-    ),
-}
-_NOTES_GENERIC: Final = (
-    "Müştəri ilə ilkin görüş keçirildi, vəziyyət ətraflı öyrənildi.",
-    "Müştəri əlavə sənədlər təqdim etdi.",
-    "Telefonla müştərinin sualları cavablandırıldı.",
-    "Qurumdan alınan cavab müştəri ilə birlikdə müzakirə edildi.",
-    "Müştəri vəziyyətdə dəyişiklik olmadığını bildirdi.",
-    "Hazırlanmış sənədin layihəsi müştəri ilə razılaşdırıldı.",
-)
-_INTAKE_NOTES: Final = (
-    "İlkin qəbul: müştəri problemini danışdı, mövcud sənədlərin surətləri alındı.",
-    "İlkin qəbul: maraqlar toqquşması yoxlanıldı, razılıq forması imzalandı.",
-    "Müştəri ilk dəfə müraciət edir; vəziyyət və sənədlər öyrənildi.",
-    "Səyyar qəbul zamanı müraciət qeydə alındı.",
-)
-
-_ADVICE: Final[dict[str, tuple[str, ...]]] = {
-    "credit": (
-        "Banka restrukturizasiya barədə yazılı müraciət etmək tövsiyə olundu.",
-        "Mərkəzi Bankın istehlakçı hüquqlarının müdafiəsi xidmətinə şikayət imkanı izah edildi.",
-        "İcra məmurunun hərəkətindən məhkəməyə şikayət qaydası izah olundu.",
-        "Minimum yaşayış səviyyəsindən aşağı gəlirdən tutulmanın qanunsuz olduğu izah edildi.",
-    ),
-    "property": (
-        "Əmlak Məsələləri Dövlət Xidmətinə yazılı müraciət etmək tövsiyə olundu.",
-        "Mülkiyyət hüququnun tanınması barədə iddia qaldırmaq imkanı izah edildi.",
-        "Torpaq sahəsinin yenidən ölçülməsi üçün ekspert cəlb etmək məsləhət görüldü.",
-    ),
-    "family": (
-        "Aliment barədə məhkəməyə müraciət qaydası və tələb olunan sənədlər izah edildi.",
-        "Mühafizə orderi almaq üçün polisə müraciət qaydası izah olundu.",
-        "Ailə Məcəlləsinə görə uşağın hüquqları və valideynlərin vəzifələri izah edildi.",
-    ),
-    "labour": (
-        "İşdən çıxarılma əmrindən bir ay ərzində məhkəməyə müraciət etmək tövsiyə olundu.",
-        "Dövlət Əmək Müfəttişliyi Xidmətinə şikayət vermək imkanı izah edildi.",
-        "Əmək haqqı borcunun hesablanması və faizlərin tələbi izah olundu.",
-    ),
-    "social": (
-        "Qərardan yuxarı orqana və ya məhkəməyə şikayət qaydası izah edildi.",
-        "Yardımın yenidən təyini üçün DOST mərkəzinə müraciət tövsiyə olundu.",
-        "Əmək stajını təsdiq edən sənədlərin bərpası yolları izah edildi.",
-    ),
-    "utilities": (
-        "Xidmət təşkilatına yazılı şikayət verib borcun yenidən hesablanmasını tələb etmək "
-        "tövsiyə olundu.",
-        "Sayğacın dəyişdirilməsi aktından mübahisə etmək imkanı izah edildi.",
-    ),
-    "civil_registration": (
-        "Hüquqi əhəmiyyətli faktın müəyyən edilməsi üçün məhkəməyə ərizə vermək tövsiyə olundu.",
-        "ASAN xidmətə müraciət üçün lazım olan sənədlər izah edildi.",
-    ),
-    "administrative": (
-        "İnzibati şikayətin yuxarı orqana verilməsi qaydası izah edildi.",
-        "Qərardan inzibati məhkəməyə şikayət müddətləri izah olundu.",
-    ),
-    "inheritance": (
-        "Mirası qəbul etmə müddətinin bərpası üçün məhkəməyə müraciət tövsiyə olundu.",
-        "Notariusa müraciət üçün lazım olan sənədlər izah edildi.",
-    ),
-    "corruption": (
-        "Qanunsuz tələbə əməl etməmək və faktları yazılı qeyd etmək tövsiyə olundu.",
-        "Korrupsiyaya qarşı mübarizə idarəsinə müraciət qaydası və müraciət edənin müdafiəsi "
-        "izah edildi.",
-        "Müraciətin adı açıqlanmadan verilməsi imkanları izah edildi.",
-    ),
-}
-_ADVICE_GENERIC: Final = (
-    "Müştəriyə hüquqları və mövcud müdafiə yolları izah olundu.",
-    "Bütün sənədlərin surətlərini saxlamaq tövsiyə edildi.",
-    "Müraciətləri yazılı formada və qeydiyyat nömrəsi alaraq vermək tövsiyə olundu.",
-    "Məsələnin məhkəməyədək həlli imkanları izah edildi.",
-)
-
-_NEXT_STEPS: Final[dict[str, tuple[str, ...]]] = {
-    "credit": (
-        "Banka ərizə layihəsi hazırlanacaq.",
-        "Bankın cavabı gözlənilir.",
-        "Mərkəzi Banka şikayət göndəriləcək.",
-    ),
-    "property": (
-        "İddia ərizəsinin layihəsi hazırlanacaq.",
-        "Əmlak Məsələləri Dövlət Xidmətinin cavabı gözlənilir.",
-    ),
-    "family": (
-        "Aliment barədə iddia ərizəsi hazırlanacaq.",
-        "Müştəri sosial xidmətə yönləndiriləcək.",
-    ),
-    "labour": (
-        "İşəgötürənə pretenziya məktubu göndəriləcək.",
-        "Əmək Müfəttişliyinə şikayət hazırlanacaq.",
-    ),
-    "social": (
-        "Şikayət ərizəsi hazırlanacaq.",
-        "Müştəri arxiv arayışlarını gətirəcək.",
-    ),
-    "corruption": (
-        "Şikayət Korrupsiyaya qarşı mübarizə idarəsinə göndəriləcək.",
-        "Qurumun rəhbərliyinə yazılı müraciət hazırlanacaq.",
-        "Şikayətin nəticəsi izlənəcək.",
-    ),
-}
-_NEXT_STEPS_GENERIC: Final = (
-    "Müştəri çatışmayan sənədləri gətirəcək.",
-    "Qurumun cavabı gözlənilir.",
-    "Növbəti görüş təyin olundu.",
-    "Müştəri ilə telefonla əlaqə saxlanılacaq.",
-    "Məhkəmə iclasının nəticəsi izlənəcək.",
-)
-
-_OUTCOME_NOTES: Final[dict[str, str]] = {
-    "advice_given": "Məsləhət verildi; müştəri növbəti addımları özü atacaq. İş bağlanır.",
-    "document_prepared": "Hazırlanmış sənəd müştəriyə təqdim edildi. İş bağlanır.",
-    "referred_advocate": "Məhkəmədə təmsilçilik üçün müştəri vəkilə yönləndirildi.",
-    "referred_state_body": "Müştəri səlahiyyətli dövlət orqanına yönləndirildi.",
-    "referred_other_org": "Müştəri ixtisaslaşmış təşkilata yönləndirildi.",
-    "negotiated": "Danışıqlar nəticəsində tərəflər razılığa gəldi.",
-    "complaint_filed": "Şikayət göndərildi; cavab müştəriyə çatdırılacaq.",
-    "resolved_full": "Məsələ müştərinin xeyrinə tam həll olundu.",
-    "resolved_partial": "Məsələ qismən həll olundu; müştəri nəticə ilə razıdır.",
-    "not_resolved": "Bütün imkanlar yoxlanıldı, məsələ həll olunmadı.",
-    "withdrawn": "Müştəri müraciətini geri götürdü.",
-    "lost_contact": "Müştəri ilə əlaqə saxlamaq mümkün olmadı.",
-    "not_eligible": "Məsələ mərkəzin göstərdiyi xidmətlərə aid deyil; müştəri məlumatlandırıldı.",
-}
 
 _OUTCOMES: Final = _weighted(
     [
@@ -1144,101 +533,7 @@ _CORRUPTION_OUTCOMES: Final = _weighted(
     ]
 )  # fmt: skip
 
-_REFERRALS: Final[dict[str, tuple[str, ...]]] = {
-    "referred_advocate": (
-        "Azərbaycan Respublikası Vəkillər Kollegiyası",
-        "Vəkil bürosu (pulsuz hüquqi yardım)",
-        "Regional vəkil bürosu",
-    ),
-    "referred_state_body": (
-        "Dövlət Əmək Müfəttişliyi Xidməti",
-        "İnsan hüquqları üzrə müvəkkil (Ombudsman) Aparatı",
-        "Baş Prokurorluğun Korrupsiyaya qarşı mübarizə idarəsi",
-        "Əmək və Əhalinin Sosial Müdafiəsi Nazirliyi",
-        "Ailə, Qadın və Uşaq Problemləri üzrə Dövlət Komitəsi",
-    ),
-    "referred_other_org": (
-        "Qadın krizis mərkəzi",
-        "Əlilliyi olan şəxslərin hüquqlarını müdafiə edən ictimai birlik",
-        "Məcburi köçkünlərə dəstək ictimai birliyi",
-        "Uşaq hüquqları üzrə QHT",
-    ),
-}
-
-_DEADLINES: Final = (
-    ("Məhkəmə iclası: {court}", 5),
-    ("Apellyasiya şikayətinin verilməsi üçün son gün", 3),
-    ("Qurumun yazılı cavab vermə müddəti bitir", 3),
-    ("Çatışmayan sənədlərin təqdim edilməsi", 3),
-    ("İddia ərizəsinin verilməsi", 2),
-    ("İnzibati şikayətə cavab müddəti", 1.5),
-    ("Notariusa müraciət", 1),
-    ("Ekspertiza rəyinin alınması", 1),
-    ("Barışıq görüşü", 1),
-)
-
-# ALAC scenarios: sector, conduct, institution (template), what happened.
-_CORRUPTION_SCENARIOS: Final[tuple[tuple[str, str, str, str, float], ...]] = (
-    ("social_protection", "extortion", "{dost}",
-     "Əlillik müavinətinin rəsmiləşdirilməsi üçün qeyri-rəsmi ödəniş tələb olunub", 3),
-    ("social_protection", "bribery", "DOST mərkəzi",
-     "Ünvanlı sosial yardımın təyin edilməsi üçün vasitəçi pul istəyib", 3),
-    ("social_protection", "embezzlement", "{executive}",
-     "Şəhid ailələrinə ayrılmış yardımın bir hissəsinin mənimsənildiyi bildirilir", 1),
-    ("local_government", "abuse_of_office", "{executive}",
-     "İcra hakimiyyəti əməkdaşı torpaq sahəsinin sənədləşdirilməsini əsassız ləngidir", 3),
-    ("local_government", "nepotism", "{municipality}",
-     "Bələdiyyə torpaq sahələrinin bölgüsündə qohumlara üstünlük verir", 2),
-    ("police", "bribery", "{police}",
-     "Yol polisi protokol tərtib etməmək üçün pul tələb edib", 3),
-    ("police", "extortion", "{police}",
-     "Sahə polis inspektoru ərizənin qeydiyyata alınması üçün pul istəyib", 2),
-    ("education", "bribery", "{education}",
-     "Məktəbdə attestat qiymətləri üçün valideynlərdən pul toplanır", 2),
-    ("education", "extortion", "{education}",
-     "Uşağın məktəbə qəbulu üçün 'könüllü ianə' adı ilə ödəniş tələb olunur", 2),
-    ("health", "bribery", "{hospital}",
-     "Pulsuz olmalı əməliyyat üçün həkim qeyri-rəsmi ödəniş istəyib", 3),
-    ("health", "extortion", "Tibbi-Sosial Ekspert Komissiyası",
-     "Əlilliyin təyini üçün komissiya üzvü 'hədiyyə' tələb edib", 2),
-    ("land_property", "abuse_of_office",
-     "Əmlak Məsələləri Dövlət Xidmətinin {city} regional idarəsi",
-     "Mülkiyyət çıxarışının verilməsi aylardır əsassız ləngidilir", 2),
-    ("utilities", "extortion", "Azərişıq ASC",
-     "Elektrik xəttinə qoşulma üçün nəzarətçi rəsmi tarifdən artıq pul istəyib", 2),
-    ("utilities", "lack_of_transparency", "Azəriqaz İB",
-     "Qaz borcunun hesablanma qaydası barədə məlumat verilmir", 2),
-    ("judiciary", "bribery", "{court}",
-     "İşə 'tez baxılması' üçün vasitəçi pul təklif edib", 1),
-    ("customs_tax", "extortion", "Dövlət Vergi Xidməti",
-     "Vergi yoxlaması zamanı cərimə yazmamaq üçün pul istənilib", 1),
-    ("procurement", "public_funds_mismanagement", "{municipality}",
-     "Yol təmirinə ayrılmış vəsaitin xərclənməsi barədə məlumat açıqlanmır", 1),
-    ("public_services", "lack_of_transparency", "{executive}",
-     "Məcburi köçkünlərə mənzil bölgüsünün siyahıları açıqlanmır", 2),
-    ("public_services", "conflict_of_interest", "{executive}",
-     "Tender komissiyasının üzvü qalib şirkətin təsisçisinin qohumudur", 1),
-    ("education", "sextortion", "Ali təhsil müəssisəsi",
-     "Müəllim imtahan qiyməti müqabilində qeyri-etik təklif edib", 0.5),
-)  # fmt: skip
-
-_REPORTED_TO: Final = (
-    ("", 35),
-    ("Baş Prokurorluğun Korrupsiyaya qarşı mübarizə idarəsi", 30),
-    ("İnsan hüquqları üzrə müvəkkil (Ombudsman)", 10),
-    ("Korrupsiyaya qarşı mübarizə üzrə Komissiya", 8),
-    ("Qurumun rəhbərliyi", 12),
-    ("Prezident Administrasiyasının Vətəndaş müraciətləri şöbəsi", 5),
-)
-
 _AMOUNTS: Final = (20, 30, 50, 50, 100, 100, 150, 200, 200, 300, 500, 500, 800, 1000, 1500, 3000)
-
-_REFERRAL_SOURCES: Final = (
-    ("Dost və ya tanış", 24), ("Radio", 8), ("Bələdiyyə", 8), ("Sosial media (Facebook)", 12),
-    ("Instagram", 5), ("Səyyar qəbul", 10), ("Başqa QHT", 7), ("Qohum", 8),
-    ("Əvvəlki müştəri", 6), ("İcra hakimiyyəti", 3), ("Televiziya", 2), ("Qaynar xətt", 3),
-    ("Kənd icması", 2), ("ASAN xidmət", 2),
-)  # fmt: skip
 
 _MODES: Final = _weighted(
     [("in_person", 55), ("phone", 26), ("online", 6), ("outreach", 7), ("hotline", 6)]
@@ -1256,29 +551,6 @@ _CONSULT_COUNTS: Final = _weighted(
 )
 _CASE_COUNTS: Final = _weighted([(1, 62), (2, 27), (3, 8), (4, 3)])
 _PARTY_COUNTS: Final = _weighted([(0, 22), (1, 58), (2, 20)])
-
-_CAMPAIGNS: Final[tuple[tuple[str, str, tuple[str, ...], str], ...]] = (
-    (
-        "Kredit borcluları üçün ədalətli restrukturizasiya",
-        "credit",
-        ("Gənclər Təşəbbüsləri İctimai Birliyi", "İstehlakçıların Hüquqlarını Müdafiə Cəmiyyəti"),
-        "Banklardan kredit alan ailələrin borc yükü, cərimələr və restrukturizasiya imkanları "
-        "barədə müraciətlərin ümumiləşdirilməsi və Mərkəzi Banka təkliflər.",
-    ),
-    (
-        "Məcburi köçkünlərin sosial hüquqları",
-        "social",
-        ("Məcburi Köçkün Qadınlar Birliyi", "Kənd icmaları şəbəkəsi"),
-        "Müavinətlərin kəsilməsi və mənzil bölgüsü ilə bağlı halların toplanması, yerli icra "
-        "orqanları ilə dəyirmi masalar.",
-    ),
-    (
-        "Kommunal xidmətlərdə şəffaflıq",
-        "utilities",
-        ("Şəffaflıq Naminə Vətəndaş Təşəbbüsü",),
-        "Elektrik, qaz və su borclarının əsassız hesablanması hallarının sənədləşdirilməsi.",
-    ),
-)
 
 _GRANT_DONORS: Final = ("EU-LA", "NED", "OSF-AZ", "UNDP-A2J")
 
@@ -1431,25 +703,28 @@ class _Generator:
         lawyers: Sequence[tuple[str, float]],
         region_labels: dict[str, str],
     ) -> None:
+        self.p = _pools()
         self.rng = rng
         self.st = stamper
         self.node = node
         self.actor = actor
         self.base = base.toordinal()
-        self.place = _PLACES.get(_NODE_PLACES.get(node.upper(), ""), _BAKU)
-        known = node.upper() in _NODE_PLACES
+        self.place = self.p.places.get(
+            self.p.node_places.get(node.upper(), ""), self.p.places["baku"]
+        )
+        known = node.upper() in self.p.node_places
         regions: list[tuple[str, float]] = []
         for code, weight in self.place.regions if known else (("*", 100.0),):
             if code != "*":
                 regions.append((code, weight))
             else:  # the rest spread over the country
-                total = sum(w for _c, w in _NATIONAL_REGIONS)
-                regions += [(c, weight * w / total) for c, w in _NATIONAL_REGIONS]
+                total = sum(w for _c, w in self.p.national_regions)
+                regions += [(c, weight * w / total) for c, w in self.p.national_regions]
         # Only codes the store's reference data knows (HQ may retire one).
         self.regions = _weighted((c, w) for c, w in regions if c in region_labels)
-        self.return_regions = tuple(c for c in _RETURN_REGIONS if c in region_labels)
+        self.return_regions = tuple(c for c in self.p.return_regions if c in region_labels)
         self.region_labels = region_labels
-        self.names = _Names()
+        self.names = _Names(self.p)
         sorter = _NameSorter()
         self.sorter: Callable[[str], str] = sorter if sorter.exact else sort_string
         self.areas_female = _weighted(
@@ -1466,12 +741,12 @@ class _Generator:
         self.lawyers = _weighted(lawyers)
         self.lawyer_names = [name for name, _w in lawyers]
         self.campaign_by_area: dict[str, str] = {}
-        self.banks = _weighted(_BANKS)
-        self.referral_sources = _weighted(_REFERRAL_SOURCES)
-        self.reported_to = _weighted(_REPORTED_TO)
-        self.deadline_texts = _weighted(_DEADLINES)
-        self.scenarios = _weighted((s[:4], s[4]) for s in _CORRUPTION_SCENARIOS)
-        self.streets = self.place.streets + _STREETS
+        self.banks = _weighted(self.p.banks)
+        self.referral_sources = _weighted(self.p.referral_sources)
+        self.reported_to = _weighted(self.p.reported_to)
+        self.deadline_texts = _weighted(self.p.deadlines)
+        self.scenarios = _weighted((s[:4], s[4]) for s in self.p.corruption_scenarios)
+        self.streets = self.place.streets + self.p.streets
         self.courts = (*self.place.courts, self.place.appeal_court, self.place.admin_court)
         self.institutions = {
             "city": self.place.city,
@@ -1513,7 +788,7 @@ class _Generator:
 
     def campaigns(self, rows: _Rows) -> None:
         """The advocacy campaigns that some recent cases feed."""
-        for title, area, partners, description in _CAMPAIGNS:
+        for title, area, partners, description in self.p.campaigns:
             cid = self.st.new_id()
             values = (title, self.node, area, _json_list(list(partners)), description)
             self._emit(rows, rows.campaigns, _TABLES["campaigns"], cid, values)
@@ -1677,7 +952,7 @@ class _Generator:
             house, room = 1 + int(rng.random() * 90), 1 + int(rng.random() * 60)
             return f"{label}, {street} {house} (yataqxana), otaq {room}"
         if not city and rng.random() < 0.55:
-            return f"{label}, {_one(rng, _VILLAGES)} kəndi"
+            return f"{label}, {_one(rng, self.p.villages)} kəndi"
         street = _one(rng, self.streets)
         house = 1 + int(rng.random() * 150)
         if city and rng.random() < 0.6:
@@ -1698,9 +973,9 @@ class _Generator:
             scenario = self.scenarios.pick(rng)
             problem = scenario[3]
         else:
-            problem = _one(rng, _PROBLEMS.get(area, _PROBLEMS["other"]))
-        wishes = _WISHES.get(area, _WISHES_GENERIC)
-        wish = _one(rng, wishes if rng.random() < 0.8 else _WISHES_GENERIC)
+            problem = _one(rng, self.p.problems.get(area, self.p.problems["other"]))
+        wishes = self.p.wishes.get(area, self.p.wishes_generic)
+        wish = _one(rng, wishes if rng.random() < 0.8 else self.p.wishes_generic)
         summary = f"{self._fill(problem, ctx)}; {wish}."
         if area == "credit" and rng.random() < 0.4:
             summary += f" Borcun məbləği təxminən {_one(rng, _AMOUNTS) * 10} manatdır."
@@ -1732,8 +1007,8 @@ class _Generator:
             closed_on = min(base, days[-1] + tail)
             outcome = (_CORRUPTION_OUTCOMES if scenario else _OUTCOMES).pick(rng)
         referral = ""
-        if outcome in _REFERRALS:
-            referral = _one(rng, _REFERRALS[outcome])
+        if outcome in self.p.referrals:
+            referral = _one(rng, self.p.referrals[outcome])
         year = date.fromordinal(opened).year
         grant = ""
         if rng.random() < 0.9:
@@ -1778,7 +1053,7 @@ class _Generator:
         if area == "credit":
             ctx["bank"] = self.banks.pick(rng)
         elif area == "labour":
-            ctx["employer"] = _one(rng, _EMPLOYERS)
+            ctx["employer"] = _one(rng, self.p.employers)
         return ctx
 
     def _grants(self, year: int) -> tuple[str, ...]:
@@ -1838,32 +1113,32 @@ class _Generator:
     ) -> None:
         rng = self.rng
         base = self.base
-        notes_pool = _NOTES.get(area, _NOTES_GENERIC)
-        advice_pool = _ADVICE.get(area, _ADVICE_GENERIC)
-        steps_pool = _NEXT_STEPS.get(area, _NEXT_STEPS_GENERIC)
+        notes_pool = self.p.notes.get(area, self.p.notes_generic)
+        advice_pool = self.p.advice.get(area, self.p.advice_generic)
+        steps_pool = self.p.next_steps.get(area, self.p.next_steps_generic)
         last = len(days) - 1
         for i, held in enumerate(days):
             if i == 0:
                 mode = "in_person" if rng.random() < 0.75 else _MODES.pick(rng)
                 if scenario is not None and rng.random() < 0.3:
                     mode = "hotline"
-                notes = _one(rng, _INTAKE_NOTES)
+                notes = _one(rng, self.p.intake_notes)
             else:
                 mode = _MODES.pick(rng)
-                notes = _one(rng, notes_pool if rng.random() < 0.7 else _NOTES_GENERIC)
+                notes = _one(rng, notes_pool if rng.random() < 0.7 else self.p.notes_generic)
             if i == last and outcome is not None and rng.random() < 0.75:
-                notes = _OUTCOME_NOTES[outcome]
+                notes = self.p.outcome_notes[outcome]
             advice = ""
             if rng.random() < 0.85:
-                advice = _one(rng, advice_pool if rng.random() < 0.7 else _ADVICE_GENERIC)
+                advice = _one(rng, advice_pool if rng.random() < 0.7 else self.p.advice_generic)
             steps = ""
             follow: int | None = None
             if i < last:
-                steps = _one(rng, steps_pool if rng.random() < 0.6 else _NEXT_STEPS_GENERIC)
+                steps = _one(rng, steps_pool if rng.random() < 0.6 else self.p.next_steps_generic)
                 if rng.random() < 0.3:
                     follow = days[i + 1]
             elif status != "closed":
-                steps = _one(rng, steps_pool if rng.random() < 0.6 else _NEXT_STEPS_GENERIC)
+                steps = _one(rng, steps_pool if rng.random() < 0.6 else self.p.next_steps_generic)
                 if rng.random() < 0.7:
                     follow = held + 7 + int(rng.random() * 24)
                     if follow < base and rng.random() < 0.75:
@@ -1895,31 +1170,35 @@ class _Generator:
         inst = self.institutions
         r = rng.random()
         if r < 0.06:
-            return self._person(not female), "witness", _one(rng, _PARTY_NOTES["witness"])
+            return self._person(not female), "witness", _one(rng, self.p.party_notes["witness"])
         if r < 0.1:
             return (
                 self._person(rng.random() < 0.5),
                 "representative",
-                _one(rng, _PARTY_NOTES["representative"]),
+                _one(rng, self.p.party_notes["representative"]),
             )
         if area == "credit":
             if rng.random() < 0.85:
                 return (
                     ctx.get("bank") or self.banks.pick(rng),
                     "institution",
-                    _one(rng, _PARTY_NOTES["bank"]),
+                    _one(rng, self.p.party_notes["bank"]),
                 )
             return self.place.enforcement, "institution", "İcra məmuru"
         if area == "family":
-            return self._person(not female), "adverse", _one(rng, _PARTY_NOTES["spouse"])
+            return self._person(not female), "adverse", _one(rng, self.p.party_notes["spouse"])
         if area == "inheritance":
-            return self._person(rng.random() < 0.5), "adverse", _one(rng, _PARTY_NOTES["relative"])
+            return (
+                self._person(rng.random() < 0.5),
+                "adverse",
+                _one(rng, self.p.party_notes["relative"]),
+            )
         if area == "property":
             if rng.random() < 0.55:
                 return (
                     self._person(rng.random() < 0.3),
                     "adverse",
-                    _one(rng, _PARTY_NOTES["neighbour"]),
+                    _one(rng, self.p.party_notes["neighbour"]),
                 )
             body = _one(
                 rng,
@@ -1933,9 +1212,9 @@ class _Generator:
             return body, "institution" if "MMC" not in body else "adverse", ""
         if area == "labour":
             return (
-                ctx.get("employer") or _one(rng, _EMPLOYERS),
+                ctx.get("employer") or _one(rng, self.p.employers),
                 "adverse",
-                _one(rng, _PARTY_NOTES["employer"]),
+                _one(rng, self.p.party_notes["employer"]),
             )
         if area == "social":
             body = _one(
@@ -1948,7 +1227,7 @@ class _Generator:
                     "Əmək və Əhalinin Sosial Müdafiəsi Nazirliyi",
                 ),
             )
-            return body, "institution", _one(rng, _PARTY_NOTES["institution"])
+            return body, "institution", _one(rng, self.p.party_notes["institution"])
         if area == "utilities":
             return _one(rng, ("Azərişıq ASC", "Azəriqaz İB", "Azərsu ASC")), "institution", ""
         if area == "civil_registration":
@@ -1956,7 +1235,7 @@ class _Generator:
             return body, "institution", ""
         if area in ("administrative", "corruption"):
             body = _one(rng, (inst["executive"], inst["municipality"], inst["police"]))
-            return body, "institution", _one(rng, _PARTY_NOTES["institution"])
+            return body, "institution", _one(rng, self.p.party_notes["institution"])
         if area == "tax":
             return "Dövlət Vergi Xidməti", "institution", ""
         if area == "health":
@@ -2043,6 +1322,91 @@ def _write(session: Session, rows: _Rows, counts: dict[str, int]) -> None:
         conn.exec_driver_sql(_CHANGE_SQL, rows.changes[start : start + INSERT_BATCH])
 
 
+_APPENDED: Final = frozenset(("hlc", "case_id", "client_id"))
+"""Columns whose values only grow as the generator writes rows (see :func:`_bulk_indexes`)."""
+
+_BULK_CACHE_KIB: Final = 256 * 1024
+"""Page cache while the rows go in (then set back)."""
+
+
+def _first_column(conn: Connection, index: str) -> str:
+    row = conn.exec_driver_sql(f'PRAGMA index_info("{index}")').first()
+    return "" if row is None else str(row[2])
+
+
+@contextmanager
+def _bulk_indexes(session: Session) -> Iterator[None]:
+    """Drop secondary indexes of the tables written here, and make them again at the end.
+
+    Building an index once from all rows (sorted) is many times faster than keeping it up to
+    date through a million inserts in random key order. The indexes are made again from their
+    own ``CREATE INDEX`` text in ``sqlite_master``, so they come back exactly as the migrations
+    made them, with their planner statistics if there are any; unique constraints' indexes are
+    never dropped. All of it happens in the caller's transaction: a rollback (a cancelled run, an
+    error) brings the old indexes back too. The page cache is larger meanwhile.
+    """
+    tables = [*(spec.name for spec in _TABLES.values()), "change_log"]
+    marks = ", ".join("?" * len(tables))
+    conn = session.connection()
+    indexes = [
+        (name, sql)
+        for name, sql in conn.exec_driver_sql(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+            f"AND tbl_name IN ({marks}) ORDER BY name",
+            tuple(tables),
+        ).all()
+        # Kept: indexes on a column that grows with every row written here (clock stamps, the
+        # parent's id): new entries go at their end, which costs less than sorting them again.
+        if _first_column(conn, name) not in _APPENDED
+    ]
+    # Dropping an index drops its planner statistics (if ANALYZE ever made any): keep them.
+    stats: Sequence[Any] = ()
+    if conn.exec_driver_sql("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'").first():
+        names = tuple(str(name) for name, _sql in indexes)
+        stats = conn.exec_driver_sql(
+            f"SELECT tbl, idx, stat FROM sqlite_stat1 WHERE idx IN ({', '.join('?' * len(names))})",
+            names,
+        ).all()
+    previous_cache = int(conn.exec_driver_sql("PRAGMA cache_size").scalar_one())
+    conn.exec_driver_sql(f"PRAGMA cache_size = {-_BULK_CACHE_KIB}")
+    try:
+        for name, _sql in indexes:
+            conn.exec_driver_sql(f'DROP INDEX "{name}"')
+        yield
+        for _name, sql in indexes:
+            conn.exec_driver_sql(sql)
+        if stats:
+            conn.exec_driver_sql(
+                "INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES (?, ?, ?)",
+                [tuple(row) for row in stats],
+            )
+    finally:
+        conn.exec_driver_sql(f"PRAGMA cache_size = {previous_cache}")
+
+
+def _check_demo_store(session: Session) -> None:
+    """Refuse a store with clients the demo generator did not make (see :func:`generate_demo`).
+
+    A store qualifies when it has no client rows at all (tombstones count), or no more than the
+    ``demo_generated`` audit events say the generator wrote.
+    """
+    clients = session.scalar(select(func.count()).select_from(Client)) or 0
+    if not clients:
+        return
+    made = session.scalar(
+        select(
+            func.coalesce(func.sum(func.json_extract(AuditEvent.details, "$.clients")), 0)
+        ).where(AuditEvent.action == "demo_generated")
+    )
+    if clients > int(made or 0):
+        raise NotADemoStore(
+            _(
+                "Demo data can only be added to a new data store or to one that holds only demo "
+                "data: this store has {n} clients that the demo generator did not make."
+            ).format(n=clients - int(made or 0))
+        )
+
+
 def _lawyers(session: Session, node: str) -> list[tuple[str, str]]:
     """Active users of this node who may be assigned cases: ``(username, role)``."""
     result = session.execute(
@@ -2115,6 +1479,8 @@ def generate_demo(
     Raises:
         PermissionDenied: The user is neither a manager nor an administrator.
         ValidationError: ``clients`` is out of range.
+        NotADemoStore: The store has clients the demo generator did not make: demo data is only
+            added to a new store or to a demo store, never mixed with real records.
     """
     started = time.perf_counter()
     ws = session.ws
@@ -2127,6 +1493,8 @@ def generate_demo(
         )
     for spec in _TABLES.values():
         spec.check()
+    with ws.read() as s:
+        _check_demo_store(s)
     stop = cancelled or (lambda: False)
     if stop():
         return DemoSummary(cancelled=True, seconds=time.perf_counter() - started)
@@ -2139,6 +1507,7 @@ def generate_demo(
     counts: dict[str, int] = {}
     try:
         with ws.write() as s:
+            _check_demo_store(s)  # again, inside the transaction that writes
             people = _lawyers(s, node) or [(ws.actor.username, ws.actor.role.value)]
             loads = [(name, _ROLE_LOAD.get(role, 1.0)) for name, role in people]
             existing = {
@@ -2160,17 +1529,18 @@ def generate_demo(
             rows = _Rows()
             gen.campaigns(rows)
             done = 0
-            while done < clients:
-                upto = min(clients, done + CLIENT_BATCH)
-                for ci in range(done, upto):
-                    gen.client(rows, plan.openings[ci], plan.numbers[ci])
-                _write(s, rows, counts)
-                rows = _Rows()
-                done = upto
-                if progress is not None:
-                    progress(done, total_units)
-                if stop():
-                    raise _Cancelled
+            with _bulk_indexes(s):
+                while done < clients:
+                    upto = min(clients, done + CLIENT_BATCH)
+                    for ci in range(done, upto):
+                        gen.client(rows, plan.openings[ci], plan.numbers[ci])
+                    _write(s, rows, counts)
+                    rows = _Rows()
+                    done = upto
+                    if progress is not None:
+                        progress(done, total_units)
+                    if stop():
+                        raise _Cancelled
             for year, seq in plan.last_seq.items():
                 counter = s.get(CaseCounter, (node, year))
                 if counter is None:

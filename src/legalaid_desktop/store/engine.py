@@ -11,10 +11,20 @@ connection PBKDF2 is skipped (DESIGN.md §5). Each new connection:
 
 Write transactions start with ``BEGIN IMMEDIATE`` so that two writers (two processes, or the GUI's
 writer and a CLI run) queue on SQLite's lock instead of failing half-way; readers use ``BEGIN``.
+
+Memory security and the demo bulk load: ``cipher_memory_security`` makes SQLCipher lock and wipe
+every allocation, which makes bulk writes 6-25 times slower. SQLCipher keeps it for the whole
+process once it is ON (it cannot be turned off again), so the one exception is made per process:
+:func:`bulk_load_without_memory_security` lets ``legalaid demo``, which writes only synthetic
+data into a new or demo-only store (the generator refuses any other), open its connections
+without turning it ON. Every other code path turns it ON for every connection, and the default
+stays ON.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +37,11 @@ from legalaid_desktop.i18n import _
 
 BUSY_TIMEOUT_MS = 15_000
 KEY_BYTES = 32
+CACHE_KIB = 32 * 1024
+"""Page cache of each connection, in KiB (allocated only as pages are read)."""
+
+_memory_security_off = False
+"""True only inside :func:`bulk_load_without_memory_security` (the demo command)."""
 
 
 class WrongStoreKey(StoreError):
@@ -50,7 +65,8 @@ def connect_raw(path: Path, key: bytes) -> Any:
     try:
         conn.execute("PRAGMA cipher_log_level = NONE")
         conn.execute(_key_pragma(key))
-        conn.execute("PRAGMA cipher_memory_security = ON")
+        if not _memory_security_off:
+            conn.execute("PRAGMA cipher_memory_security = ON")
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         try:
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
@@ -71,10 +87,31 @@ def connect_raw(path: Path, key: bytes) -> Any:
         conn.execute("PRAGMA synchronous = FULL")
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("PRAGMA temp_store = MEMORY")
+        # Decrypted pages kept per connection (the build's default is 8 MiB): at HQ scale the
+        # dashboard's and the lists' indexes need more, or every call decrypts them again.
+        conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
     except BaseException:
         conn.close()
         raise
     return conn
+
+
+@contextmanager
+def bulk_load_without_memory_security() -> Iterator[None]:
+    """Connections opened inside this block do not turn ``cipher_memory_security`` ON.
+
+    Only for the ``legalaid demo`` command, which writes synthetic data into a new or demo-only
+    store (see the module docstring). SQLCipher's setting is process-wide and cannot be turned
+    off once ON: if another connection of this process already turned it ON, it stays ON and
+    this block only costs speed. Connections opened after the block turn it ON again.
+    """
+    global _memory_security_off
+    previous = _memory_security_off
+    _memory_security_off = True
+    try:
+        yield
+    finally:
+        _memory_security_off = previous
 
 
 def create_store_engine(path: Path, key: bytes, *, pool_size: int = 4) -> Engine:

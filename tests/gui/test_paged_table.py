@@ -136,3 +136,119 @@ def test_background_calls_deliver_only_the_newest_answer(qtbot: Any, qapp: objec
     qtbot.wait(50)
     assert got == ["new"]
     assert not calls.busy("search")
+
+
+def _counted_list(n: int) -> tuple[list[int], Any]:
+    """A list of ``n`` numbers, paged as the services page with ``count=False``."""
+    data = list(range(n))
+
+    def fetch(offset: int, limit: int) -> Page[int]:
+        rows = data[offset : offset + limit + 1]
+        more = len(rows) > limit
+        return Page(tuple(rows[:limit]), offset + min(len(rows), limit) + more, offset)
+
+    return data, fetch
+
+
+def test_rows_come_first_and_the_count_follows(qtbot: Any, qapp: object) -> None:
+    tasks = TaskRunner()
+    data, fetch = _counted_list(450)
+    release = threading.Event()
+    counts: list[int] = []
+
+    def count() -> int:
+        release.wait(5)
+        counts.append(len(data))
+        return len(data)
+
+    model = PagedTableModel(tasks, [Column(lambda: "value", str)])
+    model.reset_query(fetch, count)
+    qtbot.waitUntil(lambda: model.rowCount() == 200, timeout=WAIT)
+    # the first page is shown while the count is still on its way: "at least 201"
+    assert not model.total_exact
+    assert model.total == 201
+    assert model.canFetchMore(QModelIndex())
+    with qtbot.waitSignal(model.total_changed, timeout=WAIT):
+        release.set()
+    assert model.total_exact
+    assert model.total == 450
+    model.fetchMore(QModelIndex())
+    qtbot.waitUntil(lambda: model.rowCount() == 400, timeout=WAIT)
+    model.fetchMore(QModelIndex())
+    qtbot.waitUntil(lambda: model.rowCount() == 450, timeout=WAIT)
+    assert not model.canFetchMore(QModelIndex())
+    assert model.rows() == data
+    assert model.total == 450 and model.total_exact
+    assert counts == [450]  # counted once
+    tasks.wait()
+
+
+def test_a_short_list_needs_no_count_and_scrolling_ends_without_one(
+    qtbot: Any, qapp: object
+) -> None:
+    tasks = TaskRunner()
+    _data, fetch = _counted_list(120)
+    called: list[bool] = []
+
+    def count() -> int:
+        called.append(True)
+        return 120
+
+    model = PagedTableModel(tasks, [Column(lambda: "value", str)])
+    model.reset_query(fetch, count)
+    qtbot.waitUntil(lambda: model.rowCount() == 120, timeout=WAIT)
+    assert model.total_exact and model.total == 120
+    assert not model.canFetchMore(QModelIndex())
+    tasks.wait()
+    assert called == []  # the short first page told the whole figure
+
+
+def test_a_count_of_an_older_query_is_discarded(qtbot: Any, qapp: object) -> None:
+    tasks = TaskRunner()
+    release = threading.Event()
+    _old, old_fetch = _counted_list(300)
+    _new, new_fetch = _counted_list(250)
+
+    def old_count() -> int:
+        release.wait(5)
+        return 300
+
+    model = PagedTableModel(tasks, [Column(lambda: "value", str)])
+    model.reset_query(old_fetch, old_count)
+    qtbot.waitUntil(lambda: model.rowCount() == 200, timeout=WAIT)
+    model.reset_query(new_fetch, lambda: 250)
+    qtbot.waitUntil(lambda: model.total_exact and model.total == 250, timeout=WAIT)
+    release.set()
+    tasks.wait()
+    qtbot.wait(50)
+    assert model.total == 250
+
+
+def test_the_case_list_pages_through_the_service_and_counts_later(
+    qtbot: Any, gui_ctx: GuiContext
+) -> None:
+    """With the real service: pages of ``count=False`` plus ``count()`` give every case once."""
+    from legalaid_desktop.domain.cases import CaseInput
+    from legalaid_desktop.gui.models.columns import case_columns
+
+    services = gui_ctx.services
+    client = services.clients.register(
+        ClientInput(full_name="Əliyeva Gülnarə", gender="female", region="AZ-GA")
+    )
+    for i in range(230):
+        services.cases.open(CaseInput(client_id=client.id, legal_area="family", summary=f"İş {i}"))
+    cases = services.cases
+
+    def fetch(offset: int, limit: int) -> Page[Any]:
+        return cases.list(offset=offset, limit=limit, count=False)
+
+    model = PagedTableModel(gui_ctx.tasks, case_columns(gui_ctx, str))
+    model.reset_query(fetch, cases.count)
+    qtbot.waitUntil(lambda: model.rowCount() == 200, timeout=WAIT)
+    qtbot.waitUntil(lambda: model.total_exact, timeout=WAIT)
+    assert model.total == 230
+    model.fetchMore(QModelIndex())
+    qtbot.waitUntil(lambda: model.rowCount() == 230, timeout=WAIT)
+    numbers = [row.number for row in model.rows()]
+    assert numbers == [row.number for row in cases.list(limit=500).rows]
+    assert len(set(numbers)) == 230

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
+from sqlalchemy.orm import Session
 
 from legalaid_desktop.domain.cases import AgendaItem, CaseStatus
 from legalaid_desktop.domain.dates import today
@@ -35,121 +36,110 @@ class AgendaService:
     ) -> list[AgendaItem]:
         """Deadlines and consultation follow-ups due between ``start`` and ``end`` (inclusive)."""
         self.ws.require(Permission.VIEW_CASES)
-        lo, hi = start.isoformat(), end.isoformat()
         with self.ws.read() as s:
-            dq = (
-                select(Deadline, Case.number, Case.assigned_lawyer)
-                .join(Case, Case.id == Deadline.case_id)
-                .where(Deadline.due_on.between(lo, hi), Deadline.deleted_hlc.is_(None))
-            )
-            if not include_done:
-                dq = dq.where(Deadline.done.is_(False))
-            if lawyer:
-                dq = dq.where(Case.assigned_lawyer == lawyer)
-            items = [
-                AgendaItem(
-                    "deadline",
-                    d.id,
-                    number,
-                    date.fromisoformat(d.due_on),
-                    d.description,
-                    d.done,
-                    who,
-                )
-                for d, number, who in s.execute(dq)
-            ]
-            fq = (
-                select(Consultation, Case.number)
-                .join(Case, Case.id == Consultation.case_id)
-                .where(
-                    Consultation.follow_up_on.between(lo, hi),
-                    Consultation.deleted_hlc.is_(None),
-                    Case.status.in_((CaseStatus.OPEN.value, CaseStatus.PENDING.value)),
-                )
-            )
-            if lawyer:
-                fq = fq.where(Consultation.lawyer == lawyer)
-            items += [
-                AgendaItem(
-                    "follow_up",
-                    c.id,
-                    number,
-                    date.fromisoformat(c.follow_up_on or lo),
-                    c.next_steps or c.notes[:120],
-                    False,
-                    c.lawyer,
-                )
-                for c, number in s.execute(fq)
-            ]
-        return sorted(items, key=lambda i: (i.due_on, i.case_number))
+            return _items(s, start, end, lawyer=lawyer, include_done=include_done)
 
     def dashboard(self) -> Dashboard:
+        """The dashboard's figures and agenda, read in one transaction.
+
+        Every figure is a count over a partial index of live rows (see the indexes of
+        ``store/models/cases.py``), and the agenda reads only the actor's open deadlines and
+        follow-ups through their indexes, so that the dashboard stays quick at HQ scale.
+        """
         self.ws.require(Permission.VIEW_CASES)
         day = today()
         me = self.ws.actor.username
         month_start = day.replace(day=1).isoformat()
-        open_states = (CaseStatus.OPEN.value, CaseStatus.PENDING.value)
         with self.ws.read() as s:
-            alive = Case.deleted_hlc.is_(None)
-            my_open = (
-                s.scalar(
-                    select(func.count())
-                    .select_from(Case)
-                    .where(alive, Case.status.in_(open_states), Case.assigned_lawyer == me)
-                )
-                or 0
-            )
-            all_open = (
-                s.scalar(
-                    select(func.count())
-                    .select_from(Case)
-                    .where(alive, Case.status.in_(open_states))
-                )
-                or 0
-            )
-            new_clients = (
-                s.scalar(
-                    select(func.count())
-                    .select_from(Client)
-                    .where(Client.deleted_hlc.is_(None), Client.created_at >= month_start)
-                )
-                or 0
-            )
-            new_cases = (
-                s.scalar(
-                    select(func.count())
-                    .select_from(Case)
-                    .where(alive, Case.opened_on >= month_start)
-                )
-                or 0
-            )
-            closed = (
-                s.scalar(
-                    select(func.count())
-                    .select_from(Case)
-                    .where(alive, Case.closed_on >= month_start)
-                )
-                or 0
-            )
-            consultations = (
-                s.scalar(
-                    select(func.count())
-                    .select_from(Consultation)
-                    .where(Consultation.deleted_hlc.is_(None), Consultation.held_on >= month_start)
-                )
-                or 0
-            )
-        week = self.items(day, day + timedelta(days=7), lawyer=me)
-        overdue = [
-            i for i in self.items(day - timedelta(days=365), day - timedelta(days=1), lawyer=me)
-        ]
+
+            def count(
+                model: type[Case | Client | Consultation], *where: ColumnElement[bool]
+            ) -> int:
+                query = select(func.count()).select_from(model)
+                return s.scalar(query.where(model.deleted_hlc.is_(None), *where)) or 0
+
+            is_open = Case.status.in_(OPEN_STATES)
+            my_open = count(Case, is_open, Case.assigned_lawyer == me)
+            all_open = count(Case, is_open)
+            new_clients = count(Client, Client.created_at >= month_start)
+            new_cases = count(Case, Case.opened_on >= month_start)
+            closed = count(Case, Case.closed_on >= month_start)
+            consultations = count(Consultation, Consultation.held_on >= month_start)
+            # the overdue items (a year back) and this week's, in one pass over the agenda
+            agenda = _items(s, day - timedelta(days=365), day + timedelta(days=7), lawyer=me)
         return Dashboard(
             my_open,
             all_open,
-            tuple(week),
-            tuple(overdue),
+            tuple(i for i in agenda if i.due_on >= day),
+            tuple(i for i in agenda if i.due_on < day),
             new_clients,
             new_cases,
             consultations,
             closed,
         )
+
+
+OPEN_STATES = (CaseStatus.OPEN.value, CaseStatus.PENDING.value)
+
+
+def _items(
+    s: Session, start: date, end: date, *, lawyer: str | None, include_done: bool = False
+) -> list[AgendaItem]:
+    """The agenda between ``start`` and ``end`` (inclusive), sorted by date and case number.
+
+    Only the columns shown are read. With ``lawyer`` (the dashboard), the open deadlines come
+    from the partial index of deadlines still to do and the follow-ups from the index of each
+    lawyer's follow-ups; ``ix_cases_agenda`` then gives the case without reading its row.
+    """
+    lo, hi = start.isoformat(), end.isoformat()
+    dq = (
+        select(
+            Deadline.id,
+            Deadline.due_on,
+            Deadline.description,
+            Deadline.done,
+            Case.number,
+            Case.assigned_lawyer,
+        )
+        .join(Case, Case.id == Deadline.case_id)
+        .where(Deadline.due_on.between(lo, hi), Deadline.deleted_hlc.is_(None))
+    )
+    if not include_done:
+        dq = dq.where(Deadline.done.is_(False))  # "done IS 0", as in the partial index
+    if lawyer:
+        dq = dq.where(Case.assigned_lawyer == lawyer)
+    items = [
+        AgendaItem("deadline", ref, number, date.fromisoformat(due), text, done, who)
+        for ref, due, text, done, number, who in s.execute(dq)
+    ]
+    fq = (
+        select(
+            Consultation.id,
+            Consultation.follow_up_on,
+            Consultation.next_steps,
+            Consultation.notes,
+            Consultation.lawyer,
+            Case.number,
+        )
+        .join(Case, Case.id == Consultation.case_id)
+        .where(
+            Consultation.follow_up_on.between(lo, hi),
+            Consultation.deleted_hlc.is_(None),
+            Case.status.in_(OPEN_STATES),
+        )
+    )
+    if lawyer:
+        fq = fq.where(Consultation.lawyer == lawyer)
+    items += [
+        AgendaItem(
+            "follow_up",
+            ref,
+            number,
+            date.fromisoformat(follow_up_on or lo),
+            next_steps or notes[:120],
+            False,
+            who,
+        )
+        for ref, follow_up_on, next_steps, notes, who, number in s.execute(fq)
+    ]
+    return sorted(items, key=lambda i: (i.due_on, i.case_number))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnClause, ColumnElement, Integer, func, literal_column, select
 from sqlalchemy.orm import Session
 
 from legalaid_desktop.domain.cases import (
@@ -227,21 +227,36 @@ class CaseService:
         client_id: str | None = None,
         offset: int = 0,
         limit: int = 200,
+        count: bool = True,
     ) -> Page[CaseRow]:
-        """Cases, newest first, filtered, one page at a time."""
+        """Cases, newest first, filtered, one page at a time.
+
+        Args:
+            status: Only cases in this status.
+            legal_area: Only cases of this legal area.
+            lawyer: Only cases assigned to this user name.
+            client_id: Only the cases of this client.
+            offset: How many rows of the list to skip.
+            limit: The most rows to return.
+            count: Count the whole list for ``Page.total``. When ``False`` (a list that shows
+                its first rows at once and asks :meth:`count` later), ``total`` is only what
+                is known from the page: ``offset + len(rows)``, plus one when more rows follow.
+        """
         self.ws.require(Permission.VIEW_CASES)
-        where: list[ColumnElement[bool]] = [Case.deleted_hlc.is_(None)]
-        if status:
-            common.code(self.ws.catalog(), "case_statuses", status, "status", _("status"))
-            where.append(Case.status == status)
-        if legal_area:
-            where.append(Case.legal_area == legal_area)
-        if lawyer:
-            where.append(Case.assigned_lawyer == lawyer)
-        if client_id:
-            where.append(Case.client_id == client_id)
+        where = self._list_filter(status, legal_area, lawyer, client_id)
+        # The page's rows are chosen from an index alone (the filters and the order are in the
+        # live-row indexes), then only those rows are read: skipping rows (OFFSET) costs index
+        # entries, not decrypted case rows and client lookups.
+        rowid: ColumnClause[int] = literal_column("cases.rowid", Integer)
+        page_ids = (
+            select(rowid)
+            .select_from(Case)
+            .where(*where)
+            .order_by(Case.opened_on.desc(), Case.number.desc())
+            .offset(offset)
+            .limit(limit if count else limit + 1)
+        )
         with self.ws.read() as s:
-            total = s.scalar(select(func.count()).select_from(Case).where(*where)) or 0
             rows = s.execute(
                 select(
                     Case.id,
@@ -254,11 +269,15 @@ class CaseService:
                     Case.closed_on,
                 )
                 .join(Client, Client.id == Case.client_id)
-                .where(*where)
+                .where(rowid.in_(page_ids))
                 .order_by(Case.opened_on.desc(), Case.number.desc())
-                .offset(offset)
-                .limit(limit)
             ).all()
+            if count:
+                total = s.scalar(select(func.count()).select_from(Case).where(*where)) or 0
+            else:
+                more = len(rows) > limit
+                rows = rows[:limit]
+                total = offset + len(rows) + (1 if more else 0)
         return Page(
             tuple(
                 CaseRow(
@@ -269,6 +288,39 @@ class CaseService:
             total,
             offset,
         )
+
+    def count(
+        self,
+        *,
+        status: str | None = None,
+        legal_area: str | None = None,
+        lawyer: str | None = None,
+        client_id: str | None = None,
+    ) -> int:
+        """How many cases :meth:`list` has in all with these filters (from an index)."""
+        self.ws.require(Permission.VIEW_CASES)
+        where = self._list_filter(status, legal_area, lawyer, client_id)
+        with self.ws.read() as s:
+            return s.scalar(select(func.count()).select_from(Case).where(*where)) or 0
+
+    def _list_filter(
+        self,
+        status: str | None,
+        legal_area: str | None,
+        lawyer: str | None,
+        client_id: str | None,
+    ) -> tuple[ColumnElement[bool], ...]:
+        where: list[ColumnElement[bool]] = [Case.deleted_hlc.is_(None)]
+        if status:
+            common.code(self.ws.catalog(), "case_statuses", status, "status", _("status"))
+            where.append(Case.status == status)
+        if legal_area:
+            where.append(Case.legal_area == legal_area)
+        if lawyer:
+            where.append(Case.assigned_lawyer == lawyer)
+        if client_id:
+            where.append(Case.client_id == client_id)
+        return tuple(where)
 
     def close(self, number: str, outcome: str, closed_on: date | None = None) -> CaseDetail:
         catalog = self.ws.catalog()

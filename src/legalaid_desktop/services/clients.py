@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnClause, ColumnElement, Integer, func, literal_column, select
 
 from legalaid_desktop.domain.cases import (
     CaseStatus,
@@ -180,8 +180,19 @@ class ClientService:
         gender: str | None = None,
         offset: int = 0,
         limit: int = 200,
+        count: bool = True,
     ) -> Page[ClientRow]:
-        """Clients in Azerbaijani alphabetical order, one page at a time."""
+        """Clients in Azerbaijani alphabetical order, one page at a time.
+
+        Args:
+            region: Only the clients of this region.
+            gender: Only the clients of this gender.
+            offset: How many rows of the list to skip.
+            limit: The most rows to return.
+            count: Count the whole list for ``Page.total``. When ``False``, ``total`` is only
+                what is known from the page: ``offset + len(rows)``, plus one when more rows
+                follow (the exact figure comes from :meth:`count`).
+        """
         self.ws.require(Permission.VIEW_CASES)
         open_cases = (
             select(func.count())
@@ -193,13 +204,20 @@ class ClientService:
             .correlate(Client)
             .scalar_subquery()
         )
-        where: list[ColumnElement[bool]] = [Client.deleted_hlc.is_(None)]
-        if region:
-            where.append(Client.region == region)
-        if gender:
-            where.append(Client.gender == gender)
+        where = self._list_filter(region, gender)
+        # The page is chosen from the live-row name index alone, then only its rows are read.
+        # Equal names keep one order (the row id, which the index holds) so that pages neither
+        # repeat nor skip a client.
+        rowid: ColumnClause[int] = literal_column("clients.rowid", Integer)
+        page_ids = (
+            select(rowid)
+            .select_from(Client)
+            .where(*where)
+            .order_by(Client.name_sort, rowid)
+            .offset(offset)
+            .limit(limit if count else limit + 1)
+        )
         with self.ws.read() as s:
-            total = s.scalar(select(func.count()).select_from(Client).where(*where)) or 0
             rows = s.execute(
                 select(
                     Client.id,
@@ -209,9 +227,29 @@ class ClientService:
                     Client.region,
                     open_cases,
                 )
-                .where(*where)
-                .order_by(Client.name_sort)
-                .offset(offset)
-                .limit(limit)
+                .where(rowid.in_(page_ids))
+                .order_by(Client.name_sort, rowid)
             ).all()
+            if count:
+                total = s.scalar(select(func.count()).select_from(Client).where(*where)) or 0
+            else:
+                more = len(rows) > limit
+                rows = rows[:limit]
+                total = offset + len(rows) + (1 if more else 0)
         return Page(tuple(ClientRow(*r) for r in rows), total, offset)
+
+    def count(self, *, region: str | None = None, gender: str | None = None) -> int:
+        """How many clients :meth:`list` has in all with these filters (from an index)."""
+        self.ws.require(Permission.VIEW_CASES)
+        where = self._list_filter(region, gender)
+        with self.ws.read() as s:
+            return s.scalar(select(func.count()).select_from(Client).where(*where)) or 0
+
+    @staticmethod
+    def _list_filter(region: str | None, gender: str | None) -> tuple[ColumnElement[bool], ...]:
+        where: list[ColumnElement[bool]] = [Client.deleted_hlc.is_(None)]
+        if region:
+            where.append(Client.region == region)
+        if gender:
+            where.append(Client.gender == gender)
+        return tuple(where)

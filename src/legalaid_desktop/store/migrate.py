@@ -14,7 +14,6 @@ from sqlalchemy import Connection, Engine
 
 from legalaid_desktop.paths import migrations_dir
 
-
 FTS_TABLES = ("search_index",)
 
 

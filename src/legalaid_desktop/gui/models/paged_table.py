@@ -5,6 +5,12 @@ for the first page when a query is set and for the next one only when the view s
 end (``canFetchMore``/``fetchMore``), always on a worker thread, so a list of 150,000 cases opens
 after one page and scrolls without freezing. A page that is being loaded is not asked for again,
 and a page of an older query (before :meth:`PagedTableModel.reset_query`) is thrown away.
+
+The rows come before the count: a query may come with a separate ``count`` function, whose
+pages then only say whether more rows follow (``Page.total`` is a lower bound, see
+``CaseService.list(count=False)``). The model paints the first page at once, shows "at least N"
+(:attr:`PagedTableModel.total_exact` is ``False``) and asks for the exact figure in the
+background, after the first page.
 """
 
 from __future__ import annotations
@@ -28,6 +34,7 @@ from legalaid_desktop.domain.cases import Page
 from legalaid_desktop.gui.tasks import TaskRunner
 
 Fetch = Callable[[int, int], Page[Any]]
+Count = Callable[[], int]
 Index = QModelIndex | QPersistentModelIndex
 
 PAGE_SIZE = 200
@@ -81,23 +88,41 @@ class PagedTableModel(QAbstractTableModel):
         self._columns = tuple(columns)
         self._page_size = page_size
         self._fetch: Fetch | None = None
+        self._count: Count | None = None
         self._rows: list[Any] = []
         self._total: int | None = None
+        self._exact = True
+        self._complete = False  # a short page showed the end of the list
+        self._counting = False
+        self._reload_limit = 0
+        self._shown: tuple[int, bool] | None = None  # (total, exact) last announced
         self._generation = 0
         self._loading_offset: int | None = None
         self._reloading = False
 
     # -- queries --------------------------------------------------------------------------------
 
-    def reset_query(self, fetch: Fetch | None) -> None:
+    def reset_query(self, fetch: Fetch | None, count: Count | None = None) -> None:
         """Show the rows of a new query (e.g. after a filter change); loads its first page.
 
         Pages of the previous query still in flight are discarded when they arrive.
+
+        Args:
+            fetch: Returns the page at ``(offset, limit)``.
+            count: If given, returns how many rows the query has in all, and ``fetch``'s
+                ``Page.total`` is only a lower bound (more than the rows so far when more
+                follow). The count is asked for in the background once the first page is
+                shown, and only when that page is full.
         """
         self.beginResetModel()
         self._fetch = fetch
+        self._count = count
         self._rows = []
         self._total = None
+        self._exact = count is None
+        self._complete = False
+        self._shown = None
+        self._counting = False
         self._generation += 1
         was_loading = self._loading_offset is not None or self._reloading
         self._loading_offset = None
@@ -110,7 +135,7 @@ class PagedTableModel(QAbstractTableModel):
 
     def refresh(self) -> None:
         """Run the current query again from its first page."""
-        self.reset_query(self._fetch)
+        self.reset_query(self._fetch, self._count)
 
     def reload(self) -> None:
         """Fetch the rows already loaded again, in place (keeps the scroll position).
@@ -125,6 +150,7 @@ class PagedTableModel(QAbstractTableModel):
             return
         fetch, generation = self._fetch, self._generation
         limit = max(len(self._rows), self._page_size)
+        self._reload_limit = limit
         self._reloading = True
         self.loading_changed.emit(True)
 
@@ -139,8 +165,17 @@ class PagedTableModel(QAbstractTableModel):
 
     @property
     def total(self) -> int | None:
-        """How many rows the query has in all (``None`` before the first page arrived)."""
+        """How many rows the query has in all (``None`` before the first page arrived).
+
+        While :attr:`total_exact` is ``False`` this is a lower bound: the rows loaded, plus
+        one when more follow.
+        """
         return self._total
+
+    @property
+    def total_exact(self) -> bool:
+        """Whether :attr:`total` is the exact figure (not yet, while a count is on its way)."""
+        return self._exact
 
     @property
     def loading(self) -> bool:
@@ -243,11 +278,16 @@ class PagedTableModel(QAbstractTableModel):
             self._rows.extend(rows)
             self.endInsertRows()
         # A short or empty page ends the list even if the count said otherwise (rows deleted).
-        total = page.total if len(rows) == self._page_size else len(self._rows)
-        total = max(total, len(self._rows))
-        if total != self._total:
-            self._total = total
-            self.total_changed.emit(total)
+        if len(rows) < self._page_size:
+            self._exact = self._complete = True
+            self._set_total(len(self._rows))
+        elif self._count is None:
+            self._set_total(max(page.total, len(self._rows)))
+        elif self._exact:  # counted already: the count stays (the rows may have passed it)
+            self._set_total(max(self._total or 0, len(self._rows)))
+        else:  # a lower bound, until the count arrives
+            self._set_total(max(page.total, len(self._rows)))
+            self._request_count()
 
     def _reloaded(self, packet: tuple[int, int, Page[Any] | None, BaseException | None]) -> None:
         generation, _offset, page, exc = packet
@@ -273,7 +313,57 @@ class PagedTableModel(QAbstractTableModel):
             self.beginInsertRows(QModelIndex(), old, len(new) - 1)
             self._rows.extend(new[old:])
             self.endInsertRows()
-        total = max(page.total, len(self._rows))
-        if total != self._total:
+        if self._count is None:
+            self._set_total(max(page.total, len(self._rows)))
+        elif len(new) < self._reload_limit:
+            self._exact = self._complete = True
+            self._set_total(len(self._rows))
+        else:
+            # The list may have grown or shrunk: it is counted again, quietly (the figure
+            # shown stays until the new one arrives, unless the rows outgrow it).
+            self._complete = False
+            if self._exact:
+                self._set_total(max(self._total or 0, len(self._rows)))
+            else:
+                self._set_total(max(page.total, len(self._rows)))
+            self._request_count()
+
+    def _set_total(self, total: int) -> None:
+        """Set :attr:`total`; ``total_changed`` tells of a new figure or one now exact."""
+        shown = (total, self._exact)
+        if shown != self._shown:
             self._total = total
+            self._shown = shown
             self.total_changed.emit(total)
+
+    def _request_count(self) -> None:
+        """Ask for the exact number of rows in the background (once at a time per query)."""
+        count = self._count
+        if count is None or self._counting:
+            return
+        self._counting = True
+        generation = self._generation
+
+        def load() -> tuple[int, int | None, BaseException | None]:
+            try:
+                return generation, count(), None
+            except Exception as exc:
+                exc.__traceback_text__ = traceback.format_exc()  # type: ignore[attr-defined]
+                return generation, None, exc
+
+        self._tasks.run(load, on_done=self._counted)
+
+    def _counted(self, packet: tuple[int, int | None, BaseException | None]) -> None:
+        generation, total, exc = packet
+        if generation != self._generation:
+            return  # the count of an older query
+        self._counting = False
+        if exc is not None or total is None:
+            self.failed.emit(exc)
+            self._tasks.error_handler(exc or RuntimeError("no count"))
+            return
+        self._exact = True
+        if self._complete:
+            return  # the last page arrived meanwhile: the rows loaded are the figure
+        # rows added since the count was taken: there are never fewer than those shown
+        self._set_total(max(total, len(self._rows)))

@@ -8,6 +8,7 @@ from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
     QDialog,
     QHBoxLayout,
     QLabel,
@@ -20,6 +21,7 @@ from legalaid_desktop.domain.cases import CaseDetail
 from legalaid_desktop.domain.cases import Page as ListPage
 from legalaid_desktop.domain.roles import Permission
 from legalaid_desktop.gui.context import GuiContext
+from legalaid_desktop.gui.dialogs.batch_dialog import BatchSummariesDialog, open_batch_dialog
 from legalaid_desktop.gui.dialogs.case_dialogs import OpenCaseDialog
 from legalaid_desktop.gui.models.columns import case_columns
 from legalaid_desktop.gui.models.paged_table import PagedTableModel
@@ -64,7 +66,7 @@ class CasesPage(Page):
         self.model = PagedTableModel(ctx.tasks, case_columns(ctx, self._lawyer_name), self)
         self.table = ListTable(self)
         self.table.setModel(self.model)
-        self.table.set_widths([130, 280, 280, 110, 240, 100, 100], stretch=1)
+        self.table.set_widths([130, 280, 220, 100, 200, 95, 95], stretch=1)
         self._lay_out()
         can_edit = ctx.actor.can(Permission.EDIT_CASES)
         self.open_button.setVisible(can_edit)
@@ -81,6 +83,7 @@ class CasesPage(Page):
         self.model.total_changed.connect(lambda _n: self._show_count())
         self.model.loading_changed.connect(lambda _b: self._show_count())
         self.setFocusProxy(self.table)
+        self._add_batch_button()
         self.retranslate()
 
     def _lay_out(self) -> None:
@@ -90,16 +93,24 @@ class CasesPage(Page):
             (self.area_label, self.area, 2),
             (self.lawyer_label, self.lawyer, 2),
         ):
+            # long names (legal areas, lawyers) must not push the count and the button off
+            widget.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            widget.setMinimumContentsLength(10)
             bar.addWidget(label)
             bar.addWidget(widget, stretch)
             bar.addSpacing(10)
         bar.addWidget(self.mine)
         bar.addStretch(1)
         bar.addWidget(self.count_label)
-        bar.addSpacing(12)
-        bar.addWidget(self.open_button)
+        # the actions beside the heading: the filter row then fits a 1280-pixel window
+        top = QHBoxLayout()
+        top.addWidget(self.heading)
+        top.addStretch(1)
+        top.addWidget(self.open_button)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.heading)
+        layout.addLayout(top)
         layout.addLayout(bar)
         layout.addWidget(self.empty_label)
         layout.addWidget(self.table, 1)
@@ -121,10 +132,19 @@ class CasesPage(Page):
 
         def fetch(offset: int, limit: int) -> ListPage[Any]:
             return cases.list(
-                status=status, legal_area=area, lawyer=lawyer, offset=offset, limit=limit
+                status=status,
+                legal_area=area,
+                lawyer=lawyer,
+                offset=offset,
+                limit=limit,
+                count=False,
             )
 
-        self.model.reset_query(fetch)
+        def count() -> int:
+            return cases.count(status=status, legal_area=area, lawyer=lawyer)
+
+        # the first rows are painted at once; the number of cases follows in the background
+        self.model.reset_query(fetch, count)
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
@@ -162,6 +182,7 @@ class CasesPage(Page):
         dialog = self.active_dialog
         if isinstance(dialog, OpenCaseDialog):
             dialog.retranslate()
+        self._retranslate_batch()
 
     def _show_count(self) -> None:
         total = self.model.total
@@ -169,7 +190,12 @@ class CasesPage(Page):
             self.count_label.setText(_("Loading…") if self.model.loading else "")
             self.empty_label.hide()
             return
-        self.count_label.setText(ngettext("{n} case", "{n} cases", total).format(n=total))
+        if self.model.total_exact:
+            text = ngettext("{n} case", "{n} cases", total).format(n=total)
+        else:  # the first rows are shown, the count is on its way
+            shown = self.model.rowCount()
+            text = ngettext("at least {n} case", "at least {n} cases", shown).format(n=shown)
+        self.count_label.setText(text)
         if total == 0:
             self.empty_label.setText(_("No case matches these filters."))
         self.empty_label.setVisible(total == 0)
@@ -201,3 +227,32 @@ class CasesPage(Page):
     def _open_index(self, index: QModelIndex) -> None:
         if index.isValid():
             self.open_case.emit(self.model.row(index.row()).number)
+
+    # -- batch of case summaries (PDF) ----------------------------------------------------------
+
+    def _add_batch_button(self) -> None:
+        """The "Batch summaries…" button beside "Open case…" (for users who may print)."""
+        self.batch_button = QPushButton(self)
+        self.batch_button.clicked.connect(self.open_batch_dialog)
+        self.batch_button.setVisible(self.ctx.actor.can(Permission.PRINT))
+        for row in self.findChildren(QHBoxLayout):
+            if row.indexOf(self.open_button) >= 0:
+                row.insertWidget(row.indexOf(self.open_button), self.batch_button)
+                break
+
+    def _retranslate_batch(self) -> None:
+        self.batch_button.setText(_("&Batch summaries…"))
+        self.batch_button.setToolTip(
+            _("One PDF with the summaries of the cases closed in a period")
+        )
+        if isinstance(self.active_dialog, BatchSummariesDialog):
+            self.active_dialog.retranslate()
+
+    def open_batch_dialog(self) -> BatchSummariesDialog | None:
+        """Choose a period and make one PDF of the summaries of the cases closed in it."""
+        if not self.ctx.actor.can(Permission.PRINT):
+            return None
+        dialog = open_batch_dialog(self.ctx, self)
+        self.active_dialog = dialog
+        dialog.finished.connect(lambda _r: self._dialog_closed(dialog))
+        return dialog

@@ -99,9 +99,15 @@ class ClientsPage(Page):
         clients = self.ctx.services.clients
 
         def fetch(offset: int, limit: int) -> ListPage[Any]:
-            return clients.list(region=region, gender=gender, offset=offset, limit=limit)
+            return clients.list(
+                region=region, gender=gender, offset=offset, limit=limit, count=False
+            )
 
-        self.model.reset_query(fetch)
+        def count() -> int:
+            return clients.count(region=region, gender=gender)
+
+        # the first rows are painted at once; the number of clients follows in the background
+        self.model.reset_query(fetch, count)
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
@@ -132,7 +138,12 @@ class ClientsPage(Page):
             self.count_label.setText(_("Loading…") if self.model.loading else "")
             self.empty_label.hide()
             return
-        self.count_label.setText(ngettext("{n} client", "{n} clients", total).format(n=total))
+        if self.model.total_exact:
+            text = ngettext("{n} client", "{n} clients", total).format(n=total)
+        else:  # the first rows are shown, the count is on its way
+            shown = self.model.rowCount()
+            text = ngettext("at least {n} client", "at least {n} clients", shown).format(n=shown)
+        self.count_label.setText(text)
         filtered = bool(self.region.code() or self.gender.code())
         if total == 0:
             self.empty_label.setText(

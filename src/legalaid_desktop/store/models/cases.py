@@ -19,6 +19,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -26,9 +27,30 @@ from legalaid_desktop.store.models.base import Base, SyncMixin
 
 Groups = dict[str, tuple[str, ...]]
 
+LIVE = text("deleted_hlc IS NULL")
+"""The condition of the partial indexes over live (not deleted) rows.
+
+The lists and the dashboard's figures only ever read live rows, so their indexes leave the
+tombstones out and a count (``count(*) ... WHERE deleted_hlc IS NULL AND ...``) is answered from
+the index alone. SQLite uses a partial index only when the query repeats its condition word for
+word, so the services write ``deleted_hlc IS NULL`` (``column.is_(None)``) in those queries.
+"""
+
+
+def live_index(name: str, *columns: str, where: str = "") -> Index:
+    """A partial index over the live rows (and ``where``, if given), for lists and counts."""
+    condition = text(f"deleted_hlc IS NULL AND {where}") if where else LIVE
+    return Index(name, *columns, sqlite_where=condition)
+
 
 class Client(SyncMixin, Base):
     __tablename__ = "clients"
+    __table_args__ = (
+        # the client list (alphabetical, optionally by region) and "new clients this month"
+        live_index("ix_clients_live_name", "name_sort"),
+        live_index("ix_clients_live_region_name", "region", "name_sort"),
+        live_index("ix_clients_live_created", "created_at"),
+    )
     FIELD_GROUPS: ClassVar[Groups] = {
         "identity": ("full_name", "gender", "birth_year"),
         "contact": ("phone", "address"),
@@ -83,8 +105,19 @@ class Campaign(SyncMixin, Base):
 class Case(SyncMixin, Base):
     __tablename__ = "cases"
     __table_args__ = (
-        Index("ix_cases_status_opened", "status", "opened_on"),
-        Index("ix_cases_lawyer_status", "assigned_lawyer", "status"),
+        # The case list (newest first: opened_on, number descending) with each of its filters,
+        # and the dashboard's counts (open cases, mine, opened or closed this month).
+        live_index("ix_cases_live_opened", "opened_on", "number"),
+        live_index("ix_cases_live_status_opened", "status", "opened_on", "number"),
+        live_index(
+            "ix_cases_live_lawyer_status", "assigned_lawyer", "status", "opened_on", "number"
+        ),
+        live_index("ix_cases_live_area_opened", "legal_area", "opened_on", "number"),
+        live_index("ix_cases_live_closed", "closed_on"),
+        # The agenda (dashboard) without reading case rows: a lawyer's cases, then their
+        # deadlines; a follow-up's case, its status and number.
+        Index("ix_cases_lawyer_agenda", "assigned_lawyer", "id", "number"),
+        Index("ix_cases_agenda", "id", "status", "number"),
     )
     FIELD_GROUPS: ClassVar[Groups] = {
         "core": ("number", "client_id", "legal_area", "summary", "opened_on"),
@@ -139,6 +172,15 @@ class Consultation(SyncMixin, Base):
     __table_args__ = (
         Index("ix_consultations_case_date", "case_id", "held_on"),
         Index("ix_consultations_follow_up", "follow_up_on"),
+        # "consultations this month" and a lawyer's follow-ups (dashboard)
+        live_index("ix_consultations_live_held", "held_on"),
+        live_index(
+            "ix_consultations_live_lawyer_follow_up",
+            "lawyer",
+            "follow_up_on",
+            "case_id",
+            where="follow_up_on IS NOT NULL",
+        ),
     )
     FIELD_GROUPS: ClassVar[Groups] = {
         "record": ("case_id", "held_on", "lawyer", "mode", "minutes"),
@@ -169,7 +211,11 @@ class Party(SyncMixin, Base):
 
 class Deadline(SyncMixin, Base):
     __tablename__ = "deadlines"
-    __table_args__ = (Index("ix_deadlines_due_done", "due_on", "done"),)
+    __table_args__ = (
+        Index("ix_deadlines_due_done", "due_on", "done"),
+        # the deadlines still to do (dashboard: due this week, overdue)
+        live_index("ix_deadlines_live_open_due", "case_id", "due_on", where="done IS 0"),
+    )
     FIELD_GROUPS: ClassVar[Groups] = {
         "deadline": ("case_id", "due_on", "description"),
         "done": ("done",),

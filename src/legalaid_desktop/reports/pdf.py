@@ -56,6 +56,7 @@ __all__ = [
     "render_case_summaries",
     "render_case_summary",
     "render_consent_form",
+    "write_pdf",
 ]
 
 
@@ -271,6 +272,15 @@ def _layout(
 
 class _Stop(Exception):
     """Raised inside the layout to abandon a cancelled batch."""
+
+
+def write_pdf(pdf: bytes, out: Output) -> None:
+    """Write an already rendered PDF to a stream, or atomically to a path (as the renderers do).
+
+    Raises:
+        ReportNotSaved: If ``out`` is a path that cannot be written.
+    """
+    _emit(pdf, out)
 
 
 def _emit(pdf: bytes, out: Output) -> None:

@@ -4,15 +4,20 @@ A PDF exists only where the user asks for it: :meth:`ReportService.case_summary`
 path the user chose (atomically) or to a stream (the GUI's in-memory preview and printing);
 nothing is written to a temporary file here. Every save or print is an audit event that names
 the case or client, never the file's content.
+
+The GUI works with a :class:`ReportDocument`: the PDF rendered once in memory for the preview,
+then saved (:meth:`ReportService.save_document`) or printed (:meth:`ReportService.record_printed`
+records it) exactly as the user saw it.
 """
 
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -26,6 +31,7 @@ from legalaid_desktop.reports.pdf import (
     render_case_summaries,
     render_case_summary,
     render_consent_form,
+    write_pdf,
 )
 from legalaid_desktop.services import common
 from legalaid_desktop.services.cases import CaseService
@@ -33,6 +39,33 @@ from legalaid_desktop.services.workspace import Workspace
 from legalaid_desktop.store.models import Case, Node, User
 
 Target = Path | BinaryIO
+PURPOSES = ("save", "print", "preview")
+
+
+@dataclass(frozen=True)
+class ReportDocument:
+    """A PDF rendered in memory, with what its save and print audit events name.
+
+    Attributes:
+        kind: ``case``, ``consent`` or ``batch`` (the audit action is ``pdf_<kind>_<purpose>``).
+        entity_type: ``case``, ``client`` or ``""`` (a batch).
+        entity_id: The case's or client's id (``""`` for a batch).
+        name: A short name for the file: the case number, ``consent-<client id>``, or the period
+            of a batch.
+        lang: The language of the PDF.
+        pages: The number of pages.
+        data: The PDF itself (never written anywhere unless the user saves it).
+        details: What the audit events record about it (numbers, dates; never content).
+    """
+
+    kind: str
+    entity_type: str
+    entity_id: str
+    name: str
+    lang: str
+    pages: int
+    data: bytes = field(repr=False)
+    details: Mapping[str, Any] = field(default_factory=dict)
 
 
 def _client(info: object) -> rm.ClientInfo:
@@ -132,8 +165,15 @@ class ReportService:
 
         ``purpose`` (``save``, ``print`` or ``preview``) is what the audit event records.
         """
+        return self._case_summary(
+            number, out, chosen_lang=lang, contact=include_contact, purpose=purpose
+        ).pages
+
+    def _case_summary(
+        self, number: str, out: Target, *, chosen_lang: str | None, contact: bool, purpose: str
+    ) -> ReportDocument:
         self.ws.require(Permission.PRINT)
-        chosen = self._lang(lang)
+        chosen = self._lang(chosen_lang)
         with self.ws.read() as s:
             detail = self._cases._detail(s, common.get_case(s, number))
             data = self._summary_input(s, detail)
@@ -142,39 +182,48 @@ class ReportService:
             out,
             lang=chosen,
             generated_by=self.ws.actor.full_name,
-            include_contact=include_contact,
+            include_contact=contact,
         )
-        with self.ws.write() as s:
-            self.ws.audit(
-                s,
-                f"pdf_case_{purpose}",
-                "case",
-                detail.id,
-                {
-                    "number": detail.number,
-                    "lang": chosen,
-                    "pages": pages,
-                    "contact": include_contact,
-                },
-            )
-        return pages
+        doc = ReportDocument(
+            kind="case",
+            entity_type="case",
+            entity_id=detail.id,
+            name=detail.number,
+            lang=chosen,
+            pages=pages,
+            data=b"",
+            details={"number": detail.number, "lang": chosen, "pages": pages, "contact": contact},
+        )
+        self._audit(doc, purpose)
+        return doc
 
     def case_summary_bytes(
         self, number: str, *, lang: str | None = None, include_contact: bool = True
     ) -> bytes:
         """The summary as bytes in memory (for the preview; never touches the disk)."""
+        return self.case_summary_document(number, lang=lang, include_contact=include_contact).data
+
+    def case_summary_document(
+        self, number: str, *, lang: str | None = None, include_contact: bool = True
+    ) -> ReportDocument:
+        """The summary rendered in memory for the preview (audited as a preview)."""
         buffer = io.BytesIO()
-        self.case_summary(
-            number, buffer, lang=lang, include_contact=include_contact, purpose="preview"
+        doc = self._case_summary(
+            number, buffer, chosen_lang=lang, contact=include_contact, purpose="preview"
         )
-        return buffer.getvalue()
+        return _with_data(doc, buffer)
 
     def consent_form(
         self, client_id: str, out: Target, *, lang: str | None = None, purpose: str = "save"
     ) -> int:
         """A consent form pre-filled for the client (Law on Personal Data, 2010)."""
+        return self._consent_form(client_id, out, chosen_lang=lang, purpose=purpose).pages
+
+    def _consent_form(
+        self, client_id: str, out: Target, *, chosen_lang: str | None, purpose: str
+    ) -> ReportDocument:
         self.ws.require(Permission.PRINT)
-        chosen = self._lang(lang)
+        chosen = self._lang(chosen_lang)
         with self.ws.read() as s:
             info = common.client_info(s, common.get_client(s, client_id))
             center = self._center(s)
@@ -189,14 +238,27 @@ class ReportService:
             representative=self.ws.actor.full_name,
         )
         pages = render_consent_form(data, out, lang=chosen, generated_by=self.ws.actor.full_name)
-        with self.ws.write() as s:
-            self.ws.audit(s, f"pdf_consent_{purpose}", "client", client_id, {"lang": chosen})
-        return pages
+        doc = ReportDocument(
+            kind="consent",
+            entity_type="client",
+            entity_id=client_id,
+            name=f"consent-{client_id}",
+            lang=chosen,
+            pages=pages,
+            data=b"",
+            details={"lang": chosen},
+        )
+        self._audit(doc, purpose)
+        return doc
 
     def consent_form_bytes(self, client_id: str, *, lang: str | None = None) -> bytes:
+        return self.consent_form_document(client_id, lang=lang).data
+
+    def consent_form_document(self, client_id: str, *, lang: str | None = None) -> ReportDocument:
+        """The consent form rendered in memory for the preview (audited as a preview)."""
         buffer = io.BytesIO()
-        self.consent_form(client_id, buffer, lang=lang, purpose="preview")
-        return buffer.getvalue()
+        doc = self._consent_form(client_id, buffer, chosen_lang=lang, purpose="preview")
+        return _with_data(doc, buffer)
 
     def closed_summaries(
         self,
@@ -206,23 +268,87 @@ class ReportService:
         *,
         lang: str | None = None,
         include_contact: bool = True,
+        lawyer: str | None = None,
+        legal_area: str | None = None,
         progress: Callable[[int, int], None] | None = None,
         cancelled: Callable[[], bool] | None = None,
+        purpose: str = "save",
     ) -> int:
-        """Summaries of every case closed between ``start`` and ``end`` in one PDF."""
+        """Summaries of every case closed between ``start`` and ``end`` in one PDF.
+
+        ``lawyer`` (a user name) and ``legal_area`` (a code) narrow the batch down.
+        """
+        return self._closed_summaries(
+            start,
+            end,
+            out,
+            chosen_lang=lang,
+            contact=include_contact,
+            lawyer=lawyer,
+            legal_area=legal_area,
+            progress=progress,
+            cancelled=cancelled,
+            purpose=purpose,
+        ).pages
+
+    def closed_summaries_document(
+        self,
+        start: date,
+        end: date,
+        *,
+        lang: str | None = None,
+        include_contact: bool = True,
+        lawyer: str | None = None,
+        legal_area: str | None = None,
+        progress: Callable[[int, int], None] | None = None,
+        cancelled: Callable[[], bool] | None = None,
+    ) -> ReportDocument:
+        """The batch rendered in memory for the preview (audited as a preview)."""
+        buffer = io.BytesIO()
+        doc = self._closed_summaries(
+            start,
+            end,
+            buffer,
+            chosen_lang=lang,
+            contact=include_contact,
+            lawyer=lawyer,
+            legal_area=legal_area,
+            progress=progress,
+            cancelled=cancelled,
+            purpose="preview",
+        )
+        return _with_data(doc, buffer)
+
+    def _closed_summaries(
+        self,
+        start: date,
+        end: date,
+        out: Target,
+        *,
+        chosen_lang: str | None,
+        contact: bool,
+        lawyer: str | None,
+        legal_area: str | None,
+        progress: Callable[[int, int], None] | None,
+        cancelled: Callable[[], bool] | None,
+        purpose: str,
+    ) -> ReportDocument:
         self.ws.require(Permission.PRINT)
-        chosen = self._lang(lang)
+        chosen = self._lang(chosen_lang)
         if end < start:
             raise InputRejected(_("The end of the period is before its start."))
+        where = [
+            Case.status == CaseStatus.CLOSED.value,
+            Case.closed_on.between(start.isoformat(), end.isoformat()),
+            Case.deleted_hlc.is_(None),
+        ]
+        if lawyer:
+            where.append(Case.assigned_lawyer == lawyer)
+        if legal_area:
+            where.append(Case.legal_area == legal_area)
         with self.ws.read() as s:
             numbers = s.scalars(
-                select(Case.number)
-                .where(
-                    Case.status == CaseStatus.CLOSED.value,
-                    Case.closed_on.between(start.isoformat(), end.isoformat()),
-                    Case.deleted_hlc.is_(None),
-                )
-                .order_by(Case.closed_on, Case.number)
+                select(Case.number).where(*where).order_by(Case.closed_on, Case.number)
             ).all()
             if not numbers:
                 raise InputRejected(_("No case was closed in that period."))
@@ -235,16 +361,67 @@ class ReportService:
             out,
             lang=chosen,
             generated_by=self.ws.actor.full_name,
-            include_contact=include_contact,
+            include_contact=contact,
             progress=progress,
             cancelled=cancelled,
         )
+        details: dict[str, Any] = {
+            "cases": len(numbers),
+            "from": start.isoformat(),
+            "to": end.isoformat(),
+            "lang": chosen,
+            "pages": pages,
+            "contact": contact,
+        }
+        if lawyer:
+            details["lawyer"] = lawyer
+        if legal_area:
+            details["legal_area"] = legal_area
+        doc = ReportDocument(
+            kind="batch",
+            entity_type="case",
+            entity_id="",
+            name=f"summaries-{start.isoformat()}_{end.isoformat()}",
+            lang=chosen,
+            pages=pages,
+            data=b"",
+            details=details,
+        )
+        self._audit(doc, purpose)
+        return doc
+
+    # -- saving and printing what the preview shows -------------------------------------------
+
+    def save_document(self, doc: ReportDocument, path: Path) -> None:
+        """Write the previewed PDF to ``path`` (atomically) and record the save.
+
+        Raises:
+            PermissionDenied: If the user may not print.
+            ReportNotSaved: If the file cannot be written (nothing is left behind).
+        """
+        self.ws.require(Permission.PRINT)
+        write_pdf(doc.data, Path(path))
+        self._audit(doc, "save")
+
+    def record_printed(self, doc: ReportDocument, pages: int) -> None:
+        """Record that ``pages`` pages of the previewed PDF were sent to a printer."""
+        self.ws.require(Permission.PRINT)
+        self._audit(doc, "print", {"printed_pages": pages})
+
+    def _audit(
+        self, doc: ReportDocument, purpose: str, extra: Mapping[str, Any] | None = None
+    ) -> None:
+        if purpose not in PURPOSES:
+            raise ValueError(f"unknown purpose {purpose!r}")
         with self.ws.write() as s:
             self.ws.audit(
                 s,
-                "pdf_batch_save",
-                "case",
-                "",
-                {"cases": len(numbers), "from": start.isoformat(), "to": end.isoformat()},
+                f"pdf_{doc.kind}_{purpose}",
+                doc.entity_type,
+                doc.entity_id,
+                {**doc.details, **(extra or {})},
             )
-        return pages
+
+
+def _with_data(doc: ReportDocument, buffer: io.BytesIO) -> ReportDocument:
+    return replace(doc, data=buffer.getvalue())

@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtWidgets import (
     QCheckBox,
+    QFormLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -30,14 +31,17 @@ from legalaid_desktop.domain.cases import (
     ConsentPurpose,
 )
 from legalaid_desktop.domain.dates import display, today
+from legalaid_desktop.domain.roles import Permission
 from legalaid_desktop.gui.context import GuiContext
 from legalaid_desktop.gui.dialogs.form_dialog import FormDialog, new_form
+from legalaid_desktop.gui.dialogs.pdf_preview import PdfPreviewDialog, open_preview
 from legalaid_desktop.gui.widgets import checks
 from legalaid_desktop.gui.widgets.code_combo import CodeCombo
 from legalaid_desktop.gui.widgets.conflict_banner import ConflictBanner
 from legalaid_desktop.gui.widgets.dates import DateEdit, OptionalDateEdit
 from legalaid_desktop.gui.widgets.dialogs import confirm
 from legalaid_desktop.i18n import _
+from legalaid_desktop.services.reports import ReportDocument
 
 CONSENT_YEARS = 5
 _ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -68,6 +72,7 @@ class ClientDialog(FormDialog):
     ) -> None:
         super().__init__(ctx, parent)
         self._client = client
+        self.preview: PdfPreviewDialog | None = None
         self.setMinimumWidth(900)
         self.name = QLineEdit(self)
         self.banner = ConflictBanner(ctx, self)
@@ -110,6 +115,8 @@ class ClientDialog(FormDialog):
     def _build_consent(self) -> QGroupBox:
         box = QGroupBox(self)
         form = new_form()
+        # A purpose's check box is wider than the column in ru and az: put it under its label.
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         box.setLayout(form)
         self.consent_date = DateEdit(today(), box)
         self.consent_date.set_latest(today())
@@ -140,12 +147,16 @@ class ClientDialog(FormDialog):
         self.consents = QTreeWidget(box)
         self.consents.setRootIsDecorated(False)
         self.consents.setUniformRowHeights(False)
+        self.consents.setWordWrap(True)  # the purposes are long, above all in ru and az
         self.consents.setColumnCount(4)
         self.consents.setMinimumHeight(110)
         self.withdraw_button = QPushButton(box)
         self.withdraw_button.clicked.connect(self._withdraw)
         self.withdraw_button.setEnabled(False)
         self.consents.currentItemChanged.connect(lambda *_a: self._update_withdraw())
+        self.consent_form_button = QPushButton(box)
+        self.consent_form_button.clicked.connect(self.print_consent_form)
+        self.consent_form_button.setVisible(self.ctx.actor.can(Permission.PRINT))
         self.cases_title = QLabel(box)
         self.cases_label = QLabel(box)
         self.cases_label.setWordWrap(True)
@@ -154,6 +165,7 @@ class ClientDialog(FormDialog):
         self.cases_title.setBuddy(self.cases_label)
         layout.addWidget(self.consents)
         row = QHBoxLayout()
+        row.addWidget(self.consent_form_button)
         row.addStretch(1)
         row.addWidget(self.withdraw_button)
         layout.addLayout(row)
@@ -192,7 +204,8 @@ class ClientDialog(FormDialog):
             self.referral,
         ]
         if self.history_box is not None:
-            chain += [self.consents, self.withdraw_button, self.cases_label]
+            chain += [self.consents, self.consent_form_button, self.withdraw_button]
+            chain.append(self.cases_label)
         if self.consent_box.isCheckable():
             chain.append(self.consent_box)
         chain += [self.consent_date, *self.purposes.values(), self.valid_until.check]
@@ -210,6 +223,8 @@ class ClientDialog(FormDialog):
         self.phone.setText(client.phone)
         self.address.setText(client.address)
         self.referral.setText(client.referral_source)
+        for line in (self.name, self.phone, self.address, self.referral):
+            line.setCursorPosition(0)  # show the start of a long address, not its end
         self.touch_all()
 
     # -- behaviour ------------------------------------------------------------------------------
@@ -355,6 +370,29 @@ class ClientDialog(FormDialog):
         self._client = info
         self._show_history()
 
+    def print_consent_form(self) -> PdfPreviewDialog | None:
+        """Open the preview of the client's consent form, pre-filled, to print or save."""
+        if self._client is None or not self.ctx.actor.can(Permission.PRINT):
+            return None
+        client_id, name = self._client.id, self._client.full_name
+        reports = self.ctx.services.reports
+        if self.preview is not None:
+            self.preview.close()
+
+        def produce(lang: str, _contact: bool) -> ReportDocument:
+            return reports.consent_form_document(client_id, lang=lang)
+
+        dialog = open_preview(
+            self.ctx, self, lambda: _("Consent form: {name}").format(name=name), produce
+        )
+        self.preview = dialog
+        dialog.finished.connect(lambda _r: self._preview_closed(dialog))
+        return dialog
+
+    def _preview_closed(self, dialog: PdfPreviewDialog) -> None:
+        if self.preview is dialog:
+            self.preview = None
+
     def _case_link(self, number: str) -> None:
         self.open_case.emit(number)
 
@@ -384,6 +422,12 @@ class ClientDialog(FormDialog):
             self.consents.setHeaderLabels([_("Given"), _("Valid until"), _("State"), _("Purposes")])
             self.consents.setAccessibleName(_("Consents"))
             self.withdraw_button.setText(_("&Withdraw consent…"))
+            self.consent_form_button.setText(_("Print c&onsent form…"))
+            self.consent_form_button.setToolTip(
+                _("The consent form pre-filled for this client, to print and sign")
+            )
+            if self.preview is not None:
+                self.preview.retranslate()
             self.cases_title.setText(_("Ca&ses:"))
             self.cases_label.setAccessibleName(_("Cases of this client"))
             self._show_history()

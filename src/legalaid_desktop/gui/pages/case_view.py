@@ -37,6 +37,7 @@ from legalaid_desktop.gui.dialogs.case_dialogs import (
     CloseCaseDialog,
     ConsultationDialog,
 )
+from legalaid_desktop.gui.dialogs.pdf_preview import PdfPreviewDialog, open_preview
 from legalaid_desktop.gui.pages.base import Page
 from legalaid_desktop.gui.widgets.background import BackgroundCalls
 from legalaid_desktop.gui.widgets.case_tabs import DeadlinesTab, PartiesTab
@@ -45,6 +46,7 @@ from legalaid_desktop.gui.widgets.documents_tab import DocumentsTab
 from legalaid_desktop.gui.widgets.status_badge import StatusBadge
 from legalaid_desktop.gui.widgets.timeline import ConsultationTimeline
 from legalaid_desktop.i18n import _
+from legalaid_desktop.services.reports import ReportDocument
 
 _MUTED = "color: #5f6368;"
 
@@ -61,8 +63,11 @@ def _label(parent: QWidget, style: str = "") -> QLabel:
 class CaseView(Page):
     """Everything about one case; :meth:`show_case` loads it in the background.
 
+    ``preview`` is the PDF preview of the case summary while it is open.
+
     Signals:
-        print_summary_requested(str): the user asked for the PDF summary of this case number.
+        print_summary_requested(str): the user asked for the PDF summary of this case number
+            (the view opens the preview itself; the signal only tells).
     """
 
     print_summary_requested = Signal(str)
@@ -73,6 +78,7 @@ class CaseView(Page):
         self.detail: CaseDetail | None = None
         self.number = ""
         self.active_dialog: QDialog | None = None
+        self.preview: PdfPreviewDialog | None = None
         self._lawyers: dict[str, str] = {}
         self._error = ""
         self.stack = QStackedWidget(self)
@@ -408,8 +414,34 @@ class CaseView(Page):
         )
 
     def request_print(self) -> None:
+        """Open the preview of the case summary (Ctrl+P), from where it is printed or saved."""
         if self.detail is not None and self.ctx.actor.can(Permission.PRINT):
             self.print_summary_requested.emit(self.number)
+            self.open_summary_preview(self.number)
+
+    def open_summary_preview(self, number: str) -> PdfPreviewDialog:
+        """The preview of case ``number``'s summary (rendered in the background)."""
+        reports = self.ctx.services.reports
+        if self.preview is not None:
+            self.preview.close()
+
+        def produce(lang: str, contact: bool) -> ReportDocument:
+            return reports.case_summary_document(number, lang=lang, include_contact=contact)
+
+        dialog = open_preview(
+            self.ctx,
+            self,
+            lambda: _("Case summary {number}").format(number=number),
+            produce,
+            contact_option=True,
+        )
+        self.preview = dialog
+        dialog.finished.connect(lambda _r: self._preview_closed(dialog))
+        return dialog
+
+    def _preview_closed(self, dialog: PdfPreviewDialog) -> None:
+        if self.preview is dialog:
+            self.preview = None
 
     def _client_clicked(self) -> None:
         if self.detail is not None:
@@ -431,6 +463,8 @@ class CaseView(Page):
         self.assign_button.setText(_("Assi&gn lawyer…"))
         self.tabs.setAccessibleName(_("Case records"))
         self.timeline.retranslate()
+        if self.preview is not None:
+            self.preview.retranslate()
         for tab in (self.parties_tab, self.deadlines_tab, self.documents_tab):
             tab.retranslate()
         self._tab_titles()

@@ -73,6 +73,7 @@ class MainWindow(QMainWindow):
         self.frames: dict[str, QScrollArea] = {}
         self.search_palette: SearchPalette | None = None
         self._last_key: str | None = None
+        self.badges: dict[str, int] = {}
 
         self.nav = QListWidget()
         self.nav.setObjectName("navigation")
@@ -162,6 +163,14 @@ class MainWindow(QMainWindow):
         self.retranslate()
         self.go("dashboard")
         self.idle.start(filter_delay_ms=1500)
+        if any(spec.key == "sync" for spec in self.specs):
+            # the conflicts badge, before the Sync screen is first opened (it updates it later)
+            self.tasks.run(
+                self.ctx.services.sync.overview,
+                on_done=lambda o: self.set_badge("sync", o.conflicts),
+                on_error=lambda exc: log_error(exc, "sync_badge"),
+                action="sync_badge",
+            )
 
     def page(self, key: str) -> Page | None:
         """The screen ``key``, built on first use (``None`` if this user has no such screen).
@@ -179,6 +188,12 @@ class MainWindow(QMainWindow):
         page.open_case.connect(self.open_case)
         page.open_client.connect(self.open_client)
         page.status_message.connect(self._status)
+        open_page = getattr(page, "open_page", None)
+        if open_page is not None:
+            open_page.connect(self.go)  # the dashboard's "Open Sync"
+        counted = getattr(page, "conflicts_changed", None)
+        if counted is not None:
+            counted.connect(partial(self.set_badge, key))
         if key == "settings" and hasattr(page, "appearance_changed"):
             page.appearance_changed.connect(self.apply_appearance)
             page.language_changed.connect(self.set_language)  # type: ignore[attr-defined]
@@ -202,6 +217,7 @@ class MainWindow(QMainWindow):
             frame.deleteLater()
         self.pages.clear()
         self.frames.clear()
+        self.badges.clear()
         self.go_menu.clear()
         for action in self.go_actions.values():
             action.deleteLater()
@@ -221,14 +237,9 @@ class MainWindow(QMainWindow):
         self.about_action.setText(_("&About LegalAid Desktop"))
         self.nav.setAccessibleName(_("Navigation"))
         labels = {spec.key: _(spec.label) for spec in self.specs}
-        for row in range(self.nav.count()):
-            item = self.nav.item(row)
-            label = labels.get(str(item.data(KEY_ROLE)), "")
-            item.setText(label)
-            item.setToolTip(label)
-            item.setData(Qt.ItemDataRole.AccessibleTextRole, label)
         for key, action in self.go_actions.items():
             action.setText(labels.get(key, key))
+        self._label_nav()
         self.user_label.setText(
             _("User: {name} ({username})").format(name=self.full_name, username=self.username)
         )
@@ -239,6 +250,24 @@ class MainWindow(QMainWindow):
         if self.search_palette is not None:
             self.search_palette.retranslate()
         self.lock_screen.retranslate()
+
+    def _label_nav(self) -> None:
+        labels = {spec.key: _(spec.label) for spec in self.specs}
+        for key, count in self.badges.items():
+            if count and key in labels:
+                labels[key] = _("{label} ({n})").format(label=labels[key], n=count)
+        for row in range(self.nav.count()):
+            item = self.nav.item(row)
+            label = labels.get(str(item.data(KEY_ROLE)), "")
+            item.setText(label)
+            item.setToolTip(label)
+            item.setData(Qt.ItemDataRole.AccessibleTextRole, label)
+
+    def set_badge(self, key: str, count: int) -> None:
+        """Show ``count`` after the navigation label of ``key`` (0: no badge)."""
+        if self.badges.get(key, 0) != count:
+            self.badges[key] = count
+            self._label_nav()
 
     def set_language(self, language: str) -> None:
         """Switch the language at run time and re-read every string."""

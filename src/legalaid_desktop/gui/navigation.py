@@ -1,9 +1,9 @@
 """Which screens the main window has, in what order, for whom; and building them.
 
-The case-management screens live in their own modules (``pages/clients.py``, ``cases.py``,
-``case_view.py``, ``calendar.py``). If one of them is not there (a partial checkout, a screen
-still being written), a placeholder takes its place so the rest of the program works; any other
-import error is a bug and is raised.
+The screens live in their own modules (``pages/clients.py``, ``cases.py``, ``case_view.py``,
+``calendar.py``, ``sync.py``...). If one of them is not there (a partial checkout, a screen still
+being written), a placeholder takes its place so the rest of the program works; any other import
+error is a bug and is raised.
 """
 
 from __future__ import annotations
@@ -51,32 +51,70 @@ class PageSpec:
 
 PAGES: tuple[PageSpec, ...] = (
     PageSpec(
-        "dashboard", N_("Dashboard"), QStyle.StandardPixmap.SP_ComputerIcon,
-        "dashboard", "DashboardPage", 1,
+        "dashboard",
+        N_("Dashboard"),
+        QStyle.StandardPixmap.SP_ComputerIcon,
+        "dashboard",
+        "DashboardPage",
+        1,
     ),
     PageSpec(
-        "clients", N_("Clients"), QStyle.StandardPixmap.SP_DirHomeIcon,
-        "clients", "ClientsPage", 2,
+        "clients",
+        N_("Clients"),
+        QStyle.StandardPixmap.SP_DirHomeIcon,
+        "clients",
+        "ClientsPage",
+        2,
     ),
     PageSpec(
-        "cases", N_("Cases"), QStyle.StandardPixmap.SP_FileDialogDetailedView,
-        "cases", "CasesPage", 3,
+        "cases",
+        N_("Cases"),
+        QStyle.StandardPixmap.SP_FileDialogDetailedView,
+        "cases",
+        "CasesPage",
+        3,
     ),
     PageSpec(
-        "calendar", N_("Calendar"), QStyle.StandardPixmap.SP_FileDialogInfoView,
-        "calendar", "CalendarPage", 4,
+        "calendar",
+        N_("Calendar"),
+        QStyle.StandardPixmap.SP_FileDialogInfoView,
+        "calendar",
+        "CalendarPage",
+        4,
+    ),
+    # Sync: managers, administrators and HQ analysts (Permission.SYNC); not lawyers.
+    PageSpec(
+        "sync",
+        N_("Sync"),
+        QStyle.StandardPixmap.SP_BrowserReload,
+        "sync",
+        "SyncPage",
+        5,
+        Permission.SYNC,
     ),
     PageSpec(
-        "admin", N_("Administration"), QStyle.StandardPixmap.SP_DriveNetIcon,
-        "admin", "AdminPage", 5, Permission.MANAGE_USERS,
+        "admin",
+        N_("Administration"),
+        QStyle.StandardPixmap.SP_DriveNetIcon,
+        "admin",
+        "AdminPage",
+        6,
+        Permission.MANAGE_USERS,
     ),
     PageSpec(
-        "settings", N_("Settings"), QStyle.StandardPixmap.SP_FileDialogContentsView,
-        "settings", "SettingsPage", 6,
+        "settings",
+        N_("Settings"),
+        QStyle.StandardPixmap.SP_FileDialogContentsView,
+        "settings",
+        "SettingsPage",
+        7,
     ),
     PageSpec(
-        "case_view", N_("Case"), QStyle.StandardPixmap.SP_FileIcon,
-        "case_view", "CaseView",
+        "case_view",
+        N_("Case"),
+        QStyle.StandardPixmap.SP_FileIcon,
+        "case_view",
+        "CaseView",
     ),
 )
 

@@ -32,6 +32,7 @@ from legalaid_desktop.domain.errors import (
     NotEnrolled,
     NotFound,
     PermissionDenied,
+    SyncError,
     UnknownSender,
 )
 from legalaid_desktop.domain.ids import new_id
@@ -89,6 +90,7 @@ from legalaid_desktop.sync.nodes import (
 from legalaid_desktop.sync.records import table_specs
 
 __all__ = [
+    "EXPORT_WARNING_DAYS",
     "BundleHistoryRow",
     "BundleReport",
     "ConflictInfo",
@@ -100,11 +102,20 @@ __all__ = [
     "ImportResult",
     "NodeInfo",
     "QuarantineInfo",
+    "SyncCancelled",
+    "SyncOverview",
     "SyncService",
     "TransferInfo",
 ]
 
 Progress = Callable[[int, int], None]
+
+#: The dashboard warns when no bundle went out for this many days (or never).
+EXPORT_WARNING_DAYS = 14
+
+
+class SyncCancelled(SyncError):
+    """The person stopped an export or an import; nothing was written."""
 
 
 # --- plain results ------------------------------------------------------------------------------
@@ -197,6 +208,9 @@ class BundleReport:
         message: The verdict for people.
         counts: Rows per table (only when the bundle opened).
         bundle_hash: SHA-256 of the file (when verified).
+        sender_name: The sender's name as this store knows it (when it is a known node).
+        attachments: How many document contents the bundle carries (when it opened).
+        attachments_size: Their total size in bytes.
     """
 
     path: Path
@@ -212,6 +226,40 @@ class BundleReport:
     message: str
     counts: dict[str, int] = field(default_factory=dict)
     bundle_hash: str | None = None
+    sender_name: str | None = None
+    attachments: int = 0
+    attachments_size: int = 0
+
+
+@dataclass(frozen=True)
+class SyncOverview:
+    """Where this node stands, for the Sync screen.
+
+    Attributes:
+        node_code: This node.
+        node_name: Its name.
+        is_hq: Whether it is HQ.
+        enrolled: A center: HQ is pinned. HQ: at least one center is enrolled.
+        requested: A center: it has sync keys (a request was written) but HQ is not pinned yet.
+        fingerprint: This node's fingerprint (``None`` before it has keys).
+        peers: The nodes bundles can go to (HQ for a center; the enrolled centers for HQ).
+        nodes: Every node this store knows.
+        days_since_export: Whole days since the last bundle went out (``None``: never).
+        conflicts: Unresolved conflicts.
+        quarantined: Records set aside by imports.
+    """
+
+    node_code: str
+    node_name: str
+    is_hq: bool
+    enrolled: bool
+    requested: bool
+    fingerprint: str | None
+    peers: tuple[NodeInfo, ...]
+    nodes: tuple[NodeInfo, ...]
+    days_since_export: int | None
+    conflicts: int
+    quarantined: int
 
 
 @dataclass(frozen=True)
@@ -257,7 +305,8 @@ class ConflictInfo:
     """One conflict for a manager to review.
 
     Attributes:
-        label: What the row is, for people: a case number, or the table and id.
+        label: What the row is, for people: a case number, a client's name, or the table and
+            id.
     """
 
     id: str
@@ -321,8 +370,15 @@ def _node_info(row: Node) -> NodeInfo:
 class SyncService:
     """Enrollment, bundles, conflicts and transfers for one workspace."""
 
-    def __init__(self, ws: Workspace) -> None:
+    def __init__(self, ws: Workspace, now: Callable[[], datetime] | None = None) -> None:
+        """Bind the service to a workspace.
+
+        Args:
+            ws: The workspace.
+            now: The current UTC time (for :meth:`days_since_last_export`; tests move it ahead).
+        """
         self.ws = ws
+        self.now: Callable[[], datetime] = now or (lambda: datetime.now(UTC))
 
     # -- helpers ------------------------------------------------------------------------------
 
@@ -635,6 +691,7 @@ class SyncService:
             keys = load_node_keys(s)
             pins = pinned_keys(s, self.ws.node_code)
             revoked = revoked_nodes(s)
+            base["sender_name"] = s.scalar(select(Node.name).where(Node.code == header.sender))
         if header.sender in revoked:
             return BundleReport(
                 **base,
@@ -673,6 +730,8 @@ class SyncService:
         counts: dict[str, int] = {}
         for record in parsed.records:
             counts[record.spec.name] = counts.get(record.spec.name, 0) + 1
+        base["attachments"] = len(parsed.attachments)
+        base["attachments_size"] = sum(len(data) for data in parsed.attachments.values())
         try:
             with self.ws.read() as s:
                 check_channel(s, parsed.peer, parsed.seq, parsed.prev_hash, parsed.bundle_hash)
@@ -898,13 +957,51 @@ class SyncService:
         if not last:
             return None
         when = datetime.fromisoformat(last.replace("Z", "+00:00"))
-        return max(0, (datetime.now(UTC) - when).days)
+        return max(0, (self.now() - when).days)
+
+    def overview(self) -> SyncOverview:
+        """Where this node stands: enrollment, the peers, the last export, open conflicts."""
+        self.ws.require(Permission.SYNC)
+        with self.ws.read() as s:
+            hq = is_hq(s)
+            own = self._own_node(s)
+            keys = load_node_keys(s)
+            nodes = tuple(_node_info(r) for r in s.scalars(select(Node).order_by(Node.code)))
+            conflicts = (
+                s.scalar(
+                    select(func.count())
+                    .select_from(ConflictEntry)
+                    .where(ConflictEntry.resolved_at.is_(None))
+                )
+                or 0
+            )
+            quarantined = s.scalar(select(func.count()).select_from(QuarantineEntry)) or 0
+            own_name = own.name
+        others = [n for n in nodes if n.code != self.ws.node_code and n.enrollment == "enrolled"]
+        peers = tuple(n for n in others if n.kind == ("center" if hq else "hq"))
+        return SyncOverview(
+            node_code=self.ws.node_code,
+            node_name=own_name,
+            is_hq=hq,
+            enrolled=bool(peers) and keys is not None,
+            requested=not hq and keys is not None and not peers,
+            fingerprint=keys.public().fingerprint() if keys is not None else None,
+            peers=peers,
+            nodes=nodes,
+            days_since_export=self.days_since_last_export(),
+            conflicts=int(conflicts),
+            quarantined=int(quarantined),
+        )
 
     def _label(self, s: Session, table: str, row_id: str) -> str:
         if table == "cases":
             number = s.scalar(select(Case.number).where(Case.id == row_id))
             if number:
                 return str(number)
+        if table == "clients":
+            name = s.scalar(select(Client.full_name).where(Client.id == row_id))
+            if name:
+                return str(name)
         spec = table_specs().get(table)
         if spec is not None and "case_id" in spec.columns:
             case_id = s.scalar(select(spec.table.c.case_id).where(spec.table.c.id == row_id))

@@ -1,10 +1,14 @@
-"""The dashboard: my open cases, what is due this week, what is overdue, this month's figures."""
+"""The dashboard: my open cases, what is due this week, what is overdue, this month's figures.
+
+For the people who send sync bundles (managers, administrators, HQ analysts), a warning when no
+bundle went out for :data:`EXPORT_WARNING_DAYS` days or never, with a button to the Sync screen.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QShowEvent
 from PySide6.QtWidgets import (
     QFrame,
@@ -15,17 +19,21 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPushButton,
     QScrollArea,
+    QStyle,
     QVBoxLayout,
     QWidget,
 )
 
 from legalaid_desktop.domain.cases import AgendaItem
 from legalaid_desktop.domain.dates import display
+from legalaid_desktop.domain.roles import Permission
 from legalaid_desktop.gui.application import error_color, set_role
 from legalaid_desktop.gui.context import GuiContext
 from legalaid_desktop.gui.errors import log_error, user_message
 from legalaid_desktop.gui.pages.base import Page
-from legalaid_desktop.i18n import N_, _
+from legalaid_desktop.i18n import N_, _, ngettext
+from legalaid_desktop.i18n.formatting import format_integer
+from legalaid_desktop.services.sync import EXPORT_WARNING_DAYS
 
 CASE_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -39,6 +47,9 @@ FIGURES: tuple[tuple[str, str], ...] = (
     ("month_closed_cases", N_("Cases closed this month")),
 )
 KIND_LABELS = {"deadline": N_("Deadline"), "follow_up": N_("Follow-up")}
+AGENDA_ROWS_SHOWN = 100
+"""At most this many items per agenda list: at HQ a user may have thousands, and word-wrapped
+rows cost layout time; the rest is one line pointing to the Calendar, which pages them."""
 
 
 class FigureCard(QFrame):
@@ -68,13 +79,72 @@ class FigureCard(QFrame):
         self.setToolTip(tooltip)
 
 
+class SyncWarning(QFrame):
+    """ "No bundle went out for N days" (or never), with a button that opens the Sync screen."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        set_role(self, "card")
+        self.days: int | None = None
+        icon = QLabel()
+        icon.setPixmap(
+            self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning).pixmap(32, 32)
+        )
+        self.text = QLabel()
+        self.text.setWordWrap(True)
+        set_role(self.text, "warning")
+        font = self.text.font()
+        font.setBold(True)
+        self.text.setFont(font)
+        self.button = QPushButton()
+        row = QHBoxLayout(self)
+        row.setContentsMargins(14, 10, 14, 10)
+        row.addWidget(icon, 0, Qt.AlignmentFlag.AlignTop)
+        row.addWidget(self.text, 1)
+        row.addWidget(self.button, 0, Qt.AlignmentFlag.AlignVCenter)
+        self.hide()
+
+    def set_days(self, days: int | None) -> None:
+        self.days = days
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        if self.days is None:
+            text = _(
+                "No sync bundle was ever sent from this computer. HQ and the centers only see "
+                "each other's work through bundles."
+            )
+        else:
+            text = ngettext(
+                "No sync bundle was sent for {n} day. Export one and take it to the other side.",
+                "No sync bundle was sent for {n} days. Export one and take it to the other side.",
+                self.days,
+            ).format(n=self.days)
+        self.text.setText(text)
+        self.setAccessibleName(text)
+        self.button.setText(_("&Open Sync"))
+        self.button.setToolTip(_("Go to the Sync screen"))
+
+
 class DashboardPage(Page):
-    """What needs attention today. Every deadline or follow-up opens its case."""
+    """What needs attention today. Every deadline or follow-up opens its case.
+
+    Signals:
+        open_page(str): the user wants another screen (``sync``).
+    """
+
+    open_page = Signal(str)
 
     def __init__(self, ctx: GuiContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.data: object | None = None
         self._loading = False
+        self._sync_loading = False
+        self.can_sync = ctx.actor.can(Permission.SYNC)
+        self.sync_days: int | None = None
+        self.sync_known = False
+        self.sync_warning = SyncWarning()
+        self.sync_warning.button.clicked.connect(lambda: self.open_page.emit("sync"))
         self.heading = QLabel()
         set_role(self.heading, "heading")
         self.greeting = QLabel()
@@ -91,6 +161,7 @@ class DashboardPage(Page):
         grid.setSpacing(10)
         for i, card in enumerate([*self.cards.values(), self.sync_card]):
             grid.addWidget(card, i // 4, i % 4)
+        self.sync_card.setVisible(self.can_sync)
 
         self.overdue_label = QLabel()
         set_role(self.overdue_label, "subheading")
@@ -119,6 +190,7 @@ class DashboardPage(Page):
         layout.setSpacing(12)
         layout.addLayout(top)
         layout.addWidget(self.message)
+        layout.addWidget(self.sync_warning)
         layout.addLayout(grid)
         layout.addLayout(lists, 1)
         scroll = QScrollArea()
@@ -153,7 +225,8 @@ class DashboardPage(Page):
         self.refresh_button.setToolTip(_("Read the figures again"))
         for card in (*self.cards.values(), self.sync_card):
             card.retranslate()
-        self.sync_card.set_value("—", _("No sync yet"))
+        self.sync_warning.retranslate()
+        self._fill_sync()
         self.overdue.setAccessibleName(_("Overdue deadlines and follow-ups"))
         self.week.setAccessibleName(_("Due this week"))
         if self.data is None:
@@ -169,6 +242,7 @@ class DashboardPage(Page):
         self.refresh()
 
     def refresh(self) -> None:
+        self._refresh_sync()
         if self._loading:
             return
         self._loading = True
@@ -191,16 +265,50 @@ class DashboardPage(Page):
         self.message.setText(user_message(exc))
         self.message.show()
 
+    def _refresh_sync(self) -> None:
+        if not self.can_sync or self._sync_loading:
+            return
+        self._sync_loading = True
+        self.ctx.tasks.run(
+            self.ctx.services.sync.days_since_last_export,
+            on_done=self._sync_loaded,
+            on_error=self._sync_failed,
+            action="dashboard_sync",
+        )
+
+    def _sync_loaded(self, days: int | None) -> None:
+        self._sync_loading = False
+        self.sync_days, self.sync_known = days, True
+        self._fill_sync()
+
+    def _sync_failed(self, exc: BaseException) -> None:
+        self._sync_loading = False
+        log_error(exc, "dashboard_sync")
+
+    def _fill_sync(self) -> None:
+        """The days card, and the warning when it is time to send a bundle."""
+        days = self.sync_days
+        if days is None:
+            self.sync_card.set_value("—", _("No sync yet"))
+        else:
+            self.sync_card.set_value(str(days))
+        if not self.sync_known:
+            return
+        late = days is None or days >= EXPORT_WARNING_DAYS
+        self.sync_warning.set_days(days)
+        self.sync_warning.setVisible(self.can_sync and late)
+
     def _fill(self) -> None:
         data = self.data
         if data is None:
             return
         for name, card in self.cards.items():
-            card.set_value(str(getattr(data, name, "—")))
+            value = getattr(data, name, None)
+            card.set_value(format_integer(value) if isinstance(value, int) else "—")
         overdue: Sequence[AgendaItem] = getattr(data, "overdue", ())
         week: Sequence[AgendaItem] = getattr(data, "due_this_week", ())
-        self.overdue_label.setText(_("Overdue ({n})").format(n=len(overdue)))
-        self.week_label.setText(_("Due this week ({n})").format(n=len(week)))
+        self.overdue_label.setText(_("Overdue ({n})").format(n=format_integer(len(overdue))))
+        self.week_label.setText(_("Due this week ({n})").format(n=format_integer(len(week))))
         self._fill_list(self.overdue, overdue, _("Nothing is overdue."), red=True)
         self._fill_list(self.week, week, _("Nothing is due this week."), red=False)
 
@@ -214,7 +322,7 @@ class DashboardPage(Page):
             view.addItem(placeholder)
             return
         red_brush = QBrush(error_color())
-        for item in items:
+        for item in items[:AGENDA_ROWS_SHOWN]:
             kind = _(KIND_LABELS.get(item.kind, item.kind))
             text = f"{display(item.due_on)} · {item.case_number} · {kind}\n{item.description}"
             row = QListWidgetItem(text)
@@ -223,6 +331,15 @@ class DashboardPage(Page):
             if red:
                 row.setForeground(red_brush)
             view.addItem(row)
+        hidden = len(items) - AGENDA_ROWS_SHOWN
+        if hidden > 0:
+            more = QListWidgetItem(
+                ngettext(
+                    "{n} more item: see the Calendar.", "{n} more items: see the Calendar.", hidden
+                ).format(n=format_integer(hidden))
+            )
+            more.setFlags(Qt.ItemFlag.NoItemFlags)
+            view.addItem(more)
 
     def _activated(self, item: QListWidgetItem) -> None:
         number = item.data(CASE_ROLE)
@@ -234,4 +351,3 @@ class DashboardPage(Page):
     def figure(self, name: str) -> str:
         """The text shown on a figure card (``my_open_cases``, ``month_new_clients``...)."""
         return self.cards[name].value.text()
-

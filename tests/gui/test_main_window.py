@@ -132,6 +132,38 @@ def test_dashboard_shows_counts_and_overdue(
     assert main_window.current_key() == "case_view"
 
 
+def test_a_long_agenda_shows_the_first_items_and_how_many_more(
+    qtbot: QtBot, main_window: MainWindow
+) -> None:
+    """At HQ a user may have thousands of follow-ups: the list keeps to a page and says the rest."""
+    from datetime import date, timedelta
+
+    from legalaid_desktop.domain.cases import AgendaItem
+    from legalaid_desktop.gui.pages.dashboard import AGENDA_ROWS_SHOWN
+
+    page = main_window.page("dashboard")
+    assert isinstance(page, DashboardPage)
+    qtbot.waitUntil(lambda: page.data is not None, timeout=5000)
+    many = [
+        AgendaItem(
+            "deadline",
+            f"id{i}",
+            f"GNJ-2026-{i:04}",
+            date(2026, 1, 1) + timedelta(i),
+            "Apellyasiya şikayəti",
+            False,
+            "leyla",
+        )
+        for i in range(AGENDA_ROWS_SHOWN + 1234)
+    ]
+    page._fill_list(page.overdue, many, "", red=True)
+    assert page.overdue.count() == AGENDA_ROWS_SHOWN + 1
+    assert "GNJ-2026-0000" in page.overdue.item(0).text()
+    last = page.overdue.item(AGENDA_ROWS_SHOWN)
+    assert last.text() == "1,234 more items: see the Calendar."
+    assert not last.flags() & Qt.ItemFlag.ItemIsEnabled
+
+
 def test_admin_page_lists_users_verifies_and_shows_audit(
     qtbot: QtBot, main_window: MainWindow
 ) -> None:
@@ -149,8 +181,11 @@ def test_admin_page_lists_users_verifies_and_shows_audit(
     assert page.audit is not None
     page.tabs.setCurrentWidget(page.audit)
     qtbot.waitUntil(lambda: page.audit.table.rowCount() > 0, timeout=5000)
-    actions = {page.audit.table.item(r, 3).text() for r in range(page.audit.table.rowCount())}
-    assert {"store_created", "db_verified"} <= actions
+    rows = range(page.audit.table.rowCount())
+    codes = {page.audit.table.item(r, 3).toolTip() for r in rows}
+    assert {"store_created", "db_verified"} <= codes
+    actions = {page.audit.table.item(r, 3).text() for r in rows}  # shown translated
+    assert {"Data store created", "Data store verified"} <= actions
 
 
 def test_admin_adds_and_revokes_a_user(qtbot: QtBot, main_window: MainWindow) -> None:

@@ -4,18 +4,38 @@ Everything here is idempotent, so a preference change simply calls :func:`apply_
 again. The style sheet is generated from the theme and the base font size (Qt style sheets know
 no relative sizes), and widgets opt into its rules with a ``role`` property (see
 :func:`set_role`).
+
+Qt's own strings (standard buttons, message boxes, the file and print dialogs, text context
+menus) follow the interface language: :func:`install_qt_translations` loads the ``qtbase``
+translation PySide6 ships (Russian, English) or ours from ``resources/locale/qt/`` (Azerbaijani,
+for which Qt has none), and it runs on every :func:`legalaid_desktop.i18n.set_language` (the
+login screen, Settings) through a language listener registered when this module is imported.
 """
 
 from __future__ import annotations
 
+import logging
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import (
+    QCoreApplication,
+    QLibraryInfo,
+    QLocale,
+    Qt,
+    QTimer,
+    QTranslator,
+)
 from PySide6.QtGui import QColor, QFont, QFontDatabase, QFontInfo, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication, QStyleFactory, QWidget
 
+from legalaid_desktop import i18n
 from legalaid_desktop.gui.ui_settings import APPLICATION, ORGANIZATION
+from legalaid_desktop.gui.widgets.locale import qlocale
+from legalaid_desktop.paths import resource_path
+
+log = logging.getLogger(__name__)
 
 #: Letters that must render: the non-ASCII Azerbaijani letters and a few Russian ones.
 REQUIRED_GLYPHS = "ƏəİıĞğŞşÇçÖöÜüЖжЯяЁё"
@@ -50,7 +70,91 @@ def create_application(argv: Sequence[str] | None = None) -> QApplication:
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationName(APPLICATION)
     app.setDesktopFileName("legalaid-desktop")
+    install_qt_translations(i18n.current_language())
     return app
+
+
+# -- Qt's own strings -------------------------------------------------------------------------
+
+#: Catalogs of ours, per language, loaded after Qt's ``qtbase_<lang>.qm`` (so they win):
+#: Azerbaijani in full, Russian only for the strings Qt's catalog lacks.
+OWN_QT_CATALOGS: dict[str, tuple[str, ...]] = {"az": ("qtbase_az",), "ru": ("qtbase_extra_ru",)}
+
+_installed: list[QTranslator] = []
+_installed_language: list[str] = []
+
+
+def qt_translations_dir() -> Path:
+    """Where PySide6 keeps Qt's ``.qm`` files."""
+    return Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath))
+
+
+def own_qt_translations_dir() -> Path:
+    """Our Qt-side ``.qm`` files (``resources/locale/qt``)."""
+    return resource_path("locale", "qt")
+
+
+def _load_translator(folder: Path, name: str) -> QTranslator | None:
+    path = folder / f"{name}.qm"
+    if not path.is_file():
+        return None
+    translator = QTranslator(QCoreApplication.instance())
+    if not translator.load(str(path)):
+        log.warning("could not load the Qt translation %s", path)
+        translator.deleteLater()
+        return None
+    return translator
+
+
+def install_qt_translations(language: str) -> list[str]:
+    """Make Qt's own dialogs and buttons speak ``language`` (``az``, ``ru``, ``en``).
+
+    Removes the translators installed for the previous language and installs Qt's
+    ``qtbase_<language>.qm`` (if PySide6 ships one) and then ours. Also makes the language's
+    :class:`QLocale` the default one (month and day names of date pop-ups created later).
+    Installing a translator sends ``LanguageChange`` to every widget, so Qt's dialogs that are
+    open retranslate themselves. Without an application object this does nothing.
+
+    Returns:
+        The names of the catalogs now installed, in the order of installation.
+    """
+    app = QCoreApplication.instance()
+    if app is None:
+        return []
+    for old in _installed:
+        QCoreApplication.removeTranslator(old)
+        old.deleteLater()
+    _installed.clear()
+    _installed_language[:] = [language]
+    QLocale.setDefault(qlocale(language))
+    names: list[str] = []
+    candidates = [(qt_translations_dir(), f"qtbase_{language}")]
+    candidates += [(own_qt_translations_dir(), n) for n in OWN_QT_CATALOGS.get(language, ())]
+    for folder, name in candidates:
+        translator = _load_translator(folder, name)
+        if translator is not None and QCoreApplication.installTranslator(translator):
+            _installed.append(translator)
+            names.append(name)
+    return names
+
+
+def installed_qt_language() -> str | None:
+    """The language of the Qt translators installed last (``None`` before the first time)."""
+    return _installed_language[0] if _installed_language else None
+
+
+def _follow_language(language: str) -> None:
+    """The :mod:`i18n` listener: reinstall the translators on the GUI thread."""
+    app = QCoreApplication.instance()
+    if app is None:
+        return
+    if app.thread().isCurrentThread():
+        install_qt_translations(language)
+    else:
+        QTimer.singleShot(0, app, lambda: install_qt_translations(language))
+
+
+i18n.add_language_listener(_follow_language)
 
 
 def _covers(family: str) -> bool:

@@ -16,7 +16,8 @@ from typing import Any
 
 from PySide6.QtCore import QPoint, QSettings
 from PySide6.QtGui import QPainter, QPixmap
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QWidget
 
 from legalaid_desktop import i18n
 from legalaid_desktop.gui.application import apply_appearance, create_application
@@ -194,10 +195,17 @@ def _main_screens(plan: ShotPlan, camera: Camera, tasks: TaskRunner) -> None:
         view = window.page("case_view")
         wait_until(lambda: getattr(view, "detail", None) is not None)
         camera.shoot("case-view", window)
+        _pdf_preview(camera, view, number)
 
     window.go("calendar")
     settle(1.0)
     camera.shoot("calendar", window)
+
+    sync: Any = window.page("sync")
+    if sync is not None:
+        window.go("sync")
+        wait_until(lambda: getattr(sync, "overview", None) is not None, 30)
+        camera.shoot("sync", window)
 
     window.go("dashboard")
     window.show_search()
@@ -225,6 +233,7 @@ def _main_screens(plan: ShotPlan, camera: Camera, tasks: TaskRunner) -> None:
 
     window.go("settings")
     camera.shoot("settings", window)
+    _qt_dialogs(camera, window)
 
     window.lock()
     wait_until(lambda: not tasks.busy())
@@ -232,6 +241,67 @@ def _main_screens(plan: ShotPlan, camera: Camera, tasks: TaskRunner) -> None:
     window.close()
     window.deleteLater()
     tasks.wait()
+    settle()
+
+
+def _pdf_preview(camera: Camera, view: Any, number: str) -> None:
+    """The print preview of the case summary (``gui/dialogs/pdf_preview.py``), once rendered."""
+    opener = getattr(view, "open_summary_preview", None)
+    if opener is None:
+        return
+    dialog = opener(number)
+    wait_until(lambda: getattr(dialog, "document", None) is not None, 60)
+    settle(1.0)
+    camera.shoot("pdf-preview", dialog)
+    dialog.close()
+    dialog.deleteLater()
+    settle()
+
+
+def _qt_dialogs(camera: Camera, window: QWidget) -> None:
+    """Qt's own dialogs, which follow the language through the Qt translators: a question with
+    details, the file dialog (Qt's, not the platform's) and the print dialog."""
+    box = QMessageBox(
+        QMessageBox.Icon.Question,
+        i18n._("LegalAid Desktop"),
+        i18n._("Revoke {name} ({username})?").format(
+            name="Həsənov Elvin Vaqif oğlu", username="elvin.h"
+        ),
+        QMessageBox.StandardButton.Yes
+        | QMessageBox.StandardButton.No
+        | QMessageBox.StandardButton.Cancel,
+        window,
+    )
+    box.setDetailedText("—")
+    box.show()
+    camera.shoot("qt-message-box", box)
+    box.close()
+    box.deleteLater()
+
+    with tempfile.TemporaryDirectory(prefix="legalaid-shots-files-") as folder:
+        (Path(folder) / "Arxiv").mkdir()
+        for name, size in (("GNJ-2026-0233.pdf", 48_213), ("Razılıq forması.pdf", 1_536)):
+            (Path(folder) / name).write_bytes(b"%PDF-1.7\n" + b"0" * size)
+        files = QFileDialog(window)
+        files.setOption(QFileDialog.Option.DontUseNativeDialog)
+        files.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        files.setViewMode(QFileDialog.ViewMode.Detail)
+        files.setDirectory(folder)
+        files.resize(900, 560)
+        files.show()
+        settle(1.0)  # the folder is read in the background
+        camera.shoot("qt-file-dialog", files)
+        files.close()
+        files.deleteLater()
+
+    printer = QPrinter()
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printing = QPrintDialog(printer, window)
+    printing.resize(760, 560)
+    printing.show()
+    camera.shoot("qt-print-dialog", printing)
+    printing.close()
+    printing.deleteLater()
     settle()
 
 

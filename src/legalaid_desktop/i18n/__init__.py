@@ -4,13 +4,17 @@ Every user-visible string is wrapped in :func:`_` (or :func:`N_` where it must b
 later, e.g. in a module-level table) and :func:`ngettext` for plurals. Catalogs live in
 ``resources/locale/<lang>/LC_MESSAGES/legalaid.mo``. The active language is process-wide and
 can be switched at run time with :func:`set_language`; nothing is loaded at import time.
+Front ends that keep translations of their own (the GUI's Qt translators) register a listener
+with :func:`add_language_listener`; it is called after every :func:`set_language`.
+Locale-aware numbers, dates and sorting are in :mod:`legalaid_desktop.i18n.formatting`.
 """
 
 from __future__ import annotations
 
 import gettext as _gettext
+import logging
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 DOMAIN = "legalaid"
@@ -24,6 +28,8 @@ _cache: dict[str, _gettext.NullTranslations] = {}
 # A temporary language for one thread (a PDF rendered in Russian in the background must not
 # switch the language of the window the user is looking at).
 _local = threading.local()
+_listeners: list[Callable[[str], None]] = []
+log = logging.getLogger(__name__)
 
 
 def _load(lang: str) -> _gettext.NullTranslations:
@@ -45,6 +51,23 @@ def set_language(lang: str) -> None:
         raise ValueError(f"unsupported language: {lang!r}")
     _current = _load(lang)
     _current_lang = lang
+    for listener in list(_listeners):
+        try:
+            listener(lang)
+        except Exception:  # a listener's failure must not stop the language switch
+            log.exception("language listener %r failed", listener)
+
+
+def add_language_listener(listener: Callable[[str], None]) -> None:
+    """Call ``listener(lang)`` after every :func:`set_language` (once, however often added)."""
+    if listener not in _listeners:
+        _listeners.append(listener)
+
+
+def remove_language_listener(listener: Callable[[str], None]) -> None:
+    """Stop calling ``listener`` (nothing happens if it was not registered)."""
+    if listener in _listeners:
+        _listeners.remove(listener)
 
 
 def current_language() -> str:

@@ -19,6 +19,7 @@ from legalaid_desktop.domain.errors import InputRejected, NotFound, ValidationEr
 from legalaid_desktop.domain.ids import new_id
 from legalaid_desktop.domain.roles import Permission
 from legalaid_desktop.i18n import _
+from legalaid_desktop.i18n.formatting import format_decimal, format_integer
 from legalaid_desktop.search import index as search_index
 from legalaid_desktop.search import normalize
 from legalaid_desktop.services import common
@@ -196,8 +197,9 @@ class CaseRecordService:
         """Store a document inside the encrypted store (never as a loose file)."""
         if len(content) > MAX_ATTACHMENT_BYTES:
             raise ValidationError(
-                _("The file is {size:.1f} MB; the limit is {limit} MB.").format(
-                    size=len(content) / 1024 / 1024, limit=MAX_ATTACHMENT_BYTES // 1024 // 1024
+                _("The file is {size} MB; the limit is {limit} MB.").format(
+                    size=format_decimal(len(content) / 1024 / 1024, 1),
+                    limit=format_integer(MAX_ATTACHMENT_BYTES // 1024 // 1024),
                 ),
                 "content",
             )

@@ -45,7 +45,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from legalaid_desktop.domain.errors import KeysRejected, SyncError
 from legalaid_desktop.domain.hlc import NODE_PATTERN
-from legalaid_desktop.i18n import _
+from legalaid_desktop.i18n import N_, _
 
 __all__ = [
     "ENCRYPTION_KEY_SIZE",
@@ -98,12 +98,12 @@ _PUBLIC_DICT_VERSION = 1
 _PUBLIC_DICT_KEYS = frozenset({"version", "node_code", "signing_key", "encryption_key"})
 
 
-def check_node_code(code: object, *, what: str = "node code") -> str:
+def check_node_code(code: object, *, what: str = N_("node code")) -> str:
     """Return ``code`` if it is a valid node code, else raise.
 
     Args:
         code: The candidate.
-        what: How to name it in the message.
+        what: How to name it in the message: an untranslated ``N_()`` label, translated here.
 
     Returns:
         ``code``.
@@ -113,7 +113,7 @@ def check_node_code(code: object, *, what: str = "node code") -> str:
     """
     if not isinstance(code, str) or NODE_CODE_RE.fullmatch(code) is None:
         raise KeysRejected(
-            _("Not a valid {what}: {value}").format(what=what, value=repr(code)[:80])
+            _("Not a valid {what}: {value}").format(what=_(what), value=repr(code)[:80])
         )
     return code
 
@@ -123,13 +123,14 @@ def encode_b64(data: bytes) -> str:
     return base64.b64encode(data).decode("ascii")
 
 
-def decode_b64(text: object, *, size: int | None = None, what: str = "value") -> bytes:
+def decode_b64(text: object, *, size: int | None = None, what: str = N_("value")) -> bytes:
     """Decode canonical standard base64, refusing every other spelling.
 
     Args:
         text: The base64 string (standard alphabet, with padding, no whitespace).
         size: The exact number of bytes expected, if known.
-        what: How to name the value in the message.
+        what: How to name the value in the message: an untranslated ``N_()`` label (such as
+            ``N_("signing key")``), translated here when a message is raised.
 
     Returns:
         The bytes.
@@ -138,17 +139,17 @@ def decode_b64(text: object, *, size: int | None = None, what: str = "value") ->
         KeysRejected: ``text`` is not a string, not canonical base64, or of the wrong size.
     """
     if not isinstance(text, str):
-        raise KeysRejected(_("The {what} is not a base64 string.").format(what=what))
+        raise KeysRejected(_("The {what} is not a base64 string.").format(what=_(what)))
     if size is not None and len(text) != 4 * ((size + 2) // 3):
-        raise KeysRejected(_("The {what} has the wrong length.").format(what=what))
+        raise KeysRejected(_("The {what} has the wrong length.").format(what=_(what)))
     try:
         data = base64.b64decode(text.encode("ascii"), validate=True)
     except (UnicodeEncodeError, binascii.Error, ValueError):
-        raise KeysRejected(_("The {what} is not valid base64.").format(what=what)) from None
+        raise KeysRejected(_("The {what} is not valid base64.").format(what=_(what))) from None
     if encode_b64(data) != text:
-        raise KeysRejected(_("The {what} is not canonical base64.").format(what=what))
+        raise KeysRejected(_("The {what} is not canonical base64.").format(what=_(what)))
     if size is not None and len(data) != size:
-        raise KeysRejected(_("The {what} has the wrong length.").format(what=what))
+        raise KeysRejected(_("The {what} has the wrong length.").format(what=_(what)))
     return data
 
 
@@ -282,9 +283,11 @@ class NodePublicKeys:
             raise KeysRejected(_("The node keys use an unknown format version."))
         return cls(
             node_code=check_node_code(data["node_code"]),
-            signing_key=decode_b64(data["signing_key"], size=SIGNING_KEY_SIZE, what="signing key"),
+            signing_key=decode_b64(
+                data["signing_key"], size=SIGNING_KEY_SIZE, what=N_("signing key")
+            ),
             encryption_key=decode_b64(
-                data["encryption_key"], size=ENCRYPTION_KEY_SIZE, what="encryption key"
+                data["encryption_key"], size=ENCRYPTION_KEY_SIZE, what=N_("encryption key")
             ),
         )
 

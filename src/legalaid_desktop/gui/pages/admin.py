@@ -27,7 +27,8 @@ from legalaid_desktop.gui.errors import log_error, user_message
 from legalaid_desktop.gui.pages.audit_log import AuditLogView
 from legalaid_desktop.gui.pages.base import Page
 from legalaid_desktop.gui.widgets.feedback import busy_bar
-from legalaid_desktop.i18n import N_, _
+from legalaid_desktop.i18n import N_, _, ngettext
+from legalaid_desktop.i18n.formatting import format_integer
 
 USER_COLUMNS = (N_("User name"), N_("Full name"), N_("Role"), N_("Center"), N_("Status"))
 
@@ -45,9 +46,7 @@ class UsersView(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(
-            QHeaderView.ResizeMode.ResizeToContents
-        )
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.itemSelectionChanged.connect(self._update_buttons)
         self.add_button = QPushButton()
@@ -208,7 +207,7 @@ class UsersView(QWidget):
 
 
 class MaintenanceView(QWidget):
-    """"Check the data store": page checksums, structure and the audit chain."""
+    """ "Check the data store": page checksums, structure and the audit chain."""
 
     def __init__(self, ctx: GuiContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -278,10 +277,13 @@ class MaintenanceView(QWidget):
             return
         if getattr(report, "ok", False):
             set_role(self.result, "ok")
+            events = int(getattr(report, "audit_events", 0))
             self.result.setText(
-                _("The data store is intact. {n} audit events checked.").format(
-                    n=getattr(report, "audit_events", 0)
-                )
+                ngettext(
+                    "The data store is intact. {n} audit event checked.",
+                    "The data store is intact. {n} audit events checked.",
+                    events,
+                ).format(n=format_integer(events))
             )
             self.details.clear()
             return

@@ -24,7 +24,8 @@ from legalaid_desktop.domain.dates import BAKU, today
 from legalaid_desktop.gui.application import set_role
 from legalaid_desktop.gui.context import GuiContext
 from legalaid_desktop.gui.errors import log_error, user_message
-from legalaid_desktop.i18n import N_, _
+from legalaid_desktop.i18n import N_, _, ngettext
+from legalaid_desktop.i18n.formatting import format_integer
 from legalaid_desktop.services.audit_view import AuditRow, AuditService
 
 PAGE_SIZE = 500
@@ -36,6 +37,93 @@ PERIODS: tuple[tuple[int | None, str], ...] = (
     (30, N_("Last 30 days")),
 )
 COLUMNS = (N_("No."), N_("Time"), N_("User"), N_("Action"), N_("Record"), N_("Details"))
+ACTION_COLUMN, RECORD_COLUMN = 3, 4
+
+#: What the audit codes mean, for people (a code not listed here is shown as it is).
+ACTION_LABELS: dict[str, str] = {
+    "attachment_added": N_("Document added"),
+    "attachment_exported": N_("Document exported"),
+    "attachment_opened": N_("Document opened"),
+    "backup_created": N_("Backup copy made"),
+    "bundle_already_imported": N_("Bundle already imported"),
+    "bundle_exported": N_("Sync bundle written"),
+    "bundle_imported": N_("Sync bundle imported"),
+    "bundle_recovery_key_created": N_("Bundle recovery key created"),
+    "campaign_created": N_("Campaign created"),
+    "case_assigned": N_("Case assigned"),
+    "case_campaign": N_("Case linked to a campaign"),
+    "case_closed": N_("Case closed"),
+    "case_opened": N_("Case opened"),
+    "case_pending": N_("Case set to pending"),
+    "case_reopened": N_("Case reopened"),
+    "case_transferred": N_("Case transferred"),
+    "case_updated": N_("Case changed"),
+    "case_viewed": N_("Case viewed"),
+    "client_registered": N_("Client registered"),
+    "client_updated": N_("Client changed"),
+    "client_viewed": N_("Client viewed"),
+    "conflict_check": N_("Conflict of interest check"),
+    "conflict_resolved": N_("Sync conflict resolved"),
+    "consent_recorded": N_("Consent recorded"),
+    "consent_withdrawn": N_("Consent withdrawn"),
+    "consultation_added": N_("Consultation added"),
+    "db_migrated": N_("Data store upgraded"),
+    "db_verified": N_("Data store verified"),
+    "deadline_added": N_("Deadline added"),
+    "deadline_done": N_("Deadline done"),
+    "deadline_reopened": N_("Deadline reopened"),
+    "demo_generated": N_("Demo data generated"),
+    "enrollment_completed": N_("Center enrollment completed"),
+    "enrollment_requested": N_("Center enrollment requested"),
+    "key_rotated": N_("Keys replaced"),
+    "login": N_("Logged in"),
+    "login_failed": N_("Failed login"),
+    "login_refused": N_("Login refused"),
+    "node_enrolled": N_("Center registered"),
+    "node_revoked": N_("Center revoked"),
+    "party_added": N_("Party added"),
+    "party_removed": N_("Party removed"),
+    "password_changed": N_("Password changed"),
+    "password_reset": N_("Password reset"),
+    "pdf_batch_preview": N_("Batch of summaries previewed"),
+    "pdf_batch_print": N_("Batch of summaries printed"),
+    "pdf_batch_save": N_("Batch of summaries saved as PDF"),
+    "pdf_case_preview": N_("Case summary previewed"),
+    "pdf_case_print": N_("Case summary printed"),
+    "pdf_case_save": N_("Case summary saved as PDF"),
+    "pdf_consent_preview": N_("Consent form previewed"),
+    "pdf_consent_print": N_("Consent form printed"),
+    "pdf_consent_save": N_("Consent form saved as PDF"),
+    "print": N_("Printed"),
+    "save": N_("Saved as PDF"),
+    "store_created": N_("Data store created"),
+    "user_added": N_("User added"),
+    "user_revoked": N_("User revoked"),
+}
+
+#: The kinds of record an audit event is about.
+ENTITY_LABELS: dict[str, str] = {
+    "attachment": N_("Document"),
+    "bundle": N_("Sync bundle"),
+    "campaign": N_("Campaign"),
+    "case": N_("Case"),
+    "client": N_("Client"),
+    "node": N_("Center"),
+    "store": N_("Data store"),
+    "user": N_("User"),
+}
+
+
+def action_label(code: str) -> str:
+    """An audit action code in the interface language (unknown codes as they are)."""
+    label = ACTION_LABELS.get(code)
+    return _(label) if label is not None else code
+
+
+def record_label(entity_type: str, entity_id: str) -> str:
+    """``Case 01a2…``: the kind of record in the interface language and its id."""
+    kind = ENTITY_LABELS.get(entity_type)
+    return f"{_(kind) if kind is not None else entity_type} {entity_id}".strip()
 
 
 def audit_service(ctx: GuiContext) -> AuditService:
@@ -62,11 +150,14 @@ class AuditLogView(QWidget):
         self.rows: list[AuditRow] = []
         self.total = 0
         self._generation = 0
+        # the combos grow with their longest choice ("Bütün istifadəçilər", Russian labels)
         self.actor = QComboBox()
         self.actor.setMinimumWidth(140)
         self.action = QComboBox()
         self.action.setMinimumWidth(180)
         self.period = QComboBox()
+        for combo in (self.actor, self.action, self.period):
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         for days, _label in PERIODS:
             self.period.addItem("", days)
         self.actor_label, self.action_label, self.period_label = QLabel(), QLabel(), QLabel()
@@ -120,6 +211,10 @@ class AuditLogView(QWidget):
             self.actor.setItemText(0, _("All users"))
         if self.action.count():
             self.action.setItemText(0, _("All actions"))
+        for i in range(1, self.action.count()):
+            self.action.setItemText(i, action_label(str(self.action.itemData(i))))
+        for i, row in enumerate(self.rows):
+            self._translate_row(i, row)
         self.table.setHorizontalHeaderLabels([_(c) for c in COLUMNS])
         self.table.setAccessibleName(_("Audit log"))
         self.more.setText(_("Load &more"))
@@ -150,7 +245,7 @@ class AuditLogView(QWidget):
             combo.clear()
             combo.addItem(everything, None)
             for value in values:
-                combo.addItem(value, value)
+                combo.addItem(action_label(value) if combo is self.action else value, value)
             combo.setCurrentIndex(max(0, combo.findData(current)))
             combo.blockSignals(False)
         self.reload()
@@ -194,20 +289,34 @@ class AuditLogView(QWidget):
         self.rows.extend(page.rows)
         self.table.setRowCount(len(self.rows))
         for i, row in enumerate(page.rows, start):
-            record = f"{row.entity_type} {row.entity_id}".strip()
             details = ", ".join(f"{k}={v}" for k, v in row.details)
             for col, text in enumerate(
-                (str(row.seq), local_time(row.at), row.actor, row.action, record, details)
+                (str(row.seq), local_time(row.at), row.actor, "", "", details)
             ):
                 item = QTableWidgetItem(text)
                 if col == 0:
                     item.setTextAlignment(RIGHT)
+                elif text:
+                    item.setToolTip(text)  # the whole text where the column cuts it off
                 self.table.setItem(i, col, item)
+            self._translate_row(i, row)
         self._update_count()
+
+    def _translate_row(self, i: int, row: AuditRow) -> None:
+        action = self.table.item(i, ACTION_COLUMN)
+        record = self.table.item(i, RECORD_COLUMN)
+        if action is None or record is None:
+            return
+        action.setText(action_label(row.action))
+        action.setToolTip(row.action)  # the code, as filters and support know it
+        record.setText(record_label(row.entity_type, row.entity_id))
+        record.setToolTip(record.text())
 
     def _update_count(self) -> None:
         self.count.setText(
-            _("{shown} of {total} events shown.").format(shown=len(self.rows), total=self.total)
+            ngettext(
+                "{shown} of {total} event shown.", "{shown} of {total} events shown.", self.total
+            ).format(shown=format_integer(len(self.rows)), total=format_integer(self.total))
         )
         self.more.setEnabled(len(self.rows) < self.total)
 

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QPushButton,
     QTableWidgetItem,
@@ -34,6 +35,7 @@ from legalaid_desktop.search.normalize import az_upper
 OVERDUE_DAYS = 365
 _BUSY = QColor("#dbe8fb")
 _NUMBER_ROLE = Qt.ItemDataRole.UserRole + 2
+DONE_COLUMN, LAWYER_COLUMN, DESCRIPTION_COLUMN = 0, 4, 5
 
 
 class CalendarPage(Page):
@@ -61,6 +63,16 @@ class CalendarPage(Page):
         self.heading = QLabel(self)
         self.heading.setStyleSheet("font-size: 16px; font-weight: 600;")
         self.table = record_table(self, 6)
+        # Room for long Azerbaijani and Russian texts: the check box column is narrow (its
+        # header is a tick, "Done" is its tool tip), names wrap in a column of fixed width and
+        # the description takes the room that is left and wraps; rows grow to fit.
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(DONE_COLUMN, QHeaderView.ResizeMode.Fixed)
+        self.table.setColumnWidth(DONE_COLUMN, 34)
+        header.setSectionResizeMode(LAWYER_COLUMN, QHeaderView.ResizeMode.Interactive)
+        self.table.setColumnWidth(LAWYER_COLUMN, 160)
+        header.setSectionResizeMode(DESCRIPTION_COLUMN, QHeaderView.ResizeMode.Stretch)
+        self.table.setWordWrap(True)
         self.empty_label = QLabel(self)
         self.empty_label.setStyleSheet("color: #5f6368; padding: 16px;")
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -210,6 +222,7 @@ class CalendarPage(Page):
                 cell(self._lawyers.get(item.lawyer, item.lawyer)),
                 cell(item.description),
             ]
+            cells[DESCRIPTION_COLUMN].setToolTip(item.description)
             overdue = not item.done and item.due_on < day_today
             for column, entry in enumerate(cells):
                 entry.setData(_NUMBER_ROLE, item.case_number)
@@ -218,6 +231,7 @@ class CalendarPage(Page):
                     entry.setToolTip(_("Overdue"))
                 self.table.setItem(row, column, entry)
         self._filling = False
+        self.table.resizeRowsToContents()
         self.empty_label.setText(_("Nothing due."))
         self.empty_label.setVisible(not self.items)
 
@@ -271,8 +285,12 @@ class CalendarPage(Page):
         self.mine.setText(_("Only &mine"))
         self.show_done.setText(_("Show &done deadlines"))
         self.table.setHorizontalHeaderLabels(
-            [_("Done"), _("Date"), _("Kind"), _("Case"), _("Lawyer"), _("Description")]
+            ["✓", _("Date"), _("Kind"), _("Case"), _("Lawyer"), _("Description")]
         )
+        done = self.table.horizontalHeaderItem(DONE_COLUMN)
+        if done is not None:
+            done.setToolTip(_("Done"))
+            done.setData(Qt.ItemDataRole.AccessibleTextRole, _("Done"))
         self.table.setAccessibleName(_("Deadlines and follow-ups"))
         if self._loaded:
             self._show_heading(*self._range())

@@ -19,15 +19,13 @@ from legalaid_desktop.gui.dialogs.attachment_viewer import AttachmentViewer, can
 from legalaid_desktop.gui.widgets.case_tabs import RecordTab, added_on, cell
 from legalaid_desktop.gui.widgets.dialogs import open_dialog
 from legalaid_desktop.i18n import _
+from legalaid_desktop.i18n.formatting import format_decimal, format_integer, format_size
 from legalaid_desktop.services.case_records import MAX_ATTACHMENT_BYTES
 
 
 def size_text(size: int) -> str:
-    if size < 1024:
-        return _("{n} B").format(n=size)
-    if size < 1024 * 1024:
-        return _("{n} KB").format(n=round(size / 1024))
-    return _("{n:.1f} MB").format(n=size / 1024 / 1024)
+    """``512 B``, ``12 KB``, ``1,5 MB`` (a decimal comma in Azerbaijani and Russian)."""
+    return format_size(size)
 
 
 def read_document(path: Path) -> bytes:
@@ -35,8 +33,9 @@ def read_document(path: Path) -> bytes:
     size = path.stat().st_size
     if size > MAX_ATTACHMENT_BYTES:
         raise ValidationError(
-            _("The file is {size:.1f} MB; the limit is {limit} MB.").format(
-                size=size / 1024 / 1024, limit=MAX_ATTACHMENT_BYTES // 1024 // 1024
+            _("The file is {size} MB; the limit is {limit} MB.").format(
+                size=format_decimal(size / 1024 / 1024, 1),
+                limit=format_integer(MAX_ATTACHMENT_BYTES // 1024 // 1024),
             ),
             "content",
         )

@@ -69,7 +69,10 @@ def opened_admin(admin_session: app.AppSession) -> OpenedSession:
 
 @pytest.fixture
 def main_window(
-    qtbot: object, opened_admin: OpenedSession, data_dir: Path, tasks: TaskRunner,
+    qtbot: object,
+    opened_admin: OpenedSession,
+    data_dir: Path,
+    tasks: TaskRunner,
     ui_settings: UiSettings,
 ) -> Iterator[MainWindow]:
     window = MainWindow(opened_admin, data_dir, tasks, ui_settings)
@@ -78,4 +81,3 @@ def main_window(
     yield window
     window.idle.stop()
     tasks.wait()
-

@@ -41,8 +41,9 @@ def test_error_dialog_for_expected_and_unexpected_errors(
     with caplog.at_level(logging.INFO, logger="legalaid_desktop.gui"):
         tasks.run(boom, action="test_action")
         qtbot.waitUntil(
-            lambda: any(isinstance(w, ErrorDialog) for w in QApplication.topLevelWidgets()
-                        if w.isVisible()),
+            lambda: any(
+                isinstance(w, ErrorDialog) for w in QApplication.topLevelWidgets() if w.isVisible()
+            ),
             timeout=5000,
         )
     shown = [w for w in QApplication.topLevelWidgets() if isinstance(w, ErrorDialog)]
@@ -84,13 +85,17 @@ def test_progress_dialog_reports_and_cancels(qtbot: QtBot, tasks: TaskRunner) ->
     qtbot.waitUntil(lambda: seen == ["stopped"], timeout=5000)
 
 
-def test_forgot_password_with_recovery_key(
-    qtbot: QtBot, tmp_path: Path, tasks: TaskRunner
-) -> None:
+def test_forgot_password_with_recovery_key(qtbot: QtBot, tmp_path: Path, tasks: TaskRunner) -> None:
     data_dir = tmp_path / "store"
     session, key = app.create(
-        data_dir, node_code="QBA", node_name="Quba", hq=False, admin_username="admin",
-        admin_full_name="Admin İstifadəçi", admin_password="Admin-pass-2026", kdf=FLOOR,
+        data_dir,
+        node_code="QBA",
+        node_name="Quba",
+        hq=False,
+        admin_username="admin",
+        admin_full_name="Admin İstifadəçi",
+        admin_password="Admin-pass-2026",
+        kdf=FLOOR,
     )
     session.close()
     dialog = RecoveryDialog(data_dir, tasks)

@@ -63,9 +63,7 @@ class UiSettings:
     # -- raw access ---------------------------------------------------------------------------
 
     def _read(self, key: _Key, username: str | None) -> Any:
-        for path in ((f"users/{username}/{key.name}",) if username else ()) + (
-            f"last/{key.name}",
-        ):
+        for path in ((f"users/{username}/{key.name}",) if username else ()) + (f"last/{key.name}",):
             value = self._qs.value(path)
             if value is None:
                 continue

@@ -14,6 +14,11 @@ prints
 Targets: search p95 ≤ 50 ms, conflict check p95 ≤ 100 ms. Run with
 ``python bench/bench_search.py [--clients N]`` (other counts scale with ``N``;
 ``--clients 10000`` for a quick run).
+
+``--prefix SPEC`` (repeatable, e.g. ``--prefix "1 2 3"``) then measures the same store again
+with the FTS5 table recreated with other ``prefix`` indexes: the ``rebuild`` and ``optimize``
+times, search and conflict p50/p95 before and after ``optimize``, and whether every query gives
+the same hits as with the migration's definition.
 """
 
 from __future__ import annotations
@@ -371,11 +376,105 @@ def percentiles(values: list[float]) -> tuple[float, float, float]:
     return statistics.median(ordered), p95, ordered[-1]
 
 
+def measure(
+    s: Session, queries: list[str], conflicts: list[tuple[str, int | None, str | None]]
+) -> tuple[list[float], list[float], list[Any]]:
+    """Times every search and conflict check; returns the times and what each one found."""
+    for q in queries[:20]:  # warm the page cache
+        search(s, q)
+    for name, year, tel in conflicts[:20]:
+        check_conflicts(s, name, birth_year=year, phone=tel)
+    found: list[Any] = []
+
+    def run_search(q: str) -> None:
+        found.append([(h.kind, h.ref_id) for h in search(s, q)])
+
+    def run_check(n: str, y: int | None, t: str | None) -> None:
+        found.append(repr(check_conflicts(s, n, birth_year=y, phone=t)))
+
+    search_ms = [timed(lambda q=q: run_search(q)) for q in queries]
+    conflict_ms = [timed(lambda n=n, y=y, t=t: run_check(n, y, t)) for n, y, t in conflicts]
+    return search_ms, conflict_ms, found
+
+
+def report(label: str, search_ms: list[float], conflict_ms: list[float]) -> None:
+    """Prints the p50/p95 of one measurement."""
+    s50, s95, _ = percentiles(search_ms)
+    c50, c95, _ = percentiles(conflict_ms)
+    print(
+        f"  {label:<34} search p50 {s50:5.1f} p95 {s95:5.1f} ms   "
+        f"conflicts p50 {c50:5.1f} p95 {c95:5.1f} ms"
+    )
+
+
+def recreate(s: Session, prefix: str) -> None:
+    """Recreates ``search_index`` with other prefix indexes (the refs table stays)."""
+    s.execute(text("DROP TABLE search_index"))
+    s.execute(
+        text(
+            "CREATE VIRTUAL TABLE search_index USING fts5(names, keys, body, "
+            "content = 'search_index_refs', content_rowid = 'id', "
+            "tokenize = 'unicode61 remove_diacritics 2', "
+            f"prefix = '{prefix}', detail = column)"
+        )
+    )
+
+
+def compare_prefixes(
+    store: Any,
+    prefixes: list[str],
+    queries: list[str],
+    conflicts: list[tuple[str, int | None, str | None]],
+    baseline: list[Any],
+) -> None:
+    """Measures the store with the FTS5 table recreated with each of ``prefixes``."""
+    for prefix in prefixes:
+        print(f"prefix = '{prefix}':")
+        with store.session(write=True) as s:
+            s.execute(text("PRAGMA cache_size = -131072"))
+            recreate(s, prefix)
+            s.execute(text("INSERT INTO search_index (search_index, rank) VALUES ('automerge', 0)"))
+            s.execute(
+                text("INSERT INTO search_index (search_index, rank) VALUES ('hashsize', :n)"),
+                {"n": 64 * 1024 * 1024},
+            )
+            start = time.perf_counter()
+            s.execute(text("INSERT INTO search_index (search_index) VALUES ('rebuild')"))
+            rebuild_s = time.perf_counter() - start
+            s.execute(text("INSERT INTO search_index (search_index, rank) VALUES ('automerge', 4)"))
+            s.execute(
+                text("INSERT INTO search_index (search_index, rank) VALUES ('hashsize', :n)"),
+                {"n": 1024 * 1024},
+            )
+            s.execute(text("PRAGMA cache_size = -8000"))
+        print(f"  rebuild {rebuild_s:5.1f} s")
+        with store.session() as s:
+            search_ms, conflict_ms, found = measure(s, queries, conflicts)
+        report("without optimize", search_ms, conflict_ms)
+        print(f"  same hits as the migration's table: {found == baseline}")
+        with store.session(write=True) as s:
+            start = time.perf_counter()
+            s.execute(text("INSERT INTO search_index (search_index) VALUES ('optimize')"))
+            optimize_s = time.perf_counter() - start
+        print(f"  optimize {optimize_s:5.1f} s")
+        with store.session() as s:
+            search_ms, conflict_ms, found = measure(s, queries, conflicts)
+        report("after optimize", search_ms, conflict_ms)
+        print(f"  same hits as the migration's table: {found == baseline}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=100_000, help="clients (default 100000)")
     parser.add_argument("--queries", type=int, default=400, help="queries of each benchmark")
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument(
+        "--prefix",
+        action="append",
+        default=[],
+        metavar="SPEC",
+        help="also measure with the FTS5 table recreated with these prefix indexes",
+    )
     args = parser.parse_args(argv)
     rng = random.Random(args.seed)
 
@@ -414,15 +513,7 @@ def main(argv: list[str] | None = None) -> int:
             queries = search_queries(rng, samples, args.queries)
             conflicts = conflict_queries(rng, samples, args.queries)
             with store.session() as s:
-                for q in queries[:20]:  # warm the page cache
-                    search(s, q)
-                search_ms = [timed(lambda q=q: search(s, q)) for q in queries]
-                for name, year, tel in conflicts[:20]:
-                    check_conflicts(s, name, birth_year=year, phone=tel)
-                conflict_ms = [
-                    timed(lambda n=n, y=y, t=t: check_conflicts(s, n, birth_year=y, phone=t))
-                    for n, y, t in conflicts
-                ]
+                search_ms, conflict_ms, baseline = measure(s, queries, conflicts)
             p50, p95, worst = percentiles(search_ms)
             ok = "ok" if p95 <= SEARCH_TARGET_MS else "MISSED"
             print(
@@ -439,6 +530,7 @@ def main(argv: list[str] | None = None) -> int:
             )
             slow_c = sorted(zip(conflict_ms, (c[0] for c in conflicts), strict=True), reverse=True)
             print("  slowest: " + ", ".join(f"{q!r} {ms:.0f} ms" for ms, q in slow_c[:5]))
+            compare_prefixes(store, args.prefix, queries, conflicts, baseline)
         finally:
             session.close()
     return 0

@@ -23,6 +23,7 @@ from legalaid_desktop.domain.cases import ClientInput, ConsentInput
 from legalaid_desktop.domain.dates import today
 from legalaid_desktop.domain.errors import NotADemoStore, PermissionDenied, ValidationError
 from legalaid_desktop.reference_data import load_catalog
+from legalaid_desktop.search import index as search_index
 from legalaid_desktop.search.normalize import sort_string
 from legalaid_desktop.services.cases import next_case_number
 from legalaid_desktop.services.demo import (
@@ -529,5 +530,45 @@ def test_planner_statistics_survive(tmp_path: Path) -> None:
         with session.ws.read() as s:
             after = s.execute(text("SELECT tbl, idx, stat FROM sqlite_stat1 ORDER BY idx")).all()
         assert after == before
+    finally:
+        session.close()
+
+
+def _index_contents(session: app.AppSession) -> list[tuple[object, ...]]:
+    with session.ws.read() as s:
+        assert s.execute(
+            text("INSERT INTO search_index (search_index) VALUES ('integrity-check')")
+        ).rowcount
+        return [
+            tuple(r)
+            for r in s.execute(
+                text(
+                    "SELECT id, kind, ref_id, case_id, name_sig, names, keys, body "
+                    "FROM search_index_refs ORDER BY id"
+                )
+            )
+        ]
+
+
+def test_the_index_made_during_the_load_is_the_one_a_rebuild_makes(tmp_path: Path) -> None:
+    # The demo indexes its new rows from memory (and the earlier ones from the store): the
+    # entries must be exactly those a rebuild from the tables gives, ids included.
+    session = _new_store(tmp_path / "store")
+    try:
+        generate_demo(session, clients=CLIENT_BATCH + 30, seed=SEED)
+        generate_demo(session, clients=40, seed=SEED + 1)  # the first run's rows are read back
+        during = _index_contents(session)
+        kinds = Counter(row[1] for row in during)
+        assert set(kinds) == {"client", "case", "consultation", "party"}
+        assert kinds["client"] == CLIENT_BATCH + 70
+        with session.ws.write() as s:
+            rebuilt_count = search_index.rebuild(s)
+        assert rebuilt_count == len(during)
+        assert _index_contents(session) == during
+        with session.ws.read() as s:
+            number = s.scalars(select(Case.number).order_by(Case.id.desc()).limit(1)).one()
+            name = s.scalars(select(Client.full_name).order_by(Client.id.desc()).limit(1)).one()
+        assert any(h.case_number == number for h in session.search.search(number))
+        assert session.search.search(name)
     finally:
         session.close()

@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Final
@@ -53,7 +54,9 @@ __all__ = [
     "KIND_BITS",
     "KIND_NUMBERS",
     "LONGEST_PREFIX",
+    "BulkRebuild",
     "NameSignature",
+    "bulk_rebuild",
     "fold_text",
     "index_case",
     "index_client",
@@ -122,7 +125,8 @@ _REBUILD_CACHE_KIB: Final = 128 * 1024  # page cache while rebuilding (then set 
 _AUTOMERGE: Final = 4  # FTS5's default
 _HASHSIZE: Final = 1024 * 1024  # FTS5's default size of its in-memory table of new terms
 _REBUILD_HASHSIZE: Final = 64 * 1024 * 1024  # the same while rebuilding (then set back)
-_SQL_HASHSIZE: Final = text("INSERT INTO search_index (search_index, rank) VALUES ('hashsize', :n)")
+_SQL_HASHSIZE: Final = "INSERT INTO search_index (search_index, rank) VALUES ('hashsize', ?)"
+_SQL_AUTOMERGE: Final = "INSERT INTO search_index (search_index, rank) VALUES ('automerge', ?)"
 _NON_DIGIT_RE: Final = re.compile(r"\D+")
 _HYPHEN_RE: Final = re.compile("[-‐‑–—]+")
 _MARKER_KEYS: Final = frozenset(("oglu", "qizi"))
@@ -504,30 +508,32 @@ def index_party(session: Session, party: Party) -> None:
 # --------------------------------------------------------------------------------------------
 
 # Each source reads one batch of live rows after a row id: (rowid, id, case id, fields...).
+# Positional parameters: (after, limit). Read through the DB-API cursor: plain tuples, no
+# per-row work in SQLAlchemy.
 _SOURCES: Final[dict[str, str]] = {
     "client": (
         "SELECT x._rowid_, x.id, NULL, x.full_name, x.birth_year, x.phone, x.address "
-        "FROM clients x WHERE x._rowid_ > :after AND x.deleted_hlc IS NULL "
-        "ORDER BY x._rowid_ LIMIT :limit"
+        "FROM clients x WHERE x._rowid_ > ? AND x.deleted_hlc IS NULL "
+        "ORDER BY x._rowid_ LIMIT ?"
     ),
     "case": (
         "SELECT x._rowid_, x.id, x.id, coalesce(c.full_name, ''), x.number, x.legal_area, "
         "x.summary, x.referral, x.grant_code, d.institution, d.reported_to "
         "FROM cases x LEFT JOIN clients c ON c.id = x.client_id "
         "LEFT JOIN corruption_details d ON d.case_id = x.id AND d.deleted_hlc IS NULL "
-        "WHERE x._rowid_ > :after AND x.deleted_hlc IS NULL ORDER BY x._rowid_ LIMIT :limit"
+        "WHERE x._rowid_ > ? AND x.deleted_hlc IS NULL ORDER BY x._rowid_ LIMIT ?"
     ),
     "consultation": (
         "SELECT x._rowid_, x.id, x.case_id, x.notes, x.advice, x.next_steps "
         "FROM consultations x JOIN cases k ON k.id = x.case_id "
-        "WHERE x._rowid_ > :after AND x.deleted_hlc IS NULL AND k.deleted_hlc IS NULL "
-        "ORDER BY x._rowid_ LIMIT :limit"
+        "WHERE x._rowid_ > ? AND x.deleted_hlc IS NULL AND k.deleted_hlc IS NULL "
+        "ORDER BY x._rowid_ LIMIT ?"
     ),
     "party": (
         "SELECT x._rowid_, x.id, x.case_id, x.name, x.role, x.notes "
         "FROM parties x JOIN cases k ON k.id = x.case_id "
-        "WHERE x._rowid_ > :after AND x.deleted_hlc IS NULL AND k.deleted_hlc IS NULL "
-        "ORDER BY x._rowid_ LIMIT :limit"
+        "WHERE x._rowid_ > ? AND x.deleted_hlc IS NULL AND k.deleted_hlc IS NULL "
+        "ORDER BY x._rowid_ LIMIT ?"
     ),
 }
 
@@ -592,14 +598,116 @@ def _entry_of(kind: str, row: Sequence[Any], names: _Names, bodies: _Bodies) -> 
 
 
 def _batches(session: Session, kind: str) -> Iterator[Sequence[Sequence[Any]]]:
-    sql = text(_SOURCES[kind])
-    after = 0
-    while True:
-        rows = session.execute(sql, {"after": after, "limit": _BATCH}).all()
-        if not rows:
-            return
-        yield rows
-        after = rows[-1][0]
+    sql = _SOURCES[kind]
+    cursor = session.connection().connection.cursor()  # the DB-API's: plain tuples
+    try:
+        after = 0
+        while True:
+            rows = cursor.execute(sql, (after, _BATCH)).fetchall()
+            if not rows:
+                return
+            yield rows
+            after = rows[-1][0]
+    finally:
+        cursor.close()
+
+
+class BulkRebuild:
+    """A rebuild of the whole index that also takes rows being bulk-loaded meanwhile.
+
+    Made by :func:`bulk_rebuild`: it empties the index and indexes every record already in the
+    tables; :meth:`add` then indexes new rows as they are written (the demo generator gives the
+    rows it has in memory instead of reading them back), and the end of the ``with`` block lets
+    FTS5 index all the entries at once. Each kind's new entries get ids after the ones before,
+    in the order given: the same ids a :func:`rebuild` after the load would give rows written in
+    that order.
+    """
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+        self._conn = session.connection()
+        self._names = _Names()
+        self._bodies = _Bodies()
+        self._next_id = {kind: kind_range(kind)[0] + 1 for kind in KINDS}
+        self._cursor: Any = None
+        self.count = 0
+        """The number of records indexed so far."""
+
+    def _start(self) -> None:
+        conn = self._conn
+        conn.exec_driver_sql("INSERT INTO search_index (search_index) VALUES ('delete-all')")
+        conn.exec_driver_sql("DELETE FROM search_index_refs")
+        self._cursor = conn.connection.cursor()  # the DB-API's: no per-row work in SQLAlchemy
+        for kind in KINDS:
+            for rows in _batches(self._session, kind):
+                self.add(kind, [row[1:] for row in rows])
+
+    def add(self, kind: str, rows: Iterable[Sequence[Any]]) -> None:
+        """Indexes new records of one kind (live ones: leave tombstones out).
+
+        Args:
+            kind: One of :data:`KINDS`.
+            rows: Per record ``(id, case id, fields...)``, the fields as :func:`rebuild` reads
+                them (see ``_SOURCES``): a client's ``full_name, birth_year, phone, address``;
+                a case's ``client's full name, number, legal_area, summary, referral,
+                grant_code, institution, reported_to`` (the last two of its corruption details,
+                or ``None``); a consultation's ``notes, advice, next_steps``; a party's
+                ``name, role, notes``.
+        """
+        next_id = self._next_id[kind]
+        names, bodies = self._names, self._bodies
+        refs: list[tuple[Any, ...]] = []
+        for row in rows:
+            text_names, keys, body, sig = _entry_of(kind, row[2:], names, bodies)
+            refs.append((next_id, kind, row[0], row[1], sig, text_names, keys, body))
+            next_id += 1
+        self._next_id[kind] = next_id
+        self._cursor.executemany(_SQL_INSERT_REFS, refs)
+        self.count += len(refs)
+
+    def _finish(self) -> None:
+        conn = self._conn
+        # One merge at the end instead of incremental merges of ever larger segments.
+        conn.exec_driver_sql(_SQL_AUTOMERGE, (0,))
+        # A larger in-memory term table: fewer, larger segments to write and merge.
+        conn.exec_driver_sql(_SQL_HASHSIZE, (_REBUILD_HASHSIZE,))
+        conn.exec_driver_sql("INSERT INTO search_index (search_index) VALUES ('rebuild')")
+        conn.exec_driver_sql("INSERT INTO search_index (search_index) VALUES ('optimize')")
+        conn.exec_driver_sql(_SQL_HASHSIZE, (_HASHSIZE,))
+        conn.exec_driver_sql(_SQL_AUTOMERGE, (_AUTOMERGE,))
+
+    def _close(self) -> None:
+        if self._cursor is not None:
+            self._cursor.close()
+        _fold_word.cache_clear()
+        _token_forms.cache_clear()
+
+
+@contextmanager
+def bulk_rebuild(session: Session) -> Iterator[BulkRebuild]:
+    """Rebuilds the whole index, taking rows written inside the block (see :class:`BulkRebuild`).
+
+    Runs in the caller's transaction, with a larger page cache meanwhile; on an error inside
+    the block the caller rolls back, which brings the old index back too.
+
+    Args:
+        session: A session in a write transaction on the store.
+
+    Yields:
+        The rebuild, with the records already in the tables indexed: give it every row the
+        block writes (:meth:`BulkRebuild.add`).
+    """
+    conn = session.connection()
+    previous_cache = int(conn.exec_driver_sql("PRAGMA cache_size").scalar_one())
+    conn.exec_driver_sql(f"PRAGMA cache_size = {-_REBUILD_CACHE_KIB}")
+    bulk = BulkRebuild(session)
+    try:
+        bulk._start()
+        yield bulk
+        bulk._finish()
+    finally:
+        bulk._close()
+        conn.exec_driver_sql(f"PRAGMA cache_size = {previous_cache}")
 
 
 def rebuild(session: Session) -> int:
@@ -618,41 +726,6 @@ def rebuild(session: Session) -> int:
     Returns:
         The number of records indexed.
     """
-    previous_cache = int(session.execute(text("PRAGMA cache_size")).scalar_one())
-    session.execute(text(f"PRAGMA cache_size = {-_REBUILD_CACHE_KIB}"))
-    names = _Names()
-    bodies = _Bodies()
-    count = 0
-    try:
-        session.execute(text("INSERT INTO search_index (search_index) VALUES ('delete-all')"))
-        session.execute(text("DELETE FROM search_index_refs"))
-        for kind in KINDS:
-            next_id = kind_range(kind)[0] + 1
-            for rows in _batches(session, kind):
-                refs: list[tuple[Any, ...]] = []
-                for row in rows:
-                    text_names, keys, body, signature = _entry_of(kind, row[3:], names, bodies)
-                    refs.append((next_id, kind, row[1], row[2], signature, text_names, keys, body))
-                    next_id += 1
-                # The DB-API's executemany on tuples: SQLAlchemy's per-row parameter processing
-                # cost more than SQLite's insert.
-                session.connection().exec_driver_sql(_SQL_INSERT_REFS, refs)
-                count += len(rows)
-        # One merge at the end instead of incremental merges of ever larger segments.
-        session.execute(
-            text("INSERT INTO search_index (search_index, rank) VALUES ('automerge', 0)")
-        )
-        # A larger in-memory term table: fewer, larger segments to write and merge.
-        session.execute(_SQL_HASHSIZE, {"n": _REBUILD_HASHSIZE})
-        session.execute(text("INSERT INTO search_index (search_index) VALUES ('rebuild')"))
-        session.execute(text("INSERT INTO search_index (search_index) VALUES ('optimize')"))
-        session.execute(_SQL_HASHSIZE, {"n": _HASHSIZE})
-        session.execute(
-            text("INSERT INTO search_index (search_index, rank) VALUES ('automerge', :n)"),
-            {"n": _AUTOMERGE},
-        )
-    finally:
-        _fold_word.cache_clear()
-        _token_forms.cache_clear()
-        session.execute(text(f"PRAGMA cache_size = {previous_cache}"))
-    return count
+    with bulk_rebuild(session) as bulk:
+        pass
+    return bulk.count

@@ -1322,6 +1322,54 @@ def _write(session: Session, rows: _Rows, counts: dict[str, int]) -> None:
         conn.exec_driver_sql(_CHANGE_SQL, rows.changes[start : start + INSERT_BATCH])
 
 
+def _at(table: str, *columns: str) -> tuple[int, ...]:
+    """Positions of ``columns`` in the row tuples of ``table``."""
+    return tuple(_TABLES[table].columns.index(c) for c in columns)
+
+
+_CLIENT_FIELDS: Final = _at("clients", "id", "full_name", "birth_year", "phone", "address")
+_CASE_FIELDS: Final = _at(
+    "cases", "id", "client_id", "number", "legal_area", "summary", "referral", "grant_code"
+)
+_ALAC_FIELDS: Final = _at("corruption_details", "case_id", "institution", "reported_to")
+_CONSULTATION_FIELDS: Final = _at("consultations", "id", "case_id", "notes", "advice", "next_steps")
+_PARTY_FIELDS: Final = _at("parties", "id", "case_id", "name", "role", "notes")
+
+
+def _index(session: Session, bulk: search_index.BulkRebuild, rows: _Rows) -> None:
+    """Index one batch from the rows in memory (see :class:`search_index.BulkRebuild`)."""
+    i, name, year, phone, address = _CLIENT_FIELDS
+    names = {r[i]: r[name] for r in rows.clients}
+    bulk.add("client", [(r[i], None, r[name], r[year], r[phone], r[address]) for r in rows.clients])
+    i, client, number, area, summary, referral, grant = _CASE_FIELDS
+    c, institution, reported = _ALAC_FIELDS
+    alac = {r[c]: (r[institution], r[reported]) for r in rows.corruption}
+    missing = {r[client] for r in rows.cases} - names.keys()
+    if missing:  # a case of a client from an earlier batch (not made so today)
+        names.update(
+            session.execute(select(Client.id, Client.full_name).where(Client.id.in_(missing)))
+            .tuples()
+            .all()
+        )
+    bulk.add(
+        "case",
+        [
+            (
+                r[i], r[i], names[r[client]], r[number], r[area], r[summary], r[referral],
+                r[grant], *alac.get(r[i], (None, None)),
+            )
+            for r in rows.cases
+        ],
+    )  # fmt: skip
+    i, case, notes, advice, steps = _CONSULTATION_FIELDS
+    bulk.add(
+        "consultation",
+        [(r[i], r[case], r[notes], r[advice], r[steps]) for r in rows.consultations],
+    )
+    i, case, name, role, notes = _PARTY_FIELDS
+    bulk.add("party", [(r[i], r[case], r[name], r[role], r[notes]) for r in rows.parties])
+
+
 _APPENDED: Final = frozenset(("hlc", "case_id", "client_id"))
 """Columns whose values only grow as the generator writes rows (see :func:`_bulk_indexes`)."""
 
@@ -1529,25 +1577,29 @@ def generate_demo(
             rows = _Rows()
             gen.campaigns(rows)
             done = 0
-            with _bulk_indexes(s):
-                while done < clients:
-                    upto = min(clients, done + CLIENT_BATCH)
-                    for ci in range(done, upto):
-                        gen.client(rows, plan.openings[ci], plan.numbers[ci])
-                    _write(s, rows, counts)
-                    rows = _Rows()
-                    done = upto
-                    if progress is not None:
-                        progress(done, total_units)
-                    if stop():
-                        raise _Cancelled
+            # The search index is rebuilt around the load: the rows already in the store are
+            # read back, the new ones are indexed from memory as they are written.
+            with search_index.bulk_rebuild(s) as bulk:
+                with _bulk_indexes(s):
+                    while done < clients:
+                        upto = min(clients, done + CLIENT_BATCH)
+                        for ci in range(done, upto):
+                            gen.client(rows, plan.openings[ci], plan.numbers[ci])
+                        _write(s, rows, counts)
+                        _index(s, bulk, rows)
+                        rows = _Rows()
+                        done = upto
+                        if progress is not None:
+                            progress(done, total_units)
+                        if stop():
+                            raise _Cancelled
             for year, seq in plan.last_seq.items():
                 counter = s.get(CaseCounter, (node, year))
                 if counter is None:
                     s.add(CaseCounter(node_code=node, year=year, last_seq=seq))
                 elif counter.last_seq < seq:
                     counter.last_seq = seq
-            indexed = search_index.rebuild(s)
+            indexed = bulk.count
             ws.clock.observe(stamper.last)
             summary = DemoSummary(
                 clients=counts.get("clients", 0),

@@ -7,13 +7,14 @@ from datetime import date
 from itertools import pairwise
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QRect, QSize, Qt, Signal
 from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtWidgets import (
     QCheckBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -73,7 +74,7 @@ class ClientDialog(FormDialog):
         super().__init__(ctx, parent)
         self._client = client
         self.preview: PdfPreviewDialog | None = None
-        self.setMinimumWidth(900)
+        self.setMinimumWidth(1040)
         self.name = QLineEdit(self)
         self.banner = ConflictBanner(ctx, self)
         self.banner.hits_changed.connect(self.fit_later)
@@ -148,7 +149,12 @@ class ClientDialog(FormDialog):
         self.consents.setRootIsDecorated(False)
         self.consents.setUniformRowHeights(False)
         self.consents.setWordWrap(True)  # the purposes are long, above all in ru and az
+        self.consents.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.consents.setColumnCount(4)
+        self.consents.header().setStretchLastSection(False)
+        self.consents.header().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        # Row heights are measured at the column's width: measure again when it changes.
+        self.consents.header().sectionResized.connect(lambda *_a: self._fit_consent_rows())
         self.consents.setMinimumHeight(110)
         self.withdraw_button = QPushButton(box)
         self.withdraw_button.clicked.connect(self._withdraw)
@@ -183,8 +189,8 @@ class ClientDialog(FormDialog):
             right.addWidget(self.history_box)
         right.addWidget(self.consent_box)
         right.addStretch(1)
-        columns.addLayout(left, 3)
-        columns.addLayout(right, 2)
+        columns.addLayout(left, 1)
+        columns.addLayout(right, 1)  # the consents table needs room for the long purposes
         self.outer.addLayout(columns, 1)
         self.outer.addWidget(self.general_error)
         self.outer.addWidget(self.hint)
@@ -304,6 +310,20 @@ class ClientDialog(FormDialog):
 
     # -- consents and cases of an existing client -----------------------------------------------
 
+    def _fit_consent_rows(self) -> None:
+        """Make each row as tall as its purposes need, wrapped at the column's current width."""
+        width = self.consents.columnWidth(3) - 8
+        if width <= 0:
+            return
+        metrics = self.consents.fontMetrics()
+        for index in range(self.consents.topLevelItemCount()):
+            item = self.consents.topLevelItem(index)
+            box = metrics.boundingRect(
+                QRect(0, 0, width, 10_000), int(Qt.TextFlag.TextWordWrap), item.text(3)
+            )
+            item.setSizeHint(3, QSize(width, box.height() + 6))
+        self.consents.scheduleDelayedItemsLayout()
+
     def _show_history(self) -> None:
         if self._client is None:
             return
@@ -316,6 +336,7 @@ class ClientDialog(FormDialog):
             self.consents.addTopLevelItem(item)
         for column in range(3):
             self.consents.resizeColumnToContents(column)
+        self._fit_consent_rows()
         numbers = self._client.case_numbers
         if numbers:
             links = ", ".join(f'<a href="{n}">{n}</a>' for n in numbers)

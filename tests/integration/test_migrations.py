@@ -8,11 +8,10 @@ from pathlib import Path
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, text
+from sqlalchemy import text
 
 from conftest import ADMIN, ADMIN_PASSWORD
 from legalaid_desktop import app
-from legalaid_desktop.domain.cases import ClientInput
 from legalaid_desktop.store import migrate
 from legalaid_desktop.store.engine import create_store_engine
 from legalaid_desktop.store.models import Base
@@ -71,59 +70,3 @@ def test_store_from_the_first_revision_upgrades_with_its_data(
     if len(revisions) > 1:
         new_backups = set(StorePaths(data_dir).backups.glob("*")) - backups_before
         assert any(first in p.name for p in new_backups), "no backup before the upgrade"
-
-
-def _fts_definition(engine: Engine) -> str:
-    with engine.connect() as conn:
-        return str(
-            conn.exec_driver_sql(
-                "SELECT sql FROM sqlite_master WHERE name = 'search_index'"
-            ).scalar_one()
-        )
-
-
-def test_a_store_before_the_new_prefix_indexes_upgrades_and_search_finds_its_records(
-    admin_session: app.AppSession, data_dir: Path
-) -> None:
-    # f372cbf73016 recreates the FTS5 table with prefix indexes of 1 to 3 characters and
-    # indexes the refs again: what was found before is found after.
-    client = admin_session.clients.register(
-        ClientInput(
-            full_name="Əliyev Rəşad İsmayıl oğlu",
-            gender="male",
-            region="AZ-GA",
-            phone="050 123 45 67",
-        )
-    )
-    queries = (
-        "Əliyev Rəşad",
-        "aliy",
-        "Алиев",
-        "ə",
-        "rəşad",
-        "ƏLİYEV",
-        "0501234567",
-        "Ismayil",
-    )
-    store = admin_session.ws.store
-    with store.engine.execution_options(write=True).begin() as conn:
-        from alembic import command
-
-        command.downgrade(migrate.alembic_config(conn), "6f73642f1619")
-    assert "'1 2 3 4 5 6 7 8'" in _fts_definition(store.engine)
-    found_before = {q: [h.ref_id for h in admin_session.search.search(q)] for q in queries}
-    assert [q for q in queries if client.id not in found_before[q]] == []
-    admin_session.close()
-
-    session = app.login(data_dir, ADMIN, ADMIN_PASSWORD)  # opening upgrades to head
-    try:
-        engine = session.ws.store.engine
-        assert migrate.current_revision(engine) == migrate.head_revision()
-        assert "'1 2 3'" in _fts_definition(engine)
-        assert session.clients.get(client.id).full_name == "Əliyev Rəşad İsmayıl oğlu"
-        found_after = {q: [h.ref_id for h in session.search.search(q)] for q in queries}
-        assert found_after == found_before
-        with session.ws.read() as s:
-            s.execute(text("INSERT INTO search_index (search_index) VALUES ('integrity-check')"))
-    finally:
-        session.close()

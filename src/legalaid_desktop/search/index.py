@@ -31,7 +31,8 @@ Re-indexing a record replaces its entry; a tombstoned record (``deleted_hlc`` se
 tombstoned case with its consultations and parties. A case's entry carries its client's name and
 its corruption details, so a service that renames a client re-indexes the client's cases (and
 one that changes corruption details re-indexes the case). :func:`rebuild` recreates the whole
-index from the tables.
+index from the tables; :func:`bulk_rebuild` does the same around a bulk load (the demo
+generator), taking the new rows from the caller's memory instead of reading them back.
 """
 
 from __future__ import annotations

@@ -35,7 +35,9 @@ stamps, outbox (``change_log``) entries and JSON columns already encoded, and go
 DB-API's ``executemany`` on the session's connection, :data:`INSERT_BATCH` rows per statement
 (SQLAlchemy's per-row parameter processing cost more than SQLite itself). There is one audit
 event (``demo_generated``, with the counts) for the whole run, and the full-text index is rebuilt
-once at the end (:func:`legalaid_desktop.search.index.rebuild`), in the same transaction. If
+around the load, in the same transaction (:func:`legalaid_desktop.search.index.bulk_rebuild`):
+the records already in the store are read back, the new ones are indexed from the rows in
+memory batch by batch (not read back from the store), and FTS5 indexes all entries at the end. If
 ``cancelled()`` returns true after a batch, the transaction is rolled back: the store is left
 exactly as it was (apart from demo lawyer accounts created before the data, see
 :func:`generate_demo`). ``bench/bench_demo.py`` measures a run at HQ scale.

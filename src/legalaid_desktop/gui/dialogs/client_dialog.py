@@ -318,6 +318,8 @@ class ClientDialog(FormDialog):
         metrics = self.consents.fontMetrics()
         for index in range(self.consents.topLevelItemCount()):
             item = self.consents.topLevelItem(index)
+            if item is None:
+                continue
             box = metrics.boundingRect(
                 QRect(0, 0, width, 10_000), int(Qt.TextFlag.TextWordWrap), item.text(3)
             )

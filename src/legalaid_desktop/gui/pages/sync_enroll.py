@@ -12,16 +12,13 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QFileDialog,
     QFrame,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -31,6 +28,7 @@ from legalaid_desktop.domain.roles import Permission
 from legalaid_desktop.gui.application import monospace_font, set_role
 from legalaid_desktop.gui.context import GuiContext
 from legalaid_desktop.gui.errors import log_error, user_message
+from legalaid_desktop.gui.widgets.case_tabs import record_table
 from legalaid_desktop.gui.widgets.feedback import message_label, show_message
 from legalaid_desktop.i18n import N_, _
 from legalaid_desktop.services.sync import (
@@ -258,14 +256,7 @@ class NodesView(QWidget):
         self.ctx = ctx
         self.nodes: tuple[NodeInfo, ...] = ()
         self.request: tuple[Path, EnrollmentPeek] | None = None
-        self.table = QTableWidget(0, len(NODE_COLUMNS))
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().hide()
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
+        self.table = record_table(self, len(NODE_COLUMNS))
         self.accept_button = QPushButton()
         self.accept_button.clicked.connect(self.choose_request)
         self.accept_button.setVisible(ctx.actor.can(Permission.MANAGE_USERS))

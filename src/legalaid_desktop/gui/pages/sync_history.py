@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QHeaderView,
     QLabel,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -15,6 +12,7 @@ from PySide6.QtWidgets import (
 from legalaid_desktop.gui.context import GuiContext
 from legalaid_desktop.gui.errors import log_error, user_message
 from legalaid_desktop.gui.pages.sync_common import RIGHT, TABLE_LABELS, counts_text, local_time
+from legalaid_desktop.gui.widgets.case_tabs import record_table
 from legalaid_desktop.gui.widgets.feedback import message_label, show_message
 from legalaid_desktop.i18n import N_, _
 from legalaid_desktop.services.sync import BundleHistoryRow
@@ -61,14 +59,7 @@ class HistoryView(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.rows: list[BundleHistoryRow] = []
-        self.table = QTableWidget(0, len(HISTORY_COLUMNS))
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().hide()
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
+        self.table = record_table(self, len(HISTORY_COLUMNS))
         self.empty = QLabel()
         self.empty.setWordWrap(True)
         self.message = message_label()

@@ -15,6 +15,7 @@ from legalaid_desktop import app
 from legalaid_desktop.cli.main import main
 from legalaid_desktop.domain.cases import CaseInput, ClientInput, ConsentInput, ConsultationInput
 from legalaid_desktop.domain.dates import today
+from legalaid_desktop.i18n import set_language
 from legalaid_desktop.store.models import AuditEvent
 
 
@@ -78,6 +79,29 @@ def test_cli_writes_the_case_summary(
     ]
     assert main(["pdf", "case", "GNJ-1999-0001", "-o", str(tmp_path / "x.pdf")]) == 4
     assert not (tmp_path / "x.pdf").exists()
+
+
+def test_cli_pdf_language_comes_from_the_global_option_and_the_environment(
+    store_with_lawyer: Path,
+    case_number: tuple[str, str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """An HQ script writes ``legalaid --lang ru pdf ...`` or sets LEGALAID_LANG once."""
+    monkeypatch.setenv("LEGALAID_DATA_DIR", str(store_with_lawyer))
+    monkeypatch.setenv("LEGALAID_USER", LAWYER)
+    monkeypatch.setenv("LEGALAID_PASSWORD", LAWYER_PASSWORD)
+    number, _client_id = case_number
+    try:
+        assert main(["--lang", "ru", "pdf", "case", number, "-o", str(tmp_path / "ru.pdf")]) == 0
+        assert "Сводка по делу" in _text((tmp_path / "ru.pdf").read_bytes())
+        monkeypatch.setenv("LEGALAID_LANG", "az")
+        assert main(["pdf", "case", number, "-o", str(tmp_path / "az.pdf")]) == 0
+        assert "İşin xülasəsi" in _text((tmp_path / "az.pdf").read_bytes())
+        assert main(["pdf", "case", number, "-o", str(tmp_path / "en.pdf"), "--lang", "en"]) == 0
+        assert "Case summary" in _text((tmp_path / "en.pdf").read_bytes())
+    finally:
+        set_language("en")
 
 
 def test_preview_is_in_memory_and_every_print_is_audited(

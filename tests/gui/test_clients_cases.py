@@ -365,7 +365,6 @@ def test_an_analyst_sees_the_case_without_edit_buttons(
 
 
 def test_pdf_attachment_is_shown_from_memory(qtbot: Any, qapp: object) -> None:
-    pytest.importorskip("PySide6.QtPdf", reason="the PySide6-Pdf wheel is not installed")
     buffer = QBuffer()
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
     writer = QPdfWriter(buffer)

@@ -4,17 +4,12 @@ from __future__ import annotations
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt
 from PySide6.QtGui import QKeySequence, QPixmap, QShortcut
+from PySide6.QtPdf import QPdfDocument  # PySide6-Addons, a dependency
+from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from legalaid_desktop.domain.cases import AttachmentInfo
 from legalaid_desktop.i18n import _
-
-try:  # QtPdf ships in the PySide6-Pdf wheel; without it PDFs can only be exported.
-    from PySide6.QtPdf import QPdfDocument
-    from PySide6.QtPdfWidgets import QPdfView
-except ImportError:  # pragma: no cover - depends on the installation
-    QPdfDocument = None  # type: ignore[assignment,misc]
-    QPdfView = None  # type: ignore[assignment,misc]
 
 PDF = "application/pdf"
 
@@ -23,7 +18,7 @@ def can_show(media_type: str) -> bool:
     """Whether the viewer can show a file of this type inside the app."""
     if media_type.startswith("image/"):
         return True
-    return media_type == PDF and QPdfDocument is not None
+    return media_type == PDF
 
 
 class AttachmentViewer(QDialog):

@@ -39,7 +39,7 @@ class AttachmentViewer(QDialog):
         self.retranslate()
 
     def _build(self, info: AttachmentInfo, content: bytes) -> QWidget:
-        if info.media_type == PDF and QPdfDocument is not None and QPdfView is not None:
+        if info.media_type == PDF:
             self._buffer = QBuffer(self)
             self._buffer.setData(QByteArray(content))
             self._buffer.open(QIODevice.OpenModeFlag.ReadOnly)

@@ -15,6 +15,7 @@ from legalaid_desktop.gui.context import GuiContext
 from legalaid_desktop.gui.models.columns import client_columns
 from legalaid_desktop.gui.models.paged_table import Column, PagedTableModel
 from legalaid_desktop.gui.tasks import TaskRunner
+from legalaid_desktop.i18n import set_language
 
 WAIT = 15_000
 
@@ -168,10 +169,13 @@ def test_rows_come_first_and_the_count_follows(qtbot: Any, qapp: object) -> None
     assert not model.total_exact
     assert model.total == 201
     assert model.canFetchMore(QModelIndex())
+    exact, at_least = (lambda n: "{n} rows"), (lambda n: "at least {n} rows")
+    assert model.count_text(exact, at_least) == "at least 200 rows"
     with qtbot.waitSignal(model.total_changed, timeout=WAIT):
         release.set()
     assert model.total_exact
     assert model.total == 450
+    assert model.count_text(exact, at_least) == "450 rows"
     model.fetchMore(QModelIndex())
     qtbot.waitUntil(lambda: model.rowCount() == 400, timeout=WAIT)
     model.fetchMore(QModelIndex())
@@ -180,6 +184,22 @@ def test_rows_come_first_and_the_count_follows(qtbot: Any, qapp: object) -> None
     assert model.rows() == data
     assert model.total == 450 and model.total_exact
     assert counts == [450]  # counted once
+    tasks.wait()
+
+
+def test_the_count_line_groups_digits_in_the_current_language(qtbot: Any, qapp: object) -> None:
+    tasks = TaskRunner()
+    _data, fetch = _counted_list(151_866)
+    model = PagedTableModel(tasks, [Column(lambda: "value", str)])
+    assert model.count_text(lambda n: "{n}", lambda n: "≥ {n}") == ""  # nothing asked yet
+    model.reset_query(fetch, lambda: 151_866)
+    qtbot.waitUntil(lambda: model.total_exact, timeout=WAIT)
+    try:
+        for lang, text in (("en", "151,866"), ("ru", "151\u00a0866"), ("az", "151.866")):
+            set_language(lang)
+            assert model.count_text(lambda n: "{n}", lambda n: "≥ {n}") == text
+    finally:
+        set_language("en")
     tasks.wait()
 
 

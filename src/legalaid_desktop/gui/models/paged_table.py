@@ -32,6 +32,8 @@ from PySide6.QtGui import QColor
 
 from legalaid_desktop.domain.cases import Page
 from legalaid_desktop.gui.tasks import TaskRunner
+from legalaid_desktop.i18n import _
+from legalaid_desktop.i18n.formatting import format_integer
 
 Fetch = Callable[[int, int], Page[Any]]
 Count = Callable[[], int]
@@ -180,6 +182,22 @@ class PagedTableModel(QAbstractTableModel):
     @property
     def loading(self) -> bool:
         return self._loading_offset is not None or self._reloading
+
+    def count_text(self, exact: Callable[[int], str], at_least: Callable[[int], str]) -> str:
+        """The line under a list saying how many rows it has, in the current language.
+
+        Args:
+            exact: The translated template (``{n}``) for the exact count, given the count (for
+                the plural form): ``lambda n: ngettext("{n} case", "{n} cases", n)``.
+            at_least: The same for the rows shown while the exact count is on its way.
+        """
+        if self._total is None:
+            return _("Loading…") if self.loading else ""
+        if self._exact:
+            n = self._total
+            return exact(n).format(n=format_integer(n))
+        shown = self.rowCount()
+        return at_least(shown).format(n=format_integer(shown))
 
     def row(self, row: int) -> Any:
         """The row object at ``row``."""

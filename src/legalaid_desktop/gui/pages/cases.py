@@ -185,17 +185,13 @@ class CasesPage(Page):
         self._retranslate_batch()
 
     def _show_count(self) -> None:
+        self.count_label.setText(
+            self.model.count_text(
+                lambda n: ngettext("{n} case", "{n} cases", n),
+                lambda n: ngettext("at least {n} case", "at least {n} cases", n),
+            )
+        )
         total = self.model.total
-        if total is None:
-            self.count_label.setText(_("Loading…") if self.model.loading else "")
-            self.empty_label.hide()
-            return
-        if self.model.total_exact:
-            text = ngettext("{n} case", "{n} cases", total).format(n=total)
-        else:  # the first rows are shown, the count is on its way
-            shown = self.model.rowCount()
-            text = ngettext("at least {n} case", "at least {n} cases", shown).format(n=shown)
-        self.count_label.setText(text)
         if total == 0:
             self.empty_label.setText(_("No case matches these filters."))
         self.empty_label.setVisible(total == 0)

@@ -133,17 +133,13 @@ class ClientsPage(Page):
             self.active_dialog.retranslate()
 
     def _show_count(self) -> None:
+        self.count_label.setText(
+            self.model.count_text(
+                lambda n: ngettext("{n} client", "{n} clients", n),
+                lambda n: ngettext("at least {n} client", "at least {n} clients", n),
+            )
+        )
         total = self.model.total
-        if total is None:
-            self.count_label.setText(_("Loading…") if self.model.loading else "")
-            self.empty_label.hide()
-            return
-        if self.model.total_exact:
-            text = ngettext("{n} client", "{n} clients", total).format(n=total)
-        else:  # the first rows are shown, the count is on its way
-            shown = self.model.rowCount()
-            text = ngettext("at least {n} client", "at least {n} clients", shown).format(n=shown)
-        self.count_label.setText(text)
         filtered = bool(self.region.code() or self.gender.code())
         if total == 0:
             self.empty_label.setText(

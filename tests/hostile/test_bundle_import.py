@@ -678,5 +678,21 @@ def test_inspect_reports_without_writing(world: World, unchanged: None) -> None:
     assert report.sender == "GNJ" and report.recipient == "BAK"
     (world.folder / "junk.bundle").write_bytes(b"PK\x03\x04 zip, not a bundle")
     assert sync(world.hq).inspect(world.folder / "junk.bundle").verdict == "not_a_bundle"
+    # One flipped bit anywhere in a real bundle (its header included) is "damaged", not "not a
+    # bundle": the magic says what the file is.
+    data = world.second.read_bytes()
+    header_length = int.from_bytes(data[10:14], "big")
+    for offset in (
+        14,
+        14 + header_length // 2,
+        14 + header_length - 1,
+        len(data) // 2,
+        len(data) - 1,
+    ):
+        flipped = bytearray(data)
+        flipped[offset] ^= 0x01
+        (world.folder / "flipped.bundle").write_bytes(bytes(flipped))
+        report = sync(world.hq).inspect(world.folder / "flipped.bundle")
+        assert report.verdict == "damaged", (offset, report.message)
     stream = io.BytesIO(world.second.read_bytes())
     assert container.read_header(stream).sender == "GNJ"

@@ -26,9 +26,11 @@ from legalaid_desktop.domain.errors import (
     AlreadyImported,
     BundleContentInvalid,
     BundleRejected,
+    BundleTooNew,
     ChannelViolation,
     EnrollmentRejected,
     InputRejected,
+    NotABundle,
     NotEnrolled,
     NotFound,
     PermissionDenied,
@@ -673,7 +675,14 @@ class SyncService:
         try:
             header = read_header(path)
         except BundleRejected as exc:
-            verdict = "too_new" if "newer" in type(exc).__name__.lower() else "not_a_bundle"
+            # Only a file without our magic is "not a bundle"; a LegalAid bundle whose header
+            # does not parse (a flipped bit, truncation) is a damaged one.
+            if isinstance(exc, BundleTooNew):
+                verdict = "too_new"
+            elif isinstance(exc, NotABundle):
+                verdict = "not_a_bundle"
+            else:
+                verdict = "damaged"
             return BundleReport(
                 path, size, None, None, None, None, None, (), False, verdict, str(exc)
             )
@@ -725,7 +734,7 @@ class SyncService:
                 opened, from_hq=header.sender not in revoked and not self._is_hq()
             )
         except BundleRejected as exc:
-            verdict = "too_new" if "newer" in str(exc).lower() else "damaged"
+            verdict = "too_new" if isinstance(exc, BundleTooNew) else "damaged"
             return BundleReport(**base, verified=False, verdict=verdict, message=str(exc))
         counts: dict[str, int] = {}
         for record in parsed.records:

@@ -25,12 +25,15 @@ from legalaid_desktop.domain.errors import NotADemoStore, PermissionDenied, Vali
 from legalaid_desktop.reference_data import load_catalog
 from legalaid_desktop.search import index as search_index
 from legalaid_desktop.search.normalize import sort_string
+from legalaid_desktop.services import process_feed
 from legalaid_desktop.services.cases import next_case_number
 from legalaid_desktop.services.demo import (
     CLIENT_BATCH,
     DEMO_LAWYERS,
     DemoSummary,
     _ensure_lawyers,
+    _feed,
+    _FeedSpec,
     generate_demo,
 )
 from legalaid_desktop.store.models import (
@@ -555,8 +558,10 @@ def test_the_index_made_during_the_load_is_the_one_a_rebuild_makes(tmp_path: Pat
     # entries must be exactly those a rebuild from the tables gives, ids included.
     session = _new_store(tmp_path / "store")
     try:
-        generate_demo(session, clients=CLIENT_BATCH + 30, seed=SEED)
-        generate_demo(session, clients=40, seed=SEED + 1)  # the first run's rows are read back
+        # The first run makes its rows and entries in a second process (as from
+        # PARALLEL_FROM clients), the second here, after reading the first run's back.
+        generate_demo(session, clients=CLIENT_BATCH + 30, seed=SEED, parallel=True)
+        generate_demo(session, clients=40, seed=SEED + 1, parallel=False)
         during = _index_contents(session)
         kinds = Counter(row[1] for row in during)
         assert set(kinds) == {"client", "case", "consultation", "party"}
@@ -572,3 +577,33 @@ def test_the_index_made_during_the_load_is_the_one_a_rebuild_makes(tmp_path: Pat
         assert session.search.search(name)
     finally:
         session.close()
+
+
+def test_rows_made_in_a_second_process_are_the_rows_made_here(
+    demo_store: tuple[app.AppSession, DemoSummary],
+) -> None:
+    # The feed given the same spec twice, here and in a spawned process: the same batches, to
+    # the last id and stamp (both come from the spec). More than one batch, so that the other
+    # process runs ahead of the reader.
+    session, _summary = demo_store
+    spec = _FeedSpec(
+        seed=SEED,
+        clients=CLIENT_BATCH + 30,
+        node="GNJ",
+        actor=ADMIN,
+        base=today(),
+        lawyers=(("gunel.m", 5.0), ("kamran.a", 2.0)),
+        region_labels={item.code: item.label("az") for item in session.ws.catalog()["regions"]},
+        existing={2024: 17},
+        taken=frozenset({"GNJ-2025-0001"}),
+        start=session.ws.clock.now(),
+    )
+    with process_feed.feed(_feed, spec, in_process=True) as batches:
+        here = list(batches)
+    with process_feed.feed(_feed, spec) as batches:
+        there = list(batches)
+    assert [b.done for b in here] == [CLIENT_BATCH, CLIENT_BATCH + 30]
+    assert here[-1].last_seq and here[-1].last_stamp and here[0].last_seq is None
+    assert len(here) == len(there)
+    for mine, theirs in zip(here, there, strict=True):
+        assert mine == theirs

@@ -142,3 +142,44 @@ def test_no_plaintext_of_names_anywhere_in_the_data_dir(
         for needle in needles:
             assert needle not in blob, f"{needle!r} in plaintext in {path.name}"
     admin_session.close()
+
+
+def _journal_mode(session: object) -> str:
+    return str(session.execute(text("PRAGMA journal_mode")).scalar_one())  # type: ignore[attr-defined]
+
+
+def test_a_bulk_session_uses_a_rollback_journal_then_the_wal_again(
+    admin_session: app.AppSession,
+) -> None:
+    store = admin_session.ws.store
+    with store.bulk_session() as s:
+        assert _journal_mode(s) == "delete"
+        s.execute(text("INSERT INTO meta (key, value) VALUES ('bulk-1', 'Şəki')"))
+        assert store.paths.db.with_name("legalaid.db-journal").exists()
+    with store.session() as s:
+        assert _journal_mode(s) == "wal"
+        assert s.execute(text("SELECT value FROM meta WHERE key = 'bulk-1'")).scalar() == "Şəki"
+    # Rolled back on an error, like any write session.
+    with pytest.raises(RuntimeError), store.bulk_session() as s:
+        s.execute(text("INSERT INTO meta (key, value) VALUES ('bulk-2', 'x')"))
+        raise RuntimeError("stop")
+    with store.session() as s:
+        assert s.execute(text("SELECT count(*) FROM meta WHERE key = 'bulk-2'")).scalar() == 0
+        assert _journal_mode(s) == "wal"
+
+
+def test_a_bulk_session_keeps_the_wal_while_another_connection_is_open(
+    admin_session: app.AppSession, data_dir: Path
+) -> None:
+    store = admin_session.ws.store
+    other = app.login(data_dir, ADMIN, ADMIN_PASSWORD)  # another program on the same store
+    try:
+        with other.ws.read() as reader:
+            reader.execute(text("SELECT count(*) FROM meta")).scalar()
+            with store.bulk_session() as s:
+                assert _journal_mode(s) == "wal"  # SQLite refused the switch: still safe
+                s.execute(text("INSERT INTO meta (key, value) VALUES ('bulk-3', 'x')"))
+        with other.ws.read() as reader:
+            assert reader.execute(text("SELECT value FROM meta WHERE key = 'bulk-3'")).scalar()
+    finally:
+        other.close()

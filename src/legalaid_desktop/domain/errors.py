@@ -86,6 +86,10 @@ class VaultTampered(VaultError):
     """The key file has been altered and is refused."""
 
 
+class BackgroundWorkFailed(LegalAidError):
+    """A helper process stopped before finishing its work."""
+
+
 class SyncError(LegalAidError):
     """The sync bundle could not be processed."""
 

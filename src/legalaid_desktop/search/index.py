@@ -613,6 +613,41 @@ def _batches(session: Session, kind: str) -> Iterator[Sequence[Sequence[Any]]]:
         cursor.close()
 
 
+PreparedEntry = tuple[str, str | None, str, str, str, str | None]
+"""``(record id, case id, names, keys, body, encoded name signature)``: one record's entry as
+:class:`EntryMaker` computes it, ready for :meth:`BulkRebuild.add_entries`."""
+
+
+class EntryMaker:
+    """Computes the index entries of records given as rows, remembering repeated names and texts.
+
+    Needs no store: the demo generator runs one in its worker process. Each maker keeps its own
+    caches (names, consultation texts); the caches of folded words are the module's.
+    """
+
+    def __init__(self) -> None:
+        self._names = _Names()
+        self._bodies = _Bodies()
+
+    def __call__(self, kind: str, rows: Iterable[Sequence[Any]]) -> list[PreparedEntry]:
+        """The entries of records of one kind.
+
+        Args:
+            kind: One of :data:`KINDS`.
+            rows: Per record ``(id, case id, fields...)``, the fields as :func:`rebuild` reads
+                them (see ``_SOURCES``): a client's ``full_name, birth_year, phone, address``;
+                a case's ``client's full name, number, legal_area, summary, referral,
+                grant_code, institution, reported_to`` (the last two of its corruption details,
+                or ``None``); a consultation's ``notes, advice, next_steps``; a party's
+                ``name, role, notes``.
+
+        Returns:
+            One entry per row, in order.
+        """
+        names, bodies = self._names, self._bodies
+        return [(row[0], row[1], *_entry_of(kind, row[2:], names, bodies)) for row in rows]
+
+
 class BulkRebuild:
     """A rebuild of the whole index that also takes rows being bulk-loaded meanwhile.
 
@@ -624,11 +659,11 @@ class BulkRebuild:
     that order.
     """
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, hashsize: int = _REBUILD_HASHSIZE) -> None:
         self._session = session
+        self._hashsize = hashsize
         self._conn = session.connection()
-        self._names = _Names()
-        self._bodies = _Bodies()
+        self._maker = EntryMaker()
         self._next_id = {kind: kind_range(kind)[0] + 1 for kind in KINDS}
         self._cursor: Any = None
         self.count = 0
@@ -648,19 +683,23 @@ class BulkRebuild:
 
         Args:
             kind: One of :data:`KINDS`.
-            rows: Per record ``(id, case id, fields...)``, the fields as :func:`rebuild` reads
-                them (see ``_SOURCES``): a client's ``full_name, birth_year, phone, address``;
-                a case's ``client's full name, number, legal_area, summary, referral,
-                grant_code, institution, reported_to`` (the last two of its corruption details,
-                or ``None``); a consultation's ``notes, advice, next_steps``; a party's
-                ``name, role, notes``.
+            rows: Per record ``(id, case id, fields...)``, as :class:`EntryMaker` takes them.
+        """
+        self.add_entries(kind, self._maker(kind, rows))
+
+    def add_entries(self, kind: str, entries: Iterable[PreparedEntry]) -> None:
+        """Indexes new records of one kind whose entries an :class:`EntryMaker` computed.
+
+        The entries may come from another process (the demo generator computes them there).
+
+        Args:
+            kind: The kind the entries were made for.
+            entries: What :class:`EntryMaker` returned for the records, in order.
         """
         next_id = self._next_id[kind]
-        names, bodies = self._names, self._bodies
         refs: list[tuple[Any, ...]] = []
-        for row in rows:
-            text_names, keys, body, sig = _entry_of(kind, row[2:], names, bodies)
-            refs.append((next_id, kind, row[0], row[1], sig, text_names, keys, body))
+        for ref_id, case_id, text_names, keys, body, sig in entries:
+            refs.append((next_id, kind, ref_id, case_id, sig, text_names, keys, body))
             next_id += 1
         self._next_id[kind] = next_id
         self._cursor.executemany(_SQL_INSERT_REFS, refs)
@@ -671,7 +710,7 @@ class BulkRebuild:
         # One merge at the end instead of incremental merges of ever larger segments.
         conn.exec_driver_sql(_SQL_AUTOMERGE, (0,))
         # A larger in-memory term table: fewer, larger segments to write and merge.
-        conn.exec_driver_sql(_SQL_HASHSIZE, (_REBUILD_HASHSIZE,))
+        conn.exec_driver_sql(_SQL_HASHSIZE, (self._hashsize,))
         conn.exec_driver_sql("INSERT INTO search_index (search_index) VALUES ('rebuild')")
         conn.exec_driver_sql("INSERT INTO search_index (search_index) VALUES ('optimize')")
         conn.exec_driver_sql(_SQL_HASHSIZE, (_HASHSIZE,))
@@ -685,7 +724,12 @@ class BulkRebuild:
 
 
 @contextmanager
-def bulk_rebuild(session: Session) -> Iterator[BulkRebuild]:
+def bulk_rebuild(
+    session: Session,
+    *,
+    cache_kib: int = _REBUILD_CACHE_KIB,
+    hashsize: int = _REBUILD_HASHSIZE,
+) -> Iterator[BulkRebuild]:
     """Rebuilds the whole index, taking rows written inside the block (see :class:`BulkRebuild`).
 
     Runs in the caller's transaction, with a larger page cache meanwhile; on an error inside
@@ -693,6 +737,10 @@ def bulk_rebuild(session: Session) -> Iterator[BulkRebuild]:
 
     Args:
         session: A session in a write transaction on the store.
+        cache_kib: The connection's page cache during the block, in KiB (set back at the end).
+        hashsize: FTS5's in-memory table of new terms while it indexes the entries, in bytes.
+            When all the terms fit, FTS5 writes the index as one segment and its final merge
+            has nothing to do; the memory is taken only as the terms need it.
 
     Yields:
         The rebuild, with the records already in the tables indexed: give it every row the
@@ -700,8 +748,8 @@ def bulk_rebuild(session: Session) -> Iterator[BulkRebuild]:
     """
     conn = session.connection()
     previous_cache = int(conn.exec_driver_sql("PRAGMA cache_size").scalar_one())
-    conn.exec_driver_sql(f"PRAGMA cache_size = {-_REBUILD_CACHE_KIB}")
-    bulk = BulkRebuild(session)
+    conn.exec_driver_sql(f"PRAGMA cache_size = {-cache_kib}")
+    bulk = BulkRebuild(session, hashsize)
     try:
         bulk._start()
         yield bulk

@@ -29,18 +29,28 @@ every date is a number of days before or after it. The same seed on the same sto
 day gives the same data. Record ids (UUIDv7) and clock stamps carry the real time, as every row
 made on this node does, so they differ from run to run.
 
-Speed: everything is written inside ONE write transaction (the workspace's), in batches of
-:data:`CLIENT_BATCH` clients: rows are prepared as tuples in column order, with their clock
-stamps, outbox (``change_log``) entries and JSON columns already encoded, and go in with the
-DB-API's ``executemany`` on the session's connection, :data:`INSERT_BATCH` rows per statement
-(SQLAlchemy's per-row parameter processing cost more than SQLite itself). There is one audit
-event (``demo_generated``, with the counts) for the whole run, and the full-text index is rebuilt
-around the load, in the same transaction (:func:`legalaid_desktop.search.index.bulk_rebuild`):
-the records already in the store are read back, the new ones are indexed from the rows in
-memory batch by batch (not read back from the store), and FTS5 indexes all entries at the end. If
-``cancelled()`` returns true after a batch, the transaction is rolled back: the store is left
-exactly as it was (apart from demo lawyer accounts created before the data, see
-:func:`generate_demo`). ``bench/bench_demo.py`` measures a run at HQ scale.
+Speed: everything is written inside ONE write transaction (the workspace's
+:meth:`~legalaid_desktop.services.workspace.Workspace.bulk_write`: with a rollback journal
+instead of the WAL, so that the new pages are written once, not to the WAL and then again into
+the database), in batches of :data:`CLIENT_BATCH` clients. The rows and their search-index
+entries are made by :func:`_feed`, which needs no store: from :data:`PARALLEL_FROM` clients on a
+machine with more than one core it runs in a second process (:mod:`.process_feed`) while this one
+writes the previous batch, so the Python half of the work and SQLite's half run at once. Rows are
+prepared as tuples in column order, with their clock stamps, outbox (``change_log``) entries and
+JSON columns already encoded, and go in with the DB-API's ``executemany`` on the session's
+connection, :data:`INSERT_BATCH` rows per statement (SQLAlchemy's per-row parameter processing
+cost more than SQLite itself). Secondary indexes are dropped for the load and made again at the
+end (:func:`_bulk_indexes`); the page cache is :data:`_BULK_CACHE_KIB` meanwhile. There is one
+audit event (``demo_generated``, with the counts) for the whole run, and the full-text index is
+rebuilt around the load, in the same transaction
+(:func:`legalaid_desktop.search.index.bulk_rebuild`): the records already in the store are read
+back, the new ones are indexed from their entries batch by batch (not read back from the store),
+and FTS5 indexes all entries at the end, in one segment when its term table
+(:data:`_BULK_FTS_HASHSIZE`) holds them all. If ``cancelled()`` returns true after a batch, the
+transaction is rolled back: the store is left exactly as it was (apart from demo lawyer
+accounts created before the data, see :func:`generate_demo`); so it is if the process is killed
+(the journal is played back at the next open). ``bench/bench_demo.py`` measures a run at HQ
+scale: about 97 s for 100,000 clients on a 2-core machine.
 
 Only into a new or demo store: the generator refuses (:class:`NotADemoStore`) a store that has
 clients it did not make (more client rows than its ``demo_generated`` audit events count), so
@@ -56,6 +66,7 @@ The names, places and texts the data is made of are in ``resources/demo/*.json``
 from __future__ import annotations
 
 import json
+import os
 import random
 import time
 from bisect import bisect
@@ -77,6 +88,7 @@ from legalaid_desktop.i18n import _
 from legalaid_desktop.paths import resource_path
 from legalaid_desktop.search import index as search_index
 from legalaid_desktop.search.normalize import sort_string
+from legalaid_desktop.services import process_feed
 from legalaid_desktop.store.models import (
     AuditEvent,
     Campaign,
@@ -1338,45 +1350,131 @@ _CONSULTATION_FIELDS: Final = _at("consultations", "id", "case_id", "notes", "ad
 _PARTY_FIELDS: Final = _at("parties", "id", "case_id", "name", "role", "notes")
 
 
-def _index(session: Session, bulk: search_index.BulkRebuild, rows: _Rows) -> None:
-    """Index one batch from the rows in memory (see :class:`search_index.BulkRebuild`)."""
+def _entries(
+    maker: search_index.EntryMaker, rows: _Rows
+) -> list[tuple[str, list[search_index.PreparedEntry]]]:
+    """The search-index entries of one batch, made from the rows in memory, per kind.
+
+    Every case in a batch belongs to a client of the same batch (:meth:`_Generator.client`
+    makes a client with all their cases), so the client's name is at hand.
+    """
     i, name, year, phone, address = _CLIENT_FIELDS
     names = {r[i]: r[name] for r in rows.clients}
-    bulk.add("client", [(r[i], None, r[name], r[year], r[phone], r[address]) for r in rows.clients])
+    out = [
+        ("client", maker("client", [(r[i], None, r[name], r[year], r[phone], r[address])
+                                    for r in rows.clients])),
+    ]  # fmt: skip
     i, client, number, area, summary, referral, grant = _CASE_FIELDS
     c, institution, reported = _ALAC_FIELDS
     alac = {r[c]: (r[institution], r[reported]) for r in rows.corruption}
-    missing = {r[client] for r in rows.cases} - names.keys()
-    if missing:  # a case of a client from an earlier batch (not made so today)
-        names.update(
-            session.execute(select(Client.id, Client.full_name).where(Client.id.in_(missing)))
-            .tuples()
-            .all()
+    cases = [
+        (
+            r[i], r[i], names[r[client]], r[number], r[area], r[summary], r[referral],
+            r[grant], *alac.get(r[i], (None, None)),
         )
-    bulk.add(
-        "case",
-        [
-            (
-                r[i], r[i], names[r[client]], r[number], r[area], r[summary], r[referral],
-                r[grant], *alac.get(r[i], (None, None)),
-            )
-            for r in rows.cases
-        ],
-    )  # fmt: skip
+        for r in rows.cases
+    ]  # fmt: skip
+    out.append(("case", maker("case", cases)))
     i, case, notes, advice, steps = _CONSULTATION_FIELDS
-    bulk.add(
-        "consultation",
-        [(r[i], r[case], r[notes], r[advice], r[steps]) for r in rows.consultations],
-    )
+    out.append(
+        (
+            "consultation",
+            maker("consultation", [(r[i], r[case], r[notes], r[advice], r[steps])
+                                   for r in rows.consultations]),
+        )
+    )  # fmt: skip
     i, case, name, role, notes = _PARTY_FIELDS
-    bulk.add("party", [(r[i], r[case], r[name], r[role], r[notes]) for r in rows.parties])
+    out.append(
+        ("party", maker("party", [(r[i], r[case], r[name], r[role], r[notes])
+                                  for r in rows.parties]))
+    )  # fmt: skip
+    return out
+
+
+# ================================================================================================
+# The feed: the rows and their index entries, made in a second process on a big run
+# ================================================================================================
+
+
+@dataclass(frozen=True)
+class _FeedSpec:
+    """Everything the generator needs, read from the store before it starts (picklable)."""
+
+    seed: int
+    clients: int
+    node: str
+    actor: str
+    base: date
+    lawyers: tuple[tuple[str, float], ...]
+    region_labels: dict[str, str]
+    existing: dict[int, int]
+    taken: frozenset[str]
+    start: HLC
+
+
+@dataclass
+class _Batch:
+    """One batch of the feed: its rows, their index entries, and how far the run is.
+
+    The last batch also carries what the store must remember after the run: the last case
+    number used per year and the last clock stamp given.
+    """
+
+    done: int
+    rows: _Rows
+    entries: list[tuple[str, list[search_index.PreparedEntry]]]
+    last_seq: dict[int, int] | None = None
+    last_stamp: HLC | None = None
+
+
+def _feed(spec: _FeedSpec) -> Iterator[_Batch]:
+    """Make the rows of a run, :data:`CLIENT_BATCH` clients a batch (see :func:`generate_demo`).
+
+    Needs no store, so it can run in another process (:mod:`.process_feed`); every random
+    decision is made here, in one fixed order, so the data is the same wherever it runs.
+    """
+    stamper = _Stamper(spec.node, spec.start, spec.start.wall_ms, random.Random(f"{spec.seed}:ids"))
+    gen = _Generator(
+        random.Random(spec.seed),
+        stamper,
+        spec.node,
+        spec.actor,
+        spec.base,
+        spec.lawyers,
+        spec.region_labels,
+    )
+    plan = gen.plan(spec.clients, spec.existing, set(spec.taken))
+    maker = search_index.EntryMaker()
+    rows = _Rows()
+    gen.campaigns(rows)
+    done = 0
+    while done < spec.clients:
+        upto = min(spec.clients, done + CLIENT_BATCH)
+        for ci in range(done, upto):
+            gen.client(rows, plan.openings[ci], plan.numbers[ci])
+        batch = _Batch(upto, rows, _entries(maker, rows))
+        if upto == spec.clients:
+            batch.last_seq, batch.last_stamp = plan.last_seq, stamper.last
+        yield batch
+        rows = _Rows()
+        done = upto
 
 
 _APPENDED: Final = frozenset(("hlc", "case_id", "client_id"))
 """Columns whose values only grow as the generator writes rows (see :func:`_bulk_indexes`)."""
 
-_BULK_CACHE_KIB: Final = 256 * 1024
-"""Page cache while the rows go in (then set back)."""
+_BULK_CACHE_KIB: Final = 1024 * 1024
+"""Page cache of the writing connection during a run (then set back); used only as the store
+grows: about 1.7 GB of pages at 100,000 clients. Pages that stay in the cache until the commit are
+encrypted and written once."""
+
+_BULK_FTS_HASHSIZE: Final = 512 * 1024 * 1024
+"""FTS5's table of new terms during a run: at 100,000 clients all of them fit, so the index is
+written as one segment and not merged afterwards (taken only as the terms need it)."""
+
+PARALLEL_FROM: Final = 10_000
+"""From this many clients, the rows are made in a second process (:mod:`.process_feed`) while
+this one writes; below it, starting that process costs more than it saves."""
 
 
 def _first_column(conn: Connection, index: str) -> str:
@@ -1393,7 +1491,7 @@ def _bulk_indexes(session: Session) -> Iterator[None]:
     own ``CREATE INDEX`` text in ``sqlite_master``, so they come back exactly as the migrations
     made them, with their planner statistics if there are any; unique constraints' indexes are
     never dropped. All of it happens in the caller's transaction: a rollback (a cancelled run, an
-    error) brings the old indexes back too. The page cache is larger meanwhile.
+    error) brings the old indexes back too.
     """
     tables = [*(spec.name for spec in _TABLES.values()), "change_log"]
     marks = ", ".join("?" * len(tables))
@@ -1417,21 +1515,16 @@ def _bulk_indexes(session: Session) -> Iterator[None]:
             f"SELECT tbl, idx, stat FROM sqlite_stat1 WHERE idx IN ({', '.join('?' * len(names))})",
             names,
         ).all()
-    previous_cache = int(conn.exec_driver_sql("PRAGMA cache_size").scalar_one())
-    conn.exec_driver_sql(f"PRAGMA cache_size = {-_BULK_CACHE_KIB}")
-    try:
-        for name, _sql in indexes:
-            conn.exec_driver_sql(f'DROP INDEX "{name}"')
-        yield
-        for _name, sql in indexes:
-            conn.exec_driver_sql(sql)
-        if stats:
-            conn.exec_driver_sql(
-                "INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES (?, ?, ?)",
-                [tuple(row) for row in stats],
-            )
-    finally:
-        conn.exec_driver_sql(f"PRAGMA cache_size = {previous_cache}")
+    for name, _sql in indexes:
+        conn.exec_driver_sql(f'DROP INDEX "{name}"')
+    yield
+    for _name, sql in indexes:
+        conn.exec_driver_sql(sql)
+    if stats:
+        conn.exec_driver_sql(
+            "INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES (?, ?, ?)",
+            [tuple(row) for row in stats],
+        )
 
 
 def _check_demo_store(session: Session) -> None:
@@ -1504,11 +1597,13 @@ def generate_demo(
     lawyer_password: str | None = None,
     progress: Callable[[int, int], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
+    parallel: bool | None = None,
 ) -> DemoSummary:
     """Fill the store with realistic demonstration data for this center.
 
-    Everything is written in one write transaction; the full-text index is rebuilt at the end,
-    inside it. See the module docstring for what the data looks like and what is deterministic.
+    Everything is written in one write transaction (with a rollback journal, see
+    :meth:`Workspace.bulk_write`); the full-text index is rebuilt at the end, inside it. See the
+    module docstring for what the data looks like and what is deterministic.
 
     Args:
         session: A logged-in manager's or administrator's session.
@@ -1522,6 +1617,9 @@ def generate_demo(
             and the index rebuild at the end counts as ``clients // 2`` more.
         cancelled: Checked between batches; when it returns true the transaction is rolled back
             and a summary with ``cancelled=True`` and no rows is returned.
+        parallel: Make the rows in a second process while this one writes them
+            (:mod:`.process_feed`); by default from :data:`PARALLEL_FROM` clients on a machine
+            with more than one core. The data is the same either way.
 
     Returns:
         The counts of what was written.
@@ -1531,6 +1629,7 @@ def generate_demo(
         ValidationError: ``clients`` is out of range.
         NotADemoStore: The store has clients the demo generator did not make: demo data is only
             added to a new store or to a demo store, never mixed with real records.
+        BackgroundWorkFailed: The process making the rows died (nothing was written).
     """
     started = time.perf_counter()
     ws = session.ws
@@ -1541,8 +1640,8 @@ def generate_demo(
             _("The number of clients must be between 1 and {n}.").format(n=MAX_CLIENTS),
             field="clients",
         )
-    for spec in _TABLES.values():
-        spec.check()
+    for table in _TABLES.values():
+        table.check()
     with ws.read() as s:
         _check_demo_store(s)
     stop = cancelled or (lambda: False)
@@ -1552,57 +1651,64 @@ def generate_demo(
     region_labels = {item.code: item.label("az") for item in ws.catalog()["regions"]}
 
     node = ws.node_code
-    base = today()
     total_units = clients + clients // 2
+    if parallel is None:
+        parallel = clients >= PARALLEL_FROM and (os.cpu_count() or 1) > 1
     counts: dict[str, int] = {}
     try:
-        with ws.write() as s:
+        with ws.bulk_write() as s:
             _check_demo_store(s)  # again, inside the transaction that writes
             people = _lawyers(s, node) or [(ws.actor.username, ws.actor.role.value)]
-            loads = [(name, _ROLE_LOAD.get(role, 1.0)) for name, role in people]
-            existing = {
-                int(year): int(seq)
-                for year, seq in s.execute(
-                    select(CaseCounter.year, CaseCounter.last_seq).where(
-                        CaseCounter.node_code == node
-                    )
-                ).all()
-            }
-            taken = set(s.scalars(select(Case.number).where(Case.number.like(f"{node}-%"))).all())
-
-            start = ws.clock.now()
-            stamper = _Stamper(node, start, start.wall_ms, random.Random(f"{seed}:ids"))
-            gen = _Generator(
-                random.Random(seed), stamper, node, ws.actor.username, base, loads, region_labels
+            spec = _FeedSpec(
+                seed=seed,
+                clients=clients,
+                node=node,
+                actor=ws.actor.username,
+                base=today(),
+                lawyers=tuple((name, _ROLE_LOAD.get(role, 1.0)) for name, role in people),
+                region_labels=region_labels,
+                existing={
+                    int(year): int(seq)
+                    for year, seq in s.execute(
+                        select(CaseCounter.year, CaseCounter.last_seq).where(
+                            CaseCounter.node_code == node
+                        )
+                    ).all()
+                },
+                taken=frozenset(
+                    s.scalars(select(Case.number).where(Case.number.like(f"{node}-%"))).all()
+                ),
+                start=ws.clock.now(),
             )
-            plan = gen.plan(clients, existing, taken)
-            rows = _Rows()
-            gen.campaigns(rows)
-            done = 0
-            # The search index is rebuilt around the load: the rows already in the store are
-            # read back, the new ones are indexed from memory as they are written.
-            with search_index.bulk_rebuild(s) as bulk:
-                with _bulk_indexes(s):
-                    while done < clients:
-                        upto = min(clients, done + CLIENT_BATCH)
-                        for ci in range(done, upto):
-                            gen.client(rows, plan.openings[ci], plan.numbers[ci])
-                        _write(s, rows, counts)
-                        _index(s, bulk, rows)
-                        rows = _Rows()
-                        done = upto
-                        if progress is not None:
-                            progress(done, total_units)
-                        if stop():
-                            raise _Cancelled
-            for year, seq in plan.last_seq.items():
+            last_seq: dict[int, int] = {}
+            last_stamp = spec.start
+            # The feed starts first: it makes rows while the search index reads back the
+            # records already in the store. The index is rebuilt around the load: the new
+            # records are indexed from the entries made with their rows (not read back).
+            with (
+                process_feed.feed(_feed, spec, in_process=not parallel) as batches,
+                search_index.bulk_rebuild(
+                    s, cache_kib=_BULK_CACHE_KIB, hashsize=_BULK_FTS_HASHSIZE
+                ) as bulk,
+                _bulk_indexes(s),
+            ):
+                for batch in batches:
+                    _write(s, batch.rows, counts)
+                    for kind, entries in batch.entries:
+                        bulk.add_entries(kind, entries)
+                    if batch.last_seq is not None and batch.last_stamp is not None:
+                        last_seq, last_stamp = batch.last_seq, batch.last_stamp
+                    if progress is not None:
+                        progress(batch.done, total_units)
+                    if stop():
+                        raise _Cancelled
+            for year, seq in last_seq.items():
                 counter = s.get(CaseCounter, (node, year))
                 if counter is None:
                     s.add(CaseCounter(node_code=node, year=year, last_seq=seq))
                 elif counter.last_seq < seq:
                     counter.last_seq = seq
-            indexed = bulk.count
-            ws.clock.observe(stamper.last)
+            ws.clock.observe(last_stamp)
             summary = DemoSummary(
                 clients=counts.get("clients", 0),
                 consents=counts.get("consents", 0),
@@ -1613,7 +1719,7 @@ def generate_demo(
                 corruption_details=counts.get("corruption_details", 0),
                 campaigns=counts.get("campaigns", 0),
                 lawyers_created=lawyers_created,
-                indexed=indexed,
+                indexed=bulk.count,
             )
             details: dict[str, Any] = {
                 k: v for k, v in summary.as_dict().items() if k not in ("seconds", "cancelled")

@@ -60,6 +60,13 @@ class Workspace:
             session.merge(Meta(key=HLC_KEY, value=self.clock.last.encode()))
 
     @contextlib.contextmanager
+    def bulk_write(self) -> Iterator[Session]:
+        """Like :meth:`write`, for a bulk load (see :meth:`Store.bulk_session`)."""
+        with self.store.bulk_session() as session:
+            yield session
+            session.merge(Meta(key=HLC_KEY, value=self.clock.last.encode()))
+
+    @contextlib.contextmanager
     def read(self) -> Iterator[Session]:
         with self.store.session() as session:
             yield session

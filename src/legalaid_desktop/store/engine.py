@@ -54,6 +54,14 @@ def _key_pragma(key: bytes) -> str:
     return "PRAGMA key = \"x'" + key.hex() + "'\""
 
 
+def _busy(path: Path) -> StoreLocked:
+    return StoreLocked(
+        _("The data store {path} is busy in another program. Try again in a moment.").format(
+            path=path.parent
+        )
+    )
+
+
 def connect_raw(path: Path, key: bytes) -> Any:
     """Open one keyed DB-API connection to the store at ``path``.
 
@@ -77,11 +85,18 @@ def connect_raw(path: Path, key: bytes) -> Any:
                     _("The key does not open the data store {path}.").format(path=path)
                 ) from None
             if "locked" in text or "busy" in text:
-                raise StoreLocked() from None
+                raise _busy(path) from None
             raise StoreCorrupted(
                 _("The data store {path} is damaged: {detail}.").format(path=path, detail=text)
             ) from None
-        mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()
+        try:
+            mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()
+        except dbapi2.OperationalError as exc:
+            # Another connection is loading in bulk with a rollback journal (the demo, see
+            # Store.bulk_session) and holds the write lock longer than the busy timeout.
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise _busy(path) from None
+            raise
         if mode is None or str(mode[0]).lower() != "wal":
             raise StoreError(_("The data store could not switch to write-ahead logging."))
         conn.execute("PRAGMA synchronous = FULL")

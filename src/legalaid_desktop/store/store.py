@@ -33,6 +33,7 @@ from filelock import FileLock, Timeout
 from sqlalchemy import Engine, event, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlcipher3 import dbapi2
 
 from legalaid_desktop.domain.errors import (
     AuthenticationError,
@@ -138,6 +139,20 @@ def _translate_errors(engine: Engine, paths: StorePaths) -> None:
             raise StoreLocked() from context.original_exception
 
 
+@contextlib.contextmanager
+def _transaction(session: Session, *, commit: bool) -> Iterator[Session]:
+    """``session`` for one block: committed at its end if ``commit``, rolled back on an error."""
+    try:
+        yield session
+        if commit:
+            session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
 def _make_private_dir(path: Path) -> None:
     path.mkdir(parents=True, exist_ok=True)
     with contextlib.suppress(OSError):
@@ -171,16 +186,44 @@ class Store:
         fail; anything raised inside the block rolls everything back.
         """
         bind = self.engine.execution_options(write=True) if write else self.engine
-        session = self._sessions(bind=bind)
-        try:
+        with _transaction(self._sessions(bind=bind), commit=write) as session:
             yield session
-            if write:
-                session.commit()
-        except BaseException:
-            session.rollback()
-            raise
-        finally:
-            session.close()
+
+    @contextlib.contextmanager
+    def bulk_session(self) -> Iterator[Session]:
+        """A write session for a bulk load, with a rollback journal instead of the WAL.
+
+        In write-ahead-log mode every page of a load goes to the ``-wal`` file first and is
+        copied into the database at the checkpoint: written twice. With a rollback journal only
+        the pages that existed before the load are saved first (for a new store, almost none)
+        and the new ones are written once. The load is just as safe: if the program dies half
+        way, the next open of the store plays the journal back and the store is exactly as
+        before (see ``tests/hostile/test_demo_kill.py``).
+
+        The switch needs the store to itself: this closes the engine's idle connections and
+        asks for the rollback journal on the one it uses. When another connection (this
+        program's or another's) has the store open, SQLite keeps the WAL and the load just
+        runs in WAL mode, slower. The WAL is switched back on when the session ends, whatever
+        happened; every new connection asks for it as well (:func:`connect_raw`).
+
+        Yields:
+            A session in one write transaction (``BEGIN IMMEDIATE``), committed when the block
+            ends without an error, rolled back otherwise.
+        """
+        engine = self.engine
+        engine.dispose()  # idle pooled connections would keep the store in WAL mode
+        with engine.execution_options(write=True).connect() as conn:
+            raw: Any = conn.connection.driver_connection  # no transaction begun yet
+            try:
+                raw.execute("PRAGMA journal_mode = DELETE").fetchone()
+            except dbapi2.OperationalError:
+                pass  # "database is locked": another connection has it open; WAL it is
+            try:
+                with _transaction(self._sessions(bind=conn), commit=True) as session:
+                    yield session
+            finally:
+                with contextlib.suppress(Exception):
+                    raw.execute("PRAGMA journal_mode = WAL").fetchone()
 
     def meta(self, key: str) -> str | None:
         with self.session() as s:

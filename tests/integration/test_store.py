@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -183,3 +184,25 @@ def test_a_bulk_session_keeps_the_wal_while_another_connection_is_open(
             assert reader.execute(text("SELECT value FROM meta WHERE key = 'bulk-3'")).scalar()
     finally:
         other.close()
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX file modes")
+def test_the_database_its_journals_and_backups_are_owner_only(
+    admin_session: app.AppSession, data_dir: Path
+) -> None:
+    store = admin_session.ws.store
+    with store.bulk_session() as s:  # makes a rollback journal
+        s.execute(text("INSERT INTO meta (key, value) VALUES ('mode-1', 'x')"))
+        journal = store.paths.db.with_name("legalaid.db-journal")
+        assert journal.exists() and journal.stat().st_mode & 0o077 == 0
+    with store.session(write=True) as s:  # and the WAL again
+        s.execute(text("INSERT INTO meta (key, value) VALUES ('mode-2', 'x')"))
+    folder = store.backup("test")
+    files = [
+        store.paths.db,
+        *data_dir.glob("legalaid.db-*"),
+        *folder.iterdir(),
+    ]
+    assert any(p.name.endswith("-wal") for p in files)
+    for path in files:
+        assert path.stat().st_mode & 0o077 == 0, f"{path.name}: {oct(path.stat().st_mode)}"

@@ -153,6 +153,11 @@ def _transaction(session: Session, *, commit: bool) -> Iterator[Session]:
         session.close()
 
 
+def _create_private_file(path: Path) -> None:
+    """Create ``path`` empty, readable and writable by its owner only (POSIX modes)."""
+    os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+
+
 def _make_private_dir(path: Path) -> None:
     path.mkdir(parents=True, exist_ok=True)
     with contextlib.suppress(OSError):
@@ -270,6 +275,7 @@ class Store:
         _make_private_dir(data_dir)
         with _locked(paths):
             key = secrets.token_bytes(32)
+            _create_private_file(paths.db)  # SQLite gives its -wal, -shm, -journal the same mode
             engine = create_store_engine(paths.db, key)
             try:
                 migrate.upgrade(engine)
@@ -482,7 +488,9 @@ class Store:
         _make_private_dir(folder)
         raw = connect_raw(self.paths.db, bytes(self._key))
         try:
-            raw.execute("VACUUM INTO ?", (str(folder / self.paths.db.name),))
+            copy = folder / self.paths.db.name
+            _create_private_file(copy)  # VACUUM INTO fills an empty file
+            raw.execute("VACUUM INTO ?", (str(copy),))
         finally:
             raw.close()
         shutil.copy2(self.paths.vault, folder / self.paths.vault.name)

@@ -206,3 +206,15 @@ def test_the_database_its_journals_and_backups_are_owner_only(
     assert any(p.name.endswith("-wal") for p in files)
     for path in files:
         assert path.stat().st_mode & 0o077 == 0, f"{path.name}: {oct(path.stat().st_mode)}"
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX file modes")
+def test_opening_an_older_store_makes_its_files_owner_only(
+    admin_session: app.AppSession, data_dir: Path
+) -> None:
+    admin_session.close()
+    db = data_dir / "legalaid.db"
+    os.chmod(db, 0o644)  # as stores made before were
+    session = app.login(data_dir, ADMIN, ADMIN_PASSWORD)
+    session.close()
+    assert db.stat().st_mode & 0o777 == 0o600

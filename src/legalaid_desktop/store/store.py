@@ -361,6 +361,11 @@ class Store:
     @classmethod
     def _open(cls, paths: StorePaths, vault: Vault, unlocked: Unlocked) -> Store:
         """Open the database with the first key that works, then check and upgrade it."""
+        # Stores made before the files were created owner-only: make them so.
+        for path in (paths.db, *_sidecars(paths.db)):
+            with contextlib.suppress(OSError):
+                if path.stat().st_mode & 0o077:
+                    os.chmod(path, 0o600)
         engine: Engine | None = None
         key = b""
         for index, candidate in enumerate(unlocked.keys):

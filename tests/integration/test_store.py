@@ -11,7 +11,12 @@ from sqlalchemy import text
 
 from conftest import ADMIN, ADMIN_PASSWORD, LAWYER, LAWYER_PASSWORD, no_sleep
 from legalaid_desktop import app
-from legalaid_desktop.domain.errors import StoreCorrupted, StoreNotFound, StoreRolledBack
+from legalaid_desktop.domain.errors import (
+    StoreCorrupted,
+    StoreLocked,
+    StoreNotFound,
+    StoreRolledBack,
+)
 from legalaid_desktop.store.engine import WrongStoreKey, connect_raw
 from legalaid_desktop.store.store import Store, StorePaths
 
@@ -184,6 +189,27 @@ def test_a_bulk_session_keeps_the_wal_while_another_connection_is_open(
             assert reader.execute(text("SELECT value FROM meta WHERE key = 'bulk-3'")).scalar()
     finally:
         other.close()
+
+
+def test_a_write_blocked_by_another_program_says_the_store_is_busy(
+    admin_session: app.AppSession, data_dir: Path
+) -> None:
+    store = admin_session.ws.store
+    other = connect_raw(store.paths.db, _key_of(data_dir))  # another program, holding the lock
+    try:
+        other.execute("BEGIN IMMEDIATE")
+        other.execute("INSERT INTO meta (key, value) VALUES ('held', 'x')")
+        with pytest.raises(StoreLocked) as caught, store.session() as s:
+            s.execute(text("PRAGMA busy_timeout = 50"))
+            s.execute(text("INSERT INTO meta (key, value) VALUES ('blocked', 'y')"))
+        assert str(caught.value) == (
+            f"The data store {store.paths.root} is busy in another program. Try again in a moment."
+        )
+        other.rollback()
+    finally:
+        other.close()
+    with store.session() as s:  # nothing of the blocked write was kept
+        assert s.execute(text("SELECT count(*) FROM meta WHERE key = 'blocked'")).scalar() == 0
 
 
 @pytest.mark.skipif(os.name != "posix", reason="POSIX file modes")

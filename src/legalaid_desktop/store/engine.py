@@ -54,10 +54,11 @@ def _key_pragma(key: bytes) -> str:
     return "PRAGMA key = \"x'" + key.hex() + "'\""
 
 
-def _busy(path: Path) -> StoreLocked:
+def store_busy(root: Path) -> StoreLocked:
+    """The translated "busy in another program" error for the store folder ``root``."""
     return StoreLocked(
         _("The data store {path} is busy in another program. Try again in a moment.").format(
-            path=path.parent
+            path=root
         )
     )
 
@@ -85,7 +86,7 @@ def connect_raw(path: Path, key: bytes) -> Any:
                     _("The key does not open the data store {path}.").format(path=path)
                 ) from None
             if "locked" in text or "busy" in text:
-                raise _busy(path) from None
+                raise store_busy(path.parent) from None
             raise StoreCorrupted(
                 _("The data store {path} is damaged: {detail}.").format(path=path, detail=text)
             ) from None
@@ -95,7 +96,7 @@ def connect_raw(path: Path, key: bytes) -> Any:
             # Another connection is loading in bulk with a rollback journal (the demo, see
             # Store.bulk_session) and holds the write lock longer than the busy timeout.
             if "locked" in str(exc) or "busy" in str(exc):
-                raise _busy(path) from None
+                raise store_busy(path.parent) from None
             raise
         if mode is None or str(mode[0]).lower() != "wal":
             raise StoreError(_("The data store could not switch to write-ahead logging."))

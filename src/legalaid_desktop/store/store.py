@@ -40,14 +40,18 @@ from legalaid_desktop.domain.errors import (
     StoreAlreadyExists,
     StoreCorrupted,
     StoreError,
-    StoreLocked,
     StoreNotFound,
     StoreRolledBack,
 )
 from legalaid_desktop.i18n import _
 from legalaid_desktop.store import migrate
 from legalaid_desktop.store.audit import append_event, utc_now_iso, verify_chain
-from legalaid_desktop.store.engine import WrongStoreKey, connect_raw, create_store_engine
+from legalaid_desktop.store.engine import (
+    WrongStoreKey,
+    connect_raw,
+    create_store_engine,
+    store_busy,
+)
 from legalaid_desktop.store.models import Meta
 from legalaid_desktop.store.throttle import LoginThrottle
 from legalaid_desktop.store.vault import FLOOR, KdfParams, Unlocked, Vault
@@ -111,11 +115,7 @@ def _locked(paths: StorePaths) -> Iterator[None]:
     try:
         lock.acquire(timeout=LOCK_TIMEOUT_SECONDS)
     except Timeout:
-        raise StoreLocked(
-            _("The data store {path} is busy in another program. Try again in a moment.").format(
-                path=paths.root
-            )
-        ) from None
+        raise store_busy(paths.root) from None
     try:
         yield
     finally:
@@ -136,7 +136,7 @@ def _translate_errors(engine: Engine, paths: StorePaths) -> None:
                 ).format(path=paths.db, detail=text)
             ) from context.original_exception
         if "database is locked" in text or "database is busy" in text:
-            raise StoreLocked() from context.original_exception
+            raise store_busy(paths.root) from context.original_exception
 
 
 @contextlib.contextmanager

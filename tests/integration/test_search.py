@@ -14,7 +14,7 @@ from conftest import ADMIN, ADMIN_PASSWORD
 from legalaid_desktop import app
 from legalaid_desktop.domain.ids import new_id
 from legalaid_desktop.domain.search import SearchHit
-from legalaid_desktop.search import index, query
+from legalaid_desktop.search import index, normalize, query
 from legalaid_desktop.search.normalize import sort_string
 from legalaid_desktop.search.query import fts_query, search
 from legalaid_desktop.store.models.cases import Case, Client, Consultation, Party
@@ -293,6 +293,45 @@ def test_unranked_hits_come_clients_first_then_newest(
         "Məmmədov Elçin Vaqif oğlu",  # added last: the newest first
         "Hüseynova Günel Vaqif qızı",
     ]
+
+
+@pytest.mark.parametrize("ranked", [True, False], ids=["ranked", "too-many-to-rank"])
+@pytest.mark.parametrize("typed", ["Алиев Рашад", "Rashad Aliyev", "əliyev rəşad"])
+def test_people_come_in_the_order_the_query_fits_their_names(
+    world: World, scratch: Session, monkeypatch: pytest.MonkeyPatch, ranked: bool, typed: str
+) -> None:
+    # Added in the reverse of the expected order: newest first alone would get it backwards.
+    same = add_client(scratch, "Əliyev Rəşad Azər oğlu")
+    father = add_client(scratch, "Əliyev Azər Rəşad oğlu")
+    daughter = add_client(scratch, "Əliyeva Aygün Rəşad qızı", gender="female")
+    if not ranked:
+        monkeypatch.setattr(query, "RANK_LIMIT", 1)
+    hits = search(scratch, typed, kinds=["client"])
+    order = [h.ref_id for h in hits]
+    assert set(order[:2]) == {same.id, world.rashad.id}  # surname and given name
+    assert order[2:] == [father.id, daughter.id]  # father's name; another surname form
+
+
+@pytest.mark.parametrize("ranked", [True, False], ids=["ranked", "too-many-to-rank"])
+def test_a_whole_surname_comes_before_the_longer_ones_it_begins(
+    world: World, scratch: Session, monkeypatch: pytest.MonkeyPatch, ranked: bool
+) -> None:
+    brother = add_client(scratch, "Hüseynov Namiq Vaqif oğlu")
+    if not ranked:
+        monkeypatch.setattr(query, "RANK_LIMIT", 1)
+    hits = search(scratch, "Hüseynova", kinds=["client"])
+    assert [h.ref_id for h in hits] == [world.gunel.id, brother.id]
+    hits = search(scratch, "Гусейнов", kinds=["client"])
+    assert [h.ref_id for h in hits] == [brother.id, world.gunel.id]
+
+
+def test_name_fit_weighs_the_parts_of_a_name() -> None:
+    signature = index.name_signature("Əliyev Rəşad İsmayıl oğlu")
+    key = normalize.phonetic_key
+    assert query.name_fit([key("Aliyev"), key("Rashad")], signature) == 6.0
+    assert query.name_fit([key("Ismail")], signature) == 2.0
+    assert query.name_fit([key("Ali")], signature) == 1.0  # the beginning of the surname
+    assert query.name_fit([key("Kupca")], signature) == 0.0
 
 
 @pytest.mark.parametrize(

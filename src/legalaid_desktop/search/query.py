@@ -28,6 +28,14 @@ Order, within the time of a keystroke at HQ scale (a million indexed records):
    containing each word, which for the letter or two typed so far ("M", "Mə") is most of the
    index; and more matches than :data:`RANK_LIMIT` (a common surname alone, a frequent word of
    notes) take too long to rank.
+4. When every word has at least :data:`RANK_MIN_WORD` characters, the people among those
+   matches (ranked or the first :data:`RANK_LIMIT` + 1 read) are put in order of how well the
+   query's words fit the parts of their names (:func:`name_fit`, on the phonetic keys kept in
+   the index), ties keeping the order of 2. or 3.; people only trade places with people, so
+   the kinds stay where they were. ``Алиев Рашад`` thus gives ``Əliyev Rəşad Azər oğlu``
+   before ``Əliyev Azər Rəşad oğlu`` and both before ``Əliyeva Aygün Rəşad qızı``;
+   ``Hüseynova`` gives the Hüseynovas before the Hüseynovs its prefix also finds. BM25 cannot
+   tell these apart: the index has no word positions, and the father's name is a name too.
 
 Hits are then titled from the tables; records deleted meanwhile (or whose case was deleted) are
 left out.
@@ -45,7 +53,13 @@ from sqlalchemy.orm import Session
 
 from legalaid_desktop.domain.search import SearchHit
 from legalaid_desktop.i18n import current_language
-from legalaid_desktop.search.index import KINDS, LONGEST_PREFIX, kind_of, kind_range
+from legalaid_desktop.search.index import (
+    KINDS,
+    LONGEST_PREFIX,
+    NameSignature,
+    kind_of,
+    kind_range,
+)
 from legalaid_desktop.search.normalize import clean, fold, marker_of, phonetic_key
 
 __all__ = [
@@ -55,6 +69,7 @@ __all__ = [
     "RANK_MIN_WORD",
     "WEIGHTS",
     "fts_query",
+    "name_fit",
     "query_words",
     "search",
 ]
@@ -94,12 +109,12 @@ _SQL_MATCHING: Final = text(
     LIMIT :limit
     """
 )
-_SQL_REFS: Final = text("SELECT id, ref_id FROM search_index_refs WHERE id IN :ids").bindparams(
-    bindparam("ids", expanding=True)
-)
+_SQL_REFS: Final = text(
+    "SELECT id, ref_id, name_sig FROM search_index_refs WHERE id IN :ids"
+).bindparams(bindparam("ids", expanding=True))
 _SQL_RANKED: Final = text(
     f"""
-    SELECT r.kind, r.ref_id, r.id,
+    SELECT r.kind, r.ref_id, r.id, r.name_sig,
         bm25(search_index, {", ".join(map(str, WEIGHTS))})
         * CASE r.kind {" ".join(f"WHEN '{k}' THEN {v}" for k, v in KIND_BOOST.items())} END
         AS score
@@ -289,25 +304,80 @@ def _matching(
     return found
 
 
+Candidate = tuple[int, str, str, float, str | None]
+"""``(entry id, kind, ref_id, score, encoded name signature)`` of one match."""
+
+_PEOPLE: Final = frozenset(("client", "party"))
+_FIT_EXACT: Final = {"surname": 3.0, "given": 3.0, "patronymic": 2.0}
+_FIT_PREFIX: Final = {"surname": 1.0, "given": 1.0, "patronymic": 0.5}
+
+
 def _ranked(
     session: Session, expression: str, ranges: Sequence[tuple[int, int]], limit: int
-) -> list[tuple[str, str, float]]:
+) -> list[Candidate]:
     """The best ``limit`` matches by BM25 (see the module docstring)."""
-    ranked: list[tuple[float, int, str, str]] = []
+    ranked: list[Candidate] = []
     for first, last in ranges:
         params = {"match": expression, "first": first, "last": last, "limit": limit}
-        for kind, ref_id, entry_id, score in session.execute(_SQL_RANKED, params):
-            ranked.append((-float(score), entry_id, kind, ref_id))
-    ranked.sort(key=lambda hit: (-hit[0], -hit[1]))
-    return [(kind, ref_id, score) for score, _id, kind, ref_id in ranked[:limit]]
+        for kind, ref_id, entry_id, sig, score in session.execute(_SQL_RANKED, params):
+            ranked.append((entry_id, kind, ref_id, -float(score), sig))
+    ranked.sort(key=lambda hit: (-hit[3], -hit[0]))
+    return ranked[:limit]
 
 
-def _unranked(session: Session, entry_ids: Sequence[int]) -> list[tuple[str, str, float]]:
-    """``(kind, id, 0.0)`` of the entries, in the order given."""
+def _unranked(session: Session, entry_ids: Sequence[int]) -> list[Candidate]:
+    """The entries with score 0, in the order given (those no longer indexed left out)."""
     if not entry_ids:
         return []
-    refs: dict[int, str] = {i: r for i, r in session.execute(_SQL_REFS, {"ids": list(entry_ids)})}
-    return [(kind_of(i), refs[i], 0.0) for i in entry_ids if i in refs]
+    refs = {i: (r, sig) for i, r, sig in session.execute(_SQL_REFS, {"ids": list(entry_ids)})}
+    found: list[Candidate] = []
+    for entry_id in entry_ids:
+        if entry_id in refs:
+            ref_id, sig = refs[entry_id]
+            found.append((entry_id, kind_of(entry_id), ref_id, 0.0, sig))
+    return found
+
+
+def _word_fit(key: str, signature: NameSignature) -> float:
+    best = 0.0
+    for part in ("surname", "given", "patronymic"):
+        for candidate in getattr(signature, part).split():
+            if candidate == key:
+                best = max(best, _FIT_EXACT[part])
+            elif candidate.startswith(key):
+                best = max(best, _FIT_PREFIX[part])
+    return best
+
+
+def name_fit(keys: Sequence[str], signature: NameSignature) -> float:
+    """How well a query's words fit the parts of a person's name.
+
+    Each word counts for the best part it fits: the whole key of the surname or given name 3,
+    of the father's name 2; the beginning of the surname's or given name's key 1, of the
+    father's name's 0.5 (so ``Алиев`` fits ``Əliyev`` better than ``Əliyeva``).
+
+    Args:
+        keys: The phonetic keys of the query's words.
+        signature: The person's name signature (from the index).
+
+    Returns:
+        The sum over the words; 0 when none fits a part of the name.
+    """
+    return sum(_word_fit(key, signature) for key in keys)
+
+
+def _by_name_fit(words: Sequence[str], candidates: list[Candidate]) -> list[Candidate]:
+    """``candidates`` with the people in order of :func:`name_fit` (stable), others in place."""
+    keys = [key for word in words if word.isalpha() and (key := phonetic_key(word))]
+    if not keys:
+        return candidates
+    fit = {
+        c[0]: name_fit(keys, NameSignature.decode(c[4])) if c[4] else 0.0
+        for c in candidates
+        if c[1] in _PEOPLE
+    }
+    people = iter(sorted((c for c in candidates if c[1] in _PEOPLE), key=lambda c: -fit[c[0]]))
+    return [next(people) if c[1] in _PEOPLE else c for c in candidates]
 
 
 def search(
@@ -335,17 +405,23 @@ def search(
         return []
     ranges = _kind_ranges(wanted_kinds)
     wanted = limit + _SPARE
+    words = query_words(query)
+    specific = all(len(w) >= RANK_MIN_WORD for w in words)
     matching = _matching(session, expression, ranges, wanted)
-    if len(matching) <= RANK_LIMIT and all(len(w) >= RANK_MIN_WORD for w in query_words(query)):
-        rows = _ranked(session, expression, ranges, wanted)
-    else:
+    if not specific:  # still typing: the fastest order
         rows = _unranked(session, matching[:wanted])
+    else:
+        if len(matching) <= RANK_LIMIT:
+            candidates = _ranked(session, expression, ranges, max(RANK_LIMIT, wanted))
+        else:
+            candidates = _unranked(session, matching)
+        rows = _by_name_fit(words, candidates)[:wanted]
     by_kind: dict[str, list[str]] = {k: [] for k in KINDS}
-    for kind, ref_id, _score in rows:
+    for _id, kind, ref_id, _score, _sig in rows:
         by_kind[kind].append(ref_id)
     described = _describe(session, by_kind)
     hits: list[SearchHit] = []
-    for kind, ref_id, score in rows:
+    for _id, kind, ref_id, score, _sig in rows:
         found = described.get((kind, ref_id))
         if found is None:  # deleted (or its case deleted) since it was indexed
             continue

@@ -12,6 +12,8 @@ import pytest
 
 from conftest import ADMIN, ADMIN_PASSWORD, LAWYER, LAWYER_PASSWORD
 from legalaid_desktop.cli.main import main
+from legalaid_desktop.store.store import StorePaths
+from legalaid_desktop.store.throttle import LoginThrottle
 
 
 @pytest.fixture
@@ -190,3 +192,42 @@ def test_init_prints_the_recovery_key_once(tmp_path: Path) -> None:
         stdin=subprocess.DEVNULL,
     )
     assert again.returncode == 1 and "already exists" in again.stderr
+
+
+def _run_without_terminal(
+    argv: list[str], env: dict[str, str], stdin: str
+) -> subprocess.CompletedProcess[str]:
+    legalaid = str(Path(sys.executable).parent / "legalaid")
+    return subprocess.run(
+        [legalaid, *argv], env=env, input=stdin, capture_output=True, text=True, check=False
+    )
+
+
+def test_a_script_that_gives_no_password_is_told_so_and_no_login_is_tried(
+    store_with_lawyer: Path,
+) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LEGALAID_")}
+    env["LEGALAID_DATA_DIR"] = str(store_with_lawyer)
+    proc = _run_without_terminal(["--user", ADMIN, "db", "status"], env, "")
+    assert proc.returncode == 3
+    assert proc.stderr == (
+        "legalaid: No password was given: set LEGALAID_PASSWORD or write it on standard input.\n"
+    )
+    throttle = LoginThrottle.load(StorePaths(store_with_lawyer).attempts)
+    assert throttle.failures(ADMIN) == 0 and not throttle.pending  # not a failed attempt
+    # The password on standard input works, like the variable.
+    proc = _run_without_terminal(["--user", ADMIN, "db", "status"], env, ADMIN_PASSWORD + "\n")
+    assert proc.returncode == 0, proc.stderr
+
+
+def test_a_new_password_given_once_or_not_at_all_on_standard_input(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LEGALAID_")}
+    init = ["--data-dir", str(tmp_path / "s"), "init", "--node-code", "QBA"]
+    init += ["--node-name", "Quba mərkəzi", "--admin", "aynur"]
+    proc = _run_without_terminal(init, env, "")
+    assert proc.returncode == 4 and "No new password was given" in proc.stderr
+    proc = _run_without_terminal(init, env, "Quba-center-2026\n")
+    assert proc.returncode == 4 and "given only once" in proc.stderr
+    assert not (tmp_path / "s" / "vault.json").exists()  # nothing was created
+    proc = _run_without_terminal(init, env, "Quba-center-2026\nQuba-center-2026\n")
+    assert proc.returncode == 0, proc.stderr

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 
 from legalaid_desktop import app
@@ -106,9 +105,7 @@ def cmd_passwd(args: argparse.Namespace, ctx: CliContext) -> Output:
 
 
 def cmd_recover(args: argparse.Namespace, ctx: CliContext) -> Output:
-    key = os.environ.get("LEGALAID_RECOVERY_KEY")
-    if key is None:
-        key = ctx._prompt(_("Recovery key: "))
+    key = ctx.recovery_key()
     target = args.username or ctx.user
     if not target:
         raise InputRejected(_("Say whose password to reset: legalaid recover USERNAME."))

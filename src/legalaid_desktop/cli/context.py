@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from legalaid_desktop import app
-from legalaid_desktop.domain.errors import AuthenticationError, InputRejected
+from legalaid_desktop.domain.errors import AuthenticationError, InputRejected, LegalAidError
 from legalaid_desktop.i18n import _
 
 
@@ -43,9 +43,18 @@ class CliContext:
 
     # -- credentials --------------------------------------------------------------------------
 
-    def _prompt(self, prompt: str) -> str:
+    def _prompt(self, prompt: str, missing: LegalAidError) -> str:
+        """A no-echo prompt on a terminal, else one line of standard input.
+
+        Raises:
+            LegalAidError: ``missing``, when standard input is not a terminal and ends at once
+                (a script that set no variable and piped nothing): no login is tried with an
+                empty password, which would count as a failed attempt.
+        """
         if sys.stdin is None or not sys.stdin.isatty():
             line = sys.stdin.readline() if sys.stdin is not None else ""
+            if not line:
+                raise missing
             return line.rstrip("\r\n")
         return getpass.getpass(prompt)
 
@@ -54,18 +63,40 @@ class CliContext:
         value = self.env.get("LEGALAID_PASSWORD")
         if value is not None:
             return value
-        return self._prompt(_("Password: "))
+        missing = AuthenticationError(
+            _("No password was given: set LEGALAID_PASSWORD or write it on standard input.")
+        )
+        return self._prompt(_("Password: "), missing)
 
     def new_password(self) -> str:
         """``LEGALAID_NEW_PASSWORD``, else prompted twice."""
         value = self.env.get("LEGALAID_NEW_PASSWORD")
         if value is not None:
             return value
-        first = self._prompt(_("New password: "))
-        second = self._prompt(_("Repeat the new password: "))
+        missing = InputRejected(
+            _("No new password was given: set LEGALAID_NEW_PASSWORD or write it on standard input.")
+        )
+        first = self._prompt(_("New password: "), missing)
+        once = InputRejected(
+            _(
+                "The new password was given only once: write it on two lines of standard input, "
+                "or set LEGALAID_NEW_PASSWORD."
+            )
+        )
+        second = self._prompt(_("Repeat the new password: "), once)
         if first != second:
             raise InputRejected(_("The two passwords differ."))
         return first
+
+    def recovery_key(self) -> str:
+        """``LEGALAID_RECOVERY_KEY``, else a no-echo prompt."""
+        value = self.env.get("LEGALAID_RECOVERY_KEY")
+        if value is not None:
+            return value
+        missing = AuthenticationError(
+            _("No recovery key was given: set LEGALAID_RECOVERY_KEY or write it on standard input.")
+        )
+        return self._prompt(_("Recovery key: "), missing)
 
     def username(self) -> str:
         """``--user``, else ``LEGALAID_USER``, else the only user, else asked for."""

@@ -58,21 +58,22 @@ class CliContext:
             return line.rstrip("\r\n")
         return getpass.getpass(prompt)
 
+    def _secret(self, variable: str, prompt: str, missing: LegalAidError) -> str:
+        """The value of the environment ``variable``, else :meth:`_prompt`."""
+        value = self.env.get(variable)
+        return value if value is not None else self._prompt(prompt, missing)
+
     def password(self) -> str:
         """``LEGALAID_PASSWORD``, else a no-echo prompt."""
-        value = self.env.get("LEGALAID_PASSWORD")
-        if value is not None:
-            return value
         missing = AuthenticationError(
             _("No password was given: set LEGALAID_PASSWORD or write it on standard input.")
         )
-        return self._prompt(_("Password: "), missing)
+        return self._secret("LEGALAID_PASSWORD", _("Password: "), missing)
 
     def new_password(self) -> str:
         """``LEGALAID_NEW_PASSWORD``, else prompted twice."""
-        value = self.env.get("LEGALAID_NEW_PASSWORD")
-        if value is not None:
-            return value
+        if "LEGALAID_NEW_PASSWORD" in self.env:
+            return self.env["LEGALAID_NEW_PASSWORD"]
         missing = InputRejected(
             _("No new password was given: set LEGALAID_NEW_PASSWORD or write it on standard input.")
         )
@@ -90,13 +91,10 @@ class CliContext:
 
     def recovery_key(self) -> str:
         """``LEGALAID_RECOVERY_KEY``, else a no-echo prompt."""
-        value = self.env.get("LEGALAID_RECOVERY_KEY")
-        if value is not None:
-            return value
         missing = AuthenticationError(
             _("No recovery key was given: set LEGALAID_RECOVERY_KEY or write it on standard input.")
         )
-        return self._prompt(_("Recovery key: "), missing)
+        return self._secret("LEGALAID_RECOVERY_KEY", _("Recovery key: "), missing)
 
     def username(self) -> str:
         """``--user``, else ``LEGALAID_USER``, else the only user, else asked for."""

@@ -308,8 +308,6 @@ Candidate = tuple[int, str, str, float, str | None]
 """``(entry id, kind, ref_id, score, encoded name signature)`` of one match."""
 
 _PEOPLE: Final = frozenset(("client", "party"))
-_FIT_EXACT: Final = {"surname": 3.0, "given": 3.0, "patronymic": 2.0}
-_FIT_PREFIX: Final = {"surname": 1.0, "given": 1.0, "patronymic": 0.5}
 
 
 def _ranked(
@@ -339,14 +337,20 @@ def _unranked(session: Session, entry_ids: Sequence[int]) -> list[Candidate]:
 
 
 def _word_fit(key: str, signature: NameSignature) -> float:
-    best = 0.0
-    for part in ("surname", "given", "patronymic"):
-        for candidate in getattr(signature, part).split():
-            if candidate == key:
-                best = max(best, _FIT_EXACT[part])
-            elif candidate.startswith(key):
-                best = max(best, _FIT_PREFIX[part])
-    return best
+    parts = (
+        (signature.surname, 3.0, 1.0),  # (keys, whole key, beginning of a key)
+        (signature.given, 3.0, 1.0),
+        (signature.patronymic, 2.0, 0.5),
+    )
+    return max(
+        (
+            whole if candidate == key else beginning
+            for keys, whole, beginning in parts
+            for candidate in keys.split()
+            if candidate.startswith(key)
+        ),
+        default=0.0,
+    )
 
 
 def name_fit(keys: Sequence[str], signature: NameSignature) -> float:
@@ -410,12 +414,11 @@ def search(
     matching = _matching(session, expression, ranges, wanted)
     if not specific:  # still typing: the fastest order
         rows = _unranked(session, matching[:wanted])
+    elif len(matching) <= RANK_LIMIT:
+        ranked = _ranked(session, expression, ranges, max(RANK_LIMIT, wanted))
+        rows = _by_name_fit(words, ranked)[:wanted]
     else:
-        if len(matching) <= RANK_LIMIT:
-            candidates = _ranked(session, expression, ranges, max(RANK_LIMIT, wanted))
-        else:
-            candidates = _unranked(session, matching)
-        rows = _by_name_fit(words, candidates)[:wanted]
+        rows = _by_name_fit(words, _unranked(session, matching))[:wanted]
     by_kind: dict[str, list[str]] = {k: [] for k in KINDS}
     for _id, kind, ref_id, _score, _sig in rows:
         by_kind[kind].append(ref_id)

@@ -1360,10 +1360,7 @@ def _entries(
     """
     i, name, year, phone, address = _CLIENT_FIELDS
     names = {r[i]: r[name] for r in rows.clients}
-    out = [
-        ("client", maker("client", [(r[i], None, r[name], r[year], r[phone], r[address])
-                                    for r in rows.clients])),
-    ]  # fmt: skip
+    clients = [(r[i], None, r[name], r[year], r[phone], r[address]) for r in rows.clients]
     i, client, number, area, summary, referral, grant = _CASE_FIELDS
     c, institution, reported = _ALAC_FIELDS
     alac = {r[c]: (r[institution], r[reported]) for r in rows.corruption}
@@ -1374,21 +1371,17 @@ def _entries(
         )
         for r in rows.cases
     ]  # fmt: skip
-    out.append(("case", maker("case", cases)))
     i, case, notes, advice, steps = _CONSULTATION_FIELDS
-    out.append(
-        (
-            "consultation",
-            maker("consultation", [(r[i], r[case], r[notes], r[advice], r[steps])
-                                   for r in rows.consultations]),
-        )
-    )  # fmt: skip
+    consultations = [(r[i], r[case], r[notes], r[advice], r[steps]) for r in rows.consultations]
     i, case, name, role, notes = _PARTY_FIELDS
-    out.append(
-        ("party", maker("party", [(r[i], r[case], r[name], r[role], r[notes])
-                                  for r in rows.parties]))
-    )  # fmt: skip
-    return out
+    parties = [(r[i], r[case], r[name], r[role], r[notes]) for r in rows.parties]
+    sources: dict[str, list[tuple[Any, ...]]] = {
+        "client": clients,
+        "case": cases,
+        "consultation": consultations,
+        "party": parties,
+    }
+    return [(kind, maker(kind, source)) for kind, source in sources.items()]
 
 
 # ================================================================================================
@@ -1464,9 +1457,9 @@ _APPENDED: Final = frozenset(("hlc", "case_id", "client_id"))
 """Columns whose values only grow as the generator writes rows (see :func:`_bulk_indexes`)."""
 
 _BULK_CACHE_KIB: Final = 1024 * 1024
-"""Page cache of the writing connection during a run (then set back); used only as the store
-grows: about 1.7 GB of pages at 100,000 clients. Pages that stay in the cache until the commit are
-encrypted and written once."""
+"""Page cache of the writing connection during a run (then set back), taken only as the store
+grows (the store reaches about 1.7 GB at 100,000 clients, so a run that big fills it). Pages that
+stay in the cache until the commit are encrypted and written once."""
 
 _BULK_FTS_HASHSIZE: Final = 512 * 1024 * 1024
 """FTS5's table of new terms during a run: at 100,000 clients all of them fit, so the index is

@@ -23,6 +23,7 @@ from legalaid_desktop.cli import (
 from legalaid_desktop.cli.context import CliContext, emit
 from legalaid_desktop.domain.errors import LegalAidError
 from legalaid_desktop.i18n import LANGUAGES, _, set_language
+from legalaid_desktop.store import failures
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -68,6 +69,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return _fail(ctx.json, _("Interrupted."), 1)
     except OSError as exc:
+        failure = failures.from_os(exc)  # a full disk, a read-only folder, an I/O error
+        if failure is not None:
+            return _fail(ctx.json, str(failure), failure.exit_code)
         return _fail(
             ctx.json,
             _("{what}: {reason}").format(

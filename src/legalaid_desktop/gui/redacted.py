@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import traceback
 
+from legalaid_desktop.i18n import _
+
 _HEADER = "Traceback (most recent call last):\n"
 _CAUSE = "\nThe above exception was the direct cause of the following exception:\n\n"
 _CONTEXT = "\nDuring handling of the above exception, another exception occurred:\n\n"
-_NOTE = "(Messages are left out: they may quote client data.)\n"
 
 
 def _type_name(exc: BaseException) -> str:
@@ -46,5 +47,5 @@ def redacted_traceback(exc: BaseException) -> str:
             parts.extend(traceback.format_tb(item.__traceback__))
         parts.append(_type_name(item) + "\n")
         parts.append(following)
-    parts.append(_NOTE)
+    parts.append(_("(The error messages are left out: they may quote client data.)") + "\n")
     return "".join(parts)

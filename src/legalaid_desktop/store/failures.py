@@ -50,8 +50,8 @@ def read_only(where: Path) -> StoreReadOnly:
     disk or the database file itself cannot be written)."""
     return StoreReadOnly(
         _(
-            "The data store in {path} is read-only; nothing was changed. Use a folder (or a "
-            "disk) where this program may write to the folder and its files."
+            "The data store in {path} is read-only; nothing was changed. Check that this "
+            "program may write to that folder and its files, and that the disk is not read-only."
         ).format(path=where)
     )
 

@@ -3,7 +3,7 @@
 A :class:`~legalaid_desktop.domain.errors.LegalAidError` carries a message written for the user,
 shown as is. Anything else is a bug: the user sees "Something went wrong" and the exception's
 type, with the traceback behind a "Details" button (to copy into a report). That traceback
-holds no exception message (:mod:`legalaid_desktop.gui.redacted`): a message may quote a
+holds no exception message (:mod:`legalaid_desktop.tracebacks`): a message may quote a
 statement's values or what was typed, and "Copy details" ends up in e-mails and bug reports.
 
 Logging never includes client data: only the exception type and the short action code of the
@@ -35,8 +35,8 @@ from PySide6.QtWidgets import (
 
 from legalaid_desktop.domain.errors import LegalAidError
 from legalaid_desktop.gui.application import monospace_font
-from legalaid_desktop.gui.redacted import redacted_traceback
 from legalaid_desktop.i18n import _
+from legalaid_desktop.tracebacks import redacted_traceback
 
 log = logging.getLogger("legalaid_desktop.gui")
 _unparented: set[ErrorDialog] = set()
@@ -53,7 +53,7 @@ def user_message(exc: BaseException) -> str:
 
 def traceback_text(exc: BaseException) -> str:
     """The traceback recorded by the task runner, or one formatted here: without messages
-    either way (:func:`~legalaid_desktop.gui.redacted.redacted_traceback`)."""
+    either way (:func:`~legalaid_desktop.tracebacks.redacted_traceback`)."""
     text = getattr(exc, "__traceback_text__", None)
     if isinstance(text, str) and text:
         return text

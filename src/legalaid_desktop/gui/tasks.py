@@ -17,7 +17,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
-from legalaid_desktop.gui.redacted import redacted_traceback
+from legalaid_desktop.tracebacks import redacted_traceback
 
 log = logging.getLogger(__name__)
 

@@ -30,10 +30,10 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor
 
 from legalaid_desktop.domain.cases import Page
-from legalaid_desktop.gui.redacted import redacted_traceback
 from legalaid_desktop.gui.tasks import TaskRunner
 from legalaid_desktop.i18n import _
 from legalaid_desktop.i18n.formatting import format_integer
+from legalaid_desktop.tracebacks import redacted_traceback
 
 Fetch = Callable[[int, int], Page[Any]]
 Count = Callable[[], int]

@@ -14,8 +14,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
-from legalaid_desktop.gui.redacted import redacted_traceback
 from legalaid_desktop.gui.tasks import TaskRunner
+from legalaid_desktop.tracebacks import redacted_traceback
 
 OnDone = Callable[[Any], None]
 OnError = Callable[[BaseException], None]

@@ -1,11 +1,12 @@
-"""Tracebacks without messages, for the error dialog's "Details" and "Copy details".
+"""Tracebacks without messages: the GUI's "Details" and "Copy details", the CLI's last resort.
 
 A traceback's last line is the exception's message, and a message may quote data: a database
 error quotes the failed statement, a ``KeyError`` the key, a ``ValueError`` the value, and a
 validation error what was typed. What the user copies into a bug report must hold none of it,
 so the text made here keeps where the error happened (files, lines, functions and the source
 line of each frame: the program's code, not its data) and the type of each exception in the
-chain, and leaves every message out.
+chain, and leaves every message out. The command line prints one line for an unexpected
+error, and this traceback only when ``LEGALAID_DEBUG`` is set (see ``cli/main.py``).
 """
 
 from __future__ import annotations

@@ -2,7 +2,9 @@
 
 Exit codes: 0 ok; 1 failed; 2 usage; 3 authentication failed; 4 input rejected. Expected failures
 print one line on stderr (``legalaid: …``), never a traceback; with ``--json`` a JSON document
-``{"error": …, "exit_code": …}`` is printed on stdout as well.
+``{"error": …, "exit_code": …}`` is printed on stdout as well. An unexpected error (a bug) prints
+one line with its type only, since its message may quote client data; ``LEGALAID_DEBUG=1`` adds
+the traceback without messages.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ from legalaid_desktop.cli import (
 from legalaid_desktop.cli.context import CliContext, emit
 from legalaid_desktop.domain.errors import LegalAidError
 from legalaid_desktop.i18n import LANGUAGES, _, set_language
+from legalaid_desktop.store import failures
+from legalaid_desktop.tracebacks import redacted_traceback
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -68,11 +72,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return _fail(ctx.json, _("Interrupted."), 1)
     except OSError as exc:
+        failure = failures.from_os(exc)  # a full disk, a read-only folder, an I/O error
+        if failure is not None:
+            return _fail(ctx.json, str(failure), failure.exit_code)
         return _fail(
             ctx.json,
             _("{what}: {reason}").format(
                 what=exc.filename or _("file"), reason=exc.strerror or exc
             ),
+            1,
+        )
+    except Exception as exc:  # a bug: its message may quote data, so it is not printed
+        if os.environ.get("LEGALAID_DEBUG"):
+            sys.stderr.write(redacted_traceback(exc))
+        return _fail(
+            ctx.json,
+            _(
+                "An unexpected error stopped the command ({kind}). Set LEGALAID_DEBUG=1 to see "
+                "where it happened (without any data)."
+            ).format(kind=type(exc).__name__),
             1,
         )
     emit(ctx, out)

@@ -78,6 +78,18 @@ class StoreRolledBack(StoreError):
     """The data store is older than its key file: it may have been replaced by an old copy."""
 
 
+class StoreDiskFull(StoreError):
+    """The disk is full; nothing was changed."""
+
+
+class StoreReadOnly(StoreError):
+    """The data folder is read-only; nothing was changed."""
+
+
+class StoreIOError(StoreError):
+    """The disk reported a read or write error; nothing was changed."""
+
+
 class VaultError(StoreError):
     """The key file could not be used."""
 

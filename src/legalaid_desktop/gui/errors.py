@@ -2,7 +2,9 @@
 
 A :class:`~legalaid_desktop.domain.errors.LegalAidError` carries a message written for the user,
 shown as is. Anything else is a bug: the user sees "Something went wrong" and the exception's
-type, with the traceback behind a "Details" button (to copy into a report).
+type, with the traceback behind a "Details" button (to copy into a report). That traceback
+holds no exception message (:mod:`legalaid_desktop.tracebacks`): a message may quote a
+statement's values or what was typed, and "Copy details" ends up in e-mails and bug reports.
 
 Logging never includes client data: only the exception type and the short action code of the
 task (``login``, ``verify``...). Exception messages are not logged, because a database or
@@ -13,7 +15,6 @@ from __future__ import annotations
 
 import logging
 import sys
-import traceback
 from collections.abc import Callable
 from types import TracebackType
 
@@ -35,6 +36,7 @@ from PySide6.QtWidgets import (
 from legalaid_desktop.domain.errors import LegalAidError
 from legalaid_desktop.gui.application import monospace_font
 from legalaid_desktop.i18n import _
+from legalaid_desktop.tracebacks import redacted_traceback
 
 log = logging.getLogger("legalaid_desktop.gui")
 _unparented: set[ErrorDialog] = set()
@@ -50,11 +52,12 @@ def user_message(exc: BaseException) -> str:
 
 
 def traceback_text(exc: BaseException) -> str:
-    """The traceback recorded by the task runner, or one formatted here."""
+    """The traceback recorded by the task runner, or one formatted here: without messages
+    either way (:func:`~legalaid_desktop.tracebacks.redacted_traceback`)."""
     text = getattr(exc, "__traceback_text__", None)
     if isinstance(text, str) and text:
         return text
-    return "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+    return redacted_traceback(exc)
 
 
 def log_error(exc: BaseException, action: str = "") -> None:
@@ -160,9 +163,9 @@ def install_excepthook(parent: Callable[[], QWidget | None]) -> None:
         if QApplication.instance() is None or not isinstance(exc, Exception):
             previous(kind, exc, tb)
             return
-        exc.__traceback_text__ = "".join(  # type: ignore[attr-defined]
-            traceback.format_exception(kind, exc, tb)
-        )
+        if exc.__traceback__ is None:
+            exc.__traceback__ = tb
+        exc.__traceback_text__ = redacted_traceback(exc)  # type: ignore[attr-defined]
         try:
             show_error(parent(), exc, "ui")
         except Exception:

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import logging
 import threading
-import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+from legalaid_desktop.tracebacks import redacted_traceback
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +63,7 @@ class Task(QRunnable):
         try:
             result = self._fn(self.progress) if self._wants_progress else self._fn()
         except BaseException as exc:
-            exc.__traceback_text__ = traceback.format_exc()  # type: ignore[attr-defined]
+            exc.__traceback_text__ = redacted_traceback(exc)  # type: ignore[attr-defined]
             exc.__action__ = self.action  # type: ignore[attr-defined]
             self._deliver(self.signals.failed, exc)
         else:

@@ -175,7 +175,13 @@ def render_case_summaries(
         with language(lang):
             title = _("Case summary") if total == 1 else _("Case summaries")
             pdf, pages = _layout(
-                build, fonts, lang=lang, generated_by=generated_by, now=now, title=title
+                build,
+                fonts,
+                lang=lang,
+                generated_by=generated_by,
+                now=now,
+                title=title,
+                center=cases[0].center.name,
             )
         stop_if_cancelled()
     except _Stop:
@@ -222,7 +228,14 @@ def render_consent_form(
     with language(lang):
         title = _("Consent to the processing of personal data")
         pdf, pages = _layout(
-            build, fonts, lang=lang, generated_by=generated_by, now=now, title=title, compact=True
+            build,
+            fonts,
+            lang=lang,
+            generated_by=generated_by,
+            now=now,
+            title=title,
+            center=data.center.name,
+            compact=True,
         )
     _emit(pdf, out)
     return pages
@@ -236,11 +249,14 @@ def _layout(
     generated_by: str,
     now: datetime | None,
     title: str,
+    center: str,
     compact: bool = False,
 ) -> tuple[bytes, int]:
     """Lay out the story made by ``build`` and return the PDF bytes and the page count.
 
-    Runs with the report language active, so that the labels come out in it.
+    Runs with the report language active, so that the labels come out in it. The metadata
+    travels with the file (e-mail, a shared printer): it names the ``center`` as the author
+    and never the user; ``generated_by`` is printed in the page footer only.
     """
     styles = make_styles(fonts, compact=compact)
     now_baku = baku_time(now)
@@ -254,8 +270,10 @@ def _layout(
         topMargin=MARGIN_TOP,
         bottomMargin=MARGIN_BOTTOM,
         title=title,
-        author=generated_by,
+        author=center,
         creator="LegalAid Desktop",
+        subject="",
+        keywords=[],
         lang=lang,
         initialFontName=fonts.regular,
     )

@@ -11,6 +11,7 @@ a fork, or a bundle from a revoked node is a ``security_alert``. None of them ch
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -111,6 +112,7 @@ __all__ = [
 ]
 
 Progress = Callable[[int, int], None]
+log = logging.getLogger(__name__)
 
 #: The dashboard warns when no bundle went out for this many days (or never).
 EXPORT_WARNING_DAYS = 14
@@ -850,6 +852,11 @@ class SyncService:
             )
             self._record_rejection(rejected, sender, seq, revoked)
             raise rejected from None
+        except Exception as exc:
+            # A full disk, an I/O error, a bug: the transaction was rolled back; say so in the
+            # audit log, best effort (on a full disk this write may fail as well).
+            self._record_failure(exc, sender, seq)
+            raise
         if counts.reference_updated:
             self.ws.reference_changed()
         message = _(
@@ -932,6 +939,26 @@ class SyncService:
                     "reason": type(exc).__name__,
                     "message": str(exc)[:500],
                 },
+            )
+
+    def _record_failure(self, exc: Exception, sender: str | None, seq: int | None) -> None:
+        """Audit ``bundle_import_failed`` with the failure's class only (never its text, which
+        may quote the bundle's content); if even that cannot be written, log that it could
+        not (the class names only) and let the caller raise the first failure."""
+        try:
+            with self.ws.write() as s:
+                self.ws.audit(
+                    s,
+                    "bundle_import_failed",
+                    "bundle",
+                    "",
+                    {"peer": sender, "seq": seq, "reason": type(exc).__name__},
+                )
+        except Exception as audit_exc:
+            log.info(
+                "bundle_import_failed (%s) not audited: %s",
+                type(exc).__name__,
+                type(audit_exc).__name__,
             )
 
     # -- history, conflicts, quarantine -------------------------------------------------------

@@ -34,6 +34,7 @@ from sqlcipher3 import dbapi2
 
 from legalaid_desktop.domain.errors import StoreCorrupted, StoreError, StoreLocked
 from legalaid_desktop.i18n import _
+from legalaid_desktop.store import failures
 
 BUSY_TIMEOUT_MS = 15_000
 KEY_BYTES = 32
@@ -69,8 +70,15 @@ def connect_raw(path: Path, key: bytes) -> Any:
     Raises:
         WrongStoreKey: the key does not decrypt the first page.
         StoreCorrupted: the first page is damaged.
+        StoreDiskFull, StoreReadOnly, StoreIOError: see :mod:`legalaid_desktop.store.failures`.
     """
-    conn = dbapi2.connect(str(path), isolation_level=None, check_same_thread=False, timeout=0)
+    try:
+        conn = dbapi2.connect(str(path), isolation_level=None, check_same_thread=False, timeout=0)
+    except dbapi2.Error as exc:
+        failure = failures.from_sqlite(exc, path.parent)
+        if failure is not None:
+            raise failure from None
+        raise
     try:
         conn.execute("PRAGMA cipher_log_level = NONE")
         conn.execute(_key_pragma(key))
@@ -81,6 +89,9 @@ def connect_raw(path: Path, key: bytes) -> Any:
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         except dbapi2.DatabaseError as exc:
             text = str(exc)
+            failure = failures.from_sqlite(exc, path.parent)
+            if failure is not None:  # a full disk or a read-only folder is no damage
+                raise failure from None
             if "not a database" in text:
                 raise WrongStoreKey(
                     _("The key does not open the data store {path}.").format(path=path)
@@ -106,6 +117,12 @@ def connect_raw(path: Path, key: bytes) -> Any:
         # Decrypted pages kept per connection (the build's default is 8 MiB): at HQ scale the
         # dashboard's and the lists' indexes need more, or every call decrypts them again.
         conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
+    except dbapi2.Error as exc:
+        conn.close()
+        failure = failures.from_sqlite(exc, path.parent)
+        if failure is not None:
+            raise failure from None
+        raise
     except BaseException:
         conn.close()
         raise
@@ -149,6 +166,9 @@ def create_store_engine(path: Path, key: bytes, *, pool_size: int = 4) -> Engine
         pool_size=pool_size,
         max_overflow=8,
         pool_pre_ping=False,
+        # SQLAlchemy's error text would otherwise quote every value of the failed statement
+        # (a client's name, a lawyer's notes) to stderr, logs and the GUI's error details.
+        hide_parameters=True,
     )
 
     @event.listens_for(engine, "begin")

@@ -44,7 +44,7 @@ from legalaid_desktop.domain.errors import (
     StoreRolledBack,
 )
 from legalaid_desktop.i18n import _
-from legalaid_desktop.store import migrate
+from legalaid_desktop.store import failures, migrate
 from legalaid_desktop.store.audit import append_event, utc_now_iso, verify_chain
 from legalaid_desktop.store.engine import (
     WrongStoreKey,
@@ -116,6 +116,11 @@ def _locked(paths: StorePaths) -> Iterator[None]:
         lock.acquire(timeout=LOCK_TIMEOUT_SECONDS)
     except Timeout:
         raise store_busy(paths.root) from None
+    except OSError as exc:  # a read-only folder, a full disk: the lock file cannot be opened
+        failure = failures.from_os(exc, paths.root)
+        if failure is None:
+            raise
+        raise failure from None
     try:
         yield
     finally:
@@ -123,10 +128,19 @@ def _locked(paths: StorePaths) -> Iterator[None]:
 
 
 def _translate_errors(engine: Engine, paths: StorePaths) -> None:
-    """Turn SQLite's damage and lock errors into our readable ones, naming the store."""
+    """Turn SQLite's errors into our readable ones, naming the store and never a value.
+
+    A full disk, a read-only folder and an I/O error become :class:`StoreDiskFull`,
+    :class:`StoreReadOnly` and :class:`StoreIOError` (:mod:`.failures`); damage becomes
+    :class:`StoreCorrupted`, a lock :class:`StoreLocked`. This is the one place where the
+    engine's errors are translated: a statement's parameters never reach the message.
+    """
 
     @event.listens_for(engine, "handle_error")
     def _handle(context: Any) -> None:
+        failure = failures.from_sqlite(context.original_exception, paths.root)
+        if failure is not None:
+            raise failure from None
         text = str(context.original_exception)
         if "malformed" in text or "not a database" in text or "HMAC" in text:
             raise StoreCorrupted(

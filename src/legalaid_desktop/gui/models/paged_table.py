@@ -15,7 +15,6 @@ background, after the first page.
 
 from __future__ import annotations
 
-import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -34,6 +33,7 @@ from legalaid_desktop.domain.cases import Page
 from legalaid_desktop.gui.tasks import TaskRunner
 from legalaid_desktop.i18n import _
 from legalaid_desktop.i18n.formatting import format_integer
+from legalaid_desktop.tracebacks import redacted_traceback
 
 Fetch = Callable[[int, int], Page[Any]]
 Count = Callable[[], int]
@@ -160,7 +160,7 @@ class PagedTableModel(QAbstractTableModel):
             try:
                 return generation, 0, fetch(0, limit), None
             except Exception as exc:
-                exc.__traceback_text__ = traceback.format_exc()  # type: ignore[attr-defined]
+                exc.__traceback_text__ = redacted_traceback(exc)  # type: ignore[attr-defined]
                 return generation, 0, None, exc
 
         self._tasks.run(load, on_done=self._reloaded)
@@ -274,7 +274,7 @@ class PagedTableModel(QAbstractTableModel):
             try:
                 return generation, offset, fetch(offset, limit), None
             except Exception as exc:
-                exc.__traceback_text__ = traceback.format_exc()  # type: ignore[attr-defined]
+                exc.__traceback_text__ = redacted_traceback(exc)  # type: ignore[attr-defined]
                 return generation, offset, None, exc
 
         self._tasks.run(load, on_done=self._arrived)
@@ -366,7 +366,7 @@ class PagedTableModel(QAbstractTableModel):
             try:
                 return generation, count(), None
             except Exception as exc:
-                exc.__traceback_text__ = traceback.format_exc()  # type: ignore[attr-defined]
+                exc.__traceback_text__ = redacted_traceback(exc)  # type: ignore[attr-defined]
                 return generation, None, exc
 
         self._tasks.run(load, on_done=self._counted)

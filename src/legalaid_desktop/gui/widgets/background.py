@@ -9,13 +9,13 @@ widget was closed are dropped with it.
 
 from __future__ import annotations
 
-import traceback
 from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
 from legalaid_desktop.gui.tasks import TaskRunner
+from legalaid_desktop.tracebacks import redacted_traceback
 
 OnDone = Callable[[Any], None]
 OnError = Callable[[BaseException], None]
@@ -65,7 +65,7 @@ class BackgroundCalls(QObject):
             try:
                 return kind, serial, fn(), None
             except Exception as exc:
-                exc.__traceback_text__ = traceback.format_exc()  # type: ignore[attr-defined]
+                exc.__traceback_text__ = redacted_traceback(exc)  # type: ignore[attr-defined]
                 return kind, serial, None, exc
 
         self._tasks.run(call, on_done=self._deliver, write=write)

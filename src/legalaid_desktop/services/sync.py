@@ -7,6 +7,9 @@ so the store never forgets a bundle it wrote nor remembers one that does not exi
 
 Rejected bundles are recorded in the audit log (``bundle_rejected``); a replayed older sequence,
 a fork, or a bundle from a revoked node is a ``security_alert``. None of them changes any data.
+A center's record that changes what the center may not change (another node's rows, a case
+number or owner, a client it was never given) is refused alone, kept in the quarantine, and
+raised as a ``security_alert`` too; the rest of its bundle applies.
 """
 
 from __future__ import annotations
@@ -39,7 +42,7 @@ from legalaid_desktop.domain.errors import (
 )
 from legalaid_desktop.domain.ids import new_id
 from legalaid_desktop.domain.roles import Permission
-from legalaid_desktop.i18n import _
+from legalaid_desktop.i18n import _, ngettext
 from legalaid_desktop.search import index as search_index
 from legalaid_desktop.search import normalize
 from legalaid_desktop.services import common
@@ -111,6 +114,9 @@ __all__ = [
 ]
 
 Progress = Callable[[int, int], None]
+
+_ALERT_RECORDS = 50
+"""How many refused records a security alert names (ids and reasons only); the count is exact."""
 
 #: The dashboard warns when no bundle went out for this many days (or never).
 EXPORT_WARNING_DAYS = 14
@@ -279,6 +285,7 @@ class ImportResult:
     deleted: int = 0
     conflicts: int = 0
     quarantined: int = 0
+    refused: int = 0
     tables: dict[str, int] = field(default_factory=dict)
     reference_updated: tuple[str, ...] = ()
     roster_changed: tuple[str, ...] = ()
@@ -863,6 +870,14 @@ class SyncService:
             conflicts=counts.conflicts,
             quarantined=counts.quarantined,
         )
+        if counts.refused:
+            message += " " + ngettext(
+                "Security alert: {count} record from {node} was refused: it changes what {node} "
+                "may not change. It is kept aside; tell the center.",
+                "Security alert: {count} records from {node} were refused: they change what "
+                "{node} may not change. They are kept aside; tell the center.",
+                len(counts.refused),
+            ).format(count=len(counts.refused), node=parsed.peer)
         return ImportResult(
             peer=parsed.peer,
             seq=parsed.seq,
@@ -875,6 +890,7 @@ class SyncService:
             deleted=counts.deleted,
             conflicts=counts.conflicts,
             quarantined=counts.quarantined,
+            refused=len(counts.refused),
             tables=dict(counts.tables),
             reference_updated=tuple(counts.reference_updated),
             roster_changed=tuple(counts.roster_changed),
@@ -912,6 +928,23 @@ class SyncService:
                 parsed.bundle_hash,
                 {"peer": parsed.peer, "seq": parsed.seq, **counts.as_dict()},
             )
+            if counts.refused:
+                # Records a center may not send (another node's rows, a changed case number or
+                # owner, a client it was never given): refused one by one, kept in the
+                # quarantine, and raised as an alert. Only ids and reasons, no client data.
+                self.ws.audit(
+                    s,
+                    "security_alert",
+                    "bundle",
+                    parsed.bundle_hash,
+                    {
+                        "peer": parsed.peer,
+                        "seq": parsed.seq,
+                        "reason": "records_refused",
+                        "refused": len(counts.refused),
+                        "records": counts.refused[:_ALERT_RECORDS],
+                    },
+                )
         return counts
 
     def _record_rejection(

@@ -11,7 +11,9 @@ allow-list of tables, groups and fields, with each value's type and size
 
 **Phase 2, one write transaction.** The channel is checked again (another import may have run
 meanwhile), ownership is enforced (a center may change only what it owns; a case changes owner
-only by an explicit transfer from HQ), then every record is merged
+only by an explicit transfer from HQ and never changes its number; a center's case names only a
+client it owns or was given with a transfer: :mod:`~legalaid_desktop.sync.ownership`), then
+every record is merged
 (:mod:`~legalaid_desktop.sync.merge`), the acknowledgements, roster, reference lists and
 transfers are applied, the channel moves on, the bundle is recorded and audited, the clock
 observes the remote stamps, and the search index is updated. Whole or nothing: an error anywhere
@@ -21,7 +23,10 @@ Records whose clock is more than a day ahead of this computer's are **quarantine
 (kept in ``quarantine``, not applied, the clock not advanced by them) and the rest of the bundle
 is applied: one laptop with a wrong date must not block a center's sync. The same happens to an
 edit a center made to a case before it learned that HQ had transferred the case away, and to a
-row whose parent is missing here (for instance because the parent was quarantined).
+row whose parent is missing here (for instance because the parent was quarantined). A center's
+record that breaks the ownership rules is **refused alone** the same way, and counted in
+:attr:`ImportCounts.refused` for a security alert: whatever one center sends, it can never make
+another center's bundles unimportable.
 """
 
 from __future__ import annotations
@@ -1001,8 +1006,10 @@ def apply_bundle(
 
     Raises:
         AlreadyImported, ChannelViolation: The channel changed since phase 1.
-        OwnershipViolation: The sender changes rows it does not own.
-        BundleContentInvalid: Two rows would share a unique value.
+        OwnershipViolation: HQ's bundle changes a case's owner without a transfer, or a case
+            number (a center's records of that kind are refused one by one instead).
+        BundleContentInvalid: Two rows of the bundle share a unique value (or, from HQ, a row
+            would repeat one already here).
     """
     check_channel(session, parsed.peer, parsed.seq, parsed.prev_hash, parsed.bundle_hash)
     now = utc_now_iso()

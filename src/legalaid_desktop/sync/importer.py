@@ -49,6 +49,7 @@ from legalaid_desktop.domain.errors import (
     InvalidJSON,
     OwnershipViolation,
 )
+from legalaid_desktop.domain.filenames import plain_file_name
 from legalaid_desktop.domain.hlc import HLC, NODE_PATTERN
 from legalaid_desktop.domain.ids import is_uuid7, new_id
 from legalaid_desktop.domain.reference import ReferenceCatalog, ReferenceItem, ReferenceList
@@ -397,6 +398,9 @@ def parse_bundle(opened: OpenedBundle, *, from_hq: bool) -> ParsedBundle:
     referenced: set[str] = set()
     for number, obj in enumerate(lines, start=1):
         record = check_record(obj, number, stamps)
+        if record.spec.name == "attachments" and record.has("file_name"):
+            values = record.groups[record.spec.group_of["file_name"]][1]
+            values["file_name"] = plain_file_name(values["file_name"])
         key = (record.spec.name, record.id)
         if key in seen:
             raise _invalid(_("a row appears twice (line {line})").format(line=number))

@@ -298,6 +298,54 @@ def test_a_case_for_another_centers_client_does_not_pull_it(world: World) -> Non
         assert "Quliyev Orxan Fuad oğlu" not in s.scalars(select(Client.full_name)).all()
 
 
+def test_a_case_linked_to_another_centers_campaign_does_not_pull_it(world: World) -> None:
+    campaign = world.qba.campaigns.create("Quba: torpaq mübahisələri", description="Daxili plan")
+    up(world, world.qba)
+    _client, number = add_case(world.gnj)
+    up(world, world.gnj)
+    result = crafted_up(world, [case_record(world.gnj, number, campaign_id=campaign.id)])
+    assert result.refused == 1
+    with world.hq.ws.read() as s:
+        case = s.scalar(select(Case).where(Case.number == number))
+        assert case is not None and case.campaign_id is None
+    down(world, world.gnj)
+    assert all(c.id != campaign.id for c in world.gnj.campaigns.list())
+
+
+def test_a_consent_for_another_centers_client_is_refused_alone(world: World) -> None:
+    qba_client, _number = add_case(world.qba, name="Quliyev Orxan Fuad oğlu", phone="+994 55 1")
+    up(world, world.qba)
+    c = stamp("GNJ", ahead_ms=1000)
+    consent = {
+        "t": "consents",
+        "id": new_id(),
+        "o": "GNJ",
+        "u": "admin",
+        "x": {},
+        "g": {
+            "consent": {
+                "c": c,
+                "v": {
+                    "client_id": qba_client,
+                    "given_on": "2026-01-05",
+                    "purposes": ["store_process"],
+                    "valid_until": None,
+                    "attachment_id": None,
+                },
+            },
+            "withdrawal": {"c": c, "v": {"withdrawn_on": None}},
+        },
+        "d": None,
+    }
+    own = client_record("GNJ", name="Bugünkü Adam Əli oğlu")
+    result = crafted_up(world, [own, consent])
+    assert result.refused == 1 and result.inserted == 1
+    assert consent["id"] in refused_ids(world.hq)
+    down(world, world.gnj)
+    with world.gnj.ws.read() as s:
+        assert s.get(Client, qba_client) is None
+
+
 def test_hq_never_sends_a_client_a_case_only_names(world: World) -> None:
     """A store poisoned before the import check: a GNJ case at HQ names QBA's client."""
     qba_client, _number = add_case(world.qba, name="Quliyev Orxan Fuad oğlu", phone="+994 55 1")

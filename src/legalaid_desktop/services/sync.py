@@ -272,7 +272,11 @@ class SyncOverview:
 
 @dataclass(frozen=True)
 class ImportResult:
-    """What an import did."""
+    """What an import did.
+
+    ``refused`` counts a center's records refused by the ownership rules (also counted in
+    ``quarantined``); ``alert`` is then the security alert to show, else empty.
+    """
 
     peer: str
     seq: int
@@ -286,6 +290,7 @@ class ImportResult:
     conflicts: int = 0
     quarantined: int = 0
     refused: int = 0
+    alert: str = ""
     tables: dict[str, int] = field(default_factory=dict)
     reference_updated: tuple[str, ...] = ()
     roster_changed: tuple[str, ...] = ()
@@ -870,14 +875,16 @@ class SyncService:
             conflicts=counts.conflicts,
             quarantined=counts.quarantined,
         )
+        alert = ""
         if counts.refused:
-            message += " " + ngettext(
+            alert = ngettext(
                 "Security alert: {count} record from {node} was refused: it changes what {node} "
                 "may not change. It is kept aside; tell the center.",
                 "Security alert: {count} records from {node} were refused: they change what "
                 "{node} may not change. They are kept aside; tell the center.",
                 len(counts.refused),
             ).format(count=len(counts.refused), node=parsed.peer)
+            message += " " + alert
         return ImportResult(
             peer=parsed.peer,
             seq=parsed.seq,
@@ -891,6 +898,7 @@ class SyncService:
             conflicts=counts.conflicts,
             quarantined=counts.quarantined,
             refused=len(counts.refused),
+            alert=alert,
             tables=dict(counts.tables),
             reference_updated=tuple(counts.reference_updated),
             roster_changed=tuple(counts.roster_changed),

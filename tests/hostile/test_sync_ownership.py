@@ -216,6 +216,17 @@ def test_a_new_case_under_another_centers_prefix(world: World) -> None:
     assert "security_alert" in audit_actions(world.hq)
 
 
+@pytest.mark.parametrize("number", ["GNJ-../../x", "GNJ-2026-0001\\..", "GNJ-2026", "GNJ"])
+def test_a_new_case_number_not_made_by_this_program(world: World, number: str) -> None:
+    _client, own = add_case(world.gnj)
+    up(world, world.gnj)
+    new = case_record(world.gnj, own, number=number)
+    new["id"] = new_id()
+    result = crafted_up(world, [new])
+    assert result.refused == 1
+    assert case_at(world.hq, new["id"]) is None
+
+
 def test_a_new_case_given_to_another_center(world: World) -> None:
     _client, number = add_case(world.gnj)
     up(world, world.gnj)

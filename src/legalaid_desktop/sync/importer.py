@@ -68,7 +68,7 @@ from legalaid_desktop.sync import strictjson
 from legalaid_desktop.sync.container import OpenedBundle
 from legalaid_desktop.sync.enrollment import Roster, parse_roster
 from legalaid_desktop.sync.merge import IncompleteRecord, MergeContext, Outcome, merge_record
-from legalaid_desktop.sync.ownership import case_number_prefix, given_by_transfer
+from legalaid_desktop.sync.ownership import case_number_node, given_by_transfer
 from legalaid_desktop.sync.records import (
     Record,
     StampCache,
@@ -639,7 +639,7 @@ class _Apply:
                     )
                 if name == "cases" and local is None:
                     number = str(record.value("number")) if record.has("number") else ""
-                    if case_number_prefix(number) != peer or record.origin != peer:
+                    if case_number_node(number) != peer or record.origin != peer:
                         return self.refuse(
                             record,
                             _("the new case {number} does not carry the code of {node}").format(

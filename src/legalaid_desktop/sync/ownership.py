@@ -13,15 +13,18 @@ and what it sends cannot drift apart:
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from legalaid_desktop.store.models import CaseTransfer
 from legalaid_desktop.sync.records import table_specs
 
-__all__ = ["case_number_prefix", "given_by_transfer"]
+__all__ = ["case_number_node", "given_by_transfer"]
 
 _BATCH = 500
+_CASE_NUMBER = re.compile(r"([A-Z]{2,5})-[0-9]{4}-[0-9]{4,12}")
 
 
 def given_by_transfer(session: Session, node: str) -> dict[str, set[str]]:
@@ -47,7 +50,12 @@ def given_by_transfer(session: Session, node: str) -> dict[str, set[str]]:
     return given
 
 
-def case_number_prefix(number: str) -> str:
-    """The node code a case number starts with (``GNJ`` of ``GNJ-2026-0001``), or ``""``."""
-    head, sep, _rest = number.partition("-")
-    return head if sep else ""
+def case_number_node(number: str) -> str | None:
+    """The node code of a well-formed case number (``GNJ`` of ``GNJ-2026-0001``), else None.
+
+    A case number is made once, by its node (``services.cases.next_case_number``): the node's
+    code, the year, a counter of at least four digits. Anything else (``GNJ-../../x``) is not a
+    number this program made, and a center may not send it.
+    """
+    match = _CASE_NUMBER.fullmatch(number)
+    return match.group(1) if match else None

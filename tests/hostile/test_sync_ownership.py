@@ -250,6 +250,29 @@ def test_an_existing_case_given_to_another_center(world: World) -> None:
     assert case_at(world.qba, case_id(world.gnj, number)) is None
 
 
+def test_a_number_changed_in_hqs_bundle_is_refused_alone_at_the_center(world: World) -> None:
+    """A poisoned HQ store (or HQ's keys) renames GNJ's case: GNJ refuses it, not the bundle."""
+    _client, number = add_case(world.gnj)
+    up(world, world.gnj)
+    renamed = case_record(world.gnj, number, number="QBA-2026-0444")
+    for group in renamed["g"].values():
+        group["c"] = stamp("BAK", ahead_ms=2000)
+    other = client_record("BAK", owner="GNJ", name="Qərargahdan Gələn Adam")
+    seq, prev = channel(world.gnj, "BAK")
+    path = write(
+        world.folder / "hq-rename.bundle",
+        node_keys(world.hq).private,
+        pinned(world.hq, "GNJ"),
+        [*parts_with(jsonl([other, renamed]), "BAK"), ("transfers", b"[]")],
+        seq=seq + 1,
+        prev_hash=prev,
+    )
+    result = sync(world.gnj).import_bundle(path)
+    assert result.refused == 1 and result.inserted == 1
+    assert case_at(world.gnj, renamed["id"])[0] == number  # type: ignore[index]
+    assert last_alert(world.gnj)["peer"] == "BAK"
+
+
 # --- item 6: no client of another center through HQ --------------------------------------------
 
 

@@ -879,9 +879,9 @@ class SyncService:
         if counts.refused:
             alert = ngettext(
                 "Security alert: {count} record from {node} was refused: it changes what {node} "
-                "may not change. It is kept aside; tell the center.",
+                "may not change. It is kept with the records set aside.",
                 "Security alert: {count} records from {node} were refused: they change what "
-                "{node} may not change. They are kept aside; tell the center.",
+                "{node} may not change. They are kept with the records set aside.",
                 len(counts.refused),
             ).format(count=len(counts.refused), node=parsed.peer)
             message += " " + alert

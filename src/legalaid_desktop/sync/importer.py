@@ -604,8 +604,7 @@ class _Apply:
             None to apply it, or the reason to set it aside.
 
         Raises:
-            OwnershipViolation: HQ's bundle changes a case's owner without a transfer, or a case
-                number.
+            OwnershipViolation: HQ's bundle changes a case's owner without a transfer.
         """
         name = record.spec.name
         peer = self.peer
@@ -623,9 +622,7 @@ class _Apply:
                 detail = _("the case number {old} would become {new}").format(
                     old=local["number"], new=record.value("number")
                 )
-                if center_sender:
-                    return self.refuse(record, detail)
-                raise self._violation(record, detail)
+                return self.refuse(record, detail)  # from HQ too: set aside, never blocking
             if center_sender:
                 if old_owner is not None and old_owner != peer:
                     if name == "cases" and record.id in self.transferred_from_peer:
@@ -1010,8 +1007,8 @@ def apply_bundle(
 
     Raises:
         AlreadyImported, ChannelViolation: The channel changed since phase 1.
-        OwnershipViolation: HQ's bundle changes a case's owner without a transfer, or a case
-            number (a center's records of that kind are refused one by one instead).
+        OwnershipViolation: HQ's bundle changes a case's owner without a transfer (a center's
+            records that break the ownership rules are refused one by one instead).
         BundleContentInvalid: Two rows of the bundle share a unique value (or, from HQ, a row
             would repeat one already here).
     """

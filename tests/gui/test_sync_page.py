@@ -357,3 +357,34 @@ def test_an_export_can_be_cancelled_and_leaves_nothing_behind(
     assert list(usb.iterdir()) == []
     assert gnj.sync.history() == [] and gnj.sync.days_since_last_export() is None
     assert view.export_button.isEnabled()
+
+
+def test_records_refused_by_ownership_show_a_security_alert(
+    qtbot: Any,
+    pair: tuple[app.AppSession, app.AppSession],
+    contexts: Callable[[app.AppSession], GuiContext],
+    tmp_path: Path,
+) -> None:
+    """GNJ renames a case HQ knows (a rogue store): the import applies the rest and says so."""
+    from sqlalchemy import select
+
+    from legalaid_desktop.store.models import Case
+
+    hq, gnj = pair
+    _client, number = add_case(gnj)
+    hq.sync.import_bundle(gnj.sync.export(tmp_path / "first.bundle").path)
+    with gnj.ws.write() as s:
+        case = s.scalar(select(Case).where(Case.number == number))
+        assert case is not None
+        case.number = "QBA-2026-0001"
+        gnj.ws.touch(s, case, ("core",))
+    add_case(gnj, name="Həsənova Aygün Tofiq qızı", phone="")
+    path = gnj.sync.export(tmp_path / "second.bundle").path
+    head = sync_page(qtbot, contexts(hq))
+    inspect(qtbot, head, path)
+    result = apply(qtbot, head)
+    assert result.refused == 1 and result.inserted >= 3
+    view = head.import_view
+    assert "Security alert" in view.message.text()
+    assert view.message.property("role") == "error"
+    assert hq.cases.get(number).number == number

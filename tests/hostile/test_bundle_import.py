@@ -44,6 +44,7 @@ from legalaid_desktop.sync.export import schema_version
 from legalaid_desktop.sync.keys import NodeKeys
 from legalaid_desktop.sync.nodes import pin_node
 from sync_support import (
+    DATA_TABLES,
     Keys,
     add_case,
     audit_actions,
@@ -516,16 +517,31 @@ def test_malformed_acks(world: World, unchanged: None) -> None:
 
 
 # --- ownership -----------------------------------------------------------------------------------
+# A record a center may not send is refused alone (kept in the quarantine, raised as a security
+# alert) and the rest of its bundle applies: one center's records never block another's.
 
 
-def test_a_client_of_another_center(world: World, unchanged: None) -> None:
+def refused_alone(world: World, path: Path, row_id: str) -> str:
+    """Import ``path`` at HQ: ``row_id`` alone is refused, no data changes, an alert is raised."""
+    before = snapshot(world.hq, DATA_TABLES)
+    result = sync(world.hq).import_bundle(path)
+    assert result.refused == 1 and result.inserted == 0 and result.updated == 0
+    assert snapshot(world.hq, DATA_TABLES) == before
+    [aside] = [q for q in sync(world.hq).quarantined() if q.row_id == row_id]
+    assert "security alert" in aside.reason
+    assert audit_actions(world.hq)[-1] == "security_alert"
+    return aside.reason
+
+
+def test_a_client_of_another_center(world: World) -> None:
     record = client_record("GNJ", owner="QBA")
-    refused(world, with_changes(world, jsonl([record]), "own1.bundle"), OwnershipViolation)
+    refused_alone(world, with_changes(world, jsonl([record]), "own1.bundle"), record["id"])
 
 
-def test_changing_a_client_another_center_owns(world: World, unchanged: None) -> None:
+def test_changing_a_client_another_center_owns(world: World) -> None:
     record = client_record("GNJ", row_id=world.qba_client_id, c=stamp("GNJ", ahead_ms=1000))
-    refused(world, with_changes(world, jsonl([record]), "own2.bundle"), OwnershipViolation)
+    path = with_changes(world, jsonl([record]), "own2.bundle")
+    assert "QBA" in refused_alone(world, path, world.qba_client_id)
 
 
 def _case_record(
@@ -561,31 +577,38 @@ def _case_record(
     }
 
 
-def test_a_case_owned_by_another_node(world: World, unchanged: None) -> None:
+def test_a_case_owned_by_another_node(world: World) -> None:
     record = _case_record(world, owner="QBA", number="GNJ-2026-0900")
-    refused(world, with_changes(world, jsonl([record]), "own3.bundle"), OwnershipViolation)
+    refused_alone(world, with_changes(world, jsonl([record]), "own3.bundle"), record["id"])
 
 
-def test_taking_over_a_case_of_another_center(world: World, unchanged: None) -> None:
+def test_taking_over_a_case_of_another_center(world: World) -> None:
     with world.hq.ws.read() as s:
         number = s.scalar(select(Case.number).where(Case.id == world.qba_case_id))
     record = _case_record(world, owner="GNJ", number=number, row_id=world.qba_case_id)
-    refused(world, with_changes(world, jsonl([record]), "own4.bundle"), OwnershipViolation)
+    refused_alone(world, with_changes(world, jsonl([record]), "own4.bundle"), world.qba_case_id)
 
 
-def test_a_case_number_of_another_center(world: World, unchanged: None) -> None:
+def test_a_case_number_of_another_center(world: World) -> None:
     record = _case_record(world, owner="GNJ", number="QBA-2026-0777")
-    refused(world, with_changes(world, jsonl([record]), "own5.bundle"), OwnershipViolation)
+    refused_alone(world, with_changes(world, jsonl([record]), "own5.bundle"), record["id"])
 
 
-def test_a_case_number_already_used(world: World, unchanged: None) -> None:
+def test_a_case_number_already_used(world: World) -> None:
     with world.hq.ws.read() as s:
         number = s.scalar(select(Case.number).where(Case.id == world.gnj_case_id))
     record = _case_record(world, owner="GNJ", number=number)
-    refused(world, with_changes(world, jsonl([record]), "dup.bundle"), BundleContentInvalid)
+    refused_alone(world, with_changes(world, jsonl([record]), "dup.bundle"), record["id"])
 
 
-def test_a_consultation_on_a_case_of_another_center(world: World, unchanged: None) -> None:
+def test_a_case_number_twice_in_one_bundle(world: World, unchanged: None) -> None:
+    first = _case_record(world, owner="GNJ", number="GNJ-2026-0950")
+    second = _case_record(world, owner="GNJ", number="GNJ-2026-0950")
+    path = with_changes(world, jsonl([first, second]), "dup2.bundle")
+    refused(world, path, BundleContentInvalid)
+
+
+def test_a_consultation_on_a_case_of_another_center(world: World) -> None:
     c = stamp("GNJ")
     record = {
         "t": "consultations",
@@ -609,7 +632,7 @@ def test_a_consultation_on_a_case_of_another_center(world: World, unchanged: Non
         },
         "d": None,
     }
-    refused(world, with_changes(world, jsonl([record]), "own6.bundle"), OwnershipViolation)
+    refused_alone(world, with_changes(world, jsonl([record]), "own6.bundle"), record["id"])
 
 
 def test_an_owner_change_from_hq_without_a_transfer(world: World) -> None:

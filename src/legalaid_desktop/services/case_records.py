@@ -16,6 +16,7 @@ from legalaid_desktop.domain.cases import (
 )
 from legalaid_desktop.domain.dates import today
 from legalaid_desktop.domain.errors import InputRejected, NotFound, ValidationError
+from legalaid_desktop.domain.filenames import plain_file_name
 from legalaid_desktop.domain.ids import new_id
 from legalaid_desktop.domain.roles import Permission
 from legalaid_desktop.i18n import _
@@ -203,9 +204,9 @@ class CaseRecordService:
                 ),
                 "content",
             )
-        name = Path(file_name.replace("\\", "/")).name.strip()
-        if not name or len(name) > 255:
+        if not file_name.strip():
             raise ValidationError(_("The file needs a name."), "file_name")
+        name = plain_file_name(file_name)  # no path parts, device names or control characters
         if not content:
             raise ValidationError(_("The file is empty."), "content")
         kind = media_type or mimetypes.guess_type(name)[0] or "application/octet-stream"
@@ -259,7 +260,7 @@ class CaseRecordService:
     def export_attachment(self, attachment_id: str, target: Path) -> Path:
         """Write an attachment where the user chose (an explicit export; audited)."""
         info, content = self.attachment_content(attachment_id)
-        path = target / info.file_name if target.is_dir() else target
+        path = target / plain_file_name(info.file_name) if target.is_dir() else target
         from legalaid_desktop.store.vault import atomic_write
 
         atomic_write(path, content)

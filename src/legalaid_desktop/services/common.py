@@ -19,6 +19,7 @@ from legalaid_desktop.domain.cases import (
 )
 from legalaid_desktop.domain.dates import from_iso, today
 from legalaid_desktop.domain.errors import NotFound, ValidationError
+from legalaid_desktop.domain.filenames import plain_file_name
 from legalaid_desktop.domain.reference import ReferenceCatalog
 from legalaid_desktop.i18n import _
 from legalaid_desktop.search import normalize
@@ -188,7 +189,7 @@ def deadline_info(row: Deadline, case_number: str) -> DeadlineInfo:
 def attachment_info(row: Attachment) -> AttachmentInfo:
     return AttachmentInfo(
         id=row.id,
-        file_name=row.file_name,
+        file_name=plain_file_name(row.file_name),  # a name stored before the rule, made plain
         media_type=row.media_type,
         size=row.size,
         sha256=row.sha256,

@@ -7,6 +7,9 @@ so the store never forgets a bundle it wrote nor remembers one that does not exi
 
 Rejected bundles are recorded in the audit log (``bundle_rejected``); a replayed older sequence,
 a fork, or a bundle from a revoked node is a ``security_alert``. None of them changes any data.
+A center's record that changes what the center may not change (another node's rows, a case
+number or owner, a client it was never given) is refused alone, kept in the quarantine, and
+raised as a ``security_alert`` too; the rest of its bundle applies.
 """
 
 from __future__ import annotations
@@ -40,7 +43,7 @@ from legalaid_desktop.domain.errors import (
 )
 from legalaid_desktop.domain.ids import new_id
 from legalaid_desktop.domain.roles import Permission
-from legalaid_desktop.i18n import _
+from legalaid_desktop.i18n import _, ngettext
 from legalaid_desktop.search import index as search_index
 from legalaid_desktop.search import normalize
 from legalaid_desktop.services import common
@@ -113,6 +116,9 @@ __all__ = [
 
 Progress = Callable[[int, int], None]
 log = logging.getLogger(__name__)
+
+_ALERT_RECORDS = 50
+"""How many refused records a security alert names (ids and reasons only); the count is exact."""
 
 #: The dashboard warns when no bundle went out for this many days (or never).
 EXPORT_WARNING_DAYS = 14
@@ -268,7 +274,11 @@ class SyncOverview:
 
 @dataclass(frozen=True)
 class ImportResult:
-    """What an import did."""
+    """What an import did.
+
+    ``refused`` counts a center's records refused by the ownership rules (also counted in
+    ``quarantined``); ``alert`` is then the security alert to show, else empty.
+    """
 
     peer: str
     seq: int
@@ -281,6 +291,8 @@ class ImportResult:
     deleted: int = 0
     conflicts: int = 0
     quarantined: int = 0
+    refused: int = 0
+    alert: str = ""
     tables: dict[str, int] = field(default_factory=dict)
     reference_updated: tuple[str, ...] = ()
     roster_changed: tuple[str, ...] = ()
@@ -870,6 +882,16 @@ class SyncService:
             conflicts=counts.conflicts,
             quarantined=counts.quarantined,
         )
+        alert = ""
+        if counts.refused:
+            alert = ngettext(
+                "Security alert: {count} record from {node} was refused: it changes what {node} "
+                "may not change. It is kept with the records set aside.",
+                "Security alert: {count} records from {node} were refused: they change what "
+                "{node} may not change. They are kept with the records set aside.",
+                len(counts.refused),
+            ).format(count=len(counts.refused), node=parsed.peer)
+            message += " " + alert
         return ImportResult(
             peer=parsed.peer,
             seq=parsed.seq,
@@ -882,6 +904,8 @@ class SyncService:
             deleted=counts.deleted,
             conflicts=counts.conflicts,
             quarantined=counts.quarantined,
+            refused=len(counts.refused),
+            alert=alert,
             tables=dict(counts.tables),
             reference_updated=tuple(counts.reference_updated),
             roster_changed=tuple(counts.roster_changed),
@@ -919,6 +943,23 @@ class SyncService:
                 parsed.bundle_hash,
                 {"peer": parsed.peer, "seq": parsed.seq, **counts.as_dict()},
             )
+            if counts.refused:
+                # Records a center may not send (another node's rows, a changed case number or
+                # owner, a client it was never given): refused one by one, kept in the
+                # quarantine, and raised as an alert. Only ids and reasons, no client data.
+                self.ws.audit(
+                    s,
+                    "security_alert",
+                    "bundle",
+                    parsed.bundle_hash,
+                    {
+                        "peer": parsed.peer,
+                        "seq": parsed.seq,
+                        "reason": "records_refused",
+                        "refused": len(counts.refused),
+                        "records": counts.refused[:_ALERT_RECORDS],
+                    },
+                )
         return counts
 
     def _record_rejection(

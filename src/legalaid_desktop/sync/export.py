@@ -11,8 +11,9 @@ Which rows:
   its clients and campaigns, the cases it owns and everything under them. A case HQ transferred
   away from the center still goes, so the center's last edits reach HQ (which sets them aside in
   its quarantine rather than applying them over the new owner's).
-- **HQ → center C**: changes not made at C, of rows relevant to C: C's clients (and the clients of
-  cases C owns), C's campaigns (and those its cases link to), the cases C owns (or that were just
+- **HQ → center C**: changes not made at C, of rows relevant to C: C's clients and campaigns, and
+  those of the cases HQ ever transferred to C (never another node's client merely because a case
+  of C names it: :mod:`~legalaid_desktop.sync.ownership`), the cases C owns (or that were just
   transferred away from it) and their children. A case transferred *to* C comes with its client
   and every child, changed or not. HQ adds its roster, reference lists and transfers.
 
@@ -59,6 +60,7 @@ from legalaid_desktop.sync.nodes import (
     load_node_keys,
     node_public_keys,
 )
+from legalaid_desktop.sync.ownership import given_by_transfer
 from legalaid_desktop.sync.records import TableSpec, record_from_row, table_specs
 
 __all__ = [
@@ -221,14 +223,13 @@ class _Rules:
         self.peer_case_clients: set[str] = set()
         self.peer_case_campaigns: set[str] = set()
         self.transferred_from_peer: set[str] = set()
-        cases = table_specs()["cases"].table.c
         if hq:
-            for client_id, campaign_id in session.execute(
-                select(cases.client_id, cases.campaign_id).where(cases.owner_node == peer)
-            ):
-                self.peer_case_clients.add(client_id)
-                if campaign_id:
-                    self.peer_case_campaigns.add(campaign_id)
+            # Another node's client (or campaign) goes to the peer only when HQ transferred the
+            # peer a case of it, never because one of the peer's cases names it: a center's case
+            # must not pull a stranger's name and phone through HQ.
+            given = given_by_transfer(session, peer)
+            self.peer_case_clients = given["clients"]
+            self.peer_case_campaigns = given["campaigns"]
             # Cases whose latest transfer took them away from the peer (it must learn it).
             latest = session.execute(
                 select(CaseTransfer.case_id, CaseTransfer.from_node, CaseTransfer.hlc).order_by(

@@ -11,7 +11,9 @@ allow-list of tables, groups and fields, with each value's type and size
 
 **Phase 2, one write transaction.** The channel is checked again (another import may have run
 meanwhile), ownership is enforced (a center may change only what it owns; a case changes owner
-only by an explicit transfer from HQ), then every record is merged
+only by an explicit transfer from HQ and never changes its number; a center's case names only a
+client it owns or was given with a transfer: :mod:`~legalaid_desktop.sync.ownership`), then
+every record is merged
 (:mod:`~legalaid_desktop.sync.merge`), the acknowledgements, roster, reference lists and
 transfers are applied, the channel moves on, the bundle is recorded and audited, the clock
 observes the remote stamps, and the search index is updated. Whole or nothing: an error anywhere
@@ -21,7 +23,10 @@ Records whose clock is more than a day ahead of this computer's are **quarantine
 (kept in ``quarantine``, not applied, the clock not advanced by them) and the rest of the bundle
 is applied: one laptop with a wrong date must not block a center's sync. The same happens to an
 edit a center made to a case before it learned that HQ had transferred the case away, and to a
-row whose parent is missing here (for instance because the parent was quarantined).
+row whose parent is missing here (for instance because the parent was quarantined). A center's
+record that breaks the ownership rules is **refused alone** the same way, and counted in
+:attr:`ImportCounts.refused` for a security alert: whatever one center sends, it can never make
+another center's bundles unimportable.
 """
 
 from __future__ import annotations
@@ -44,6 +49,7 @@ from legalaid_desktop.domain.errors import (
     InvalidJSON,
     OwnershipViolation,
 )
+from legalaid_desktop.domain.filenames import plain_file_name
 from legalaid_desktop.domain.hlc import HLC, NODE_PATTERN
 from legalaid_desktop.domain.ids import is_uuid7, new_id
 from legalaid_desktop.domain.reference import ReferenceCatalog, ReferenceItem, ReferenceList
@@ -62,6 +68,7 @@ from legalaid_desktop.sync import strictjson
 from legalaid_desktop.sync.container import OpenedBundle
 from legalaid_desktop.sync.enrollment import Roster, parse_roster
 from legalaid_desktop.sync.merge import IncompleteRecord, MergeContext, Outcome, merge_record
+from legalaid_desktop.sync.ownership import case_number_node, given_by_transfer
 from legalaid_desktop.sync.records import (
     Record,
     StampCache,
@@ -391,6 +398,9 @@ def parse_bundle(opened: OpenedBundle, *, from_hq: bool) -> ParsedBundle:
     referenced: set[str] = set()
     for number, obj in enumerate(lines, start=1):
         record = check_record(obj, number, stamps)
+        if record.spec.name == "attachments" and record.has("file_name"):
+            values = record.groups[record.spec.group_of["file_name"]][1]
+            values["file_name"] = plain_file_name(values["file_name"])
         key = (record.spec.name, record.id)
         if key in seen:
             raise _invalid(_("a row appears twice (line {line})").format(line=number))
@@ -441,6 +451,7 @@ class ImportCounts:
     deleted: int = 0
     conflicts: int = 0
     quarantined: int = 0
+    refused: list[dict[str, Any]] = field(default_factory=list)
     tables: dict[str, int] = field(default_factory=dict)
     reference_updated: list[str] = field(default_factory=list)
     roster_changed: list[str] = field(default_factory=list)
@@ -456,6 +467,7 @@ class ImportCounts:
             "deleted": self.deleted,
             "conflicts": self.conflicts,
             "quarantined": self.quarantined,
+            "refused": len(self.refused),
             "tables": dict(self.tables),
             "reference_updated": list(self.reference_updated),
             "roster_changed": list(self.roster_changed),
@@ -497,6 +509,7 @@ class _Apply:
         self.quarantine: list[dict[str, Any]] = []
         self.counts = ImportCounts()
         self.transferred_from_peer: set[str] = set()
+        self.given: dict[str, set[str]] = {"clients": set(), "campaigns": set()}
         self.transfers_in = {t.case_id: t for t in parsed.transfers}
 
     # -- loading ------------------------------------------------------------------------------
@@ -542,6 +555,7 @@ class _Apply:
                     select(CaseTransfer.case_id).where(CaseTransfer.from_node == self.peer)
                 )
             )
+            self.given = given_by_transfer(self.s, self.peer)
 
     @staticmethod
     def _ref_values(record: Record, local: Mapping[str, Any] | None, column: str) -> set[str]:
@@ -572,14 +586,25 @@ class _Apply:
             return self.owner[table].get(row_id) if table in _OWNER_FIELD else ""
         return None
 
+    def refuse(self, record: Record, detail: str) -> str:
+        """Refuse one record of a center (a security alert); returns the quarantine reason."""
+        self.counts.refused.append(
+            {"table": record.spec.name, "id": record.id, "line": record.line, "reason": detail}
+        )
+        return _("refused (security alert): {detail}").format(detail=detail)
+
     def check(self, record: Record, local: Mapping[str, Any] | None) -> str | None:
         """Check one record against ownership and references.
+
+        From a center (this node is HQ), a record the center may not send is refused *alone*
+        (:meth:`refuse`: set aside, counted, and audited as a security alert) and the rest of
+        the bundle applies: one center's records can never block another's bundles.
 
         Returns:
             None to apply it, or the reason to set it aside.
 
         Raises:
-            OwnershipViolation: The sender may not make this change.
+            OwnershipViolation: HQ's bundle changes a case's owner without a transfer.
         """
         name = record.spec.name
         peer = self.peer
@@ -588,25 +613,36 @@ class _Apply:
             column = _OWNER_FIELD[name]
             new_owner = record.value(column) if record.has(column) else None
             old_owner = local[column] if local is not None else None
+            if (
+                name == "cases"
+                and local is not None
+                and record.has("number")
+                and record.value("number") != local["number"]
+            ):
+                detail = _("the case number {old} would become {new}").format(
+                    old=local["number"], new=record.value("number")
+                )
+                return self.refuse(record, detail)  # from HQ too: set aside, never blocking
             if center_sender:
                 if old_owner is not None and old_owner != peer:
                     if name == "cases" and record.id in self.transferred_from_peer:
                         return _("edited at {node} before the case was transferred away").format(
                             node=peer
                         )
-                    raise self._violation(
-                        record, _("it belongs to {owner}").format(owner=old_owner)
-                    )
+                    return self.refuse(record, _("it belongs to {owner}").format(owner=old_owner))
                 if new_owner is not None and new_owner != peer:
-                    raise self._violation(
+                    return self.refuse(
                         record, _("it would give it to {owner}").format(owner=new_owner)
                     )
-                if (
-                    name == "cases"
-                    and local is None
-                    and not str(record.value("number")).startswith(peer + "-")
-                ):
-                    raise self._violation(record, _("a case number of another center"))
+                if name == "cases" and local is None:
+                    number = str(record.value("number")) if record.has("number") else ""
+                    if case_number_node(number) != peer or record.origin != peer:
+                        return self.refuse(
+                            record,
+                            _("the new case {number} does not carry the code of {node}").format(
+                                number=number, node=peer
+                            ),
+                        )
             elif (
                 name == "cases"
                 and local is not None
@@ -628,18 +664,31 @@ class _Apply:
                     return _("it refers to a missing {table} row").format(table=target)
                 if owner == _SET_ASIDE:
                     return _("its {table} row was set aside").format(table=target)
-                if not center_sender or name == "cases":
-                    continue  # a case may be for a client (or campaign) of another center
-                if owner != peer:
-                    if target == "cases" and value in self.transferred_from_peer:
-                        return _("edited at {node} before the case was transferred away").format(
-                            node=peer
-                        )
-                    raise self._violation(record, _("it belongs to {owner}").format(owner=owner))
+                if not center_sender or owner == peer:
+                    continue
+                if name == "cases" and value in self.given.get(target, ()):
+                    continue  # a client (or campaign) HQ gave the center with a transferred case
+                if target == "cases" and value in self.transferred_from_peer:
+                    return _("edited at {node} before the case was transferred away").format(
+                        node=peer
+                    )
+                return self.refuse(
+                    record,
+                    _("it refers to a {table} row of {owner}").format(table=target, owner=owner),
+                )
         return None
 
-    def check_unique(self, records: list[Record]) -> None:
-        """Refuse a bundle that would give two rows the same unique value."""
+    def check_unique(self, records: list[Record]) -> dict[tuple[str, str], str]:
+        """Refuse a bundle that would give two of its rows the same unique value.
+
+        A row that would repeat the unique value of a row already here is refused alone when
+        the sender is a center (whose number it is cannot be told from here, and another
+        center's rows must keep importing); from HQ the whole bundle is refused.
+
+        Returns:
+            ``(table, id)`` → why, for each record to refuse.
+        """
+        clashes: dict[tuple[str, str], str] = {}
         for name, spec in self.specs.items():
             for column in spec.unique:
                 values: dict[Any, str] = {}
@@ -663,12 +712,18 @@ class _Apply:
                     for row_id, value in self.s.execute(
                         select(table.c.id, table.c[column]).where(table.c[column].in_(batch))
                     ):
-                        if values.get(value) not in (None, row_id):
+                        if values.get(value) in (None, row_id):
+                            continue
+                        if not self.hq:
                             raise _invalid(
                                 _("a row of {table} would repeat the {field} of another").format(
                                     table=name, field=column
                                 )
                             )
+                        clashes[(name, values[value])] = _(
+                            "its {field} is already used by another row of {table} here"
+                        ).format(field=column, table=name)
+        return clashes
 
     # -- the run ------------------------------------------------------------------------------
 
@@ -700,7 +755,16 @@ class _Apply:
                     record,
                     _("its clock is more than a day ahead of this computer's"),
                 )
-        self.check_unique(live)
+        clashes = self.check_unique(live)
+        if clashes:
+            kept: list[Record] = []
+            for record in live:
+                detail = clashes.get((record.spec.name, record.id))
+                if detail is None:
+                    kept.append(record)
+                else:
+                    self.set_aside(record, self.refuse(record, detail))
+            live = kept
         ctx = MergeContext(self.s, self.peer, self.now, self.p.attachments)
         outcomes: list[tuple[Record, Outcome]] = []
         total = len(live)
@@ -943,8 +1007,10 @@ def apply_bundle(
 
     Raises:
         AlreadyImported, ChannelViolation: The channel changed since phase 1.
-        OwnershipViolation: The sender changes rows it does not own.
-        BundleContentInvalid: Two rows would share a unique value.
+        OwnershipViolation: HQ's bundle changes a case's owner without a transfer (a center's
+            records that break the ownership rules are refused one by one instead).
+        BundleContentInvalid: Two rows of the bundle share a unique value (or, from HQ, a row
+            would repeat one already here).
     """
     check_channel(session, parsed.peer, parsed.seq, parsed.prev_hash, parsed.bundle_hash)
     now = utc_now_iso()

@@ -403,6 +403,9 @@ class ImportView(QWidget):
             text += "\n" + _("{n} records were set aside (see Conflicts).").format(
                 n=result.quarantined
             )
+        if result.alert:  # a center sent records it may not send: they were refused
+            show_message(self.message, text + "\n" + result.alert, "error")
+            return
         show_message(self.message, text, "warning" if result.conflicts else "ok")
 
     def clear(self) -> None:

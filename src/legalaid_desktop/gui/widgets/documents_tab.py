@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QFileDialog, QWidget
 
 from legalaid_desktop.domain.cases import AttachmentInfo
 from legalaid_desktop.domain.errors import ValidationError
+from legalaid_desktop.domain.filenames import plain_file_name
 from legalaid_desktop.gui.context import GuiContext
 from legalaid_desktop.gui.dialogs.attachment_viewer import AttachmentViewer, can_show
 from legalaid_desktop.gui.widgets.case_tabs import RecordTab, added_on, cell
@@ -26,6 +27,11 @@ from legalaid_desktop.services.case_records import MAX_ATTACHMENT_BYTES
 def size_text(size: int) -> str:
     """``512 B``, ``12 KB``, ``1,5 MB`` (a decimal comma in Azerbaijani and Russian)."""
     return format_size(size)
+
+
+def export_file_name(info: AttachmentInfo) -> str:
+    """The name the Save dialog offers: always a plain name, whatever was stored or received."""
+    return plain_file_name(info.file_name)
 
 
 def read_document(path: Path) -> bytes:
@@ -149,10 +155,9 @@ class DocumentsTab(RecordTab):
         info = self.current()
         if info is None:
             return
+        name = export_file_name(info)
         target, _filter = QFileDialog.getSaveFileName(
-            self,
-            _("Export {name} (the copy is not encrypted)").format(name=info.file_name),
-            info.file_name,
+            self, _("Export {name} (the copy is not encrypted)").format(name=name), name
         )
         if target:
             self.export_to(info, Path(target))

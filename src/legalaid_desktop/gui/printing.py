@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRect, QSize, QSizeF
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRect, QSize, QSizeF, Qt
 from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPainter
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPrintSupport import QPrinter
@@ -144,8 +144,23 @@ def _draw_page(document: QPdfDocument, index: int, printer: QPrinter, painter: Q
     image = document.render(index, pixels)
     if image.isNull():
         raise PrintFailed(_("Page {page} could not be rendered.").format(page=index + 1))
-    target = _fit(image.size(), painter.viewport())
-    painter.drawImage(target, image.convertToFormat(QImage.Format.Format_RGB32))
+    painter.drawImage(_fit(image.size(), painter.viewport()), on_white(image))
+
+
+def on_white(image: QImage) -> QImage:
+    """``image`` painted onto white paper, opaque.
+
+    QtPdf renders a page onto a transparent background: where nothing is drawn the pixels are
+    transparent black, and an opaque format (``RGB32``) keeps them black. Compositing over white
+    gives what the page looks like on paper.
+    """
+    paper = QImage(image.size(), QImage.Format.Format_RGB32)
+    paper.setDevicePixelRatio(image.devicePixelRatio())
+    paper.fill(Qt.GlobalColor.white)
+    painter = QPainter(paper)
+    painter.drawImage(0, 0, image)
+    painter.end()
+    return paper
 
 
 def _set_paper(printer: QPrinter, points: QSizeF) -> None:

@@ -1,3 +1,4 @@
+# ruff: noqa: F811 - the ui_settings fixture is imported by name from gui_fixtures
 """Printing through the real code path, to a PDF file, and looking at what came out.
 
 ``print_pdf`` paints each page of a case summary onto a ``QPrinter``; here the printer writes a
@@ -12,15 +13,22 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from gui_fixtures import ui_settings  # noqa: F401 (fixture: settings in a temporary folder)
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QImage, QPainter
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPrintSupport import QPrinter
+from PySide6.QtWidgets import QMessageBox
+from pytestqt.qtbot import QtBot
 
 from legalaid_desktop import app, i18n
 from legalaid_desktop.domain.cases import CaseInput, ClientInput, ConsentInput, ConsultationInput
 from legalaid_desktop.domain.dates import today
+from legalaid_desktop.gui.context import GuiContext
+from legalaid_desktop.gui.dialogs.pdf_preview import PdfPreviewDialog
 from legalaid_desktop.gui.printing import print_pdf
+from legalaid_desktop.gui.tasks import TaskRunner
+from legalaid_desktop.gui.ui_settings import UiSettings
 
 NAME = "Qasımova Gülnarə Şahin qızı"
 
@@ -91,3 +99,43 @@ def test_printed_pages_are_dark_text_on_white_paper(
         white, dark = _page_pixels(out, page)
         assert white > 0.80, f"page {page + 1} in {lang}: only {white:.1%} of it is white"
         assert dark > 0.002, f"page {page + 1} in {lang}: no text ({dark:.2%} dark)"
+
+
+@pytest.fixture
+def gui_ctx(qapp: object, admin_session: app.AppSession) -> Iterator[GuiContext]:
+    ctx = GuiContext(services=admin_session, tasks=TaskRunner(), catalog=admin_session.reference())
+    yield ctx
+    ctx.tasks.wait()
+
+
+def test_the_first_print_tells_the_user_that_a_copy_may_be_kept(
+    qtbot: QtBot, gui_ctx: GuiContext, case_number: str, ui_settings: UiSettings
+) -> None:
+    document = gui_ctx.services.reports.case_summary_document(case_number, lang="en")
+    dialog = PdfPreviewDialog(gui_ctx, lambda: "x", document=document, settings=ui_settings)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert not ui_settings.print_notice_seen("admin")
+
+    dialog.print_document()
+    notice = dialog.notice
+    assert isinstance(notice, QMessageBox) and notice.isVisible()
+    assert "may keep a copy" in notice.text()
+    assert "delete its copy" in notice.informativeText()
+    assert dialog.print_dialog is None  # the print dialog comes after the notice
+    notice.button(QMessageBox.StandardButton.Ok).click()
+    qtbot.waitUntil(lambda: dialog.print_dialog is not None, timeout=5_000)
+    assert ui_settings.print_notice_seen("admin")
+    assert not ui_settings.print_notice_seen("leyla")  # each user is told once
+    assert dialog.printer is not None
+    assert dialog.printer.docName() == f"LegalAid Desktop: {case_number}"  # purged by its title
+    dialog.print_dialog.reject()
+
+    # the second time: straight to the print dialog, remembered across windows
+    again = PdfPreviewDialog(gui_ctx, lambda: "x", document=document, settings=UiSettings())
+    qtbot.addWidget(again)
+    again.show()
+    again.print_document()
+    assert again.notice is None
+    assert again.print_dialog is not None and again.print_dialog.isVisible()
+    again.print_dialog.reject()

@@ -3,7 +3,7 @@
 Used by the PDF preview (case summaries, consent forms, batches). Nothing is written to a file by
 this module; what the platform's print system does with the job afterwards (a spool file, a copy
 kept on the print server) is described in ``docs/store-security.md``, section "Printing", and
-handled by :mod:`legalaid_desktop.gui.print_privacy`.
+handled by :mod:`legalaid_desktop.gui.print_spool`.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPrintSupport import QPrinter
 
 from legalaid_desktop.domain.errors import LegalAidError
+from legalaid_desktop.gui.print_spool import spool_purger
 from legalaid_desktop.gui.tasks import Progress
 from legalaid_desktop.i18n import _, ngettext
 
@@ -89,6 +90,22 @@ def print_pdf(data: bytes, printer: QPrinter, progress: Progress | None = None) 
     finally:
         document.close()
         buffer.close()
+        handed_over(printer)
+
+
+def to_print_service(printer: QPrinter) -> bool:
+    """Whether ``printer`` sends its job to the system's print service (not to a file)."""
+    return (
+        printer.outputFormat() == QPrinter.OutputFormat.NativeFormat
+        and not printer.outputFileName()
+    )
+
+
+def handed_over(printer: QPrinter) -> None:
+    """After a job went to the print service: have its spooled copy deleted once it is printed
+    (:mod:`legalaid_desktop.gui.print_spool`; CUPS only)."""
+    if to_print_service(printer):
+        spool_purger().watch()
 
 
 def _paint(document: QPdfDocument, printer: QPrinter, progress: Progress | None) -> int:

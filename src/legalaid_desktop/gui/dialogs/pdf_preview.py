@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QLabel,
+    QMessageBox,
     QProgressBar,
     QPushButton,
     QSpinBox,
@@ -45,8 +46,10 @@ from PySide6.QtWidgets import (
 from legalaid_desktop.domain.roles import Permission
 from legalaid_desktop.gui.context import GuiContext
 from legalaid_desktop.gui.errors import user_message
+from legalaid_desktop.gui.print_notice import before_printing
+from legalaid_desktop.gui.print_spool import job_title
 from legalaid_desktop.gui.printing import PrintFailed, print_pdf
-from legalaid_desktop.gui.ui_settings import LANGUAGE_NAMES
+from legalaid_desktop.gui.ui_settings import LANGUAGE_NAMES, UiSettings
 from legalaid_desktop.gui.widgets.background import BackgroundCalls
 from legalaid_desktop.gui.widgets.field_error import FieldError
 from legalaid_desktop.i18n import LANGUAGES, _, ngettext
@@ -97,10 +100,14 @@ class PdfPreviewDialog(QDialog):
         *,
         document: ReportDocument | None = None,
         contact_option: bool = False,
+        settings: UiSettings | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.ctx = ctx
+        self.settings = settings  # the UI settings (the print notice); default ones if None
+        self.notice: QMessageBox | None = None
+        self.print_dialog: QPrintDialog | None = None
         self._title = title
         self._produce = produce
         self.calls = BackgroundCalls(ctx.tasks, self)
@@ -398,19 +405,32 @@ class PdfPreviewDialog(QDialog):
     # -- printing -------------------------------------------------------------------------------
 
     def print_document(self) -> None:
-        """Choose a printer and pages in the system print dialog (Ctrl+P), then print."""
+        """Choose a printer and pages in the system print dialog (Ctrl+P), then print.
+
+        The first time a user prints, a notice says first that the print service may keep a
+        copy (gui/print_notice.py).
+        """
         if not self.print_button.isEnabled() or not self.print_button.isVisible():
             return
+        if self.settings is None:
+            self.settings = UiSettings()
+        self.notice = before_printing(
+            self, self.settings, self.ctx.actor.username, self._open_print_dialog
+        )
+
+    def _open_print_dialog(self) -> None:
+        self.notice = None
         if self.printer is None:
             self.printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         printer = self.printer
-        printer.setDocName(self.document.name if self.document else "")
+        printer.setDocName(job_title(self.document.name if self.document else ""))
         dialog = QPrintDialog(printer, self)
         dialog.setOption(QAbstractPrintDialog.PrintDialogOption.PrintPageRange, True)
         dialog.setOption(QAbstractPrintDialog.PrintDialogOption.PrintToFile, False)
         dialog.setMinMax(1, max(1, self.page_count()))
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.accepted.connect(lambda: self.print_to(printer))
+        self.print_dialog = dialog
         QDialog.open(dialog)  # window-modal, no nested event loop
 
     def print_to(self, printer: QPrinter) -> None:

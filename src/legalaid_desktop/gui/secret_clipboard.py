@@ -16,7 +16,9 @@ honour, so that they neither record nor sync it:
 Every hint is put on every platform: the formats are inert where nobody looks for them.
 
 The clipboard is cleared :data:`CLEAR_AFTER_MS` after the copy, and when the application quits,
-but only if it still holds the secret: whatever the user copied afterwards is left alone.
+but only if it still holds the secret: whatever the user copied afterwards is left alone. A
+recovery key pasted into "Forgot password?" is taken off the clipboard once it has opened the
+store (:func:`forget_pasted`).
 """
 
 from __future__ import annotations
@@ -98,6 +100,21 @@ class SecretClipboard(QObject):
         if mime is not None and mime.hasText() and mime.text() == secret:
             self._clipboard.clear(QClipboard.Mode.Clipboard)
             self.cleared.emit()
+
+
+def _letters(text: str) -> str:
+    return "".join(ch for ch in text if ch.isalnum()).upper()
+
+
+def forget_pasted(secret: str) -> bool:
+    """Clear the clipboard if it holds ``secret`` (a recovery key that was pasted: dashes,
+    spaces and case do not matter); ``True`` if it did."""
+    clipboard = QGuiApplication.clipboard()
+    text = clipboard.text(QClipboard.Mode.Clipboard)
+    if secret and text and _letters(text) == _letters(secret):
+        clipboard.clear(QClipboard.Mode.Clipboard)
+        return True
+    return False
 
 
 _shared: SecretClipboard | None = None

@@ -7,15 +7,19 @@ and by default *keeps* it for a day after it was printed (``PreserveJobFiles 864
 
 CUPS has no per-job option to not keep the files: ``PreserveJobFiles`` is a server-wide setting
 (the scheduler computes every job's expiry from it alone), and the IPP attribute
-``job-retain-until`` (PWG 5100.7) is not implemented by the CUPS 2.x scheduler. What CUPS does
-let the owner of a job do is *purge* it: a Cancel-Job request with ``purge-job`` = true, which
-the scheduler accepts for a finished job too and which deletes its files (``cupsCancelJob2``
-with ``purge`` = 1; the ``cancel -x`` command sends ``purge-jobs`` instead, which a single job
-ignores). Qt hands the job to CUPS and does not return its id, so every job this application
-prints carries a title that starts with :data:`JOB_TITLE_PREFIX`, and :class:`SpoolPurger`
-purges each of the user's jobs with that title as soon as it has finished (completed,
-cancelled or aborted). It keeps watching while the application runs; a job that finishes after
-the application quit is purged by the sweep at the next start (:func:`sweep_in_background`).
+``job-retain-until`` (PWG 5100.7) is not implemented by the CUPS 2.x scheduler: CUPS 2.4.2 keeps
+a job sent with ``job-retain-until=none`` all the same, whether by ``lp -o`` or through Qt's
+private ``PPK_CupsOptions`` engine property (key ``0xfe00``, which PySide6 can set through
+``QPrintEngine.setProperty``; Qt appends those options to its ``cupsPrintFile`` call). What CUPS
+does let the owner of a job do is *purge* it: a Cancel-Job request with ``purge-job`` = true,
+which the scheduler accepts for a finished job too and which deletes its files
+(``cupsCancelJob2`` with ``purge`` = 1; the ``cancel -x`` command sends ``purge-jobs`` instead,
+which a single job ignores). Qt hands the job to CUPS and does not return its id, so every job
+this application prints carries a title that starts with :data:`JOB_TITLE_PREFIX`, and
+:class:`SpoolPurger` purges each of the user's jobs with that title as soon as it has finished
+(completed, cancelled or aborted). It keeps watching while the application runs; a job that
+finishes after the application quit is purged by the sweep at the next start
+(:func:`sweep_in_background`).
 
 Where libcups is not there (Windows), this module does nothing: the Windows spooler deletes its
 spool file when the job ends unless the printer is set to keep printed documents (an

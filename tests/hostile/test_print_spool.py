@@ -45,6 +45,7 @@ from PySide6.QtWidgets import QApplication
 from PySide6.QtPrintSupport import QPrinter
 from legalaid_desktop.gui.print_spool import job_title, spool_purger
 from legalaid_desktop.gui.printing import print_pdf
+from legalaid_desktop.gui.recovery_sheet import print_sheet
 
 qapp = QApplication([])
 printer = QPrinter(QPrinter.PrinterMode.HighResolution)
@@ -52,8 +53,13 @@ printer.setPrinterName("vault")
 if printer.outputFormat() != QPrinter.OutputFormat.NativeFormat or printer.printerName() != "vault":
     print(json.dumps({"error": "Qt does not see the queue"}))
     sys.exit(3)
-printer.setDocName(job_title("GNJ-2026-0001"))
-pages = print_pdf(sys.stdin.buffer.read(), printer)
+if sys.argv[1] == "summary":
+    printer.setDocName(job_title("GNJ-2026-0001"))
+    pages = print_pdf(sys.stdin.buffer.read(), printer)
+else:
+    key = sys.stdin.read()
+    print_sheet(printer, key=key, node_code="GNJ", node_name="Gəncə mərkəzi")
+    pages = 1
 done = spool_purger().wait(120)
 print(json.dumps({"pages": pages, "watching_done": done, "purged": spool_purger().purged}))
 """
@@ -175,21 +181,7 @@ def test_a_printed_summary_is_purged_from_the_spool(
 
     qt_temp = tmp_path / "qt-temp"
     qt_temp.mkdir()
-    env = {
-        **private_cups.env,
-        "QT_QPA_PLATFORM": "offscreen",
-        "PYTHONPATH": str(SRC),
-        "TMPDIR": str(qt_temp),
-    }
-    result = subprocess.run(
-        [sys.executable, "-c", PRINT],
-        input=_summary(admin_session),
-        env=env,
-        capture_output=True,
-        timeout=300,
-    )
-    assert result.returncode == 0, result.stdout.decode() + result.stderr.decode()[-3000:]
-    report = json.loads(result.stdout.decode().strip().splitlines()[-1])
+    report = _print(private_cups, qt_temp, "summary", _summary(admin_session))
     assert report["pages"] >= 1 and report["watching_done"], report
     assert report["purged"] == [2], (report, private_cups.log()[-3000:])
     assert "[Job 2] Job completed" in private_cups.log()  # it did go to the printer
@@ -200,3 +192,32 @@ def test_a_printed_summary_is_purged_from_the_spool(
     assert "d00001-001" in left
     assert [name for name in left if name.startswith(("d00002", "c00002"))] == [], left
     assert list(qt_temp.iterdir()) == []  # Qt's own temporary copy was removed too
+
+    # the recovery-key sheet, printed from the first-run wizard, goes the same way
+    key = "ABCD-EFGH-JKLM-NPQR-STUV-WXYZ-2345-6789-ABCD-EFGH-JKLM-NPQR-STUV-WXYZ"
+    report = _print(private_cups, qt_temp, "sheet", key.encode())
+    assert report["purged"] == [3], (report, private_cups.log()[-3000:])
+    assert "[Job 3] Job completed" in private_cups.log()
+    left = private_cups.spooled()
+    assert [name for name in left if name.startswith(("d00003", "c00003"))] == [], left
+    assert list(qt_temp.iterdir()) == []
+
+
+def _print(cups: Cups, qt_temp: Path, what: str, data: bytes) -> dict[str, object]:
+    """Print ``what`` in a child process that knows only the private server; its report."""
+    env = {
+        **cups.env,
+        "QT_QPA_PLATFORM": "offscreen",
+        "PYTHONPATH": str(SRC),
+        "TMPDIR": str(qt_temp),
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", PRINT, what],
+        input=data,
+        env=env,
+        capture_output=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stdout.decode() + result.stderr.decode()[-3000:]
+    report: dict[str, object] = json.loads(result.stdout.decode().strip().splitlines()[-1])
+    return report

@@ -106,6 +106,14 @@ def print_recovery_sheet(
     if printer.outputFileName():
         printer.setOutputFileName("")  # a file is exactly what must not be written
         return False
+    print_sheet(printer, key=key, node_code=node_code, node_name=node_name)
+    return True
+
+
+def print_sheet(printer: QPrinter, *, key: str, node_code: str, node_name: str) -> None:
+    """Paint the sheet on ``printer`` (chosen in the print dialog); the print service's copy
+    of the job is purged once it is printed, where the platform allows it."""
+    printer.setDocName(job_title(_("Recovery key")))
     painter = QPainter(printer)
     try:
         paint_recovery_sheet(
@@ -118,4 +126,3 @@ def print_recovery_sheet(
     finally:
         painter.end()
         handed_over(printer)
-    return True

@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pytest
 from gui_fixtures import ui_settings  # noqa: F401 (fixture: settings in a temporary folder)
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtGui import QImage, QPainter
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPrintSupport import QPrinter
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from legalaid_desktop import app, i18n
@@ -26,6 +26,7 @@ from legalaid_desktop.domain.cases import CaseInput, ClientInput, ConsentInput, 
 from legalaid_desktop.domain.dates import today
 from legalaid_desktop.gui.context import GuiContext
 from legalaid_desktop.gui.dialogs.pdf_preview import PdfPreviewDialog
+from legalaid_desktop.gui.print_notice import tell_once
 from legalaid_desktop.gui.printing import print_pdf
 from legalaid_desktop.gui.tasks import TaskRunner
 from legalaid_desktop.gui.ui_settings import UiSettings
@@ -139,3 +140,26 @@ def test_the_first_print_tells_the_user_that_a_copy_may_be_kept(
     assert again.notice is None
     assert again.print_dialog is not None and again.print_dialog.isVisible()
     again.print_dialog.reject()
+
+
+def test_the_wizard_tells_once_before_the_recovery_sheet(
+    qtbot: QtBot, ui_settings: UiSettings
+) -> None:
+    shown: list[str] = []
+
+    def close_notice() -> None:
+        box = QApplication.activeModalWidget()
+        if isinstance(box, QMessageBox):
+            shown.append(box.text())
+            box.accept()
+
+    QTimer.singleShot(0, close_notice)
+    tell_once(None, ui_settings, None)  # blocks (exec) until the notice is closed
+    assert shown == ["The printer's computer may keep a copy of what you print."]
+    assert ui_settings.print_notice_seen(None)  # the machine's first run, before any user
+    assert not ui_settings.print_notice_seen("admin")
+
+    QTimer.singleShot(0, close_notice)  # would close a second notice: there is none
+    tell_once(None, ui_settings, None)
+    QApplication.processEvents()  # the 0 ms timer fires: it finds no notice
+    assert len(shown) == 1

@@ -78,8 +78,11 @@ def print_pdf(data: bytes, printer: QPrinter, progress: Progress | None = None) 
     """Paint the pages of a PDF onto ``printer`` (safe on a worker thread); returns pages printed.
 
     Each page is rendered from memory at the printer's resolution (at most 300 dpi) and scaled
-    to the printable area; the paper follows the PDF's page size and orientation. The page range
-    set on the printer (by the print dialog) is honoured. Nothing is written to a temporary file.
+    to the printable area, onto white paper; the paper follows the PDF's page size and
+    orientation. The page range set on the printer (by the print dialog) is honoured. This
+    function writes no file; the print service's spool is purged afterwards where the platform
+    allows it (:func:`handed_over`). Qt's CUPS engine itself spools the job through a temporary
+    file that it deletes (docs/store-security.md, "Printing").
 
     Raises:
         PrintFailed: If the printer cannot be opened or reports an error; printing stops.

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from gui_fixtures import tasks, ui_settings  # noqa: F401 - fixtures
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
@@ -106,9 +107,11 @@ def test_forgot_password_with_recovery_key(qtbot: QtBot, tmp_path: Path, tasks: 
     qtbot.waitUntil(lambda: dialog.key_message.isVisibleTo(dialog), timeout=5000)
     assert "recovery key" in dialog.key_message.text()
 
+    QGuiApplication.clipboard().setText(f"  {key.lower()}\n")  # pasted from elsewhere
     dialog.key.setText(key.lower())  # case does not matter
     dialog.unlock()
     qtbot.waitUntil(lambda: dialog.steps.currentIndex() == 1, timeout=10_000)
+    assert QGuiApplication.clipboard().text() == ""  # the key it opened with is not left there
     assert dialog.user.currentData() == "admin"
     assert not dialog.set_button.isEnabled()
     dialog.passwords.password.setText(NEW_PASSWORD)

@@ -30,9 +30,10 @@ from legalaid_desktop.domain.dates import today
 from legalaid_desktop.gui.context import GuiContext
 from legalaid_desktop.gui.dialogs.batch_dialog import BatchSummariesDialog
 from legalaid_desktop.gui.dialogs.client_dialog import ClientDialog
-from legalaid_desktop.gui.dialogs.pdf_preview import PdfPreviewDialog, PrintFailed, print_pdf
+from legalaid_desktop.gui.dialogs.pdf_preview import PdfPreviewDialog
 from legalaid_desktop.gui.pages.case_view import CaseView
 from legalaid_desktop.gui.pages.cases import CasesPage
+from legalaid_desktop.gui.printing import PrintFailed, print_pdf
 from legalaid_desktop.gui.tasks import TaskRunner
 from legalaid_desktop.store.models import AuditEvent
 

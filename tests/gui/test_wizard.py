@@ -15,6 +15,7 @@ from pytestqt.qtbot import QtBot
 
 from legalaid_desktop import app
 from legalaid_desktop.gui.recovery_sheet import paint_recovery_sheet
+from legalaid_desktop.gui.secret_clipboard import secret_clipboard
 from legalaid_desktop.gui.tasks import TaskRunner
 from legalaid_desktop.gui.wizard import FirstRunWizard
 from legalaid_desktop.store.vault import FLOOR
@@ -82,6 +83,10 @@ def test_wizard_creates_store_and_shows_key_once(
 
     wizard.key_page.copy_button.click()
     assert QGuiApplication.clipboard().text() == key
+    copied = QGuiApplication.clipboard().mimeData()  # kept out of clipboard histories
+    assert bytes(copied.data("x-kde-passwordManagerHint").data()) == b"secret"
+    assert bytes(copied.data("CanIncludeInClipboardHistory").data()) == bytes(4)
+    assert secret_clipboard().holding  # and cleared in 30 seconds
     wizard.key_page.stored.setChecked(True)
     assert finish.isEnabled()
     with qtbot.waitSignal(wizard.created, timeout=5000) as created:

@@ -28,6 +28,7 @@ from legalaid_desktop import i18n
 from legalaid_desktop.gui.application import apply_appearance, create_application
 from legalaid_desktop.gui.errors import install_excepthook, make_error_handler
 from legalaid_desktop.gui.login import LoginWindow
+from legalaid_desktop.gui.print_spool import sweep_in_background
 from legalaid_desktop.gui.session_loader import OpenedSession, loaded
 from legalaid_desktop.gui.tasks import TaskRunner
 from legalaid_desktop.gui.ui_settings import UiSettings
@@ -197,6 +198,7 @@ def start(argv: Sequence[str] | None = None) -> tuple[QApplication, Launcher]:
     launcher = Launcher(data_dir, settings, parent=qapp)
     install_excepthook(launcher.front_window)
     launcher.start()
+    sweep_in_background()  # print jobs of ours that finished after the last run: purge them
     return qapp, launcher
 
 

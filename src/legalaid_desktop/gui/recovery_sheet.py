@@ -1,7 +1,9 @@
 """The recovery key on paper: one printed page, drawn straight to the printer.
 
-The key is never written to a file: the print dialog offers no "print to file", and the page is
-painted directly on the printer device.
+The program writes the key to no file: the print dialog offers no "print to file", and the page
+is painted directly on the printer device. The print service spools the job; its copy is purged
+once printed where the platform allows it (gui/print_spool.py), and the user is told once that
+the printer's computer may keep a copy (gui/print_notice.py).
 """
 
 from __future__ import annotations
@@ -15,6 +17,10 @@ from PySide6.QtWidgets import QDialog, QWidget
 
 from legalaid_desktop.domain.dates import display, today
 from legalaid_desktop.gui.application import monospace_font, ui_font_family
+from legalaid_desktop.gui.print_notice import tell_once
+from legalaid_desktop.gui.print_spool import job_title
+from legalaid_desktop.gui.printing import handed_over
+from legalaid_desktop.gui.ui_settings import UiSettings
 from legalaid_desktop.i18n import _
 
 
@@ -80,12 +86,18 @@ def paint_recovery_sheet(
 
 
 def print_recovery_sheet(
-    parent: QWidget | None, *, key: str, node_code: str, node_name: str
+    parent: QWidget | None,
+    *,
+    key: str,
+    node_code: str,
+    node_name: str,
+    settings: UiSettings | None = None,
 ) -> bool:
     """Ask for a printer and print the sheet; ``False`` if the user cancelled."""
+    tell_once(parent, settings or UiSettings(), None)
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
     printer.setOutputFormat(QPrinter.OutputFormat.NativeFormat)
-    printer.setDocName(_("Recovery key"))
+    printer.setDocName(job_title(_("Recovery key")))
     dialog = QPrintDialog(printer, parent)
     dialog.setWindowTitle(_("Print the recovery key"))
     dialog.setOption(QAbstractPrintDialog.PrintDialogOption.PrintToFile, False)
@@ -94,6 +106,14 @@ def print_recovery_sheet(
     if printer.outputFileName():
         printer.setOutputFileName("")  # a file is exactly what must not be written
         return False
+    print_sheet(printer, key=key, node_code=node_code, node_name=node_name)
+    return True
+
+
+def print_sheet(printer: QPrinter, *, key: str, node_code: str, node_name: str) -> None:
+    """Paint the sheet on ``printer`` (chosen in the print dialog); the print service's copy
+    of the job is purged once it is printed, where the platform allows it."""
+    printer.setDocName(job_title(_("Recovery key")))
     painter = QPainter(printer)
     try:
         paint_recovery_sheet(
@@ -105,4 +125,4 @@ def print_recovery_sheet(
         )
     finally:
         painter.end()
-    return True
+        handed_over(printer)

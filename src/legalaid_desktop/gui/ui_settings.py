@@ -1,7 +1,8 @@
 """The GUI's own preferences (theme, language, font size, idle lock, window geometry).
 
 They are kept with :class:`QSettings` in INI format under the organization "LegalAid", never in
-the encrypted store: they hold no client data and must be readable before anyone logs in. Each
+the encrypted store: they hold no client data and must be readable before anyone logs in. They
+also remember which one-time notices a user has seen (the print notice). Each
 preference is stored per user (``users/<username>/<key>``) and also as the last value used on
 this machine (``last/<key>``), which the login window uses before anyone has logged in.
 """
@@ -114,6 +115,22 @@ class UiSettings:
 
     def set_last_user(self, username: str) -> None:
         self._write(LAST_USER, None, username)
+
+    # -- notices shown once -------------------------------------------------------------------
+
+    def print_notice_seen(self, username: str | None) -> bool:
+        """Whether ``username`` (``None``: whoever uses the first-run wizard) was told that a
+        printed document may be kept by the print service (see gui/print_notice.py)."""
+        return self._qs.value(self._print_notice_key(username)) in ("1", 1, True, "true")
+
+    def set_print_notice_seen(self, username: str | None) -> None:
+        self._qs.setValue(self._print_notice_key(username), 1)
+        self._qs.sync()
+
+    @staticmethod
+    def _print_notice_key(username: str | None) -> str:
+        # per user, never inherited from the machine's last value: each user is told once
+        return f"users/{username}/print_notice_seen" if username else "setup/print_notice_seen"
 
     # -- window geometry ----------------------------------------------------------------------
 

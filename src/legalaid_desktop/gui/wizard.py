@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 from legalaid_desktop.domain import validation
 from legalaid_desktop.gui.application import monospace_font, set_role
 from legalaid_desktop.gui.recovery_sheet import key_lines, print_recovery_sheet
+from legalaid_desktop.gui.secret_clipboard import copy_secret, secret_clipboard
 from legalaid_desktop.gui.tasks import TaskRunner
 from legalaid_desktop.gui.ui_settings import LANGUAGE_NAMES
 from legalaid_desktop.gui.widgets.feedback import busy_bar, check, message_label, show_message
@@ -318,7 +319,9 @@ class RecoveryKeyPage(QWizardPage):
         self.explanation = QLabel()
         self.explanation.setWordWrap(True)
         self.key = QLabel()
-        self.key.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # not selectable: a copy by Ctrl+C would carry none of the clipboard-history hints of
+        # the Copy button (see gui/secret_clipboard.py)
+        self.key.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
         self.key.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.key.setWordWrap(True)
         self.key.setFont(monospace_font(18))
@@ -376,7 +379,7 @@ class RecoveryKeyPage(QWizardPage):
         )
 
     def _copy(self) -> None:
-        QGuiApplication.clipboard().setText(self._wizard.recovery_key)
+        copy_secret(self._wizard.recovery_key)  # kept out of clipboard histories, cleared in 30 s
         self.copied.setText(_("Copied."))
 
     def isComplete(self) -> bool:
@@ -387,6 +390,7 @@ class RecoveryKeyPage(QWizardPage):
         clipboard = QGuiApplication.clipboard()
         if self._wizard.recovery_key and clipboard.text() == self._wizard.recovery_key:
             clipboard.clear()
+        secret_clipboard().clear()
         self.key.clear()
 
 

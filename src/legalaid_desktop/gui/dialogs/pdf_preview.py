@@ -4,13 +4,12 @@ or saved.
 The PDF is rendered by the reports service in the background and lives only in memory here (a
 ``QBuffer`` behind a ``QPdfDocument``): nothing is written to disk unless the user saves it
 (through :meth:`ReportService.save_document`, atomically, audited). Printing paints each page
-straight onto the ``QPrinter`` (see :func:`print_pdf`), without a temporary file, on a worker
+straight onto the ``QPrinter`` (:func:`legalaid_desktop.gui.printing.print_pdf`) on a worker
 thread; every print is recorded (:meth:`ReportService.record_printed`).
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from pathlib import Path
 
@@ -19,14 +18,11 @@ from PySide6.QtCore import (
     QByteArray,
     QIODevice,
     QPointF,
-    QRect,
-    QSize,
-    QSizeF,
     QStandardPaths,
     Qt,
     Signal,
 )
-from PySide6.QtGui import QImage, QKeySequence, QPageLayout, QPageSize, QPainter, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QAbstractPrintDialog, QPrintDialog, QPrinter
@@ -37,6 +33,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QLabel,
+    QMessageBox,
     QProgressBar,
     QPushButton,
     QSpinBox,
@@ -46,12 +43,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from legalaid_desktop.domain.errors import LegalAidError
 from legalaid_desktop.domain.roles import Permission
 from legalaid_desktop.gui.context import GuiContext
 from legalaid_desktop.gui.errors import user_message
-from legalaid_desktop.gui.tasks import Progress
-from legalaid_desktop.gui.ui_settings import LANGUAGE_NAMES
+from legalaid_desktop.gui.print_notice import before_printing
+from legalaid_desktop.gui.print_spool import job_title
+from legalaid_desktop.gui.printing import PrintFailed, print_pdf
+from legalaid_desktop.gui.ui_settings import LANGUAGE_NAMES, UiSettings
 from legalaid_desktop.gui.widgets.background import BackgroundCalls
 from legalaid_desktop.gui.widgets.field_error import FieldError
 from legalaid_desktop.i18n import LANGUAGES, _, ngettext
@@ -60,151 +58,8 @@ from legalaid_desktop.services.reports import ReportDocument
 # What the preview asks for: the PDF in a language, with or without the client's contacts.
 Produce = Callable[[str, bool], ReportDocument]
 
-MAX_PRINT_DPI = 300  # a page image at 300 dpi is ~35 MB; finer adds nothing to text scans
 ZOOM_STEP = 1.25
 ZOOM_MIN, ZOOM_MAX = 0.25, 5.0
-
-
-class PrintFailed(LegalAidError):
-    """The document could not be printed.
-
-    Attributes:
-        pages_printed: How many pages had gone to the printer before it failed.
-    """
-
-    pages_printed = 0
-
-
-# -- printing -----------------------------------------------------------------------------------
-
-
-def open_pdf(data: bytes) -> tuple[QPdfDocument, QBuffer]:
-    """A ``QPdfDocument`` reading ``data`` from memory (keep the buffer as long as the document).
-
-    Raises:
-        PrintFailed: If the data is not a readable PDF.
-    """
-    buffer = QBuffer()
-    buffer.setData(QByteArray(data))
-    buffer.open(QIODevice.OpenModeFlag.ReadOnly)
-    document = QPdfDocument()
-    document.load(buffer)
-    if document.status() != QPdfDocument.Status.Ready or document.pageCount() < 1:
-        raise PrintFailed(_("The PDF could not be read."))
-    return document, buffer
-
-
-def pages_to_print(printer: QPrinter, page_count: int) -> list[int]:
-    """The pages (0-based) chosen in the print dialog: all, or the ranges typed there."""
-    if printer.printRange() == QPrinter.PrintRange.PageRange:
-        ranges = printer.pageRanges()
-        if not ranges.isEmpty():
-            return [i for i in range(page_count) if ranges.contains(i + 1)]
-        first, last = printer.fromPage(), printer.toPage()
-        if first > 0:
-            last = last if last >= first else page_count
-            return [i for i in range(page_count) if first <= i + 1 <= last]
-    return list(range(page_count))
-
-
-def _fit(image_size: QSize, area: QRect) -> QRect:
-    """``area``'s largest centred rectangle with the image's proportions."""
-    scale = min(area.width() / image_size.width(), area.height() / image_size.height())
-    width, height = round(image_size.width() * scale), round(image_size.height() * scale)
-    return QRect(
-        area.x() + (area.width() - width) // 2,
-        area.y() + (area.height() - height) // 2,
-        width,
-        height,
-    )
-
-
-def print_pdf(data: bytes, printer: QPrinter, progress: Progress | None = None) -> int:
-    """Paint the pages of a PDF onto ``printer`` (safe on a worker thread); returns pages printed.
-
-    Each page is rendered from memory at the printer's resolution (at most 300 dpi) and scaled
-    to the printable area; the paper follows the PDF's page size and orientation. The page range
-    set on the printer (by the print dialog) is honoured. Nothing is written to a temporary file.
-
-    Raises:
-        PrintFailed: If the printer cannot be opened or reports an error; printing stops.
-    """
-    document, buffer = open_pdf(data)
-    try:
-        return _paint(document, printer, progress)
-    finally:
-        document.close()
-        buffer.close()
-
-
-def _paint(document: QPdfDocument, printer: QPrinter, progress: Progress | None) -> int:
-    pages = pages_to_print(printer, document.pageCount())
-    if not pages:
-        raise PrintFailed(_("The chosen pages are not in this document."))
-    _set_paper(printer, document.pagePointSize(pages[0]))
-    printer.setFullPage(True)
-    painter = QPainter()
-    if not painter.begin(printer):
-        raise PrintFailed(
-            _("The printer could not be opened. Check that it is connected and try again.")
-        )
-    printed = 0
-    failure: PrintFailed | None = None
-    try:
-        for n, index in enumerate(pages):
-            if progress is not None:
-                if progress.cancelled:
-                    printer.abort()
-                    break
-                progress.report(n, len(pages))
-            if n:
-                _set_paper(printer, document.pagePointSize(index))
-                if not printer.newPage():
-                    raise PrintFailed(
-                        ngettext(
-                            "The printer stopped after {n} page.",
-                            "The printer stopped after {n} pages.",
-                            n,
-                        ).format(n=n)
-                    )
-            _draw_page(document, index, printer, painter)
-            printed += 1
-    except PrintFailed as exc:
-        failure = exc
-    finally:
-        ended = painter.end()
-    if failure is None and (not ended or printer.printerState() == QPrinter.PrinterState.Error):
-        failure = PrintFailed(_("The printer reported an error; the document may be incomplete."))
-    if failure is not None:
-        failure.pages_printed = printed
-        raise failure
-    if progress is not None:
-        progress.report(len(pages), len(pages))
-    return printed
-
-
-def _draw_page(document: QPdfDocument, index: int, printer: QPrinter, painter: QPainter) -> None:
-    size = document.pagePointSize(index)
-    dpi = min(printer.resolution(), MAX_PRINT_DPI)
-    pixels = QSize(math.ceil(size.width() * dpi / 72), math.ceil(size.height() * dpi / 72))
-    image = document.render(index, pixels)
-    if image.isNull():
-        raise PrintFailed(_("Page {page} could not be rendered.").format(page=index + 1))
-    target = _fit(image.size(), painter.viewport())
-    painter.drawImage(target, image.convertToFormat(QImage.Format.Format_RGB32))
-
-
-def _set_paper(printer: QPrinter, points: QSizeF) -> None:
-    """Paper of the PDF page's size (A4 is matched to the printer's A4), turned as the page is."""
-    width, height = points.width(), points.height()
-    if width <= 0 or height <= 0:
-        return
-    portrait = QSizeF(min(width, height), max(width, height))
-    size = QPageSize(portrait, QPageSize.Unit.Point, "", QPageSize.SizeMatchPolicy.FuzzyMatch)
-    printer.setPageSize(size)
-    printer.setPageOrientation(
-        QPageLayout.Orientation.Landscape if width > height else QPageLayout.Orientation.Portrait
-    )
 
 
 # -- the preview --------------------------------------------------------------------------------
@@ -245,10 +100,14 @@ class PdfPreviewDialog(QDialog):
         *,
         document: ReportDocument | None = None,
         contact_option: bool = False,
+        settings: UiSettings | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.ctx = ctx
+        self.settings = settings  # the UI settings (the print notice); default ones if None
+        self.notice: QMessageBox | None = None
+        self.print_dialog: QPrintDialog | None = None
         self._title = title
         self._produce = produce
         self.calls = BackgroundCalls(ctx.tasks, self)
@@ -546,19 +405,32 @@ class PdfPreviewDialog(QDialog):
     # -- printing -------------------------------------------------------------------------------
 
     def print_document(self) -> None:
-        """Choose a printer and pages in the system print dialog (Ctrl+P), then print."""
+        """Choose a printer and pages in the system print dialog (Ctrl+P), then print.
+
+        The first time a user prints, a notice says first that the print service may keep a
+        copy (gui/print_notice.py).
+        """
         if not self.print_button.isEnabled() or not self.print_button.isVisible():
             return
+        if self.settings is None:
+            self.settings = UiSettings()
+        self.notice = before_printing(
+            self, self.settings, self.ctx.actor.username, self._open_print_dialog
+        )
+
+    def _open_print_dialog(self) -> None:
+        self.notice = None
         if self.printer is None:
             self.printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         printer = self.printer
-        printer.setDocName(self.document.name if self.document else "")
+        printer.setDocName(job_title(self.document.name if self.document else ""))
         dialog = QPrintDialog(printer, self)
         dialog.setOption(QAbstractPrintDialog.PrintDialogOption.PrintPageRange, True)
         dialog.setOption(QAbstractPrintDialog.PrintDialogOption.PrintToFile, False)
         dialog.setMinMax(1, max(1, self.page_count()))
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.accepted.connect(lambda: self.print_to(printer))
+        self.print_dialog = dialog
         QDialog.open(dialog)  # window-modal, no nested event loop
 
     def print_to(self, printer: QPrinter) -> None:

@@ -30,6 +30,7 @@ from legalaid_desktop.app import AppSession
 from legalaid_desktop.domain.users import UserInfo
 from legalaid_desktop.gui.application import monospace_font
 from legalaid_desktop.gui.errors import log_error, user_message
+from legalaid_desktop.gui.secret_clipboard import forget_pasted
 from legalaid_desktop.gui.tasks import TaskRunner
 from legalaid_desktop.gui.widgets.feedback import busy_bar, message_label, show_message
 from legalaid_desktop.gui.widgets.passwords import NewPasswordFields
@@ -60,6 +61,7 @@ class RecoveryDialog(QDialog):
         self.data_dir = data_dir
         self.tasks = tasks
         self.session: AppSession | None = None
+        self._typed = ""  # the key being tried (to take it off the clipboard once it worked)
         self.setMinimumWidth(560)
 
         # step 1: the key
@@ -157,6 +159,7 @@ class RecoveryDialog(QDialog):
             return
         show_message(self.key_message, "")
         self._busy(True)
+        self._typed = key
         self.tasks.run(
             partial(_unlock, self.data_dir, key),
             on_done=self._unlocked,
@@ -167,6 +170,8 @@ class RecoveryDialog(QDialog):
 
     def _unlocked(self, result: tuple[AppSession, list[UserInfo]]) -> None:
         self.session, users = result
+        forget_pasted(self._typed)  # a key pasted from elsewhere does not stay on the clipboard
+        self._typed = ""
         self.key.clear()
         self.user.clear()
         for info in users:
@@ -176,6 +181,7 @@ class RecoveryDialog(QDialog):
         self.passwords.password.setFocus()
 
     def _unlock_failed(self, exc: BaseException) -> None:
+        self._typed = ""
         log_error(exc, "recovery_unlock")
         self._busy(False)
         show_message(self.key_message, user_message(exc))

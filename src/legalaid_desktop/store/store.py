@@ -391,6 +391,10 @@ class Store:
         store = cls(paths, engine, key, vault)
         try:
             store._check_counter()
+            if vault.needs_upgrade:
+                # A key file of format 1: bind the slot just opened and write format 2 with its MAC.
+                vault.upgrade(key)
+                vault.save(key)
             store._upgrade_if_needed()
             store._raise_counter()
         except BaseException:
@@ -422,12 +426,19 @@ class Store:
             self._reload_vault()
             if self.vault.verified_counter(bytes(self._key)) < value:
                 self.vault.set_counter(bytes(self._key), value)
-                self.vault.save()
+                self.vault.save(bytes(self._key))
         return value
 
     def _reload_vault(self) -> None:
-        """Re-read the vault: another process may have changed it since this store opened."""
-        self.vault = Vault.load(self.paths.vault)
+        """Re-read the vault: another process may have changed it since this store opened.
+
+        Under the same key epoch its MAC must check out with this store's key: nothing written by
+        someone without the key is taken in (and signed again by the next save).
+        """
+        vault = Vault.load(self.paths.vault)
+        if vault.epoch == self.vault.epoch:
+            vault.verify_mac(bytes(self._key))
+        self.vault = vault
 
     # -- key slots ----------------------------------------------------------------------------
 
@@ -442,7 +453,7 @@ class Store:
         with _locked(self.paths):
             self._reload_vault()
             self.vault.add_user(username, password, dek=bytes(self._key), kdf=self.kdf_params())
-            self.vault.save()
+            self.vault.save(bytes(self._key))
 
     def revoke_key_slot(self, username: str) -> None:
         """Remove ``username``'s slot and rotate the database key (see :meth:`rotate_key`)."""
@@ -511,7 +522,7 @@ class Store:
             new_key = secrets.token_bytes(32)
             if before_rekey is not None:
                 before_rekey(self.vault)
-            self.vault.begin_rotation(new_key)
+            self.vault.begin_rotation(new_key, bytes(self._key))
             self.engine.dispose()
             conn = connect_raw(self.paths.db, bytes(self._key))
             try:

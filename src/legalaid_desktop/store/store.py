@@ -461,6 +461,24 @@ class Store:
             self._reload_vault()
             self.rotate_key(before_rekey=lambda vault: vault.remove_user(username))
 
+    def rotate_recovery_key(self) -> str:
+        """Replace the recovery slot with a new recovery key and rotate the database key.
+
+        The rotation makes the old recovery key useless against an old copy of the vault too:
+        whatever it unwraps is the old database key, which no longer opens the database.
+
+        Returns:
+            The new recovery key, to show once.
+        """
+        new_key: list[str] = []
+        with _locked(self.paths):
+            self._reload_vault()
+            current = bytes(self._key)
+            self.rotate_key(
+                before_rekey=lambda vault: new_key.append(vault.replace_recovery(current))
+            )
+        return new_key[0]
+
     def _upgrade_if_needed(self) -> None:
         current = migrate.current_revision(self.engine)
         head = migrate.head_revision()

@@ -30,7 +30,7 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from conftest import ADMIN, ADMIN_PASSWORD, LAWYER, LAWYER_PASSWORD
 from legalaid_desktop import app
 from legalaid_desktop.domain.errors import AuthenticationError, VaultError, VaultTampered
-from legalaid_desktop.store.keywrap import wrap_dek
+from legalaid_desktop.store.keywrap import mac_key_under_dek, wrap_dek
 from legalaid_desktop.store.store import Store, StorePaths
 from legalaid_desktop.store.vault import (
     FLOOR,
@@ -316,3 +316,55 @@ def test_format_1_store_opens_and_is_upgraded_slot_by_slot(
     assert session.maintenance.verify().ok
     session.close()
     app.recover(victim, recovery).close()
+
+
+def _plant_with_mac_keys(folder: Path, tmp_path: Path, mac_keys: dict[str, bytes]) -> bytes:
+    """Plant as someone who knows some slots' wrap-MAC keys (read with an old database key)."""
+    attacker, dek, counter = _attacker_store(tmp_path)
+    paths = StorePaths(folder)
+    shutil.copy2(StorePaths(attacker).db, paths.db)
+    vault = Vault.load(paths.vault)
+    for slot in vault.slots:
+        mac_key = mac_keys.get(slot.slot_id)
+        binding = slot.binding(vault.store_id)
+        if mac_key is not None:
+            slot.dek = wrap_dek(dek, slot.public_key, binding, vault.epoch, mac_key)
+    vault.set_counter(dek, counter)
+    vault.save(dek)
+    return dek
+
+
+def test_a_revoked_user_who_kept_the_old_key_cannot_plant_after_the_next_login(
+    store_and_recovery: tuple[Path, str], tmp_path: Path
+) -> None:
+    """Rauf, still a user, reads every slot's MAC key (under the database key he can open), is
+    revoked, and later plants a database for Leyla with those keys. Leyla's next login after the
+    revocation gave her slot a new key pair, so the old MAC key is worth nothing."""
+    victim, _recovery = store_and_recovery
+    admin = app.login(victim, ADMIN, ADMIN_PASSWORD)
+    admin.users.add("rauf", "Quliyev Rauf", "lawyer", "Rauf-pass-2026-x")
+    admin.close()
+    paths = StorePaths(victim)
+    stolen = Vault.load(paths.vault)
+    old_dek = stolen.unlock("rauf", "Rauf-pass-2026-x").keys[0]
+    lawyer_slot = stolen.user_slot(LAWYER)
+    assert lawyer_slot is not None and lawyer_slot.dek is not None
+    binding = lawyer_slot.binding(stolen.store_id)
+    mac_keys = {lawyer_slot.slot_id: mac_key_under_dek(lawyer_slot.dek, old_dek, binding, 1)}
+
+    admin = app.login(victim, ADMIN, ADMIN_PASSWORD)
+    admin.users.revoke("rauf")
+    admin.close()
+    # Until Leyla logs in, her slot still has the key pair Rauf's MAC key belongs to (the
+    # documented window): planted on a copy, her password would open his database.
+    window = tmp_path / "window"
+    shutil.copytree(victim, window)
+    planted_dek = _plant_with_mac_keys(window, tmp_path / "w", mac_keys)
+    assert Vault.load(StorePaths(window).vault).unlock(LAWYER, LAWYER_PASSWORD).keys[0] == (
+        planted_dek
+    )
+
+    app.login(victim, LAWYER, LAWYER_PASSWORD).close()  # her first login after the revocation
+    _plant_with_mac_keys(victim, tmp_path / "a", mac_keys)
+    with pytest.raises(VaultTampered, match="not written by this data store"):
+        app.login(victim, LAWYER, LAWYER_PASSWORD)

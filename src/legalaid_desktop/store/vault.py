@@ -184,6 +184,8 @@ class Slot:
     wrapped_private: bytes = b""
     dek: DekWrap | None = None
     version: int = VERSION
+    since: int = 0
+    """Format 2: the key epoch in which this slot's key pair (and so its MAC key) was made."""
 
     def binding(self, store_id: str, version: int | None = None) -> bytes:
         """The data every encryption of this slot is bound to (format 2 binds its format too)."""
@@ -216,7 +218,7 @@ class Slot:
             "dek": self.dek.to_dict() if self.dek else None,
         }
         if self.version != LEGACY_VERSION:
-            data["v"] = self.version
+            data.update(v=self.version, since=self.since)
         if self.kind == "user":
             assert self.kdf is not None
             data.update(
@@ -248,6 +250,11 @@ class Slot:
         )
         if slot.dek is not None and slot.dek.authenticated != (version == VERSION):
             raise VaultTampered(_("The key file is malformed."))
+        if version == VERSION:
+            since = data.get("since")
+            if not isinstance(since, int) or isinstance(since, bool):
+                raise VaultTampered(_("The key file is malformed."))
+            slot.since = since
         if kind == "user":
             slot.kdf = KdfParams.from_dict(data.get("kdf"))
             slot.salt = _unb64(data.get("salt"))
@@ -481,6 +488,7 @@ class Vault:
             public_key=_public_bytes(private),
             kdf=kdf,
             salt=secrets.token_bytes(16),
+            since=self.epoch,
         )
         self._seal_private(slot, private, kdf.derive(password, slot.salt))
         self._wrap_current(slot, private, dek)
@@ -508,6 +516,7 @@ class Vault:
         """
         secret = secrets.token_bytes(32)
         slot = _recovery_slot(secret)
+        slot.since = self.epoch
         self._wrap_current(slot, _recovery_private(secret), dek)
         self.slots = [s for s in self.slots if s.kind != "recovery"]
         self.slots.insert(0, slot)
@@ -560,7 +569,9 @@ class Vault:
         private, key = self._user_private(slot, password)
         keys = self._open_keys(slot, private)
         self.verify_mac(keys[0])
-        if slot.version == LEGACY_VERSION:
+        if slot.version == LEGACY_VERSION or slot.since < self.epoch:
+            # Format 1, or a key pair from before the last rotation: whoever held the database
+            # key then (a user revoked since) could read this slot's MAC key. Make a new pair.
             self._upgrade = (slot.slot_id, private, key)
         return Unlocked(username, keys)
 
@@ -598,12 +609,13 @@ class Vault:
 
     @property
     def needs_upgrade(self) -> bool:
-        """The file is of format 1, or the slot just unlocked is (see :meth:`upgrade`)."""
+        """The file is of format 1, or the slot just unlocked needs :meth:`upgrade`."""
         return self.version == LEGACY_VERSION or self._upgrade is not None
 
     def upgrade(self, dek: bytes) -> None:
-        """Bring the slot just unlocked to format 2, wrapping ``dek`` (the key that opened the
-        database) with its MAC key. Other format-1 slots wait for their own holder's login.
+        """Bring the slot just unlocked to format 2, or give it a new key pair if its pair is
+        older than the last key rotation, wrapping ``dek`` (the key that opened the database)
+        with its MAC key. Other slots wait for their own holder's login.
 
         The caller saves the vault (which writes it as format 2 with its MAC).
         """
@@ -612,12 +624,15 @@ class Vault:
             return
         slot_id, secret, key = upgrade
         slot = next(s for s in self.slots if s.slot_id == slot_id)
-        slot.version = VERSION
         if slot.kind == "recovery":
             private = _recovery_private(secret)
-            slot.public_key = _public_bytes(private)
+        elif slot.version == LEGACY_VERSION:
+            private = secret  # the same key pair, now bound to format 2
         else:
-            private = secret
+            private = X25519PrivateKey.generate()
+        slot.version, slot.since = VERSION, self.epoch
+        slot.public_key = _public_bytes(private)
+        if slot.kind == "user":
             self._seal_private(slot, private, key)
         self._wrap_current(slot, private, dek)
 

@@ -42,7 +42,6 @@ database whichever key it has.
 
 from __future__ import annotations
 
-import base64
 import contextlib
 import hashlib
 import hmac
@@ -50,7 +49,6 @@ import json
 import os
 import secrets
 import tempfile
-import time
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -60,7 +58,6 @@ from typing import Any
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from legalaid_desktop.domain.errors import (
@@ -70,6 +67,7 @@ from legalaid_desktop.domain.errors import (
     VaultTampered,
 )
 from legalaid_desktop.i18n import _
+from legalaid_desktop.store.kdf import FLOOR, KdfParams
 from legalaid_desktop.store.keywrap import (
     DekWrap,
     altered_error,
@@ -82,80 +80,26 @@ from legalaid_desktop.store.keywrap import b64 as _b64
 from legalaid_desktop.store.keywrap import canon as _canon
 from legalaid_desktop.store.keywrap import hkdf as _hkdf
 from legalaid_desktop.store.keywrap import unb64 as _unb64
+from legalaid_desktop.store.recovery_text import format_recovery_key, parse_recovery_key
+
+__all__ = [
+    "FLOOR",
+    "RECOVERY_SLOT",
+    "KdfParams",
+    "Slot",
+    "Unlocked",
+    "Vault",
+    "atomic_write",
+    "format_recovery_key",
+    "parse_recovery_key",
+    "slot_summary",
+]
 
 FORMAT = "legalaid-vault"
 VERSION = 2
 LEGACY_VERSION = 1
 """Format 1: wraps without authentication, no vault MAC (opened, and upgraded on unlock)."""
 RECOVERY_SLOT = "recovery"
-_B32_GROUP = 4
-
-
-@dataclass(frozen=True)
-class KdfParams:
-    """Argon2id parameters of one slot: memory in KiB, iterations, lanes."""
-
-    memory_kib: int
-    iterations: int
-    lanes: int
-
-    def to_dict(self) -> dict[str, int]:
-        return {"m": self.memory_kib, "t": self.iterations, "p": self.lanes}
-
-    @classmethod
-    def from_dict(cls, data: object) -> KdfParams:
-        if not isinstance(data, dict) or set(data) != {"m", "t", "p"}:
-            raise VaultTampered(_("The key file is malformed."))
-        values = [data["m"], data["t"], data["p"]]
-        if not all(isinstance(v, int) and not isinstance(v, bool) for v in values):
-            raise VaultTampered(_("The key file is malformed."))
-        return cls(memory_kib=values[0], iterations=values[1], lanes=values[2])
-
-    def below_floor(self) -> bool:
-        return (
-            self.memory_kib < FLOOR.memory_kib
-            or self.iterations < FLOOR.iterations
-            or self.lanes < FLOOR.lanes
-        )
-
-    def derive(self, password: str, salt: bytes) -> bytes:
-        """Stretch ``password`` into a 256-bit key."""
-        return Argon2id(
-            salt=salt,
-            length=32,
-            iterations=self.iterations,
-            lanes=self.lanes,
-            memory_cost=self.memory_kib,
-        ).derive(password.encode("utf-8"))
-
-    @classmethod
-    def calibrate(cls, target_seconds: float = 0.5, max_memory_kib: int = 1024 * 1024) -> KdfParams:
-        """Parameters that take about ``target_seconds`` on this machine, never below the floor.
-
-        Memory is doubled from the floor while one derivation stays under the target; the time
-        cost then rises if there is room left under the target.
-        """
-        params = FLOOR
-        salt = secrets.token_bytes(16)
-        elapsed = _time_derive(params, salt)
-        while elapsed * 2 <= target_seconds and params.memory_kib * 2 <= max_memory_kib:
-            params = KdfParams(params.memory_kib * 2, params.iterations, params.lanes)
-            elapsed = _time_derive(params, salt)
-        if elapsed < target_seconds * 0.75:
-            per_iteration = elapsed / params.iterations
-            extra = int((target_seconds - elapsed) / max(per_iteration, 1e-6))
-            params = KdfParams(params.memory_kib, params.iterations + max(0, extra), params.lanes)
-        return params
-
-
-def _time_derive(params: KdfParams, salt: bytes) -> float:
-    start = time.perf_counter()
-    params.derive("calibration", salt)
-    return time.perf_counter() - start
-
-
-FLOOR = KdfParams(memory_kib=64 * 1024, iterations=3, lanes=4)
-"""The weakest parameters any slot may have (RFC 9106's 64 MiB / t=3 / p=4)."""
 
 
 @dataclass(frozen=True)
@@ -278,33 +222,6 @@ def _recovery_slot(recovery_secret: bytes) -> Slot:
         username="",
         public_key=_public_bytes(_recovery_private(recovery_secret)),
     )
-
-
-def format_recovery_key(secret: bytes) -> str:
-    """The recovery key as people copy it: base32 in groups of four, with a check group."""
-    check = hashlib.sha256(b"legalaid recovery check" + secret).digest()[:2]
-    text = base64.b32encode(secret + check).decode("ascii").rstrip("=")
-    return "-".join(text[i : i + _B32_GROUP] for i in range(0, len(text), _B32_GROUP))
-
-
-def parse_recovery_key(text: str) -> bytes:
-    """Read a recovery key typed by a person (case, spaces and dashes do not matter).
-
-    Raises:
-        InputRejected: it is not a recovery key (wrong length or check group).
-    """
-    compact = "".join(ch for ch in text.upper() if ch.isalnum())
-    padded = compact + "=" * (-len(compact) % 8)
-    try:
-        raw = base64.b32decode(padded)
-    except ValueError:
-        raw = b""
-    if len(raw) != 34:
-        raise InputRejected(_("That is not a recovery key: check that every group was typed."))
-    secret, check = raw[:32], raw[32:]
-    if hashlib.sha256(b"legalaid recovery check" + secret).digest()[:2] != check:
-        raise InputRejected(_("The recovery key has a typing mistake: check every group."))
-    return secret
 
 
 def _counter_mac(dek: bytes, store_id: str, epoch: int, value: int) -> bytes:

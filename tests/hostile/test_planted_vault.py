@@ -29,6 +29,7 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from conftest import ADMIN, ADMIN_PASSWORD, LAWYER, LAWYER_PASSWORD
 from legalaid_desktop import app
+from legalaid_desktop.cli.main import main
 from legalaid_desktop.domain.errors import AuthenticationError, VaultError, VaultTampered
 from legalaid_desktop.store.keywrap import mac_key_under_dek, wrap_dek
 from legalaid_desktop.store.store import Store, StorePaths
@@ -176,7 +177,10 @@ def test_planted_database_is_refused_to_the_real_password(
 
 
 def test_a_forged_wrap_gives_a_clear_message(
-    store_and_recovery: tuple[Path, str], tmp_path: Path
+    store_and_recovery: tuple[Path, str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     victim, _recovery = store_and_recovery
     _plant(victim, tmp_path)
@@ -184,6 +188,11 @@ def test_a_forged_wrap_gives_a_clear_message(
         Store.unlock(victim, LAWYER, LAWYER_PASSWORD)
     assert "was not written by this data store" in str(caught.value)
     assert "Nothing was opened" in str(caught.value)
+    monkeypatch.setenv("LEGALAID_PASSWORD", LAWYER_PASSWORD)
+    code = main(["--data-dir", str(victim), "--user", LAWYER, "db", "status"])
+    out, err = capsys.readouterr()
+    assert code == 1 and out == "" and err.count("\n") == 1
+    assert err.startswith("legalaid: ") and "not written by this data store" in err
 
 
 # --- every field of the vault -----------------------------------------------------------------

@@ -305,7 +305,9 @@ def test_format_1_store_opens_and_is_upgraded_slot_by_slot(
     assert paths.vault.read_bytes() == before  # a failed login upgrades nothing
 
     # The first successful unlock writes format 2 (with its MAC) and binds the slot it opened.
-    app.login(victim, LAWYER, LAWYER_PASSWORD).close()
+    session = app.login(victim, LAWYER, LAWYER_PASSWORD)
+    assert session.maintenance.status()["key_slots_to_renew"] == ["(recovery)", ADMIN, "rauf"]
+    session.close()
     assert _formats(victim) == {"(file)": 2, LAWYER: 2, ADMIN: 1, "rauf": 1, "(recovery)": 1}
     copy = tmp_path / "copy"
     shutil.copytree(victim, copy)
@@ -323,6 +325,8 @@ def test_format_1_store_opens_and_is_upgraded_slot_by_slot(
     assert _formats(victim) == {"(file)": 2, LAWYER: 2, ADMIN: 2, "(recovery)": 2}
     session = app.login(victim, LAWYER, LAWYER_PASSWORD)
     assert session.maintenance.verify().ok
+    # The lawyer's login renewed her pair; the admin's dates from before the revocation.
+    assert session.maintenance.status()["key_slots_to_renew"] == [ADMIN]
     session.close()
     app.recover(victim, recovery).close()
 

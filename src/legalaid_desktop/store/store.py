@@ -587,6 +587,7 @@ class Store:
             "state_counter": int(meta.get(COUNTER_KEY, "0")),
             "key_epoch": self.vault.epoch,
             "users_with_keys": self.vault.usernames(),
+            "key_slots_to_renew": self.vault.slots_awaiting_new_keys(),
             "size_bytes": size,
             "created_at": meta.get("created_at"),
         }

@@ -387,6 +387,16 @@ class Vault:
     def usernames(self) -> list[str]:
         return [s.username for s in self.slots if s.kind == "user"]
 
+    def slots_awaiting_new_keys(self) -> list[str]:
+        """Slots still of format 1, or with a key pair from before the last rotation: their
+        holder's next login (the recovery key's next use, or ``recover rotate``) renews them.
+        The recovery slot is named ``(recovery)``."""
+        return [
+            s.username or f"({s.slot_id})"
+            for s in self.slots
+            if s.version == LEGACY_VERSION or (s.kind == "user" and s.since < self.epoch)
+        ]
+
     def add_user(self, username: str, password: str, *, dek: bytes, kdf: KdfParams) -> None:
         """Add (or replace) ``username``'s slot, opening the current DEK with ``password``.
 

@@ -392,7 +392,8 @@ class Store:
         try:
             store._check_counter()
             if vault.needs_upgrade:
-                # A key file of format 1: bind the slot just opened and write format 2 with its MAC.
+                # A key file of format 1, or a key pair older than the last rotation: bind or
+                # renew the slot just opened, and write the file (format 2, with its MAC).
                 vault.upgrade(key)
                 vault.save(key)
             store._upgrade_if_needed()

@@ -37,7 +37,9 @@ replaced by an old copy.
 
 **Rotation** (revoking a user) first writes the new DEK's wraps as ``pending``, then rekeys the
 database, then promotes the pending wraps. A crash in between leaves a vault that opens the
-database whichever key it has.
+database whichever key it has. Each slot records the epoch its key pair was made (``since``): a
+user who was revoked could read every slot's wrap-MAC key under the old DEK, so the first login
+of each remaining user after a rotation gives their slot a new key pair.
 """
 
 from __future__ import annotations

@@ -11,6 +11,7 @@ from legalaid_desktop.domain.errors import InputRejected
 from legalaid_desktop.domain.roles import Role
 from legalaid_desktop.domain.users import UserInfo
 from legalaid_desktop.i18n import _
+from legalaid_desktop.services.recovery_keys import rotate_store_recovery_key
 
 
 def _user_dict(u: UserInfo) -> dict[str, object]:
@@ -105,6 +106,9 @@ def cmd_passwd(args: argparse.Namespace, ctx: CliContext) -> Output:
 
 
 def cmd_recover(args: argparse.Namespace, ctx: CliContext) -> Output:
+    if args.username == "rotate":
+        # `recover rotate`; the password of a user named "rotate" is reset with --user rotate.
+        return cmd_recover_rotate(args, ctx)
     key = ctx.recovery_key()
     target = args.username or ctx.user
     if not target:
@@ -117,6 +121,32 @@ def cmd_recover(args: argparse.Namespace, ctx: CliContext) -> Output:
     return Output(
         {"username": target, "reset": True}, _("New password set for {name}.").format(name=target)
     )
+
+
+def cmd_recover_rotate(args: argparse.Namespace, ctx: CliContext) -> Output:
+    with ctx.session() as s:
+        result = rotate_store_recovery_key(s.ws)
+    text = "\n".join(
+        [
+            _(
+                "The store has a new recovery key and a new database key (epoch {epoch}); the "
+                "old recovery key no longer opens it."
+            ).format(epoch=result.key_epoch),
+            "",
+            _(
+                "NEW RECOVERY KEY — shown only this once. Print or write it down, keep it in a "
+                "safe, and destroy the old sheet:"
+            ),
+            "",
+            "    " + result.recovery_key,
+            "",
+            _(
+                "Anyone with this key can open the store; without it a forgotten password cannot "
+                "be reset."
+            ),
+        ]
+    )
+    return Output({"recovery_key": result.recovery_key, "key_epoch": result.key_epoch}, text)
 
 
 def cmd_db_status(args: argparse.Namespace, ctx: CliContext) -> Output:
@@ -193,8 +223,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.set_defaults(func=cmd_user_revoke)
 
     sub.add_parser("passwd", help=_("change your password")).set_defaults(func=cmd_passwd)
-    p = sub.add_parser("recover", help=_("reset a password with the recovery key"))
-    p.add_argument("username", nargs="?")
+    p = sub.add_parser(
+        "recover",
+        help=_("reset a password with the recovery key; `recover rotate`: a new recovery key"),
+    )
+    p.add_argument("username", nargs="?", help=_("whose password to reset, or `rotate`"))
     p.set_defaults(func=cmd_recover)
 
     db = sub.add_parser("db", help=_("store maintenance")).add_subparsers(

@@ -18,6 +18,7 @@ from typing import Any
 from legalaid_desktop.app import AppSession
 from legalaid_desktop.cli.context import CliContext, Output
 from legalaid_desktop.i18n import _
+from legalaid_desktop.services.recovery_keys import rotate_bundle_recovery_key
 from legalaid_desktop.services.sync import SyncService
 
 
@@ -101,6 +102,26 @@ def cmd_enroll_revoke(args: argparse.Namespace, ctx: CliContext) -> Output:
         info = _service(s).revoke_node(args.node)
     text = _("{node} is revoked; its bundles are refused from now on.").format(node=info.code)
     return Output(_data(info), text)
+
+
+def cmd_enroll_rotate_recovery(args: argparse.Namespace, ctx: CliContext) -> Output:
+    with ctx.session() as s:
+        result = rotate_bundle_recovery_key(s.ws)
+    lines = [
+        _(
+            "HQ has a new bundle recovery key (roster version {version}). Bundles HQ writes from "
+            "now on are encrypted to it; each center takes it with HQ's next bundle. Bundles "
+            "written before stay readable with the old key."
+        ).format(version=result.roster_version),
+        "",
+        _(
+            "NEW BUNDLE RECOVERY KEY (shown only this once; print it, lock it away and destroy the "
+            "old sheet):"
+        ),
+        f"    {result.recovery_key}",
+        _("It opens every sync bundle if a node's keys are lost. Keep it offline."),
+    ]
+    return Output(_data(result), "\n".join(lines))
 
 
 # --- bundle -------------------------------------------------------------------------------------
@@ -243,6 +264,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = enroll.add_parser("revoke", help=_("HQ: revoke a node"))
     p.add_argument("node", metavar="NODE")
     p.set_defaults(func=cmd_enroll_revoke)
+    p = enroll.add_parser(
+        "rotate-recovery", help=_("HQ: a new bundle recovery key, sent to the centers")
+    )
+    p.set_defaults(func=cmd_enroll_rotate_recovery)
 
     bundle = sub.add_parser("bundle", help=_("sync bundles")).add_subparsers(
         dest="bundle_cmd", required=True

@@ -405,6 +405,11 @@ class Store:
         store = cls(paths, engine, key, vault)
         try:
             store._check_counter()
+            if vault.needs_upgrade:
+                # A key file of format 1, or a key pair older than the last rotation: bind or
+                # renew the slot just opened, and write the file (format 2, with its MAC).
+                vault.upgrade(key)
+                vault.save(key)
             store._upgrade_if_needed()
             store._raise_counter()
         except BaseException:
@@ -436,12 +441,19 @@ class Store:
             self._reload_vault()
             if self.vault.verified_counter(bytes(self._key)) < value:
                 self.vault.set_counter(bytes(self._key), value)
-                self.vault.save()
+                self.vault.save(bytes(self._key))
         return value
 
     def _reload_vault(self) -> None:
-        """Re-read the vault: another process may have changed it since this store opened."""
-        self.vault = Vault.load(self.paths.vault)
+        """Re-read the vault: another process may have changed it since this store opened.
+
+        Under the same key epoch its MAC must check out with this store's key: nothing written by
+        someone without the key is taken in (and signed again by the next save).
+        """
+        vault = Vault.load(self.paths.vault)
+        if vault.epoch == self.vault.epoch:
+            vault.verify_mac(bytes(self._key))
+        self.vault = vault
 
     # -- key slots ----------------------------------------------------------------------------
 
@@ -456,13 +468,31 @@ class Store:
         with _locked(self.paths):
             self._reload_vault()
             self.vault.add_user(username, password, dek=bytes(self._key), kdf=self.kdf_params())
-            self.vault.save()
+            self.vault.save(bytes(self._key))
 
     def revoke_key_slot(self, username: str) -> None:
         """Remove ``username``'s slot and rotate the database key (see :meth:`rotate_key`)."""
         with _locked(self.paths):
             self._reload_vault()
             self.rotate_key(before_rekey=lambda vault: vault.remove_user(username))
+
+    def rotate_recovery_key(self) -> str:
+        """Replace the recovery slot with a new recovery key and rotate the database key.
+
+        The rotation makes the old recovery key useless against an old copy of the vault too:
+        whatever it unwraps is the old database key, which no longer opens the database.
+
+        Returns:
+            The new recovery key, to show once.
+        """
+        new_key: list[str] = []
+        with _locked(self.paths):
+            self._reload_vault()
+            current = bytes(self._key)
+            self.rotate_key(
+                before_rekey=lambda vault: new_key.append(vault.replace_recovery(current))
+            )
+        return new_key[0]
 
     def _upgrade_if_needed(self) -> None:
         current = migrate.current_revision(self.engine)
@@ -525,7 +555,7 @@ class Store:
             new_key = secrets.token_bytes(32)
             if before_rekey is not None:
                 before_rekey(self.vault)
-            self.vault.begin_rotation(new_key)
+            self.vault.begin_rotation(new_key, bytes(self._key))
             self.engine.dispose()
             conn = connect_raw(self.paths.db, bytes(self._key))
             try:
@@ -572,6 +602,7 @@ class Store:
             "state_counter": int(meta.get(COUNTER_KEY, "0")),
             "key_epoch": self.vault.epoch,
             "users_with_keys": self.vault.usernames(),
+            "key_slots_to_renew": self.vault.slots_awaiting_new_keys(),
             "size_bytes": size,
             "created_at": meta.get("created_at"),
         }

@@ -2,10 +2,11 @@
 
 Layout (``vault.json``, UTF-8 JSON, written atomically with owner-only permissions)::
 
-    {"format": "legalaid-vault", "version": 1, "store_id": "<uuid>", "epoch": N,
+    {"format": "legalaid-vault", "version": 2, "store_id": "<uuid>", "epoch": N,
      "slots": [<user slot>, ..., <recovery slot>],
      "pending": null | {"epoch": N+1, "wraps": {slot_id: <dek wrap>}},
-     "counter": {"value": N, "mac": "<b64>"}}
+     "counter": {"value": N, "mac": "<b64>"},
+     "mac": "<b64: HMAC over all the rest, keyed from the DEK>"}
 
 Each **user slot** holds an X25519 key pair. The private key is encrypted with AES-256-GCM under
 a key derived from the user's password with Argon2id; the additional authenticated data binds the
@@ -13,10 +14,21 @@ slot id, user name, store id, public key and the KDF parameters, so lowering the
 moving a slot to another user makes it fail to open. Parameters below the floor are refused before
 any work. The database key (DEK) is wrapped to each slot's *public* key (ephemeral X25519 +
 HKDF-SHA256 + AES-256-GCM, bound to the slot, the user and the key epoch), which lets an
-administrator re-wrap a *new* DEK for the remaining users without knowing their passwords.
+administrator re-wrap a *new* DEK for the remaining users without knowing their passwords. Each
+wrap is authenticated with a MAC key only the slot's holder (or a holder of the current DEK) can
+compute, and the whole vault carries a MAC keyed from the DEK (see ``keywrap.py``), so someone
+who can only write the file cannot plant a database of their own behind a real password.
+
+**Format 1** (before the wraps were authenticated) still opens. A slot of format 1 has no
+``"v"`` field; the first login of its holder (or the first use of the recovery key) upgrades it
+to format 2, and the first unlock writes the file as version 2 with its MAC. A slot of format 2
+is bound to that format (the ``"v"`` is part of what its private key is encrypted with), so it
+cannot be passed off as a format-1 slot.
 
 The **recovery slot** is one more recipient; its private key is derived from the recovery key
-(256 random bits printed once at ``init``), which needs no password stretching.
+(256 random bits printed once at ``init`` or ``recover rotate``), which needs no password
+stretching. Format 2 derives it with another label than format 1, so a format-1 recovery slot
+forged from the file's public key cannot fool a format-2 recovery key.
 
 The **counter** is a number that the store also keeps inside the encrypted database; its MAC is
 keyed from the DEK, so it cannot be edited without the key. The store raises the database copy
@@ -25,19 +37,20 @@ replaced by an old copy.
 
 **Rotation** (revoking a user) first writes the new DEK's wraps as ``pending``, then rekeys the
 database, then promotes the pending wraps. A crash in between leaves a vault that opens the
-database whichever key it has.
+database whichever key it has. Each slot records the epoch its key pair was made (``since``): a
+user who was revoked could read every slot's wrap-MAC key under the old DEK, so the first login
+of each remaining user after a rotation gives their slot a new key pair.
 """
 
 from __future__ import annotations
 
-import base64
+import contextlib
 import hashlib
 import hmac
 import json
 import os
 import secrets
 import tempfile
-import time
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -45,11 +58,8 @@ from pathlib import Path
 from typing import Any
 
 from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from legalaid_desktop.domain.errors import (
@@ -59,99 +69,39 @@ from legalaid_desktop.domain.errors import (
     VaultTampered,
 )
 from legalaid_desktop.i18n import _
+from legalaid_desktop.store.kdf import FLOOR, KdfParams
+from legalaid_desktop.store.keywrap import (
+    DekWrap,
+    altered_error,
+    mac_key_under_dek,
+    unwrap_dek,
+    vault_mac,
+    wrap_dek,
+)
+from legalaid_desktop.store.keywrap import b64 as _b64
+from legalaid_desktop.store.keywrap import canon as _canon
+from legalaid_desktop.store.keywrap import hkdf as _hkdf
+from legalaid_desktop.store.keywrap import unb64 as _unb64
+from legalaid_desktop.store.recovery_text import format_recovery_key, parse_recovery_key
+
+__all__ = [
+    "FLOOR",
+    "RECOVERY_SLOT",
+    "KdfParams",
+    "Slot",
+    "Unlocked",
+    "Vault",
+    "atomic_write",
+    "format_recovery_key",
+    "parse_recovery_key",
+    "slot_summary",
+]
 
 FORMAT = "legalaid-vault"
-VERSION = 1
+VERSION = 2
+LEGACY_VERSION = 1
+"""Format 1: wraps without authentication, no vault MAC (opened, and upgraded on unlock)."""
 RECOVERY_SLOT = "recovery"
-_B32_GROUP = 4
-
-
-def _b64(data: bytes) -> str:
-    return base64.b64encode(data).decode("ascii")
-
-
-def _unb64(text: object) -> bytes:
-    if not isinstance(text, str):
-        raise VaultTampered(_("The key file is malformed."))
-    try:
-        return base64.b64decode(text, validate=True)
-    except ValueError:
-        raise VaultTampered(_("The key file is malformed.")) from None
-
-
-def _canon(obj: object) -> bytes:
-    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
-
-
-def _hkdf(secret: bytes, info: bytes, length: int = 32) -> bytes:
-    return HKDF(algorithm=hashes.SHA256(), length=length, salt=None, info=info).derive(secret)
-
-
-@dataclass(frozen=True)
-class KdfParams:
-    """Argon2id parameters of one slot: memory in KiB, iterations, lanes."""
-
-    memory_kib: int
-    iterations: int
-    lanes: int
-
-    def to_dict(self) -> dict[str, int]:
-        return {"m": self.memory_kib, "t": self.iterations, "p": self.lanes}
-
-    @classmethod
-    def from_dict(cls, data: object) -> KdfParams:
-        if not isinstance(data, dict) or set(data) != {"m", "t", "p"}:
-            raise VaultTampered(_("The key file is malformed."))
-        values = [data["m"], data["t"], data["p"]]
-        if not all(isinstance(v, int) and not isinstance(v, bool) for v in values):
-            raise VaultTampered(_("The key file is malformed."))
-        return cls(memory_kib=values[0], iterations=values[1], lanes=values[2])
-
-    def below_floor(self) -> bool:
-        return (
-            self.memory_kib < FLOOR.memory_kib
-            or self.iterations < FLOOR.iterations
-            or self.lanes < FLOOR.lanes
-        )
-
-    def derive(self, password: str, salt: bytes) -> bytes:
-        """Stretch ``password`` into a 256-bit key."""
-        return Argon2id(
-            salt=salt,
-            length=32,
-            iterations=self.iterations,
-            lanes=self.lanes,
-            memory_cost=self.memory_kib,
-        ).derive(password.encode("utf-8"))
-
-    @classmethod
-    def calibrate(cls, target_seconds: float = 0.5, max_memory_kib: int = 1024 * 1024) -> KdfParams:
-        """Parameters that take about ``target_seconds`` on this machine, never below the floor.
-
-        Memory is doubled from the floor while one derivation stays under the target; the time
-        cost then rises if there is room left under the target.
-        """
-        params = FLOOR
-        salt = secrets.token_bytes(16)
-        elapsed = _time_derive(params, salt)
-        while elapsed * 2 <= target_seconds and params.memory_kib * 2 <= max_memory_kib:
-            params = KdfParams(params.memory_kib * 2, params.iterations, params.lanes)
-            elapsed = _time_derive(params, salt)
-        if elapsed < target_seconds * 0.75:
-            per_iteration = elapsed / params.iterations
-            extra = int((target_seconds - elapsed) / max(per_iteration, 1e-6))
-            params = KdfParams(params.memory_kib, params.iterations + max(0, extra), params.lanes)
-        return params
-
-
-def _time_derive(params: KdfParams, salt: bytes) -> float:
-    start = time.perf_counter()
-    params.derive("calibration", salt)
-    return time.perf_counter() - start
-
-
-FLOOR = KdfParams(memory_kib=64 * 1024, iterations=3, lanes=4)
-"""The weakest parameters any slot may have (RFC 9106's 64 MiB / t=3 / p=4)."""
 
 
 @dataclass(frozen=True)
@@ -168,21 +118,6 @@ class Unlocked:
 
 
 @dataclass
-class _DekWrap:
-    ephemeral: bytes
-    ciphertext: bytes
-
-    def to_dict(self) -> dict[str, str]:
-        return {"epk": _b64(self.ephemeral), "ct": _b64(self.ciphertext)}
-
-    @classmethod
-    def from_dict(cls, data: object) -> _DekWrap:
-        if not isinstance(data, dict) or set(data) != {"epk", "ct"}:
-            raise VaultTampered(_("The key file is malformed."))
-        return cls(_unb64(data["epk"]), _unb64(data["ct"]))
-
-
-@dataclass
 class Slot:
     """One keyslot: a user's (kind ``user``) or the recovery key's (kind ``recovery``)."""
 
@@ -193,21 +128,32 @@ class Slot:
     kdf: KdfParams | None = None
     salt: bytes = b""
     wrapped_private: bytes = b""
-    dek: _DekWrap | None = None
+    dek: DekWrap | None = None
+    version: int = VERSION
+    since: int = 0
+    """Format 2: the key epoch in which this slot's key pair (and so its MAC key) was made."""
 
-    def binding(self, store_id: str) -> bytes:
-        """The data every encryption of this slot is bound to."""
-        return _canon(
-            {
-                "slot": self.slot_id,
-                "kind": self.kind,
-                "user": self.username,
-                "store": store_id,
-                "pub": _b64(self.public_key),
-                "kdf": self.kdf.to_dict() if self.kdf else None,
-                "salt": _b64(self.salt),
-            }
-        )
+    def binding(self, store_id: str, version: int | None = None) -> bytes:
+        """The data every encryption of this slot is bound to (format 2 binds its format too)."""
+        data: dict[str, Any] = {
+            "slot": self.slot_id,
+            "kind": self.kind,
+            "user": self.username,
+            "store": store_id,
+            "pub": _b64(self.public_key),
+            "kdf": self.kdf.to_dict() if self.kdf else None,
+            "salt": _b64(self.salt),
+        }
+        if (self.version if version is None else version) != LEGACY_VERSION:
+            data["v"] = VERSION
+        return _canon(data)
+
+    def mac_key(self, private: X25519PrivateKey) -> bytes | None:
+        """The key this slot's wraps are authenticated with (None for a format-1 slot)."""
+        if self.version == LEGACY_VERSION:
+            return None
+        label = b"legalaid-vault wrap-mac|" + self.slot_id.encode()
+        return _hkdf(private.private_bytes_raw(), label)
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -217,6 +163,8 @@ class Slot:
             "pub": _b64(self.public_key),
             "dek": self.dek.to_dict() if self.dek else None,
         }
+        if self.version != LEGACY_VERSION:
+            data.update(v=self.version, since=self.since)
         if self.kind == "user":
             assert self.kdf is not None
             data.update(
@@ -235,13 +183,24 @@ class Slot:
             raise VaultTampered(_("The key file is malformed."))
         if not isinstance(slot_id, str):
             raise VaultTampered(_("The key file is malformed."))
+        version = data.get("v", LEGACY_VERSION)
+        if version not in (LEGACY_VERSION, VERSION) or ("v" in data and version != VERSION):
+            raise VaultTampered(_("The key file is malformed."))
         slot = cls(
             slot_id=slot_id,
             kind=kind,
             username=user,
             public_key=_unb64(data.get("pub")),
-            dek=_DekWrap.from_dict(data["dek"]) if data.get("dek") is not None else None,
+            dek=DekWrap.from_dict(data["dek"]) if data.get("dek") is not None else None,
+            version=version,
         )
+        if slot.dek is not None and slot.dek.authenticated != (version == VERSION):
+            raise VaultTampered(_("The key file is malformed."))
+        if version == VERSION:
+            since = data.get("since")
+            if not isinstance(since, int) or isinstance(since, bool):
+                raise VaultTampered(_("The key file is malformed."))
+            slot.since = since
         if kind == "user":
             slot.kdf = KdfParams.from_dict(data.get("kdf"))
             slot.salt = _unb64(data.get("salt"))
@@ -249,64 +208,22 @@ class Slot:
         return slot
 
 
-def _wrap_dek(dek: bytes, public_key: bytes, slot: Slot, store_id: str, epoch: int) -> _DekWrap:
-    ephemeral = X25519PrivateKey.generate()
-    shared = ephemeral.exchange(X25519PublicKey.from_public_bytes(public_key))
-    epk = ephemeral.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
-    info = b"legalaid-vault dek|" + slot.binding(store_id) + b"|" + str(epoch).encode()
-    key = _hkdf(shared + epk, info)
-    nonce = secrets.token_bytes(12)
-    return _DekWrap(epk, nonce + AESGCM(key).encrypt(nonce, dek, info))
-
-
-def _unwrap_dek(
-    wrap: _DekWrap, private: X25519PrivateKey, slot: Slot, store_id: str, epoch: int
-) -> bytes:
-    try:
-        shared = private.exchange(X25519PublicKey.from_public_bytes(wrap.ephemeral))
-    except ValueError:
-        raise VaultTampered(_("The key file has been altered and is refused.")) from None
-    info = b"legalaid-vault dek|" + slot.binding(store_id) + b"|" + str(epoch).encode()
-    key = _hkdf(shared + wrap.ephemeral, info)
-    try:
-        return AESGCM(key).decrypt(wrap.ciphertext[:12], wrap.ciphertext[12:], info)
-    except (InvalidTag, ValueError):
-        raise VaultTampered(_("The key file has been altered and is refused.")) from None
-
-
 def _public_bytes(private: X25519PrivateKey) -> bytes:
     return private.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
 
 
-def _recovery_private(recovery_secret: bytes) -> X25519PrivateKey:
-    return X25519PrivateKey.from_private_bytes(_hkdf(recovery_secret, b"legalaid recovery x25519"))
+def _recovery_private(recovery_secret: bytes, version: int = VERSION) -> X25519PrivateKey:
+    label = b"legalaid recovery x25519" + (b"" if version == LEGACY_VERSION else b" v2")
+    return X25519PrivateKey.from_private_bytes(_hkdf(recovery_secret, label))
 
 
-def format_recovery_key(secret: bytes) -> str:
-    """The recovery key as people copy it: base32 in groups of four, with a check group."""
-    check = hashlib.sha256(b"legalaid recovery check" + secret).digest()[:2]
-    text = base64.b32encode(secret + check).decode("ascii").rstrip("=")
-    return "-".join(text[i : i + _B32_GROUP] for i in range(0, len(text), _B32_GROUP))
-
-
-def parse_recovery_key(text: str) -> bytes:
-    """Read a recovery key typed by a person (case, spaces and dashes do not matter).
-
-    Raises:
-        InputRejected: it is not a recovery key (wrong length or check group).
-    """
-    compact = "".join(ch for ch in text.upper() if ch.isalnum())
-    padded = compact + "=" * (-len(compact) % 8)
-    try:
-        raw = base64.b32decode(padded)
-    except ValueError:
-        raw = b""
-    if len(raw) != 34:
-        raise InputRejected(_("That is not a recovery key: check that every group was typed."))
-    secret, check = raw[:32], raw[32:]
-    if hashlib.sha256(b"legalaid recovery check" + secret).digest()[:2] != check:
-        raise InputRejected(_("The recovery key has a typing mistake: check every group."))
-    return secret
+def _recovery_slot(recovery_secret: bytes) -> Slot:
+    return Slot(
+        slot_id=RECOVERY_SLOT,
+        kind="recovery",
+        username="",
+        public_key=_public_bytes(_recovery_private(recovery_secret)),
+    )
 
 
 def _counter_mac(dek: bytes, store_id: str, epoch: int, value: int) -> bytes:
@@ -325,7 +242,10 @@ class Vault:
     counter_value: int = 0
     counter_mac: bytes = b""
     pending: dict[str, Any] | None = None
-    _raw: bytes = field(default=b"", repr=False)
+    version: int = VERSION
+    mac: bytes = b""
+    _canonical: bytes = field(default=b"", repr=False)
+    _upgrade: tuple[str, Any, bytes] | None = field(default=None, repr=False)
 
     # -- creation and persistence ------------------------------------------------------------
 
@@ -344,24 +264,16 @@ class Vault:
         Returns:
             The vault (already written to ``path``) and the recovery key to print once.
         """
-        recovery_secret = secrets.token_bytes(32)
         vault = cls(path=path, store_id=str(uuid.uuid4()), epoch=1, slots=[])
-        recovery = Slot(
-            slot_id=RECOVERY_SLOT,
-            kind="recovery",
-            username="",
-            public_key=_public_bytes(_recovery_private(recovery_secret)),
-        )
-        recovery.dek = _wrap_dek(dek, recovery.public_key, recovery, vault.store_id, vault.epoch)
-        vault.slots.append(recovery)
+        recovery = vault.replace_recovery(dek)
         vault.add_user(admin_username, admin_password, dek=dek, kdf=kdf)
         vault.set_counter(dek, 1)
-        vault.save()
-        return vault, format_recovery_key(recovery_secret)
+        vault.save(dek)
+        return vault, recovery
 
     @classmethod
     def load(cls, path: Path) -> Vault:
-        """Read and structurally check the vault at ``path``.
+        """Read and structurally check the vault at ``path`` (:meth:`unlock` checks its MAC).
 
         Raises:
             VaultError: the file is missing or unreadable.
@@ -383,8 +295,14 @@ class Vault:
             raise VaultTampered(_("The key file {path} is damaged.").format(path=path)) from None
         if not isinstance(data, dict) or data.get("format") != FORMAT:
             raise VaultTampered(_("{path} is not a LegalAid key file.").format(path=path))
-        if data.get("version") != VERSION:
+        version = data.get("version")
+        if isinstance(version, int) and not isinstance(version, bool) and version > VERSION:
             raise VaultError(_("The key file was written by a newer version of LegalAid."))
+        if version not in (LEGACY_VERSION, VERSION) or isinstance(version, bool):
+            raise VaultTampered(_("The key file is malformed."))
+        # Format 2 carries a MAC over everything else; format 1 has none.
+        if ("mac" in data) != (version == VERSION):
+            raise VaultTampered(_("The key file is malformed."))
         store_id, epoch, counter = data.get("store_id"), data.get("epoch"), data.get("counter")
         if not isinstance(store_id, str) or not isinstance(epoch, int):
             raise VaultTampered(_("The key file is malformed."))
@@ -398,6 +316,8 @@ class Vault:
         names = [s.username for s in slots if s.kind == "user"]
         if len(set(ids)) != len(ids) or len(set(names)) != len(names):
             raise VaultTampered(_("The key file is malformed."))
+        if version == LEGACY_VERSION and any(s.version != LEGACY_VERSION for s in slots):
+            raise VaultTampered(_("The key file has been altered and is refused."))
         pending = data.get("pending")
         if pending is not None and not isinstance(pending, dict):
             raise VaultTampered(_("The key file is malformed."))
@@ -409,24 +329,54 @@ class Vault:
             counter_value=counter["value"],
             counter_mac=_unb64(counter.get("mac")),
             pending=pending,
-            _raw=raw,
+            version=version,
+            mac=_unb64(data["mac"]) if version == VERSION else b"",
+            _canonical=_canon({k: v for k, v in data.items() if k != "mac"}),
         )
 
-    def to_json(self) -> bytes:
-        data = {
+    def _to_dict(self) -> dict[str, Any]:
+        return {
             "format": FORMAT,
-            "version": VERSION,
+            "version": self.version,
             "store_id": self.store_id,
             "epoch": self.epoch,
             "slots": [s.to_dict() for s in self.slots],
             "pending": self.pending,
             "counter": {"value": self.counter_value, "mac": _b64(self.counter_mac)},
         }
+
+    def to_json(self) -> bytes:
+        data = self._to_dict()
+        if self.version == VERSION:
+            data["mac"] = _b64(self.mac)
         return json.dumps(data, indent=1, sort_keys=True).encode("utf-8")
 
-    def save(self) -> None:
-        """Write the vault atomically: a private temp file, fsync, rename, fsync the folder."""
+    def save(self, dek: bytes) -> None:
+        """Write the vault (format 2, its MAC keyed from ``dek``, the current database key).
+
+        Atomic: a private temp file, fsync, rename, fsync the folder.
+        """
+        self.version = VERSION
+        data = self._to_dict()
+        self._canonical = _canon(data)
+        self.mac = vault_mac(dek, self._canonical)
         atomic_write(self.path, self.to_json())
+
+    def verify_mac(self, dek: bytes) -> None:
+        """Check the MAC over the whole vault with the current database key (format 2).
+
+        Raises:
+            VaultTampered: a field was changed by someone without the key.
+        """
+        if self.version == LEGACY_VERSION:
+            return
+        if not hmac.compare_digest(vault_mac(dek, self._canonical), self.mac):
+            raise VaultTampered(
+                _(
+                    "The key file has been altered by someone without the database key and is "
+                    "refused. Nothing was opened; tell your administrator."
+                )
+            )
 
     # -- users ----------------------------------------------------------------------------------
 
@@ -438,6 +388,16 @@ class Vault:
 
     def usernames(self) -> list[str]:
         return [s.username for s in self.slots if s.kind == "user"]
+
+    def slots_awaiting_new_keys(self) -> list[str]:
+        """Slots still of format 1, or with a key pair from before the last rotation: their
+        holder's next login (the recovery key's next use, or ``recover rotate``) renews them.
+        The recovery slot is named ``(recovery)``."""
+        return [
+            s.username or f"({s.slot_id})"
+            for s in self.slots
+            if s.version == LEGACY_VERSION or (s.kind == "user" and s.since < self.epoch)
+        ]
 
     def add_user(self, username: str, password: str, *, dek: bytes, kdf: KdfParams) -> None:
         """Add (or replace) ``username``'s slot, opening the current DEK with ``password``.
@@ -457,22 +417,43 @@ class Vault:
             public_key=_public_bytes(private),
             kdf=kdf,
             salt=secrets.token_bytes(16),
+            since=self.epoch,
         )
-        binding = slot.binding(self.store_id)
-        key = kdf.derive(password, slot.salt)
-        nonce = secrets.token_bytes(12)
-        raw_private = private.private_bytes_raw()
-        slot.wrapped_private = nonce + AESGCM(key).encrypt(nonce, raw_private, binding)
-        slot.dek = _wrap_dek(dek, slot.public_key, slot, self.store_id, self.epoch)
+        self._seal_private(slot, private, kdf.derive(password, slot.salt))
+        self._wrap_current(slot, private, dek)
         self.slots = [s for s in self.slots if not (s.kind == "user" and s.username == username)]
         self.slots.append(slot)
+
+    def _seal_private(self, slot: Slot, private: X25519PrivateKey, key: bytes) -> None:
+        nonce = secrets.token_bytes(12)
+        raw_private = private.private_bytes_raw()
+        binding = slot.binding(self.store_id)
+        slot.wrapped_private = nonce + AESGCM(key).encrypt(nonce, raw_private, binding)
+
+    def _wrap_current(self, slot: Slot, private: X25519PrivateKey, dek: bytes) -> None:
+        binding = slot.binding(self.store_id)
+        slot.dek = wrap_dek(dek, slot.public_key, binding, self.epoch, slot.mac_key(private))
 
     def remove_user(self, username: str) -> None:
         self.slots = [s for s in self.slots if not (s.kind == "user" and s.username == username)]
 
+    def replace_recovery(self, dek: bytes) -> str:
+        """Give the store a new recovery key (the old one's slot is dropped); returns it, once.
+
+        The caller saves the vault, and rotates the database key so that an old copy of the
+        vault opened with the old recovery key opens nothing either.
+        """
+        secret = secrets.token_bytes(32)
+        slot = _recovery_slot(secret)
+        slot.since = self.epoch
+        self._wrap_current(slot, _recovery_private(secret), dek)
+        self.slots = [s for s in self.slots if s.kind != "recovery"]
+        self.slots.insert(0, slot)
+        return format_recovery_key(secret)
+
     # -- unlocking ------------------------------------------------------------------------------
 
-    def _user_private(self, slot: Slot, password: str) -> X25519PrivateKey:
+    def _user_private(self, slot: Slot, password: str) -> tuple[X25519PrivateKey, bytes]:
         assert slot.kdf is not None
         if slot.kdf.below_floor():
             raise VaultTampered(
@@ -488,18 +469,25 @@ class Vault:
         try:
             raw = AESGCM(key).decrypt(blob[:12], blob[12:], slot.binding(self.store_id))
         except InvalidTag:
+            if slot.version == LEGACY_VERSION:
+                with contextlib.suppress(InvalidTag):
+                    AESGCM(key).decrypt(blob[:12], blob[12:], slot.binding(self.store_id, VERSION))
+                    raise altered_error() from None  # a format-2 slot passed off as format 1
             raise AuthenticationError(_("The user name or password is wrong.")) from None
         private = X25519PrivateKey.from_private_bytes(raw)
         if _public_bytes(private) != slot.public_key:
             raise VaultTampered(_("The key file has been altered and is refused."))
-        return private
+        return private, key
 
     def unlock(self, username: str, password: str) -> Unlocked:
-        """Open the database key(s) with a user's password.
+        """Open the database key(s) with a user's password, checking the wraps and the vault MAC.
+
+        A format-1 slot is upgraded in memory; :meth:`upgrade` finishes it once the store knows
+        the key opens the database, and the caller saves.
 
         Raises:
             AuthenticationError: unknown user, empty or wrong password.
-            VaultTampered: the slot was altered (weakened parameters, swapped data).
+            VaultTampered: the slot or a wrap was altered or forged, or the vault MAC is wrong.
         """
         if not password:
             raise AuthenticationError(_("The password must not be empty."))
@@ -507,8 +495,14 @@ class Vault:
         if slot is None:
             # Same message as a wrong password: do not confirm which user names exist.
             raise AuthenticationError(_("The user name or password is wrong."))
-        private = self._user_private(slot, password)
-        return Unlocked(username, self._open_keys(slot, private))
+        private, key = self._user_private(slot, password)
+        keys = self._open_keys(slot, private)
+        self.verify_mac(keys[0])
+        if slot.version == LEGACY_VERSION or slot.since < self.epoch:
+            # Format 1, or a key pair from before the last rotation: whoever held the database
+            # key then (a user revoked since) could read this slot's MAC key. Make a new pair.
+            self._upgrade = (slot.slot_id, private, key)
+        return Unlocked(username, keys)
 
     def unlock_recovery(self, recovery_key: str) -> Unlocked:
         """Open the database key(s) with the recovery key printed at setup."""
@@ -516,22 +510,60 @@ class Vault:
         slot = next((s for s in self.slots if s.kind == "recovery"), None)
         if slot is None:
             raise VaultTampered(_("The key file has no recovery slot."))
-        private = _recovery_private(secret)
+        private = _recovery_private(secret, slot.version)
         if _public_bytes(private) != slot.public_key:
+            if _public_bytes(_recovery_private(secret)) == slot.public_key:
+                raise altered_error()  # a format-2 recovery slot passed off as format 1
             raise AuthenticationError(_("This recovery key does not belong to this data store."))
-        return Unlocked("", self._open_keys(slot, private), via_recovery=True)
+        keys = self._open_keys(slot, private)
+        self.verify_mac(keys[0])
+        if slot.version == LEGACY_VERSION:
+            self._upgrade = (slot.slot_id, secret, b"")
+        return Unlocked("", keys, via_recovery=True)
 
     def _open_keys(self, slot: Slot, private: X25519PrivateKey) -> tuple[bytes, ...]:
         """The current DEK and, while a rotation is pending, the new one (in that order)."""
         if slot.dek is None:
             raise VaultTampered(_("The key file is malformed."))
-        keys = [_unwrap_dek(slot.dek, private, slot, self.store_id, self.epoch)]
+        binding, mac_key = slot.binding(self.store_id), slot.mac_key(private)
+        keys = [unwrap_dek(slot.dek, private, binding, self.epoch, mac_key)]
         wraps = (self.pending or {}).get("wraps", {})
         if isinstance(wraps, dict) and slot.slot_id in wraps:
-            pending_epoch = int(self.pending["epoch"])  # type: ignore[index]
-            wrap = _DekWrap.from_dict(wraps[slot.slot_id])
-            keys.append(_unwrap_dek(wrap, private, slot, self.store_id, pending_epoch))
+            pending_epoch = self.pending.get("epoch") if self.pending else None
+            if not isinstance(pending_epoch, int) or pending_epoch != self.epoch + 1:
+                raise VaultTampered(_("The key file is malformed."))
+            wrap = DekWrap.from_dict(wraps[slot.slot_id])
+            keys.append(unwrap_dek(wrap, private, binding, pending_epoch, mac_key))
         return tuple(keys)
+
+    @property
+    def needs_upgrade(self) -> bool:
+        """The file is of format 1, or the slot just unlocked needs :meth:`upgrade`."""
+        return self.version == LEGACY_VERSION or self._upgrade is not None
+
+    def upgrade(self, dek: bytes) -> None:
+        """Bring the slot just unlocked to format 2, or give it a new key pair if its pair is
+        older than the last key rotation, wrapping ``dek`` (the key that opened the database)
+        with its MAC key. Other slots wait for their own holder's login.
+
+        The caller saves the vault (which writes it as format 2 with its MAC).
+        """
+        upgrade, self._upgrade = self._upgrade, None
+        if upgrade is None or self.pending is not None:
+            return
+        slot_id, secret, key = upgrade
+        slot = next(s for s in self.slots if s.slot_id == slot_id)
+        if slot.kind == "recovery":
+            private = _recovery_private(secret)
+        elif slot.version == LEGACY_VERSION:
+            private = secret  # the same key pair, now bound to format 2
+        else:
+            private = X25519PrivateKey.generate()
+        slot.version, slot.since = VERSION, self.epoch
+        slot.public_key = _public_bytes(private)
+        if slot.kind == "user":
+            self._seal_private(slot, private, key)
+        self._wrap_current(slot, private, dek)
 
     # -- counter --------------------------------------------------------------------------------
 
@@ -552,15 +584,24 @@ class Vault:
 
     # -- rotation -------------------------------------------------------------------------------
 
-    def begin_rotation(self, new_dek: bytes) -> None:
-        """Record wraps of ``new_dek`` for every remaining slot as *pending*, and save."""
+    def _rewrap(self, slot: Slot, dek: bytes, new_dek: bytes, epoch: int) -> DekWrap:
+        """Wrap ``new_dek`` to ``slot`` for ``epoch``, authenticated with the MAC key that the
+        slot's current wrap keeps under ``dek`` (format-1 slots get a format-1 wrap)."""
+        binding = slot.binding(self.store_id)
+        if slot.version == LEGACY_VERSION or slot.dek is None:
+            return wrap_dek(new_dek, slot.public_key, binding, epoch, None)
+        mac_key = mac_key_under_dek(slot.dek, dek, binding, self.epoch)
+        return wrap_dek(new_dek, slot.public_key, binding, epoch, mac_key)
+
+    def begin_rotation(self, new_dek: bytes, dek: bytes) -> None:
+        """Record wraps of ``new_dek`` for every remaining slot as *pending*, and save.
+
+        ``dek`` is the current key: it opens each slot's wrap-MAC key and keys the vault MAC.
+        """
         epoch = self.epoch + 1
-        wraps = {
-            s.slot_id: _wrap_dek(new_dek, s.public_key, s, self.store_id, epoch).to_dict()
-            for s in self.slots
-        }
+        wraps = {s.slot_id: self._rewrap(s, dek, new_dek, epoch).to_dict() for s in self.slots}
         self.pending = {"epoch": epoch, "wraps": wraps}
-        self.save()
+        self.save(dek)
 
     def finish_rotation(self, new_dek: bytes, counter_value: int) -> None:
         """Promote the pending wraps: from now on only ``new_dek`` opens anything."""
@@ -568,11 +609,11 @@ class Vault:
             raise VaultError(_("No key rotation is in progress."))
         epoch = int(self.pending["epoch"])
         for slot in self.slots:
-            slot.dek = _DekWrap.from_dict(self.pending["wraps"][slot.slot_id])
+            slot.dek = DekWrap.from_dict(self.pending["wraps"][slot.slot_id])
         self.epoch = epoch
         self.pending = None
         self.set_counter(new_dek, counter_value)
-        self.save()
+        self.save(new_dek)
 
 
 def atomic_write(path: Path, data: bytes) -> None:

@@ -79,7 +79,7 @@ class UserService:
         parsed_role = parse_role(role)
         if parsed_role in (Role.ADMIN, Role.HQ_ANALYST) and self.ws.actor.role != Role.ADMIN:
             raise InputRejected(_("Only an administrator can add administrators or analysts."))
-        validation.new_password(password)
+        validation.new_password(password, username)
         with self.ws.write() as s:
             if s.scalar(select(User).where(User.username == username)) is not None:
                 raise ValidationError(
@@ -121,7 +121,7 @@ class UserService:
 
     def change_password(self, new_password: str) -> None:
         """Change the acting user's own password (they are logged in, so they know the old one)."""
-        validation.new_password(new_password)
+        validation.new_password(new_password, self.ws.actor.username)
         with self.ws.write() as s:
             self.ws.audit(s, "password_changed", "user", self.ws.actor.user_id)
             self.ws.store.add_key_slot(self.ws.actor.username, new_password)
@@ -129,7 +129,7 @@ class UserService:
     def reset_password(self, username: str, new_password: str) -> None:
         """Give ``username`` a new password (after a recovery-key unlock, or by a manager)."""
         self.ws.require(Permission.MANAGE_USERS)
-        validation.new_password(new_password)
+        validation.new_password(new_password, username)
         with self.ws.write() as s:
             row = s.scalar(select(User).where(User.username == username))
             if row is None or not row.active:

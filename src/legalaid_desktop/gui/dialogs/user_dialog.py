@@ -129,6 +129,7 @@ class AddUserDialog(_BackgroundDialog):
     def _update(self) -> None:
         name = self.username.text()
         show_message(self.username_message, check(validation.username, name) if name else "")
+        self.passwords.set_username(name)
         self.ok_button().setEnabled(
             not check(validation.username, name)
             and bool(self.full_name.text().strip())
@@ -158,6 +159,7 @@ class ResetPasswordDialog(_BackgroundDialog):
         self.explanation = QLabel()
         self.explanation.setWordWrap(True)
         self.passwords = NewPasswordFields()
+        self.passwords.set_username(user.username)
         self.passwords.changed.connect(self._update)
         layout = QVBoxLayout(self)
         layout.addWidget(self.explanation)

@@ -124,7 +124,9 @@ def test_lawyer_cannot_add_users(cli) -> None:  # type: ignore[no-untyped-def]
         password=LAWYER_PASSWORD,
         new_password="Xxxx-pass-2026",
     )
-    assert code == 3 and "role" in err
+    # Not "authentication failed" (3): the lawyer is who they say; their role does not allow it.
+    assert code == 5 and err.count("\n") == 1
+    assert "Lawyer" in err and "Center manager" in err
 
 
 def test_the_real_command_prints_no_traceback(store_with_lawyer: Path, tmp_path: Path) -> None:

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from legalaid_desktop.domain import validation
-from legalaid_desktop.domain.roles import ROLE_LABELS, Role
+from legalaid_desktop.domain.roles import ROLE_LABELS, Role, may_manage
 from legalaid_desktop.domain.users import UserInfo
 from legalaid_desktop.gui.context import GuiContext
 from legalaid_desktop.gui.errors import log_error, user_message
@@ -26,10 +26,8 @@ from legalaid_desktop.i18n import _
 
 
 def assignable_roles(actor_role: Role) -> list[Role]:
-    """The roles ``actor_role`` may give (only an administrator adds administrators/analysts)."""
-    if actor_role == Role.ADMIN:
-        return list(Role)
-    return [Role.LAWYER, Role.MANAGER]
+    """The roles ``actor_role`` may give: none ranking above its own (the service checks too)."""
+    return [role for role in Role if may_manage(actor_role, role)]
 
 
 class _BackgroundDialog(QDialog):

@@ -63,3 +63,46 @@ def test_a_manager_cannot_set_the_administrators_password_in_the_gui(
     finally:
         window.idle.stop()
         tasks.wait()
+
+
+def test_a_lawyer_sees_print_only_on_their_own_cases_and_no_batch(
+    qtbot: QtBot, admin_session: app.AppSession, data_dir: Path
+) -> None:
+    from conftest import LAWYER, LAWYER_PASSWORD
+    from legalaid_desktop.domain.cases import CaseInput, ClientInput, ConsentInput
+    from legalaid_desktop.domain.dates import today
+    from legalaid_desktop.gui.context import GuiContext
+    from legalaid_desktop.gui.pages.case_view import CaseView
+    from legalaid_desktop.gui.pages.cases import CasesPage
+
+    admin_session.users.add(LAWYER, "Hüseynova Leyla Əli qızı", "lawyer", LAWYER_PASSWORD)
+    client = admin_session.clients.register(
+        ClientInput(full_name="Rzayev Rəşad", gender="male", region="AZ-GA"),
+        ConsentInput(given_on=today()),
+    )
+    admins = admin_session.cases.open(CaseInput(client.id, "family", "Aliment")).number
+    hers = admin_session.cases.open(CaseInput(client.id, "family", "Aliment", lawyer=LAWYER))
+    admin_session.close()
+    lawyer = app.login(data_dir, LAWYER, LAWYER_PASSWORD)
+    ctx = GuiContext(services=lawyer, tasks=TaskRunner(), catalog=lawyer.reference())
+    try:
+        view = CaseView(ctx)
+        qtbot.addWidget(view)
+        view.show()
+        view.show_case(hers.number)
+        qtbot.waitUntil(lambda: view.detail is not None, timeout=10_000)
+        assert view.print_button.isVisibleTo(view)
+        view.show_case(admins)
+        qtbot.waitUntil(
+            lambda: view.detail is not None and view.detail.number == admins, timeout=10_000
+        )
+        assert not view.print_button.isVisibleTo(view)
+        view.request_print()  # Ctrl+P does nothing either
+        assert view.preview is None
+        page = CasesPage(ctx)
+        qtbot.addWidget(page)
+        assert not page.batch_button.isVisibleTo(page)
+        assert page.open_batch_dialog() is None
+    finally:
+        ctx.tasks.wait()
+        lawyer.close()

@@ -486,7 +486,7 @@ def main(argv: list[str] | None = None) -> int:
             hq=True,
             admin_username="admin",
             admin_full_name="Məmmədov Elçin Vaqif oğlu",
-            admin_password="Admin-pass-2026",
+            admin_password="Qala-tower-2026",
             kdf=FLOOR,
         )
         store = session.ws.store

@@ -19,9 +19,9 @@ from legalaid_desktop import app
 from legalaid_desktop.store.vault import FLOOR
 
 ADMIN = "admin"
-ADMIN_PASSWORD = "Admin-pass-2026"
+ADMIN_PASSWORD = "Qala-tower-2026"
 LAWYER = "leyla"
-LAWYER_PASSWORD = "Leyla-pass-2026"
+LAWYER_PASSWORD = "Xazar-sea-2026"
 
 
 @pytest.fixture

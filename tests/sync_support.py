@@ -27,7 +27,7 @@ from legalaid_desktop.sync.export import schema_version
 from legalaid_desktop.sync.keys import NodeKeys, NodePublicKeys
 from legalaid_desktop.sync.nodes import load_node_keys, node_public_keys
 
-PASSWORD = "Admin-pass-2026"
+PASSWORD = "Qala-tower-2026"
 
 SYNC_TABLES = (
     "clients",

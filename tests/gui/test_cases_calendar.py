@@ -35,7 +35,7 @@ def gui_ctx(qapp: object, admin_session: app.AppSession) -> Iterator[GuiContext]
 def cases(gui_ctx: GuiContext) -> list[str]:
     """Three cases: family (admin), labour (admin, closed), corruption (lawyer leyla)."""
     services = gui_ctx.services
-    services.users.add("leyla", "Hüseynova Leyla Əli qızı", "lawyer", "Leyla-pass-2026")
+    services.users.add("leyla", "Hüseynova Leyla Əli qızı", "lawyer", "Xazar-sea-2026")
     client = services.clients.register(
         ClientInput(full_name="Quliyeva Aynur Vaqif qızı", gender="female", region="AZ-BA"),
         ConsentInput(given_on=today()),

@@ -334,7 +334,7 @@ def test_an_analyst_sees_the_case_without_edit_buttons(
     qtbot: Any, admin_session: app.AppSession, data_dir: Path
 ) -> None:
     i18n.set_language("en")
-    admin_session.users.add("nigar", "Əhmədova Nigar", "hq_analyst", "Nigar-pass-2026")
+    admin_session.users.add("nigar", "Əhmədova Nigar", "hq_analyst", "Lankaran-tea-2026")
     client = admin_session.clients.register(
         ClientInput(full_name=RASHAD, gender="male", region="AZ-GA"),
         ConsentInput(given_on=today()),
@@ -343,7 +343,7 @@ def test_an_analyst_sees_the_case_without_edit_buttons(
         CaseInput(client_id=client.id, legal_area="family", summary="Aliment")
     ).number
     admin_session.close()
-    analyst = app.login(data_dir, "nigar", "Nigar-pass-2026")
+    analyst = app.login(data_dir, "nigar", "Lankaran-tea-2026")
     ctx = GuiContext(services=analyst, tasks=TaskRunner(), catalog=analyst.reference())
     try:
         view = CaseView(ctx)

@@ -95,7 +95,7 @@ def test_forgot_password_with_recovery_key(qtbot: QtBot, tmp_path: Path, tasks: 
         hq=False,
         admin_username="admin",
         admin_full_name="Admin İstifadəçi",
-        admin_password="Admin-pass-2026",
+        admin_password="Qala-tower-2026",
         kdf=FLOOR,
     )
     session.close()

@@ -202,8 +202,8 @@ def test_admin_adds_and_revokes_a_user(qtbot: QtBot, main_window: MainWindow) ->
     dialog.full_name.setText("Quliyeva Nigar Rəşid qızı")
     dialog.role.setCurrentIndex(dialog.role.findData("lawyer"))
     assert not dialog.ok_button().isEnabled()
-    dialog.passwords.password.setText("Nigar-pass-2026")
-    dialog.passwords.repeat.setText("Nigar-pass-2026")
+    dialog.passwords.password.setText("Lankaran-tea-2026")
+    dialog.passwords.repeat.setText("Lankaran-tea-2026")
     assert dialog.ok_button().isEnabled()
     dialog.accepted.connect(lambda: users._added(dialog))
     with qtbot.waitSignal(dialog.accepted, timeout=10_000):

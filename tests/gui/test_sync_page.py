@@ -291,8 +291,8 @@ def test_a_lawyer_sees_no_sync_warning_and_no_sync_screen(
     tmp_path: Path,
 ) -> None:
     _hq, gnj = pair
-    gnj.users.add("leyla", "Hüseynova Leyla Əli qızı", "lawyer", "Leyla-pass-2026")
-    lawyer = app.login(tmp_path / "gnj", "leyla", "Leyla-pass-2026")
+    gnj.users.add("leyla", "Hüseynova Leyla Əli qızı", "lawyer", "Xazar-sea-2026")
+    lawyer = app.login(tmp_path / "gnj", "leyla", "Xazar-sea-2026")
     try:
         ctx = contexts(lawyer)
         assert "sync" not in [s.key for s in visible_specs(ctx)]

@@ -15,7 +15,7 @@ from legalaid_desktop.services.audit_view import AuditService
 
 
 def test_events_newest_first_filtered_and_paged(admin_session: app.AppSession) -> None:
-    admin_session.users.add("nigar", "Quliyeva Nigar", "lawyer", "Nigar-pass-2026")
+    admin_session.users.add("nigar", "Quliyeva Nigar", "lawyer", "Lankaran-tea-2026")
     service = AuditService(admin_session.ws)
     page = service.events()
     assert page.total == len(page.rows) >= 2

@@ -208,10 +208,10 @@ def test_lawyer_of_another_node_cannot_change_a_case(lawyer_session: app.AppSess
 
 
 def test_an_analyst_cannot_edit(admin_session: app.AppSession, data_dir: Path) -> None:
-    admin_session.users.add("aysel", "Məmmədova Aysel", "hq_analyst", "Aysel-pass-2026")
+    admin_session.users.add("aysel", "Məmmədova Aysel", "hq_analyst", "Quba-apple-2026")
     client = admin_session.clients.register(RASHAD)
     admin_session.close()
-    analyst = app.login(data_dir, "aysel", "Aysel-pass-2026")
+    analyst = app.login(data_dir, "aysel", "Quba-apple-2026")
     with pytest.raises(PermissionDenied):
         analyst.clients.register(RASHAD)
     assert analyst.clients.get(client.id).full_name == RASHAD.full_name

@@ -52,7 +52,7 @@ def test_user_commands_and_json(cli) -> None:  # type: ignore[no-untyped-def]
         "manager",
         "--full-name",
         "Rzayeva Nigar Tofiq qızı",
-        new_password="Nigar-pass-2026",
+        new_password="Lankaran-tea-2026",
     )
     assert code == 0 and "nigar" in out
     code, out, _ = cli("--user", ADMIN, "--json", "user", "list")
@@ -64,7 +64,7 @@ def test_user_commands_and_json(cli) -> None:  # type: ignore[no-untyped-def]
     )
     code, out, _ = cli("--user", ADMIN, "--json", "user", "revoke", "nigar")
     assert code == 0 and json.loads(out)["active"] is False and json.loads(out)["key_epoch"] == 2
-    code, _, err = cli("--user", "nigar", "db", "status", password="Nigar-pass-2026")
+    code, _, err = cli("--user", "nigar", "db", "status", password="Lankaran-tea-2026")
     assert code == 3 and err.count("\n") == 1
 
 
@@ -84,12 +84,12 @@ def test_db_commands(cli) -> None:  # type: ignore[no-untyped-def]
 
 def test_passwd_and_recover(cli, store_with_lawyer: Path) -> None:  # type: ignore[no-untyped-def]
     code, _, _ = cli(
-        "--user", LAWYER, "passwd", password=LAWYER_PASSWORD, new_password="Leyla-new-2026"
+        "--user", LAWYER, "passwd", password=LAWYER_PASSWORD, new_password="Xazar-wave-2026"
     )
     assert code == 0
     assert cli("--user", LAWYER, "db", "status", password=LAWYER_PASSWORD)[0] == 3
-    assert cli("--user", LAWYER, "db", "status", password="Leyla-new-2026")[0] == 0
-    code, _, err = cli("--user", LAWYER, "passwd", password="Leyla-new-2026", new_password="short")
+    assert cli("--user", LAWYER, "db", "status", password="Xazar-wave-2026")[0] == 0
+    code, _, err = cli("--user", LAWYER, "passwd", password="Xazar-wave-2026", new_password="short")
     assert code == 4 and "at least" in err
 
 
@@ -124,7 +124,9 @@ def test_lawyer_cannot_add_users(cli) -> None:  # type: ignore[no-untyped-def]
         password=LAWYER_PASSWORD,
         new_password="Xxxx-pass-2026",
     )
-    assert code == 3 and "role" in err
+    # Not "authentication failed" (3): the lawyer is who they say; their role does not allow it.
+    assert code == 5 and err.count("\n") == 1
+    assert "Lawyer" in err and "Center manager" in err
 
 
 def test_the_real_command_prints_no_traceback(store_with_lawyer: Path, tmp_path: Path) -> None:

@@ -67,7 +67,7 @@ def test_a_lawyer_cannot_add_users(store_with_lawyer: Path) -> None:
 
     session = app.login(store_with_lawyer, LAWYER, LAWYER_PASSWORD)
     with pytest.raises(PermissionDenied):
-        session.users.add("newbie", "New Person", "lawyer", "Newbie-pass-2026")
+        session.users.add("newbie", "New Person", "lawyer", "Fresh-start-2026")
     with pytest.raises(PermissionDenied):
         session.users.revoke(ADMIN)
     assert [u.username for u in session.users.list()] == [ADMIN, LAWYER]

@@ -43,7 +43,7 @@ def test_store_from_the_first_revision_upgrades_with_its_data(
     revisions = migrate.revisions_in_order()
     first = revisions[0]
     store = admin_session.ws.store
-    admin_session.users.add("kamran", "Əhmədov Kamran Rauf oğlu", "lawyer", "Kamran-pass-2026")
+    admin_session.users.add("kamran", "Əhmədov Kamran Rauf oğlu", "lawyer", "Sheki-silk-2026")
     # Take the schema back to the first revision (keeping the data of its tables).
     if len(revisions) > 1:
         with store.engine.execution_options(write=True).begin() as conn:

@@ -10,7 +10,7 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from conftest import LAWYER, LAWYER_PASSWORD
+from conftest import ADMIN, ADMIN_PASSWORD, LAWYER, LAWYER_PASSWORD
 from legalaid_desktop import app
 from legalaid_desktop.cli.main import main
 from legalaid_desktop.domain.cases import CaseInput, ClientInput, ConsentInput, ConsultationInput
@@ -128,6 +128,10 @@ def test_batch_of_closed_cases(
     number, _client = case_number
     s = app.login(store_with_lawyer, LAWYER, LAWYER_PASSWORD)
     s.cases.close(number, "referred_state_body")
+    s.close()
+    # The batch of every closed case is for managers and above (a lawyer is refused:
+    # tests/hostile/test_roles.py).
+    s = app.login(store_with_lawyer, ADMIN, ADMIN_PASSWORD)
     seen: list[tuple[int, int]] = []
     pages = s.reports.closed_summaries(
         today() - timedelta(days=1),

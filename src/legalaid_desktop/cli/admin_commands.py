@@ -96,6 +96,15 @@ def cmd_user_revoke(args: argparse.Namespace, ctx: CliContext) -> Output:
     return Output({**_user_dict(info), "key_epoch": epoch}, text)
 
 
+def cmd_user_role(args: argparse.Namespace, ctx: CliContext) -> Output:
+    with ctx.session() as s:
+        info = s.users.change_role(args.username, args.role)
+    return Output(
+        _user_dict(info),
+        _("{name} now has the role {role}.").format(name=info.username, role=info.role.value),
+    )
+
+
 def cmd_passwd(args: argparse.Namespace, ctx: CliContext) -> Output:
     with ctx.session() as s:
         s.users.change_password(ctx.new_password())
@@ -221,6 +230,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = user.add_parser("revoke")
     p.add_argument("username")
     p.set_defaults(func=cmd_user_revoke)
+    p = user.add_parser("role", help=_("give a user another role"))
+    p.add_argument("username")
+    p.add_argument("role", choices=[r.value for r in Role])
+    p.set_defaults(func=cmd_user_role)
 
     sub.add_parser("passwd", help=_("change your password")).set_defaults(func=cmd_passwd)
     p = sub.add_parser(

@@ -1,10 +1,12 @@
 """The ``legalaid`` command (DESIGN.md §7).
 
-Exit codes: 0 ok; 1 failed; 2 usage; 3 authentication failed; 4 input rejected. Expected failures
-print one line on stderr (``legalaid: …``), never a traceback; with ``--json`` a JSON document
-``{"error": …, "exit_code": …}`` is printed on stdout as well. An unexpected error (a bug) prints
-one line with its type only, since its message may quote client data; ``LEGALAID_DEBUG=1`` adds
-the traceback without messages.
+Exit codes: 0 ok; 1 failed; 2 usage; 3 authentication failed; 4 input rejected; 5 not allowed
+for your role (:class:`~legalaid_desktop.domain.errors.PermissionDenied`: the user is who they
+say, but their role does not allow the action; the message names the role that would).
+Expected failures print one line on stderr (``legalaid: …``), never a traceback; with
+``--json`` a JSON document ``{"error": …, "exit_code": …}`` is printed on stdout as well. An
+unexpected error (a bug) prints one line with its type only, since its message may quote client
+data; ``LEGALAID_DEBUG=1`` adds the traceback without messages.
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ from legalaid_desktop import app
 from legalaid_desktop.store.store import StorePaths
 
 DEMO_USER = "demo"
-DEMO_PASSWORD = "demo-Gence-2026"
+DEMO_PASSWORD = "Gence-river-2026"  # must not contain the user name "demo"
 DEMO_CLIENTS = 400
 
 

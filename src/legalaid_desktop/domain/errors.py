@@ -1,7 +1,8 @@
 """The error hierarchy. Every error's message is written for the person using the program.
 
 Front ends show ``str(error)``; the CLI maps each family to an exit code (DESIGN.md §7):
-:class:`AuthenticationError` → 3, :class:`InputRejected` → 4, everything else → 1.
+:class:`AuthenticationError` → 3, :class:`InputRejected` → 4, :class:`PermissionDenied` → 5,
+everything else → 1.
 """
 
 from __future__ import annotations
@@ -27,9 +28,13 @@ class AuthenticationError(LegalAidError):
 
 
 class PermissionDenied(LegalAidError):
-    """Your role does not allow this action."""
+    """Your role does not allow this action.
 
-    exit_code = 3
+    Not an :class:`AuthenticationError`: the user is who they say, their role does not allow
+    it. The message names the role that would (services write it; see ``Workspace.refuse``).
+    """
+
+    exit_code = 5
 
 
 class InputRejected(LegalAidError):
@@ -44,6 +49,11 @@ class ValidationError(InputRejected):
     def __init__(self, message: str, field: str | None = None) -> None:
         super().__init__(message)
         self.field = field
+
+
+class UserChangeRefused(InputRejected):
+    """This change to a user account is not allowed (for example, revoking the last
+    administrator, or one's own account)."""
 
 
 class NotFound(InputRejected):

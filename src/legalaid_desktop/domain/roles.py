@@ -1,10 +1,28 @@
-"""Roles and what each may do. Services check these; the GUI only hides what is not allowed."""
+"""Roles and what each may do. Services check these; the GUI only hides what is not allowed.
+
+The roles are ranked (:data:`ROLE_RANK`), lowest first::
+
+    lawyer < manager < hq_analyst < admin
+
+The rank decides who may manage whose account: nobody adds, resets the password of, revokes or
+changes the role of an account whose role ranks above their own, and nobody gives a role above
+their own (:func:`may_manage`). A manager therefore manages lawyers and managers; only an
+administrator manages analysts and administrators. The HQ analyst ranks above the manager
+because an analyst at HQ reads every center's records: a center manager must not be able to
+create one, or take one over by setting its password. Analysts manage nobody (they do not have
+:attr:`Permission.MANAGE_USERS`).
+
+Printing: every role may print the consent form of a client and the summaries of the cases
+assigned to them (:attr:`Permission.PRINT`); a summary of any case of the center needs
+:attr:`Permission.PRINT_ANY_CASE`, and the batch of every closed case needs
+:attr:`Permission.PRINT_BATCH` (managers and above).
+"""
 
 from __future__ import annotations
 
 from enum import StrEnum
 
-from legalaid_desktop.i18n import N_
+from legalaid_desktop.i18n import N_, _
 
 
 class Role(StrEnum):
@@ -20,6 +38,8 @@ class Permission(StrEnum):
     MANAGE_USERS = "manage_users"
     VIEW_AUDIT = "view_audit"
     PRINT = "print"
+    PRINT_ANY_CASE = "print_any_case"
+    PRINT_BATCH = "print_batch"
     SYNC = "sync"
     MAINTAIN_STORE = "maintain_store"
     VIEW_STATISTICS = "view_statistics"
@@ -33,22 +53,54 @@ ROLE_LABELS: dict[Role, str] = {
     Role.HQ_ANALYST: N_("HQ analyst"),
 }
 
+ROLE_RANK: dict[Role, int] = {
+    Role.LAWYER: 1,
+    Role.MANAGER: 2,
+    Role.HQ_ANALYST: 3,
+    Role.ADMIN: 4,
+}
+"""The order of the roles (see the module's docstring): a higher number ranks higher."""
+
 _LAWYER = {Permission.VIEW_CASES, Permission.EDIT_CASES, Permission.PRINT}
 _MANAGER = _LAWYER | {
     Permission.MANAGE_USERS,
     Permission.VIEW_AUDIT,
     Permission.SYNC,
     Permission.VIEW_STATISTICS,
+    Permission.PRINT_ANY_CASE,
+    Permission.PRINT_BATCH,
 }
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.LAWYER: frozenset(_LAWYER),
     Role.MANAGER: frozenset(_MANAGER),
     Role.ADMIN: frozenset(_MANAGER | {Permission.MAINTAIN_STORE, Permission.EDIT_REFERENCE}),
     Role.HQ_ANALYST: frozenset(
-        {Permission.VIEW_CASES, Permission.PRINT, Permission.VIEW_STATISTICS, Permission.SYNC}
+        {
+            Permission.VIEW_CASES,
+            Permission.PRINT,
+            Permission.PRINT_ANY_CASE,
+            Permission.PRINT_BATCH,
+            Permission.VIEW_STATISTICS,
+            Permission.SYNC,
+        }
     ),
 }
 
 
 def can(role: Role, permission: Permission) -> bool:
     return permission in ROLE_PERMISSIONS[role]
+
+
+def may_manage(actor: Role, target: Role) -> bool:
+    """Whether ``actor`` may manage an account of role ``target`` (or give that role)."""
+    return ROLE_RANK[target] <= ROLE_RANK[actor]
+
+
+def roles_with(permission: Permission) -> list[Role]:
+    """The roles that have ``permission``, lowest rank first."""
+    return sorted((r for r in Role if can(r, permission)), key=ROLE_RANK.__getitem__)
+
+
+def roles_text(roles: list[Role]) -> str:
+    """Translated role names for a message: "Center manager, Administrator"."""
+    return ", ".join(_(ROLE_LABELS[r]) for r in roles)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from legalaid_desktop.domain import passwords
 from legalaid_desktop.domain.errors import ValidationError
 from legalaid_desktop.i18n import _
 
@@ -46,8 +47,10 @@ def required_text(value: str, field: str, label: str, max_length: int = 200) -> 
     return value
 
 
-def new_password(value: str) -> str:
-    """Check a new password: long enough, not all one kind of character."""
+def new_password(value: str, username: str) -> str:
+    """Check the new password of ``username``: long enough, not all one kind of character, not
+    one of the most common passwords (:mod:`~legalaid_desktop.domain.passwords`), and not
+    containing the user name or an obvious variant of it. Every refusal says why."""
     if len(value) < MIN_PASSWORD_LENGTH:
         raise ValidationError(
             _("The password must be at least {n} characters long.").format(n=MIN_PASSWORD_LENGTH),
@@ -55,6 +58,16 @@ def new_password(value: str) -> str:
         )
     if value.strip() == "" or len(set(value)) < 4:
         raise ValidationError(_("The password is too simple."), field="password")
+    if passwords.contains_name(value, username):
+        raise ValidationError(_("The password must not contain the user name."), field="password")
+    if passwords.is_common(value):
+        raise ValidationError(
+            _(
+                "This password is one of the most common passwords, the first ones an attacker "
+                "tries. Choose another."
+            ),
+            field="password",
+        )
     return value
 
 

@@ -227,6 +227,7 @@ class AdminPage(QWizardPage):
     def _changed(self) -> None:
         name = self.username.text()
         show_message(self.username_message, check(validation.username, name) if name else "")
+        self.passwords.set_username(name)
         self.completeChanged.emit()
 
     def isComplete(self) -> bool:

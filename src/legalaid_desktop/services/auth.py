@@ -57,7 +57,7 @@ def init_store(
     node_name = validation.required_text(node_name, "node_name", _("Center name"))
     admin_username = validation.username(admin_username)
     admin_full_name = validation.required_text(admin_full_name, "full_name", _("Full name"))
-    validation.new_password(admin_password)
+    validation.new_password(admin_password, admin_username)
     params = kdf or KdfParams.calibrate()
     user_id = new_id()
 

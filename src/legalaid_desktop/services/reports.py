@@ -8,6 +8,11 @@ the case or client, never the file's content.
 The GUI works with a :class:`ReportDocument`: the PDF rendered once in memory for the preview,
 then saved (:meth:`ReportService.save_document`) or printed (:meth:`ReportService.record_printed`
 records it) exactly as the user saw it.
+
+Who prints what (:mod:`legalaid_desktop.domain.roles`): a lawyer prints the summaries of the
+cases assigned to them and consent forms; the summary of any other case needs
+:attr:`Permission.PRINT_ANY_CASE` and the batch of closed cases :attr:`Permission.PRINT_BATCH`
+(managers and above). A refusal is a :class:`PermissionDenied`, audited.
 """
 
 from __future__ import annotations
@@ -23,8 +28,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from legalaid_desktop.domain.cases import CaseDetail, CaseStatus
-from legalaid_desktop.domain.errors import InputRejected
-from legalaid_desktop.domain.roles import Permission
+from legalaid_desktop.domain.errors import InputRejected, PermissionDenied
+from legalaid_desktop.domain.roles import Permission, roles_text, roles_with
 from legalaid_desktop.i18n import LANGUAGES, _, current_language
 from legalaid_desktop.reports import model as rm
 from legalaid_desktop.reports.pdf import (
@@ -172,10 +177,15 @@ class ReportService:
     def _case_summary(
         self, number: str, out: Target, *, chosen_lang: str | None, contact: bool, purpose: str
     ) -> ReportDocument:
-        self.ws.require(Permission.PRINT)
+        action = f"pdf_case_{purpose}"
+        self.ws.require(Permission.PRINT, action, "case", target=number)
         chosen = self._lang(chosen_lang)
         with self.ws.read() as s:
-            detail = self._cases._detail(s, common.get_case(s, number))
+            row = common.get_case(s, number)
+            case_id, case_number, lawyer = row.id, row.number, row.assigned_lawyer
+        self._require_case(case_id, case_number, lawyer, action)
+        with self.ws.read() as s:
+            detail = self._cases._detail(s, common.get_case(s, case_number))
             data = self._summary_input(s, detail)
         pages = render_case_summary(
             data,
@@ -222,7 +232,7 @@ class ReportService:
     def _consent_form(
         self, client_id: str, out: Target, *, chosen_lang: str | None, purpose: str
     ) -> ReportDocument:
-        self.ws.require(Permission.PRINT)
+        self.ws.require(Permission.PRINT, f"pdf_consent_{purpose}", "client", client_id)
         chosen = self._lang(chosen_lang)
         with self.ws.read() as s:
             info = common.client_info(s, common.get_client(s, client_id))
@@ -333,7 +343,7 @@ class ReportService:
         cancelled: Callable[[], bool] | None,
         purpose: str,
     ) -> ReportDocument:
-        self.ws.require(Permission.PRINT)
+        self.ws.require(Permission.PRINT_BATCH, f"pdf_batch_{purpose}", "case")
         chosen = self._lang(chosen_lang)
         if end < start:
             raise InputRejected(_("The end of the period is before its start."))
@@ -399,14 +409,47 @@ class ReportService:
             PermissionDenied: If the user may not print.
             ReportNotSaved: If the file cannot be written (nothing is left behind).
         """
-        self.ws.require(Permission.PRINT)
+        self._require_document(doc, "save")
         write_pdf(doc.data, Path(path))
         self._audit(doc, "save")
 
     def record_printed(self, doc: ReportDocument, pages: int) -> None:
         """Record that ``pages`` pages of the previewed PDF were sent to a printer."""
-        self.ws.require(Permission.PRINT)
+        self._require_document(doc, "print")
         self._audit(doc, "print", {"printed_pages": pages})
+
+    # -- who may print what -------------------------------------------------------------------
+
+    def _require_case(self, case_id: str, number: str, lawyer: str, action: str) -> None:
+        """Refuse (audited) the summary of a case not assigned to the actor, unless their role
+        may print any case."""
+        if self.ws.actor.can(Permission.PRINT_ANY_CASE) or lawyer == self.ws.actor.username:
+            return
+        raise self.ws.refuse(
+            PermissionDenied(
+                _(
+                    "You may print only the cases assigned to you, and case {number} is not: "
+                    "printing it needs the role {needed}."
+                ).format(number=number, needed=roles_text(roles_with(Permission.PRINT_ANY_CASE)))
+            ),
+            action,
+            "case",
+            case_id,
+            {"number": number, "permission": Permission.PRINT_ANY_CASE.value},
+        )
+
+    def _require_document(self, doc: ReportDocument, purpose: str) -> None:
+        """The checks of the call that made ``doc``, again before it is saved or printed."""
+        action = f"pdf_{doc.kind}_{purpose}"
+        if doc.kind == "batch":
+            self.ws.require(Permission.PRINT_BATCH, action, "case")
+            return
+        self.ws.require(Permission.PRINT, action, doc.entity_type, doc.entity_id)
+        if doc.kind == "case":
+            with self.ws.read() as s:
+                row = s.get(Case, doc.entity_id)
+                lawyer = row.assigned_lawyer if row is not None else ""
+            self._require_case(doc.entity_id, doc.name, lawyer, action)
 
     def _audit(
         self, doc: ReportDocument, purpose: str, extra: Mapping[str, Any] | None = None

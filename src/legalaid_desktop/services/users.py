@@ -1,4 +1,7 @@
-"""Users and their keys: add, list, revoke (with key rotation), change and reset passwords."""
+"""Users and their keys: add, list, revoke (with key rotation), change roles and passwords.
+
+Who may manage whose account is decided by :mod:`legalaid_desktop.services.user_rules`.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +13,7 @@ from legalaid_desktop.domain.ids import new_id
 from legalaid_desktop.domain.roles import Permission, Role
 from legalaid_desktop.domain.users import UserInfo
 from legalaid_desktop.i18n import _
+from legalaid_desktop.services import user_rules
 from legalaid_desktop.services.workspace import Workspace
 from legalaid_desktop.store.audit import utc_now_iso
 from legalaid_desktop.store.models import User
@@ -60,7 +64,9 @@ def new_user_row(
 
 
 class UserService:
-    """Use cases on users. Adding and revoking need :attr:`Permission.MANAGE_USERS`."""
+    """Use cases on users. Managing others needs :attr:`Permission.MANAGE_USERS` and a role
+    that ranks at least as high as the account's (see :mod:`~legalaid_desktop.services.user_rules`);
+    every refusal is audited."""
 
     def __init__(self, ws: Workspace) -> None:
         self.ws = ws
@@ -73,13 +79,12 @@ class UserService:
 
     def add(self, username: str, full_name: str, role: str, password: str) -> UserInfo:
         """Create a user with a password of their own (stretched with the store's parameters)."""
-        self.ws.require(Permission.MANAGE_USERS)
+        self.ws.require(Permission.MANAGE_USERS, "user_add", target=username.strip())
         username = validation.username(username)
         full_name = validation.required_text(full_name, "full_name", _("Full name"))
         parsed_role = parse_role(role)
-        if parsed_role in (Role.ADMIN, Role.HQ_ANALYST) and self.ws.actor.role != Role.ADMIN:
-            raise InputRejected(_("Only an administrator can add administrators or analysts."))
-        validation.new_password(password)
+        user_rules.check_may_give(self.ws, "user_add", username, parsed_role)
+        validation.new_password(password, username)
         with self.ws.write() as s:
             if s.scalar(select(User).where(User.username == username)) is not None:
                 raise ValidationError(
@@ -99,9 +104,13 @@ class UserService:
 
         An old copy of the vault with their slot then opens nothing.
         """
-        self.ws.require(Permission.MANAGE_USERS)
-        if username == self.ws.actor.username:
-            raise InputRejected(_("You cannot revoke your own account."))
+        self.ws.require(Permission.MANAGE_USERS, "user_revoke", target=username)
+        target = user_rules.load_target(self.ws, username)
+        user_rules.check_not_self(
+            self.ws, "user_revoke", target, _("You cannot revoke your own account.")
+        )
+        user_rules.check_may_manage(self.ws, "user_revoke", target)
+        user_rules.check_not_last_admin(self.ws, "user_revoke", target)
         with self.ws.write() as s:
             row = s.scalar(select(User).where(User.username == username))
             if row is None:
@@ -121,18 +130,54 @@ class UserService:
 
     def change_password(self, new_password: str) -> None:
         """Change the acting user's own password (they are logged in, so they know the old one)."""
-        validation.new_password(new_password)
+        validation.new_password(new_password, self.ws.actor.username)
         with self.ws.write() as s:
             self.ws.audit(s, "password_changed", "user", self.ws.actor.user_id)
             self.ws.store.add_key_slot(self.ws.actor.username, new_password)
 
     def reset_password(self, username: str, new_password: str) -> None:
         """Give ``username`` a new password (after a recovery-key unlock, or by a manager)."""
-        self.ws.require(Permission.MANAGE_USERS)
-        validation.new_password(new_password)
+        self.ws.require(Permission.MANAGE_USERS, "password_reset", target=username)
+        target = user_rules.load_target(self.ws, username)
+        user_rules.check_may_manage(self.ws, "password_reset", target)
+        validation.new_password(new_password, username)
         with self.ws.write() as s:
             row = s.scalar(select(User).where(User.username == username))
             if row is None or not row.active:
                 raise NotFound(_("There is no active user '{name}'.").format(name=username))
             self.ws.audit(s, "password_reset", "user", row.id, {"username": username})
             self.ws.store.add_key_slot(username, new_password)
+
+    def change_role(self, username: str, role: str) -> UserInfo:
+        """Give ``username`` another role.
+
+        Refused (and audited) when the account or the new role ranks above the actor's, for the
+        actor's own account, and when it would demote the last active administrator.
+        """
+        self.ws.require(Permission.MANAGE_USERS, "user_role_changed", target=username)
+        new_role = parse_role(role)
+        target = user_rules.load_target(self.ws, username)
+        user_rules.check_not_self(
+            self.ws, "user_role_changed", target, _("You cannot change your own role.")
+        )
+        user_rules.check_may_manage(self.ws, "user_role_changed", target)
+        user_rules.check_may_give(self.ws, "user_role_changed", username, new_role, target.id)
+        if new_role is not Role.ADMIN:
+            user_rules.check_not_last_admin(self.ws, "user_role_changed", target)
+        keys = set(self.ws.store.vault.usernames())
+        with self.ws.write() as s:
+            row = s.scalar(select(User).where(User.username == username))
+            if row is None or not row.active:
+                raise NotFound(_("There is no active user '{name}'.").format(name=username))
+            old = row.role
+            if old != new_role.value:
+                row.role = new_role.value
+                self.ws.touch(s, row, ("role",))
+                self.ws.audit(
+                    s,
+                    "user_role_changed",
+                    "user",
+                    row.id,
+                    {"username": username, "from": old, "to": new_role.value},
+                )
+            return user_info(row, row.username in keys)

@@ -8,15 +8,16 @@ sync stamping of changed rows, so no service repeats that plumbing.
 from __future__ import annotations
 
 import contextlib
+import logging
 from collections.abc import Iterable, Iterator, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy.orm import Session
 
-from legalaid_desktop.domain.errors import PermissionDenied
+from legalaid_desktop.domain.errors import LegalAidError, PermissionDenied
 from legalaid_desktop.domain.hlc import HLC, HybridClock
 from legalaid_desktop.domain.reference import ReferenceCatalog
-from legalaid_desktop.domain.roles import Permission
+from legalaid_desktop.domain.roles import ROLE_LABELS, Permission, roles_text, roles_with
 from legalaid_desktop.domain.users import Actor
 from legalaid_desktop.i18n import _
 from legalaid_desktop.store.audit import append_event
@@ -25,6 +26,12 @@ from legalaid_desktop.store.models.base import SyncMixin
 from legalaid_desktop.store.store import Store
 
 HLC_KEY = "hlc_last"
+DENIED_ACTION = "permission_denied"
+"""The audit action of every refused use case (:meth:`Workspace.refuse`)."""
+
+log = logging.getLogger(__name__)
+
+E = TypeVar("E", bound=LegalAidError)
 
 
 class Workspace:
@@ -73,12 +80,64 @@ class Workspace:
 
     # -- checks and records -------------------------------------------------------------------
 
-    def require(self, permission: Permission) -> None:
-        """Raise :class:`PermissionDenied` unless the actor's role allows ``permission``."""
-        if not self.actor.can(permission):
-            raise PermissionDenied(
-                _("Your role ({role}) does not allow this action.").format(role=self.actor.role)
-            )
+    def require(
+        self,
+        permission: Permission,
+        action: str = "",
+        entity_type: str = "",
+        entity_id: str = "",
+        target: str = "",
+    ) -> None:
+        """Raise :class:`PermissionDenied` unless the actor's role allows ``permission``.
+
+        The refusal names the roles that would be allowed and is audited (:meth:`refuse`) with
+        ``action`` (what was tried; the permission's name when not given) and its target.
+        """
+        if self.actor.can(permission):
+            return
+        raise self.refuse(
+            PermissionDenied(self.role_message(roles_text(roles_with(permission)))),
+            action or permission.value,
+            entity_type,
+            entity_id,
+            {"permission": permission.value, **({"target": target} if target else {})},
+        )
+
+    def role_message(self, needed: str) -> str:
+        """The one-line message of a refusal: the actor's role and the roles ``needed``."""
+        return _("Not allowed for your role ({role}): this needs the role {needed}.").format(
+            role=_(ROLE_LABELS[self.actor.role]), needed=needed
+        )
+
+    def refuse(
+        self,
+        error: E,
+        action: str,
+        entity_type: str = "",
+        entity_id: str = "",
+        details: Mapping[str, Any] | None = None,
+    ) -> E:
+        """Audit a refused use case and return ``error`` for the caller to raise.
+
+        The event (:data:`DENIED_ACTION`) records who tried, what (``action``), on what
+        (``entity_type``/``entity_id``, ``details`` such as a user name) and why (the error's
+        class); never a password or a record's content. It is written in a transaction of its
+        own, so it must not be called inside :meth:`write`. If the store cannot take the event
+        (busy, read-only), the refusal still stands and the failure is logged.
+        """
+        try:
+            with self.write() as s:
+                self.audit(
+                    s,
+                    DENIED_ACTION,
+                    entity_type,
+                    entity_id,
+                    {"action": action, "refusal": type(error).__name__, **(details or {})},
+                )
+        except Exception as exc:  # the refusal must reach the user even if this fails
+            # The class name only: a database error's text may carry a row's values.
+            log.warning("could not record the refusal of %s: %s", action, type(exc).__name__)
+        return error
 
     def audit(
         self,

@@ -90,6 +90,9 @@ class RecoveryDialog(QDialog):
         self.user_label.setBuddy(self.user)
         self.passwords = NewPasswordFields()
         self.passwords.changed.connect(self._update)
+        self.user.currentIndexChanged.connect(
+            lambda _index: self.passwords.set_username(str(self.user.currentData() or ""))
+        )
         self.set_message = message_label()
         self.set_button = QPushButton()
         self.set_button.clicked.connect(self.set_password)

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from legalaid_desktop.domain import validation
-from legalaid_desktop.domain.roles import ROLE_LABELS, Role
+from legalaid_desktop.domain.roles import ROLE_LABELS, Role, may_manage
 from legalaid_desktop.domain.users import UserInfo
 from legalaid_desktop.gui.context import GuiContext
 from legalaid_desktop.gui.errors import log_error, user_message
@@ -26,10 +26,8 @@ from legalaid_desktop.i18n import _
 
 
 def assignable_roles(actor_role: Role) -> list[Role]:
-    """The roles ``actor_role`` may give (only an administrator adds administrators/analysts)."""
-    if actor_role == Role.ADMIN:
-        return list(Role)
-    return [Role.LAWYER, Role.MANAGER]
+    """The roles ``actor_role`` may give: none ranking above its own (the service checks too)."""
+    return [role for role in Role if may_manage(actor_role, role)]
 
 
 class _BackgroundDialog(QDialog):
@@ -129,6 +127,7 @@ class AddUserDialog(_BackgroundDialog):
     def _update(self) -> None:
         name = self.username.text()
         show_message(self.username_message, check(validation.username, name) if name else "")
+        self.passwords.set_username(name)
         self.ok_button().setEnabled(
             not check(validation.username, name)
             and bool(self.full_name.text().strip())
@@ -158,6 +157,7 @@ class ResetPasswordDialog(_BackgroundDialog):
         self.explanation = QLabel()
         self.explanation.setWordWrap(True)
         self.passwords = NewPasswordFields()
+        self.passwords.set_username(user.username)
         self.passwords.changed.connect(self._update)
         layout = QVBoxLayout(self)
         layout.addWidget(self.explanation)

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from legalaid_desktop.domain.roles import ROLE_LABELS, Permission
+from legalaid_desktop.domain.roles import ROLE_LABELS, Permission, may_manage
 from legalaid_desktop.domain.users import UserInfo
 from legalaid_desktop.gui.application import set_role
 from legalaid_desktop.gui.context import GuiContext
@@ -120,7 +120,8 @@ class UsersView(QWidget):
     def _update_buttons(self) -> None:
         user = self.selected()
         mine = user is not None and user.username == self.ctx.actor.username
-        usable = user is not None and user.active
+        # An account ranking above the user's own is not theirs to manage (the service refuses).
+        usable = user is not None and user.active and may_manage(self.ctx.actor.role, user.role)
         self.revoke_button.setEnabled(usable and not mine)
         self.reset_button.setEnabled(usable and not mine)
 

@@ -84,6 +84,7 @@ ACTION_LABELS: dict[str, str] = {
     "party_removed": N_("Party removed"),
     "password_changed": N_("Password changed"),
     "password_reset": N_("Password reset"),
+    "permission_denied": N_("Refused: not allowed for the role"),
     "pdf_batch_preview": N_("Batch of summaries previewed"),
     "pdf_batch_print": N_("Batch of summaries printed"),
     "pdf_batch_save": N_("Batch of summaries saved as PDF"),
@@ -99,6 +100,7 @@ ACTION_LABELS: dict[str, str] = {
     "store_created": N_("Data store created"),
     "user_added": N_("User added"),
     "user_revoked": N_("User revoked"),
+    "user_role_changed": N_("User's role changed"),
 }
 
 #: The kinds of record an audit event is about.

@@ -322,7 +322,7 @@ class CaseView(Page):
         self.close_button.setVisible(editable and status in (CaseStatus.OPEN, CaseStatus.PENDING))
         self.reopen_button.setVisible(editable and status == CaseStatus.CLOSED)
         self.assign_button.setVisible(editable and status != CaseStatus.CLOSED)
-        self.print_button.setVisible(self.ctx.actor.can(Permission.PRINT))
+        self.print_button.setVisible(self.may_print(detail))
 
     def _tab_titles(self) -> None:
         detail = self.detail
@@ -413,9 +413,17 @@ class CaseView(Page):
             )
         )
 
+    def may_print(self, detail: CaseDetail) -> bool:
+        """Whether the user may print this case's summary: a lawyer only the cases assigned to
+        them (the report service checks the same and refuses the rest)."""
+        actor = self.ctx.actor
+        return actor.can(Permission.PRINT_ANY_CASE) or (
+            actor.can(Permission.PRINT) and detail.assigned_lawyer == actor.username
+        )
+
     def request_print(self) -> None:
         """Open the preview of the case summary (Ctrl+P), from where it is printed or saved."""
-        if self.detail is not None and self.ctx.actor.can(Permission.PRINT):
+        if self.detail is not None and self.may_print(self.detail):
             self.print_summary_requested.emit(self.number)
             self.open_summary_preview(self.number)
 

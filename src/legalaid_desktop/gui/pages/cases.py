@@ -227,10 +227,10 @@ class CasesPage(Page):
     # -- batch of case summaries (PDF) ----------------------------------------------------------
 
     def _add_batch_button(self) -> None:
-        """The "Batch summaries…" button beside "Open case…" (for users who may print)."""
+        """The "Batch summaries…" button beside "Open case…" (managers and above)."""
         self.batch_button = QPushButton(self)
         self.batch_button.clicked.connect(self.open_batch_dialog)
-        self.batch_button.setVisible(self.ctx.actor.can(Permission.PRINT))
+        self.batch_button.setVisible(self.ctx.actor.can(Permission.PRINT_BATCH))
         for row in self.findChildren(QHBoxLayout):
             if row.indexOf(self.open_button) >= 0:
                 row.insertWidget(row.indexOf(self.open_button), self.batch_button)
@@ -246,7 +246,7 @@ class CasesPage(Page):
 
     def open_batch_dialog(self) -> BatchSummariesDialog | None:
         """Choose a period and make one PDF of the summaries of the cases closed in it."""
-        if not self.ctx.actor.can(Permission.PRINT):
+        if not self.ctx.actor.can(Permission.PRINT_BATCH):
             return None
         dialog = open_batch_dialog(self.ctx, self)
         self.active_dialog = dialog

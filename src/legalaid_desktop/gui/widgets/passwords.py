@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
@@ -84,6 +86,7 @@ class NewPasswordFields(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.username = ""
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.repeat = QLineEdit()
@@ -141,19 +144,28 @@ class NewPasswordFields(QWidget):
         self.caps_warning.setText(_("Caps Lock seems to be on."))
         self._update()
 
+    def set_username(self, username: str) -> None:
+        """Whose password this is: a password containing the name is refused as it is typed."""
+        if username != self.username:
+            self.username = username
+            self._update()
+
+    def _problem(self, value: str) -> str:
+        return check(partial(validation.new_password, username=self.username.strip()), value)
+
     def _update(self) -> None:
         value = self.password.text()
         score = validation.password_strength(value)
         self.meter.setValue(score)
         self.strength.setText(_(STRENGTH_LABELS[score]) if value else "")
-        show_message(self.password_message, check(validation.new_password, value) if value else "")
+        show_message(self.password_message, self._problem(value) if value else "")
         mismatch = bool(self.repeat.text()) and self.repeat.text() != value
         show_message(self.repeat_message, _("The passwords differ.") if mismatch else "")
         self.changed.emit()
 
     def is_valid(self) -> bool:
         value = self.password.text()
-        return not check(validation.new_password, value) and self.repeat.text() == value
+        return not self._problem(value) and self.repeat.text() == value
 
     def value(self) -> str:
         return self.password.text()

@@ -293,7 +293,7 @@ def test_format_1_store_opens_and_is_upgraded_slot_by_slot(
     store_and_recovery: tuple[Path, str], tmp_path: Path
 ) -> None:
     victim, recovery = store_and_recovery
-    passwords = {ADMIN: ADMIN_PASSWORD, LAWYER: LAWYER_PASSWORD, "rauf": "Rauf-pass-2026-x"}
+    passwords = {ADMIN: ADMIN_PASSWORD, LAWYER: LAWYER_PASSWORD, "rauf": "Kapaz-hill-2026-x"}
     admin = app.login(victim, ADMIN, ADMIN_PASSWORD)
     admin.users.add("rauf", "Quliyev Rauf", "lawyer", passwords["rauf"])
     admin.close()
@@ -355,11 +355,11 @@ def test_a_revoked_user_who_kept_the_old_key_cannot_plant_after_the_next_login(
     revocation gave her slot a new key pair, so the old MAC key is worth nothing."""
     victim, _recovery = store_and_recovery
     admin = app.login(victim, ADMIN, ADMIN_PASSWORD)
-    admin.users.add("rauf", "Quliyev Rauf", "lawyer", "Rauf-pass-2026-x")
+    admin.users.add("rauf", "Quliyev Rauf", "lawyer", "Kapaz-hill-2026-x")
     admin.close()
     paths = StorePaths(victim)
     stolen = Vault.load(paths.vault)
-    old_dek = stolen.unlock("rauf", "Rauf-pass-2026-x").keys[0]
+    old_dek = stolen.unlock("rauf", "Kapaz-hill-2026-x").keys[0]
     lawyer_slot = stolen.user_slot(LAWYER)
     assert lawyer_slot is not None and lawyer_slot.dek is not None
     binding = lawyer_slot.binding(stolen.store_id)

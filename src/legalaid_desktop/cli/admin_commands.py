@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from legalaid_desktop import app
 from legalaid_desktop.cli.context import CliContext, Output
@@ -123,6 +124,14 @@ def cmd_db_status(args: argparse.Namespace, ctx: CliContext) -> Output:
     with ctx.session() as s:
         status = s.maintenance.status()
     text = "\n".join(f"{k}: {v}" for k, v in status.items())
+    unfinished = status.get("revocations_unfinished")
+    if unfinished:
+        warning = _(
+            "WARNING: the revocation of {names} is not finished: backups remain that only an "
+            "administrator's login can re-key. Log in as an administrator to finish it."
+        ).format(names=", ".join(unfinished))
+        sys.stderr.write(warning + "\n")
+        text += "\n" + warning
     return Output(status, text)
 
 
@@ -170,6 +179,29 @@ def cmd_db_backup(args: argparse.Namespace, ctx: CliContext) -> Output:
     )
 
 
+def cmd_db_restore(args: argparse.Namespace, ctx: CliContext) -> Output:
+    from legalaid_desktop.domain.errors import AuthenticationError
+    from legalaid_desktop.store import backups
+
+    folder = Path(args.backup).expanduser()
+    target = Path(args.to).expanduser()
+    if args.recovery:
+        opener = backups.opener_for_recovery(ctx.recovery_key())
+    else:
+        if not ctx.user:
+            raise AuthenticationError(
+                _("Say which administrator opens the backup with --user, or use --recovery.")
+            )
+        opener = backups.opener_for_password(folder, ctx.user, ctx.password())
+    backups.restore(folder, opener, target)
+    text = _(
+        "The backup {backup} was restored into {path}. Only its administrators and the recovery "
+        "key open it: reset the other users' passwords, and revoke again anyone revoked since "
+        "the backup was made."
+    ).format(backup=folder, path=target)
+    return Output({"backup": str(folder), "restored_to": str(target)}, text)
+
+
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("init", help=_("create the data store and its first administrator"))
     p.add_argument("--node-code", required=True)
@@ -204,3 +236,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     db.add_parser("migrate").set_defaults(func=cmd_db_migrate)
     db.add_parser("verify").set_defaults(func=cmd_db_verify)
     db.add_parser("backup").set_defaults(func=cmd_db_backup)
+    p = db.add_parser(
+        "restore",
+        help=_("make a new data store from a backup (an administrator's password or recovery key)"),
+    )
+    p.add_argument("backup", metavar="BACKUP_FOLDER")
+    p.add_argument("--to", required=True, metavar="NEW_DATA_DIR")
+    p.add_argument(
+        "--recovery", action="store_true", help=_("open the backup with the recovery key")
+    )
+    p.set_defaults(func=cmd_db_restore)

@@ -11,6 +11,7 @@ from legalaid_desktop.domain.roles import Permission, Role
 from legalaid_desktop.domain.users import UserInfo
 from legalaid_desktop.i18n import _
 from legalaid_desktop.services.workspace import Workspace
+from legalaid_desktop.store import rotation
 from legalaid_desktop.store.audit import utc_now_iso
 from legalaid_desktop.store.models import User
 
@@ -102,21 +103,29 @@ class UserService:
         self.ws.require(Permission.MANAGE_USERS)
         if username == self.ws.actor.username:
             raise InputRejected(_("You cannot revoke your own account."))
+        store = self.ws.store
         with self.ws.write() as s:
             row = s.scalar(select(User).where(User.username == username))
             if row is None:
                 raise NotFound(_("There is no user '{name}'.").format(name=username))
-            if not row.active and username not in self.ws.store.vault.usernames():
+            unfinished = username in rotation.pending_in(s)
+            finished_at_login = username in store.finished_revocations
+            if not row.active and not unfinished and username not in store.vault.usernames():
+                if finished_at_login:
+                    # A retry: opening the store finished the revocation that had stopped.
+                    return user_info(row, False)
                 raise InputRejected(
                     _("The user '{name}' is already revoked.").format(name=username)
                 )
-            row.active = False
-            self.ws.touch(s, row, ("active",))
-            self.ws.audit(s, "user_revoked", "user", row.id, {"username": username})
+            if row.active:
+                row.active = False
+                self.ws.touch(s, row, ("active",))
+                self.ws.audit(s, "user_revoked", "user", row.id, {"username": username})
+            # Recorded with the revocation itself: if what follows stops half-way, the next
+            # open of the store (or a retry) finishes it.
+            rotation.mark_revoked(s, username)
             info = user_info(row, False)
-        self.ws.store.revoke_key_slot(username)
-        with self.ws.write() as s:
-            self.ws.audit(s, "key_rotated", "store", "", {"epoch": self.ws.store.vault.epoch})
+        store.revoke_key_slot(username)
         return info
 
     def change_password(self, new_password: str) -> None:

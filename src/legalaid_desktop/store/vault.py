@@ -159,12 +159,16 @@ class Unlocked:
     """What a successful unlock yields: the slot's user name and the database key(s).
 
     ``keys`` holds the current database key first and, if a key rotation was interrupted, the
-    new key second; the store tries them in order.
+    new key second; the store tries them in order. ``slot_id`` and ``private`` are the slot that
+    opened and its private key: they open the backups wrapped to that slot (administrators and
+    the recovery key, see ``backups.py``).
     """
 
     username: str
     keys: tuple[bytes, ...]
     via_recovery: bool = False
+    slot_id: str = ""
+    private: X25519PrivateKey | None = field(default=None, repr=False)
 
 
 @dataclass
@@ -508,7 +512,9 @@ class Vault:
             # Same message as a wrong password: do not confirm which user names exist.
             raise AuthenticationError(_("The user name or password is wrong."))
         private = self._user_private(slot, password)
-        return Unlocked(username, self._open_keys(slot, private))
+        return Unlocked(
+            username, self._open_keys(slot, private), slot_id=slot.slot_id, private=private
+        )
 
     def unlock_recovery(self, recovery_key: str) -> Unlocked:
         """Open the database key(s) with the recovery key printed at setup."""
@@ -519,7 +525,13 @@ class Vault:
         private = _recovery_private(secret)
         if _public_bytes(private) != slot.public_key:
             raise AuthenticationError(_("This recovery key does not belong to this data store."))
-        return Unlocked("", self._open_keys(slot, private), via_recovery=True)
+        return Unlocked(
+            "",
+            self._open_keys(slot, private),
+            via_recovery=True,
+            slot_id=slot.slot_id,
+            private=private,
+        )
 
     def _open_keys(self, slot: Slot, private: X25519PrivateKey) -> tuple[bytes, ...]:
         """The current DEK and, while a rotation is pending, the new one (in that order)."""

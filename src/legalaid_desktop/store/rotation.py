@@ -23,11 +23,13 @@ from __future__ import annotations
 
 import contextlib
 import json
+import shutil
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
+from sqlcipher3 import dbapi2
 
 from legalaid_desktop.domain.errors import StoreError
 from legalaid_desktop.i18n import _
@@ -128,10 +130,23 @@ def rotate_key(store: Store, remove: list[str]) -> None:
         # if another program has the store open SQLite keeps the WAL, which is atomic too.
         with contextlib.suppress(Exception):
             conn.execute("PRAGMA journal_mode = DELETE").fetchone()
-        conn.execute("PRAGMA rekey = \"x'" + new_key.hex() + "'\"")
+        try:
+            conn.execute("PRAGMA rekey = \"x'" + new_key.hex() + "'\"")
+        except dbapi2.Error as exc:
+            # SQLCipher reports every rekey failure with one generic text, a full disk too:
+            # the rekey needs room for a journal as large as the database.
+            if shutil.disk_usage(store.paths.root).free < store.paths.db.stat().st_size:
+                raise disk_full() from None
+            raise StoreError(
+                _(
+                    "The database could not be given its new key ({detail}); the revocation was "
+                    "not finished. Log in again to finish it."
+                ).format(detail=exc)
+            ) from None
     finally:
-        with contextlib.suppress(Exception):
-            conn.execute("PRAGMA journal_mode = WAL").fetchone()
+        # No statement after a failed rekey on this connection: SQLCipher may have kept the
+        # new key for writing, and switching the journal mode back would write page 1 under
+        # it. The next connection (connect_raw) asks for the WAL again.
         conn.close()
     store.replace_engine(create_store_engine(store.paths.db, new_key), new_key)
     counter = store.read_counter()

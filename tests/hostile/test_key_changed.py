@@ -11,8 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import ADMIN, ADMIN_PASSWORD, LAWYER
 
+from conftest import ADMIN, ADMIN_PASSWORD, LAWYER
 from legalaid_desktop import app
 from legalaid_desktop.domain.errors import StoreCorrupted, StoreKeyChanged
 

@@ -191,3 +191,22 @@ def test_restore_needs_an_administrator_or_the_recovery_key(data_dir: Path, tmp_
     by_recovery = backups.restore(folder, backups.opener_for_recovery(recovery), tmp_path / "r2")
     app.recover(by_recovery, recovery).close()
     app.login(by_recovery, ADMIN, ADMIN_PASSWORD).close()
+
+
+def test_db_restore_on_the_command_line(
+    store_with_lawyer: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from legalaid_desktop.cli.main import main
+
+    admin = app.login(store_with_lawyer, ADMIN, ADMIN_PASSWORD)
+    folder = admin.maintenance.backup()
+    admin.close()
+    target = tmp_path / "restored"
+    monkeypatch.setenv("LEGALAID_PASSWORD", LAWYER_PASSWORD)
+    args = ["db", "restore", str(folder), "--to", str(target)]
+    assert main(["--user", LAWYER, *args]) == 3  # a lawyer's password opens no backup
+    assert not (target / "legalaid.db").exists()
+    monkeypatch.setenv("LEGALAID_PASSWORD", ADMIN_PASSWORD)
+    assert main(["--user", ADMIN, *args]) == 0
+    app.login(target, ADMIN, ADMIN_PASSWORD).close()
+    assert main(["--user", ADMIN, *args]) != 0  # never over an existing store

@@ -327,13 +327,19 @@ def _private_dir(path: Path) -> None:
         os.chmod(path, 0o700)
 
 
-def backup_folders(backups: Path) -> list[Path]:
-    """Every finished backup folder (new or old format), oldest first; leftovers are cleaned."""
+def backup_folders(backups: Path, *, clean: bool = True) -> list[Path]:
+    """Every finished backup folder (new or old format), oldest first.
+
+    With ``clean`` (only while holding the store's lock) the leftovers of a backup or a
+    conversion that was interrupted are removed or put back.
+    """
     if not backups.is_dir():
         return []
     found = []
     for path in sorted(backups.iterdir()):
         if not path.is_dir():
+            continue
+        if path.name.startswith(".") and not clean:
             continue
         if path.name.startswith(".") and path.name.endswith(".partial"):
             shutil.rmtree(path, ignore_errors=True)  # a backup that was never finished

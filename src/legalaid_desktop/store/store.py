@@ -634,7 +634,7 @@ class Store:
             "users_with_keys": self.vault.usernames(),
             "key_rotation_pending": self.vault.pending is not None,
             "revocations_unfinished": json.loads(meta.get(rotation.PENDING_KEY) or "[]"),
-            "backups": len(backups.backup_folders(self.paths.backups)),
+            "backups": len(backups.backup_folders(self.paths.backups, clean=False)),
             "size_bytes": size,
             "created_at": meta.get("created_at"),
         }

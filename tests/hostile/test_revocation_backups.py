@@ -24,7 +24,7 @@ from legalaid_desktop.domain.errors import (
     StoreError,
     StoreNotFound,
 )
-from legalaid_desktop.store import backups
+from legalaid_desktop.store import backups, restore
 from legalaid_desktop.store.engine import WrongStoreKey, connect_raw
 from legalaid_desktop.store.store import StorePaths
 from legalaid_desktop.store.vault import Vault
@@ -179,7 +179,7 @@ def test_restore_needs_an_administrator_or_the_recovery_key(data_dir: Path, tmp_
     session.close()
     with pytest.raises(AuthenticationError):
         backups.opener_for_password(folder, LAWYER, LAWYER_PASSWORD)
-    by_admin = backups.restore(
+    by_admin = restore.restore(
         folder, backups.opener_for_password(folder, ADMIN, ADMIN_PASSWORD), tmp_path / "r1"
     )
     restored = app.login(by_admin, ADMIN, ADMIN_PASSWORD)
@@ -188,7 +188,7 @@ def test_restore_needs_an_administrator_or_the_recovery_key(data_dir: Path, tmp_
     restored.close()
     with pytest.raises(AuthenticationError):
         app.login(by_admin, LAWYER, LAWYER_PASSWORD)
-    by_recovery = backups.restore(folder, backups.opener_for_recovery(recovery), tmp_path / "r2")
+    by_recovery = restore.restore(folder, backups.opener_for_recovery(recovery), tmp_path / "r2")
     app.recover(by_recovery, recovery).close()
     app.login(by_recovery, ADMIN, ADMIN_PASSWORD).close()
 

@@ -117,7 +117,7 @@ def _key_of(data_dir: Path) -> bytes:
 def test_backup_is_encrypted_and_restores_with_an_administrators_password(
     admin_session: app.AppSession, data_dir: Path, tmp_path: Path
 ) -> None:
-    from legalaid_desktop.store import backups
+    from legalaid_desktop.store import backups, restore
 
     folder = admin_session.maintenance.backup()
     admin_session.close()
@@ -126,7 +126,7 @@ def test_backup_is_encrypted_and_restores_with_an_administrators_password(
     assert b"SQLite format 3" not in (folder / "legalaid.db").read_bytes()[:100]
     copy = tmp_path / "restored"
     opener = backups.opener_for_password(folder, ADMIN, ADMIN_PASSWORD)
-    backups.restore(folder, opener, copy)
+    restore.restore(folder, opener, copy)
     restored = app.login(copy, ADMIN, ADMIN_PASSWORD)
     assert [u.username for u in restored.users.list()] == [ADMIN]
     restored.close()

@@ -181,7 +181,7 @@ def cmd_db_backup(args: argparse.Namespace, ctx: CliContext) -> Output:
 
 def cmd_db_restore(args: argparse.Namespace, ctx: CliContext) -> Output:
     from legalaid_desktop.domain.errors import AuthenticationError
-    from legalaid_desktop.store import backups
+    from legalaid_desktop.store import backups, restore
 
     folder = Path(args.backup).expanduser()
     target = Path(args.to).expanduser()
@@ -193,7 +193,7 @@ def cmd_db_restore(args: argparse.Namespace, ctx: CliContext) -> Output:
                 _("Say which administrator opens the backup with --user, or use --recovery.")
             )
         opener = backups.opener_for_password(folder, ctx.user, ctx.password())
-    backups.restore(folder, opener, target)
+    restore.restore(folder, opener, target)
     text = _(
         "The backup {backup} was restored into {path}. Only its administrators and the recovery "
         "key open it: reset the other users' passwords, and revoke again anyone revoked since "

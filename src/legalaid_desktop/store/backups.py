@@ -306,7 +306,7 @@ def connect_backup(path: Path, key: bytes) -> Any:
     return conn
 
 
-def _export(source: Any, target: Path, key: bytes) -> None:
+def export_copy(source: Any, target: Path, key: bytes) -> None:
     """Copy the database open on ``source`` into the new file ``target`` under ``key``."""
     os.close(os.open(target, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
     source.execute("ATTACH DATABASE ? AS backup KEY ?", (str(target), "x'" + key.hex() + "'"))
@@ -385,7 +385,7 @@ def write_backup(
     try:
         _private_dir(partial)
         key = secrets.token_bytes(32)
-        _export(source, partial / DB_FILE, key)
+        export_copy(source, partial / DB_FILE, key)
         keys = BackupKeys(
             path=partial / KEY_FILE,
             store_id=store_id,
@@ -562,61 +562,3 @@ def convert_legacy(
 def copy_live(db: Path, key: bytes) -> Any:
     """A connection to the live database for a backup copy (see :func:`write_backup`)."""
     return connect_raw(db, key)
-
-
-# -- restoring -----------------------------------------------------------------------------------
-
-
-def restore(folder: Path, opener: Opener, target: Path) -> Path:
-    """Make a new live store in the empty folder ``target`` from the backup in ``folder``.
-
-    The copy gets a new database key, wrapped to the backup's slots only (the administrators of
-    the backup and the recovery key): the other users get a key slot again when an
-    administrator or the recovery key resets their password. The backup itself is not changed.
-
-    Raises:
-        AuthenticationError: ``opener`` does not open the backup.
-        StoreAlreadyExists: ``target`` already holds a store.
-        StoreError: the disk is full (nothing is left in ``target``).
-    """
-    from legalaid_desktop.domain.errors import StoreAlreadyExists
-
-    db, vault_path = target / DB_FILE, target / LEGACY_VAULT
-    if db.exists() or vault_path.exists():
-        raise StoreAlreadyExists(_("A data store already exists in {path}.").format(path=target))
-    key = backup_key(folder, opener)
-    keys = BackupKeys.load(folder / KEY_FILE)
-    target.mkdir(parents=True, exist_ok=True)
-    with contextlib.suppress(OSError):
-        os.chmod(target, 0o700)
-    partial = target / f".{DB_FILE}.partial"
-    try:
-        new_key = secrets.token_bytes(32)
-        source = connect_backup(folder / DB_FILE, key)
-        try:
-            _export(source, partial, new_key)
-        finally:
-            source.close()
-        copy = connect_backup(partial, new_key)
-        try:
-            row = copy.execute("SELECT value FROM meta WHERE key = 'state_counter'").fetchone()
-        finally:
-            copy.close()
-        vault = Vault(
-            path=vault_path,
-            store_id=keys.store_id,
-            epoch=keys.generation,
-            slots=[slot_copy(s) for s in keys.slots],
-        )
-        vault.begin_rotation(new_key)
-        vault.finish_rotation(new_key, int(row[0]) if row else 1)
-        partial.rename(db)
-    except BaseException as exc:
-        partial.unlink(missing_ok=True)
-        vault_path.unlink(missing_ok=True)
-        if is_disk_full(exc):
-            raise StoreError(
-                _("The disk is full; the backup was not restored and nothing of it was left.")
-            ) from None
-        raise
-    return target

@@ -210,3 +210,16 @@ def test_db_restore_on_the_command_line(
     assert main(["--user", ADMIN, *args]) == 0
     app.login(target, ADMIN, ADMIN_PASSWORD).close()
     assert main(["--user", ADMIN, *args]) != 0  # never over an existing store
+
+
+def test_backups_follow_the_administrators_slots(admin_session: app.AppSession) -> None:
+    folder = admin_session.maintenance.backup()
+    # An administrator added later opens the older backup too.
+    admin_session.users.add(ADMIN2, "Əliyeva Nigar Fuad qızı", "admin", ADMIN2_PASSWORD)
+    backups.backup_key(folder, backups.opener_for_password(folder, ADMIN2, ADMIN2_PASSWORD))
+    # A changed password opens the backups; the old one no longer does.
+    admin_session.users.change_password("Changed-pass-2026")
+    with pytest.raises(AuthenticationError):
+        backups.opener_for_password(folder, ADMIN, ADMIN_PASSWORD)
+    opener = backups.opener_for_password(folder, ADMIN, "Changed-pass-2026")
+    backups.backup_key(folder, opener)

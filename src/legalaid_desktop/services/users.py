@@ -93,7 +93,10 @@ class UserService:
             s.flush()
             # The key slot is written last, inside the transaction: if it fails, no user row.
             self.ws.store.add_key_slot(username, password)
-            return user_info(row, True)
+            info = user_info(row, True)
+        if parsed_role == Role.ADMIN:
+            rotation.refresh_backups(self.ws.store)  # the new administrator opens them too
+        return info
 
     def revoke(self, username: str) -> UserInfo:
         """Deactivate a user, remove their key slot and give the database a new key.
@@ -134,6 +137,9 @@ class UserService:
         with self.ws.write() as s:
             self.ws.audit(s, "password_changed", "user", self.ws.actor.user_id)
             self.ws.store.add_key_slot(self.ws.actor.username, new_password)
+        if self.ws.actor.role == Role.ADMIN:
+            # Backups open with the new password, no longer with the old one.
+            rotation.refresh_backups(self.ws.store)
 
     def reset_password(self, username: str, new_password: str) -> None:
         """Give ``username`` a new password (after a recovery-key unlock, or by a manager)."""
@@ -145,3 +151,6 @@ class UserService:
                 raise NotFound(_("There is no active user '{name}'.").format(name=username))
             self.ws.audit(s, "password_reset", "user", row.id, {"username": username})
             self.ws.store.add_key_slot(username, new_password)
+            is_admin = row.role == Role.ADMIN.value
+        if is_admin:
+            rotation.refresh_backups(self.ws.store)

@@ -502,6 +502,16 @@ def rekey(folder: Path, opener: Opener, slots: list[Slot]) -> None:
     keys.save()
 
 
+def rewrap(folder: Path, opener: Opener, slots: list[Slot]) -> None:
+    """Wrap a backup's key, unchanged, to ``slots`` instead (an administrator added or their
+    password changed); nobody who could open it before loses anything they knew."""
+    keys = BackupKeys.load(folder / KEY_FILE)
+    key = backup_key(folder, opener)
+    keys.slots = [slot_copy(s) for s in slots]
+    keys.wraps = keys.wrap_for(key, keys.slots, keys.generation)
+    keys.save()
+
+
 def strip_slots(folder: Path, keep: set[str]) -> bool:
     """Remove from a backup's key file every user slot whose name is not in ``keep``.
 

@@ -236,3 +236,41 @@ def finish_revocations(store: Store) -> RevocationResult | None:
                 raise disk_full() from None
             raise
         return RevocationResult(tuple(names), rotated, rekeyed, tuple(unfinished))
+
+
+def refresh_backups(store: Store) -> int:
+    """Bring the backups this login opens up to date with the administrators' slots.
+
+    A backup that still holds the slot of someone who is no longer an active administrator gets
+    a new key (as at a revocation); one whose administrators' slots changed (an administrator
+    added, a password changed or reset) is wrapped to the current slots. Backups this login
+    cannot open are left as they are.
+
+    Returns:
+        How many backups were changed.
+    """
+    from legalaid_desktop.store.store import _locked
+
+    if store.opener is None:
+        return 0
+    changed = 0
+    with _locked(store.paths):
+        store.reload_vault()
+        slots = backup_slots(store)
+        current = {s.slot_id for s in slots}
+        admins = active_admins(store)
+        for folder in backups.backup_folders(store.paths.backups):
+            if not (folder / backups.KEY_FILE).exists():
+                continue
+            keys = backups.BackupKeys.load(folder / backups.KEY_FILE)
+            if not keys.can_open(store.opener):
+                continue
+            holders = {s.username for s in keys.slots if s.kind == "user"}
+            if keys.pending is not None or holders - admins:
+                backups.rekey(folder, store.opener, slots)
+            elif {s.slot_id for s in keys.slots} != current:
+                backups.rewrap(folder, store.opener, slots)
+            else:
+                continue
+            changed += 1
+    return changed

@@ -349,7 +349,17 @@ class Store:
                     admin_password=admin_password,
                     kdf=kdf,
                 )
-                store = cls(paths, engine, key, vault)
+                # One more derivation, so that this session opens the backups it makes.
+                opened = vault.unlock(admin_username, admin_password)
+                assert opened.private is not None
+                store = cls(
+                    paths,
+                    engine,
+                    key,
+                    vault,
+                    username=admin_username,
+                    opener=backups.Opener(opened.slot_id, opened.private),
+                )
                 with store.session(write=True) as s:
                     s.add(Meta(key="store_id", value=vault.store_id))
                     s.add(Meta(key=COUNTER_KEY, value="1"))

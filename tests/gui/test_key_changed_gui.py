@@ -55,8 +55,10 @@ def test_a_key_changed_elsewhere_locks_and_asks_for_a_new_login(
     other.users.revoke(LAWYER)
     other.close()
 
-    launcher.tasks.run(services.users.list, on_done=lambda _r: None)  # default error handler
-    qtbot.waitUntil(lambda: window.locked, timeout=10_000)
+    # The default error handler locks the window and closes the old session.
+    with qtbot.waitSignal(window.store_closed, timeout=10_000):
+        launcher.tasks.run(services.users.list, on_done=lambda _r: None)
+    assert window.locked
     message = window.lock_screen.message.text()
     assert "key was changed" in message and "Log in again" in message
     assert "restore from a backup" not in message

@@ -223,3 +223,35 @@ def test_backups_follow_the_administrators_slots(admin_session: app.AppSession) 
         backups.opener_for_password(folder, ADMIN, ADMIN_PASSWORD)
     opener = backups.opener_for_password(folder, ADMIN, "Changed-pass-2026")
     backups.backup_key(folder, opener)
+
+
+def test_a_revocation_a_manager_cannot_finish_is_reported_and_an_admin_finishes_it(
+    admin_session: app.AppSession,
+    data_dir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from legalaid_desktop.cli.main import main
+
+    admin_session.users.add(LAWYER, "Hüseynova Leyla Əli qızı", "lawyer", LAWYER_PASSWORD)
+    admin_session.users.add("kamran", "Əhmədov Kamran Rauf oğlu", "manager", "Kamran-pass-2026")
+    admin_session.close()
+    lawyer = app.login(data_dir, LAWYER, LAWYER_PASSWORD)
+    folder = lawyer.ws.store.backup("before-upgrade-test")  # its key was in the lawyer's hands
+    lawyer.close()
+    opener = backups.opener_for_password(folder, ADMIN, ADMIN_PASSWORD)
+    lawyers_key = backups.backup_key(folder, opener)
+
+    manager = app.login(data_dir, "kamran", "Kamran-pass-2026")
+    manager.users.revoke(LAWYER)  # the live store is re-keyed; the backup needs an admin
+    manager.close()
+    assert _key_opens(folder / "legalaid.db", lawyers_key)
+    monkeypatch.setenv("LEGALAID_PASSWORD", "Kamran-pass-2026")
+    assert main(["--data-dir", str(data_dir), "--user", "kamran", "db", "status"]) == 0
+    assert "revocation of leyla is not finished" in capsys.readouterr().err
+
+    app.login(data_dir, ADMIN, ADMIN_PASSWORD).close()  # an administrator's login finishes it
+    assert not _key_opens(folder / "legalaid.db", lawyers_key)
+    monkeypatch.setenv("LEGALAID_PASSWORD", ADMIN_PASSWORD)
+    assert main(["--data-dir", str(data_dir), "--user", ADMIN, "db", "status"]) == 0
+    assert "not finished" not in capsys.readouterr().err

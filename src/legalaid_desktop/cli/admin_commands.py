@@ -124,15 +124,22 @@ def cmd_db_status(args: argparse.Namespace, ctx: CliContext) -> Output:
     with ctx.session() as s:
         status = s.maintenance.status()
     text = "\n".join(f"{k}: {v}" for k, v in status.items())
-    unfinished = status.get("revocations_unfinished")
-    if unfinished:
-        warning = _(
-            "WARNING: the revocation of {names} is not finished: backups remain that only an "
-            "administrator's login can re-key. Log in as an administrator to finish it."
-        ).format(names=", ".join(unfinished))
-        sys.stderr.write(warning + "\n")
+    warning = _warn_unfinished(status.get("revocations_unfinished"))
+    if warning:
         text += "\n" + warning
     return Output(status, text)
+
+
+def _warn_unfinished(names: object) -> str | None:
+    """Say on standard error that a revocation is not finished (``db status``, ``db verify``)."""
+    if not isinstance(names, list) or not names:
+        return None
+    warning = _(
+        "WARNING: the revocation of {names} is not finished: backups remain that only an "
+        "administrator's login can re-key. Log in as an administrator to finish it."
+    ).format(names=", ".join(str(n) for n in names))
+    sys.stderr.write(warning + "\n")
+    return warning
 
 
 def cmd_db_migrate(args: argparse.Namespace, ctx: CliContext) -> Output:
@@ -149,6 +156,7 @@ def cmd_db_migrate(args: argparse.Namespace, ctx: CliContext) -> Output:
 def cmd_db_verify(args: argparse.Namespace, ctx: CliContext) -> Output:
     with ctx.session() as s:
         report = s.maintenance.verify()
+        _warn_unfinished(s.maintenance.status().get("revocations_unfinished"))
     data = {
         "ok": report.ok,
         "pages": list(report.page_problems),

@@ -149,6 +149,13 @@ def rotate_key(store: Store, remove: list[str]) -> None:
         # it. The next connection (connect_raw) asks for the WAL again.
         conn.close()
     store.replace_engine(create_store_engine(store.paths.db, new_key), new_key)
+    # When another program kept the WAL, old frames (under the old key) may be left in it.
+    with contextlib.suppress(Exception):
+        wal = connect_raw(store.paths.db, new_key)
+        try:
+            wal.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+        finally:
+            wal.close()
     counter = store.read_counter()
     store.vault.finish_rotation(new_key, counter)
 

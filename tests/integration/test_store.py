@@ -114,15 +114,19 @@ def _key_of(data_dir: Path) -> bytes:
     return vault.unlock(ADMIN, ADMIN_PASSWORD).keys[0]
 
 
-def test_backup_is_encrypted_and_opens_with_its_vault(
+def test_backup_is_encrypted_and_restores_with_an_administrators_password(
     admin_session: app.AppSession, data_dir: Path, tmp_path: Path
 ) -> None:
+    from legalaid_desktop.store import backups, restore
+
     folder = admin_session.maintenance.backup()
     admin_session.close()
-    assert (folder / "legalaid.db").exists() and (folder / "vault.json").exists()
+    assert (folder / "legalaid.db").exists() and (folder / backups.KEY_FILE).exists()
+    assert not (folder / "vault.json").exists()  # not a second live store
     assert b"SQLite format 3" not in (folder / "legalaid.db").read_bytes()[:100]
     copy = tmp_path / "restored"
-    shutil.copytree(folder, copy)
+    opener = backups.opener_for_password(folder, ADMIN, ADMIN_PASSWORD)
+    restore.restore(folder, opener, copy)
     restored = app.login(copy, ADMIN, ADMIN_PASSWORD)
     assert [u.username for u in restored.users.list()] == [ADMIN]
     restored.close()

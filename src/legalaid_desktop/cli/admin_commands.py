@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from legalaid_desktop import app
 from legalaid_desktop.cli.context import CliContext, Output
@@ -162,7 +163,22 @@ def cmd_db_status(args: argparse.Namespace, ctx: CliContext) -> Output:
     with ctx.session() as s:
         status = s.maintenance.status()
     text = "\n".join(f"{k}: {v}" for k, v in status.items())
+    warning = _warn_unfinished(status.get("revocations_unfinished"))
+    if warning:
+        text += "\n" + warning
     return Output(status, text)
+
+
+def _warn_unfinished(names: object) -> str | None:
+    """Say on standard error that a revocation is not finished (``db status``, ``db verify``)."""
+    if not isinstance(names, list) or not names:
+        return None
+    warning = _(
+        "WARNING: the revocation of {names} is not finished: backups remain that only an "
+        "administrator's login can re-key. Log in as an administrator to finish it."
+    ).format(names=", ".join(str(n) for n in names))
+    sys.stderr.write(warning + "\n")
+    return warning
 
 
 def cmd_db_migrate(args: argparse.Namespace, ctx: CliContext) -> Output:
@@ -179,6 +195,7 @@ def cmd_db_migrate(args: argparse.Namespace, ctx: CliContext) -> Output:
 def cmd_db_verify(args: argparse.Namespace, ctx: CliContext) -> Output:
     with ctx.session() as s:
         report = s.maintenance.verify()
+        _warn_unfinished(s.maintenance.status().get("revocations_unfinished"))
     data = {
         "ok": report.ok,
         "pages": list(report.page_problems),
@@ -207,6 +224,29 @@ def cmd_db_backup(args: argparse.Namespace, ctx: CliContext) -> Output:
     return Output(
         {"backup": str(folder)}, _("Encrypted backup written to {path}.").format(path=folder)
     )
+
+
+def cmd_db_restore(args: argparse.Namespace, ctx: CliContext) -> Output:
+    from legalaid_desktop.domain.errors import AuthenticationError
+    from legalaid_desktop.store import backups, restore
+
+    folder = Path(args.backup).expanduser()
+    target = Path(args.to).expanduser()
+    if args.recovery:
+        opener = backups.opener_for_recovery(folder, ctx.recovery_key())
+    else:
+        if not ctx.user:
+            raise AuthenticationError(
+                _("Say which administrator opens the backup with --user, or use --recovery.")
+            )
+        opener = backups.opener_for_password(folder, ctx.user, ctx.password())
+    restore.restore(folder, opener, target)
+    text = _(
+        "The backup {backup} was restored into {path}. Only its administrators and the recovery "
+        "key open it: reset the other users' passwords, and revoke again anyone revoked since "
+        "the backup was made."
+    ).format(backup=folder, path=target)
+    return Output({"backup": str(folder), "restored_to": str(target)}, text)
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -250,3 +290,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     db.add_parser("migrate").set_defaults(func=cmd_db_migrate)
     db.add_parser("verify").set_defaults(func=cmd_db_verify)
     db.add_parser("backup").set_defaults(func=cmd_db_backup)
+    p = db.add_parser(
+        "restore",
+        help=_("make a new data store from a backup (an administrator's password or recovery key)"),
+    )
+    p.add_argument("backup", metavar="BACKUP_FOLDER")
+    p.add_argument("--to", required=True, metavar="NEW_DATA_DIR")
+    p.add_argument(
+        "--recovery", action="store_true", help=_("open the backup with the recovery key")
+    )
+    p.set_defaults(func=cmd_db_restore)

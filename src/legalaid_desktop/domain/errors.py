@@ -229,3 +229,7 @@ class ReportNotSaved(LegalAidError):
 
 class ReportLayoutFailed(LegalAidError):
     """The PDF could not be laid out: a text in this record is too long to print."""
+
+
+class StoreKeyChanged(StoreError):
+    """The database key was changed by another program (a user was revoked). Log in again."""

@@ -25,8 +25,9 @@ from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QApplication, QWidget
 
 from legalaid_desktop import i18n
+from legalaid_desktop.domain.errors import StoreKeyChanged
 from legalaid_desktop.gui.application import apply_appearance, create_application
-from legalaid_desktop.gui.errors import install_excepthook, make_error_handler
+from legalaid_desktop.gui.errors import install_excepthook, make_error_handler, user_message
 from legalaid_desktop.gui.login import LoginWindow
 from legalaid_desktop.gui.print_spool import sweep_in_background
 from legalaid_desktop.gui.session_loader import OpenedSession, loaded
@@ -61,12 +62,22 @@ class Launcher(QObject):
         self.data_dir = data_dir
         self.settings = settings or UiSettings()
         self.tasks = TaskRunner(self)
-        self.tasks.error_handler = make_error_handler(self.front_window)
+        self._show_error = make_error_handler(self.front_window)
+        self.tasks.error_handler = self._task_failed
         self._create_store = create_store
         self.wizard: FirstRunWizard | None = None
         self.login: LoginWindow | None = None
         self.main_window: MainWindow | None = None
         self._language_picked = False
+
+    def _task_failed(self, exc: BaseException) -> None:
+        """Show ``exc``; when another program changed the database key, lock and ask for a
+        new login instead (the store is not damaged: nothing to restore)."""
+        if isinstance(exc, StoreKeyChanged) and self.main_window is not None:
+            self.main_window.lock()
+            self.main_window.lock_screen.show_error(user_message(exc))
+            return
+        self._show_error(exc)
 
     def front_window(self) -> QWidget | None:
         """The window errors are shown over."""

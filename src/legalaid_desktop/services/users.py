@@ -15,6 +15,7 @@ from legalaid_desktop.domain.users import UserInfo
 from legalaid_desktop.i18n import _
 from legalaid_desktop.services import user_rules
 from legalaid_desktop.services.workspace import Workspace
+from legalaid_desktop.store import rotation
 from legalaid_desktop.store.audit import utc_now_iso
 from legalaid_desktop.store.models import User
 
@@ -97,7 +98,10 @@ class UserService:
             s.flush()
             # The key slot is written last, inside the transaction: if it fails, no user row.
             self.ws.store.add_key_slot(username, password)
-            return user_info(row, True)
+            info = user_info(row, True)
+        if parsed_role == Role.ADMIN:
+            rotation.refresh_backups(self.ws.store)  # the new administrator opens them too
+        return info
 
     def revoke(self, username: str) -> UserInfo:
         """Deactivate a user, remove their key slot and give the database a new key.
@@ -111,21 +115,29 @@ class UserService:
         )
         user_rules.check_may_manage(self.ws, "user_revoke", target)
         user_rules.check_not_last_admin(self.ws, "user_revoke", target)
+        store = self.ws.store
         with self.ws.write() as s:
             row = s.scalar(select(User).where(User.username == username))
             if row is None:
                 raise NotFound(_("There is no user '{name}'.").format(name=username))
-            if not row.active and username not in self.ws.store.vault.usernames():
+            unfinished = username in rotation.pending_in(s)
+            finished_at_login = username in store.finished_revocations
+            if not row.active and not unfinished and username not in store.vault.usernames():
+                if finished_at_login:
+                    # A retry: opening the store finished the revocation that had stopped.
+                    return user_info(row, False)
                 raise InputRejected(
                     _("The user '{name}' is already revoked.").format(name=username)
                 )
-            row.active = False
-            self.ws.touch(s, row, ("active",))
-            self.ws.audit(s, "user_revoked", "user", row.id, {"username": username})
+            if row.active:
+                row.active = False
+                self.ws.touch(s, row, ("active",))
+                self.ws.audit(s, "user_revoked", "user", row.id, {"username": username})
+            # Recorded with the revocation itself: if what follows stops half-way, the next
+            # open of the store (or a retry) finishes it.
+            rotation.mark_revoked(s, username)
             info = user_info(row, False)
-        self.ws.store.revoke_key_slot(username)
-        with self.ws.write() as s:
-            self.ws.audit(s, "key_rotated", "store", "", {"epoch": self.ws.store.vault.epoch})
+        store.revoke_key_slot(username)
         return info
 
     def change_password(self, new_password: str) -> None:
@@ -134,6 +146,9 @@ class UserService:
         with self.ws.write() as s:
             self.ws.audit(s, "password_changed", "user", self.ws.actor.user_id)
             self.ws.store.add_key_slot(self.ws.actor.username, new_password)
+        if self.ws.actor.role == Role.ADMIN:
+            # Backups open with the new password, no longer with the old one.
+            rotation.refresh_backups(self.ws.store)
 
     def reset_password(self, username: str, new_password: str) -> None:
         """Give ``username`` a new password (after a recovery-key unlock, or by a manager)."""
@@ -147,6 +162,9 @@ class UserService:
                 raise NotFound(_("There is no active user '{name}'.").format(name=username))
             self.ws.audit(s, "password_reset", "user", row.id, {"username": username})
             self.ws.store.add_key_slot(username, new_password)
+            is_admin = row.role == Role.ADMIN.value
+        if is_admin:
+            rotation.refresh_backups(self.ws.store)
 
     def change_role(self, username: str, role: str) -> UserInfo:
         """Give ``username`` another role.
@@ -180,4 +198,8 @@ class UserService:
                     row.id,
                     {"username": username, "from": old, "to": new_role.value},
                 )
-            return user_info(row, row.username in keys)
+            info = user_info(row, row.username in keys)
+        if old == Role.ADMIN.value and new_role is not Role.ADMIN:
+            # A demoted administrator must open no backup made from now on, nor the old ones.
+            rotation.refresh_backups(self.ws.store)
+        return info

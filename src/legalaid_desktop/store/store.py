@@ -5,7 +5,9 @@ Files in the data directory (created owner-only)::
     legalaid.db            SQLCipher database (and -wal, -shm while open)
     vault.json             keyslots (see vault.py)
     login-attempts.json    failure counts and attempts made while locked (no client data)
-    backups/<stamp>-<why>/ encrypted copies made before a migration or on request
+    backups/<stamp>-<why>/ copies made before a migration or on request, under a backup key of
+                           their own that only administrators and the recovery key open
+                           (see backups.py)
     .legalaid.lock         a lock file serializing open / rotate / vault writes across processes
 
 Opening (:meth:`Store.unlock`): wait out the growing delay, unwrap the database key with the
@@ -21,7 +23,6 @@ import contextlib
 import json
 import os
 import secrets
-import shutil
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -40,11 +41,12 @@ from legalaid_desktop.domain.errors import (
     StoreAlreadyExists,
     StoreCorrupted,
     StoreError,
+    StoreKeyChanged,
     StoreNotFound,
     StoreRolledBack,
 )
 from legalaid_desktop.i18n import _
-from legalaid_desktop.store import failures, migrate
+from legalaid_desktop.store import backups, failures, migrate, rotation
 from legalaid_desktop.store.audit import append_event, utc_now_iso, verify_chain
 from legalaid_desktop.store.engine import (
     WrongStoreKey,
@@ -54,7 +56,7 @@ from legalaid_desktop.store.engine import (
 )
 from legalaid_desktop.store.models import Meta
 from legalaid_desktop.store.throttle import LoginThrottle
-from legalaid_desktop.store.vault import FLOOR, KdfParams, Unlocked, Vault
+from legalaid_desktop.store.vault import FLOOR, KdfParams, Unlocked, Vault, VaultError
 
 COUNTER_KEY = "state_counter"
 KDF_KEY = "kdf_params"
@@ -127,13 +129,26 @@ def _locked(paths: StorePaths) -> Iterator[None]:
         lock.release()
 
 
-def _translate_errors(engine: Engine, paths: StorePaths) -> None:
+def key_changed_error() -> StoreKeyChanged:
+    return StoreKeyChanged(
+        _(
+            "The database key was changed by another program (a user was revoked or the key "
+            "was rotated). Nothing was written. Log in again; the data store is not damaged, "
+            "do not restore a backup."
+        )
+    )
+
+
+def _translate_errors(
+    engine: Engine, paths: StorePaths, key_changed: Callable[[], bool] = lambda: False
+) -> None:
     """Turn SQLite's errors into our readable ones, naming the store and never a value.
 
     A full disk, a read-only folder and an I/O error become :class:`StoreDiskFull`,
     :class:`StoreReadOnly` and :class:`StoreIOError` (:mod:`.failures`); damage becomes
-    :class:`StoreCorrupted`, a lock :class:`StoreLocked`. This is the one place where the
-    engine's errors are translated: a statement's parameters never reach the message.
+    :class:`StoreCorrupted` (or :class:`StoreKeyChanged` when ``key_changed`` says another
+    program gave the database a new key), a lock :class:`StoreLocked`. This is the one place
+    where the engine's errors are translated: a statement's parameters never reach the message.
     """
 
     @event.listens_for(engine, "handle_error")
@@ -143,6 +158,8 @@ def _translate_errors(engine: Engine, paths: StorePaths) -> None:
             raise failure from None
         text = str(context.original_exception)
         if "malformed" in text or "not a database" in text or "HMAC" in text:
+            if key_changed():
+                raise key_changed_error() from None
             raise StoreCorrupted(
                 _(
                     "The data store {path} is damaged ({detail}). Nothing was written. "
@@ -181,13 +198,54 @@ def _make_private_dir(path: Path) -> None:
 class Store:
     """An open, unlocked store. Use :meth:`session` for every database access."""
 
-    def __init__(self, paths: StorePaths, engine: Engine, key: bytes, vault: Vault) -> None:
+    def __init__(
+        self,
+        paths: StorePaths,
+        engine: Engine,
+        key: bytes,
+        vault: Vault,
+        *,
+        username: str = "",
+        opener: backups.Opener | None = None,
+    ) -> None:
         self.paths = paths
         self._engine: Engine | None = engine
         self._key = bytearray(key)
         self.vault = vault
+        self.username = username
+        self.opener = opener
+        """The slot that opened the store, which also opens backups wrapped to it."""
+        self.finished_revocations: tuple[str, ...] = ()
+        """Revocations that had stopped half-way and were finished when this store opened."""
         self._sessions = sessionmaker(expire_on_commit=False)
-        _translate_errors(engine, paths)
+        _translate_errors(engine, paths, self._key_changed)
+
+    @property
+    def key(self) -> bytes:
+        """The database key (for the store's own modules: rotation, backups)."""
+        return bytes(self._key)
+
+    def replace_engine(self, engine: Engine, key: bytes) -> None:
+        """Use ``engine`` over the database under its new ``key`` (after a rekey)."""
+        self._engine = engine
+        _translate_errors(engine, self.paths, self._key_changed)
+        self._key = bytearray(key)
+
+    def read_counter(self) -> int:
+        return _read_counter(self.engine)
+
+    def reload_vault(self) -> None:
+        self._reload_vault()
+
+    def _key_changed(self) -> bool:
+        """True if another program rotated the database key since this store opened."""
+        try:
+            current = Vault.load(self.paths.vault)
+        except VaultError:
+            return False
+        if current.epoch != self.vault.epoch:
+            return True
+        return current.pending is not None and self.vault.pending is None
 
     # -- sessions -----------------------------------------------------------------------------
 
@@ -205,8 +263,14 @@ class Store:
         fail; anything raised inside the block rolls everything back.
         """
         bind = self.engine.execution_options(write=True) if write else self.engine
-        with _transaction(self._sessions(bind=bind), commit=write) as session:
-            yield session
+        try:
+            with _transaction(self._sessions(bind=bind), commit=write) as session:
+                yield session
+        except WrongStoreKey:
+            # A new pooled connection no longer opens the file: another program rekeyed it.
+            if self._key_changed():
+                raise key_changed_error() from None
+            raise
 
     @contextlib.contextmanager
     def bulk_session(self) -> Iterator[Session]:
@@ -300,7 +364,17 @@ class Store:
                     admin_password=admin_password,
                     kdf=kdf,
                 )
-                store = cls(paths, engine, key, vault)
+                # One more derivation, so that this session opens the backups it makes.
+                opened = vault.unlock(admin_username, admin_password)
+                assert opened.private is not None
+                store = cls(
+                    paths,
+                    engine,
+                    key,
+                    vault,
+                    username=admin_username,
+                    opener=backups.Opener(opened.slot_id, opened.private),
+                )
                 with store.session(write=True) as s:
                     s.add(Meta(key="store_id", value=vault.store_id))
                     s.add(Meta(key=COUNTER_KEY, value="1"))
@@ -402,7 +476,12 @@ class Store:
                     "was revoked; restore the pair from the same backup."
                 ).format(path=paths.db)
             )
-        store = cls(paths, engine, key, vault)
+        opener = (
+            backups.Opener(unlocked.slot_id, unlocked.private)
+            if unlocked.private is not None
+            else None
+        )
+        store = cls(paths, engine, key, vault, username=unlocked.username, opener=opener)
         try:
             store._check_counter()
             if vault.needs_upgrade:
@@ -412,10 +491,22 @@ class Store:
                 vault.save(key)
             store._upgrade_if_needed()
             store._raise_counter()
+            store._resume_revocations()
         except BaseException:
             store.close()
             raise
         return store
+
+    def _resume_revocations(self) -> None:
+        """Finish a revocation that stopped half-way (killed, power cut, disk full)."""
+        names = rotation.pending_revocations(self)
+        if not names and self.vault.pending is None:
+            return
+        result = rotation.finish_revocations(self)
+        if result is not None:
+            self.finished_revocations = tuple(
+                n for n in result.users if not result.backups_not_rekeyed
+            )
 
     def _check_counter(self) -> None:
         in_db = _read_counter(self.engine)
@@ -470,11 +561,14 @@ class Store:
             self.vault.add_user(username, password, dek=bytes(self._key), kdf=self.kdf_params())
             self.vault.save(bytes(self._key))
 
-    def revoke_key_slot(self, username: str) -> None:
-        """Remove ``username``'s slot and rotate the database key (see :meth:`rotate_key`)."""
-        with _locked(self.paths):
-            self._reload_vault()
-            self.rotate_key(before_rekey=lambda vault: vault.remove_user(username))
+    def revoke_key_slot(self, username: str) -> rotation.RevocationResult | None:
+        """Finish the revocations recorded as pending (``username``'s among them).
+
+        The caller has marked the user revoked with :func:`rotation.mark_revoked` in the same
+        transaction; this removes the slots, rotates the key and re-keys the backups (see
+        :mod:`legalaid_desktop.store.rotation`).
+        """
+        return rotation.finish_revocations(self)
 
     def rotate_recovery_key(self) -> str:
         """Replace the recovery slot with a new recovery key and rotate the database key.
@@ -485,14 +579,12 @@ class Store:
         Returns:
             The new recovery key, to show once.
         """
-        new_key: list[str] = []
         with _locked(self.paths):
             self._reload_vault()
-            current = bytes(self._key)
-            self.rotate_key(
-                before_rekey=lambda vault: new_key.append(vault.replace_recovery(current))
-            )
-        return new_key[0]
+            new_key = self.vault.replace_recovery(bytes(self._key))
+            rotation.rotate_key(self, [])
+        rotation.refresh_backups(self, rekey_all=True)
+        return new_key
 
     def _upgrade_if_needed(self) -> None:
         current = migrate.current_revision(self.engine)
@@ -527,46 +619,38 @@ class Store:
     # -- maintenance --------------------------------------------------------------------------
 
     def backup(self, reason: str = "manual") -> Path:
-        """An encrypted, consistent copy of the database and the vault that opens it.
+        """A consistent copy of the database under a backup key of its own (see backups.py).
+
+        Only the active administrators' passwords and the recovery key open it.
 
         Returns:
             The backup folder.
-        """
-        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
-        folder = self.paths.backups / f"{stamp}-{reason}"
-        _make_private_dir(folder)
-        raw = connect_raw(self.paths.db, bytes(self._key))
-        try:
-            copy = folder / self.paths.db.name
-            _create_private_file(copy)  # VACUUM INTO fills an empty file
-            raw.execute("VACUUM INTO ?", (str(copy),))
-        finally:
-            raw.close()
-        shutil.copy2(self.paths.vault, folder / self.paths.vault.name)
-        return folder
 
-    def rotate_key(self, before_rekey: Callable[[Vault], None] | None = None) -> None:
-        """Give the database a new key and re-wrap it for the slots left in the vault.
-
-        Call after removing a slot: an old copy of the vault then opens nothing. Crash-safe: the
-        new key's wraps are saved as *pending* before the database is rekeyed.
+        Raises:
+            StoreError: the disk is full (nothing of the backup is left behind).
         """
         with _locked(self.paths):
-            new_key = secrets.token_bytes(32)
-            if before_rekey is not None:
-                before_rekey(self.vault)
-            self.vault.begin_rotation(new_key, bytes(self._key))
-            self.engine.dispose()
-            conn = connect_raw(self.paths.db, bytes(self._key))
+            self._reload_vault()
+            slots = rotation.backup_slots(self)
+            raw = connect_raw(self.paths.db, bytes(self._key))
             try:
-                conn.execute("PRAGMA rekey = \"x'" + new_key.hex() + "'\"")
+                return backups.write_backup(
+                    self.paths.backups,
+                    raw,
+                    store_id=self.vault.store_id,
+                    slots=slots,
+                    made_by=self.username,
+                    reason=reason,
+                    mac_keys=rotation.backup_mac_keys(self),
+                )
             finally:
-                conn.close()
-            self._engine = create_store_engine(self.paths.db, new_key)
-            _translate_errors(self._engine, self.paths)
-            self._key = bytearray(new_key)
-            counter = _read_counter(self.engine)
-            self.vault.finish_rotation(new_key, counter)
+                raw.close()
+
+    def rotate_key(self) -> None:
+        """Give the database a new key, re-wrapped for the slots in the vault (crash-safe)."""
+        with _locked(self.paths):
+            self._reload_vault()
+            rotation.rotate_key(self, [])
 
     def verify(self) -> IntegrityReport:
         """Check SQLCipher's page MACs, SQLite's structure and the audit chain."""
@@ -603,6 +687,9 @@ class Store:
             "key_epoch": self.vault.epoch,
             "users_with_keys": self.vault.usernames(),
             "key_slots_to_renew": self.vault.slots_awaiting_new_keys(),
+            "key_rotation_pending": self.vault.pending is not None,
+            "revocations_unfinished": json.loads(meta.get(rotation.PENDING_KEY) or "[]"),
+            "backups": len(backups.backup_folders(self.paths.backups, clean=False)),
             "size_bytes": size,
             "created_at": meta.get("created_at"),
         }

@@ -109,12 +109,16 @@ class Unlocked:
     """What a successful unlock yields: the slot's user name and the database key(s).
 
     ``keys`` holds the current database key first and, if a key rotation was interrupted, the
-    new key second; the store tries them in order.
+    new key second; the store tries them in order. ``slot_id`` and ``private`` are the slot that
+    opened and its private key: they open the backups wrapped to that slot (administrators and
+    the recovery key, see ``backups.py``).
     """
 
     username: str
     keys: tuple[bytes, ...]
     via_recovery: bool = False
+    slot_id: str = ""
+    private: X25519PrivateKey | None = field(default=None, repr=False)
 
 
 @dataclass
@@ -502,7 +506,7 @@ class Vault:
             # Format 1, or a key pair from before the last rotation: whoever held the database
             # key then (a user revoked since) could read this slot's MAC key. Make a new pair.
             self._upgrade = (slot.slot_id, private, key)
-        return Unlocked(username, keys)
+        return Unlocked(username, keys, slot_id=slot.slot_id, private=private)
 
     def unlock_recovery(self, recovery_key: str) -> Unlocked:
         """Open the database key(s) with the recovery key printed at setup."""
@@ -519,7 +523,7 @@ class Vault:
         self.verify_mac(keys[0])
         if slot.version == LEGACY_VERSION:
             self._upgrade = (slot.slot_id, secret, b"")
-        return Unlocked("", keys, via_recovery=True)
+        return Unlocked("", keys, via_recovery=True, slot_id=slot.slot_id, private=private)
 
     def _open_keys(self, slot: Slot, private: X25519PrivateKey) -> tuple[bytes, ...]:
         """The current DEK and, while a rotation is pending, the new one (in that order)."""
@@ -592,6 +596,52 @@ class Vault:
             return wrap_dek(new_dek, slot.public_key, binding, epoch, None)
         mac_key = mac_key_under_dek(slot.dek, dek, binding, self.epoch)
         return wrap_dek(new_dek, slot.public_key, binding, epoch, mac_key)
+
+    def wrap_mac_keys(self, dek: bytes) -> dict[str, bytes]:
+        """Each format-2 slot's wrap-MAC key, opened with the current database key ``dek``.
+
+        A backup keeps them under its own key, so that a restore can give the restored store's
+        new database key authenticated wraps for every slot it copies.
+        """
+        keys: dict[str, bytes] = {}
+        pending = self.pending or {}
+        for slot in self.slots:
+            if slot.version == LEGACY_VERSION:
+                continue
+            binding = slot.binding(self.store_id)
+            # While a rotation is unfinished ``dek`` may already be the new key, which the
+            # pending wraps are made under.
+            candidates = [(slot.dek, self.epoch)]
+            if slot.slot_id in pending.get("wraps", {}):
+                wrap = DekWrap.from_dict(pending["wraps"][slot.slot_id])
+                candidates.append((wrap, int(pending["epoch"])))
+            for wrap_, epoch in candidates:
+                if wrap_ is None or not wrap_.authenticated:
+                    continue
+                with contextlib.suppress(VaultTampered):
+                    keys[slot.slot_id] = mac_key_under_dek(wrap_, dek, binding, epoch)
+                    break
+        return keys
+
+    def install_key(self, dek: bytes, mac_keys: Mapping[str, bytes], counter_value: int) -> None:
+        """Wrap ``dek`` to the slots of a vault made from a backup (a restore), and save.
+
+        A format-2 slot whose wrap-MAC key is not in ``mac_keys`` could never open an
+        authenticated wrap, so it is left out: an administrator gives that user a password again.
+        """
+        kept: list[Slot] = []
+        for slot in self.slots:
+            mac_key = mac_keys.get(slot.slot_id)
+            if slot.version != LEGACY_VERSION and mac_key is None:
+                continue
+            slot.dek = wrap_dek(
+                dek, slot.public_key, slot.binding(self.store_id), self.epoch, mac_key
+            )
+            kept.append(slot)
+        self.slots = kept
+        self.pending = None
+        self.set_counter(dek, counter_value)
+        self.save(dek)
 
     def begin_rotation(self, new_dek: bytes, dek: bytes) -> None:
         """Record wraps of ``new_dek`` for every remaining slot as *pending*, and save.

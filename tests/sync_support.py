@@ -285,6 +285,7 @@ def craft_raw(
         "author": author.node_code,
         "recipients": [recipient.node_code],
         "parts": entries,
+        "audit": None,
     }
     raw = strictjson.dumps(manifest)
     inner = (inner_signer or author).signing_key.sign(container._INNER_DOMAIN + raw)

@@ -7,6 +7,9 @@ so the store never forgets a bundle it wrote nor remembers one that does not exi
 
 Rejected bundles are recorded in the audit log (``bundle_rejected``); a replayed older sequence,
 a fork, or a bundle from a revoked node is a ``security_alert``. None of them changes any data.
+A bundle whose audit anchor does not extend the sender's head kept here (its audit log was
+rewritten, truncated or restored from an old copy) is imported all the same, with a
+``security_alert`` in the audit log, the alert in the history row and in :class:`ImportResult`.
 """
 
 from __future__ import annotations
@@ -284,6 +287,8 @@ class ImportResult:
     roster_changed: tuple[str, ...] = ()
     transfers: int = 0
     acks: int = 0
+    alert: str = ""
+    """A security alert raised by the import (the sender's audit anchor), or empty."""
 
 
 @dataclass(frozen=True)
@@ -880,6 +885,7 @@ class SyncService:
             roster_changed=tuple(counts.roster_changed),
             transfers=counts.transfers,
             acks=counts.acks,
+            alert=counts.audit_alert.message if counts.audit_alert else "",
         )
 
     def _apply(self, parsed: ParsedBundle, hq: bool, progress: Progress | None) -> ImportCounts:
@@ -912,6 +918,14 @@ class SyncService:
                 parsed.bundle_hash,
                 {"peer": parsed.peer, "seq": parsed.seq, **counts.as_dict()},
             )
+            if counts.audit_alert is not None:
+                self.ws.audit(
+                    s,
+                    "security_alert",
+                    "bundle",
+                    parsed.bundle_hash,
+                    {"peer": parsed.peer, "seq": parsed.seq, **counts.audit_alert.details},
+                )
         return counts
 
     def _record_rejection(

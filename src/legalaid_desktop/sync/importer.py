@@ -59,6 +59,8 @@ from legalaid_desktop.store.models import (
     SyncChannel,
 )
 from legalaid_desktop.sync import strictjson
+from legalaid_desktop.sync.anchor_store import AnchorAlert, accept_anchor
+from legalaid_desktop.sync.audit_anchor import AuditAnchor, parse_hashes
 from legalaid_desktop.sync.container import OpenedBundle
 from legalaid_desktop.sync.enrollment import Roster, parse_roster
 from legalaid_desktop.sync.merge import IncompleteRecord, MergeContext, Outcome, merge_record
@@ -236,6 +238,8 @@ class ParsedBundle:
     roster: Roster | None = None
     reference: ReferenceCatalog | None = None
     transfers: list[Transfer] = field(default_factory=list)
+    audit: AuditAnchor | None = None
+    audit_hashes: list[str] = field(default_factory=list)
 
 
 def _json(parts: Mapping[str, bytes], name: str, depth: int = 8) -> Any:
@@ -367,6 +371,8 @@ def parse_bundle(opened: OpenedBundle, *, from_hq: bool) -> ParsedBundle:
     header = opened.header
     parts = opened.parts
     allowed = _COMMON_PARTS | (_HQ_PARTS if from_hq else frozenset())
+    if opened.audit is not None:
+        allowed |= {"audit"}
     for name in parts:
         if name not in allowed and not name.startswith("att/"):
             raise _invalid(
@@ -422,6 +428,11 @@ def parse_bundle(opened: OpenedBundle, *, from_hq: bool) -> ParsedBundle:
         parsed.reference = _parse_reference(_json(parts, "reference"))
     if "transfers" in parts:
         parsed.transfers = _parse_transfers(_json(parts, "transfers"))
+    if opened.audit is not None:
+        if "audit" not in parts:
+            raise _invalid(_("the part {name} is missing").format(name="audit"))
+        parsed.audit = opened.audit
+        parsed.audit_hashes = parse_hashes(opened.audit, _json(parts, "audit", depth=2), _invalid)
     return parsed
 
 
@@ -447,6 +458,7 @@ class ImportCounts:
     transfers: int = 0
     acks: int = 0
     import_hlc: str = ""
+    audit_alert: AnchorAlert | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -988,6 +1000,10 @@ def apply_bundle(
     channel.in_seq = parsed.seq
     channel.in_last_hash = parsed.bundle_hash
     channel.last_import_at = now
+    # The sender's audit anchor: an alert does not stop the import (no data is lost).
+    counts.audit_alert = accept_anchor(
+        session, parsed.peer, parsed.audit, parsed.audit_hashes, now=now
+    )
     session.add(
         SyncBundle(
             id=new_id(),
@@ -1000,7 +1016,7 @@ def apply_bundle(
             import_hlc=import_hlc,
             counts=counts.as_dict(),
             status="imported",
-            detail="",
+            detail=counts.audit_alert.message if counts.audit_alert else "",
         )
     )
     _reindex(session, touched)

@@ -96,6 +96,7 @@ ACTION_LABELS: dict[str, str] = {
     "pdf_consent_save": N_("Consent form saved as PDF"),
     "print": N_("Printed"),
     "save": N_("Saved as PDF"),
+    "security_alert": N_("Security alert"),
     "store_created": N_("Data store created"),
     "user_added": N_("User added"),
     "user_revoked": N_("User revoked"),

@@ -403,7 +403,9 @@ class ImportView(QWidget):
             text += "\n" + _("{n} records were set aside (see Conflicts).").format(
                 n=result.quarantined
             )
-        show_message(self.message, text, "warning" if result.conflicts else "ok")
+        if result.alert:
+            text += "\n" + result.alert
+        show_message(self.message, text, "warning" if result.conflicts or result.alert else "ok")
 
     def clear(self) -> None:
         """Forget the inspected bundle."""

@@ -13,7 +13,9 @@ allow-list of tables, groups and fields, with each value's type and size
 meanwhile), ownership is enforced (a center may change only what it owns; a case changes owner
 only by an explicit transfer from HQ), then every record is merged
 (:mod:`~legalaid_desktop.sync.merge`), the acknowledgements, roster, reference lists and
-transfers are applied, the channel moves on, the bundle is recorded and audited, the clock
+transfers are applied, the channel moves on, the sender's audit anchor is checked against the
+head kept for it (:mod:`~legalaid_desktop.sync.anchor_store`: an alert is recorded, the import
+goes on), the bundle is recorded and audited, the clock
 observes the remote stamps, and the search index is updated. Whole or nothing: an error anywhere
 rolls everything back, and a killed process leaves the store as it was.
 

@@ -272,6 +272,15 @@ def test_a_data_folder_restored_from_an_old_copy_alerts_hq(tmp_path: Path) -> No
         shutil.rmtree(gnj_dir)
         shutil.copytree(tmp_path / "old-copy", gnj_dir)
         gnj = app.login(gnj_dir, "admin", PASSWORD)  # opens: the vault is as old as the database
+        # HQ's next bundle acknowledges a log this copy no longer holds: GNJ learns it at once.
+        told = down(hq, gnj, folder)
+        assert "Security alert" in told.alert and "older copy" in told.alert
+        with gnj.ws.read() as s:
+            reasons = [
+                e.details["reason"]
+                for e in s.scalars(select(AuditEvent).where(AuditEvent.action == "security_alert"))
+            ]
+        assert reasons == ["audit_anchor_own_log"]
         work(gnj)
         # Its first bundles repeat numbers HQ has seen: refused as forks (the channel's alert).
         for _ in range(2):
@@ -287,3 +296,20 @@ def test_a_data_folder_restored_from_an_old_copy_alerts_hq(tmp_path: Path) -> No
     finally:
         hq.close()
         gnj.close()
+
+
+def test_a_center_sees_its_own_rewrite_in_hq_acknowledgement(
+    pair: tuple[app.AppSession, app.AppSession], tmp_path: Path
+) -> None:
+    hq, gnj = pair
+    folder = Folder(tmp_path)
+    add_case(gnj)
+    work(gnj)
+    up(hq, gnj, folder)
+    rewrite(gnj, drop="pdf_case_save")
+    # HQ's bundle acknowledges the log as it was: the center's import says it was changed.
+    told = down(hq, gnj, folder)
+    assert "Security alert" in told.alert
+    assert "security_alert" in audit_actions(gnj)
+    # And a normal round after that raises nothing new at the center.
+    assert down(hq, gnj, folder).alert == ""

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from legalaid_desktop.i18n import _
 from legalaid_desktop.store.models import AuditAnchorState, AuditEvent
 from legalaid_desktop.sync import strictjson
 from legalaid_desktop.sync.audit_anchor import (
@@ -68,6 +69,26 @@ def own_anchor(session: Session, peer: str) -> tuple[AuditAnchor, bytes]:
     return anchor, strictjson.dumps(hashes)
 
 
+def _check_own_log(session: Session, peer: str, anchor: AuditAnchor) -> str | None:
+    """Whether the head of our own log that ``peer`` acknowledged is still in our log.
+
+    If not, our log was changed after the peer saw it (or this data folder was restored from an
+    older copy): the peer raises its alert with our next bundle; this one says it here.
+    """
+    if anchor.ack_count == 0:
+        return None
+    ours = session.scalar(
+        select(AuditEvent.hash).order_by(AuditEvent.seq).offset(anchor.ack_count - 1).limit(1)
+    )
+    if ours == anchor.ack_head:
+        return None
+    return _(
+        "Security alert: {node} has seen this node's audit log up to event {count}, and the "
+        "log here no longer matches it: events were changed or removed here, or this data "
+        "folder was restored from an older copy. The bundle was imported; tell {node}."
+    ).format(node=peer, count=anchor.ack_count)
+
+
 @dataclass(frozen=True)
 class AnchorAlert:
     """A peer's audit anchor that does not extend the head kept here."""
@@ -88,7 +109,8 @@ def accept_anchor(
 
     The new head is kept even after an alert (the alert and both heads are in the audit log),
     so one incident raises one alert and the next bundles are checked from there. The peer's
-    acknowledgement of our own head is kept for our next export.
+    acknowledgement of our own head is kept for our next export, after checking that our log
+    still holds it (if not, our own log was changed or rolled back since the peer saw it).
 
     Returns:
         The alert, or ``None`` when the anchor extends the kept head (or none was kept yet).
@@ -96,6 +118,14 @@ def accept_anchor(
     state = _state(session, peer)
     kept = KeptHead(state.peer_count, state.peer_head) if state.peer_count else None
     message = check_extends(peer, kept, anchor, hashes)
+    reason = "audit_anchor"
+    new_ack = anchor is not None and (anchor.ack_count, anchor.ack_head) != (
+        state.acked_count,
+        state.acked_head,
+    )
+    if message is None and anchor is not None and new_ack:  # each acknowledgement checked once
+        message = _check_own_log(session, peer, anchor)
+        reason = "audit_anchor_own_log"
     if anchor is not None:
         state.peer_count = anchor.count
         state.peer_head = anchor.head
@@ -106,4 +136,4 @@ def accept_anchor(
         return None
     state.alerts = (state.alerts or 0) + 1
     state.last_alert_at = now
-    return AnchorAlert(message, alert_details(kept, anchor, message))
+    return AnchorAlert(message, {**alert_details(kept, anchor, message), "reason": reason})

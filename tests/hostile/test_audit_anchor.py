@@ -15,17 +15,24 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import delete, select, text
+from sqlalchemy import select, text
 
 from legalaid_desktop import app
 from legalaid_desktop.cli import main as cli_main
 from legalaid_desktop.domain.errors import ChannelViolation
-from legalaid_desktop.store import audit
-from legalaid_desktop.store.models import AuditEvent, Meta, SyncBundle
+from legalaid_desktop.store.models import AuditEvent, SyncBundle
 from legalaid_desktop.sync import strictjson
 from legalaid_desktop.sync.container import open_bundle
 from legalaid_desktop.sync.nodes import load_node_keys, pinned_keys
-from sync_support import PASSWORD, add_case, audit_actions, enroll, make_node, sync
+from sync_support import (
+    PASSWORD,
+    add_case,
+    audit_actions,
+    enroll,
+    make_node,
+    sync,
+)
+from sync_support import rewrite_audit_log as rewrite
 
 GENESIS = "0" * 64
 
@@ -79,43 +86,6 @@ def hq_alerts(hq: app.AppSession) -> list[dict[str, Any]]:
 def event_hashes(session: app.AppSession) -> list[str]:
     with session.ws.read() as s:
         return list(s.scalars(select(AuditEvent.hash).order_by(AuditEvent.seq)))
-
-
-def rewrite(session: app.AppSession, *, drop: str | None = None, keep: int | None = None) -> None:
-    """What someone with the database key can do: remove events and recompute the whole chain
-    (and the head kept in ``meta``), so that ``db verify`` finds nothing wrong."""
-    with session.ws.store.session(write=True) as s:
-        events = list(s.scalars(select(AuditEvent).order_by(AuditEvent.seq)))
-        kept = [e for e in events if e.action != drop][:keep]
-        data = [
-            (e.at, e.actor, e.action, e.entity_type, e.entity_id, dict(e.details)) for e in kept
-        ]
-        s.execute(delete(AuditEvent))
-        s.flush()
-        prev = GENESIS
-        for seq, (at, actor, action, entity_type, entity_id, details) in enumerate(data, 1):
-            digest = audit._event_hash(
-                seq, at, actor, action, entity_type, entity_id, details, prev
-            )
-            s.add(
-                AuditEvent(
-                    seq=seq,
-                    at=at,
-                    actor=actor,
-                    action=action,
-                    entity_type=entity_type,
-                    entity_id=entity_id,
-                    details=details,
-                    prev_hash=prev,
-                    hash=digest,
-                )
-            )
-            prev = digest
-        head = s.get(Meta, audit.HEAD_KEY)
-        assert head is not None
-        head.value = f"{len(data)}:{prev}"
-    report = session.ws.store.verify()
-    assert report.ok, report.audit_problems  # the rewrite is invisible locally
 
 
 def test_a_normal_sequence_of_bundles_raises_no_alert(

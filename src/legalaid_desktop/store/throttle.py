@@ -51,6 +51,8 @@ UNKNOWN_USER = "unknown user"
 """Stored instead of a typed user name that is not a user of the vault."""
 _MAX_NAME = 200
 SOURCE = "login-attempts.json"
+VAULT_NAME = "vault.json"
+"""The vault beside the attempts file (as in ``StorePaths``)."""
 
 log = logging.getLogger(__name__)
 
@@ -101,9 +103,18 @@ class LoginThrottle:
 
     @classmethod
     def load(
-        cls, path: Path, clock: Callable[[], float] = time.time, known: Collection[str] = ()
+        cls,
+        path: Path,
+        clock: Callable[[], float] = time.time,
+        known: Collection[str] | None = None,
     ) -> LoginThrottle:
-        """Read the file, keeping only well-formed entries about known users (never raises)."""
+        """Read the file, keeping only well-formed entries about known users (never raises).
+
+        Args:
+            known: The vault's user names; by default read from ``vault.json`` beside the file.
+        """
+        if known is None:
+            known = known_usernames(path.with_name(VAULT_NAME))
         throttle = cls(path=path, clock=clock, known=frozenset(known))
         try:
             raw = path.read_bytes()

@@ -95,7 +95,7 @@ class HistoryView(QWidget):
             records, detail = history_records(row)
             direction = _("Received") if row.direction == "in" else _("Sent")
             status = _(STATUS_LABELS[row.status]) if row.status in STATUS_LABELS else row.status
-            alert = row.direction == "in" and bool(row.detail)
+            alert = row.direction == "in" and row.status == "imported" and bool(row.detail)
             if alert:  # the sender's audit anchor raised a security alert at this import
                 status = _("Imported, with a security alert")
             values = (

@@ -110,6 +110,7 @@ def test_a_normal_sequence_of_bundles_raises_no_alert(
     results.append(up(hq, gnj, folder))
     assert [r.alert for r in results] == [""] * len(results)
     assert "security_alert" not in audit_actions(hq) + audit_actions(gnj)
+    assert gnj.maintenance.verify().ok and hq.maintenance.verify().ok
     with hq.ws.read() as s:
         details = [b.detail for b in s.scalars(select(SyncBundle))]
     assert details == [""] * len(details)
@@ -167,6 +168,7 @@ def test_a_deleted_event_and_recomputed_chain_alerts_hq(
     up(hq, gnj, folder)
     down(hq, gnj, folder)
     rewrite(gnj, drop="pdf_case_save")
+    assert not gnj.maintenance.verify().ok  # HQ acknowledged the log as it was
     client_id, _number = add_case(gnj, name="Quliyeva Səbinə Arif qızı")
     bundle = sync(gnj).export(folder.next("up")).path
     hq_dir = hq.ws.store.paths.root
@@ -281,5 +283,9 @@ def test_a_center_sees_its_own_rewrite_in_hq_acknowledgement(
     told = down(hq, gnj, folder)
     assert "Security alert" in told.alert
     assert "security_alert" in audit_actions(gnj)
+    # And `db verify` at the center, which the recomputed chain had fooled, now says so.
+    report = gnj.maintenance.verify()
+    assert not report.ok
+    assert any("no longer matches what BAK received" in p for p in report.audit_problems)
     # And a normal round after that raises nothing new at the center.
     assert down(hq, gnj, folder).alert == ""

@@ -25,7 +25,7 @@ from legalaid_desktop.sync.audit_anchor import (
     check_extends,
 )
 
-__all__ = ["AnchorAlert", "accept_anchor", "own_anchor"]
+__all__ = ["AnchorAlert", "accept_anchor", "acknowledged_mismatches", "own_anchor"]
 
 
 def _state(session: Session, peer: str) -> AuditAnchorState:
@@ -87,6 +87,30 @@ def _check_own_log(session: Session, peer: str, anchor: AuditAnchor) -> str | No
         "log here no longer matches it: events were changed or removed here, or this data "
         "folder was restored from an older copy. The bundle was imported; tell {node}."
     ).format(node=peer, count=anchor.ack_count)
+
+
+def acknowledged_mismatches(session: Session) -> list[str]:
+    """For ``db verify``: each peer that acknowledged a head our audit log no longer holds.
+
+    The chain can be recomputed locally by anyone with the key; what a peer acknowledged cannot.
+    """
+    problems: list[str] = []
+    for state in session.scalars(
+        select(AuditAnchorState)
+        .where(AuditAnchorState.acked_count > 0)
+        .order_by(AuditAnchorState.peer)
+    ):
+        ours = session.scalar(
+            select(AuditEvent.hash).order_by(AuditEvent.seq).offset(state.acked_count - 1).limit(1)
+        )
+        if ours != state.acked_head:
+            problems.append(
+                _(
+                    "The audit log no longer matches what {node} received up to event {count}: "
+                    "it was rewritten, cut short or restored from an older copy since then."
+                ).format(node=state.peer, count=state.acked_count)
+            )
+    return problems
 
 
 @dataclass(frozen=True)

@@ -111,8 +111,15 @@ def test_a_bad_value_never_breaks_a_login(store_with_lawyer: Path, content: Any)
 
 @pytest.mark.parametrize(
     "content",
-    [b'{"users": {"admin": ', b"\xff\xfe\x00garbage", b"[1, 2, 3]", b"", b"[" * 100_000],
-    ids=["cut", "binary", "a-list", "empty", "deep"],
+    [
+        b'{"users": {"admin": ',
+        b"\xff\xfe\x00garbage",
+        b"[1, 2, 3]",
+        b"",
+        b"[" * 100_000,
+        b'{"users": {}, "pending": [' + b'{"at": 1, "user": "x", "ok": false},' * 200_000 + b"1]}",
+    ],
+    ids=["cut", "binary", "a-list", "empty", "deep", "huge"],
 )
 def test_a_malformed_file_is_ignored_and_audited(store_with_lawyer: Path, content: bytes) -> None:
     since = _last_seq(store_with_lawyer)

@@ -45,6 +45,8 @@ from legalaid_desktop.store.vault import Vault, atomic_write
 FREE_ATTEMPTS = 3
 MAX_DELAY_SECONDS = 300.0
 MAX_PENDING = 10_000
+MAX_FILE_SIZE = 4 * 1024 * 1024
+"""A larger attempts file is ignored unread (this program writes well under 1 MiB)."""
 MAX_FAILURES = 1_000_000
 """A failure count above this is not one this program wrote: the entry is ignored."""
 UNKNOWN_USER = "unknown user"
@@ -117,10 +119,14 @@ class LoginThrottle:
             known = known_usernames(path.with_name(VAULT_NAME))
         throttle = cls(path=path, clock=clock, known=frozenset(known))
         try:
-            raw = path.read_bytes()
+            with path.open("rb") as f:
+                raw = f.read(MAX_FILE_SIZE + 1)
         except FileNotFoundError:
             return throttle
         except OSError:
+            throttle.ignored = 1
+            return throttle
+        if len(raw) > MAX_FILE_SIZE:  # not one this program wrote: never parse a huge file
             throttle.ignored = 1
             return throttle
         try:

@@ -171,6 +171,10 @@ def test_a_deleted_event_and_recomputed_chain_alerts_hq(
     assert not gnj.maintenance.verify().ok  # HQ acknowledged the log as it was
     client_id, _number = add_case(gnj, name="Quliyeva Səbinə Arif qızı")
     bundle = sync(gnj).export(folder.next("up")).path
+    # Inspecting it first already says so (and changes nothing).
+    report = sync(hq).inspect(bundle)
+    assert report.verdict == "verified" and "rewritten" in report.message
+    assert hq_alerts(hq) == []
     hq_dir = hq.ws.store.paths.root
     hq.close()
     monkeypatch.setenv("LEGALAID_PASSWORD", PASSWORD)

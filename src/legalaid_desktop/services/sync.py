@@ -61,6 +61,7 @@ from legalaid_desktop.store.models import (
 )
 from legalaid_desktop.store.vault import atomic_write, format_recovery_key
 from legalaid_desktop.sync import enrollment
+from legalaid_desktop.sync.anchor_store import preview_alert
 from legalaid_desktop.sync.container import open_bundle, read_header, verify_bundle
 from legalaid_desktop.sync.export import (
     ExportResult,
@@ -767,13 +768,18 @@ class SyncService:
                 counts=counts,
                 bundle_hash=parsed.bundle_hash,
             )
+        message = _("Signed by {node} and addressed to this node; ready to import.").format(
+            node=header.sender
+        )
+        with self.ws.read() as s:
+            warning = preview_alert(s, parsed.peer, parsed.audit, parsed.audit_hashes)
+        if warning:  # importing still works; the alert will be recorded then
+            message += "\n" + warning
         return BundleReport(
             **base,
             verified=True,
             verdict="verified",
-            message=_("Signed by {node} and addressed to this node; ready to import.").format(
-                node=header.sender
-            ),
+            message=message,
             counts=counts,
             bundle_hash=parsed.bundle_hash,
         )

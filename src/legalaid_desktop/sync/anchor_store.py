@@ -25,7 +25,13 @@ from legalaid_desktop.sync.audit_anchor import (
     check_extends,
 )
 
-__all__ = ["AnchorAlert", "accept_anchor", "acknowledged_mismatches", "own_anchor"]
+__all__ = [
+    "AnchorAlert",
+    "accept_anchor",
+    "acknowledged_mismatches",
+    "own_anchor",
+    "preview_alert",
+]
 
 
 def _state(session: Session, peer: str) -> AuditAnchorState:
@@ -41,6 +47,35 @@ def _state(session: Session, peer: str) -> AuditAnchorState:
         )
         session.add(state)
     return state
+
+
+def _judge(
+    session: Session,
+    state: AuditAnchorState,
+    peer: str,
+    anchor: AuditAnchor | None,
+    hashes: Sequence[str],
+) -> tuple[KeptHead | None, str | None, str]:
+    """(kept head, alert or ``None``, reason) for a peer's anchor; nothing is written."""
+    kept = KeptHead(state.peer_count, state.peer_head) if state.peer_count else None
+    message = check_extends(peer, kept, anchor, hashes)
+    if message is not None or anchor is None:
+        return kept, message, "audit_anchor"
+    if (anchor.ack_count, anchor.ack_head) == (state.acked_count, state.acked_head):
+        return kept, None, "audit_anchor"  # each acknowledgement is checked once
+    return kept, _check_own_log(session, peer, anchor), "audit_anchor_own_log"
+
+
+def preview_alert(
+    session: Session, peer: str, anchor: AuditAnchor | None, hashes: Sequence[str]
+) -> str | None:
+    """The alert importing this anchor would raise (for ``bundle inspect``); writes nothing."""
+    state = session.get(AuditAnchorState, peer)
+    if state is None:
+        state = AuditAnchorState(
+            peer=peer, peer_count=0, peer_head=GENESIS, acked_count=0, acked_head=GENESIS
+        )
+    return _judge(session, state, peer, anchor, hashes)[1]
 
 
 def own_anchor(session: Session, peer: str) -> tuple[AuditAnchor, bytes]:
@@ -140,16 +175,7 @@ def accept_anchor(
         The alert, or ``None`` when the anchor extends the kept head (or none was kept yet).
     """
     state = _state(session, peer)
-    kept = KeptHead(state.peer_count, state.peer_head) if state.peer_count else None
-    message = check_extends(peer, kept, anchor, hashes)
-    reason = "audit_anchor"
-    new_ack = anchor is not None and (anchor.ack_count, anchor.ack_head) != (
-        state.acked_count,
-        state.acked_head,
-    )
-    if message is None and anchor is not None and new_ack:  # each acknowledgement checked once
-        message = _check_own_log(session, peer, anchor)
-        reason = "audit_anchor_own_log"
+    kept, message, reason = _judge(session, state, peer, anchor, hashes)
     if anchor is not None:
         state.peer_count = anchor.count
         state.peer_head = anchor.head

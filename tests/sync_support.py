@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import delete, select, text
 
 from legalaid_desktop import app
 from legalaid_desktop.domain.cases import CaseInput, ClientInput, ConsentInput, ConsultationInput
@@ -20,7 +20,8 @@ from legalaid_desktop.domain.dates import today
 from legalaid_desktop.domain.hlc import HLC
 from legalaid_desktop.domain.ids import new_id
 from legalaid_desktop.services.sync import SyncService
-from legalaid_desktop.store.models import Node, SyncChannel
+from legalaid_desktop.store import audit
+from legalaid_desktop.store.models import AuditEvent, Meta, Node, SyncChannel
 from legalaid_desktop.store.vault import FLOOR
 from legalaid_desktop.sync import container, strictjson
 from legalaid_desktop.sync.export import schema_version
@@ -285,6 +286,7 @@ def craft_raw(
         "author": author.node_code,
         "recipients": [recipient.node_code],
         "parts": entries,
+        "audit": None,
     }
     raw = strictjson.dumps(manifest)
     inner = (inner_signer or author).signing_key.sign(container._INNER_DOMAIN + raw)
@@ -315,3 +317,45 @@ def part_entry(name: str, data: bytes, **overrides: Any) -> dict[str, Any]:
 
 def dumps_loose(value: Any) -> bytes:
     return json.dumps(value, ensure_ascii=False).encode()
+
+
+# --- the audit log, rewritten as someone with the database key can ------------------------------
+
+
+def rewrite_audit_log(
+    session: app.AppSession, *, drop: str | None = None, keep: int | None = None
+) -> None:
+    """What someone with the database key can do: remove events and recompute the whole chain
+    (and the head kept in ``meta``), so that ``db verify`` finds nothing wrong."""
+    with session.ws.store.session(write=True) as s:
+        events = list(s.scalars(select(AuditEvent).order_by(AuditEvent.seq)))
+        kept = [e for e in events if e.action != drop][:keep]
+        data = [
+            (e.at, e.actor, e.action, e.entity_type, e.entity_id, dict(e.details)) for e in kept
+        ]
+        s.execute(delete(AuditEvent))
+        s.flush()
+        prev = "0" * 64
+        for seq, (at, actor, action, entity_type, entity_id, details) in enumerate(data, 1):
+            digest = audit._event_hash(
+                seq, at, actor, action, entity_type, entity_id, details, prev
+            )
+            s.add(
+                AuditEvent(
+                    seq=seq,
+                    at=at,
+                    actor=actor,
+                    action=action,
+                    entity_type=entity_type,
+                    entity_id=entity_id,
+                    details=details,
+                    prev_hash=prev,
+                    hash=digest,
+                )
+            )
+            prev = digest
+        head = s.get(Meta, audit.HEAD_KEY)
+        assert head is not None
+        head.value = f"{len(data)}:{prev}"
+    report = session.ws.store.verify()
+    assert report.ok, report.audit_problems  # the rewrite is invisible locally

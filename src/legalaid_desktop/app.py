@@ -48,9 +48,11 @@ def login_wait_seconds(data_dir: Path, username: str) -> float:
     The login window counts this down; the store enforces it either way.
     """
     from legalaid_desktop.store.store import StorePaths
-    from legalaid_desktop.store.throttle import LoginThrottle
+    from legalaid_desktop.store.throttle import LoginThrottle, known_usernames
 
-    return LoginThrottle.load(StorePaths(data_dir).attempts).wait_seconds(username)
+    paths = StorePaths(data_dir)
+    throttle = LoginThrottle.load(paths.attempts, known=known_usernames(paths.vault))
+    return throttle.wait_seconds(username)
 
 
 @dataclass

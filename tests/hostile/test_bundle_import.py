@@ -274,7 +274,7 @@ def test_thousands_of_recipients(world: World, unchanged: None) -> None:
     header = strictjson.dumps(
         {**fields, "suite": container.SUITE, "chunk_size": 65536, "stanzas": stanzas}
     )
-    prefix = container._PREFIX.pack(container.MAGIC, 1, len(header))
+    prefix = container._PREFIX.pack(container.MAGIC, container.FORMAT_VERSION, len(header))
     (world.folder / "many.bundle").write_bytes(prefix + header + b"\0" * 200)
     refused(world, world.folder / "many.bundle", TooManyRecipients)
 

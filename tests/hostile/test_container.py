@@ -179,6 +179,7 @@ def craft(
         "author": author.node_code,
         "recipients": [recipient.node_code],
         "parts": entries,
+        "audit": None,
     }
     manifest.update(manifest_changes or {})
     raw = manifest_bytes if manifest_bytes is not None else strictjson.dumps(manifest)
@@ -196,7 +197,9 @@ def craft(
     return out.getvalue()
 
 
-def raw_bundle(header: Any, *, version: int = 1, body: bytes = b"\x00" * 200) -> bytes:
+def raw_bundle(
+    header: Any, *, version: int = container.FORMAT_VERSION, body: bytes = b"\x00" * 200
+) -> bytes:
     """Prefix + an arbitrary header + junk: for checks that come before the signature."""
     encoded = header if isinstance(header, bytes) else strictjson.dumps(header)
     return struct.pack(">8sHI", MAGIC, version, len(encoded)) + encoded + body
@@ -576,7 +579,7 @@ def test_non_canonical_header(nodes: Nodes, written: Path) -> None:
 
 
 def test_header_length_over_cap(nodes: Nodes) -> None:
-    data = struct.pack(">8sHI", MAGIC, 1, 2**32 - 1) + b"{}"
+    data = struct.pack(">8sHI", MAGIC, container.FORMAT_VERSION, 2**32 - 1) + b"{}"
     reject(data, nodes, BundleMalformed)
 
 
@@ -619,7 +622,7 @@ def test_line_ending_mangled_magic(written: Path, nodes: Nodes) -> None:
 
 def test_newer_format_version(written: Path, nodes: Nodes) -> None:
     data = bytearray(written.read_bytes())
-    data[8:10] = struct.pack(">H", 2)
+    data[8:10] = struct.pack(">H", container.FORMAT_VERSION + 1)
     message = reject(bytes(data), nodes, BundleTooNew)
     assert "Upgrade" in message
     with pytest.raises(BundleTooNew):
@@ -785,7 +788,11 @@ def test_flipped_stanza_with_valid_outer_signature(written: Path, nodes: Nodes) 
     sealed[-1] ^= 1
     header["stanzas"][0]["enc"] = encode_b64(bytes(sealed))
     encoded = strictjson.dumps(header)
-    rebuilt = struct.pack(">8sHI", MAGIC, 1, len(encoded)) + encoded + data[body_start(data) :]
+    rebuilt = (
+        struct.pack(">8sHI", MAGIC, container.FORMAT_VERSION, len(encoded))
+        + encoded
+        + data[body_start(data) :]
+    )
     reject(resign(rebuilt, nodes.gnj), nodes, BundleNotAddressed)
 
 
@@ -1178,3 +1185,67 @@ def test_writer_refuses_bad_extra_recipient_label(nodes: Nodes) -> None:
             parts=[],
             extra_recipients=[("BAK", recovery.public_bytes)],
         )
+
+
+# --- the audit anchor in the manifest (format 2) -------------------------------------------------
+
+_ANCHOR = {
+    "count": 3,
+    "head": "c" * 64,
+    "since": 1,
+    "since_hash": "a" * 64,
+    "ack_count": 0,
+    "ack_head": "0" * 64,
+}
+
+
+def test_manifest_anchor_round_trip(nodes: Nodes) -> None:
+    from legalaid_desktop.sync.audit_anchor import AuditAnchor
+
+    out = io.BytesIO()
+    anchor = AuditAnchor(**_ANCHOR)
+    write_bundle(
+        out,
+        author=nodes.gnj,
+        recipient=nodes.hq.public(),
+        header_fields=FIELDS,
+        parts=[("audit", strictjson.dumps(["b" * 64, "c" * 64]))],
+        audit=anchor,
+    )
+    assert open_as_hq(io.BytesIO(out.getvalue()), nodes).audit == anchor
+
+
+@pytest.mark.parametrize(
+    "audit",
+    [
+        {**_ANCHOR, "extra": 1},
+        {k: v for k, v in _ANCHOR.items() if k != "ack_head"},
+        {**_ANCHOR, "count": -1},
+        {**_ANCHOR, "count": True},
+        {**_ANCHOR, "since": 4},
+        {**_ANCHOR, "head": "C" * 64},
+        {**_ANCHOR, "since_hash": "a" * 63},
+        {**_ANCHOR, "since": 3},  # nothing listed, but the head is not the since hash
+        {**_ANCHOR, "count": 0, "since": 0},  # an empty log with a head
+        {**_ANCHOR, "since": 0},  # the list starts at the beginning after a hash
+        {**_ANCHOR, "ack_head": "d" * 64},  # an acknowledged empty log with a head
+        [3, "c" * 64],
+        "anchor",
+    ],
+)
+def test_manifest_anchor_is_strict(nodes: Nodes, audit: Any) -> None:
+    bundle = craft(
+        nodes,
+        entries=[entry("changes", b"[]")],
+        stream=[b"[]"],
+        manifest_changes={"audit": audit},
+    )
+    reject(bundle, nodes, ManifestInvalid)
+
+
+def test_format_1_bundle_says_upgrade_the_sender(written: Path, nodes: Nodes) -> None:
+    data = bytearray(written.read_bytes())
+    data[8:10] = struct.pack(">H", 1)
+    with pytest.raises(BundleVersionUnsupported, match="older version") as info:
+        open_as_hq(io.BytesIO(bytes(data)), nodes)
+    assert not isinstance(info.value, BundleTooNew)

@@ -177,6 +177,8 @@ def cmd_bundle_import(args: argparse.Namespace, ctx: CliContext) -> Output:
     text = result.message
     if result.conflicts:
         text += "\n" + _("Review the conflicts: legalaid sync conflicts list")
+    if result.alert:
+        sys.stderr.write(f"legalaid: {result.alert}\n")
     return Output(_data(result), text)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -9,6 +10,7 @@ from legalaid_desktop.domain.roles import Permission
 from legalaid_desktop.services.workspace import Workspace
 from legalaid_desktop.store import migrate
 from legalaid_desktop.store.store import IntegrityReport
+from legalaid_desktop.sync.anchor_store import acknowledged_mismatches
 
 
 class MaintenanceService:
@@ -19,8 +21,17 @@ class MaintenanceService:
         return self.ws.store.status()
 
     def verify(self) -> IntegrityReport:
-        """Check page MACs, structure and the audit chain (and record that it was done)."""
+        """Check page MACs, structure and the audit chain (and record that it was done).
+
+        The chain is also compared with the heads the sync peers acknowledged: someone with the
+        key can recompute the chain, but not what HQ already received (docs/sync.md §9).
+        """
         report = self.ws.store.verify()
+        if not (report.page_problems or report.structure_problems):
+            with self.ws.read() as s:
+                anchored = acknowledged_mismatches(s)
+            if anchored:
+                report = replace(report, audit_problems=(*report.audit_problems, *anchored))
         if report.ok or not report.page_problems:
             try:
                 with self.ws.write() as s:

@@ -10,6 +10,9 @@ a fork, or a bundle from a revoked node is a ``security_alert``. None of them ch
 A center's record that changes what the center may not change (another node's rows, a case
 number or owner, a client it was never given) is refused alone, kept in the quarantine, and
 raised as a ``security_alert`` too; the rest of its bundle applies.
+A bundle whose audit anchor does not extend the sender's head kept here (its audit log was
+rewritten, truncated or restored from an old copy) is imported all the same, with a
+``security_alert`` in the audit log, the alert in the history row and in :class:`ImportResult`.
 """
 
 from __future__ import annotations
@@ -62,6 +65,7 @@ from legalaid_desktop.store.models import (
 )
 from legalaid_desktop.store.vault import atomic_write, format_recovery_key
 from legalaid_desktop.sync import enrollment
+from legalaid_desktop.sync.anchor_store import preview_alert
 from legalaid_desktop.sync.container import open_bundle, read_header, verify_bundle
 from legalaid_desktop.sync.export import (
     ExportResult,
@@ -277,7 +281,7 @@ class ImportResult:
     """What an import did.
 
     ``refused`` counts a center's records refused by the ownership rules (also counted in
-    ``quarantined``); ``alert`` is then the security alert to show, else empty.
+    ``quarantined``).
     """
 
     peer: str
@@ -292,12 +296,14 @@ class ImportResult:
     conflicts: int = 0
     quarantined: int = 0
     refused: int = 0
-    alert: str = ""
     tables: dict[str, int] = field(default_factory=dict)
     reference_updated: tuple[str, ...] = ()
     roster_changed: tuple[str, ...] = ()
     transfers: int = 0
     acks: int = 0
+    alert: str = ""
+    """The security alerts the import raised (records refused by the ownership rules, the
+    sender's audit anchor not extending its last head), or empty."""
 
 
 @dataclass(frozen=True)
@@ -776,13 +782,18 @@ class SyncService:
                 counts=counts,
                 bundle_hash=parsed.bundle_hash,
             )
+        message = _("Signed by {node} and addressed to this node; ready to import.").format(
+            node=header.sender
+        )
+        with self.ws.read() as s:
+            warning = preview_alert(s, parsed.peer, parsed.audit, parsed.audit_hashes)
+        if warning:  # importing still works; the alert will be recorded then
+            message += "\n" + warning
         return BundleReport(
             **base,
             verified=True,
             verdict="verified",
-            message=_("Signed by {node} and addressed to this node; ready to import.").format(
-                node=header.sender
-            ),
+            message=message,
             counts=counts,
             bundle_hash=parsed.bundle_hash,
         )
@@ -905,12 +916,14 @@ class SyncService:
             conflicts=counts.conflicts,
             quarantined=counts.quarantined,
             refused=len(counts.refused),
-            alert=alert,
             tables=dict(counts.tables),
             reference_updated=tuple(counts.reference_updated),
             roster_changed=tuple(counts.roster_changed),
             transfers=counts.transfers,
             acks=counts.acks,
+            alert=" ".join(
+                a for a in (alert, counts.audit_alert.message if counts.audit_alert else "") if a
+            ),
         )
 
     def _apply(self, parsed: ParsedBundle, hq: bool, progress: Progress | None) -> ImportCounts:
@@ -959,6 +972,14 @@ class SyncService:
                         "refused": len(counts.refused),
                         "records": counts.refused[:_ALERT_RECORDS],
                     },
+                )
+            if counts.audit_alert is not None:
+                self.ws.audit(
+                    s,
+                    "security_alert",
+                    "bundle",
+                    parsed.bundle_hash,
+                    {"peer": parsed.peer, "seq": parsed.seq, **counts.audit_alert.details},
                 )
         return counts
 

@@ -26,7 +26,6 @@ import secrets
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -47,7 +46,7 @@ from legalaid_desktop.domain.errors import (
 )
 from legalaid_desktop.i18n import _
 from legalaid_desktop.store import backups, failures, migrate, rotation
-from legalaid_desktop.store.audit import append_event, utc_now_iso, verify_chain
+from legalaid_desktop.store.audit import utc_now_iso, verify_chain
 from legalaid_desktop.store.engine import (
     WrongStoreKey,
     connect_raw,
@@ -55,7 +54,7 @@ from legalaid_desktop.store.engine import (
     store_busy,
 )
 from legalaid_desktop.store.models import Meta
-from legalaid_desktop.store.throttle import LoginThrottle
+from legalaid_desktop.store.throttle import LoginThrottle, audit_attempts, known_usernames
 from legalaid_desktop.store.vault import FLOOR, KdfParams, Unlocked, Vault, VaultError
 
 COUNTER_KEY = "state_counter"
@@ -414,7 +413,9 @@ class Store:
             raise StoreNotFound(
                 _("No data store in {path}. Run `legalaid init` first.").format(path=data_dir)
             )
-        throttle = LoginThrottle.load(paths.attempts, clock=clock)
+        throttle = LoginThrottle.load(
+            paths.attempts, clock=clock, known=known_usernames(paths.vault)
+        )
         wait = throttle.wait_seconds(username)
         if wait > 0:
             sleep(wait)
@@ -602,19 +603,12 @@ class Store:
         migrate.upgrade(self.engine)
 
     def _flush_attempts(self, throttle: LoginThrottle, username: str) -> None:
-        pending = list(throttle.pending)
+        """Move the failed attempts recorded while the store was shut into the audit log (as
+        unverified reports: see :mod:`~legalaid_desktop.store.throttle`) and reset the delay."""
         with self.session(write=True) as s:
-            for attempt in pending:
-                at = datetime.fromtimestamp(float(attempt.get("at", 0)), UTC)
-                append_event(
-                    s,
-                    actor=str(attempt.get("user", "")),
-                    action="login_failed" if not attempt.get("ok") else "login",
-                    at=at.isoformat(timespec="milliseconds").replace("+00:00", "Z"),
-                )
-        throttle.forget_pending(len(pending))
+            written = audit_attempts(s, throttle)
+        throttle.forget_pending(written)
         throttle.record(username, ok=True)
-        throttle.forget_pending(len(throttle.pending))
 
     # -- maintenance --------------------------------------------------------------------------
 

@@ -77,6 +77,7 @@ from legalaid_desktop.domain.errors import (
 from legalaid_desktop.domain.ids import is_uuid7, new_id
 from legalaid_desktop.i18n import _
 from legalaid_desktop.sync import strictjson
+from legalaid_desktop.sync.audit_anchor import AuditAnchor, parse_anchor
 from legalaid_desktop.sync.keys import (
     NODE_CODE_RE,
     RECOVERY_LABEL_RE,
@@ -112,8 +113,9 @@ MAGIC = b"\x89LAB\r\n\x1a\n"
 """The first 8 bytes of every bundle. Like PNG's: a high byte and CR LF / LF catch 7-bit and
 line-ending mangling by mail programs."""
 
-FORMAT_VERSION = 1
-"""The container format this module writes and reads."""
+FORMAT_VERSION = 2
+"""The container format this module writes and reads. Version 2 added the audit anchor to the
+manifest and the part ``audit``; version 1 bundles are refused ("upgrade the sender")."""
 
 MAX_HEADER_SIZE = 64 * 1024
 """Largest plaintext header, in bytes."""
@@ -127,7 +129,9 @@ CHUNK_SIZE = 64 * 1024
 SUITE = "MLKEM768-X25519/HKDF-SHA256/AES-256-GCM"
 """The HPKE suite named in every header."""
 
-PART_NAME_RE = re.compile(r"(?:changes|acks|roster|reference|transfers|meta|att/[0-9a-f]{64})")
+PART_NAME_RE = re.compile(
+    r"(?:changes|acks|roster|reference|transfers|meta|audit|att/[0-9a-f]{64})"
+)
 """The allowed part names. There are no file paths: an attachment is named by its SHA-256."""
 
 _PREFIX = struct.Struct(">8sHI")
@@ -161,7 +165,7 @@ _HEADER_KEYS = frozenset(
     }
 )
 _BOUND_KEYS = ("bundle_id", "recipient", "seq", "prev_hash", "created", "schema_version")
-_MANIFEST_KEYS = frozenset({"author", "recipients", "parts", *_BOUND_KEYS})
+_MANIFEST_KEYS = frozenset({"author", "recipients", "parts", "audit", *_BOUND_KEYS})
 _PART_KEYS = frozenset({"name", "size", "sha256", "encoding", "stored"})
 _STANZA_KEYS = frozenset({"to", "enc"})
 _ENCODINGS = ("raw", "zlib")
@@ -304,6 +308,8 @@ class OpenedBundle:
         author: The node whose key signed the contents (always ``header.sender``).
         manifest: The signed list of parts.
         parts: The parts by name, in manifest order.
+        audit: The sender's audit anchor from the signed manifest (``None``: the manifest
+            carries ``null``; LegalAid always writes one).
     """
 
     header: BundleHeader
@@ -311,6 +317,7 @@ class OpenedBundle:
     author: str
     manifest: tuple[PartEntry, ...]
     parts: dict[str, bytes]
+    audit: AuditAnchor | None = None
 
 
 # --- errors -------------------------------------------------------------------------------------
@@ -419,7 +426,9 @@ def _parse_header(raw: bytes, header_hash: bytes, file_size: int) -> BundleHeade
     )
 
 
-def _parse_manifest(raw: bytes, header: BundleHeader, limits: Limits) -> tuple[PartEntry, ...]:
+def _parse_manifest(
+    raw: bytes, header: BundleHeader, limits: Limits
+) -> tuple[tuple[PartEntry, ...], AuditAnchor | None]:
     """Validate the (already signature-checked) manifest against the header and the limits."""
     obj = strictjson.loads(
         raw, max_depth=_JSON_DEPTH, max_size=limits.max_manifest_size, canonical=True
@@ -440,6 +449,7 @@ def _parse_manifest(raw: bytes, header: BundleHeader, limits: Limits) -> tuple[P
             )
     if obj["recipients"] != list(header.recipients):
         raise _bad_manifest(_("it does not match the recipients in the bundle header"))
+    anchor = parse_anchor(obj["audit"], _bad_manifest)
     parts_raw = obj["parts"]
     if not isinstance(parts_raw, list):
         raise _bad_manifest(_("it has no list of parts"))
@@ -490,7 +500,7 @@ def _parse_manifest(raw: bytes, header: BundleHeader, limits: Limits) -> tuple[P
                 )
             )
         entries.append(PartEntry(name, size, digest, encoding, stored))
-    return tuple(entries)
+    return tuple(entries), anchor
 
 
 # --- chunked AEAD -------------------------------------------------------------------------------
@@ -760,6 +770,7 @@ def write_bundle(
     extra_recipients: Sequence[tuple[str, bytes]] = (),
     compress: bool = True,
     limits: Limits = DEFAULT_LIMITS,
+    audit: AuditAnchor | None = None,
 ) -> BundleInfo:
     """Write one bundle from ``author`` to ``recipient``.
 
@@ -780,6 +791,8 @@ def write_bundle(
             ``[recovery.recipient()]``; labels match ``recovery:<name>``.
         compress: Store a part compressed (zlib) when that clearly saves space.
         limits: The caps; the reader must use the same or larger ones.
+        audit: This node's audit anchor for the manifest (``None`` writes ``null``; the
+            export always gives one, with its hashes in the part ``audit``).
 
     Returns:
         The bundle hash, size and header.
@@ -854,8 +867,11 @@ def write_bundle(
             "author": author.node_code,
             "recipients": labels,
             "parts": entries,
+            "audit": None if audit is None else audit.to_dict(),
         }
     )
+    if audit is not None:
+        parse_anchor(audit.to_dict(), ValueError)
     if len(manifest) > limits.max_manifest_size:
         raise SyncError(_("The list of contents of the bundle is too large."))
     inner_signature = author.signing_key.sign(_INNER_DOMAIN + manifest)
@@ -908,6 +924,14 @@ def _read_prefix_and_header(f: BinaryIO, size: int, limits: Limits) -> tuple[Bun
             _(
                 "This bundle was made by a newer version of LegalAid (format {version}). "
                 "Upgrade the app to import it."
+            ).format(version=version)
+        )
+    if 0 < version < FORMAT_VERSION:
+        raise BundleVersionUnsupported(
+            _(
+                "This bundle was made by an older version of LegalAid (format {version}), "
+                "without the audit anchor this version requires. Upgrade LegalAid where it was "
+                "made and export again."
             ).format(version=version)
         )
     if version != FORMAT_VERSION:
@@ -1127,7 +1151,7 @@ def open_bundle(
                     sender=header.sender
                 )
             ) from None
-        entries = _parse_manifest(manifest_raw, header, limits)
+        entries, anchor = _parse_manifest(manifest_raw, header, limits)
         available = reader.plaintext_len - _MANIFEST_LEN.size - manifest_len - _SIGNATURE_SIZE
         declared = sum(entry.stored for entry in entries)
         if declared > available:
@@ -1152,6 +1176,7 @@ def open_bundle(
             author=header.sender,
             manifest=entries,
             parts=parts,
+            audit=anchor,
         )
 
 

@@ -17,6 +17,10 @@ Which rows:
   transferred away from it) and their children. A case transferred *to* C comes with its client
   and every child, changed or not. HQ adds its roster, reference lists and transfers.
 
+Every bundle also carries this node's audit anchor: its audit head in the signed manifest and
+the hashes of its events since the head the peer acknowledged in the part ``audit``
+(:mod:`~legalaid_desktop.sync.audit_anchor`).
+
 The bundle is written under a temporary name; the caller commits the bookkeeping and then
 renames it (:func:`finish_export`), so a crash never leaves a bundle whose sequence number the
 store does not know.
@@ -49,6 +53,7 @@ from legalaid_desktop.store.models import (
     SyncChannel,
 )
 from legalaid_desktop.sync import strictjson
+from legalaid_desktop.sync.anchor_store import own_anchor
 from legalaid_desktop.sync.container import write_bundle
 from legalaid_desktop.sync.enrollment import roster_to_dict
 from legalaid_desktop.sync.keys import NodePublicKeys, decode_b64
@@ -572,10 +577,12 @@ def prepare_export(
         "max_change_seq": max_seq,
         "full": full,
     }
+    anchor, anchor_hashes = own_anchor(session, peer)
     parts: list[tuple[str, bytes]] = [
         ("meta", strictjson.dumps(meta)),
         ("acks", strictjson.dumps(_acks_for(session, peer, channel))),
         ("changes", b"".join(line + b"\n" for line in lines)),
+        ("audit", anchor_hashes),
     ]
     if hq:
         parts.append(("roster", strictjson.dumps(roster_to_dict(build_roster(session)))))
@@ -599,6 +606,7 @@ def prepare_export(
         },
         parts=parts,
         extra_recipients=extra,
+        audit=anchor,
     )
     prepared = PreparedExport(
         temp_path=temp,

@@ -15,7 +15,9 @@ only by an explicit transfer from HQ and never changes its number; a center's ca
 client it owns or was given with a transfer: :mod:`~legalaid_desktop.sync.ownership`), then
 every record is merged
 (:mod:`~legalaid_desktop.sync.merge`), the acknowledgements, roster, reference lists and
-transfers are applied, the channel moves on, the bundle is recorded and audited, the clock
+transfers are applied, the channel moves on, the sender's audit anchor is checked against the
+head kept for it (:mod:`~legalaid_desktop.sync.anchor_store`: an alert is recorded, the import
+goes on), the bundle is recorded and audited, the clock
 observes the remote stamps, and the search index is updated. Whole or nothing: an error anywhere
 rolls everything back, and a killed process leaves the store as it was.
 
@@ -65,6 +67,8 @@ from legalaid_desktop.store.models import (
     SyncChannel,
 )
 from legalaid_desktop.sync import strictjson
+from legalaid_desktop.sync.anchor_store import AnchorAlert, accept_anchor
+from legalaid_desktop.sync.audit_anchor import AuditAnchor, parse_hashes
 from legalaid_desktop.sync.container import OpenedBundle
 from legalaid_desktop.sync.enrollment import Roster, parse_roster
 from legalaid_desktop.sync.merge import IncompleteRecord, MergeContext, Outcome, merge_record
@@ -243,6 +247,8 @@ class ParsedBundle:
     roster: Roster | None = None
     reference: ReferenceCatalog | None = None
     transfers: list[Transfer] = field(default_factory=list)
+    audit: AuditAnchor | None = None
+    audit_hashes: list[str] = field(default_factory=list)
 
 
 def _json(parts: Mapping[str, bytes], name: str, depth: int = 8) -> Any:
@@ -374,6 +380,8 @@ def parse_bundle(opened: OpenedBundle, *, from_hq: bool) -> ParsedBundle:
     header = opened.header
     parts = opened.parts
     allowed = _COMMON_PARTS | (_HQ_PARTS if from_hq else frozenset())
+    if opened.audit is not None:
+        allowed |= {"audit"}
     for name in parts:
         if name not in allowed and not name.startswith("att/"):
             raise _invalid(
@@ -432,6 +440,11 @@ def parse_bundle(opened: OpenedBundle, *, from_hq: bool) -> ParsedBundle:
         parsed.reference = _parse_reference(_json(parts, "reference"))
     if "transfers" in parts:
         parsed.transfers = _parse_transfers(_json(parts, "transfers"))
+    if opened.audit is not None:
+        if "audit" not in parts:
+            raise _invalid(_("the part {name} is missing").format(name="audit"))
+        parsed.audit = opened.audit
+        parsed.audit_hashes = parse_hashes(opened.audit, _json(parts, "audit", depth=2), _invalid)
     return parsed
 
 
@@ -458,6 +471,7 @@ class ImportCounts:
     transfers: int = 0
     acks: int = 0
     import_hlc: str = ""
+    audit_alert: AnchorAlert | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -1054,6 +1068,10 @@ def apply_bundle(
     channel.in_seq = parsed.seq
     channel.in_last_hash = parsed.bundle_hash
     channel.last_import_at = now
+    # The sender's audit anchor: an alert does not stop the import (no data is lost).
+    counts.audit_alert = accept_anchor(
+        session, parsed.peer, parsed.audit, parsed.audit_hashes, now=now
+    )
     session.add(
         SyncBundle(
             id=new_id(),
@@ -1066,7 +1084,7 @@ def apply_bundle(
             import_hlc=import_hlc,
             counts=counts.as_dict(),
             status="imported",
-            detail="",
+            detail=counts.audit_alert.message if counts.audit_alert else "",
         )
     )
     _reindex(session, touched)

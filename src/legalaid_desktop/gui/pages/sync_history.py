@@ -95,6 +95,9 @@ class HistoryView(QWidget):
             records, detail = history_records(row)
             direction = _("Received") if row.direction == "in" else _("Sent")
             status = _(STATUS_LABELS[row.status]) if row.status in STATUS_LABELS else row.status
+            alert = row.direction == "in" and row.status == "imported" and bool(row.detail)
+            if alert:  # the sender's audit anchor raised a security alert at this import
+                status = _("Imported, with a security alert")
             values = (
                 ("↓ " if row.direction == "in" else "↑ ") + direction,
                 row.peer,
@@ -110,6 +113,8 @@ class HistoryView(QWidget):
                     item.setTextAlignment(RIGHT)
                 if col == 5:
                     item.setToolTip(detail)
+                if col == 6 and alert:
+                    item.setToolTip(row.detail)
                 self.table.setItem(i, col, item)
 
     def _failed(self, exc: BaseException) -> None:

@@ -18,6 +18,7 @@ from legalaid_desktop.store.models.cases import (
 )
 from legalaid_desktop.store.models.foundation import AuditEvent, Meta, Node, User
 from legalaid_desktop.store.models.sync import (
+    AuditAnchorState,
     CaseTransfer,
     ConflictEntry,
     QuarantineEntry,
@@ -28,6 +29,7 @@ from legalaid_desktop.store.models.sync import (
 __all__ = [
     "SYNCED_MODELS",
     "Attachment",
+    "AuditAnchorState",
     "AuditEvent",
     "Base",
     "Campaign",

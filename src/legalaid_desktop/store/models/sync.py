@@ -11,6 +11,9 @@ None of these tables is synchronized itself; each node keeps its own:
 - ``quarantine``: records that were set aside instead of applied (a clock far in the future, an
   edit made by a center before its case was transferred away), kept for a person to look at.
 - ``case_transfers``: explicit moves of a case from one node to another, decided at HQ.
+- ``audit_anchors``: one row per peer: the head of the peer's audit log last accepted here, the
+  head of our log the peer acknowledged, and how many anchor alerts the peer raised
+  (``sync/audit_anchor.py``).
 """
 
 from __future__ import annotations
@@ -109,3 +112,18 @@ class CaseTransfer(Base):
     hlc: Mapped[str] = mapped_column(String(40))
     at: Mapped[str] = mapped_column(String(32))
     actor: Mapped[str] = mapped_column(String(64), default="")
+
+
+class AuditAnchorState(Base):
+    """The audit heads exchanged with one peer (counts and hashes only, no event content)."""
+
+    __tablename__ = "audit_anchors"
+
+    peer: Mapped[str] = mapped_column(String(16), primary_key=True)
+    peer_count: Mapped[int] = mapped_column(Integer, default=0)
+    peer_head: Mapped[str] = mapped_column(String(64))
+    peer_seen_at: Mapped[str | None] = mapped_column(String(32), default=None)
+    acked_count: Mapped[int] = mapped_column(Integer, default=0)
+    acked_head: Mapped[str] = mapped_column(String(64))
+    alerts: Mapped[int] = mapped_column(Integer, default=0)
+    last_alert_at: Mapped[str | None] = mapped_column(String(32), default=None)

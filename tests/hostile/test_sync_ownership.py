@@ -131,14 +131,20 @@ def case_id(session: app.AppSession, number: str) -> str:
 
 
 def last_alert(session: app.AppSession) -> dict[str, Any]:
-    """The details of the newest security alert of the audit log."""
+    """The details of the newest security alert of the audit log about refused records.
+
+    (A crafted bundle carries no audit anchor, which raises an anchor alert of its own.)
+    """
     with session.ws.read() as s:
-        details = s.execute(
+        rows = s.execute(
             text(
                 "SELECT details FROM audit_events WHERE action = 'security_alert' "
-                "ORDER BY seq DESC LIMIT 1"
+                "ORDER BY seq DESC"
             )
-        ).scalar()
+        ).scalars()
+        found = [json.loads(d) if isinstance(d, str) else d for d in rows]
+    refused = [d for d in found if d.get("reason") == "records_refused"]
+    details = refused[0] if refused else None
     assert details is not None
     return dict(json.loads(details) if isinstance(details, str) else details)
 

@@ -138,8 +138,7 @@ def last_alert(session: app.AppSession) -> dict[str, Any]:
     with session.ws.read() as s:
         rows = s.execute(
             text(
-                "SELECT details FROM audit_events WHERE action = 'security_alert' "
-                "ORDER BY seq DESC"
+                "SELECT details FROM audit_events WHERE action = 'security_alert' ORDER BY seq DESC"
             )
         ).scalars()
         found = [json.loads(d) if isinstance(d, str) else d for d in rows]

@@ -1,9 +1,10 @@
 """What a screen shows, as text, and whether it is in the language chosen.
 
 :func:`visible_texts` reads the texts a user sees on a widget and its visible children (the
-title, labels, buttons, group titles, placeholders, tab titles, table headers, list items and
-combo box entries). :func:`untranslated` picks those still shown as an English message that the
-catalog translates into another language: after a language switch there must be none.
+title, labels, buttons, group titles, placeholders, tab titles, table headers, list items,
+combo box entries and the menu bar's menus). :func:`untranslated` picks those still shown as an
+English message that the catalog translates into another language: after a language switch there
+must be none.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListWidget,
+    QMenuBar,
     QTabWidget,
     QWidget,
 )
@@ -42,6 +44,8 @@ def visible_texts(root: QWidget) -> list[str]:
             texts += [widget.tabText(i) for i in range(widget.count())]
         elif isinstance(widget, QComboBox):
             texts += [widget.itemText(i) for i in range(widget.count())]
+        elif isinstance(widget, QMenuBar):
+            texts += [action.text() for action in widget.actions()]
         if isinstance(widget, QListWidget):
             texts += [widget.item(i).text() for i in range(widget.count())]
         elif isinstance(widget, QAbstractItemView) and widget.model() is not None:

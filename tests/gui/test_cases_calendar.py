@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -16,6 +16,7 @@ from legalaid_desktop.gui.context import GuiContext
 from legalaid_desktop.gui.pages.calendar import CalendarPage
 from legalaid_desktop.gui.pages.cases import CasesPage
 from legalaid_desktop.gui.tasks import TaskRunner
+from legalaid_desktop.gui.widgets.dates import to_qdate
 
 WAIT = 15_000
 
@@ -85,6 +86,29 @@ def test_case_list_filters_and_opens(qtbot: Any, gui_ctx: GuiContext, cases: lis
     assert opened.args == [cases[2]]
 
 
+def _show_month(qtbot: Any, page: CalendarPage, day: date) -> list[date]:
+    """Show the month of ``day`` and wait for its marks; return them.
+
+    A month far ahead with no deadline is shown first, so that the marks waited for are the
+    ones loaded for this month, not those left from the month shown before.
+    """
+    ahead = today() + timedelta(days=120)
+    page.calendar.setCurrentPage(ahead.year, ahead.month)
+    qtbot.waitUntil(lambda: page.marked_days() == [], timeout=WAIT)
+    page.calendar.setCurrentPage(day.year, day.month)
+    first = date(day.year, day.month, 1)
+    deadlines = (today() - timedelta(days=3), today(), today() + timedelta(days=1))
+    expected = sorted(
+        d for d in deadlines if first - timedelta(days=7) <= d < first + timedelta(days=42)
+    )
+    qtbot.waitUntil(lambda: page.marked_days() == expected, timeout=WAIT)
+    return expected
+
+
+def _mark_colour(page: CalendarPage, day: date) -> str:
+    return page.calendar.dateTextFormat(to_qdate(day)).foreground().color().name()
+
+
 def test_calendar_marks_days_lists_and_ticks(
     qtbot: Any, gui_ctx: GuiContext, cases: list[str]
 ) -> None:
@@ -96,9 +120,15 @@ def test_calendar_marks_days_lists_and_ticks(
     assert page.items[0].description == "Bu gün"
     # The month's markers load in their own background call.
     qtbot.waitUntil(lambda: today() in page.marked_days(), timeout=WAIT)
-    assert today() - timedelta(days=3) in page.marked_days() or (
-        (today() - timedelta(days=3)).month != today().month
-    )
+    # The overdue deadline is marked, in red, whichever month it falls in: the month shown
+    # is chosen here rather than left to the day the test runs.
+    overdue = today() - timedelta(days=3)
+    assert overdue in _show_month(qtbot, page, overdue)
+    assert _mark_colour(page, overdue) == "#b3261e"
+    # Shown with today's month too (the days before the 1st are on the grid), in every case.
+    assert overdue in _show_month(qtbot, page, today())
+    assert _mark_colour(page, overdue) == "#b3261e"
+    assert _mark_colour(page, today()) != "#b3261e"
 
     page.scope.setCurrentIndex(page.scope.findData("week"))
     qtbot.waitUntil(lambda: page.heading.text().count(".") == 4, timeout=WAIT)

@@ -11,6 +11,7 @@ import pytest
 from PySide6.QtCore import QBuffer, QEvent, QIODevice, Qt
 from PySide6.QtGui import QKeyEvent, QPainter, QPdfWriter
 from PySide6.QtWidgets import QApplication, QWidget
+from visible_text import normal, translation, untranslated, visible_texts
 
 from legalaid_desktop import app, i18n
 from legalaid_desktop.domain.cases import (
@@ -400,11 +401,27 @@ def test_every_screen_retranslates(qtbot: Any, gui_ctx: GuiContext) -> None:
     assert isinstance(view, CaseView)
     view.show_case(case.number)
     qtbot.waitUntil(lambda: view.detail is not None, timeout=WAIT)
-    gui_ctx.language = "ru"
-    for screen in screens:
-        screen.retranslate()  # type: ignore[attr-defined]
+    english = {type(screen).__name__: visible_texts(screen) for screen in screens}
+    for name, texts in english.items():
+        assert untranslated(texts, "ru"), f"{name} shows no message to translate"
+    try:
+        # What the main window does on a switch of language.
+        i18n.set_language("ru")
+        gui_ctx.language = "ru"
+        for screen in screens:
+            screen.retranslate()  # type: ignore[attr-defined]
+        for screen in screens:
+            name = type(screen).__name__
+            shown = visible_texts(screen)
+            assert untranslated(shown, "ru") == [], f"{name} still shows English"
+            expected = {
+                normal(translation(t, "ru") or "") for t in untranslated(english[name], "ru")
+            }
+            assert expected <= {normal(t) for t in shown}, name
+    finally:
+        i18n.set_language("en")
+        gui_ctx.language = "az"
     assert view.badge.text() == "Открыто"
     dialog = screens[4]
     assert isinstance(dialog, ClientDialog)
     assert dialog.region.itemText(dialog.region.findData("AZ-GA")) == "Гянджа"
-    gui_ctx.language = "az"

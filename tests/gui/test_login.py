@@ -12,6 +12,7 @@ from gui_fixtures import ui_settings  # noqa: F401 - fixture
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeyEvent
 from pytestqt.qtbot import QtBot
+from visible_text import normal, translation, untranslated, visible_texts
 
 from conftest import ADMIN, ADMIN_PASSWORD, LAWYER, LAWYER_PASSWORD
 from legalaid_desktop.gui.login import LoginWindow
@@ -100,13 +101,20 @@ def test_admin_sees_administration(qtbot: QtBot, launcher: Launcher) -> None:
 def test_language_switch_retranslates(qtbot: QtBot, launcher: Launcher) -> None:
     login = launcher.login
     assert login is not None
+    english = visible_texts(login)
+    messages = untranslated(english, "ru")
+    assert len(messages) >= 3, english  # title, labels, the button: in English
     login.language.setCurrentIndex(login.language.findData("ru"))
     from legalaid_desktop import i18n
 
     assert i18n.current_language() == "ru"
     assert launcher.settings.language() == "ru"
+    russian = visible_texts(login)
+    assert untranslated(russian, "ru") == [], russian
+    assert {normal(translation(t, "ru") or "") for t in messages} <= {normal(t) for t in russian}
     login.language.setCurrentIndex(login.language.findData("en"))
     assert i18n.current_language() == "en"
+    assert {normal(t) for t in messages} <= {normal(t) for t in visible_texts(login)}
 
 
 @pytest.mark.parametrize(

@@ -14,6 +14,7 @@ from gui_fixtures import (  # noqa: F401 - fixtures
 )
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
+from visible_text import normal, translation, untranslated, visible_texts
 
 from conftest import ADMIN_PASSWORD
 from legalaid_desktop.app import AppSession
@@ -223,9 +224,19 @@ def test_language_switch_at_runtime(qtbot: QtBot, main_window: MainWindow) -> No
 
     page = main_window.page("settings")
     assert page.language.currentData() == "en"  # type: ignore[attr-defined]
+    english = visible_texts(main_window)
+    messages = untranslated(english, "ru")
+    assert "Dashboard" in english and len(messages) >= 5, english
     page.language.setCurrentIndex(page.language.findData("ru"))  # type: ignore[attr-defined]
     assert i18n.current_language() == "ru"
     assert main_window.ctx is not None and main_window.ctx.language == "ru"
     assert main_window.settings.language("admin") == "ru"
+    # What the window shows (the navigation, the settings page, the menus' and toolbar's
+    # buttons) is in Russian, every message shown before in English.
+    russian = visible_texts(main_window)
+    assert untranslated(russian, "ru") == [], russian
+    assert {normal(translation(t, "ru") or "") for t in messages} <= {normal(t) for t in russian}
+    assert main_window.nav.item(0).text() == translation("Dashboard", "ru")
     page.language.setCurrentIndex(page.language.findData("en"))  # type: ignore[attr-defined]
     assert main_window.nav.item(0).text() == "Dashboard"
+    assert untranslated(visible_texts(main_window), "ru")

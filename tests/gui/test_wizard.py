@@ -4,21 +4,24 @@
 
 from __future__ import annotations
 
+import re
+from datetime import date
 from functools import partial
 from pathlib import Path
 
+import pypdf
 from gui_fixtures import tasks, ui_settings  # noqa: F401 - fixtures
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QGuiApplication, QImage, QPainter
+from PySide6.QtGui import QGuiApplication, QPainter
+from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QWizard
 from pytestqt.qtbot import QtBot
 
-from legalaid_desktop import app
-from legalaid_desktop.gui.recovery_sheet import paint_recovery_sheet
+from legalaid_desktop import app, i18n
+from legalaid_desktop.gui.recovery_sheet import key_lines, paint_recovery_sheet
 from legalaid_desktop.gui.secret_clipboard import secret_clipboard
 from legalaid_desktop.gui.tasks import TaskRunner
 from legalaid_desktop.gui.wizard import FirstRunWizard
-from legalaid_desktop.store.vault import FLOOR
+from legalaid_desktop.store.vault import FLOOR, format_recovery_key
 
 PASSWORD = "Gence-admin-2026!"
 
@@ -126,18 +129,32 @@ def test_wizard_reports_a_failed_creation(qtbot: QtBot, tmp_path: Path, tasks: T
     assert wizard.button(QWizard.WizardButton.BackButton).isEnabled()
 
 
-def test_recovery_sheet_paints_key_node_and_date(qapp: object) -> None:
-    image = QImage(800, 1100, QImage.Format.Format_RGB32)
-    image.fill(Qt.GlobalColor.white)
-    painter = QPainter(image)
-    paint_recovery_sheet(
-        painter, image.rect().toRectF(), key="ABCD-EFGH", node_code="GNJ", node_name="Gəncə"
-    )
+def test_recovery_sheet_shows_the_key_node_and_date(qapp: object, tmp_path: Path) -> None:
+    """Paint the sheet on a PDF printer and read the text back: the whole key, the center and
+    the date are on the page (dark pixels alone would pass with the key left out)."""
+    key = format_recovery_key(bytes(range(1, 33)))
+    out = tmp_path / "sheet.pdf"
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(out))
+    painter = QPainter(printer)
+    with i18n.language("en"):
+        paint_recovery_sheet(
+            painter,
+            printer.pageRect(QPrinter.Unit.DevicePixel),
+            key=key,
+            node_code="GNJ",
+            node_name="Gəncə mərkəzi",
+            on=date(2026, 3, 5),
+        )
     painter.end()
-    dark = sum(
-        1
-        for x in range(0, 800, 4)
-        for y in range(0, 1100, 4)
-        if image.pixelColor(x, y).lightness() < 128
-    )
-    assert dark > 100
+    pages = [page.extract_text() for page in pypdf.PdfReader(out).pages]
+    assert len(pages) == 1
+    lines = [re.sub(r"[ \t]+", " ", line).strip() for line in pages[0].splitlines()]
+    text = "\n".join(lines)
+    key_on_paper = [line for line in lines if re.fullmatch(r"[A-Z0-9]{1,4}(-[A-Z0-9]{1,4})+", line)]
+    assert key_on_paper == key_lines(key).splitlines(), text
+    assert "-".join(key_on_paper) == key
+    assert "Center: GNJ – Gəncə mərkəzi" in text
+    assert "Date: 05.03.2026" in text
+    assert "recovery key" in text

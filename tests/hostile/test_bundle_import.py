@@ -307,9 +307,20 @@ def test_fork_with_the_same_sequence_is_an_alert(world: World, unchanged: None) 
     assert audit_actions(world.hq)[-1] == "security_alert"
 
 
-def test_next_sequence_not_following_the_last_bundle(world: World, unchanged: None) -> None:
-    path = with_changes(world, jsonl([client_record("GNJ")]), "branch.bundle", prev_hash="ab" * 32)
-    refused(world, path, ChannelViolation)
+@pytest.mark.parametrize("link", ["none", "wrong", "older"])
+def test_next_sequence_not_following_the_last_bundle(
+    world: World, link: str, unchanged: None
+) -> None:
+    """The next number must name the last imported bundle: not nothing, not a made-up hash, not
+    an older bundle of the same channel."""
+    seq, last = channel(world.hq, "GNJ")
+    assert seq == 2 and last == container.bundle_hash(world.second)
+    prev = {"none": None, "wrong": "ab" * 32, "older": container.bundle_hash(world.first)}[link]
+    path = with_changes(
+        world, jsonl([client_record("GNJ")]), f"branch-{link}.bundle", seq=seq + 1, prev_hash=prev
+    )
+    assert "does not follow" in refused(world, path, ChannelViolation)
+    assert audit_actions(world.hq)[-1] == "security_alert"
 
 
 # --- damaged files -------------------------------------------------------------------------------

@@ -42,6 +42,7 @@ pytestmark = [
 
 RECORDS = 2000
 KILLS = 15
+COMMIT_KILLS = 10  # at most: stops once two kills landed inside the commit
 
 
 def child_main(conn: Any, data_dir: str, key: bytes, bundle: str) -> None:
@@ -58,11 +59,39 @@ def child_main(conn: Any, data_dir: str, key: bytes, bundle: str) -> None:
     store = Store(paths, create_store_engine(paths.db, key), key, Vault.load(paths.vault))
     ws = Workspace(store, Actor("kill-test", "admin", "Admin", Role.ADMIN, "BAK"))
     service = SyncService(ws)
+    _report_the_commit(store.engine, conn)
     conn.send("ready")
     conn.recv()
     result = service.import_bundle(Path(bundle))
     conn.send(f"DONE {result.inserted} {result.already_imported}")
     os._exit(0)  # no finalizers: the child must not touch anything the parent holds open
+
+
+def _report_the_commit(engine: Any, conn: Any) -> None:
+    """Tell the parent when the transaction that writes the clients starts committing
+    ("commit-begin", just before the database commit) and when it has committed
+    ("commit-end", after it returned)."""
+    from sqlalchemy import event
+    from sqlalchemy.orm import Session
+
+    writing = {"clients": False}
+
+    def on_execute(_c: Any, _cursor: Any, statement: str, *_rest: Any) -> None:
+        if statement.lstrip().upper().startswith("INSERT INTO CLIENTS"):
+            writing["clients"] = True
+
+    def on_commit(_connection: Any) -> None:
+        if writing["clients"]:
+            conn.send("commit-begin")
+
+    def after_commit(_session: Any) -> None:
+        if writing["clients"]:
+            writing["clients"] = False
+            conn.send("commit-end")
+
+    event.listen(engine, "before_cursor_execute", on_execute)
+    event.listen(engine, "commit", on_commit)
+    event.listen(Session, "after_commit", after_commit)
 
 
 # Columns whose values differ between two runs of the same import (times, random ids).
@@ -124,10 +153,46 @@ class Child:
         return time.monotonic()
 
     def result(self) -> str:
-        assert self.conn.poll(120), "the import did not finish"
-        out = str(self.conn.recv())
+        """The child's last message ("DONE ..."), once it ends; the commit reports before it
+        are checked to have come, in order."""
+        reports = []
+        while True:
+            assert self.conn.poll(120), "the import did not finish"
+            out = str(self.conn.recv())
+            if not out.startswith("commit-"):
+                break
+            reports.append(out)
+        assert reports in ([], ["commit-begin", "commit-end"]), reports
         self.process.join(30)
         return out
+
+    def kill_after_the_commit(self) -> None:
+        """Kill the child as soon as the clients' commit has returned."""
+        while True:
+            assert self.conn.poll(120), "the import never committed"
+            message = str(self.conn.recv())
+            assert not message.startswith("DONE"), message
+            if message == "commit-end":
+                break
+        self.kill()
+
+    def kill_when_committing(self) -> bool:
+        """Kill the child as soon as it starts committing the clients; whether the kill came
+        before the commit returned (no "commit-end" was sent)."""
+        while True:
+            assert self.conn.poll(120), "the import never started committing"
+            message = str(self.conn.recv())
+            assert not message.startswith("DONE"), message
+            if message == "commit-begin":
+                break
+        self.kill()
+        later = []
+        try:
+            while self.conn.poll(0):
+                later.append(str(self.conn.recv()))
+        except EOFError:  # everything the child sent before it died has been read
+            pass
+        return "commit-end" not in later
 
     def kill(self) -> None:
         assert self.process.pid is not None
@@ -200,3 +265,38 @@ def test_killed_import_leaves_before_or_after(setup: dict[str, Any]) -> None:
             assert state(target, key) == after
         shutil.rmtree(target)
     assert outcomes["before"] > 0, outcomes
+
+
+def test_killed_during_the_commit_leaves_before_or_after(setup: dict[str, Any]) -> None:
+    """Kills timed on the commit itself: each lands after the clients were written and before
+    the commit returned, and the store is still exactly before or after."""
+    key, bundle = setup["key"], setup["bundle"]
+    before = state(setup["pristine"], key)
+    reference = fresh(setup, "reference-commit")
+    out, _seconds = run_to_end(reference, key, bundle)
+    assert out == f"DONE {RECORDS} False"
+    after = state(reference, key)
+    during = 0
+    for attempt in range(COMMIT_KILLS):
+        target = fresh(setup, f"commit-kill-{attempt}")
+        child = Child(target, key, bundle)
+        child.go()
+        landed = child.kill_when_committing()
+        now = state(target, key)
+        assert now in (before, after), f"a kill in the commit left a mixed store ({attempt})"
+        during += landed
+        out, _seconds = run_to_end(target, key, bundle)
+        assert out == (f"DONE {RECORDS} False" if now == before else "DONE 0 True")
+        assert state(target, key) == after
+        shutil.rmtree(target)
+        if during >= 2:
+            break
+    assert during > 0, "no kill landed during the commit"
+    # Killed just after that commit returned: everything is there (one transaction, no part of
+    # the import left for a later one).
+    target = fresh(setup, "commit-kill-after")
+    child = Child(target, key, bundle)
+    child.go()
+    child.kill_after_the_commit()
+    assert state(target, key) == after
+    assert run_to_end(target, key, bundle)[0] == "DONE 0 True"

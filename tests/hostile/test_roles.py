@@ -188,6 +188,23 @@ def test_nobody_revokes_their_own_account(center: Path) -> None:
     assert actions == ["user_revoke", "user_role_changed"]
 
 
+def test_a_manager_does_not_revoke_or_demote_their_own_account(
+    center: Path, manager: app.AppSession
+) -> None:
+    """Not the last administrator, so only the rule against acting on oneself stops this."""
+    with pytest.raises(UserChangeRefused, match="your own account"):
+        manager.users.revoke(MANAGER)
+    with pytest.raises(UserChangeRefused, match="your own role"):
+        manager.users.change_role(MANAGER, "lawyer")
+    users = {u.username: u for u in manager.users.list()}
+    assert users[MANAGER].active and users[MANAGER].role.value == "manager"
+    assert MANAGER in manager.ws.store.vault.usernames()
+    manager.close()
+    app.login(center, MANAGER, MANAGER_PASSWORD).close()
+    actions = [d["action"] for actor, d in _denials(center) if actor == MANAGER]
+    assert actions == ["user_revoke", "user_role_changed"]
+
+
 # -- the command line ---------------------------------------------------------------------------
 
 

@@ -6,6 +6,7 @@ HQ (BAK) and the centers (GNJ, QBA) are real encrypted stores; everything goes t
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -33,6 +34,7 @@ from sync_support import (
     audit_actions,
     enroll,
     make_node,
+    node_keys,
     rows,
     sync,
 )
@@ -171,6 +173,26 @@ def test_no_client_data_in_bundle_bytes(
     for secret in ("Qasımova", "Zəminə", "Alimentlə", "555 12 34", "İlk görüş"):
         assert secret.encode("utf-8") not in data
         assert secret.encode("utf-16-le") not in data
+    # Positive control: the secrets are in the decrypted bundle, and neither the decrypted parts
+    # nor their compressed form (as the writer stores them) show through anywhere in the file.
+    hq, _gnj = pair
+    opened = open_bundle(
+        result.path, me=node_keys(hq).private, sender_keys=lambda code: _pin(hq, code)
+    )
+    everything = b"".join(opened.parts.values())
+    for secret in ("Qasımova", "Zəminə", "Alimentlə", "İlk görüş"):
+        assert secret.encode("utf-8") in everything
+    assert len(everything) > 1000
+    for name, part in opened.parts.items():
+        for form in (part, zlib.compress(part, 6)):
+            assert not _shared_window(form, data), name
+
+
+def _shared_window(needle: bytes, haystack: bytes, width: int = 24) -> bool:
+    """Whether any ``width``-byte piece of ``needle`` (every 8th offset) is in ``haystack``."""
+    if len(needle) <= width:
+        return needle in haystack
+    return any(needle[i : i + width] in haystack for i in range(0, len(needle) - width + 1, 8))
 
 
 def test_recovery_key_opens_every_bundle(tmp_path: Path) -> None:

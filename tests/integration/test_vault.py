@@ -200,3 +200,35 @@ def test_killed_while_writing_the_vault_keeps_the_previous_one(store_with_lawyer
     assert proc.returncode == 137, proc.stderr.decode()
     assert StorePaths(store_with_lawyer).vault.read_bytes() == before
     app.login(store_with_lawyer, LAWYER, LAWYER_PASSWORD).close()
+
+
+_ONE_STEP_BELOW = [
+    pytest.param({"m": FLOOR.memory_kib - 1}, id="memory"),
+    pytest.param({"t": FLOOR.iterations - 1}, id="iterations"),
+    pytest.param({"p": FLOOR.lanes - 1}, id="lanes"),
+]
+
+
+@pytest.mark.parametrize("lowered", _ONE_STEP_BELOW)
+def test_one_parameter_one_step_below_the_floor_is_refused_at_login(
+    store_with_lawyer: Path, lowered: dict[str, int]
+) -> None:
+    """Each parameter alone, the others at the floor: a weakened slot never opens."""
+    data = _vault_json(store_with_lawyer)
+    _slot(data, LAWYER)["kdf"] = {**FLOOR.to_dict(), **lowered}
+    _write_vault(store_with_lawyer, data)
+    with pytest.raises(VaultTampered, match="weakened"):
+        app.login(store_with_lawyer, LAWYER, LAWYER_PASSWORD)
+
+
+@pytest.mark.parametrize("lowered", _ONE_STEP_BELOW)
+def test_one_parameter_one_step_below_the_floor_is_refused_for_a_new_slot(
+    admin_session: app.AppSession, lowered: dict[str, int]
+) -> None:
+    vault = admin_session.ws.store.vault
+    before = [s.username for s in vault.slots]
+    params = KdfParams.from_dict({**FLOOR.to_dict(), **lowered})
+    with pytest.raises(InputRejected, match="below the minimum"):
+        vault.add_user("x", "pw-123456789", dek=b"\0" * 32, kdf=params)
+    assert [s.username for s in vault.slots] == before
+    assert not FLOOR.below_floor()  # the floor itself is allowed

@@ -6,6 +6,8 @@ import io
 import os
 import re
 import shutil
+import subprocess
+from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -477,19 +479,47 @@ def test_failed_write_removes_the_temp_file(
     assert list(tmp_path.iterdir()) == []
 
 
-@pytest.mark.skipif(
-    os.name != "posix" or os.geteuid() == 0, reason="needs POSIX permissions and a non-root user"
-)
-def test_read_only_folder_gives_a_clear_error_and_no_file(tmp_path: Path) -> None:
+@pytest.fixture
+def read_only_folder(tmp_path: Path) -> Iterator[Path]:
+    """A folder nobody may write in: without write permission for a user, a read-only bind
+    mount for root (whom permissions do not stop, and who runs CI)."""
+    if os.name != "posix":
+        pytest.skip("needs POSIX permissions")
     folder = tmp_path / "ro"
     folder.mkdir()
-    folder.chmod(0o500)
-    try:
-        with pytest.raises(ReportNotSaved):
-            render_case_summary(make_case(), folder / "case.pdf", lang="en", generated_by="x")
-        assert list(folder.iterdir()) == []
-    finally:
+    if os.geteuid() != 0:
+        folder.chmod(0o500)
+        yield folder
         folder.chmod(0o700)
+        return
+    mounted = subprocess.run(["mount", "--bind", str(folder), str(folder)], capture_output=True)
+    if mounted.returncode != 0:
+        pytest.skip(f"root cannot bind-mount here: {mounted.stderr.decode().strip()}")
+    try:
+        subprocess.run(
+            ["mount", "-o", "remount,ro,bind", str(folder)], check=True, capture_output=True
+        )
+        yield folder
+    finally:
+        subprocess.run(["umount", str(folder)], check=True, capture_output=True)
+
+
+def test_read_only_folder_gives_a_clear_error_and_no_file(read_only_folder: Path) -> None:
+    with pytest.raises(OSError):  # the folder really is read-only, for this user too
+        (read_only_folder / "probe").write_bytes(b"")
+    with pytest.raises(ReportNotSaved, match="could not be saved"):
+        render_case_summary(make_case(), read_only_folder / "case.pdf", lang="en", generated_by="x")
+    assert list(read_only_folder.iterdir()) == []
+
+
+def test_a_file_where_the_folder_should_be_gives_a_clear_error(tmp_path: Path) -> None:
+    """Runs for every user, root included: no permission can let this write succeed."""
+    blocker = tmp_path / "reports"
+    blocker.write_bytes(b"not a folder")
+    with pytest.raises(ReportNotSaved, match="could not be saved"):
+        render_case_summary(make_case(), blocker / "case.pdf", lang="en", generated_by="x")
+    assert blocker.read_bytes() == b"not a folder"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["reports"]
 
 
 def test_missing_folder_gives_a_clear_error(tmp_path: Path) -> None:

@@ -103,10 +103,6 @@ def test_a_real_font_lacking_one_required_letter_is_refused(
         find_fonts([tmp_path])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: missing_characters() counts a letter mapped to glyph 0 (.notdef) as present",
-)
 def test_a_font_mapping_a_required_letter_to_no_glyph_is_refused(
     tmp_path: Path, system_fonts: tuple[Path, Path]
 ) -> None:

@@ -150,7 +150,10 @@ def clear_font_cache() -> None:
 
 
 def missing_characters(font: TTFont) -> str:
-    """The characters of :data:`REQUIRED_CHARACTERS` that ``font``'s character map lacks.
+    """The characters of :data:`REQUIRED_CHARACTERS` that ``font`` has no glyph for.
+
+    A letter that the character map sends to glyph 0 (``.notdef``, the empty box a font draws
+    for what it lacks) counts as missing: ReportLab keeps such entries in its map.
 
     Args:
         font: A parsed (not necessarily registered) ReportLab TrueType font.
@@ -159,7 +162,7 @@ def missing_characters(font: TTFont) -> str:
         The missing characters, in the order of :data:`REQUIRED_CHARACTERS`; empty if none.
     """
     cmap = font.face.charToGlyph or {}
-    return "".join(ch for ch in REQUIRED_CHARACTERS if ord(ch) not in cmap)
+    return "".join(ch for ch in REQUIRED_CHARACTERS if not cmap.get(ord(ch)))
 
 
 def _search(dirs: Sequence[Path]) -> ReportFonts:

@@ -148,3 +148,24 @@ def test_calendar_marks_days_lists_and_ticks(
     with qtbot.waitSignal(page.open_case) as opened:
         qtbot.keyClick(page.table, Qt.Key.Key_Return)
     assert opened.args == [cases[2]]
+
+
+def test_calendar_opens_on_baku_day_not_machine_day(
+    qtbot: Any, gui_ctx: GuiContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """From 20:00 UTC the centers' day (Baku, UTC+4) is already the machine's tomorrow.
+
+    The calendar must open on the day the rest of the application calls today; the clock is
+    moved well away from the machine's so that the test holds at any hour.
+    """
+    from legalaid_desktop.gui.pages import calendar as calendar_page
+
+    baku_day = date.today() + timedelta(days=40)
+    monkeypatch.setattr(calendar_page, "today", lambda: baku_day)
+    page = CalendarPage(gui_ctx)
+    qtbot.addWidget(page)
+    assert page.calendar.selectedDate() == to_qdate(baku_day)
+    assert (page.calendar.yearShown(), page.calendar.monthShown()) == (
+        baku_day.year,
+        baku_day.month,
+    )

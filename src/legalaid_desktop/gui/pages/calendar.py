@@ -50,6 +50,9 @@ class CalendarPage(Page):
         self._marked: list[date] = []
         self._lawyers: dict[str, str] = {}
         self.calendar = QCalendarWidget(self)
+        # Qt's own 'today' is the machine's clock; the centers' day is Baku's (UTC+4), which
+        # differs every evening from 20:00 UTC on a machine set to UTC.
+        self.calendar.setSelectedDate(to_qdate(today()))
         style_calendar(self.calendar)
         self.calendar.setMinimumSize(380, 300)
         self.calendar.setMaximumWidth(460)

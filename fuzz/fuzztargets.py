@@ -2,8 +2,9 @@
 
 A target returns normally when the reader accepted the input or refused it with the error its
 callers expect (:class:`~legalaid_desktop.domain.errors.BundleRejected` for everything read
-from a bundle, :class:`~legalaid_desktop.domain.errors.LegalAidError` for enrollment files). Any
-other exception escapes, and the fuzzer (or the smoke test) reports it as a bug in the reader.
+from a bundle, :class:`~legalaid_desktop.domain.errors.EnrollmentRejected` for enrollment files,
+as their callers catch them). Any other exception escapes, and the fuzzer (or the smoke test)
+reports it as a bug in the reader.
 
 The targets, by how deep into the reader they reach:
 
@@ -45,7 +46,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from legalaid_desktop.domain.errors import BundleRejected, LegalAidError
+from legalaid_desktop.domain.errors import BundleRejected, EnrollmentRejected, LegalAidError
 from legalaid_desktop.sync import container, enrollment, strictjson
 from legalaid_desktop.sync.importer import parse_bundle
 from legalaid_desktop.sync.keys import NodeKeys, NodePublicKeys
@@ -332,14 +333,14 @@ def _resigned(data: bytes, keys: NodeKeys, domain: bytes) -> bytes | None:
 
 def enrollment_files(fx: Fixture, data: bytes) -> None:
     """An enrollment request or response, as read and as re-signed behind the signature."""
-    _clean(lambda: enrollment.parse_request(data), LegalAidError)
-    _clean(lambda: enrollment.parse_response(data), LegalAidError)
+    _clean(lambda: enrollment.parse_request(data), EnrollmentRejected)
+    _clean(lambda: enrollment.parse_response(data), EnrollmentRejected)
     request = _resigned(data, fx.center, enrollment._REQUEST_DOMAIN)
     if request is not None:
-        _clean(lambda: enrollment.parse_request(request), LegalAidError)
+        _clean(lambda: enrollment.parse_request(request), EnrollmentRejected)
     response = _resigned(data, fx.hq, enrollment._RESPONSE_DOMAIN)
     if response is not None:
-        parsed = _clean(lambda: enrollment.parse_response(response), LegalAidError)
+        parsed = _clean(lambda: enrollment.parse_response(response), EnrollmentRejected)
         if isinstance(parsed, enrollment.EnrollmentResponse):
             typed = data[:64].decode("utf-8", "replace")
             _clean(
@@ -352,7 +353,7 @@ def enrollment_files(fx: Fixture, data: bytes) -> None:
         return
     body = doc.get("body") if isinstance(doc, dict) else None
     if isinstance(body, dict) and "roster" in body:
-        _clean(lambda: enrollment.parse_roster(body["roster"]), LegalAidError)
+        _clean(lambda: enrollment.parse_roster(body["roster"]), EnrollmentRejected)
 
 
 TARGETS: dict[str, Callable[[Fixture, bytes], None]] = {

@@ -43,6 +43,7 @@ import os
 import struct
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -300,12 +301,10 @@ def strict_json(fx: Fixture | None, data: bytes) -> None:
     """Every mode of the strict parser; what it accepts must round-trip canonically."""
     del fx
     for depth in (4, 32):
-        value = _clean(lambda depth=depth: strictjson.loads(data, max_depth=depth))
+        value = _clean(partial(strictjson.loads, data, max_depth=depth))
         if value is not None:
             _roundtrip(value, depth)
-        canonical = _clean(
-            lambda depth=depth: strictjson.loads(data, max_depth=depth, canonical=True)
-        )
+        canonical = _clean(partial(strictjson.loads, data, max_depth=depth, canonical=True))
         if canonical is not None:
             assert strictjson.dumps(canonical, max_depth=depth) == data, "not canonical"
     lines = _clean(lambda: strictjson.loads_lines(data, max_depth=8, max_lines=64))

@@ -27,6 +27,7 @@ import shutil
 import sys
 import tempfile
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -130,8 +131,10 @@ def build(work: Path) -> dict[str, int]:
                 bundles.append(up.path.read_bytes())
                 SyncService(hq.ws).import_bundle(up.path)
                 if round_ == 0:
-                    number = _add_cases(hq, 1)[0]
-                    _try(lambda number=number: SyncService(hq.ws).transfer_case(number, "GNJ"))
+                    transfer = partial(
+                        SyncService(hq.ws).transfer_case, _add_cases(hq, 1)[0], "GNJ"
+                    )
+                    _try(transfer)
                 down = SyncService(hq.ws).export(files / f"down-{round_}.bundle", to="GNJ")
                 bundles.append(down.path.read_bytes())
                 SyncService(gnj.ws).import_bundle(down.path)

@@ -3,8 +3,8 @@
 A target returns normally when the reader accepted the input or refused it with the error its
 callers expect (:class:`~legalaid_desktop.domain.errors.BundleRejected` for everything read
 from a bundle, :class:`~legalaid_desktop.domain.errors.EnrollmentRejected` for enrollment files,
-as their callers catch them). Any other exception escapes, and the fuzzer (or the smoke test)
-reports it as a bug in the reader.
+as their callers catch them), with a message of one short, printable line. Any other exception
+escapes, and the fuzzer (or the smoke test) reports it as a bug in the reader.
 
 The targets, by how deep into the reader they reach:
 
@@ -166,11 +166,25 @@ def load_fixture(work: Path) -> Fixture:
     )
 
 
+MAX_MESSAGE = 500
+"""Longest message a refusal may carry: the CLI prints it as one line, the GUI shows it."""
+
+
 def _clean(call: Callable[[], object], allowed: type[Exception] = BundleRejected) -> object:
-    """Run ``call``; a refusal of the ``allowed`` kind is a clean outcome, so is success."""
+    """Run ``call``; a refusal of the ``allowed`` kind is a clean outcome, so is success.
+
+    A refusal must also say so in one short, printable line: hostile input must not fill the
+    screen or put a newline or a terminal escape sequence into what the user reads.
+    """
     try:
         return call()
-    except allowed:
+    except allowed as error:
+        message = str(error)
+        if len(message) > MAX_MESSAGE or not message.isprintable():
+            raise AssertionError(
+                f"{type(error).__name__} with a message that is not one short, printable line: "
+                f"{message[:300]!r}"
+            ) from error
         return None
 
 

@@ -162,13 +162,30 @@ def dumps(value: Any, rng: random.Random, canonical: bool) -> bytes:
     return json.dumps(value).encode("utf-8")
 
 
+def _repeat_a_key(value: dict[str, Any], text: bytes, rng: random.Random) -> bytes:
+    """``text`` (the object ``value`` written out) with one of its members written twice.
+
+    Python's JSON cannot produce this; the strict parser must refuse it.
+    """
+    key = rng.choice(list(value))
+    member = json.dumps({key: value[key]}, ensure_ascii=False)[1:-1].encode("utf-8")
+    return b"{" + member + b"," + text[1:]
+
+
 def mutate_json(data: bytes, rng: random.Random, canonical: bool = True) -> bytes | None:
     """One structural mutation of a JSON document, or None if ``data`` is not JSON."""
     try:
         value = json.loads(data)
     except (ValueError, RecursionError):
         return None
-    return dumps(mutate_value(value, rng), rng, canonical)
+    changed = mutate_value(value, rng)
+    text = dumps(changed, rng, canonical)
+    if isinstance(changed, dict) and changed and text[:1] == b"{" and rng.randrange(16) == 0:
+        try:
+            return _repeat_a_key(changed, text, rng)
+        except (UnicodeEncodeError, ValueError):
+            return text
+    return text
 
 
 def mutate_lines(data: bytes, rng: random.Random) -> bytes:

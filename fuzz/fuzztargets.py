@@ -49,7 +49,7 @@ from typing import Any
 
 from legalaid_desktop.domain.errors import BundleRejected, EnrollmentRejected, LegalAidError
 from legalaid_desktop.sync import container, enrollment, strictjson
-from legalaid_desktop.sync.importer import parse_bundle
+from legalaid_desktop.sync.importer import ParsedBundle, parse_bundle
 from legalaid_desktop.sync.keys import NodeKeys, NodePublicKeys
 
 SEP = b"\x00--8<--\x00"
@@ -298,7 +298,9 @@ def import_parse(fx: Fixture, data: bytes) -> None:
         manifest=(),
         parts=parts,
     )
-    _clean(lambda: parse_bundle(opened, from_hq=from_hq))
+    parsed = _clean(lambda: parse_bundle(opened, from_hq=from_hq))
+    if isinstance(parsed, ParsedBundle):
+        _check_roster(parsed.roster)
 
 
 # --- strictjson -----------------------------------------------------------------------------------
@@ -344,17 +346,32 @@ def _resigned(data: bytes, keys: NodeKeys, domain: bytes) -> bytes | None:
         return None  # the body cannot be written canonically: nothing a signer could send
 
 
+def _check_names(names: Iterable[str]) -> None:
+    """Accepted names are printable: CLI and GUI show them next to the fingerprint."""
+    for name in names:
+        assert name.isprintable(), f"a name with control characters was accepted: {name!r}"
+
+
+def _check_roster(roster: enrollment.Roster | None) -> None:
+    if roster is not None:
+        _check_names(node.name for node in roster.nodes)
+
+
 def enrollment_files(fx: Fixture, data: bytes) -> None:
     """An enrollment request or response, as read and as re-signed behind the signature."""
     _clean(lambda: enrollment.parse_request(data), EnrollmentRejected)
     _clean(lambda: enrollment.parse_response(data), EnrollmentRejected)
     request = _resigned(data, fx.center, enrollment._REQUEST_DOMAIN)
     if request is not None:
-        _clean(lambda: enrollment.parse_request(request), EnrollmentRejected)
+        accepted = _clean(lambda: enrollment.parse_request(request), EnrollmentRejected)
+        if isinstance(accepted, enrollment.EnrollmentRequest):
+            _check_names([accepted.name])
     response = _resigned(data, fx.hq, enrollment._RESPONSE_DOMAIN)
     if response is not None:
         parsed = _clean(lambda: enrollment.parse_response(response), EnrollmentRejected)
         if isinstance(parsed, enrollment.EnrollmentResponse):
+            _check_names([parsed.hq_name])
+            _check_roster(parsed.roster)
             typed = data[:64].decode("utf-8", "replace")
             _clean(
                 lambda: enrollment.require_fingerprint(parsed.fingerprint, typed, "BAK"),
@@ -366,7 +383,9 @@ def enrollment_files(fx: Fixture, data: bytes) -> None:
         return
     body = doc.get("body") if isinstance(doc, dict) else None
     if isinstance(body, dict) and "roster" in body:
-        _clean(lambda: enrollment.parse_roster(body["roster"]), EnrollmentRejected)
+        roster = _clean(lambda: enrollment.parse_roster(body["roster"]), EnrollmentRejected)
+        if isinstance(roster, enrollment.Roster):
+            _check_roster(roster)
 
 
 TARGETS: dict[str, Callable[[Fixture, bytes], None]] = {

@@ -154,9 +154,12 @@ def build(work: Path) -> dict[str, int]:
         opened = fixture.open_real(raw)
         from_hq = opened.header.sender == "BAK"
         parts = list(opened.parts.items())
+        # Whatever else the real manifest signs (an audit anchor, in a newer format) goes along.
+        audit = getattr(opened, "audit", None)
+        options = {} if audit is None else {"audit": audit}
         for stanza in (False, True):
             outputs["bundle_contents"].append(
-                targets.contents_seed(fixture, parts, from_hq=from_hq, stanza=stanza)
+                targets.contents_seed(fixture, parts, from_hq=from_hq, stanza=stanza, **options)
             )
         outputs["import_parse"].append(targets.parts_seed(parts, from_hq=from_hq))
         start = len(container.MAGIC) + 6

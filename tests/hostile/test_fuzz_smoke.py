@@ -136,7 +136,8 @@ def test_an_unexpected_exception_escapes_the_harness(
 
 
 @pytest.mark.skipif(
-    importlib.util.find_spec("atheris") is None, reason="atheris has wheels for Linux x86-64 only"
+    importlib.util.find_spec("atheris") is None,
+    reason="atheris is not installed (it has wheels for Linux x86-64 only)",
 )
 def test_a_short_coverage_guided_run_finds_nothing(work: Path) -> None:
     result = subprocess.run(

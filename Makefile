@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 DEMO_DIR ?= demo-data
 
-.PHONY: setup run test lint format bench migration lock i18n screenshots clean
+.PHONY: setup run test lint format bench fuzz migration lock i18n screenshots clean
 
 setup: $(STAMP)
 
@@ -37,6 +37,14 @@ format: $(STAMP)
 
 bench: $(STAMP)
 	@for b in bench/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+# Coverage-guided fuzzing of the bundle and enrollment readers (atheris; Linux x86-64). Seeds are
+# made from real stores and bundles into fuzz/.work (ignored by git); FUZZ_SECONDS is shared by
+# the targets, run one after the other. Exits with 1 if any input raised an unexpected exception
+# (kept in fuzz/.work/crashes/). See docs/testing.md.
+FUZZ_SECONDS ?= 300
+fuzz: $(STAMP)
+	PYTHONPATH=src $(BIN)/python fuzz/run.py --seconds $(FUZZ_SECONDS)
 
 # Refresh the gettext catalogs: extract every _() string, merge into az/ru/en, compile the .mo
 # files that ship in the package. Translate the new entries in resources/locale/*/ before commit

@@ -337,6 +337,17 @@ def _bad_manifest(detail: str) -> ManifestInvalid:
     )
 
 
+def _shown(value: object) -> str:
+    """An untrusted value for a message: a node code as it is, anything else escaped and short.
+
+    The messages reach a terminal and the GUI as one line: no newline, no escape sequence.
+    """
+    if isinstance(value, str) and NODE_CODE_RE.fullmatch(value):
+        return value
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
 # --- field validation (shared by the writer and the reader) ------------------------------------
 
 
@@ -439,7 +450,7 @@ def _parse_manifest(
         raise SenderMismatch(
             _(
                 "The contents of the bundle were written by {author}, but it was sent by {sender}."
-            ).format(author=str(obj["author"])[:80], sender=header.sender)
+            ).format(author=_shown(obj["author"]), sender=header.sender)
         )
     _check_fields(obj, _bad_manifest)
     for key in _BOUND_KEYS:

@@ -53,6 +53,7 @@ __all__ = [
     "parse_request",
     "parse_response",
     "parse_roster",
+    "printable_name",
     "require_fingerprint",
     "roster_to_dict",
 ]
@@ -159,6 +160,15 @@ class Roster:
     hq_recovery_public: bytes | None
 
 
+def printable_name(name: str) -> str:
+    """``name`` as the readers accept it: every control or formatting character replaced.
+
+    The writers use it, so that a name stored before the readers refused such characters (for
+    instance a rogue center's, now in HQ's roster) cannot make HQ's files unreadable everywhere.
+    """
+    return "".join(ch if ch.isprintable() else "\ufffd" for ch in name)
+
+
 def roster_to_dict(roster: Roster) -> dict[str, Any]:
     """The roster as a JSON-ready object."""
     return {
@@ -166,7 +176,7 @@ def roster_to_dict(roster: Roster) -> dict[str, Any]:
         "nodes": [
             {
                 "code": n.code,
-                "name": n.name,
+                "name": printable_name(n.name),
                 "kind": n.kind,
                 "enrollment": n.enrollment,
                 "keys": n.keys.to_dict() if n.keys is not None else None,
@@ -180,7 +190,13 @@ def roster_to_dict(roster: Roster) -> dict[str, Any]:
 
 
 def _text(value: object, what: str, limit: int = _MAX_NAME) -> str:
-    if type(value) is not str or not value or len(value) > limit:
+    """A name from a file: a short, non-empty string of printable characters only.
+
+    No control or formatting characters: ``enroll accept`` prints the name next to the
+    fingerprint HQ is asked to confirm, and a newline with terminal escape sequences could show
+    other digits there (a bidirectional override could do the same in the GUI).
+    """
+    if type(value) is not str or not value or len(value) > limit or not value.isprintable():
         raise _rejected(_("the {what} is not valid").format(what=what))
     return value
 
@@ -315,7 +331,7 @@ def build_request(keys: NodeKeys, name: str, kind: str) -> bytes:
     body = {
         "type": REQUEST_TYPE,
         "version": VERSION,
-        "node": {"code": keys.node_code, "name": name, "kind": kind},
+        "node": {"code": keys.node_code, "name": printable_name(name), "kind": kind},
         "keys": keys.public().to_dict(),
         "created": _now(),
     }
@@ -388,7 +404,7 @@ def build_response(
     body = {
         "type": RESPONSE_TYPE,
         "version": VERSION,
-        "hq": {"code": hq_keys.node_code, "name": hq_name},
+        "hq": {"code": hq_keys.node_code, "name": printable_name(hq_name)},
         "hq_keys": hq_keys.public().to_dict(),
         "center": request.code,
         "center_fingerprint": request.fingerprint,

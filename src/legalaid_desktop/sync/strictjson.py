@@ -100,7 +100,9 @@ def _object_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
         seen: set[str] = set()
         for key, _value in pairs:
             if key in seen:
-                raise _reject(_("the key {key!r} appears twice in one object").format(key=key))
+                # Shortened: a key can be as long as the document, and the message is one line.
+                shown = key if len(key) <= 40 else key[:37] + "..."
+                raise _reject(_("the key {key!r} appears twice in one object").format(key=shown))
             seen.add(key)
     return result
 

@@ -41,7 +41,11 @@ _U = "tests/unit/"
 TARGETS: dict[str, list[str]] = {
     # Smallest and fastest first: `make mutate` runs them in this order.
     "src/legalaid_desktop/domain/roles.py": [_U + "test_role_table.py", _H + "test_roles.py"],
-    "src/legalaid_desktop/services/user_rules.py": [_H + "test_roles.py"],
+    "src/legalaid_desktop/services/user_rules.py": [
+        _U + "test_role_table.py",
+        _H + "test_roles.py",
+        _H + "test_last_admin.py",
+    ],
     "src/legalaid_desktop/search/conflicts.py": [_I + "test_conflicts.py"],
     "src/legalaid_desktop/store/audit.py": [
         _I + "test_login_audit.py",
@@ -59,6 +63,7 @@ TARGETS: dict[str, list[str]] = {
     ],
     "src/legalaid_desktop/services/users.py": [
         _H + "test_roles.py",
+        _H + "test_last_admin.py",
         _I + "test_cli_admin.py",
         _I + "test_login_audit.py",
     ],
@@ -126,8 +131,7 @@ def _workspace(module: str) -> Path:
     )
     target = work / "pyproject.toml"
     if not target.exists() or target.read_text("utf-8") != config:
-        target.write_text(config, "utf-8")
-        shutil.rmtree(work / "mutants", ignore_errors=True)  # a new config: start afresh
+        target.write_text(config, "utf-8")  # mutmut re-runs what a changed config can affect
     return work
 
 

@@ -17,6 +17,7 @@ from sqlalchemy import select, update
 from conftest import ADMIN, ADMIN_PASSWORD
 from legalaid_desktop import app
 from legalaid_desktop.domain.errors import UserChangeRefused
+from legalaid_desktop.i18n import language
 from legalaid_desktop.services.workspace import DENIED_ACTION
 from legalaid_desktop.store.models import AuditEvent, User
 from legalaid_desktop.store.vault import FLOOR
@@ -44,8 +45,12 @@ def test_a_half_revoked_administrator_does_not_count_as_another_one(tmp_path: Pa
     s.close()
 
     r = app.recover(data_dir, recovery_key)
-    with pytest.raises(UserChangeRefused, match="last active administrator"):
+    with language("en"), pytest.raises(UserChangeRefused) as refused:
         r.users.revoke(ADMIN)
+    assert str(refused.value) == (
+        f"{ADMIN} is the last active administrator of this data store: add another "
+        "administrator first. The last administrator cannot be revoked or demoted."
+    )
     with pytest.raises(UserChangeRefused, match="last active administrator"):
         r.users.change_role(ADMIN, "manager")
     with r.ws.read() as db:

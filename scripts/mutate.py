@@ -45,6 +45,7 @@ TARGETS: dict[str, list[str]] = {
         _U + "test_role_table.py",
         _H + "test_roles.py",
         _H + "test_last_admin.py",
+        _H + "test_refusal_records.py",
     ],
     "src/legalaid_desktop/search/conflicts.py": [_I + "test_conflicts.py"],
     "src/legalaid_desktop/store/audit.py": [
@@ -64,6 +65,7 @@ TARGETS: dict[str, list[str]] = {
     "src/legalaid_desktop/services/users.py": [
         _H + "test_roles.py",
         _H + "test_last_admin.py",
+        _H + "test_refusal_records.py",
         _I + "test_cli_admin.py",
         _I + "test_login_audit.py",
     ],

@@ -49,6 +49,7 @@ TARGETS: dict[str, list[str]] = {
     ],
     "src/legalaid_desktop/search/conflicts.py": [_I + "test_conflicts.py"],
     "src/legalaid_desktop/store/audit.py": [
+        _I + "test_audit_chain.py",
         _I + "test_login_audit.py",
         _I + "test_audit_view.py",
         _H + "test_roles.py",

@@ -57,7 +57,10 @@ TARGETS: dict[str, list[str]] = {
     "src/legalaid_desktop/reports/fonts.py": [_U + "test_reports.py"],
     "src/legalaid_desktop/store/kdf.py": [_I + "test_vault.py", _H + "test_planted_vault.py"],
     "src/legalaid_desktop/store/keywrap.py": [_I + "test_vault.py", _H + "test_planted_vault.py"],
-    "src/legalaid_desktop/sync/ownership.py": [_H + "test_sync_ownership.py"],
+    "src/legalaid_desktop/sync/ownership.py": [
+        _U + "test_case_number_node.py",
+        _H + "test_sync_ownership.py",
+    ],
     "src/legalaid_desktop/sync/merge.py": [
         _I + "test_sync.py",
         _H + "test_sync_ownership.py",

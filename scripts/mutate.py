@@ -55,7 +55,11 @@ TARGETS: dict[str, list[str]] = {
         _H + "test_roles.py",
     ],
     "src/legalaid_desktop/reports/fonts.py": [_U + "test_reports.py"],
-    "src/legalaid_desktop/store/kdf.py": [_I + "test_vault.py", _H + "test_planted_vault.py"],
+    "src/legalaid_desktop/store/kdf.py": [
+        _H + "test_vault_kdf_fields.py",
+        _I + "test_vault.py",
+        _H + "test_planted_vault.py",
+    ],
     "src/legalaid_desktop/store/keywrap.py": [_I + "test_vault.py", _H + "test_planted_vault.py"],
     "src/legalaid_desktop/sync/ownership.py": [
         _U + "test_case_number_node.py",

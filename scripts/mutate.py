@@ -48,12 +48,7 @@ TARGETS: dict[str, list[str]] = {
         _H + "test_refusal_records.py",
     ],
     "src/legalaid_desktop/search/conflicts.py": [_I + "test_conflicts.py"],
-    "src/legalaid_desktop/store/audit.py": [
-        _I + "test_audit_chain.py",
-        _I + "test_login_audit.py",
-        _I + "test_audit_view.py",
-        _H + "test_roles.py",
-    ],
+    "src/legalaid_desktop/store/audit.py": [_I + "test_audit_chain.py", _I + "test_login_audit.py"],
     "src/legalaid_desktop/reports/fonts.py": [_U + "test_reports.py"],
     "src/legalaid_desktop/store/kdf.py": [
         _H + "test_vault_kdf_fields.py",

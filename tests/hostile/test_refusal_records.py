@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from conftest import ADMIN, ADMIN_PASSWORD, LAWYER
 from legalaid_desktop import app
-from legalaid_desktop.domain.errors import PermissionDenied
+from legalaid_desktop.domain.errors import PermissionDenied, UserChangeRefused
 from legalaid_desktop.i18n import language
 from legalaid_desktop.services.workspace import DENIED_ACTION
 from legalaid_desktop.store.models import AuditEvent, User
@@ -91,4 +91,20 @@ def test_a_managers_refused_changes_say_why_and_are_audited(store_with_lawyer: P
             ids[LAWYER],
             {"action": "user_role_changed", "target": LAWYER, "role": "admin", **refusal},
         ),
+    ]
+
+
+def test_an_attempt_on_ones_own_account_is_audited_on_it(store_with_lawyer: Path) -> None:
+    admin_id = _ids(store_with_lawyer)[ADMIN]
+    s = app.login(store_with_lawyer, ADMIN, ADMIN_PASSWORD)
+    with pytest.raises(UserChangeRefused, match="your own account"):
+        s.users.revoke(ADMIN)
+    s.close()
+    assert _refusals(store_with_lawyer) == [
+        (
+            ADMIN,
+            "user",
+            admin_id,
+            {"action": "user_revoke", "refusal": "UserChangeRefused", "target": ADMIN},
+        )
     ]

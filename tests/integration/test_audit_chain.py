@@ -115,3 +115,18 @@ def test_events_removed_at_the_end_are_reported_with_both_numbers(
         f"The audit log ends at event {last - 2} but event {last} was recorded: "
         "events at the end were removed."
     ]
+
+
+def test_a_wiped_log_is_reported(store_with_lawyer: Path) -> None:
+    s = app.login(store_with_lawyer, ADMIN, ADMIN_PASSWORD)
+    with s.ws.store.session(write=True) as db:
+        last = db.scalar(select(AuditEvent.seq).order_by(AuditEvent.seq.desc()).limit(1))
+        db.execute(delete(AuditEvent))
+    with language("en"):
+        report = s.ws.store.verify()
+    s.close()
+    assert report.audit_events == 0
+    assert list(report.audit_problems) == [
+        f"The audit log ends at event 0 but event {last} was recorded: "
+        "events at the end were removed."
+    ]

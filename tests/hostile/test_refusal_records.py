@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from conftest import ADMIN, ADMIN_PASSWORD, LAWYER
 from legalaid_desktop import app
-from legalaid_desktop.domain.errors import PermissionDenied, UserChangeRefused
+from legalaid_desktop.domain.errors import NotFound, PermissionDenied, UserChangeRefused
 from legalaid_desktop.i18n import language
 from legalaid_desktop.services.workspace import DENIED_ACTION
 from legalaid_desktop.store.models import AuditEvent, User
@@ -108,3 +108,18 @@ def test_an_attempt_on_ones_own_account_is_audited_on_it(store_with_lawyer: Path
             {"action": "user_revoke", "refusal": "UserChangeRefused", "target": ADMIN},
         )
     ]
+
+
+def test_an_unknown_account_is_named_in_the_message(store_with_lawyer: Path) -> None:
+    s = app.login(store_with_lawyer, ADMIN, ADMIN_PASSWORD)
+    with language("en"):
+        for change in (
+            lambda: s.users.revoke("ghost"),
+            lambda: s.users.change_role("ghost", "manager"),
+            lambda: s.users.reset_password("ghost", "Maple-door-2026"),
+        ):
+            with pytest.raises(NotFound) as missing:
+                change()
+            assert str(missing.value) == "There is no user 'ghost'."
+    assert [u.username for u in s.users.list()] == [ADMIN, LAWYER]
+    s.close()

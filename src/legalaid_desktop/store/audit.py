@@ -45,7 +45,7 @@ def _event_hash(
         [seq, at, actor, action, entity_type, entity_id, details, prev_hash],
         sort_keys=True,
         separators=(",", ":"),
-        ensure_ascii=False,
+        ensure_ascii=False,  # pragma: no mutate (equivalent: None is falsy like False)
     )
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 

@@ -22,6 +22,7 @@ from conftest import ADMIN, ADMIN_PASSWORD
 from legalaid_desktop import app
 from legalaid_desktop.domain.errors import AuthenticationError
 from legalaid_desktop.i18n import language
+from legalaid_desktop.store.audit import append_event
 from legalaid_desktop.store.models import AuditEvent, Meta
 
 
@@ -130,3 +131,25 @@ def test_a_wiped_log_is_reported(store_with_lawyer: Path) -> None:
         f"The audit log ends at event 0 but event {last} was recorded: "
         "events at the end were removed."
     ]
+
+
+def test_an_event_keeps_its_details_and_has_no_entity_unless_given(
+    store_with_lawyer: Path,
+) -> None:
+    s = app.login(store_with_lawyer, ADMIN, ADMIN_PASSWORD)
+    with s.ws.store.session(write=True) as db:
+        plain = append_event(db, actor=ADMIN, action="test_plain")
+        detailed = append_event(
+            db,
+            actor=ADMIN,
+            action="test_detailed",
+            entity_type="case",
+            entity_id="c-1",
+            details={"count": 3, "code": "GNJ-2026-0001"},
+        )
+        assert (plain.entity_type, plain.entity_id, plain.details) == ("", "", {})
+        assert detailed.seq == plain.seq + 1 and detailed.prev_hash == plain.hash
+    s.close()
+    events = {e.action: e for e in _events(store_with_lawyer)}
+    assert events["test_detailed"].details == {"count": 3, "code": "GNJ-2026-0001"}
+    assert (events["test_plain"].entity_type, events["test_plain"].entity_id) == ("", "")

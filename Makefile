@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 DEMO_DIR ?= demo-data
 
-.PHONY: setup run test lint format bench fuzz migration lock i18n screenshots clean
+.PHONY: setup run test lint format bench fuzz migration lock i18n screenshots clean mutate mutate-quick
 
 setup: $(STAMP)
 
@@ -45,6 +45,17 @@ bench: $(STAMP)
 FUZZ_SECONDS ?= 300
 fuzz: $(STAMP)
 	PYTHONPATH=src $(BIN)/python fuzz/run.py --seconds $(FUZZ_SECONDS)
+
+# Mutation testing of the security and policy code (docs/testing.md, "Mutation testing"); too slow
+# for every CI run. `make mutate` runs every module of scripts/mutate.py's TARGETS,
+# `make mutate MODULES=src/legalaid_desktop/domain/roles.py` one (or several), and
+# `make mutate-quick` (SINCE=main by default, or SINCE=HEAD~3) the targets a change touched.
+mutate: $(STAMP)
+	nice -n 10 $(BIN)/python scripts/mutate.py $(MODULES)
+
+SINCE ?= main
+mutate-quick: $(STAMP)
+	nice -n 10 $(BIN)/python scripts/mutate.py --changed $(SINCE)
 
 # Refresh the gettext catalogs: extract every _() string, merge into az/ru/en, compile the .mo
 # files that ship in the package. Translate the new entries in resources/locale/*/ before commit

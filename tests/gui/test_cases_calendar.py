@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QDate, Qt
 
 from legalaid_desktop import app, i18n
 from legalaid_desktop.domain.cases import CaseInput, ClientInput, ConsentInput, ConsultationInput
@@ -160,7 +160,8 @@ def test_calendar_opens_on_baku_day_not_machine_day(
     """
     from legalaid_desktop.gui.pages import calendar as calendar_page
 
-    baku_day = date.today() + timedelta(days=40)
+    machine_day = QDate.currentDate()  # what Qt would show by itself
+    baku_day = date(machine_day.year(), machine_day.month(), machine_day.day()) + timedelta(40)
     monkeypatch.setattr(calendar_page, "today", lambda: baku_day)
     page = CalendarPage(gui_ctx)
     qtbot.addWidget(page)

@@ -45,9 +45,10 @@ def _event_hash(
         [seq, at, actor, action, entity_type, entity_id, details, prev_hash],
         sort_keys=True,
         separators=(",", ":"),
-        ensure_ascii=False,
+        ensure_ascii=False,  # pragma: no mutate (equivalent: None is falsy like False)
     )
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+    # "UTF-8" and "utf-8" name the same codec (an equivalent mutant).
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()  # pragma: no mutate (equivalent)
 
 
 def append_event(
@@ -61,8 +62,11 @@ def append_event(
     at: str | None = None,
 ) -> AuditEvent:
     """Add one event to the chain inside the caller's (write) transaction."""
+    # The limit only saves work (equivalent when changed: .first() reads the newest row anyway).
     last = session.execute(
-        select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)
+        select(AuditEvent.seq, AuditEvent.hash)
+        .order_by(AuditEvent.seq.desc())
+        .limit(1)  # pragma: no mutate
     ).first()
     seq = 1 if last is None else last[0] + 1
     prev = GENESIS if last is None else last[1]
@@ -108,7 +112,11 @@ def verify_chain(session: Session) -> ChainReport:
     expected_seq = 1
     count = 0
     last_seq, last_hash = 0, GENESIS
-    rows = session.execute(select(AuditEvent).order_by(AuditEvent.seq)).scalars()
+    # Not mutated (equivalent without the order_by in SQLite: seq is the integer primary key, i.e.
+    # the rowid, which a full scan follows); kept because the check depends on the order.
+    rows = session.execute(
+        select(AuditEvent).order_by(AuditEvent.seq)  # pragma: no mutate (equivalent)
+    ).scalars()
     for event in rows:
         count += 1
         if event.seq != expected_seq:
@@ -143,7 +151,8 @@ def verify_chain(session: Session) -> ChainReport:
         session.expunge(event)
     head = session.get(Meta, HEAD_KEY)
     if head is not None and head.value != f"{last_seq}:{last_hash}":
-        head_seq = head.value.split(":", 1)[0]
+        # maxsplit is equivalent here: the hash after the colon is hex, it holds no colon.
+        head_seq = head.value.split(":", 1)[0]  # pragma: no mutate (equivalent)
         problems.append(
             _(
                 "The audit log ends at event {last} but event {head} was recorded: "

@@ -31,7 +31,11 @@ def test_a_repeated_huge_key_in_a_header_gives_a_short_message() -> None:
     """Anyone can send this: the header is parsed before any signature is checked."""
     key = b"k" * 20_000
     header = b'{"' + key + b'":1,"' + key + b'":2}'
-    data = struct.pack(">8sHI", container.MAGIC, 1, len(header)) + header + b"\x00" * 200
+    data = (
+        struct.pack(">8sHI", container.MAGIC, container.FORMAT_VERSION, len(header))
+        + header
+        + b"\x00" * 200
+    )
     with pytest.raises(InvalidJSON) as info:
         container.read_header(io.BytesIO(data))
     message = str(info.value)
@@ -60,6 +64,7 @@ def test_a_foreign_author_in_a_signed_manifest_is_shown_escaped(author: object) 
             **{key: fields[key] for key in container._BOUND_KEYS},
             "author": author,
             "recipients": ["HQ"],
+            "audit": None,
             "parts": [
                 {
                     "name": "changes",

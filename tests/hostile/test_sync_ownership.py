@@ -427,3 +427,36 @@ def test_a_transfer_works_both_ways(world: World) -> None:
     assert result.refused == 0 and result.quarantined == 0
     assert world.hq.cases.get(number).summary == "Qərar gözlənilir"
     assert "security_alert" not in audit_actions(world.hq)
+
+
+def test_a_transferred_case_brings_its_campaign_and_every_client(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """HQ gives the receiving center what its transferred cases need: each client, the campaign.
+
+    The transfers are read in batches; with a batch of one, two transferred cases take two
+    batches, and the second case's client must arrive all the same.
+    """
+    from legalaid_desktop.sync import ownership
+
+    monkeypatch.setattr(ownership, "_BATCH", 1)
+    campaign = world.gnj.campaigns.create("Gəncə: pensiya hüquqları", description="Birgə iş")
+    first_client, first = add_case(world.gnj)
+    second_client, second = add_case(world.gnj, name="Məmmədova Səbinə Rauf qızı", phone="+994 51")
+    world.gnj.cases.link_campaign(first, campaign.id)
+    up(world, world.gnj)
+    sync(world.hq).transfer_case(first, "QBA")
+    sync(world.hq).transfer_case(second, "QBA")
+    with world.hq.ws.read() as s:
+        given = ownership.given_by_transfer(s, "QBA")
+    assert given == {"clients": {first_client, second_client}, "campaigns": {campaign.id}}
+    down(world, world.qba)
+    assert case_at(world.qba, case_id(world.qba, first))[2] == first_client  # type: ignore[index]
+    assert case_at(world.qba, case_id(world.qba, second))[2] == second_client  # type: ignore[index]
+    assert [c.id for c in world.qba.campaigns.list()] == [campaign.id]
+    # QBA works on the campaign's case; HQ accepts it, campaign link included.
+    world.qba.cases.update_summary(first, "Şikayət göndərildi")
+    result = up(world, world.qba)
+    assert result.refused == 0 and result.quarantined == 0
+    with world.hq.ws.read() as s:
+        assert s.scalar(select(Case.campaign_id).where(Case.number == first)) == campaign.id

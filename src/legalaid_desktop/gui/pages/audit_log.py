@@ -133,9 +133,8 @@ def record_label(entity_type: str, entity_id: str) -> str:
 
 
 def audit_service(ctx: GuiContext) -> AuditService:
-    """The session's audit service (``AppSession.audit`` once the lead adds it)."""
-    service = getattr(ctx.services, "audit", None)
-    return service if isinstance(service, AuditService) else AuditService(ctx.services.ws)
+    """The session's audit service."""
+    return ctx.services.audit
 
 
 def local_time(at: str) -> str:

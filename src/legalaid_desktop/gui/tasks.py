@@ -3,7 +3,7 @@
 Every service call a screen makes is an operation, in the manner of Anki's ``QueryOp`` and
 ``CollectionOp``::
 
-    QueryOp(ctx.tasks, partial(clients.get, client_id), success=self.show_client).run()
+    QueryOp(ctx.tasks, users.list, success=self._users_arrived).run()
     WriteOp(ctx.tasks, save, changes={Change.CLIENTS}, success=self._saved).run()
 
 * A :class:`QueryOp` runs on a small pool of reader threads. It has no way to reach the writer.
@@ -16,8 +16,9 @@ Every service call a screen makes is an operation, in the manner of Anki's ``Que
   for :meth:`cancel`; cancelling asks the work to stop, and its outcome (usually a
   "cancelled" error from the service) still arrives.
 * ``latest(kind)`` (with a ``parent``): only the newest operation of that kind for that parent
-  delivers; an older one that finishes later is dropped, as is one :meth:`discard`-ed. An
-  operation with a ``parent`` is dropped with it, so a closed screen gets no late results.
+  delivers; an older one that finishes later is dropped, as is one :meth:`discard`-ed.
+* The outcome reaches ``success`` and ``failure`` through Qt signals: if they are methods of a
+  widget that is gone, or the operation's ``parent`` is gone, a late result is dropped.
 """
 
 from __future__ import annotations
@@ -172,10 +173,7 @@ class Op(QObject):
             raise RuntimeError("an operation runs once")
         self._started = True
         self._pending = True
-        if self.progress is None:
-            job = _Job(self._fn, None, self.action)
-        else:
-            job = _Job(self._fn, self.progress, self.action)
+        job = _Job(self._fn, self.progress, self.action)
         job.signals.done.connect(self._succeeded)
         job.signals.failed.connect(self._failed)
         self._failed_signal.connect(self._failure or self._runner.error_handler)

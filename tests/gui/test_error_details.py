@@ -20,7 +20,7 @@ from sqlalchemy import text
 
 from legalaid_desktop import app
 from legalaid_desktop.gui.errors import ErrorDialog, install_excepthook, make_error_handler
-from legalaid_desktop.gui.tasks import TaskRunner
+from legalaid_desktop.gui.tasks import QueryOp, TaskRunner
 
 SECRET_NAME = "Gizlinova Sevda Arif qızı"
 SECRET_NOTE = "Rüşvəti polis rəisi aldı"
@@ -29,7 +29,7 @@ SECRET_NOTE = "Rüşvəti polis rəisi aldı"
 def _dialog_for(qtbot: QtBot, tasks: TaskRunner, fn: Callable[[], None]) -> ErrorDialog:
     before = {id(w) for w in QApplication.topLevelWidgets()}
     tasks.error_handler = make_error_handler(lambda: None)
-    tasks.run(fn, action="test_action")
+    QueryOp(tasks, fn, action="test_action").run()
 
     def new_dialogs() -> list[ErrorDialog]:
         return [

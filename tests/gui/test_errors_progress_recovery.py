@@ -18,8 +18,7 @@ from legalaid_desktop import app
 from legalaid_desktop.domain.errors import AuthenticationError
 from legalaid_desktop.gui.dialogs.recovery_dialog import RecoveryDialog
 from legalaid_desktop.gui.errors import ErrorDialog, make_error_handler, user_message
-from legalaid_desktop.gui.progress import run_with_progress
-from legalaid_desktop.gui.tasks import Progress, TaskRunner
+from legalaid_desktop.gui.tasks import Progress, QueryOp, TaskRunner
 from legalaid_desktop.store.vault import FLOOR
 
 NEW_PASSWORD = "Yeni-parol-2026"
@@ -40,7 +39,7 @@ def test_error_dialog_for_expected_and_unexpected_errors(
         raise KeyError("Əliyev Rəşad")  # client data in a message must never be logged
 
     with caplog.at_level(logging.INFO, logger="legalaid_desktop.gui"):
-        tasks.run(boom, action="test_action")
+        QueryOp(tasks, boom, action="test_action").run()
         qtbot.waitUntil(
             lambda: any(
                 isinstance(w, ErrorDialog) for w in QApplication.topLevelWidgets() if w.isVisible()
@@ -67,9 +66,10 @@ def test_error_dialog_for_expected_and_unexpected_errors(
     assert user_message(AuthenticationError("Custom.")) == "Custom."
 
 
-def test_progress_dialog_reports_and_cancels(qtbot: QtBot, tasks: TaskRunner) -> None:
+def test_op_progress_reports_and_cancels(qtbot: QtBot, tasks: TaskRunner) -> None:
     release = threading.Event()
     seen: list[object] = []
+    reported: list[tuple[int, int]] = []
 
     def work(progress: Progress) -> str:
         for i in range(100):
@@ -79,10 +79,13 @@ def test_progress_dialog_reports_and_cancels(qtbot: QtBot, tasks: TaskRunner) ->
             release.wait(0.01)
         return "done"
 
-    task, dialog = run_with_progress(tasks, None, "Working…", work, on_done=seen.append)
-    qtbot.waitUntil(lambda: dialog.maximum() == 100, timeout=5000)
-    dialog.canceled.emit()  # what the Cancel button does
-    assert task.progress.cancelled
+    task = QueryOp(tasks, work, success=seen.append).with_progress(
+        lambda done, total: reported.append((done, total))
+    )
+    task.run()
+    qtbot.waitUntil(lambda: bool(reported) and reported[-1][1] == 100, timeout=5000)
+    task.cancel()  # what a Cancel button does
+    assert task.progress is not None and task.progress.cancelled
     qtbot.waitUntil(lambda: seen == ["stopped"], timeout=5000)
 
 

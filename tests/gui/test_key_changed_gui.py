@@ -19,6 +19,7 @@ from pytestqt.qtbot import QtBot
 from conftest import ADMIN, ADMIN_PASSWORD, LAWYER
 from legalaid_desktop import app
 from legalaid_desktop.gui.main import Launcher
+from legalaid_desktop.gui.tasks import QueryOp
 from legalaid_desktop.gui.ui_settings import UiSettings
 
 
@@ -48,7 +49,7 @@ def test_a_key_changed_elsewhere_locks_and_asks_for_a_new_login(
     window = launcher.main_window
     assert window is not None and window.ctx is not None
     services = window.ctx.services
-    launcher.tasks.run(services.users.list, on_done=lambda _r: None)
+    QueryOp(launcher.tasks, services.users.list, success=lambda _r: None).run()
     launcher.tasks.wait()
 
     other = app.login(store_with_lawyer, ADMIN, ADMIN_PASSWORD)  # another program
@@ -57,7 +58,7 @@ def test_a_key_changed_elsewhere_locks_and_asks_for_a_new_login(
 
     # The default error handler locks the window and closes the old session.
     with qtbot.waitSignal(window.store_closed, timeout=10_000):
-        launcher.tasks.run(services.users.list, on_done=lambda _r: None)
+        QueryOp(launcher.tasks, services.users.list, success=lambda _r: None).run()
     assert window.locked
     message = window.lock_screen.message.text()
     assert "key was changed" in message and "Log in again" in message

@@ -17,7 +17,7 @@ from visible_text import normal, translation, untranslated, visible_texts
 from conftest import ADMIN, ADMIN_PASSWORD, LAWYER, LAWYER_PASSWORD
 from legalaid_desktop.gui.login import LoginWindow
 from legalaid_desktop.gui.main import Launcher
-from legalaid_desktop.gui.tasks import TaskRunner
+from legalaid_desktop.gui.tasks import TaskRunner, WriteOp
 from legalaid_desktop.gui.ui_settings import UiSettings
 from legalaid_desktop.gui.widgets.passwords import CapsLockWatcher
 
@@ -173,5 +173,5 @@ def test_login_runs_in_background(
         assert login.busy  # returned at once: the key derivation runs on a worker thread
     opened = signal.args[0]
     assert opened.services.actor.username == ADMIN
-    tasks.run(opened.services.close, write=True)
+    WriteOp(tasks, opened.services.close).run()
     tasks.wait()

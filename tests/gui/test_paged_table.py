@@ -117,11 +117,13 @@ def test_a_failed_page_is_reported_not_raised(qtbot: Any, qapp: object) -> None:
     tasks.wait()
 
 
-def test_background_calls_deliver_only_the_newest_answer(qtbot: Any, qapp: object) -> None:
-    from legalaid_desktop.gui.widgets.background import BackgroundCalls
+def test_ops_of_a_kind_deliver_only_the_newest_answer(qtbot: Any, qapp: object) -> None:
+    from PySide6.QtCore import QObject
+
+    from legalaid_desktop.gui.tasks import QueryOp
 
     tasks = TaskRunner()
-    calls = BackgroundCalls(tasks)
+    owner = QObject()
     release = threading.Event()
     got: list[str] = []
 
@@ -129,14 +131,14 @@ def test_background_calls_deliver_only_the_newest_answer(qtbot: Any, qapp: objec
         release.wait(5)
         return "old"
 
-    calls.run("search", slow, got.append)
-    calls.run("search", lambda: "new", got.append)
+    QueryOp(tasks, slow, success=got.append, parent=owner).latest("search").run()
+    QueryOp(tasks, lambda: "new", success=got.append, parent=owner).latest("search").run()
     qtbot.waitUntil(lambda: got == ["new"], timeout=WAIT)
     release.set()
     tasks.wait()
     qtbot.wait(50)
     assert got == ["new"]
-    assert not calls.busy("search")
+    assert tasks.latest(owner, "search") is None
 
 
 def _counted_list(n: int) -> tuple[list[int], Any]:

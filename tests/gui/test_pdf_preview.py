@@ -34,7 +34,7 @@ from legalaid_desktop.gui.dialogs.pdf_preview import PdfPreviewDialog
 from legalaid_desktop.gui.pages.case_view import CaseView
 from legalaid_desktop.gui.pages.cases import CasesPage
 from legalaid_desktop.gui.printing import PrintFailed, print_pdf
-from legalaid_desktop.gui.tasks import TaskRunner
+from legalaid_desktop.gui.tasks import TaskRunner, WriteOp
 from legalaid_desktop.store.models import AuditEvent
 
 WAIT = 20_000
@@ -360,7 +360,7 @@ def test_batch_with_no_case_or_cancelled_says_so(qtbot: Any, gui_ctx: GuiContext
     dialog.start.set_value(today() - timedelta(days=1))
     dialog.end.set_value(today())
     release = threading.Event()
-    gui_ctx.tasks.run(lambda: release.wait(WAIT / 1000), write=True)
+    WriteOp(gui_ctx.tasks, lambda: release.wait(WAIT / 1000)).run()
     dialog.make()
     assert dialog.running and not dialog.make_button.isEnabled()
     dialog.reject()  # Stop

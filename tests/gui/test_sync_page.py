@@ -18,7 +18,7 @@ from legalaid_desktop.gui.main_window import MainWindow
 from legalaid_desktop.gui.navigation import visible_specs
 from legalaid_desktop.gui.pages.dashboard import DashboardPage
 from legalaid_desktop.gui.pages.sync import SyncPage
-from legalaid_desktop.gui.tasks import TaskRunner
+from legalaid_desktop.gui.tasks import TaskRunner, WriteOp
 from sync_support import add_case, enroll, make_node, snapshot
 
 WAIT = 20_000
@@ -344,7 +344,7 @@ def test_an_export_can_be_cancelled_and_leaves_nothing_behind(
     page = sync_page(qtbot, ctx)
     # Hold the (single) writer thread so the export is still queued when Cancel is pressed.
     gate = threading.Event()
-    ctx.tasks.run(lambda: gate.wait(10), write=True, action="hold")
+    WriteOp(ctx.tasks, lambda: gate.wait(10), action="hold").run()
     usb = tmp_path / "usb"
     usb.mkdir()
     view = page.export_view

@@ -19,7 +19,7 @@ from pytestqt.qtbot import QtBot
 from legalaid_desktop import app, i18n
 from legalaid_desktop.gui.recovery_sheet import key_lines, paint_recovery_sheet
 from legalaid_desktop.gui.secret_clipboard import secret_clipboard
-from legalaid_desktop.gui.tasks import TaskRunner
+from legalaid_desktop.gui.tasks import TaskRunner, WriteOp
 from legalaid_desktop.gui.wizard import FirstRunWizard
 from legalaid_desktop.store.vault import FLOOR, format_recovery_key
 
@@ -99,7 +99,7 @@ def test_wizard_creates_store_and_shows_key_once(
         assert session.actor.username == "elchin"
         assert session.actor.node_code == "GNJ"
     finally:
-        tasks.run(session.close, write=True)
+        WriteOp(tasks, session.close).run()
         tasks.wait()
     # the key is gone from the screen and the clipboard, and it really opens the store
     assert wizard.key_page.key.text() == ""

@@ -100,3 +100,18 @@ def test_importing_every_module_touches_no_disk(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     assert not (tmp_path / "data").exists()
     assert not (tmp_path / "home").exists()
+
+
+def test_gui_never_reaches_through_the_session_to_the_store() -> None:
+    """Screens use the session's services; ``session.ws.store.vault`` chains are out of reach.
+
+    Any attribute named ``ws``, ``store`` or ``vault`` in ``gui/`` would be such a chain (the
+    session's workspace, its store, the key file); what a screen needs is a service method.
+    """
+    offenders = [
+        (str(p.relative_to(PACKAGE)), node.lineno, node.attr)
+        for p in _modules("gui")
+        for node in ast.walk(ast.parse(p.read_text("utf-8")))
+        if isinstance(node, ast.Attribute) and node.attr in ("ws", "store", "vault")
+    ]
+    assert offenders == []

@@ -2,8 +2,9 @@
 
 Screens receive this object from the main window; there is no global application object.
 ``services`` is an :class:`legalaid_desktop.app.AppSession`; screens call its service
-attributes (``clients``, ``cases``, ``records``, ``search``, ...) only inside
-``tasks.run(...)``, never on the GUI thread.
+attributes (``clients``, ``cases``, ``records``, ``search``, ...) only inside a
+:class:`~legalaid_desktop.gui.tasks.QueryOp` or :class:`~legalaid_desktop.gui.tasks.WriteOp`
+run on ``tasks``, never on the GUI thread.
 """
 
 from __future__ import annotations

@@ -35,7 +35,7 @@ from legalaid_desktop.gui.session_loader import (
     login_wait_seconds,
     open_session,
 )
-from legalaid_desktop.gui.tasks import TaskRunner
+from legalaid_desktop.gui.tasks import QueryOp, TaskRunner, WriteOp
 from legalaid_desktop.gui.ui_settings import LANGUAGE_NAMES, UiSettings
 from legalaid_desktop.gui.widgets.feedback import busy_bar, message_label, show_message
 from legalaid_desktop.gui.widgets.passwords import CapsLockWatcher
@@ -197,12 +197,13 @@ class LoginWindow(QWidget):
 
     def load_usernames(self) -> None:
         """Fill the user list from the key file (in the background)."""
-        self.tasks.run(
+        QueryOp(
+            self.tasks,
             partial(known_usernames, self.data_dir),
-            on_done=self._set_usernames,
-            on_error=self._usernames_failed,
+            success=self._set_usernames,
+            failure=self._usernames_failed,
             action="known_usernames",
-        )
+        ).run()
 
     def _set_usernames(self, names: list[str]) -> None:
         if not names:
@@ -238,12 +239,14 @@ class LoginWindow(QWidget):
         show_message(self.message, "")
         self.progress.show()
         self._update_button()
-        self.tasks.run(
+        # A write: logging in records the attempt (audit log, failed-login counter).
+        WriteOp(
+            self.tasks,
             partial(open_session, self.data_dir, username, password),
-            on_done=self._succeeded,
-            on_error=partial(self._failed, username),
+            success=self._succeeded,
+            failure=partial(self._failed, username),
             action="login",
-        )
+        ).run()
 
     def _succeeded(self, opened: OpenedSession) -> None:
         self.busy = False
@@ -267,12 +270,13 @@ class LoginWindow(QWidget):
             self.failures[username] = self.failures.get(username, 0) + 1
             if self.failures[username] >= ANNOUNCE_DELAY_AFTER:
                 self.delay_note.show()
-                self.tasks.run(
+                QueryOp(
+                    self.tasks,
                     partial(login_wait_seconds, self.data_dir, username),
-                    on_done=self._start_countdown,
-                    on_error=lambda _exc: None,
+                    success=self._start_countdown,
+                    failure=lambda _exc: None,
                     action="login_wait",
-                )
+                ).run()
         self._update_button()
 
     def _start_countdown(self, seconds: float | None) -> None:

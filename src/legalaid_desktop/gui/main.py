@@ -31,7 +31,7 @@ from legalaid_desktop.gui.errors import install_excepthook, make_error_handler, 
 from legalaid_desktop.gui.login import LoginWindow
 from legalaid_desktop.gui.print_spool import sweep_in_background
 from legalaid_desktop.gui.session_loader import OpenedSession, loaded
-from legalaid_desktop.gui.tasks import TaskRunner
+from legalaid_desktop.gui.tasks import QueryOp, TaskRunner
 from legalaid_desktop.gui.ui_settings import UiSettings
 from legalaid_desktop.paths import default_data_dir
 
@@ -154,7 +154,9 @@ class Launcher(QObject):
         if self.wizard is not None:
             self.wizard.deleteLater()
             self.wizard = None
-        self.tasks.run(partial(loaded, session), on_done=self._logged_in, action="load_reference")
+        QueryOp(
+            self.tasks, partial(loaded, session), success=self._logged_in, action="load_reference"
+        ).run()
 
     def _logged_in(self, opened: OpenedSession) -> None:
         from legalaid_desktop.gui.main_window import MainWindow

@@ -38,7 +38,7 @@ from legalaid_desktop.gui.navigation import PageSpec, build_page, visible_specs
 from legalaid_desktop.gui.pages.base import Page
 from legalaid_desktop.gui.search_palette import SearchPalette
 from legalaid_desktop.gui.session_loader import OpenedSession, open_session
-from legalaid_desktop.gui.tasks import TaskRunner
+from legalaid_desktop.gui.tasks import QueryOp, TaskRunner, WriteOp
 from legalaid_desktop.gui.ui_settings import UiSettings
 from legalaid_desktop.i18n import _
 
@@ -165,12 +165,13 @@ class MainWindow(QMainWindow):
         self.idle.start(filter_delay_ms=1500)
         if any(spec.key == "sync" for spec in self.specs):
             # the conflicts badge, before the Sync screen is first opened (it updates it later)
-            self.tasks.run(
+            QueryOp(
+                self.tasks,
                 self.ctx.services.sync.overview,
-                on_done=lambda o: self.set_badge("sync", o.conflicts),
-                on_error=lambda exc: log_error(exc, "sync_badge"),
+                success=lambda o: self.set_badge("sync", o.conflicts),
+                failure=lambda exc: log_error(exc, "sync_badge"),
                 action="sync_badge",
-            )
+            ).run()
 
     def page(self, key: str) -> Page | None:
         """The screen ``key``, built on first use (``None`` if this user has no such screen).
@@ -380,21 +381,23 @@ class MainWindow(QMainWindow):
         if self.tasks.busy():
             QTimer.singleShot(50, partial(self._close_when_idle, services))
             return
-        self.tasks.run(
+        WriteOp(
+            self.tasks,
             services.close,  # type: ignore[attr-defined]
-            on_done=lambda _r: self.store_closed.emit(),
-            write=True,
+            success=lambda _r: self.store_closed.emit(),
             action="lock",
-        )
+        ).run()
 
     def unlock(self, password: str) -> None:
         """Log in again as the same user (in the background)."""
-        self.tasks.run(
+        # A write: logging in again records the attempt in the audit log.
+        WriteOp(
+            self.tasks,
             partial(open_session, self.data_dir, self.username, password),
-            on_done=self._unlocked,
-            on_error=self._unlock_failed,
+            success=self._unlocked,
+            failure=self._unlock_failed,
             action="unlock",
-        )
+        ).run()
 
     def _unlocked(self, opened: OpenedSession) -> None:
         self.locked = False
@@ -432,6 +435,6 @@ class MainWindow(QMainWindow):
             services = self.ctx.services
             self.ctx = None
             self._leave()
-            self.tasks.run(services.close, write=True, action="close")
+            WriteOp(self.tasks, services.close, action="close").run()
             self.tasks.wait()
         super().closeEvent(event)

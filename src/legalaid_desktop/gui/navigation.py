@@ -1,25 +1,28 @@
 """Which screens the main window has, in what order, for whom; and building them.
 
 The screens live in their own modules (``pages/clients.py``, ``cases.py``, ``case_view.py``,
-``calendar.py``, ``sync.py``...). If one of them is not there (a partial checkout, a screen still
-being written), a placeholder takes its place so the rest of the program works; any other import
-error is a bug and is raised.
+``calendar.py``, ``sync.py``...), imported here by name like any other code.
 """
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QStyle, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QStyle
 
 from legalaid_desktop.domain.roles import Permission
 from legalaid_desktop.gui.context import GuiContext
+from legalaid_desktop.gui.pages.admin import AdminPage
 from legalaid_desktop.gui.pages.base import Page
+from legalaid_desktop.gui.pages.calendar import CalendarPage
+from legalaid_desktop.gui.pages.case_view import CaseView
+from legalaid_desktop.gui.pages.cases import CasesPage
+from legalaid_desktop.gui.pages.clients import ClientsPage
+from legalaid_desktop.gui.pages.dashboard import DashboardPage
+from legalaid_desktop.gui.pages.settings import SettingsPage
+from legalaid_desktop.gui.pages.sync import SyncPage
 from legalaid_desktop.gui.ui_settings import UiSettings
-from legalaid_desktop.i18n import N_, _
+from legalaid_desktop.i18n import N_
 
 
 @dataclass(frozen=True)
@@ -30,8 +33,7 @@ class PageSpec:
         key: Stable name (``dashboard``, ``clients``...).
         label: The navigation label, marked for translation.
         icon: A standard icon of the style.
-        module: Where the page class is (relative to ``legalaid_desktop.gui.pages``).
-        cls: The page class name.
+        page: The page class.
         shortcut: Ctrl+<digit> that opens it (0: none; the case view is reached from lists).
         permission: Needed to see the screen at all (``None``: everyone).
     """
@@ -39,8 +41,7 @@ class PageSpec:
     key: str
     label: str
     icon: QStyle.StandardPixmap
-    module: str
-    cls: str
+    page: type[Page]
     shortcut: int = 0
     permission: Permission | None = None
 
@@ -54,32 +55,28 @@ PAGES: tuple[PageSpec, ...] = (
         "dashboard",
         N_("Dashboard"),
         QStyle.StandardPixmap.SP_ComputerIcon,
-        "dashboard",
-        "DashboardPage",
+        DashboardPage,
         1,
     ),
     PageSpec(
         "clients",
         N_("Clients"),
         QStyle.StandardPixmap.SP_DirHomeIcon,
-        "clients",
-        "ClientsPage",
+        ClientsPage,
         2,
     ),
     PageSpec(
         "cases",
         N_("Cases"),
         QStyle.StandardPixmap.SP_FileDialogDetailedView,
-        "cases",
-        "CasesPage",
+        CasesPage,
         3,
     ),
     PageSpec(
         "calendar",
         N_("Calendar"),
         QStyle.StandardPixmap.SP_FileDialogInfoView,
-        "calendar",
-        "CalendarPage",
+        CalendarPage,
         4,
     ),
     # Sync: managers, administrators and HQ analysts (Permission.SYNC); not lawyers.
@@ -87,8 +84,7 @@ PAGES: tuple[PageSpec, ...] = (
         "sync",
         N_("Sync"),
         QStyle.StandardPixmap.SP_BrowserReload,
-        "sync",
-        "SyncPage",
+        SyncPage,
         5,
         Permission.SYNC,
     ),
@@ -96,8 +92,7 @@ PAGES: tuple[PageSpec, ...] = (
         "admin",
         N_("Administration"),
         QStyle.StandardPixmap.SP_DriveNetIcon,
-        "admin",
-        "AdminPage",
+        AdminPage,
         6,
         Permission.MANAGE_USERS,
     ),
@@ -105,38 +100,16 @@ PAGES: tuple[PageSpec, ...] = (
         "settings",
         N_("Settings"),
         QStyle.StandardPixmap.SP_FileDialogContentsView,
-        "settings",
-        "SettingsPage",
+        SettingsPage,
         7,
     ),
     PageSpec(
         "case_view",
         N_("Case"),
         QStyle.StandardPixmap.SP_FileIcon,
-        "case_view",
-        "CaseView",
+        CaseView,
     ),
 )
-
-
-class PlaceholderPage(Page):
-    """Stands in for a screen whose module is not available."""
-
-    def __init__(self, ctx: GuiContext, label: str, parent: QWidget | None = None) -> None:
-        super().__init__(ctx, parent)
-        self._label = label
-        self.text = QLabel()
-        self.text.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.text.setWordWrap(True)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.text)
-        self.retranslate()
-
-    def title(self) -> str:
-        return _(self._label)
-
-    def retranslate(self) -> None:
-        self.text.setText(_("This screen is not available in this version."))
 
 
 def visible_specs(ctx: GuiContext) -> list[PageSpec]:
@@ -144,23 +117,8 @@ def visible_specs(ctx: GuiContext) -> list[PageSpec]:
     return [s for s in PAGES if s.permission is None or ctx.actor.can(s.permission)]
 
 
-def _page_class(spec: PageSpec) -> Callable[..., Page] | None:
-    name = f"legalaid_desktop.gui.pages.{spec.module}"
-    try:
-        module = importlib.import_module(name)
-    except ModuleNotFoundError as exc:
-        if exc.name == name:
-            return None
-        raise
-    cls = getattr(module, spec.cls, None)
-    return cls if isinstance(cls, type) and issubclass(cls, Page) else None
-
-
 def build_page(spec: PageSpec, ctx: GuiContext, settings: UiSettings) -> Page:
-    """An instance of the screen ``spec`` for ``ctx`` (a placeholder if it is missing)."""
-    cls = _page_class(spec)
-    if cls is None:
-        return PlaceholderPage(ctx, spec.label)
-    if spec.key == "settings":
-        return cls(ctx, settings)
-    return cls(ctx)
+    """An instance of the screen ``spec`` for ``ctx``."""
+    if spec.page is SettingsPage:
+        return SettingsPage(ctx, settings)
+    return spec.page(ctx)

@@ -24,7 +24,7 @@ from legalaid_desktop.gui.application import apply_appearance, create_applicatio
 from legalaid_desktop.gui.login import LoginWindow
 from legalaid_desktop.gui.main_window import MainWindow
 from legalaid_desktop.gui.session_loader import OpenedSession, open_session
-from legalaid_desktop.gui.tasks import TaskRunner
+from legalaid_desktop.gui.tasks import TaskRunner, WriteOp
 from legalaid_desktop.gui.ui_settings import UiSettings
 from legalaid_desktop.gui.wizard import CreateStore, FirstRunWizard
 
@@ -135,7 +135,7 @@ def _login_and_wizard(plan: ShotPlan, camera: Camera, tasks: TaskRunner, languag
         session = wizard.session
         wizard.accept()
         if session is not None:
-            tasks.run(session.close, write=True)
+            WriteOp(tasks, session.close).run()
         tasks.wait()
         wizard.deleteLater()
         settle()
@@ -156,10 +156,11 @@ def _first(predicate: Callable[[], Any], timeout: float = 20.0) -> Any:
 
 def _main_screens(plan: ShotPlan, camera: Camera, tasks: TaskRunner) -> None:
     opened: list[OpenedSession] = []
-    tasks.run(
+    WriteOp(
+        tasks,
         lambda: open_session(plan.data_dir, plan.username, plan.password),
-        on_done=opened.append,
-    )
+        success=opened.append,
+    ).run()
     if not wait_until(lambda: bool(opened), 60):
         raise RuntimeError("login failed")
     window = MainWindow(opened[0], plan.data_dir, tasks, UiSettings())
@@ -321,7 +322,7 @@ def _case_with_consultations(window: MainWindow, tasks: TaskRunner) -> str | Non
         return page.rows[0].number if page.rows else None
 
     found: list[str | None] = []
-    tasks.run(find, on_done=found.append, write=True)
+    WriteOp(tasks, find, success=found.append).run()  # a write: viewing a case is recorded
     wait_until(lambda: bool(found), 60)
     return found[0] if found else None
 

@@ -27,6 +27,7 @@ from legalaid_desktop.domain.search import SearchHit
 from legalaid_desktop.gui.application import set_role
 from legalaid_desktop.gui.context import GuiContext
 from legalaid_desktop.gui.errors import log_error
+from legalaid_desktop.gui.tasks import QueryOp
 from legalaid_desktop.i18n import N_, _
 
 DEBOUNCE_MS = 150
@@ -143,12 +144,13 @@ class SearchPalette(QDialog):
             self.status.setText(_("Type a name, a case number or words from the notes."))
             return
         self.status.setText(_("Searching…"))
-        self.ctx.tasks.run(
+        QueryOp(
+            self.ctx.tasks,
             partial(self.ctx.services.search.search, text, limit=LIMIT),
-            on_done=partial(self._show, generation),
-            on_error=partial(self._failed, generation),
+            success=partial(self._show, generation),
+            failure=partial(self._failed, generation),
             action="search",
-        )
+        ).run()
 
     def _show(self, generation: int, hits: list[SearchHit]) -> None:
         if generation != self._generation:

@@ -9,7 +9,6 @@ for those imports.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -51,15 +50,8 @@ def loaded(session: AppSession) -> OpenedSession:
         raise
 
 
-def login_wait_seconds(data_dir: Path, username: str) -> float | None:
-    """How long the next login of ``username`` will be delayed, if the core can tell.
-
-    ``None`` when :mod:`legalaid_desktop.app` offers no ``login_wait_seconds`` function (the
-    growing delay is then only announced, not counted down).
-    """
+def login_wait_seconds(data_dir: Path, username: str) -> float:
+    """How long the next login of ``username`` will be delayed (seconds)."""
     from legalaid_desktop import app
 
-    probe: Callable[[Path, str], float] | None = getattr(app, "login_wait_seconds", None)
-    if probe is None:
-        return None
-    return float(probe(data_dir, username))
+    return app.login_wait_seconds(data_dir, username)

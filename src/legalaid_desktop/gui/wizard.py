@@ -36,7 +36,7 @@ from legalaid_desktop.domain import validation
 from legalaid_desktop.gui.application import monospace_font, set_role
 from legalaid_desktop.gui.recovery_sheet import key_lines, print_recovery_sheet
 from legalaid_desktop.gui.secret_clipboard import copy_secret, secret_clipboard
-from legalaid_desktop.gui.tasks import TaskRunner
+from legalaid_desktop.gui.tasks import TaskRunner, WriteOp
 from legalaid_desktop.gui.ui_settings import LANGUAGE_NAMES
 from legalaid_desktop.gui.widgets.feedback import busy_bar, check, message_label, show_message
 from legalaid_desktop.gui.widgets.passwords import NewPasswordFields
@@ -472,7 +472,7 @@ class FirstRunWizard(QWizard):
             self.admin.passwords.clear()
             on_done(result)
 
-        self.tasks.run(work, on_done=done, on_error=on_error, write=True, action="create_store")
+        WriteOp(self.tasks, work, success=done, failure=on_error, action="create_store").run()
 
     def accept(self) -> None:
         if self.session is None or not self.key_page.stored.isChecked():

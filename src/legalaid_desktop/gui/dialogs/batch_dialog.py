@@ -30,7 +30,7 @@ from legalaid_desktop.gui.context import GuiContext
 from legalaid_desktop.gui.dialogs.form_dialog import new_form
 from legalaid_desktop.gui.dialogs.pdf_preview import PdfPreviewDialog, open_preview
 from legalaid_desktop.gui.errors import user_message
-from legalaid_desktop.gui.tasks import Progress, Task
+from legalaid_desktop.gui.tasks import Progress, WriteOp
 from legalaid_desktop.gui.ui_settings import LANGUAGE_NAMES
 from legalaid_desktop.gui.widgets.code_combo import CodeCombo
 from legalaid_desktop.gui.widgets.dates import DateEdit
@@ -58,7 +58,7 @@ class BatchSummariesDialog(QDialog):
     def __init__(self, ctx: GuiContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.task: Task | None = None
+        self.task: WriteOp | None = None
         self.preview: PdfPreviewDialog | None = None
         self.setMinimumWidth(560)
         last_month_end = _month_start(today()) - timedelta(days=1)
@@ -152,14 +152,16 @@ class BatchSummariesDialog(QDialog):
         self.progress.show()
         self.progress_label.setText(_("Preparing the summaries…"))
         self._set_running(True)
-        self.task = self.ctx.tasks.run(
-            work,
-            on_done=self._done,
-            on_error=self._failed,
-            on_progress=self._progress,
-            write=True,  # the preview is recorded in the audit log
-            progress=True,
-            action="batch-pdf",
+        self.task = (
+            WriteOp(  # a write: the preview is recorded in the audit log
+                self.ctx.tasks,
+                work,
+                success=self._done,
+                failure=self._failed,
+                action="batch-pdf",
+            )
+            .with_progress(self._progress)
+            .run()
         )
 
     def _progress(self, done: int, total: int) -> None:

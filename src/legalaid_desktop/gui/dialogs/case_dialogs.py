@@ -19,6 +19,7 @@ from legalaid_desktop.domain.cases import (
 from legalaid_desktop.domain.dates import today
 from legalaid_desktop.gui.context import GuiContext
 from legalaid_desktop.gui.dialogs.form_dialog import FormDialog, new_form
+from legalaid_desktop.gui.tasks import Change
 from legalaid_desktop.gui.widgets import checks
 from legalaid_desktop.gui.widgets.client_picker import ClientPicker
 from legalaid_desktop.gui.widgets.code_combo import CodeCombo
@@ -50,6 +51,8 @@ class OpenCaseDialog(FormDialog):
         ctx: The screen's context.
         client: ``(id, name)`` of a client to preselect, if any.
     """
+
+    changes = frozenset({Change.CASES, Change.CLIENTS})
 
     def __init__(
         self,
@@ -152,6 +155,8 @@ class OpenCaseDialog(FormDialog):
 class ConsultationDialog(FormDialog):
     """Log a consultation of a case (date defaults to today, notes are required)."""
 
+    changes = frozenset({Change.CASES, Change.AGENDA})
+
     def __init__(
         self,
         ctx: GuiContext,
@@ -223,6 +228,8 @@ class ConsultationDialog(FormDialog):
 class PartyDialog(FormDialog):
     """Add a party (adverse, institution, witness, representative), with a conflict warning."""
 
+    changes = frozenset({Change.CASES})
+
     def __init__(self, ctx: GuiContext, number: str, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.number = number
@@ -261,6 +268,8 @@ class PartyDialog(FormDialog):
 class DeadlineDialog(FormDialog):
     """Add a deadline to a case (due in a week unless changed)."""
 
+    changes = frozenset({Change.CASES, Change.AGENDA})
+
     def __init__(self, ctx: GuiContext, number: str, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.number = number
@@ -290,6 +299,8 @@ class DeadlineDialog(FormDialog):
 
 class CloseCaseDialog(FormDialog):
     """Close a case with an outcome and a date."""
+
+    changes = frozenset({Change.CASES, Change.AGENDA})
 
     def __init__(
         self, ctx: GuiContext, number: str, opened_on: date, parent: QWidget | None = None
@@ -324,6 +335,8 @@ class CloseCaseDialog(FormDialog):
 
 class AssignLawyerDialog(FormDialog):
     """Give a case to another lawyer of this center."""
+
+    changes = frozenset({Change.CASES, Change.AGENDA})
 
     def __init__(
         self, ctx: GuiContext, number: str, current: str, parent: QWidget | None = None

@@ -36,6 +36,7 @@ from legalaid_desktop.domain.roles import Permission
 from legalaid_desktop.gui.context import GuiContext
 from legalaid_desktop.gui.dialogs.form_dialog import FormDialog, new_form
 from legalaid_desktop.gui.dialogs.pdf_preview import PdfPreviewDialog, open_preview
+from legalaid_desktop.gui.tasks import Change, WriteOp
 from legalaid_desktop.gui.widgets import checks
 from legalaid_desktop.gui.widgets.code_combo import CodeCombo
 from legalaid_desktop.gui.widgets.conflict_banner import ConflictBanner
@@ -65,6 +66,8 @@ class ClientDialog(FormDialog):
     Signals:
         open_case(str): a case number of this client was clicked.
     """
+
+    changes = frozenset({Change.CLIENTS, Change.CASES})
 
     open_case = Signal(str)
 
@@ -377,13 +380,14 @@ class ClientDialog(FormDialog):
         client_id, consent_id = self._client.id, item.data(0, _ID_ROLE)
         clients = self.ctx.services.clients
         self.withdraw_button.setEnabled(False)
-        self.calls.run(
-            "withdraw",
+        WriteOp(
+            self.ctx.tasks,
             lambda: clients.withdraw_consent(client_id, consent_id),
-            self._withdrawn,
-            self._withdraw_failed,
-            write=True,
-        )
+            changes={Change.CLIENTS},
+            success=self._withdrawn,
+            failure=self._withdraw_failed,
+            parent=self,
+        ).latest("withdraw").run()
 
     def _withdraw_failed(self, exc: BaseException) -> None:
         self.general_error.show_message(str(exc))

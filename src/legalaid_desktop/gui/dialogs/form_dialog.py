@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 
 from legalaid_desktop.domain.errors import LegalAidError, ValidationError
 from legalaid_desktop.gui.context import GuiContext
-from legalaid_desktop.gui.widgets.background import BackgroundCalls
+from legalaid_desktop.gui.tasks import Change, WriteOp
 from legalaid_desktop.gui.widgets.client_picker import ClientPicker
 from legalaid_desktop.gui.widgets.dates import OptionalDateEdit
 from legalaid_desktop.gui.widgets.field_error import FieldError
@@ -74,7 +74,6 @@ class FormDialog(QDialog):
     def __init__(self, ctx: GuiContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.calls = BackgroundCalls(ctx.tasks, self)
         self.result_value: Any = None
         self._fields: dict[str, _Field] = {}
         self._touched: set[str] = set()
@@ -231,6 +230,9 @@ class FormDialog(QDialog):
 
     # -- saving ---------------------------------------------------------------------------------
 
+    #: What saving the form changes (the screens showing those records reload).
+    changes: ClassVar[frozenset[Change]] = frozenset()
+
     def save_call(self) -> Callable[[], Any]:
         """The service call that saves the form (override); runs on the writer thread."""
         raise NotImplementedError
@@ -245,7 +247,14 @@ class FormDialog(QDialog):
         self._saving = True
         self.save_button.setEnabled(False)
         self.general_error.show_message(None)
-        self.calls.run("save", self.save_call(), self._saved, self._failed, write=True)
+        WriteOp(
+            self.ctx.tasks,
+            self.save_call(),
+            changes=self.changes,
+            success=self._saved,
+            failure=self._failed,
+            parent=self,
+        ).latest("save").run()
 
     def saving(self) -> bool:
         return self._saving

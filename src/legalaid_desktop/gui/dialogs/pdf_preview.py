@@ -49,8 +49,8 @@ from legalaid_desktop.gui.errors import user_message
 from legalaid_desktop.gui.print_notice import before_printing
 from legalaid_desktop.gui.print_spool import job_title
 from legalaid_desktop.gui.printing import PrintFailed, print_pdf
+from legalaid_desktop.gui.tasks import QueryOp, WriteOp
 from legalaid_desktop.gui.ui_settings import LANGUAGE_NAMES, UiSettings
-from legalaid_desktop.gui.widgets.background import BackgroundCalls
 from legalaid_desktop.gui.widgets.field_error import FieldError
 from legalaid_desktop.i18n import LANGUAGES, _, ngettext
 from legalaid_desktop.services.reports import ReportDocument
@@ -110,7 +110,6 @@ class PdfPreviewDialog(QDialog):
         self.print_dialog: QPrintDialog | None = None
         self._title = title
         self._produce = produce
-        self.calls = BackgroundCalls(ctx.tasks, self)
         self.document: ReportDocument | None = None
         self.printing = False
         self.printer: QPrinter | None = None
@@ -249,13 +248,13 @@ class PdfPreviewDialog(QDialog):
         self.stack.setCurrentWidget(self.placeholder)
         self._set_busy(True)
         self._update_actions()
-        self.calls.run(
-            "render",
+        WriteOp(  # a write: making a document is recorded in the audit log
+            self.ctx.tasks,
             lambda: produce(lang, contact),
-            self.set_document,
-            self._load_failed,
-            write=True,
-        )
+            success=self.set_document,
+            failure=self._load_failed,
+            parent=self,
+        ).latest("render").run()
 
     def language_code(self) -> str:
         return str(self.language.currentData() or self.ctx.language)
@@ -382,13 +381,13 @@ class PdfPreviewDialog(QDialog):
         self.error.show_message(None)
         self._set_busy(True)
         self.save_button.setEnabled(False)
-        self.calls.run(
-            "save",
+        WriteOp(
+            self.ctx.tasks,
             lambda: reports.save_document(document, path),
-            lambda _r: self._saved(path),
-            self._save_failed,
-            write=True,
-        )
+            success=lambda _r: self._saved(path),
+            failure=self._save_failed,
+            parent=self,
+        ).latest("save").run()
 
     def _saved(self, path: Path) -> None:
         PdfPreviewDialog.last_folder = str(path.parent)
@@ -443,16 +442,13 @@ class PdfPreviewDialog(QDialog):
         self.status.setText(_("Printing…"))
         self._set_busy(True)
         self._update_actions()
-        self.ctx.tasks.run(
+        QueryOp(  # no store work: the printer is fed on a worker thread
+            self.ctx.tasks,
             lambda progress: print_pdf(document.data, printer, progress),
-            on_done=lambda pages: self._record_print(document, pages, None),
-            on_error=lambda exc: self._record_print(
-                document, getattr(exc, "pages_printed", 0), exc
-            ),
-            on_progress=self._print_progress,
-            progress=True,
+            success=lambda pages: self._record_print(document, pages, None),
+            failure=lambda exc: self._record_print(document, getattr(exc, "pages_printed", 0), exc),
             action="print",
-        )
+        ).with_progress(self._print_progress).run()
 
     def _print_progress(self, done: int, total: int) -> None:
         self.busy.setRange(0, max(total, 1))
@@ -488,13 +484,13 @@ class PdfPreviewDialog(QDialog):
         if pages <= 0:
             finish()
             return
-        self.calls.run(
-            "record-print",
+        WriteOp(
+            self.ctx.tasks,
             lambda: reports.record_printed(document, pages),
-            finish,
-            audit_failed,
-            write=True,
-        )
+            success=finish,
+            failure=audit_failed,
+            parent=self,
+        ).latest("record-print").run()
 
     # -- state ----------------------------------------------------------------------------------
 
@@ -505,7 +501,7 @@ class PdfPreviewDialog(QDialog):
 
     def _update_actions(self) -> None:
         ready = self.document is not None
-        idle = ready and not self.printing and not self.calls.busy("save")
+        idle = ready and not self.printing and self.ctx.tasks.latest(self, "save") is None
         self.print_button.setEnabled(idle)
         self.save_button.setEnabled(idle)
         for widget in (self.zoom_in_button, self.zoom_out_button, self.fit_button, self.page_spin):

@@ -31,7 +31,7 @@ from legalaid_desktop.domain.users import UserInfo
 from legalaid_desktop.gui.application import monospace_font
 from legalaid_desktop.gui.errors import log_error, user_message
 from legalaid_desktop.gui.secret_clipboard import forget_pasted
-from legalaid_desktop.gui.tasks import TaskRunner
+from legalaid_desktop.gui.tasks import TaskRunner, WriteOp
 from legalaid_desktop.gui.widgets.feedback import busy_bar, message_label, show_message
 from legalaid_desktop.gui.widgets.passwords import NewPasswordFields
 from legalaid_desktop.i18n import _
@@ -163,13 +163,13 @@ class RecoveryDialog(QDialog):
         show_message(self.key_message, "")
         self._busy(True)
         self._typed = key
-        self.tasks.run(
+        WriteOp(
+            self.tasks,
             partial(_unlock, self.data_dir, key),
-            on_done=self._unlocked,
-            on_error=self._unlock_failed,
-            write=True,
+            success=self._unlocked,
+            failure=self._unlock_failed,
             action="recovery_unlock",
-        )
+        ).run()
 
     def _unlocked(self, result: tuple[AppSession, list[UserInfo]]) -> None:
         self.session, users = result
@@ -194,13 +194,13 @@ class RecoveryDialog(QDialog):
             return
         username = str(self.user.currentData())
         self._busy(True)
-        self.tasks.run(
+        WriteOp(
+            self.tasks,
             partial(self.session.users.reset_password, username, self.passwords.value()),
-            on_done=lambda _r: self._done(username),
-            on_error=self._set_failed,
-            write=True,
+            success=lambda _r: self._done(username),
+            failure=self._set_failed,
             action="reset_password",
-        )
+        ).run()
 
     def _done(self, username: str) -> None:
         self._busy(False)
@@ -217,7 +217,7 @@ class RecoveryDialog(QDialog):
     def _close_session(self) -> None:
         session, self.session = self.session, None
         if session is not None:
-            self.tasks.run(session.close, write=True, action="close_recovery")
+            WriteOp(self.tasks, session.close, action="close_recovery").run()
 
     def done(self, result: int) -> None:
         self._close_session()

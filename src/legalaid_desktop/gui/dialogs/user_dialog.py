@@ -20,6 +20,7 @@ from legalaid_desktop.domain.roles import ROLE_LABELS, Role, may_manage
 from legalaid_desktop.domain.users import UserInfo
 from legalaid_desktop.gui.context import GuiContext
 from legalaid_desktop.gui.errors import log_error, user_message
+from legalaid_desktop.gui.tasks import Change, WriteOp
 from legalaid_desktop.gui.widgets.feedback import busy_bar, check, message_label, show_message
 from legalaid_desktop.gui.widgets.passwords import NewPasswordFields
 from legalaid_desktop.i18n import _
@@ -57,13 +58,14 @@ class _BackgroundDialog(QDialog):
         self.busy.show()
         self.ok_button().setEnabled(False)
         show_message(self.message, "")
-        self.ctx.tasks.run(
+        WriteOp(
+            self.ctx.tasks,
             fn,  # type: ignore[arg-type]
-            on_done=self._succeeded,
-            on_error=partial(self._failed, action),
-            write=True,
+            changes={Change.USERS},
+            success=self._succeeded,
+            failure=partial(self._failed, action),
             action=action,
-        )
+        ).run()
 
     def _succeeded(self, result: object) -> None:
         self.busy.hide()

@@ -30,7 +30,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor
 
 from legalaid_desktop.domain.cases import Page
-from legalaid_desktop.gui.tasks import TaskRunner
+from legalaid_desktop.gui.tasks import QueryOp, TaskRunner
 from legalaid_desktop.i18n import _
 from legalaid_desktop.i18n.formatting import format_integer
 from legalaid_desktop.tracebacks import redacted_traceback
@@ -163,7 +163,7 @@ class PagedTableModel(QAbstractTableModel):
                 exc.__traceback_text__ = redacted_traceback(exc)  # type: ignore[attr-defined]
                 return generation, 0, None, exc
 
-        self._tasks.run(load, on_done=self._reloaded)
+        QueryOp(self._tasks, load, success=self._reloaded).run()
 
     @property
     def total(self) -> int | None:
@@ -277,7 +277,7 @@ class PagedTableModel(QAbstractTableModel):
                 exc.__traceback_text__ = redacted_traceback(exc)  # type: ignore[attr-defined]
                 return generation, offset, None, exc
 
-        self._tasks.run(load, on_done=self._arrived)
+        QueryOp(self._tasks, load, success=self._arrived).run()
 
     def _arrived(self, packet: tuple[int, int, Page[Any] | None, BaseException | None]) -> None:
         generation, offset, page, exc = packet
@@ -369,7 +369,7 @@ class PagedTableModel(QAbstractTableModel):
                 exc.__traceback_text__ = redacted_traceback(exc)  # type: ignore[attr-defined]
                 return generation, None, exc
 
-        self._tasks.run(load, on_done=self._counted)
+        QueryOp(self._tasks, load, success=self._counted).run()
 
     def _counted(self, packet: tuple[int, int | None, BaseException | None]) -> None:
         generation, total, exc = packet

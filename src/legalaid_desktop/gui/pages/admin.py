@@ -26,6 +26,7 @@ from legalaid_desktop.gui.dialogs.user_dialog import AddUserDialog, ResetPasswor
 from legalaid_desktop.gui.errors import log_error, user_message
 from legalaid_desktop.gui.pages.audit_log import AuditLogView
 from legalaid_desktop.gui.pages.base import Page
+from legalaid_desktop.gui.tasks import Change, QueryOp, WriteOp
 from legalaid_desktop.gui.widgets.feedback import busy_bar
 from legalaid_desktop.i18n import N_, _, ngettext
 from legalaid_desktop.i18n.formatting import format_integer
@@ -80,12 +81,13 @@ class UsersView(QWidget):
         self._fill()
 
     def refresh(self) -> None:
-        self.ctx.tasks.run(
+        QueryOp(
+            self.ctx.tasks,
             self.ctx.services.users.list,
-            on_done=self._loaded,
-            on_error=self._failed,
+            success=self._loaded,
+            failure=self._failed,
             action="users_list",
-        )
+        ).run()
 
     def _loaded(self, users: list[UserInfo]) -> None:
         self.users = list(users)
@@ -189,13 +191,14 @@ class UsersView(QWidget):
     def _revoke_confirmed(self, user: UserInfo) -> None:
         self.busy.show()
         self.revoke_button.setEnabled(False)
-        self.ctx.tasks.run(
+        WriteOp(
+            self.ctx.tasks,
             partial(self.ctx.services.users.revoke, user.username),
-            on_done=self._revoked,
-            on_error=self._failed,
-            write=True,
+            changes={Change.USERS},
+            success=self._revoked,
+            failure=self._failed,
             action="user_revoke",
-        )
+        ).run()
 
     def _revoked(self, info: UserInfo) -> None:
         self.busy.hide()
@@ -251,13 +254,13 @@ class MaintenanceView(QWidget):
         self.verify_button.setEnabled(False)
         self.result.clear()
         self.details.clear()
-        self.ctx.tasks.run(
+        WriteOp(
+            self.ctx.tasks,
             self.ctx.services.maintenance.verify,
-            on_done=self._verified,
-            on_error=self._failed,
-            write=True,
+            success=self._verified,
+            failure=self._failed,
             action="verify",
-        )
+        ).run()
 
     def _verified(self, report: object) -> None:
         self.busy.hide()

@@ -21,6 +21,7 @@ from legalaid_desktop.domain.dates import BAKU, today
 from legalaid_desktop.gui.application import set_role
 from legalaid_desktop.gui.context import GuiContext
 from legalaid_desktop.gui.errors import log_error, user_message
+from legalaid_desktop.gui.tasks import QueryOp
 from legalaid_desktop.gui.widgets.case_tabs import record_table
 from legalaid_desktop.i18n import N_, _, ngettext
 from legalaid_desktop.i18n.formatting import format_integer
@@ -132,9 +133,8 @@ def record_label(entity_type: str, entity_id: str) -> str:
 
 
 def audit_service(ctx: GuiContext) -> AuditService:
-    """The session's audit service (``AppSession.audit`` once the lead adds it)."""
-    service = getattr(ctx.services, "audit", None)
-    return service if isinstance(service, AuditService) else AuditService(ctx.services.ws)
+    """The session's audit service."""
+    return ctx.services.audit
 
 
 def local_time(at: str) -> str:
@@ -228,9 +228,13 @@ class AuditLogView(QWidget):
         def choices() -> tuple[list[str], list[str]]:
             return [u.username for u in users.list()], service.actions()
 
-        self.ctx.tasks.run(
-            choices, on_done=self._set_choices, on_error=self._failed, action="audit_filters"
-        )
+        QueryOp(
+            self.ctx.tasks,
+            choices,
+            success=self._set_choices,
+            failure=self._failed,
+            action="audit_filters",
+        ).run()
 
     def _set_choices(self, result: tuple[list[str], list[str]]) -> None:
         names, actions = result
@@ -264,7 +268,8 @@ class AuditLogView(QWidget):
         since = None if days is None else today() - timedelta(days=int(days))
         service = audit_service(self.ctx)
         self.more.setEnabled(False)
-        self.ctx.tasks.run(
+        QueryOp(
+            self.ctx.tasks,
             partial(
                 service.events,
                 actor=self.actor.currentData(),
@@ -273,10 +278,10 @@ class AuditLogView(QWidget):
                 offset=offset,
                 limit=PAGE_SIZE,
             ),
-            on_done=partial(self._loaded, self._generation),
-            on_error=self._failed,
+            success=partial(self._loaded, self._generation),
+            failure=self._failed,
             action="audit_events",
-        )
+        ).run()
 
     def _loaded(self, generation: int, page: ListPage[AuditRow]) -> None:
         if generation != self._generation:

@@ -25,7 +25,7 @@ from legalaid_desktop.domain.roles import Permission
 from legalaid_desktop.domain.users import UserInfo
 from legalaid_desktop.gui.context import GuiContext
 from legalaid_desktop.gui.pages.base import Page
-from legalaid_desktop.gui.widgets.background import BackgroundCalls
+from legalaid_desktop.gui.tasks import Change, QueryOp, WriteOp
 from legalaid_desktop.gui.widgets.case_tabs import ID_ROLE, RED, cell, record_table
 from legalaid_desktop.gui.widgets.dates import from_qdate, style_calendar, to_qdate
 from legalaid_desktop.gui.widgets.locale import qlocale
@@ -41,9 +41,10 @@ DONE_COLUMN, LAWYER_COLUMN, DESCRIPTION_COLUMN = 0, 4, 5
 class CalendarPage(Page):
     """Deadlines and consultation follow-ups by day, week, or overdue; tick deadlines done."""
 
+    shows = frozenset({Change.AGENDA})
+
     def __init__(self, ctx: GuiContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
-        self.calls = BackgroundCalls(ctx.tasks, self)
         self.items: list[AgendaItem] = []
         self._loaded = False
         self._filling = False
@@ -91,7 +92,13 @@ class CalendarPage(Page):
         self.table.itemChanged.connect(self._ticked)
         self.setFocusProxy(self.calendar)
         users = ctx.services.users
-        self.calls.run("users", users.list, self._users_arrived, lambda _e: None)
+        QueryOp(
+            self.ctx.tasks,
+            users.list,
+            success=self._users_arrived,
+            failure=lambda _e: None,
+            parent=self,
+        ).latest("users").run()
         self.retranslate()
 
     def _users_arrived(self, users: list[UserInfo]) -> None:
@@ -150,7 +157,12 @@ class CalendarPage(Page):
         first = date(self.calendar.yearShown(), self.calendar.monthShown(), 1)
         start, end = first - timedelta(days=7), first + timedelta(days=42)
         agenda, lawyer = self.ctx.services.agenda, self._lawyer()
-        self.calls.run("month", lambda: agenda.items(start, end, lawyer=lawyer), self._mark_month)
+        QueryOp(
+            self.ctx.tasks,
+            lambda: agenda.items(start, end, lawyer=lawyer),
+            success=self._mark_month,
+            parent=self,
+        ).latest("month").run()
 
     def _mark_month(self, items: list[AgendaItem]) -> None:
         plain = QTextCharFormat()
@@ -187,11 +199,12 @@ class CalendarPage(Page):
         self._show_heading(start, end)
         include_done = self.show_done.isChecked() and self.scope.currentData() != "overdue"
         agenda, lawyer = self.ctx.services.agenda, self._lawyer()
-        self.calls.run(
-            "list",
+        QueryOp(
+            self.ctx.tasks,
             lambda: agenda.items(start, end, lawyer=lawyer, include_done=include_done),
-            self._show_items,
-        )
+            success=self._show_items,
+            parent=self,
+        ).latest("list").run()
 
     def _show_heading(self, start: date, end: date) -> None:
         scope = self.scope.currentData()
@@ -253,15 +266,15 @@ class CalendarPage(Page):
         self.set_done(deadline_id, entry.checkState() == Qt.CheckState.Checked)
 
     def set_done(self, deadline_id: str, done: bool) -> None:
-        """Mark a deadline done (or not) in the background, then reload."""
+        """Mark a deadline done (or not) in the background; the change reloads the page."""
         records = self.ctx.services.records
-        self.calls.run(
-            f"done-{deadline_id}",
+        WriteOp(
+            self.ctx.tasks,
             lambda: records.set_deadline_done(deadline_id, done),
-            lambda _info: self.refresh(),
-            self._tick_failed,
-            write=True,
-        )
+            changes={Change.AGENDA, Change.CASES},
+            failure=self._tick_failed,
+            parent=self,
+        ).latest(f"done-{deadline_id}").run()
 
     def _tick_failed(self, exc: BaseException) -> None:
         self._show_items(self.items)

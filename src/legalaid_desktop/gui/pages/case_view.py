@@ -39,7 +39,7 @@ from legalaid_desktop.gui.dialogs.case_dialogs import (
 )
 from legalaid_desktop.gui.dialogs.pdf_preview import PdfPreviewDialog, open_preview
 from legalaid_desktop.gui.pages.base import Page
-from legalaid_desktop.gui.widgets.background import BackgroundCalls
+from legalaid_desktop.gui.tasks import Change, QueryOp, WriteOp
 from legalaid_desktop.gui.widgets.case_tabs import DeadlinesTab, PartiesTab
 from legalaid_desktop.gui.widgets.dialogs import confirm, open_dialog
 from legalaid_desktop.gui.widgets.documents_tab import DocumentsTab
@@ -74,7 +74,6 @@ class CaseView(Page):
 
     def __init__(self, ctx: GuiContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
-        self.calls = BackgroundCalls(ctx.tasks, self)
         self.detail: CaseDetail | None = None
         self.number = ""
         self.active_dialog: QDialog | None = None
@@ -102,7 +101,13 @@ class CaseView(Page):
         self._shortcut(QKeySequence.StandardKey.New, self.add_consultation)
         self._shortcut(QKeySequence.StandardKey.Print, self.request_print)
         users = ctx.services.users
-        self.calls.run("users", users.list, self._users_arrived, lambda _e: None)
+        QueryOp(
+            self.ctx.tasks,
+            users.list,
+            success=self._users_arrived,
+            failure=lambda _e: None,
+            parent=self,
+        ).latest("users").run()
         self.retranslate()
 
     # -- building -------------------------------------------------------------------------------
@@ -200,9 +205,13 @@ class CaseView(Page):
             self.detail = None
             self._show_placeholder(_("Loading case {number}…").format(number=self.number))
         cases, wanted = self.ctx.services.cases, self.number
-        self.calls.run(
-            "load", lambda: cases.get(wanted), self.set_detail, self._load_failed, write=True
-        )
+        WriteOp(
+            self.ctx.tasks,
+            lambda: cases.get(wanted),
+            success=self.set_detail,
+            failure=self._load_failed,
+            parent=self,
+        ).latest("load").run()
 
     def refresh(self) -> None:
         if self.number:
@@ -403,7 +412,13 @@ class CaseView(Page):
 
     def _case_action(self, action: Callable[[str], CaseDetail]) -> None:
         number = self.number
-        self.calls.run("action", lambda: action(number), self._status_changed, write=True)
+        WriteOp(
+            self.ctx.tasks,
+            lambda: action(number),
+            changes={Change.CASES, Change.AGENDA},
+            success=self._status_changed,
+            parent=self,
+        ).latest("action").run()
 
     def _status_changed(self, detail: CaseDetail) -> None:
         self.set_detail(detail)

@@ -26,6 +26,7 @@ from legalaid_desktop.gui.dialogs.case_dialogs import OpenCaseDialog
 from legalaid_desktop.gui.models.columns import case_columns
 from legalaid_desktop.gui.models.paged_table import PagedTableModel
 from legalaid_desktop.gui.pages.base import Page
+from legalaid_desktop.gui.tasks import Change
 from legalaid_desktop.gui.widgets.code_combo import CodeCombo
 from legalaid_desktop.gui.widgets.dialogs import open_dialog
 from legalaid_desktop.gui.widgets.lawyer_combo import LawyerCombo
@@ -38,6 +39,8 @@ class CasesPage(Page):
 
     ``active_dialog`` is the "Open case" dialog while it is open.
     """
+
+    shows = frozenset({Change.CASES, Change.CLIENTS})
 
     def __init__(self, ctx: GuiContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
@@ -213,7 +216,6 @@ class CasesPage(Page):
 
     def _case_opened(self, detail: CaseDetail) -> None:
         self.status_message.emit(_("Case {number} opened.").format(number=detail.number))
-        self.refresh()
         self.open_case.emit(detail.number)
 
     def selected_number(self) -> str | None:

@@ -16,7 +16,7 @@ from legalaid_desktop.gui.dialogs.client_dialog import ClientDialog
 from legalaid_desktop.gui.models.columns import client_columns
 from legalaid_desktop.gui.models.paged_table import PagedTableModel
 from legalaid_desktop.gui.pages.base import Page
-from legalaid_desktop.gui.widgets.background import BackgroundCalls
+from legalaid_desktop.gui.tasks import Change, WriteOp
 from legalaid_desktop.gui.widgets.code_combo import CodeCombo
 from legalaid_desktop.gui.widgets.table import ListTable
 from legalaid_desktop.i18n import _, ngettext
@@ -28,9 +28,10 @@ class ClientsPage(Page):
     ``active_dialog`` is the client dialog currently open (``None`` when none is).
     """
 
+    shows = frozenset({Change.CLIENTS})
+
     def __init__(self, ctx: GuiContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
-        self.calls = BackgroundCalls(ctx.tasks, self)
         self.active_dialog: ClientDialog | None = None
         self._loaded = False
         self.model = PagedTableModel(ctx.tasks, client_columns(ctx), self)
@@ -158,7 +159,9 @@ class ClientsPage(Page):
     def show_client(self, client_id: str) -> None:
         """Open the record of ``client_id`` (loaded in the background; viewing is audited)."""
         clients = self.ctx.services.clients
-        self.calls.run("client", lambda: clients.get(client_id), self._edit_client, write=True)
+        WriteOp(
+            self.ctx.tasks, lambda: clients.get(client_id), success=self._edit_client, parent=self
+        ).latest("client").run()
 
     def selected_client_id(self) -> str | None:
         index = self.table.currentIndex()
@@ -188,7 +191,7 @@ class ClientsPage(Page):
 
     def _saved(self, info: ClientInfo) -> None:
         self.status_message.emit(_("Client {name} saved.").format(name=info.full_name))
-        self.refresh()
+        # the list reloads itself: the save announced that clients changed (``shows``)
 
     def _dialog_case(self, number: str) -> None:
         if self.active_dialog is not None:

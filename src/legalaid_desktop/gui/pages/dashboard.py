@@ -31,6 +31,7 @@ from legalaid_desktop.gui.application import error_color, set_role
 from legalaid_desktop.gui.context import GuiContext
 from legalaid_desktop.gui.errors import log_error, user_message
 from legalaid_desktop.gui.pages.base import Page
+from legalaid_desktop.gui.tasks import Change, QueryOp
 from legalaid_desktop.i18n import N_, _, ngettext
 from legalaid_desktop.i18n.formatting import format_integer
 from legalaid_desktop.services.sync import EXPORT_WARNING_DAYS
@@ -132,6 +133,8 @@ class DashboardPage(Page):
     Signals:
         open_page(str): the user wants another screen (``sync``).
     """
+
+    shows = frozenset({Change.CLIENTS, Change.CASES, Change.AGENDA, Change.SYNC})
 
     open_page = Signal(str)
 
@@ -246,12 +249,13 @@ class DashboardPage(Page):
         if self._loading:
             return
         self._loading = True
-        self.ctx.tasks.run(
+        QueryOp(
+            self.ctx.tasks,
             self.ctx.services.agenda.dashboard,
-            on_done=self._loaded,
-            on_error=self._failed,
+            success=self._loaded,
+            failure=self._failed,
             action="dashboard",
-        )
+        ).run()
 
     def _loaded(self, data: object) -> None:
         self._loading = False
@@ -269,12 +273,13 @@ class DashboardPage(Page):
         if not self.can_sync or self._sync_loading:
             return
         self._sync_loading = True
-        self.ctx.tasks.run(
+        QueryOp(
+            self.ctx.tasks,
             self.ctx.services.sync.days_since_last_export,
-            on_done=self._sync_loaded,
-            on_error=self._sync_failed,
+            success=self._sync_loaded,
+            failure=self._sync_failed,
             action="dashboard_sync",
-        )
+        ).run()
 
     def _sync_loaded(self, days: int | None) -> None:
         self._sync_loading = False

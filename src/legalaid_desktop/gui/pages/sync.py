@@ -34,6 +34,7 @@ from legalaid_desktop.gui.pages.sync_bundles import ExportView, ImportView
 from legalaid_desktop.gui.pages.sync_conflicts import ConflictsView
 from legalaid_desktop.gui.pages.sync_enroll import CenterEnrollView, NodesView
 from legalaid_desktop.gui.pages.sync_history import HistoryView
+from legalaid_desktop.gui.tasks import QueryOp
 from legalaid_desktop.gui.widgets.feedback import message_label, show_message
 from legalaid_desktop.i18n import _, ngettext
 from legalaid_desktop.services.sync import EXPORT_WARNING_DAYS, SyncOverview
@@ -190,12 +191,13 @@ class SyncPage(Page):
         if self._loading:
             return
         self._loading = True
-        self.ctx.tasks.run(
+        QueryOp(
+            self.ctx.tasks,
             self.ctx.services.sync.overview,
-            on_done=self._loaded,
-            on_error=self._failed,
+            success=self._loaded,
+            failure=self._failed,
             action="sync_overview",
-        )
+        ).run()
 
     def _loaded(self, overview: SyncOverview) -> None:
         self._loading = False

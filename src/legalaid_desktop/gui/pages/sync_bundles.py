@@ -36,7 +36,7 @@ from legalaid_desktop.gui.pages.sync_common import (
     node_text,
     size_text,
 )
-from legalaid_desktop.gui.tasks import Task
+from legalaid_desktop.gui.tasks import Change, Op, QueryOp, WriteOp
 from legalaid_desktop.gui.widgets.feedback import message_label, show_message
 from legalaid_desktop.i18n import _
 from legalaid_desktop.services.sync import (
@@ -154,7 +154,7 @@ class ExportView(QWidget):
         if text:
             self.export_to(Path(text))
 
-    def export_to(self, folder: Path) -> Task | None:
+    def export_to(self, folder: Path) -> Op | None:
         """Write a bundle for the chosen recipient into ``folder`` (in the background)."""
         if self.overview is None or self.progress.busy:
             return None
@@ -170,18 +170,19 @@ class ExportView(QWidget):
         to = str(peer) if self.overview.is_hq else None
         service = self.ctx.services.sync
         show_message(self.message, _("Writing the bundle…"), "muted")
-        task = self.ctx.tasks.run(
+        op = WriteOp(
+            self.ctx.tasks,
             cancellable(partial(service.export, path, to=to, full=self.full.isChecked())),
-            on_done=self._exported,
-            on_error=self._failed,
-            write=True,
-            progress=True,
+            changes={Change.SYNC},
+            success=self._exported,
+            failure=self._failed,
             action="sync_export",
-        )
-        self.progress.start(task)
-        task.signals.finished.connect(self._update)
+        ).with_progress()
+        self.progress.start(op)
+        op.finished.connect(self._update)
+        op.run()
         self._update()
-        return task
+        return op
 
     def _exported(self, result: ExportResult) -> None:
         self.result = result
@@ -308,7 +309,7 @@ class ImportView(QWidget):
         if chosen:
             self.inspect_file(Path(chosen))
 
-    def inspect_file(self, path: Path) -> Task | None:
+    def inspect_file(self, path: Path) -> Op | None:
         """Check ``path`` in the background and show what it is."""
         if self.progress.busy:
             return None
@@ -317,12 +318,13 @@ class ImportView(QWidget):
         self.result = None
         self.panel.hide()
         show_message(self.message, _("Checking {file}…").format(file=path.name), "muted")
-        return self.ctx.tasks.run(
+        return QueryOp(
+            self.ctx.tasks,
             partial(self.ctx.services.sync.inspect, path),
-            on_done=partial(self._inspected, self._generation),
-            on_error=self._failed,
+            success=partial(self._inspected, self._generation),
+            failure=self._failed,
             action="sync_inspect",
-        )
+        ).run()
 
     def _inspected(self, generation: int, report: BundleReport) -> None:
         if generation != self._generation:
@@ -357,23 +359,24 @@ class ImportView(QWidget):
         show_message(self.verdict, report.message, role)
         self.apply_button.setEnabled(ok and not self.progress.busy)
 
-    def apply(self) -> Task | None:
+    def apply(self) -> Op | None:
         """Import the inspected bundle (in the background, with progress)."""
         report = self.report
         if report is None or report.verdict != "verified" or self.progress.busy:
             return None
         self.apply_button.setEnabled(False)
         show_message(self.message, _("Importing…"), "muted")
-        task = self.ctx.tasks.run(
+        op = WriteOp(
+            self.ctx.tasks,
             cancellable(partial(self.ctx.services.sync.import_bundle, report.path)),
-            on_done=self._imported,
-            on_error=self._failed,
-            write=True,
-            progress=True,
+            changes=set(Change),  # a bundle may bring records of every kind
+            success=self._imported,
+            failure=self._failed,
             action="sync_import",
-        )
-        self.progress.start(task)
-        return task
+        ).with_progress()
+        self.progress.start(op)
+        op.run()
+        return op
 
     def _imported(self, result: ImportResult) -> None:
         self.result = result

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QHBoxLayout, QProgressBar, QPushButton, QWidget
 
 from legalaid_desktop.domain.dates import BAKU, now_baku
 from legalaid_desktop.domain.hlc import HLC
-from legalaid_desktop.gui.tasks import Progress, Task
+from legalaid_desktop.gui.tasks import Op, Progress
 from legalaid_desktop.i18n import N_, _
 from legalaid_desktop.i18n.formatting import format_size
 from legalaid_desktop.services.sync import SyncCancelled
@@ -100,11 +100,11 @@ def bundle_file_name(me: str, peer: str, when: datetime | None = None) -> str:
 
 
 class ProgressRow(QWidget):
-    """An inline progress bar with a Cancel button (hidden while idle)."""
+    """An inline progress bar with a Cancel button showing one operation (hidden while idle)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.task: Task | None = None
+        self.task: Op | None = None
         self.bar = QProgressBar()
         self.bar.setRange(0, 0)
         self.cancel_button = QPushButton()
@@ -120,12 +120,13 @@ class ProgressRow(QWidget):
         self.cancel_button.setText(_("Cancel"))
         self.bar.setAccessibleName(_("Progress"))
 
-    def start(self, task: Task) -> None:
-        self.task = task
+    def start(self, op: Op) -> None:
+        """Show ``op`` (made ``with_progress``) until it finishes; Cancel asks it to stop."""
+        self.task = op
         self.bar.setRange(0, 0)
         self.cancel_button.setEnabled(True)
-        task.signals.progress.connect(self.report)
-        task.signals.finished.connect(self.stop)
+        op.progressed.connect(self.report)
+        op.finished.connect(self.stop)
         self.show()
 
     def report(self, done: int, total: int) -> None:

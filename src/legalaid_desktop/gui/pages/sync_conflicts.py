@@ -29,6 +29,7 @@ from legalaid_desktop.gui.application import set_role
 from legalaid_desktop.gui.context import GuiContext
 from legalaid_desktop.gui.errors import log_error, user_message
 from legalaid_desktop.gui.pages.sync_common import local_time, stamp_time, table_label
+from legalaid_desktop.gui.tasks import Change, QueryOp, WriteOp
 from legalaid_desktop.gui.widgets.feedback import message_label, show_message
 from legalaid_desktop.i18n import N_, _
 from legalaid_desktop.services.sync import ConflictInfo, QuarantineInfo
@@ -180,9 +181,13 @@ class ConflictsView(QWidget):
         def load() -> tuple[list[ConflictInfo], list[QuarantineInfo]]:
             return service.conflicts(), service.quarantined()
 
-        self.ctx.tasks.run(
-            load, on_done=self._loaded, on_error=self._failed, action="sync_conflicts"
-        )
+        QueryOp(
+            self.ctx.tasks,
+            load,
+            success=self._loaded,
+            failure=self._failed,
+            action="sync_conflicts",
+        ).run()
 
     def _loaded(self, result: tuple[list[ConflictInfo], list[QuarantineInfo]]) -> None:
         self.conflicts, self.quarantine = list(result[0]), list(result[1])
@@ -250,13 +255,14 @@ class ConflictsView(QWidget):
             return
         for button in (self.keep_button, self.take_button):
             button.setEnabled(False)
-        self.ctx.tasks.run(
+        WriteOp(
+            self.ctx.tasks,
             partial(self.ctx.services.sync.resolve_conflict, target.id, choose),
-            on_done=self._resolved,
-            on_error=self._failed,
-            write=True,
+            changes={Change.SYNC, Change.CLIENTS, Change.CASES, Change.AGENDA},
+            success=self._resolved,
+            failure=self._failed,
             action="sync_resolve",
-        )
+        ).run()
 
     def _resolved(self, info: ConflictInfo) -> None:
         show_message(

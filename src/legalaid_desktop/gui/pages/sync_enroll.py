@@ -28,6 +28,7 @@ from legalaid_desktop.domain.roles import Permission
 from legalaid_desktop.gui.application import monospace_font, set_role
 from legalaid_desktop.gui.context import GuiContext
 from legalaid_desktop.gui.errors import log_error, user_message
+from legalaid_desktop.gui.tasks import Change, QueryOp, WriteOp
 from legalaid_desktop.gui.widgets.case_tabs import record_table
 from legalaid_desktop.gui.widgets.feedback import message_label, show_message
 from legalaid_desktop.i18n import N_, _
@@ -171,13 +172,14 @@ class CenterEnrollView(QWidget):
             self.write_request(Path(chosen))
 
     def write_request(self, path: Path) -> None:
-        self.ctx.tasks.run(
+        WriteOp(
+            self.ctx.tasks,
             partial(self.ctx.services.sync.enroll_request, path),
-            on_done=self._requested,
-            on_error=self._failed,
-            write=True,
+            changes={Change.SYNC},
+            success=self._requested,
+            failure=self._failed,
             action="enroll_request",
-        )
+        ).run()
 
     def _requested(self, result: EnrollmentRequested) -> None:
         self.own_fingerprint.setText(result.fingerprint)
@@ -196,12 +198,13 @@ class CenterEnrollView(QWidget):
             self.open_response(Path(chosen))
 
     def open_response(self, path: Path) -> None:
-        self.ctx.tasks.run(
+        QueryOp(
+            self.ctx.tasks,
             partial(self.ctx.services.sync.enroll_peek, path),
-            on_done=partial(self._peeked, path),
-            on_error=self._failed,
+            success=partial(self._peeked, path),
+            failure=self._failed,
             action="enroll_peek",
-        )
+        ).run()
 
     def _peeked(self, path: Path, peek: EnrollmentPeek) -> None:
         if peek.kind != "response":
@@ -219,13 +222,14 @@ class CenterEnrollView(QWidget):
         if self.response is None or not self.confirm.isChecked():
             return
         path, peek = self.response
-        self.ctx.tasks.run(
+        WriteOp(
+            self.ctx.tasks,
             partial(self.ctx.services.sync.enroll_complete, path, peek.fingerprint),
-            on_done=self._completed,
-            on_error=self._failed,
-            write=True,
+            changes={Change.SYNC},
+            success=self._completed,
+            failure=self._failed,
             action="enroll_complete",
-        )
+        ).run()
 
     def _completed(self, result: EnrollmentCompleted) -> None:
         show_message(
@@ -355,12 +359,13 @@ class NodesView(QWidget):
             self.open_request(Path(chosen))
 
     def open_request(self, path: Path) -> None:
-        self.ctx.tasks.run(
+        QueryOp(
+            self.ctx.tasks,
             partial(self.ctx.services.sync.enroll_peek, path),
-            on_done=partial(self._peeked, path),
-            on_error=self._failed,
+            success=partial(self._peeked, path),
+            failure=self._failed,
             action="enroll_peek",
-        )
+        ).run()
 
     def _peeked(self, path: Path, peek: EnrollmentPeek) -> None:
         if peek.kind != "request":
@@ -393,13 +398,14 @@ class NodesView(QWidget):
         if self.request is None or not self.confirm.isChecked():
             return
         path, peek = self.request
-        self.ctx.tasks.run(
+        WriteOp(
+            self.ctx.tasks,
             partial(self.ctx.services.sync.enroll_accept, path, response_path, peek.fingerprint),
-            on_done=self._accepted,
-            on_error=self._failed,
-            write=True,
+            changes={Change.SYNC},
+            success=self._accepted,
+            failure=self._failed,
             action="enroll_accept",
-        )
+        ).run()
 
     def _accepted(self, result: EnrollmentAccepted) -> None:
         self.clear()

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
 from legalaid_desktop.gui.context import GuiContext
 from legalaid_desktop.gui.errors import log_error, user_message
 from legalaid_desktop.gui.pages.sync_common import RIGHT, TABLE_LABELS, counts_text, local_time
+from legalaid_desktop.gui.tasks import QueryOp
 from legalaid_desktop.gui.widgets.case_tabs import record_table
 from legalaid_desktop.gui.widgets.feedback import message_label, show_message
 from legalaid_desktop.i18n import N_, _
@@ -76,12 +77,13 @@ class HistoryView(QWidget):
         self._fill()
 
     def refresh(self) -> None:
-        self.ctx.tasks.run(
+        QueryOp(
+            self.ctx.tasks,
             self.ctx.services.sync.history,
-            on_done=self._loaded,
-            on_error=self._failed,
+            success=self._loaded,
+            failure=self._failed,
             action="sync_history",
-        )
+        ).run()
 
     def _loaded(self, rows: list[BundleHistoryRow]) -> None:
         self.rows = list(rows)

@@ -26,7 +26,7 @@ from legalaid_desktop.domain.cases import DeadlineInfo, PartyInfo
 from legalaid_desktop.domain.dates import BAKU, display, today
 from legalaid_desktop.gui.context import GuiContext
 from legalaid_desktop.gui.dialogs.case_dialogs import DeadlineDialog, PartyDialog
-from legalaid_desktop.gui.widgets.background import BackgroundCalls
+from legalaid_desktop.gui.tasks import Change, WriteOp
 from legalaid_desktop.gui.widgets.dialogs import confirm, open_dialog
 from legalaid_desktop.gui.widgets.field_error import ERROR_COLOR
 from legalaid_desktop.i18n import _
@@ -79,7 +79,6 @@ class RecordTab(QWidget):
         self.ctx = ctx
         self.number = ""
         self.editable = False
-        self.calls = BackgroundCalls(ctx.tasks, self)
         self.active_dialog: QDialog | None = None
         self.table = record_table(self, columns)
         self.buttons = QHBoxLayout()
@@ -186,13 +185,14 @@ class PartiesTab(RecordTab):
         if not confirm(self, _("Remove party"), question):
             return
         number, records = self.number, self.ctx.services.records
-        self.calls.run(
-            "remove",
+        WriteOp(
+            self.ctx.tasks,
             lambda: records.remove_party(number, party.id),
-            lambda _r: self.party_removed.emit(party.id),
-            self.failed,
-            write=True,
-        )
+            changes={Change.CASES},
+            success=lambda _r: self.party_removed.emit(party.id),
+            failure=self.failed,
+            parent=self,
+        ).latest("remove").run()
 
     def retranslate(self) -> None:
         self.table.setHorizontalHeaderLabels([_("Name"), _("Role"), _("Notes")])
@@ -256,13 +256,14 @@ class DeadlinesTab(RecordTab):
     def set_done(self, deadline_id: str, done: bool) -> None:
         """Mark a deadline done (or not done) in the background."""
         records = self.ctx.services.records
-        self.calls.run(
-            f"done-{deadline_id}",
+        WriteOp(
+            self.ctx.tasks,
             lambda: records.set_deadline_done(deadline_id, done),
-            self.deadline_changed.emit,
-            self._undo_tick,
-            write=True,
-        )
+            changes={Change.AGENDA, Change.CASES},
+            success=self.deadline_changed.emit,
+            failure=self._undo_tick,
+            parent=self,
+        ).latest(f"done-{deadline_id}").run()
 
     def _ticked(self, item: QTableWidgetItem) -> None:
         if self._filling or item.column() != 0 or not self.editable:

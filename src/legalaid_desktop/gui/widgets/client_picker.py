@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QLabel, QLineEdit, QListWidget, QListWidgetItem, Q
 
 from legalaid_desktop.domain.search import SearchHit
 from legalaid_desktop.gui.context import GuiContext
-from legalaid_desktop.gui.widgets.background import BackgroundCalls
+from legalaid_desktop.gui.tasks import QueryOp
 from legalaid_desktop.i18n import _
 
 DEBOUNCE_MS = 250
@@ -30,7 +30,6 @@ class ClientPicker(QWidget):
         self._ctx = ctx
         self._client_id = ""
         self._client_name = ""
-        self._calls = BackgroundCalls(ctx.tasks, self)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(DEBOUNCE_MS)
@@ -82,18 +81,21 @@ class ClientPicker(QWidget):
             self._timer.start()
         else:
             self._timer.stop()
-            self._calls.cancel("search")
+            running = self._ctx.tasks.latest(self, "search")
+            if running is not None:
+                running.discard()
             self.results.clear()
             self.results.hide()
 
     def _search(self) -> None:
         text = self.edit.text()
         search = self._ctx.services.search
-        self._calls.run(
-            "search",
+        QueryOp(
+            self._ctx.tasks,
             lambda: search.search(text, limit=LIMIT, kinds=("client",)),
-            self._show_results,
-        )
+            success=self._show_results,
+            parent=self,
+        ).latest("search").run()
 
     def _show_results(self, hits: list[SearchHit]) -> None:
         self.results.clear()

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 
 from legalaid_desktop.domain.search import ConflictHit
 from legalaid_desktop.gui.context import GuiContext
-from legalaid_desktop.gui.widgets.background import BackgroundCalls
+from legalaid_desktop.gui.tasks import QueryOp
 from legalaid_desktop.gui.widgets.field_error import ERROR_COLOR
 from legalaid_desktop.i18n import _, ngettext
 
@@ -52,7 +52,6 @@ class ConflictBanner(QFrame):
         self._ctx = ctx
         self._hits: tuple[ConflictHit, ...] = ()
         self._query: tuple[str, int | None, str | None, str | None] | None = None
-        self._calls = BackgroundCalls(ctx.tasks, self)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(DEBOUNCE_MS)
@@ -83,7 +82,9 @@ class ConflictBanner(QFrame):
         letters = sum(ch.isalpha() for ch in name)
         if letters < MIN_LETTERS:
             self._timer.stop()
-            self._calls.cancel("conflicts")
+            running = self._ctx.tasks.latest(self, "conflicts")
+            if running is not None:
+                running.discard()
             self._query = None
             self.set_hits(())
             return
@@ -92,15 +93,15 @@ class ConflictBanner(QFrame):
 
     def pending(self) -> bool:
         """Whether a check is waiting for the pause or for its answer."""
-        return self._timer.isActive() or self._calls.busy("conflicts")
+        return self._timer.isActive() or self._ctx.tasks.latest(self, "conflicts") is not None
 
     def _run(self) -> None:
         if self._query is None:
             return
         name, birth_year, phone, exclude = self._query
         search = self._ctx.services.search
-        self._calls.run(
-            "conflicts",
+        QueryOp(
+            self._ctx.tasks,
             lambda: search.conflicts(
                 name,
                 birth_year=birth_year,
@@ -108,9 +109,10 @@ class ConflictBanner(QFrame):
                 exclude_client_id=exclude,
                 audit=False,
             ),
-            self.set_hits,
-            self._failed,
-        )
+            success=self.set_hits,
+            failure=self._failed,
+            parent=self,
+        ).latest("conflicts").run()
 
     def _failed(self, exc: BaseException) -> None:
         # A warning that cannot be computed must not interrupt typing with a dialog.

@@ -17,6 +17,7 @@ from legalaid_desktop.domain.errors import ValidationError
 from legalaid_desktop.domain.filenames import plain_file_name
 from legalaid_desktop.gui.context import GuiContext
 from legalaid_desktop.gui.dialogs.attachment_viewer import AttachmentViewer, can_show
+from legalaid_desktop.gui.tasks import Change, WriteOp
 from legalaid_desktop.gui.widgets.case_tabs import RecordTab, added_on, cell
 from legalaid_desktop.gui.widgets.dialogs import open_dialog
 from legalaid_desktop.i18n import _
@@ -114,13 +115,14 @@ class DocumentsTab(RecordTab):
         """Read ``path`` and store it in the case, both in the background."""
         number, records = self.number, self.ctx.services.records
         self.status_message.emit(_("Adding {name}…").format(name=path.name))
-        self.calls.run(
-            "add",
+        WriteOp(
+            self.ctx.tasks,
             lambda: records.add_attachment(number, path.name, read_document(path)),
-            self._added,
-            self._add_failed,
-            write=True,
-        )
+            changes={Change.DOCUMENTS, Change.CASES},
+            success=self._added,
+            failure=self._add_failed,
+            parent=self,
+        ).latest("add").run()
 
     def _added(self, info: AttachmentInfo) -> None:
         self.status_message.emit(_("{name} added.").format(name=info.file_name))
@@ -138,13 +140,13 @@ class DocumentsTab(RecordTab):
         if info is None or not can_show(info.media_type):
             return
         records = self.ctx.services.records
-        self.calls.run(
-            "open",
+        WriteOp(
+            self.ctx.tasks,
             lambda: records.attachment_content(info.id),
-            self._show,
-            self.failed,
-            write=True,
-        )
+            success=self._show,
+            failure=self.failed,
+            parent=self,
+        ).latest("open").run()
 
     def _show(self, loaded: tuple[AttachmentInfo, bytes]) -> None:
         info, content = loaded
@@ -165,15 +167,15 @@ class DocumentsTab(RecordTab):
     def export_to(self, info: AttachmentInfo, target: Path) -> None:
         """Write a copy of ``info`` to ``target`` (audited)."""
         records = self.ctx.services.records
-        self.calls.run(
-            "export",
+        WriteOp(
+            self.ctx.tasks,
             lambda: records.export_attachment(info.id, target),
-            lambda path: self.status_message.emit(
+            success=lambda path: self.status_message.emit(
                 _("Saved an unencrypted copy to {path}.").format(path=path)
             ),
-            self.failed,
-            write=True,
-        )
+            failure=self.failed,
+            parent=self,
+        ).latest("export").run()
 
     def retranslate(self) -> None:
         self.table.setHorizontalHeaderLabels([_("File"), _("Type"), _("Size"), _("Added")])

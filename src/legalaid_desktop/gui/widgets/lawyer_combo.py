@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QComboBox, QWidget
 from legalaid_desktop.domain.roles import Role
 from legalaid_desktop.domain.users import UserInfo
 from legalaid_desktop.gui.context import GuiContext
-from legalaid_desktop.gui.widgets.background import BackgroundCalls
+from legalaid_desktop.gui.tasks import QueryOp
 from legalaid_desktop.search.normalize import sort_key
 
 CASE_ROLES = (Role.LAWYER, Role.MANAGER, Role.ADMIN)
@@ -45,7 +45,6 @@ class LawyerCombo(QComboBox):
         self._empty_text = empty_text
         self._users: list[UserInfo] = []
         self._wanted: str | None = ctx.actor.username if assignable else None
-        self._calls = BackgroundCalls(ctx.tasks, self)
         self.activated.connect(self._remember)
         self._fill()
         self.reload()
@@ -53,7 +52,9 @@ class LawyerCombo(QComboBox):
     def reload(self) -> None:
         """Read the users again (in the background)."""
         users = self._ctx.services.users
-        self._calls.run("users", users.list, self._arrived)
+        QueryOp(self._ctx.tasks, users.list, success=self._arrived, parent=self).latest(
+            "users"
+        ).run()
 
     def username(self) -> str | None:
         value = self.currentData()

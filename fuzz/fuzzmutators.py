@@ -20,7 +20,7 @@ from typing import Any
 
 from fuzztargets import FLAG_MANIFEST_LENGTH, FLAG_STANZA, SEP
 
-from legalaid_desktop.sync.container import _STANZA_SIZE
+from legalaid_desktop.sync.container.format import _STANZA_SIZE
 
 Mutator = Callable[[bytes, random.Random], bytes]
 

@@ -49,6 +49,8 @@ from typing import Any
 
 from legalaid_desktop.domain.errors import BundleRejected, EnrollmentRejected, LegalAidError
 from legalaid_desktop.sync import container, enrollment, strictjson
+from legalaid_desktop.sync.container import format as bundle_format
+from legalaid_desktop.sync.container import writer
 from legalaid_desktop.sync.importer import ParsedBundle, parse_bundle
 from legalaid_desktop.sync.keys import NodeKeys, NodePublicKeys
 
@@ -91,17 +93,17 @@ class Fixture:
         self.stanzas: dict[bool, bytes] = {}
         for from_hq in (True, False):
             sender, recipient = self.pair(from_hq)
-            fields = container._header_fields(
+            fields = writer._header_fields(
                 sender.node_code,
                 recipient.node_code,
                 {**_FIXED_FIELDS, "schema_version": self.schema},
             )
-            stanza = container._seal_stanza(
+            stanza = writer._seal_stanza(
                 _CONTENT_KEY, recipient.node_code, recipient.public().hpke_key
             )
             self._fields[from_hq] = fields
             self.stanzas[from_hq] = stanza.sealed
-            self._headers[from_hq] = container._encode_header(fields, [stanza])
+            self._headers[from_hq] = writer._encode_header(fields, [stanza])
 
     def pair(self, from_hq: bool) -> tuple[NodeKeys, NodeKeys]:
         """(sender, recipient) for one direction."""
@@ -125,11 +127,11 @@ class Fixture:
         sender, recipient = self.pair(from_hq)
         header = self._headers[from_hq]
         if stanza is not None:
-            header = container._encode_header(
+            header = writer._encode_header(
                 self._fields[from_hq], [container.Stanza(recipient.node_code, stanza)]
             )
         out = io.BytesIO()
-        container._seal(
+        writer._seal(
             out,
             signer=sender.signing_key,
             header=header,
@@ -141,7 +143,7 @@ class Fixture:
     def fixed_header(self, from_hq: bool) -> container.BundleHeader:
         """The parsed fixed header of one direction."""
         raw = self._headers[from_hq]
-        return container._parse_header(raw, b"\x00" * 32, 0)
+        return bundle_format._parse_header(raw, b"\x00" * 32, 0)
 
 
 def load_fixture(work: Path) -> Fixture:
@@ -217,8 +219,8 @@ def _writer_plaintext(
         raise _Captured(b"".join(bytes(piece) for piece in kwargs["plaintext"]))
 
     sender, recipient = fx.pair(from_hq)
-    original = container._seal
-    container._seal = capture  # type: ignore[assignment]
+    original = writer._seal
+    writer._seal = capture  # type: ignore[assignment]
     try:
         container.write_bundle(
             io.BytesIO(),
@@ -231,7 +233,7 @@ def _writer_plaintext(
     except _Captured as captured:
         return captured.plaintext
     finally:
-        container._seal = original
+        writer._seal = original
     raise AssertionError("write_bundle did not seal")  # pragma: no cover
 
 
@@ -270,13 +272,13 @@ def bundle_contents(fx: Fixture, data: bytes) -> None:
         declared, rest = struct.unpack(">I", rest[:4])[0], rest[4:]
     stanza: bytes | None = None
     if flags & FLAG_STANZA:
-        if len(rest) < container._STANZA_SIZE:
+        if len(rest) < bundle_format._STANZA_SIZE:
             return
-        stanza, rest = rest[: container._STANZA_SIZE], rest[container._STANZA_SIZE :]
+        stanza, rest = rest[: bundle_format._STANZA_SIZE], rest[bundle_format._STANZA_SIZE :]
     manifest, _sep, body = rest.partition(SEP)
     sender, recipient = fx.pair(from_hq)
     signer = recipient if flags & FLAG_FOREIGN_SIGNATURE else sender
-    signature = signer.signing_key.sign(container._INNER_DOMAIN + manifest)
+    signature = signer.signing_key.sign(bundle_format._INNER_DOMAIN + manifest)
     length = len(manifest) if declared is None else declared
     plaintext = struct.pack(">I", length) + manifest + signature + body
     sealed = fx.seal(from_hq, plaintext, stanza)

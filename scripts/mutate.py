@@ -83,7 +83,22 @@ TARGETS: dict[str, list[str]] = {
         _H + "test_planted_vault.py",
         _H + "test_storage_failures.py",
     ],
-    "src/legalaid_desktop/sync/container.py": [
+    "src/legalaid_desktop/sync/container/format.py": [
+        _H + "test_container.py",
+        _H + "test_bundle_import.py",
+        _I + "test_sync.py",
+    ],
+    "src/legalaid_desktop/sync/container/stream.py": [
+        _H + "test_container.py",
+        _H + "test_bundle_import.py",
+        _I + "test_sync.py",
+    ],
+    "src/legalaid_desktop/sync/container/writer.py": [
+        _H + "test_container.py",
+        _H + "test_bundle_import.py",
+        _I + "test_sync.py",
+    ],
+    "src/legalaid_desktop/sync/container/reader.py": [
         _H + "test_container.py",
         _H + "test_bundle_import.py",
         _I + "test_sync.py",

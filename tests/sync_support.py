@@ -24,6 +24,8 @@ from legalaid_desktop.store import audit
 from legalaid_desktop.store.models import AuditEvent, Meta, Node, SyncChannel
 from legalaid_desktop.store.vault import FLOOR
 from legalaid_desktop.sync import container, strictjson
+from legalaid_desktop.sync.container import format as bundle_format
+from legalaid_desktop.sync.container import writer
 from legalaid_desktop.sync.export import schema_version
 from legalaid_desktop.sync.keys import NodeKeys, NodePublicKeys
 from legalaid_desktop.sync.nodes import load_node_keys, node_public_keys
@@ -276,29 +278,29 @@ def craft_raw(
     inner_signer: NodeKeys | None = None,
 ) -> bytes:
     """A bundle with an arbitrary manifest and body (valid signatures), like a hostile node."""
-    fields = container._header_fields(
+    fields = writer._header_fields(
         author.node_code,
         recipient.node_code,
         {"seq": seq, "prev_hash": prev_hash, "schema_version": schema_version()},
     )
     manifest = {
-        **{key: fields[key] for key in container._BOUND_KEYS},
+        **{key: fields[key] for key in bundle_format._BOUND_KEYS},
         "author": author.node_code,
         "recipients": [recipient.node_code],
         "parts": entries,
         "audit": None,
     }
     raw = strictjson.dumps(manifest)
-    inner = (inner_signer or author).signing_key.sign(container._INNER_DOMAIN + raw)
+    inner = (inner_signer or author).signing_key.sign(bundle_format._INNER_DOMAIN + raw)
     content_key = os.urandom(32)
-    stanza = container._seal_stanza(content_key, recipient.node_code, recipient.hpke_key)
+    stanza = writer._seal_stanza(content_key, recipient.node_code, recipient.hpke_key)
     out = io.BytesIO()
-    container._seal(
+    writer._seal(
         out,
         signer=(outer_signer or author).signing_key,
-        header=container._encode_header(fields, [stanza]),
+        header=writer._encode_header(fields, [stanza]),
         content_key=content_key,
-        plaintext=container._plaintext(raw, inner, stream),
+        plaintext=writer._plaintext(raw, inner, stream),
     )
     return out.getvalue()
 

@@ -40,6 +40,8 @@ from legalaid_desktop.domain.hlc import HLC
 from legalaid_desktop.domain.ids import new_id
 from legalaid_desktop.store.models import Case, Client, Meta
 from legalaid_desktop.sync import container, strictjson
+from legalaid_desktop.sync.container import format as bundle_format
+from legalaid_desktop.sync.container import writer
 from legalaid_desktop.sync.export import schema_version
 from legalaid_desktop.sync.keys import NodeKeys
 from legalaid_desktop.sync.nodes import pin_node
@@ -267,14 +269,14 @@ def test_not_addressed_to_this_node(world: World, unchanged: None) -> None:
 
 
 def test_thousands_of_recipients(world: World, unchanged: None) -> None:
-    fields = container._header_fields(
+    fields = writer._header_fields(
         "GNJ", "BAK", {"seq": 99, "prev_hash": None, "schema_version": schema_version()}
     )
     stanzas = [{"to": f"recovery:r{i}", "enc": "AAAA"} for i in range(1500)]
     header = strictjson.dumps(
         {**fields, "suite": container.SUITE, "chunk_size": 65536, "stanzas": stanzas}
     )
-    prefix = container._PREFIX.pack(container.MAGIC, container.FORMAT_VERSION, len(header))
+    prefix = bundle_format._PREFIX.pack(container.MAGIC, container.FORMAT_VERSION, len(header))
     (world.folder / "many.bundle").write_bytes(prefix + header + b"\0" * 200)
     refused(world, world.folder / "many.bundle", TooManyRecipients)
 

@@ -48,9 +48,13 @@ from legalaid_desktop.sync.container import (
     bundle_hash,
     open_bundle,
     read_header,
+    reader,
     verify_bundle,
     write_bundle,
+    writer,
 )
+from legalaid_desktop.sync.container import format as bundle_format
+from legalaid_desktop.sync.container import stream as chunk_stream
 from legalaid_desktop.sync.keys import (
     NodeKeys,
     NodePublicKeys,
@@ -127,7 +131,7 @@ def reject(data: bytes, nodes: Nodes, expected: type[BundleRejected] = BundleRej
 def resign(data_without_signature: bytes, signer: NodeKeys) -> bytes:
     """Append a fresh, valid outer signature, as a sender (or a thief of its key) could."""
     digest = hashlib.sha256(data_without_signature).digest()
-    return data_without_signature + signer.signing_key.sign(container._OUTER_DOMAIN + digest)
+    return data_without_signature + signer.signing_key.sign(bundle_format._OUTER_DOMAIN + digest)
 
 
 def body_start(data: bytes) -> int:
@@ -171,11 +175,9 @@ def craft(
     """Build a bundle from GNJ (by default) to HQ with an arbitrary manifest and body stream."""
     author = author or nodes.gnj
     recipient = recipient or nodes.hq.public()
-    fields = container._header_fields(
-        author.node_code, recipient.node_code, header_fields or FIELDS
-    )
+    fields = writer._header_fields(author.node_code, recipient.node_code, header_fields or FIELDS)
     manifest = {
-        **{key: fields[key] for key in container._BOUND_KEYS},
+        **{key: fields[key] for key in bundle_format._BOUND_KEYS},
         "author": author.node_code,
         "recipients": [recipient.node_code],
         "parts": entries,
@@ -183,16 +185,16 @@ def craft(
     }
     manifest.update(manifest_changes or {})
     raw = manifest_bytes if manifest_bytes is not None else strictjson.dumps(manifest)
-    inner = (inner_signer or author).signing_key.sign(container._INNER_DOMAIN + raw)
+    inner = (inner_signer or author).signing_key.sign(bundle_format._INNER_DOMAIN + raw)
     content_key = os.urandom(32)
-    stanza = container._seal_stanza(content_key, recipient.node_code, recipient.hpke_key)
+    stanza = writer._seal_stanza(content_key, recipient.node_code, recipient.hpke_key)
     out = io.BytesIO()
-    container._seal(
+    writer._seal(
         out,
         signer=(outer_signer or author).signing_key,
-        header=container._encode_header(fields, [stanza]),
+        header=writer._encode_header(fields, [stanza]),
         content_key=content_key,
-        plaintext=container._plaintext(raw, inner, stream),
+        plaintext=writer._plaintext(raw, inner, stream),
     )
     return out.getvalue()
 
@@ -256,7 +258,7 @@ def test_failed_write_leaves_old_file_and_no_temp(
     def explode(self: Any, data: Any) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr(container._ChunkWriter, "write", explode)
+    monkeypatch.setattr(chunk_stream._ChunkWriter, "write", explode)
     with pytest.raises(OSError, match="disk full"):
         write_bundle(
             path,
@@ -868,7 +870,7 @@ def test_file_changing_between_passes(
     original = written.read_bytes()
     tampered = bytearray(original)
     tampered[-200] ^= 1
-    real_verify = container._verify_outer
+    real_verify = reader._verify_outer
 
     def verify_then_swap(f: Any, size: int, key: Any) -> tuple[bytes, bytes]:
         result = real_verify(f, size, key)
@@ -876,7 +878,7 @@ def test_file_changing_between_passes(
         f.write(bytes(tampered))
         return result
 
-    monkeypatch.setattr(container, "_verify_outer", verify_then_swap)
+    monkeypatch.setattr(reader, "_verify_outer", verify_then_swap)
     with pytest.raises(BundleDamaged):
         open_as_hq(io.BytesIO(original), nodes)
 
@@ -1127,14 +1129,14 @@ def test_manifest_length_beyond_content(nodes: Nodes) -> None:
     """A body whose manifest length field points past the end."""
     content_key = os.urandom(32)
     hq = nodes.hq.public()
-    fields = container._header_fields("GNJ", "HQ", FIELDS)
-    stanza = container._seal_stanza(content_key, "HQ", hq.hpke_key)
+    fields = writer._header_fields("GNJ", "HQ", FIELDS)
+    stanza = writer._seal_stanza(content_key, "HQ", hq.hpke_key)
     for plaintext in ([struct.pack(">I", 2**32 - 1) + b"{}"], [b"\x00\x00"], [b""]):
         out = io.BytesIO()
-        container._seal(
+        writer._seal(
             out,
             signer=nodes.gnj.signing_key,
-            header=container._encode_header(fields, [stanza]),
+            header=writer._encode_header(fields, [stanza]),
             content_key=content_key,
             plaintext=plaintext,
         )

@@ -97,6 +97,7 @@ def test_the_seeds_are_accepted(work: Path, fixture: Any) -> None:
     """The harness reaches past the signatures: real seeds open and parse without a refusal."""
     targets = _fuzz_module("fuzztargets")
     from legalaid_desktop.sync import container
+    from legalaid_desktop.sync.container import format as bundle_format
     from legalaid_desktop.sync.importer import parse_bundle
 
     for seed in sorted((work / "seeds" / "bundle_file").iterdir()):
@@ -107,10 +108,10 @@ def test_the_seeds_are_accepted(work: Path, fixture: Any) -> None:
         from_hq = bool(data[0] & targets.FLAG_FROM_HQ)
         rest = data[1:]
         if data[0] & targets.FLAG_STANZA:
-            rest = rest[container._STANZA_SIZE :]
+            rest = rest[bundle_format._STANZA_SIZE :]
         manifest, _sep, body = rest.partition(targets.SEP)
         sender, recipient = fixture.pair(from_hq)
-        signature = sender.signing_key.sign(container._INNER_DOMAIN + manifest)
+        signature = sender.signing_key.sign(bundle_format._INNER_DOMAIN + manifest)
         plaintext = len(manifest).to_bytes(4, "big") + manifest + signature + body
         sealed = fixture.seal(from_hq, plaintext)
         opened = container.open_bundle(

@@ -17,6 +17,8 @@ import pytest
 
 from legalaid_desktop.domain.errors import BundleRejected, InvalidJSON, SenderMismatch
 from legalaid_desktop.sync import container, strictjson
+from legalaid_desktop.sync.container import format as bundle_format
+from legalaid_desktop.sync.container import writer
 from legalaid_desktop.sync.keys import NodeKeys
 
 MAX_MESSAGE = 500
@@ -55,13 +57,13 @@ def test_a_repeated_key_with_control_characters_is_shown_escaped() -> None:
 def test_a_foreign_author_in_a_signed_manifest_is_shown_escaped(author: object) -> None:
     """A center gone rogue signs a manifest naming a terminal escape sequence as its author."""
     gnj, hq = NodeKeys.generate("GNJ"), NodeKeys.generate("HQ")
-    fields = container._header_fields(
+    fields = writer._header_fields(
         "GNJ", "HQ", {"seq": 1, "prev_hash": None, "schema_version": "0001"}
     )
     data = b"[]"
     manifest = strictjson.dumps(
         {
-            **{key: fields[key] for key in container._BOUND_KEYS},
+            **{key: fields[key] for key in bundle_format._BOUND_KEYS},
             "author": author,
             "recipients": ["HQ"],
             "audit": None,
@@ -76,16 +78,16 @@ def test_a_foreign_author_in_a_signed_manifest_is_shown_escaped(author: object) 
             ],
         }
     )
-    inner = gnj.signing_key.sign(container._INNER_DOMAIN + manifest)
+    inner = gnj.signing_key.sign(bundle_format._INNER_DOMAIN + manifest)
     content_key = os.urandom(32)
-    stanza = container._seal_stanza(content_key, "HQ", hq.public().hpke_key)
+    stanza = writer._seal_stanza(content_key, "HQ", hq.public().hpke_key)
     out = io.BytesIO()
-    container._seal(
+    writer._seal(
         out,
         signer=gnj.signing_key,
-        header=container._encode_header(fields, [stanza]),
+        header=writer._encode_header(fields, [stanza]),
         content_key=content_key,
-        plaintext=container._plaintext(manifest, inner, [data]),
+        plaintext=writer._plaintext(manifest, inner, [data]),
     )
     pins = {"GNJ": gnj.public(), "HQ": hq.public()}
     with pytest.raises(SenderMismatch) as info:

@@ -14,7 +14,7 @@ from conftest import ADMIN, ADMIN_PASSWORD
 from legalaid_desktop import app
 from legalaid_desktop.domain.ids import new_id
 from legalaid_desktop.domain.search import SearchHit
-from legalaid_desktop.search import index, normalize, query
+from legalaid_desktop.search import entries, index, normalize, query
 from legalaid_desktop.search.normalize import sort_string
 from legalaid_desktop.search.query import fts_query, search
 from legalaid_desktop.store.models.cases import Case, Client, Consultation, Party
@@ -326,7 +326,7 @@ def test_a_whole_surname_comes_before_the_longer_ones_it_begins(
 
 
 def test_name_fit_weighs_the_parts_of_a_name() -> None:
-    signature = index.name_signature("Əliyev Rəşad İsmayıl oğlu")
+    signature = entries.name_signature("Əliyev Rəşad İsmayıl oğlu")
     key = normalize.phonetic_key
     assert query.name_fit([key("Aliyev"), key("Rashad")], signature) == 6.0
     assert query.name_fit([key("Ismail")], signature) == 2.0

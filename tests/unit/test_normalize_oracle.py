@@ -15,7 +15,7 @@ import unicodedata
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from legalaid_desktop.search import index, normalize
+from legalaid_desktop.search import entries, normalize
 from legalaid_desktop.search.normalize import (
     AZ_ALPHABET,
     AZ_ALPHABET_UPPER,
@@ -221,7 +221,7 @@ def test_clean_equals_the_original(text: str) -> None:
 @MANY
 @given(st.one_of(tricky_text, wordy_text))
 def test_fold_text_equals_the_original_fold(text: str) -> None:
-    assert index.fold_text(text) == ref_fold(text)
+    assert entries.fold_text(text) == ref_fold(text)
 
 
 def ref_phonetic_key(word: str) -> str:

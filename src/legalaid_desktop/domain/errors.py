@@ -124,7 +124,7 @@ class FontNotFound(LegalAidError):
     """No font that can print Azerbaijani and Russian letters was found."""
 
 
-# --- Sync bundle rejections (sync/strictjson.py, sync/keys.py, sync/container.py) -------------
+# --- Sync bundle rejections (sync/strictjson.py, sync/keys.py, sync/container/) -------------------
 
 
 class NotABundle(BundleRejected):

@@ -16,7 +16,7 @@ newest first, in three bounded tiers, each leaving out what an earlier one found
 
 and the clients with the same phone number (digits, national number). Each candidate is scored
 0..100 in Python on the keys kept in the index
-(:class:`~legalaid_desktop.search.index.NameSignature`), without reading the tables:
+(:class:`~legalaid_desktop.search.entries.NameSignature`), without reading the tables:
 
 ==============================  ============================================================
 same person (given names        surname 45 same key, 30 typo or other gender's form (Əliyev /
@@ -49,7 +49,7 @@ from sqlalchemy.orm import Session
 
 from legalaid_desktop.domain.search import ConflictHit
 from legalaid_desktop.i18n import _
-from legalaid_desktop.search.index import (
+from legalaid_desktop.search.entries import (
     NameSignature,
     kind_range,
     name_signature,

@@ -17,9 +17,9 @@ Words are always quoted before they reach FTS5, so no query text is read as FTS5
 Order, within the time of a keystroke at HQ scale (a million indexed records):
 
 1. The matching entries are read newest first, clients, then parties, cases and consultations
-   (entry ids are partitioned by kind, see :data:`~legalaid_desktop.search.index.KIND_BITS`),
+   (entry ids are partitioned by kind, see :data:`~legalaid_desktop.search.entries.KIND_BITS`),
    up to :data:`RANK_LIMIT` + 1 of them. Every word is answered from FTS5's prefix indexes
-   (a word longer than :data:`~legalaid_desktop.search.index.LONGEST_PREFIX` letters by its first
+   (a word longer than :data:`~legalaid_desktop.search.entries.LONGEST_PREFIX` letters by its first
    ones, and whole), so this costs about a millisecond per thousand matches.
 2. At most :data:`RANK_LIMIT` matches, and every word at least :data:`RANK_MIN_WORD` characters:
    they are ranked by BM25 with names weighted highest (:data:`WEIGHTS`), and clients before
@@ -53,7 +53,7 @@ from sqlalchemy.orm import Session
 
 from legalaid_desktop.domain.search import SearchHit
 from legalaid_desktop.i18n import current_language
-from legalaid_desktop.search.index import (
+from legalaid_desktop.search.entries import (
     KINDS,
     LONGEST_PREFIX,
     NameSignature,
@@ -292,7 +292,7 @@ def _matching(
     ``max(RANK_LIMIT, wanted) + 1`` of them.
 
     Highest first is clients, parties, cases, consultations, each newest first
-    (see :data:`~legalaid_desktop.search.index.KIND_BITS`).
+    (see :data:`~legalaid_desktop.search.entries.KIND_BITS`).
     """
     most = max(RANK_LIMIT, wanted) + 1
     found: list[int] = []

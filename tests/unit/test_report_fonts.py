@@ -162,3 +162,66 @@ def test_bold_text_in_a_paragraph_uses_the_bold_face() -> None:
     # ... and the advice after the label stays in the regular face.
     advice = {face for text, face in pieces if text.startswith("İnzibati şikayət")}
     assert advice == {regular}, pieces[:40]
+
+
+_HOME = Path("/home/leyla")
+
+
+@pytest.mark.parametrize(
+    ("platform", "env", "expected"),
+    [
+        (
+            "linux",
+            {"XDG_DATA_HOME": "/data/leyla"},
+            [
+                "/data/leyla/fonts",
+                "/home/leyla/.local/share/fonts",
+                "/home/leyla/.fonts",
+                "/usr/local/share/fonts",
+                "/usr/share/fonts",
+            ],
+        ),
+        (
+            "linux",
+            {},
+            [
+                "/home/leyla/.local/share/fonts",
+                "/home/leyla/.fonts",
+                "/usr/local/share/fonts",
+                "/usr/share/fonts",
+            ],
+        ),
+        (
+            "darwin",
+            {"XDG_DATA_HOME": "/data/leyla"},
+            [
+                "/home/leyla/Library/Fonts",
+                "/Library/Fonts",
+                "/System/Library/Fonts",
+                "/System/Library/Fonts/Supplemental",
+            ],
+        ),
+        (
+            "win32",
+            {"LOCALAPPDATA": "/users/leyla/local", "WINDIR": "/windows"},
+            ["/users/leyla/local/Microsoft/Windows/Fonts", "/windows/Fonts"],
+        ),
+        ("win32", {}, ["C:\\Windows/Fonts"]),
+    ],
+)
+def test_the_font_folders_of_each_platform(
+    monkeypatch: pytest.MonkeyPatch, platform: str, env: dict[str, str], expected: list[str]
+) -> None:
+    """The shipped fonts first, then the user's, then the system's, as each platform keeps them."""
+    from legalaid_desktop.paths import resource_path
+    from legalaid_desktop.reports import fonts
+
+    for name in ("XDG_DATA_HOME", "LOCALAPPDATA", "WINDIR"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setattr(fonts.Path, "home", staticmethod(lambda: _HOME))
+    monkeypatch.setattr(fonts.sys, "platform", platform)
+    found = fonts.default_font_dirs()
+    assert found[0] == resource_path("fonts")
+    assert found[1:] == [Path(p) for p in expected]

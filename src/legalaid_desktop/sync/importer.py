@@ -1,13 +1,8 @@
 """Importing a bundle (DESIGN.md §6): verify and parse everything, then apply it in one go.
 
-**Phase 1, no writes.** The container is opened against the *pinned* keys of enrolled peers
-(:func:`open_bundle`: outer signature before decryption, inner signature before parsing), the
-channel is checked (a replay is "already imported"; an older sequence number, or the same number
-with another hash, is a rollback or a fork and is refused as a security alert), and every part is
-parsed strictly (:mod:`~legalaid_desktop.sync.strictjson`) and every record checked against the
-allow-list of tables, groups and fields, with each value's type and size
-(:func:`~legalaid_desktop.sync.records.check_record`). A bundle from a newer schema is refused
-("upgrade the app").
+**Phase 1, no writes**, is :func:`~legalaid_desktop.sync.inbound.verify_and_parse` (the same
+step ``bundle inspect`` takes): the container is opened against the pinned keys, the schema and
+the channel are checked, every part is parsed and every record checked.
 
 **Phase 2, one write transaction.** The channel is checked again (another import may have run
 meanwhile), ownership is enforced (a center may change only what it owns; a case changes owner
@@ -33,7 +28,6 @@ another center's bundles unimportable.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from types import SimpleNamespace
@@ -42,19 +36,10 @@ from typing import Any, cast
 from sqlalchemy import Table, bindparam, insert, select, text, update
 from sqlalchemy.orm import Session
 
-from legalaid_desktop.domain.errors import (
-    AlreadyImported,
-    BundleContentInvalid,
-    BundleTooNew,
-    ChannelViolation,
-    EnrollmentRejected,
-    InvalidJSON,
-    OwnershipViolation,
-)
-from legalaid_desktop.domain.filenames import plain_file_name
-from legalaid_desktop.domain.hlc import HLC, NODE_PATTERN
-from legalaid_desktop.domain.ids import is_uuid7, new_id
-from legalaid_desktop.domain.reference import ReferenceCatalog, ReferenceItem, ReferenceList
+from legalaid_desktop.domain.errors import OwnershipViolation
+from legalaid_desktop.domain.hlc import HLC
+from legalaid_desktop.domain.ids import new_id
+from legalaid_desktop.domain.reference import ReferenceCatalog
 from legalaid_desktop.i18n import _
 from legalaid_desktop.search import index as search_index
 from legalaid_desktop.store.audit import utc_now_iso
@@ -66,386 +51,26 @@ from legalaid_desktop.store.models import (
     SyncBundle,
     SyncChannel,
 )
-from legalaid_desktop.sync import strictjson
 from legalaid_desktop.sync.anchor_store import AnchorAlert, accept_anchor
-from legalaid_desktop.sync.audit_anchor import AuditAnchor, parse_hashes
-from legalaid_desktop.sync.container import OpenedBundle
-from legalaid_desktop.sync.enrollment import Roster, parse_roster
+from legalaid_desktop.sync.enrollment import Roster
+from legalaid_desktop.sync.inbound import ParsedBundle, check_channel, content_invalid
 from legalaid_desktop.sync.merge import IncompleteRecord, MergeContext, Outcome, merge_record
 from legalaid_desktop.sync.ownership import case_number_node, given_by_transfer
 from legalaid_desktop.sync.records import (
     Record,
-    StampCache,
     TableSpec,
-    check_attachment,
-    check_record,
     table_specs,
 )
 
-__all__ = [
-    "Ack",
-    "ImportCounts",
-    "ParsedBundle",
-    "Transfer",
-    "apply_bundle",
-    "check_channel",
-    "check_schema",
-    "parse_bundle",
-]
+__all__ = ["ImportCounts", "apply_bundle"]
 
 _BATCH = 500
 REBUILD_MIN_ROWS = 1000
 """An import that re-indexes at least this many rows ..."""
 REBUILD_FRACTION = 4
 """... and at least a quarter of the index rebuilds the whole index in batches instead."""
-_MAX_RECORDS = 2_000_000
-_MAX_ACKS = 16
-_MAX_TRANSFERS = 100_000
-_CHANGES_MAX_SIZE = 256 * 1024 * 1024
-_NODE_RE = re.compile(NODE_PATTERN)
-_HASH_RE = re.compile(r"[0-9a-f]{64}")
-_META_KEYS = frozenset({"schema", "node", "name", "counts", "reference", "max_change_seq", "full"})
-_COMMON_PARTS = frozenset({"meta", "acks", "changes"})
-_HQ_PARTS = frozenset({"roster", "reference", "transfers"})
 
 Progress = Callable[[int, int], None]
-
-
-def _invalid(detail: str) -> BundleContentInvalid:
-    return BundleContentInvalid(
-        _("The bundle's contents are not valid: {detail}. Nothing was imported.").format(
-            detail=detail
-        )
-    )
-
-
-def _node(value: object) -> bool:
-    return type(value) is str and len(value) <= 16 and _NODE_RE.fullmatch(value) is not None
-
-
-def _stamp(value: object) -> bool:
-    if type(value) is not str:
-        return False
-    try:
-        HLC.decode(value)
-    except ValueError:
-        return False
-    return True
-
-
-# --- phase 1: channel, schema, parts ------------------------------------------------------------
-
-
-def check_schema(schema_version: str, known: Iterable[str]) -> None:
-    """Refuse a bundle written by a schema this program does not know (a newer one).
-
-    Raises:
-        BundleTooNew: ``schema_version`` is not one of ``known``.
-    """
-    if schema_version not in set(known):
-        raise BundleTooNew(
-            _(
-                "This bundle was made by a newer version of LegalAid (database version "
-                "{version}). Upgrade the app to import it."
-            ).format(version=schema_version)
-        )
-
-
-def check_channel(
-    session: Session, peer: str, seq: int, prev_hash: str | None, digest: str
-) -> None:
-    """Check the bundle's place on the peer → this node channel.
-
-    Raises:
-        AlreadyImported: This very bundle was imported before.
-        ChannelViolation: An older sequence number, or the same number with another hash (a
-            rollback or a fork), or the next number not following the last bundle imported.
-    """
-    channel = session.get(SyncChannel, peer)
-    in_seq = channel.in_seq if channel is not None else 0
-    last = channel.in_last_hash if channel is not None else None
-    if seq <= in_seq:
-        if seq == in_seq and digest == last:
-            raise AlreadyImported(
-                _(
-                    "This bundle ({node} no. {seq}) was already imported. Nothing was changed."
-                ).format(node=peer, seq=seq)
-            )
-        seen = session.scalar(
-            select(SyncBundle.id).where(
-                SyncBundle.direction == "in",
-                SyncBundle.peer == peer,
-                SyncBundle.seq == seq,
-                SyncBundle.bundle_hash == digest,
-                SyncBundle.status == "imported",
-            )
-        )
-        if seen is not None:
-            raise AlreadyImported(
-                _(
-                    "This bundle ({node} no. {seq}) was already imported. Nothing was changed."
-                ).format(node=peer, seq=seq)
-            )
-        if seq == in_seq:
-            raise ChannelViolation(
-                _(
-                    "Security alert: {node} sent two different bundles numbered {seq} (a fork). "
-                    "It was refused. Tell HQ: the sender's data may have been copied or restored "
-                    "from an old backup."
-                ).format(node=peer, seq=seq)
-            )
-        raise ChannelViolation(
-            _(
-                "Security alert: this bundle from {node} is number {seq}, older than number "
-                "{last} already imported (a rollback). It was refused. Tell HQ."
-            ).format(node=peer, seq=seq, last=in_seq)
-        )
-    if seq == in_seq + 1 and prev_hash != last:
-        raise ChannelViolation(
-            _(
-                "Security alert: bundle number {seq} from {node} does not follow the bundle "
-                "imported before it (a fork). It was refused. Tell HQ."
-            ).format(node=peer, seq=seq)
-        )
-
-
-@dataclass(frozen=True)
-class Ack:
-    """The peer's acknowledgement of one of our bundles."""
-
-    node: str
-    seq: int
-    hash: str
-    hlc: str
-
-
-@dataclass(frozen=True)
-class Transfer:
-    """A case transfer decided at HQ."""
-
-    id: str
-    case_id: str
-    number: str
-    from_node: str
-    to_node: str
-    hlc: str
-
-
-@dataclass
-class ParsedBundle:
-    """Everything a bundle holds, checked and ready to apply."""
-
-    peer: str
-    seq: int
-    prev_hash: str | None
-    bundle_hash: str
-    created: str
-    records: list[Record]
-    acks: list[Ack]
-    meta: dict[str, Any]
-    attachments: dict[str, bytes]
-    roster: Roster | None = None
-    reference: ReferenceCatalog | None = None
-    transfers: list[Transfer] = field(default_factory=list)
-    audit: AuditAnchor | None = None
-    audit_hashes: list[str] = field(default_factory=list)
-
-
-def _json(parts: Mapping[str, bytes], name: str, depth: int = 8) -> Any:
-    try:
-        return strictjson.loads(parts[name], max_depth=depth, max_size=64 * 1024 * 1024)
-    except InvalidJSON as exc:
-        raise _invalid(_("the part {name}: {error}").format(name=name, error=exc)) from None
-
-
-def _parse_meta(value: Any, peer: str, schema: str) -> dict[str, Any]:
-    if type(value) is not dict or value.keys() != _META_KEYS:
-        raise _invalid(_("the part meta does not have the expected fields"))
-    if value["node"] != peer or value["schema"] != schema:
-        raise _invalid(_("the part meta does not match the bundle"))
-    if type(value["counts"]) is not dict or type(value["reference"]) is not dict:
-        raise _invalid(_("the part meta does not have the expected fields"))
-    if type(value["max_change_seq"]) is not int or type(value["full"]) is not bool:
-        raise _invalid(_("the part meta does not have the expected fields"))
-    if type(value["name"]) is not str or len(value["name"]) > 200:
-        raise _invalid(_("the part meta does not have the expected fields"))
-    return value
-
-
-def _parse_acks(value: Any) -> list[Ack]:
-    if type(value) is not list or len(value) > _MAX_ACKS:
-        raise _invalid(_("the part acks is not a list of acknowledgements"))
-    acks: list[Ack] = []
-    for item in value:
-        if type(item) is not dict or item.keys() != {"node", "seq", "hash", "hlc"}:
-            raise _invalid(_("an acknowledgement does not have the expected fields"))
-        if not (
-            _node(item["node"])
-            and type(item["seq"]) is int
-            and item["seq"] > 0
-            and type(item["hash"]) is str
-            and _HASH_RE.fullmatch(item["hash"])
-            and _stamp(item["hlc"])
-        ):
-            raise _invalid(_("an acknowledgement is not valid"))
-        acks.append(Ack(item["node"], item["seq"], item["hash"], item["hlc"]))
-    return acks
-
-
-def _parse_transfers(value: Any) -> list[Transfer]:
-    if type(value) is not list or len(value) > _MAX_TRANSFERS:
-        raise _invalid(_("the part transfers is not a list of transfers"))
-    transfers: list[Transfer] = []
-    for item in value:
-        if type(item) is not dict or item.keys() != {
-            "id",
-            "case_id",
-            "number",
-            "from",
-            "to",
-            "hlc",
-        }:
-            raise _invalid(_("a transfer does not have the expected fields"))
-        if not (
-            is_uuid7(item["id"])
-            and is_uuid7(item["case_id"])
-            and type(item["number"]) is str
-            and 0 < len(item["number"]) <= 24
-            and _node(item["from"])
-            and _node(item["to"])
-            and _stamp(item["hlc"])
-        ):
-            raise _invalid(_("a transfer is not valid"))
-        transfers.append(
-            Transfer(
-                item["id"], item["case_id"], item["number"], item["from"], item["to"], item["hlc"]
-            )
-        )
-    return transfers
-
-
-def _short_text(value: object, limit: int) -> bool:
-    return type(value) is str and 0 < len(value) <= limit
-
-
-def _parse_reference(value: Any) -> ReferenceCatalog:
-    if type(value) is not list or len(value) > 200:
-        raise _invalid(_("the part reference is not a list of reference lists"))
-    lists: list[ReferenceList] = []
-    for entry in value:
-        if type(entry) is not dict or entry.keys() != {"kind", "version", "items"}:
-            raise _invalid(_("a reference list does not have the expected fields"))
-        kind, version, items = entry["kind"], entry["version"], entry["items"]
-        if not _short_text(kind, 32) or type(version) is not int or not 0 <= version < 2**31:
-            raise _invalid(_("a reference list is not valid"))
-        if type(items) is not list or len(items) > 10_000:
-            raise _invalid(_("a reference list is not valid"))
-        parsed: list[ReferenceItem] = []
-        for item in items:
-            if type(item) is not dict or item.keys() != {"code", "labels", "extra"}:
-                raise _invalid(_("a reference item does not have the expected fields"))
-            labels, extra = item["labels"], item["extra"]
-            if (
-                not _short_text(item["code"], 32)
-                or type(labels) is not dict
-                or type(extra) is not dict
-                or not all(
-                    _short_text(k, 8) and type(v) is str and len(v) <= 300
-                    for k, v in labels.items()
-                )
-            ):
-                raise _invalid(_("a reference item is not valid"))
-            parsed.append(ReferenceItem(item["code"], labels, extra))
-        try:
-            lists.append(ReferenceList(kind=kind, version=version, items=tuple(parsed)))
-        except ValueError:
-            raise _invalid(_("a reference list repeats a code")) from None
-    try:
-        return ReferenceCatalog(lists)
-    except ValueError:
-        raise _invalid(_("a reference list appears twice")) from None
-
-
-def parse_bundle(opened: OpenedBundle, *, from_hq: bool) -> ParsedBundle:
-    """Parse and check every part of an opened bundle (no database access).
-
-    Args:
-        opened: The authenticated bundle.
-        from_hq: Whether its sender is HQ (only HQ may send roster, reference and transfers).
-
-    Raises:
-        BundleContentInvalid: A part is missing, unexpected or not valid, a record is not
-            valid, an attachment is missing or not referenced, or a row appears twice.
-    """
-    header = opened.header
-    parts = opened.parts
-    allowed = _COMMON_PARTS | (_HQ_PARTS if from_hq else frozenset())
-    if opened.audit is not None:
-        allowed |= {"audit"}
-    for name in parts:
-        if name not in allowed and not name.startswith("att/"):
-            raise _invalid(
-                _("the part {name} is not expected from {node}").format(
-                    name=name, node=header.sender
-                )
-            )
-    for name in _COMMON_PARTS:
-        if name not in parts:
-            raise _invalid(_("the part {name} is missing").format(name=name))
-    meta = _parse_meta(_json(parts, "meta"), header.sender, header.schema_version)
-    acks = _parse_acks(_json(parts, "acks"))
-    try:
-        lines = strictjson.loads_lines(
-            parts["changes"], max_size=_CHANGES_MAX_SIZE, max_lines=_MAX_RECORDS
-        )
-    except InvalidJSON as exc:
-        raise _invalid(_("the part changes: {error}").format(error=exc)) from None
-    stamps = StampCache()
-    records: list[Record] = []
-    seen: set[tuple[str, str]] = set()
-    referenced: set[str] = set()
-    for number, obj in enumerate(lines, start=1):
-        record = check_record(obj, number, stamps)
-        if record.spec.name == "attachments" and record.has("file_name"):
-            values = record.groups[record.spec.group_of["file_name"]][1]
-            values["file_name"] = plain_file_name(values["file_name"])
-        key = (record.spec.name, record.id)
-        if key in seen:
-            raise _invalid(_("a row appears twice (line {line})").format(line=number))
-        seen.add(key)
-        if "content" in record.spec.columns and record.has("content"):
-            check_attachment(record, parts)
-            referenced.add("att/" + record.value("content"))
-        records.append(record)
-    attachments = {name[4:]: data for name, data in parts.items() if name.startswith("att/")}
-    if set("att/" + h for h in attachments) != referenced:
-        raise _invalid(_("the bundle holds an attachment no record refers to"))
-    parsed = ParsedBundle(
-        peer=header.sender,
-        seq=header.seq,
-        prev_hash=header.prev_hash,
-        bundle_hash=opened.bundle_hash,
-        created=header.created,
-        records=records,
-        acks=acks,
-        meta=meta,
-        attachments=attachments,
-    )
-    if "roster" in parts:
-        try:
-            parsed.roster = parse_roster(_json(parts, "roster"))
-        except EnrollmentRejected as exc:
-            raise _invalid(str(exc)) from None
-    if "reference" in parts:
-        parsed.reference = _parse_reference(_json(parts, "reference"))
-    if "transfers" in parts:
-        parsed.transfers = _parse_transfers(_json(parts, "transfers"))
-    if opened.audit is not None:
-        if "audit" not in parts:
-            raise _invalid(_("the part {name} is missing").format(name="audit"))
-        parsed.audit = opened.audit
-        parsed.audit_hashes = parse_hashes(opened.audit, _json(parts, "audit", depth=2), _invalid)
-    return parsed
 
 
 # --- phase 2: ownership, merge, writes ----------------------------------------------------------
@@ -712,7 +337,7 @@ class _Apply:
                     value = record.value(column)
                     other = values.setdefault(value, record.id)
                     if other != record.id:
-                        raise _invalid(
+                        raise content_invalid(
                             _("two rows of {table} have the same {field}").format(
                                 table=name, field=column
                             )
@@ -729,7 +354,7 @@ class _Apply:
                         if values.get(value) in (None, row_id):
                             continue
                         if not self.hq:
-                            raise _invalid(
+                            raise content_invalid(
                                 _("a row of {table} would repeat the {field} of another").format(
                                     table=name, field=column
                                 )

@@ -13,7 +13,6 @@ from legalaid_desktop.domain.roles import Permission
 from legalaid_desktop.i18n import _
 from legalaid_desktop.services.workspace import Workspace
 from legalaid_desktop.store.models import Node
-from legalaid_desktop.sync.nodes import is_hq
 
 Progress = Callable[[int, int], None]
 
@@ -44,7 +43,3 @@ class SyncBase:
         if row is None:  # pragma: no cover - init_store always writes it
             raise NotEnrolled(_("This store has no node record."))
         return row
-
-    def _is_hq(self) -> bool:
-        with self.ws.read() as s:
-            return is_hq(s)

@@ -54,27 +54,19 @@ from legalaid_desktop.store.models import (
 )
 from legalaid_desktop.sync import enrollment
 from legalaid_desktop.sync.anchor_store import preview_alert
-from legalaid_desktop.sync.container import open_bundle, read_header, verify_bundle
+from legalaid_desktop.sync.container import OpenedBundle, read_header, verify_bundle
 from legalaid_desktop.sync.export import (
     ExportResult,
     discard_export,
     finish_export,
     prepare_export,
 )
-from legalaid_desktop.sync.importer import (
-    ImportCounts,
-    ParsedBundle,
-    apply_bundle,
-    check_channel,
-    check_schema,
-    parse_bundle,
-)
+from legalaid_desktop.sync.importer import ImportCounts, apply_bundle
+from legalaid_desktop.sync.inbound import ParsedBundle, Trust, check_channel, verify_and_parse
 from legalaid_desktop.sync.nodes import (
     apply_roster,
     is_hq,
     load_node_keys,
-    pinned_keys,
-    revoked_nodes,
 )
 
 log = logging.getLogger(__name__)
@@ -165,11 +157,9 @@ class BundleUseCases(SyncBase):
             "recipients": header.recipients,
         }
         with self.ws.read() as s:
-            keys = load_node_keys(s)
-            pins = pinned_keys(s, self.ws.node_code)
-            revoked = revoked_nodes(s)
+            trust = Trust.load(s, self.ws.node_code)
             base["sender_name"] = s.scalar(select(Node.name).where(Node.code == header.sender))
-        if header.sender in revoked:
+        if header.sender in trust.revoked:
             return BundleReport(
                 **base,
                 verified=False,
@@ -179,12 +169,12 @@ class BundleUseCases(SyncBase):
                 ),
             )
         try:
-            verify_bundle(path, sender_keys=pins.get)
+            verify_bundle(path, sender_keys=trust.pins.get)
         except UnknownSender as exc:
             return BundleReport(**base, verified=False, verdict="unknown_sender", message=str(exc))
         except BundleRejected as exc:
             return BundleReport(**base, verified=False, verdict="damaged", message=str(exc))
-        if keys is None or header.recipient != self.ws.node_code:
+        if trust.keys is None or header.recipient != self.ws.node_code:
             return BundleReport(
                 **base,
                 verified=True,
@@ -194,13 +184,7 @@ class BundleUseCases(SyncBase):
                 ).format(node=header.sender, recipient=header.recipient),
             )
         try:
-            opened = open_bundle(path, me=keys, sender_keys=pins.get)
-            from legalaid_desktop.store.migrate import revisions_in_order
-
-            check_schema(opened.header.schema_version, revisions_in_order())
-            parsed = parse_bundle(
-                opened, from_hq=header.sender not in revoked and not self._is_hq()
-            )
+            parsed = verify_and_parse(path, header, trust)
         except BundleRejected as exc:
             verdict = "too_new" if isinstance(exc, BundleTooNew) else "damaged"
             return BundleReport(**base, verified=False, verdict=verdict, message=str(exc))
@@ -259,11 +243,8 @@ class BundleUseCases(SyncBase):
         self.ws.require(Permission.SYNC)
         path = Path(path)
         with self.ws.read() as s:
-            keys = load_node_keys(s)
-            pins = pinned_keys(s, self.ws.node_code)
-            revoked = revoked_nodes(s)
-            hq = is_hq(s)
-        if keys is None:
+            trust = Trust.load(s, self.ws.node_code)
+        if trust.keys is None:
             raise NotEnrolled(_("This node has no sync keys yet: enroll it first."))
         parsed: ParsedBundle | None = None
         sender: str | None = None
@@ -271,29 +252,21 @@ class BundleUseCases(SyncBase):
         try:
             header = read_header(path)
             sender, seq = header.sender, header.seq
-            if header.sender in revoked:
-                raise UnknownSender(
-                    _(
-                        "Security alert: the bundle comes from {node}, which was revoked. It was "
-                        "refused."
-                    ).format(node=header.sender)
-                )
-            opened = open_bundle(path, me=keys, sender_keys=pins.get)
-            from legalaid_desktop.store.migrate import revisions_in_order
 
-            check_schema(opened.header.schema_version, revisions_in_order())
-            with self.ws.read() as s:
-                check_channel(
-                    s,
-                    opened.header.sender,
-                    opened.header.seq,
-                    opened.header.prev_hash,
-                    opened.bundle_hash,
-                )
-            if progress is not None:
-                progress(0, 1)
-            parsed = parse_bundle(opened, from_hq=not hq)
-            counts = self._apply(parsed, hq, progress)
+            def on_the_channel(opened: OpenedBundle) -> None:
+                with self.ws.read() as s:
+                    check_channel(
+                        s,
+                        opened.header.sender,
+                        opened.header.seq,
+                        opened.header.prev_hash,
+                        opened.bundle_hash,
+                    )
+                if progress is not None:
+                    progress(0, 1)
+
+            parsed = verify_and_parse(path, header, trust, before_parse=on_the_channel)
+            counts = self._apply(parsed, trust.hq, progress)
         except AlreadyImported as exc:
             with self.ws.write() as s:
                 self.ws.audit(
@@ -311,7 +284,7 @@ class BundleUseCases(SyncBase):
                 message=str(exc),
             )
         except BundleRejected as exc:
-            self._record_rejection(exc, sender, seq, revoked)
+            self._record_rejection(exc, sender, seq, trust.revoked)
             raise
         except IntegrityError as exc:
             # A check missed something the database refuses: nothing was written either way.
@@ -321,7 +294,7 @@ class BundleUseCases(SyncBase):
                     "imported."
                 ).format(detail=str(exc.orig)[:200])
             )
-            self._record_rejection(rejected, sender, seq, revoked)
+            self._record_rejection(rejected, sender, seq, trust.revoked)
             raise rejected from None
         except Exception as exc:
             # A full disk, an I/O error, a bug: the transaction was rolled back; say so in the
@@ -432,7 +405,7 @@ class BundleUseCases(SyncBase):
         return counts
 
     def _record_rejection(
-        self, exc: BundleRejected, sender: str | None, seq: int | None, revoked: set[str]
+        self, exc: BundleRejected, sender: str | None, seq: int | None, revoked: frozenset[str]
     ) -> None:
         alert = isinstance(exc, ChannelViolation) or (
             isinstance(exc, UnknownSender) and sender in revoked

@@ -37,7 +37,7 @@ from sqlalchemy import Table, bindparam, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from legalaid_desktop.domain.errors import OwnershipViolation
-from legalaid_desktop.domain.hlc import HLC
+from legalaid_desktop.domain.hlc import HLC, HybridClock
 from legalaid_desktop.domain.ids import new_id
 from legalaid_desktop.domain.reference import ReferenceCatalog
 from legalaid_desktop.i18n import _
@@ -53,6 +53,7 @@ from legalaid_desktop.store.models import (
 )
 from legalaid_desktop.sync.anchor_store import AnchorAlert, accept_anchor
 from legalaid_desktop.sync.enrollment import Roster
+from legalaid_desktop.sync.history import MergeHistory
 from legalaid_desktop.sync.inbound import ParsedBundle, check_channel, content_invalid
 from legalaid_desktop.sync.merge import IncompleteRecord, MergeContext, Outcome, merge_record
 from legalaid_desktop.sync.ownership import case_number_node, given_by_transfer
@@ -62,7 +63,7 @@ from legalaid_desktop.sync.records import (
     table_specs,
 )
 
-__all__ = ["ImportCounts", "apply_bundle"]
+__all__ = ["ImportCounts", "ImportEnv", "apply_bundle"]
 
 _BATCH = 500
 REBUILD_MIN_ROWS = 1000
@@ -404,7 +405,12 @@ class _Apply:
                 else:
                     self.set_aside(record, self.refuse(record, detail))
             live = kept
-        ctx = MergeContext(self.s, self.peer, self.now, self.p.attachments)
+        rows: dict[str, list[str]] = {}
+        for record in live:
+            if record.id in self.local.get(record.spec.name, {}):
+                rows.setdefault(record.spec.name, []).append(record.id)
+        history = MergeHistory.load(self.s, self.peer, rows)
+        ctx = MergeContext(history, self.now, self.p.attachments)
         outcomes: list[tuple[Record, Outcome]] = []
         total = len(live)
         for done, record in enumerate(live, start=1):
@@ -628,19 +634,30 @@ def _apply_acks(session: Session, parsed: ParsedBundle, me: str) -> int:
     return matched
 
 
+@dataclass(frozen=True)
+class ImportEnv:
+    """Where phase 2 runs: who imports, on which node, and what it needs from the layer above.
+
+    Attributes:
+        me: This node's code.
+        hq: Whether this node is HQ.
+        actor: The user importing (recorded on the transfers the bundle brings).
+        clock: This node's clock: it checks each remote stamp (a stamp too far ahead is
+            quarantined), observes the newest accepted one, and stamps the import.
+        install_reference: Installs HQ's reference lists; returns the lists that changed.
+        apply_roster: Applies HQ's roster; returns the nodes that changed.
+    """
+
+    me: str
+    hq: bool
+    actor: str
+    clock: HybridClock
+    install_reference: Callable[[Session, ReferenceCatalog], list[str]]
+    apply_roster: Callable[[Session, Roster], list[str]]
+
+
 def apply_bundle(
-    session: Session,
-    parsed: ParsedBundle,
-    *,
-    me: str,
-    hq: bool,
-    clock_ok: Callable[[HLC], bool],
-    observe: Callable[[HLC], Any],
-    now_stamp: Callable[[], HLC],
-    actor: str,
-    install_reference: Callable[[Session, ReferenceCatalog], list[str]],
-    apply_roster: Callable[[Session, Roster], list[str]],
-    progress: Progress | None = None,
+    session: Session, parsed: ParsedBundle, env: ImportEnv, progress: Progress | None = None
 ) -> ImportCounts:
     """Phase 2: apply a parsed bundle inside the caller's write transaction.
 
@@ -653,7 +670,8 @@ def apply_bundle(
     """
     check_channel(session, parsed.peer, parsed.seq, parsed.prev_hash, parsed.bundle_hash)
     now = utc_now_iso()
-    run = _Apply(session, parsed, me=me, hq=hq, clock_ok=clock_ok, now=now)
+    me, hq, actor = env.me, env.hq, env.actor
+    run = _Apply(session, parsed, me=me, hq=hq, clock_ok=env.clock.check, now=now)
     if not hq:
         for transfer in parsed.transfers:
             if session.get(CaseTransfer, transfer.id) is None:
@@ -679,12 +697,12 @@ def apply_bundle(
     counts = run.counts
     counts.acks = acks
     if not hq and parsed.reference is not None:
-        counts.reference_updated = install_reference(session, parsed.reference)
+        counts.reference_updated = env.install_reference(session, parsed.reference)
     if not hq and parsed.roster is not None:
-        counts.roster_changed = apply_roster(session, parsed.roster)
+        counts.roster_changed = env.apply_roster(session, parsed.roster)
     if observed:
-        observe(max(observed))
-    import_hlc = now_stamp().encode()
+        env.clock.observe(max(observed))
+    import_hlc = env.clock.now().encode()
     counts.import_hlc = import_hlc
     channel = session.get(SyncChannel, parsed.peer)
     if channel is None:

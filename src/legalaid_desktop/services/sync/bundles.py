@@ -61,7 +61,7 @@ from legalaid_desktop.sync.export import (
     finish_export,
     prepare_export,
 )
-from legalaid_desktop.sync.importer import ImportCounts, apply_bundle
+from legalaid_desktop.sync.importer import ImportCounts, ImportEnv, apply_bundle
 from legalaid_desktop.sync.inbound import ParsedBundle, Trust, check_channel, verify_and_parse
 from legalaid_desktop.sync.nodes import (
     apply_roster,
@@ -357,19 +357,15 @@ class BundleUseCases(SyncBase):
                     session, value, me=me, hq=parsed.peer, stamp=self._stamp(), actor=actor
                 )
 
-            counts = apply_bundle(
-                s,
-                parsed,
+            env = ImportEnv(
                 me=me,
                 hq=hq,
-                clock_ok=self.ws.clock.check,
-                observe=self.ws.clock.observe,
-                now_stamp=self.ws.clock.now,
                 actor=actor,
+                clock=self.ws.clock,
                 install_reference=install_lists,
                 apply_roster=roster,
-                progress=progress,
             )
+            counts = apply_bundle(s, parsed, env, progress)
             self.ws.audit(
                 s,
                 "bundle_imported",

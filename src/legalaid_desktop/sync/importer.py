@@ -30,10 +30,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from types import SimpleNamespace
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, insert, select, text, update
+from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from legalaid_desktop.domain.errors import OwnershipViolation
@@ -41,7 +40,7 @@ from legalaid_desktop.domain.hlc import HLC, HybridClock
 from legalaid_desktop.domain.ids import new_id
 from legalaid_desktop.domain.reference import ReferenceCatalog
 from legalaid_desktop.i18n import _
-from legalaid_desktop.search import index as search_index
+from legalaid_desktop.search import refresh as search_refresh
 from legalaid_desktop.store.audit import utc_now_iso
 from legalaid_desktop.store.models import (
     CaseTransfer,
@@ -66,10 +65,6 @@ from legalaid_desktop.sync.records import (
 __all__ = ["ImportCounts", "ImportEnv", "apply_bundle"]
 
 _BATCH = 500
-REBUILD_MIN_ROWS = 1000
-"""An import that re-indexes at least this many rows ..."""
-REBUILD_FRACTION = 4
-"""... and at least a quarter of the index rebuilds the whole index in batches instead."""
 
 Progress = Callable[[int, int], None]
 
@@ -549,66 +544,6 @@ def _unchanged(record: Record, local: Mapping[str, Any] | None) -> bool:
     return all(clocks.get(group) == stamp for group, (stamp, _v) in record.groups.items())
 
 
-def _reindex(session: Session, touched: Mapping[str, Mapping[str, set[str]]]) -> None:
-    """Bring the search index up to date for the rows an import changed.
-
-    The index functions run on the session's Core connection (same transaction): they only
-    execute SQL text, and skipping the ORM session's bookkeeping makes a large import faster.
-    """
-    specs = table_specs()
-    target: Any = session.connection()
-    indexed_kinds = ("clients", "cases", "consultations", "parties", "corruption_details")
-    changed = sum(len(touched.get(name, {})) for name in indexed_kinds)
-    if changed >= REBUILD_MIN_ROWS:
-        entries = session.execute(text("SELECT count(*) FROM search_index_refs")).scalar() or 0
-        if changed * REBUILD_FRACTION >= entries:
-            search_index.rebuild(session)  # batched: cheaper than row by row for a bulk import
-            return
-
-    def rows(table_name: str, ids: Iterable[str]) -> list[Any]:
-        table = specs[table_name].table
-        found: list[Any] = []
-        for batch in _batches(sorted(set(ids))):
-            found.extend(
-                SimpleNamespace(**row)
-                for row in session.execute(select(table).where(table.c.id.in_(batch))).mappings()
-            )
-        return found
-
-    clients = touched.get("clients", {})
-    names: dict[str, str] = {}
-    for row in rows("clients", clients):
-        search_index.index_client(target, row)
-        names[row.id] = row.full_name
-    renamed = [cid for cid, fields in clients.items() if "full_name" in fields]
-    case_ids = set(touched.get("cases", {}))
-    cases_table = specs["cases"].table
-    for batch in _batches(renamed):
-        case_ids.update(
-            session.scalars(select(cases_table.c.id).where(cases_table.c.client_id.in_(batch)))
-        )
-    case_ids.update(
-        row.case_id for row in rows("corruption_details", touched.get("corruption_details", {}))
-    )
-    if case_ids:
-        case_rows = rows("cases", case_ids)
-        missing = sorted({r.client_id for r in case_rows} - set(names))
-        clients_table = specs["clients"].table
-        for batch in _batches(missing):
-            for client_id, full_name in session.execute(
-                select(clients_table.c.id, clients_table.c.full_name).where(
-                    clients_table.c.id.in_(batch)
-                )
-            ):
-                names[client_id] = full_name
-        for row in case_rows:
-            search_index.index_case(target, row, names.get(row.client_id, ""))
-    for row in rows("consultations", touched.get("consultations", {})):
-        search_index.index_consultation(target, row)
-    for row in rows("parties", touched.get("parties", {})):
-        search_index.index_party(target, row)
-
-
 def _apply_acks(session: Session, parsed: ParsedBundle, me: str) -> int:
     """Mark our bundles the peer acknowledged; returns how many matched."""
     matched = 0
@@ -730,6 +665,6 @@ def apply_bundle(
             detail=counts.audit_alert.message if counts.audit_alert else "",
         )
     )
-    _reindex(session, touched)
+    search_refresh.refresh_rows(session, touched)
     session.flush()
     return counts

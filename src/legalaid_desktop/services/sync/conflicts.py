@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session
 from legalaid_desktop.domain.errors import InputRejected, NotFound
 from legalaid_desktop.domain.roles import Permission
 from legalaid_desktop.i18n import _
-from legalaid_desktop.search import index as search_index
 from legalaid_desktop.search import normalize
+from legalaid_desktop.search import refresh as search_refresh
 from legalaid_desktop.services.sync.base import SyncBase
 from legalaid_desktop.services.sync.results import ConflictInfo, QuarantineInfo
 from legalaid_desktop.store.audit import utc_now_iso
@@ -156,18 +156,7 @@ class ConflictUseCases(SyncBase):
         if spec.name == "clients":
             row.name_sort = normalize.sort_string(row.full_name)
         self.ws.touch(s, row, (group,))
-        s.flush()
-        if spec.name == "clients":
-            search_index.index_client(s, row)
-            for case in s.scalars(select(Case).where(Case.client_id == row.id)):
-                search_index.index_case(s, case, row.full_name)
-        elif spec.name == "cases":
-            client = s.get(Client, row.client_id)
-            search_index.index_case(s, row, client.full_name if client else "")
-        elif spec.name == "consultations":
-            search_index.index_consultation(s, row)
-        elif spec.name == "parties":
-            search_index.index_party(s, row)
+        search_refresh.refresh_rows(s, {spec.name: {row.id: fields}})
 
     def _clear_review(self, s: Session, table: str, row: Any) -> None:
         targets: list[tuple[type[Any], str]] = []

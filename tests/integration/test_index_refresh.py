@@ -11,9 +11,7 @@ from legalaid_desktop.search.refresh import refresh_rows
 __all__ = ["scratch", "world"]  # the fixtures this module uses
 
 
-def test_a_renamed_client_reindexes_its_cases(
-    world: World, scratch: Session
-) -> None:
+def test_a_renamed_client_reindexes_its_cases(world: World, scratch: Session) -> None:
     scratch.execute(
         text("UPDATE clients SET full_name = 'Rzayev Rəşad İsmayıl oğlu' WHERE id = :id"),
         {"id": world.rashad.id},

@@ -27,11 +27,11 @@ from typing import Any
 from sqlalchemy import text
 
 from legalaid_desktop import app
+from legalaid_desktop.search import refresh as search_refresh
 from legalaid_desktop.services import demo
 from legalaid_desktop.services.sync import SyncService
 from legalaid_desktop.store.engine import connect_raw
 from legalaid_desktop.store.vault import FLOOR
-from legalaid_desktop.sync import importer
 from legalaid_desktop.sync.records import table_specs
 
 TARGET_RATIO = 0.25
@@ -101,7 +101,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     spent = {"index": 0.0}
-    reindex = importer._reindex
+    reindex = search_refresh.refresh_rows
 
     def timed_reindex(session: Any, touched: Any) -> None:
         started = time.perf_counter()
@@ -110,7 +110,7 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             spent["index"] += time.perf_counter() - started
 
-    importer._reindex = timed_reindex
+    search_refresh.refresh_rows = timed_reindex
 
     with tempfile.TemporaryDirectory(prefix="legalaid-bench-sync-") as tmp:
         root = Path(tmp)

@@ -11,7 +11,7 @@ The targets, by how deep into the reader they reach:
 ``bundle_file``
     The bytes are a whole bundle file, opened as the addressed node would open it
     (:func:`~legalaid_desktop.sync.container.open_bundle`, then the importer's
-    :func:`~legalaid_desktop.sync.importer.parse_bundle`). Magic, version, sizes and the
+    :func:`~legalaid_desktop.sync.inbound.parse_bundle`). Magic, version, sizes and the
     header are parsed before any signature is checked, so this is what anyone can reach.
 ``bundle_contents``
     The bytes are the inside of a bundle: ``flags | manifest | SEP | stored parts`` (the flags
@@ -51,7 +51,7 @@ from legalaid_desktop.domain.errors import BundleRejected, EnrollmentRejected, L
 from legalaid_desktop.sync import container, enrollment, strictjson
 from legalaid_desktop.sync.container import format as bundle_format
 from legalaid_desktop.sync.container import writer
-from legalaid_desktop.sync.importer import ParsedBundle, parse_bundle
+from legalaid_desktop.sync.inbound import ParsedBundle, parse_bundle
 from legalaid_desktop.sync.keys import NodeKeys, NodePublicKeys
 
 SEP = b"\x00--8<--\x00"

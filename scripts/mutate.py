@@ -61,9 +61,15 @@ TARGETS: dict[str, list[str]] = {
         _H + "test_sync_ownership.py",
     ],
     "src/legalaid_desktop/sync/merge.py": [
+        _U + "test_merge_rules.py",
         _I + "test_sync.py",
         _H + "test_sync_ownership.py",
         _U + "test_hlc.py",
+    ],
+    "src/legalaid_desktop/sync/history.py": [
+        _U + "test_merge_rules.py",
+        _I + "test_sync.py",
+        _H + "test_sync_ownership.py",
     ],
     "src/legalaid_desktop/services/users.py": [
         _H + "test_roles.py",
@@ -104,6 +110,12 @@ TARGETS: dict[str, list[str]] = {
         _I + "test_sync.py",
     ],
     "src/legalaid_desktop/sync/importer.py": [
+        _H + "test_bundle_import.py",
+        _H + "test_sync_ownership.py",
+        _H + "test_attachment_names.py",
+        _I + "test_sync.py",
+    ],
+    "src/legalaid_desktop/sync/inbound.py": [
         _H + "test_bundle_import.py",
         _H + "test_sync_ownership.py",
         _H + "test_attachment_names.py",

@@ -388,6 +388,18 @@ def test_part_a_center_may_not_send(world: World, unchanged: None) -> None:
     refused(world, from_gnj(world, parts, "roster.bundle"), BundleContentInvalid)
 
 
+def test_inspect_and_import_refuse_the_same_parts(world: World, unchanged: None) -> None:
+    """Inspect and import share one verify-and-parse step: HQ's parts are expected exactly
+    when the reader is a center (it reads only HQ's bundles), whoever the sender claims to be,
+    so "Inspect" never calls ready a bundle that "Import" then refuses."""
+    parts = [*good_parts(), ("roster", b'{"version":99,"nodes":[],"hq_recovery_public":null}')]
+    path = from_gnj(world, parts, "roster-inspected.bundle")
+    report = sync(world.hq).inspect(path)
+    assert (report.verdict, report.verified) == ("damaged", False)
+    assert "roster" in report.message
+    assert "roster" in refused(world, path, BundleContentInvalid)
+
+
 def test_declared_size_beyond_the_real_one(world: World, unchanged: None) -> None:
     parts = good_parts()
     entries = [part_entry(n, d) for n, d in parts]

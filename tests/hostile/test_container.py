@@ -1176,7 +1176,7 @@ def test_writer_refuses_bad_parts(nodes: Nodes, parts: list[tuple[str, bytes]]) 
 def test_writer_enforces_limits(
     nodes: Nodes, limits: Limits, parts: list[tuple[str, bytes]]
 ) -> None:
-    with pytest.raises(SyncError):
+    with pytest.raises(SyncError) as info:
         write_bundle(
             io.BytesIO(),
             author=nodes.gnj,
@@ -1185,6 +1185,7 @@ def test_writer_enforces_limits(
             parts=parts,
             limits=limits,
         )
+    assert not isinstance(info.value, BundleRejected)  # the writer's limit, not a refusal
 
 
 @pytest.mark.parametrize(

@@ -98,7 +98,7 @@ def test_the_seeds_are_accepted(work: Path, fixture: Any) -> None:
     targets = _fuzz_module("fuzztargets")
     from legalaid_desktop.sync import container
     from legalaid_desktop.sync.container import format as bundle_format
-    from legalaid_desktop.sync.importer import parse_bundle
+    from legalaid_desktop.sync.inbound import parse_bundle
 
     for seed in sorted((work / "seeds" / "bundle_file").iterdir()):
         opened = fixture.open_real(seed.read_bytes())
@@ -131,7 +131,7 @@ def test_an_unexpected_exception_escapes_the_harness(
     def planted_bug(obj: Any, line: int, stamps: Any) -> Any:
         raise KeyError("planted")
 
-    monkeypatch.setattr("legalaid_desktop.sync.importer.check_record", planted_bug)
+    monkeypatch.setattr("legalaid_desktop.sync.inbound.check_record", planted_bug)
     with pytest.raises(KeyError, match="planted"):
         targets.import_parse(fixture, seed)
 

@@ -17,13 +17,20 @@ from sqlalchemy import select
 from legalaid_desktop import app
 from legalaid_desktop.cli import main as cli_main
 from legalaid_desktop.cli import sync_commands
-from legalaid_desktop.domain.cases import ClientInput
+from legalaid_desktop.domain.cases import CaseInput, ClientInput, ConsentInput, CorruptionInput
+from legalaid_desktop.domain.dates import today
 from legalaid_desktop.domain.errors import (
     FingerprintNotConfirmed,
     InputRejected,
     UnknownSender,
 )
-from legalaid_desktop.store.models import Case, Client, Consultation, SyncBundle
+from legalaid_desktop.store.models import (
+    Case,
+    Client,
+    Consultation,
+    CorruptionDetails,
+    SyncBundle,
+)
 from legalaid_desktop.store.vault import parse_recovery_key
 from legalaid_desktop.sync.container import open_bundle
 from legalaid_desktop.sync.keys import recovery_keypair
@@ -254,6 +261,45 @@ def test_concurrent_edits_conflict_on_both_nodes_and_converge(
     assert_converged(hq, gnj)
     with hq.ws.read() as s:
         assert s.get(Client, client_id).phone == "+994 50 111 11 11"
+
+
+def test_keeping_a_corruption_detail_reindexes_its_case(
+    pair: tuple[app.AppSession, app.AppSession], tmp_path: Path
+) -> None:
+    """Conflict resolution refreshes the search index through the path every writer uses: a
+    kept corruption detail (institution) re-indexes its case, as an import does."""
+    hq, gnj = pair
+    client = gnj.clients.register(
+        ClientInput(
+            full_name="Əliyev Rəşad İsmayıl oğlu", gender="male", birth_year=1980, region="AZ-GA"
+        ),
+        ConsentInput(given_on=today(), purposes=("store_process", "share_hq")),
+    )
+    case = gnj.cases.open(
+        CaseInput(
+            client.id,
+            "corruption",
+            "Rüşvət tələbi",
+            corruption=CorruptionInput("public_services", "bribery", "Gəncə İcra Hakimiyyəti"),
+        )
+    )
+    roundtrip(hq, gnj, tmp_path, "1")
+    with gnj.ws.read() as s:
+        case_id = s.scalar(select(Case.id).where(Case.number == case.number))
+        details_id = s.scalar(
+            select(CorruptionDetails.id).where(CorruptionDetails.case_id == case_id)
+        )
+    edit(gnj, CorruptionDetails, details_id, "details", institution="Şəhər Polis İdarəsi")
+    edit(hq, CorruptionDetails, details_id, "details", institution="Vergi Xidməti")
+    roundtrip(hq, gnj, tmp_path, "2")
+    [conflict] = sync(gnj).conflicts()
+    with gnj.ws.read() as s:
+        current = s.get(CorruptionDetails, details_id).institution
+    keep = "local" if conflict.local_value["institution"] != current else "remote"
+    kept = (conflict.local_value if keep == "local" else conflict.remote_value)["institution"]
+    sync(gnj).resolve_conflict(conflict.id, keep)
+    word = kept.split()[0]
+    assert case_id in {hit.ref_id for hit in gnj.search.search(word)}
 
 
 def test_edit_concurrent_with_delete(

@@ -70,8 +70,9 @@ def test_private_serialization_roundtrip(keys: NodeKeys) -> None:
     ],
 )
 def test_private_serialization_refuses_garbage(data: bytes) -> None:
-    with pytest.raises(SyncError):
+    with pytest.raises(SyncError) as info:
         NodeKeys.from_bytes(data)
+    assert not isinstance(info.value, BundleRejected)  # a store problem, not a refused bundle
 
 
 def test_generate_refuses_bad_node_code() -> None:

@@ -1,8 +1,8 @@
 """The error hierarchy. Every error's message is written for the person using the program.
 
 Front ends show ``str(error)``; the CLI maps each family to an exit code (DESIGN.md §7):
-:class:`AuthenticationError` → 3, :class:`InputRejected` → 4, :class:`PermissionDenied` → 5,
-everything else → 1.
+:class:`AuthenticationError` → 3, :class:`InputRejected` and :class:`BundleRejected` (a
+:class:`SyncError`) → 4, :class:`PermissionDenied` → 5, everything else → 1.
 """
 
 from __future__ import annotations
@@ -116,8 +116,14 @@ class SyncError(LegalAidError):
     """The sync bundle could not be processed."""
 
 
-class BundleRejected(InputRejected):
-    """The bundle was rejected."""
+class BundleRejected(SyncError):
+    """The bundle was rejected.
+
+    A sync error (``except SyncError`` sees it) that exits with 4, "input rejected", like
+    :class:`InputRejected`: the bundle is the input the person gave.
+    """
+
+    exit_code = InputRejected.exit_code
 
 
 class FontNotFound(LegalAidError):
@@ -183,7 +189,7 @@ class PartTooLarge(BundleTooLarge):
     """A part of the bundle is larger than allowed."""
 
 
-# --- Enrollment, import and merge (sync/enrollment.py, sync/importer.py, services/sync.py) -----
+# --- Enrollment, import and merge (sync/enrollment.py, sync/inbound.py, services/sync/) ------
 
 
 class AlreadyImported(SyncError):

@@ -21,8 +21,8 @@ from legalaid_desktop.domain.ids import new_id
 from legalaid_desktop.domain.roles import Permission
 from legalaid_desktop.i18n import _
 from legalaid_desktop.i18n.formatting import format_decimal, format_integer
-from legalaid_desktop.search import index as search_index
 from legalaid_desktop.search import normalize
+from legalaid_desktop.search import refresh as search_refresh
 from legalaid_desktop.services import common
 from legalaid_desktop.services.cases import CaseService
 from legalaid_desktop.services.workspace import Workspace
@@ -89,7 +89,7 @@ class CaseRecordService:
             )
             s.add(row)
             self.ws.touch(s, row, Consultation.FIELD_GROUPS)
-            search_index.index_consultation(s, row)
+            search_refresh.refresh_rows(s, {"consultations": {row.id: ()}})
             self.ws.audit(
                 s,
                 "consultation_added",
@@ -121,7 +121,7 @@ class CaseRecordService:
             )
             s.add(row)
             self.ws.touch(s, row, Party.FIELD_GROUPS)
-            search_index.index_party(s, row)
+            search_refresh.refresh_rows(s, {"parties": {row.id: ()}})
             self.ws.audit(
                 s,
                 "party_added",
@@ -138,7 +138,7 @@ class CaseRecordService:
             if row is None or row.case_id != case.id or row.deleted_hlc is not None:
                 raise NotFound(_("That party is not part of case {number}.").format(number=number))
             self.ws.tombstone(s, row)
-            search_index.remove(s, "party", row.id)
+            search_refresh.refresh_rows(s, {"parties": {row.id: ()}})
             self.ws.audit(s, "party_removed", "case", case.id, {"party": row.id})
 
     # -- deadlines ----------------------------------------------------------------------------

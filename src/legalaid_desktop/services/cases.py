@@ -20,7 +20,7 @@ from legalaid_desktop.domain.errors import InputRejected, NotFound, ValidationEr
 from legalaid_desktop.domain.ids import new_id
 from legalaid_desktop.domain.roles import Permission, Role
 from legalaid_desktop.i18n import _
-from legalaid_desktop.search import index as search_index
+from legalaid_desktop.search import refresh as search_refresh
 from legalaid_desktop.services import common
 from legalaid_desktop.services.workspace import Workspace
 from legalaid_desktop.store.models import (
@@ -159,7 +159,7 @@ class CaseService:
                 )
                 s.add(details)
                 self.ws.touch(s, details, CorruptionDetails.FIELD_GROUPS)
-            search_index.index_case(s, case, client.full_name)
+            search_refresh.refresh_rows(s, {"cases": {case.id: ()}})
             self.ws.audit(s, "case_opened", "case", case.id, {"number": case.number})
             s.flush()
             return self._detail(s, case)
@@ -403,7 +403,6 @@ class CaseService:
                 )
             case.summary = text
             self.ws.touch(s, case, ("core",))
-            client = s.get(Client, case.client_id)
-            search_index.index_case(s, case, client.full_name if client else "")
+            search_refresh.refresh_rows(s, {"cases": {case.id: ("summary", "legal_area")}})
             self.ws.audit(s, "case_updated", "case", case.id, {"number": case.number})
             return self._detail(s, case)

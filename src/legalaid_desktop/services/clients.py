@@ -20,8 +20,8 @@ from legalaid_desktop.domain.errors import InputRejected, ValidationError
 from legalaid_desktop.domain.ids import new_id
 from legalaid_desktop.domain.roles import Permission
 from legalaid_desktop.i18n import _
-from legalaid_desktop.search import index as search_index
 from legalaid_desktop.search import normalize
+from legalaid_desktop.search import refresh as search_refresh
 from legalaid_desktop.services import common
 from legalaid_desktop.services.workspace import Workspace
 from legalaid_desktop.store.audit import utc_now_iso
@@ -94,7 +94,7 @@ class ClientService:
             self.ws.touch(s, row, Client.FIELD_GROUPS)
             if consent is not None:
                 self._add_consent(s, row.id, consent)
-            search_index.index_client(s, row)
+            search_refresh.refresh_rows(s, {"clients": {row.id: set(values)}})
             self.ws.audit(s, "client_registered", "client", row.id)
             s.flush()
             return common.client_info(s, row)
@@ -159,9 +159,7 @@ class ClientService:
                 setattr(row, key, value)
             row.name_sort = normalize.sort_string(row.full_name)
             self.ws.touch(s, row, changed)
-            search_index.index_client(s, row)
-            for case in s.scalars(select(Case).where(Case.client_id == row.id)):
-                search_index.index_case(s, case, row.full_name)
+            search_refresh.refresh_rows(s, {"clients": {row.id: set(values)}})
             self.ws.audit(s, "client_updated", "client", row.id, {"groups": changed})
             return common.client_info(s, row)
 

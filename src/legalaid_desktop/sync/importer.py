@@ -1,13 +1,8 @@
 """Importing a bundle (DESIGN.md §6): verify and parse everything, then apply it in one go.
 
-**Phase 1, no writes.** The container is opened against the *pinned* keys of enrolled peers
-(:func:`open_bundle`: outer signature before decryption, inner signature before parsing), the
-channel is checked (a replay is "already imported"; an older sequence number, or the same number
-with another hash, is a rollback or a fork and is refused as a security alert), and every part is
-parsed strictly (:mod:`~legalaid_desktop.sync.strictjson`) and every record checked against the
-allow-list of tables, groups and fields, with each value's type and size
-(:func:`~legalaid_desktop.sync.records.check_record`). A bundle from a newer schema is refused
-("upgrade the app").
+**Phase 1, no writes**, is :func:`~legalaid_desktop.sync.inbound.verify_and_parse` (the same
+step ``bundle inspect`` takes): the container is opened against the pinned keys, the schema and
+the channel are checked, every part is parsed and every record checked.
 
 **Phase 2, one write transaction.** The channel is checked again (another import may have run
 meanwhile), ownership is enforced (a center may change only what it owns; a case changes owner
@@ -33,30 +28,19 @@ another center's bundles unimportable.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from types import SimpleNamespace
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, insert, select, text, update
+from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
-from legalaid_desktop.domain.errors import (
-    AlreadyImported,
-    BundleContentInvalid,
-    BundleTooNew,
-    ChannelViolation,
-    EnrollmentRejected,
-    InvalidJSON,
-    OwnershipViolation,
-)
-from legalaid_desktop.domain.filenames import plain_file_name
-from legalaid_desktop.domain.hlc import HLC, NODE_PATTERN
-from legalaid_desktop.domain.ids import is_uuid7, new_id
-from legalaid_desktop.domain.reference import ReferenceCatalog, ReferenceItem, ReferenceList
+from legalaid_desktop.domain.errors import OwnershipViolation
+from legalaid_desktop.domain.hlc import HLC, HybridClock
+from legalaid_desktop.domain.ids import new_id
+from legalaid_desktop.domain.reference import ReferenceCatalog
 from legalaid_desktop.i18n import _
-from legalaid_desktop.search import index as search_index
+from legalaid_desktop.search import refresh as search_refresh
 from legalaid_desktop.store.audit import utc_now_iso
 from legalaid_desktop.store.models import (
     CaseTransfer,
@@ -66,386 +50,23 @@ from legalaid_desktop.store.models import (
     SyncBundle,
     SyncChannel,
 )
-from legalaid_desktop.sync import strictjson
 from legalaid_desktop.sync.anchor_store import AnchorAlert, accept_anchor
-from legalaid_desktop.sync.audit_anchor import AuditAnchor, parse_hashes
-from legalaid_desktop.sync.container import OpenedBundle
-from legalaid_desktop.sync.enrollment import Roster, parse_roster
+from legalaid_desktop.sync.enrollment import Roster
+from legalaid_desktop.sync.history import MergeHistory
+from legalaid_desktop.sync.inbound import ParsedBundle, check_channel, content_invalid
 from legalaid_desktop.sync.merge import IncompleteRecord, MergeContext, Outcome, merge_record
 from legalaid_desktop.sync.ownership import case_number_node, given_by_transfer
 from legalaid_desktop.sync.records import (
     Record,
-    StampCache,
     TableSpec,
-    check_attachment,
-    check_record,
     table_specs,
 )
 
-__all__ = [
-    "Ack",
-    "ImportCounts",
-    "ParsedBundle",
-    "Transfer",
-    "apply_bundle",
-    "check_channel",
-    "check_schema",
-    "parse_bundle",
-]
+__all__ = ["ImportCounts", "ImportEnv", "apply_bundle"]
 
 _BATCH = 500
-REBUILD_MIN_ROWS = 1000
-"""An import that re-indexes at least this many rows ..."""
-REBUILD_FRACTION = 4
-"""... and at least a quarter of the index rebuilds the whole index in batches instead."""
-_MAX_RECORDS = 2_000_000
-_MAX_ACKS = 16
-_MAX_TRANSFERS = 100_000
-_CHANGES_MAX_SIZE = 256 * 1024 * 1024
-_NODE_RE = re.compile(NODE_PATTERN)
-_HASH_RE = re.compile(r"[0-9a-f]{64}")
-_META_KEYS = frozenset({"schema", "node", "name", "counts", "reference", "max_change_seq", "full"})
-_COMMON_PARTS = frozenset({"meta", "acks", "changes"})
-_HQ_PARTS = frozenset({"roster", "reference", "transfers"})
 
 Progress = Callable[[int, int], None]
-
-
-def _invalid(detail: str) -> BundleContentInvalid:
-    return BundleContentInvalid(
-        _("The bundle's contents are not valid: {detail}. Nothing was imported.").format(
-            detail=detail
-        )
-    )
-
-
-def _node(value: object) -> bool:
-    return type(value) is str and len(value) <= 16 and _NODE_RE.fullmatch(value) is not None
-
-
-def _stamp(value: object) -> bool:
-    if type(value) is not str:
-        return False
-    try:
-        HLC.decode(value)
-    except ValueError:
-        return False
-    return True
-
-
-# --- phase 1: channel, schema, parts ------------------------------------------------------------
-
-
-def check_schema(schema_version: str, known: Iterable[str]) -> None:
-    """Refuse a bundle written by a schema this program does not know (a newer one).
-
-    Raises:
-        BundleTooNew: ``schema_version`` is not one of ``known``.
-    """
-    if schema_version not in set(known):
-        raise BundleTooNew(
-            _(
-                "This bundle was made by a newer version of LegalAid (database version "
-                "{version}). Upgrade the app to import it."
-            ).format(version=schema_version)
-        )
-
-
-def check_channel(
-    session: Session, peer: str, seq: int, prev_hash: str | None, digest: str
-) -> None:
-    """Check the bundle's place on the peer → this node channel.
-
-    Raises:
-        AlreadyImported: This very bundle was imported before.
-        ChannelViolation: An older sequence number, or the same number with another hash (a
-            rollback or a fork), or the next number not following the last bundle imported.
-    """
-    channel = session.get(SyncChannel, peer)
-    in_seq = channel.in_seq if channel is not None else 0
-    last = channel.in_last_hash if channel is not None else None
-    if seq <= in_seq:
-        if seq == in_seq and digest == last:
-            raise AlreadyImported(
-                _(
-                    "This bundle ({node} no. {seq}) was already imported. Nothing was changed."
-                ).format(node=peer, seq=seq)
-            )
-        seen = session.scalar(
-            select(SyncBundle.id).where(
-                SyncBundle.direction == "in",
-                SyncBundle.peer == peer,
-                SyncBundle.seq == seq,
-                SyncBundle.bundle_hash == digest,
-                SyncBundle.status == "imported",
-            )
-        )
-        if seen is not None:
-            raise AlreadyImported(
-                _(
-                    "This bundle ({node} no. {seq}) was already imported. Nothing was changed."
-                ).format(node=peer, seq=seq)
-            )
-        if seq == in_seq:
-            raise ChannelViolation(
-                _(
-                    "Security alert: {node} sent two different bundles numbered {seq} (a fork). "
-                    "It was refused. Tell HQ: the sender's data may have been copied or restored "
-                    "from an old backup."
-                ).format(node=peer, seq=seq)
-            )
-        raise ChannelViolation(
-            _(
-                "Security alert: this bundle from {node} is number {seq}, older than number "
-                "{last} already imported (a rollback). It was refused. Tell HQ."
-            ).format(node=peer, seq=seq, last=in_seq)
-        )
-    if seq == in_seq + 1 and prev_hash != last:
-        raise ChannelViolation(
-            _(
-                "Security alert: bundle number {seq} from {node} does not follow the bundle "
-                "imported before it (a fork). It was refused. Tell HQ."
-            ).format(node=peer, seq=seq)
-        )
-
-
-@dataclass(frozen=True)
-class Ack:
-    """The peer's acknowledgement of one of our bundles."""
-
-    node: str
-    seq: int
-    hash: str
-    hlc: str
-
-
-@dataclass(frozen=True)
-class Transfer:
-    """A case transfer decided at HQ."""
-
-    id: str
-    case_id: str
-    number: str
-    from_node: str
-    to_node: str
-    hlc: str
-
-
-@dataclass
-class ParsedBundle:
-    """Everything a bundle holds, checked and ready to apply."""
-
-    peer: str
-    seq: int
-    prev_hash: str | None
-    bundle_hash: str
-    created: str
-    records: list[Record]
-    acks: list[Ack]
-    meta: dict[str, Any]
-    attachments: dict[str, bytes]
-    roster: Roster | None = None
-    reference: ReferenceCatalog | None = None
-    transfers: list[Transfer] = field(default_factory=list)
-    audit: AuditAnchor | None = None
-    audit_hashes: list[str] = field(default_factory=list)
-
-
-def _json(parts: Mapping[str, bytes], name: str, depth: int = 8) -> Any:
-    try:
-        return strictjson.loads(parts[name], max_depth=depth, max_size=64 * 1024 * 1024)
-    except InvalidJSON as exc:
-        raise _invalid(_("the part {name}: {error}").format(name=name, error=exc)) from None
-
-
-def _parse_meta(value: Any, peer: str, schema: str) -> dict[str, Any]:
-    if type(value) is not dict or value.keys() != _META_KEYS:
-        raise _invalid(_("the part meta does not have the expected fields"))
-    if value["node"] != peer or value["schema"] != schema:
-        raise _invalid(_("the part meta does not match the bundle"))
-    if type(value["counts"]) is not dict or type(value["reference"]) is not dict:
-        raise _invalid(_("the part meta does not have the expected fields"))
-    if type(value["max_change_seq"]) is not int or type(value["full"]) is not bool:
-        raise _invalid(_("the part meta does not have the expected fields"))
-    if type(value["name"]) is not str or len(value["name"]) > 200:
-        raise _invalid(_("the part meta does not have the expected fields"))
-    return value
-
-
-def _parse_acks(value: Any) -> list[Ack]:
-    if type(value) is not list or len(value) > _MAX_ACKS:
-        raise _invalid(_("the part acks is not a list of acknowledgements"))
-    acks: list[Ack] = []
-    for item in value:
-        if type(item) is not dict or item.keys() != {"node", "seq", "hash", "hlc"}:
-            raise _invalid(_("an acknowledgement does not have the expected fields"))
-        if not (
-            _node(item["node"])
-            and type(item["seq"]) is int
-            and item["seq"] > 0
-            and type(item["hash"]) is str
-            and _HASH_RE.fullmatch(item["hash"])
-            and _stamp(item["hlc"])
-        ):
-            raise _invalid(_("an acknowledgement is not valid"))
-        acks.append(Ack(item["node"], item["seq"], item["hash"], item["hlc"]))
-    return acks
-
-
-def _parse_transfers(value: Any) -> list[Transfer]:
-    if type(value) is not list or len(value) > _MAX_TRANSFERS:
-        raise _invalid(_("the part transfers is not a list of transfers"))
-    transfers: list[Transfer] = []
-    for item in value:
-        if type(item) is not dict or item.keys() != {
-            "id",
-            "case_id",
-            "number",
-            "from",
-            "to",
-            "hlc",
-        }:
-            raise _invalid(_("a transfer does not have the expected fields"))
-        if not (
-            is_uuid7(item["id"])
-            and is_uuid7(item["case_id"])
-            and type(item["number"]) is str
-            and 0 < len(item["number"]) <= 24
-            and _node(item["from"])
-            and _node(item["to"])
-            and _stamp(item["hlc"])
-        ):
-            raise _invalid(_("a transfer is not valid"))
-        transfers.append(
-            Transfer(
-                item["id"], item["case_id"], item["number"], item["from"], item["to"], item["hlc"]
-            )
-        )
-    return transfers
-
-
-def _short_text(value: object, limit: int) -> bool:
-    return type(value) is str and 0 < len(value) <= limit
-
-
-def _parse_reference(value: Any) -> ReferenceCatalog:
-    if type(value) is not list or len(value) > 200:
-        raise _invalid(_("the part reference is not a list of reference lists"))
-    lists: list[ReferenceList] = []
-    for entry in value:
-        if type(entry) is not dict or entry.keys() != {"kind", "version", "items"}:
-            raise _invalid(_("a reference list does not have the expected fields"))
-        kind, version, items = entry["kind"], entry["version"], entry["items"]
-        if not _short_text(kind, 32) or type(version) is not int or not 0 <= version < 2**31:
-            raise _invalid(_("a reference list is not valid"))
-        if type(items) is not list or len(items) > 10_000:
-            raise _invalid(_("a reference list is not valid"))
-        parsed: list[ReferenceItem] = []
-        for item in items:
-            if type(item) is not dict or item.keys() != {"code", "labels", "extra"}:
-                raise _invalid(_("a reference item does not have the expected fields"))
-            labels, extra = item["labels"], item["extra"]
-            if (
-                not _short_text(item["code"], 32)
-                or type(labels) is not dict
-                or type(extra) is not dict
-                or not all(
-                    _short_text(k, 8) and type(v) is str and len(v) <= 300
-                    for k, v in labels.items()
-                )
-            ):
-                raise _invalid(_("a reference item is not valid"))
-            parsed.append(ReferenceItem(item["code"], labels, extra))
-        try:
-            lists.append(ReferenceList(kind=kind, version=version, items=tuple(parsed)))
-        except ValueError:
-            raise _invalid(_("a reference list repeats a code")) from None
-    try:
-        return ReferenceCatalog(lists)
-    except ValueError:
-        raise _invalid(_("a reference list appears twice")) from None
-
-
-def parse_bundle(opened: OpenedBundle, *, from_hq: bool) -> ParsedBundle:
-    """Parse and check every part of an opened bundle (no database access).
-
-    Args:
-        opened: The authenticated bundle.
-        from_hq: Whether its sender is HQ (only HQ may send roster, reference and transfers).
-
-    Raises:
-        BundleContentInvalid: A part is missing, unexpected or not valid, a record is not
-            valid, an attachment is missing or not referenced, or a row appears twice.
-    """
-    header = opened.header
-    parts = opened.parts
-    allowed = _COMMON_PARTS | (_HQ_PARTS if from_hq else frozenset())
-    if opened.audit is not None:
-        allowed |= {"audit"}
-    for name in parts:
-        if name not in allowed and not name.startswith("att/"):
-            raise _invalid(
-                _("the part {name} is not expected from {node}").format(
-                    name=name, node=header.sender
-                )
-            )
-    for name in _COMMON_PARTS:
-        if name not in parts:
-            raise _invalid(_("the part {name} is missing").format(name=name))
-    meta = _parse_meta(_json(parts, "meta"), header.sender, header.schema_version)
-    acks = _parse_acks(_json(parts, "acks"))
-    try:
-        lines = strictjson.loads_lines(
-            parts["changes"], max_size=_CHANGES_MAX_SIZE, max_lines=_MAX_RECORDS
-        )
-    except InvalidJSON as exc:
-        raise _invalid(_("the part changes: {error}").format(error=exc)) from None
-    stamps = StampCache()
-    records: list[Record] = []
-    seen: set[tuple[str, str]] = set()
-    referenced: set[str] = set()
-    for number, obj in enumerate(lines, start=1):
-        record = check_record(obj, number, stamps)
-        if record.spec.name == "attachments" and record.has("file_name"):
-            values = record.groups[record.spec.group_of["file_name"]][1]
-            values["file_name"] = plain_file_name(values["file_name"])
-        key = (record.spec.name, record.id)
-        if key in seen:
-            raise _invalid(_("a row appears twice (line {line})").format(line=number))
-        seen.add(key)
-        if "content" in record.spec.columns and record.has("content"):
-            check_attachment(record, parts)
-            referenced.add("att/" + record.value("content"))
-        records.append(record)
-    attachments = {name[4:]: data for name, data in parts.items() if name.startswith("att/")}
-    if set("att/" + h for h in attachments) != referenced:
-        raise _invalid(_("the bundle holds an attachment no record refers to"))
-    parsed = ParsedBundle(
-        peer=header.sender,
-        seq=header.seq,
-        prev_hash=header.prev_hash,
-        bundle_hash=opened.bundle_hash,
-        created=header.created,
-        records=records,
-        acks=acks,
-        meta=meta,
-        attachments=attachments,
-    )
-    if "roster" in parts:
-        try:
-            parsed.roster = parse_roster(_json(parts, "roster"))
-        except EnrollmentRejected as exc:
-            raise _invalid(str(exc)) from None
-    if "reference" in parts:
-        parsed.reference = _parse_reference(_json(parts, "reference"))
-    if "transfers" in parts:
-        parsed.transfers = _parse_transfers(_json(parts, "transfers"))
-    if opened.audit is not None:
-        if "audit" not in parts:
-            raise _invalid(_("the part {name} is missing").format(name="audit"))
-        parsed.audit = opened.audit
-        parsed.audit_hashes = parse_hashes(opened.audit, _json(parts, "audit", depth=2), _invalid)
-    return parsed
 
 
 # --- phase 2: ownership, merge, writes ----------------------------------------------------------
@@ -712,7 +333,7 @@ class _Apply:
                     value = record.value(column)
                     other = values.setdefault(value, record.id)
                     if other != record.id:
-                        raise _invalid(
+                        raise content_invalid(
                             _("two rows of {table} have the same {field}").format(
                                 table=name, field=column
                             )
@@ -729,7 +350,7 @@ class _Apply:
                         if values.get(value) in (None, row_id):
                             continue
                         if not self.hq:
-                            raise _invalid(
+                            raise content_invalid(
                                 _("a row of {table} would repeat the {field} of another").format(
                                     table=name, field=column
                                 )
@@ -779,7 +400,12 @@ class _Apply:
                 else:
                     self.set_aside(record, self.refuse(record, detail))
             live = kept
-        ctx = MergeContext(self.s, self.peer, self.now, self.p.attachments)
+        rows: dict[str, list[str]] = {}
+        for record in live:
+            if record.id in self.local.get(record.spec.name, {}):
+                rows.setdefault(record.spec.name, []).append(record.id)
+        history = MergeHistory.load(self.s, self.peer, rows)
+        ctx = MergeContext(history, self.now, self.p.attachments)
         outcomes: list[tuple[Record, Outcome]] = []
         total = len(live)
         for done, record in enumerate(live, start=1):
@@ -918,66 +544,6 @@ def _unchanged(record: Record, local: Mapping[str, Any] | None) -> bool:
     return all(clocks.get(group) == stamp for group, (stamp, _v) in record.groups.items())
 
 
-def _reindex(session: Session, touched: Mapping[str, Mapping[str, set[str]]]) -> None:
-    """Bring the search index up to date for the rows an import changed.
-
-    The index functions run on the session's Core connection (same transaction): they only
-    execute SQL text, and skipping the ORM session's bookkeeping makes a large import faster.
-    """
-    specs = table_specs()
-    target: Any = session.connection()
-    indexed_kinds = ("clients", "cases", "consultations", "parties", "corruption_details")
-    changed = sum(len(touched.get(name, {})) for name in indexed_kinds)
-    if changed >= REBUILD_MIN_ROWS:
-        entries = session.execute(text("SELECT count(*) FROM search_index_refs")).scalar() or 0
-        if changed * REBUILD_FRACTION >= entries:
-            search_index.rebuild(session)  # batched: cheaper than row by row for a bulk import
-            return
-
-    def rows(table_name: str, ids: Iterable[str]) -> list[Any]:
-        table = specs[table_name].table
-        found: list[Any] = []
-        for batch in _batches(sorted(set(ids))):
-            found.extend(
-                SimpleNamespace(**row)
-                for row in session.execute(select(table).where(table.c.id.in_(batch))).mappings()
-            )
-        return found
-
-    clients = touched.get("clients", {})
-    names: dict[str, str] = {}
-    for row in rows("clients", clients):
-        search_index.index_client(target, row)
-        names[row.id] = row.full_name
-    renamed = [cid for cid, fields in clients.items() if "full_name" in fields]
-    case_ids = set(touched.get("cases", {}))
-    cases_table = specs["cases"].table
-    for batch in _batches(renamed):
-        case_ids.update(
-            session.scalars(select(cases_table.c.id).where(cases_table.c.client_id.in_(batch)))
-        )
-    case_ids.update(
-        row.case_id for row in rows("corruption_details", touched.get("corruption_details", {}))
-    )
-    if case_ids:
-        case_rows = rows("cases", case_ids)
-        missing = sorted({r.client_id for r in case_rows} - set(names))
-        clients_table = specs["clients"].table
-        for batch in _batches(missing):
-            for client_id, full_name in session.execute(
-                select(clients_table.c.id, clients_table.c.full_name).where(
-                    clients_table.c.id.in_(batch)
-                )
-            ):
-                names[client_id] = full_name
-        for row in case_rows:
-            search_index.index_case(target, row, names.get(row.client_id, ""))
-    for row in rows("consultations", touched.get("consultations", {})):
-        search_index.index_consultation(target, row)
-    for row in rows("parties", touched.get("parties", {})):
-        search_index.index_party(target, row)
-
-
 def _apply_acks(session: Session, parsed: ParsedBundle, me: str) -> int:
     """Mark our bundles the peer acknowledged; returns how many matched."""
     matched = 0
@@ -1003,19 +569,30 @@ def _apply_acks(session: Session, parsed: ParsedBundle, me: str) -> int:
     return matched
 
 
+@dataclass(frozen=True)
+class ImportEnv:
+    """Where phase 2 runs: who imports, on which node, and what it needs from the layer above.
+
+    Attributes:
+        me: This node's code.
+        hq: Whether this node is HQ.
+        actor: The user importing (recorded on the transfers the bundle brings).
+        clock: This node's clock: it checks each remote stamp (a stamp too far ahead is
+            quarantined), observes the newest accepted one, and stamps the import.
+        install_reference: Installs HQ's reference lists; returns the lists that changed.
+        apply_roster: Applies HQ's roster; returns the nodes that changed.
+    """
+
+    me: str
+    hq: bool
+    actor: str
+    clock: HybridClock
+    install_reference: Callable[[Session, ReferenceCatalog], list[str]]
+    apply_roster: Callable[[Session, Roster], list[str]]
+
+
 def apply_bundle(
-    session: Session,
-    parsed: ParsedBundle,
-    *,
-    me: str,
-    hq: bool,
-    clock_ok: Callable[[HLC], bool],
-    observe: Callable[[HLC], Any],
-    now_stamp: Callable[[], HLC],
-    actor: str,
-    install_reference: Callable[[Session, ReferenceCatalog], list[str]],
-    apply_roster: Callable[[Session, Roster], list[str]],
-    progress: Progress | None = None,
+    session: Session, parsed: ParsedBundle, env: ImportEnv, progress: Progress | None = None
 ) -> ImportCounts:
     """Phase 2: apply a parsed bundle inside the caller's write transaction.
 
@@ -1028,7 +605,8 @@ def apply_bundle(
     """
     check_channel(session, parsed.peer, parsed.seq, parsed.prev_hash, parsed.bundle_hash)
     now = utc_now_iso()
-    run = _Apply(session, parsed, me=me, hq=hq, clock_ok=clock_ok, now=now)
+    me, hq, actor = env.me, env.hq, env.actor
+    run = _Apply(session, parsed, me=me, hq=hq, clock_ok=env.clock.check, now=now)
     if not hq:
         for transfer in parsed.transfers:
             if session.get(CaseTransfer, transfer.id) is None:
@@ -1054,12 +632,12 @@ def apply_bundle(
     counts = run.counts
     counts.acks = acks
     if not hq and parsed.reference is not None:
-        counts.reference_updated = install_reference(session, parsed.reference)
+        counts.reference_updated = env.install_reference(session, parsed.reference)
     if not hq and parsed.roster is not None:
-        counts.roster_changed = apply_roster(session, parsed.roster)
+        counts.roster_changed = env.apply_roster(session, parsed.roster)
     if observed:
-        observe(max(observed))
-    import_hlc = now_stamp().encode()
+        env.clock.observe(max(observed))
+    import_hlc = env.clock.now().encode()
     counts.import_hlc = import_hlc
     channel = session.get(SyncChannel, parsed.peer)
     if channel is None:
@@ -1087,6 +665,6 @@ def apply_bundle(
             detail=counts.audit_alert.message if counts.audit_alert else "",
         )
     )
-    _reindex(session, touched)
+    search_refresh.refresh_rows(session, touched)
     session.flush()
     return counts

@@ -20,12 +20,14 @@ stamp ``lc`` (DESIGN.md §6, research §2):
   resurrection), the edited values are applied under the tombstone as usual (so both nodes hold
   the same row) and kept in the conflict log (no loss).
 
-What "known here" means: every stamp a group of a row ever had on this node is in the change
-log (local edits by ``Workspace.touch``, imported ones by the importer, which records the peer
-as their origin); a stamp that lost a merge is not, but it is in the conflict log, which is
-also checked so that a conflict is logged once however often the peer resends its row.
+What "known here" means (:class:`~legalaid_desktop.sync.history.MergeHistory`): every stamp
+a group of a row ever had on this node is in the change log (local edits by
+``Workspace.touch``, imported ones by the importer, which records the peer as their origin); a
+stamp that lost a merge is not, but it is in the conflict log, which is also checked so that a
+conflict is logged once however often the peer resends its row.
 
-Nothing here commits; the importer runs it inside its one write transaction.
+Nothing here touches the database: :func:`merge_record` is a pure function of the incoming
+record, the local row and the history the importer loaded for them.
 """
 
 from __future__ import annotations
@@ -34,13 +36,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
-
-from legalaid_desktop.domain.hlc import HLC
 from legalaid_desktop.domain.ids import new_id
 from legalaid_desktop.search import normalize
-from legalaid_desktop.store.models import ChangeLog, ConflictEntry, SyncBundle
+from legalaid_desktop.sync.history import MergeHistory
 from legalaid_desktop.sync.records import DELETED_GROUP, Record
 
 __all__ = ["MergeContext", "Outcome", "merge_record"]
@@ -74,84 +72,25 @@ class Outcome:
     changed_fields: set[str] = field(default_factory=set)
 
 
+@dataclass
 class MergeContext:
-    """What the merge needs to know about the history between this node and the peer.
+    """What the merge needs besides the two rows; plain values, no database.
 
-    Args:
-        session: The import's write session.
-        peer: The node the bundle comes from.
+    Attributes:
+        history: The history of the bundle's rows between this node and the peer (the
+            importer loads it with :meth:`MergeHistory.load`).
         detected_at: The time stamp for new conflict rows.
         attachments: Attachment contents of the bundle, by SHA-256.
     """
 
-    def __init__(
-        self,
-        session: Session,
-        peer: str,
-        detected_at: str,
-        attachments: Mapping[str, bytes],
-    ) -> None:
-        self.s = session
-        self.peer = peer
-        self.detected_at = detected_at
-        self.attachments = attachments
-        self._nodes: dict[str, str] = {}
+    history: MergeHistory
+    detected_at: str
+    attachments: Mapping[str, bytes] = field(default_factory=dict)
 
-    def _node_of(self, stamp: str) -> str:
-        node = self._nodes.get(stamp)
-        if node is None:
-            node = HLC.decode(stamp).node
-            self._nodes[stamp] = node
-        return node
-
-    def _entry(self, table: str, row_id: str, stamp: str) -> tuple[int, str, list[str]] | None:
-        row = self.s.execute(
-            select(ChangeLog.seq, ChangeLog.origin_node, ChangeLog.groups).where(
-                ChangeLog.table_name == table,
-                ChangeLog.row_id == row_id,
-                ChangeLog.hlc == stamp,
-            )
-        ).first()
-        return None if row is None else (row[0], row[1], list(row[2] or []))
-
-    def known(self, table: str, row_id: str, group: str, stamp: str) -> bool:
-        """Whether ``group`` of the row had ``stamp`` on this node at some time."""
-        entry = self._entry(table, row_id, stamp)
-        return entry is not None and group in entry[2]
-
-    def logged(self, table: str, row_id: str, group: str, local: str | None, remote: str) -> bool:
-        """Whether this conflict is already in the conflict log."""
-        query = select(func.count()).where(
-            ConflictEntry.table_name == table,
-            ConflictEntry.row_id == row_id,
-            ConflictEntry.field_group == group,
-            ConflictEntry.remote_hlc == remote,
-        )
-        if local is not None:
-            query = query.where(ConflictEntry.local_hlc == local)
-        return bool(self.s.scalar(query))
-
-    def peer_knew(self, table: str, row_id: str, local: str, remote: str) -> bool:
-        """Whether the peer had our stamp ``local`` when it made ``remote``."""
-        if self._node_of(local) == self.peer:
-            return True
-        entry = self._entry(table, row_id, local)
-        if entry is not None and entry[1] == self.peer:
-            return True
-        query = select(func.min(SyncBundle.peer_import_hlc)).where(
-            SyncBundle.direction == "out",
-            SyncBundle.peer == self.peer,
-            SyncBundle.peer_import_hlc.is_not(None),
-        )
-        if entry is not None:
-            query = query.where(SyncBundle.max_change_seq >= entry[0])
-        else:  # a stamp from before the change log (should not happen): fall back on the stamps
-            query = query.where(SyncBundle.max_hlc >= local)
-        first_import = self.s.scalar(query)
-        return first_import is not None and first_import < remote
-
-    def made_by_peer(self, stamp: str) -> bool:
-        return self._node_of(stamp) == self.peer
+    @property
+    def peer(self) -> str:
+        """The node the bundle comes from."""
+        return self.history.peer
 
     def conflict(
         self,
@@ -224,6 +163,7 @@ def merge_record(record: Record, local: Mapping[str, Any] | None, ctx: MergeCont
         IncompleteRecord: A new row arrived without all its field groups.
     """
     spec = record.spec
+    history = ctx.history
     out = Outcome()
     if local is None:
         if len(record.groups) != len(spec.groups):
@@ -268,13 +208,13 @@ def merge_record(record: Record, local: Mapping[str, Any] | None, ctx: MergeCont
             if differ and lc is not None:
                 if local_deleted is not None:
                     # An edit the peer made without knowing of the deletion here.
-                    concurrent = remote_deleted is None or not ctx.peer_knew(
+                    concurrent = remote_deleted is None or not history.peer_knew(
                         table, row_id, local_deleted, rc
                     )
                     if (
                         concurrent
-                        and not ctx.known(table, row_id, group, rc)
-                        and not ctx.logged(table, row_id, group, local_deleted, rc)
+                        and not history.known(table, row_id, group, rc)
+                        and not history.logged(table, row_id, group, local_deleted, rc)
                     ):
                         out.conflicts.append(
                             ctx.conflict(
@@ -288,7 +228,7 @@ def merge_record(record: Record, local: Mapping[str, Any] | None, ctx: MergeCont
                                 winner="local",
                             )
                         )
-                elif not ctx.peer_knew(table, row_id, lc, rc) and not ctx.logged(
+                elif not history.peer_knew(table, row_id, lc, rc) and not history.logged(
                     table, row_id, group, lc, rc
                 ):
                     out.conflicts.append(
@@ -315,7 +255,7 @@ def merge_record(record: Record, local: Mapping[str, Any] | None, ctx: MergeCont
         if remote_deleted is not None and local_deleted is None:
             # The peer deleted the row without having seen this local edit (its full state
             # still has the older value).
-            if not ctx.logged(table, row_id, group, lc, remote_deleted):
+            if not history.logged(table, row_id, group, lc, remote_deleted):
                 out.conflicts.append(
                     ctx.conflict(
                         record,
@@ -328,10 +268,10 @@ def merge_record(record: Record, local: Mapping[str, Any] | None, ctx: MergeCont
                         winner="remote",
                     )
                 )
-        elif ctx.known(table, row_id, group, rc):
+        elif history.known(table, row_id, group, rc):
             continue  # the local edit was made after this value arrived here
         elif local_deleted is not None and remote_deleted is None:
-            if not ctx.logged(table, row_id, group, local_deleted, rc):
+            if not history.logged(table, row_id, group, local_deleted, rc):
                 out.conflicts.append(
                     ctx.conflict(
                         record,
@@ -344,7 +284,7 @@ def merge_record(record: Record, local: Mapping[str, Any] | None, ctx: MergeCont
                         winner="local",
                     )
                 )
-        elif not ctx.made_by_peer(lc) and not ctx.logged(table, row_id, group, lc, rc):
+        elif not history.made_by_peer(lc) and not history.logged(table, row_id, group, lc, rc):
             out.conflicts.append(
                 ctx.conflict(
                     record,

@@ -88,6 +88,10 @@ def _cost_model(seconds_at_floor: float) -> Any:
         (0.1875, 1.0, _M, KdfParams(_M, _T + 13, _P)),
         # A slow machine keeps the floor, never less.
         (0.8, 0.5, 16 * _M, FLOOR),
+        # Time left for exactly one more iteration (0.125 s each): it is added.
+        (0.375, 0.5, 16 * _M, KdfParams(_M, _T + 1, _P)),
+        # Time left, but less than one iteration's: nothing is added.
+        (0.45, 0.5, 16 * _M, FLOOR),
     ],
 )
 def test_calibration_follows_the_machines_speed(
@@ -105,3 +109,16 @@ def test_a_timed_derivation_returns_the_time_it_took(monkeypatch: pytest.MonkeyP
     ticks = iter([1000.0, 1000.25])
     monkeypatch.setattr(kdf_module.time, "perf_counter", lambda: next(ticks))
     assert kdf_module._time_derive(FLOOR, bytes(16)) == pytest.approx(0.25)
+
+
+def test_calibration_aims_at_half_a_second_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    # 0.05, 0.1, 0.2, 0.4 s: doubling again would take 0.8 s, over the half second.
+    monkeypatch.setattr(kdf_module, "_time_derive", _cost_model(0.05))
+    assert KdfParams.calibrate() == KdfParams(8 * _M, _T, _P)
+
+
+def test_a_real_calibration_doubles_the_memory_and_fills_the_time() -> None:
+    """No stand-in for Argon2id: two real derivations, at the floor and at twice its memory."""
+    params = KdfParams.calibrate(target_seconds=60.0, max_memory_kib=2 * _M)
+    assert params.memory_kib == 2 * _M and params.lanes == _P
+    assert params.iterations > _T

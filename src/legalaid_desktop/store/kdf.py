@@ -54,20 +54,19 @@ class KdfParams:
     def calibrate(cls, target_seconds: float = 0.5, max_memory_kib: int = 1024 * 1024) -> KdfParams:
         """Parameters that take about ``target_seconds`` on this machine, never below the floor.
 
-        Memory is doubled from the floor while one derivation stays under the target; the time
-        cost then rises if there is room left under the target.
+        Memory is doubled from the floor while one derivation stays under the target; then one
+        more iteration is added for each whole iteration's time left under the target.
         """
         params = FLOOR
-        salt = secrets.token_bytes(16)
+        # Only the time of these derivations is used: any salt length would do.
+        salt = secrets.token_bytes(16)  # pragma: no mutate (equivalent: only the time is used)
         elapsed = _time_derive(params, salt)
         while elapsed * 2 <= target_seconds and params.memory_kib * 2 <= max_memory_kib:
             params = KdfParams(params.memory_kib * 2, params.iterations, params.lanes)
             elapsed = _time_derive(params, salt)
-        if elapsed < target_seconds * 0.75:
-            per_iteration = elapsed / params.iterations
-            extra = int((target_seconds - elapsed) / max(per_iteration, 1e-6))
-            params = KdfParams(params.memory_kib, params.iterations + max(0, extra), params.lanes)
-        return params
+        per_iteration = elapsed / params.iterations
+        extra = int((target_seconds - elapsed) / max(per_iteration, 1e-6))
+        return KdfParams(params.memory_kib, params.iterations + max(0, extra), params.lanes)
 
 
 def _time_derive(params: KdfParams, salt: bytes) -> float:

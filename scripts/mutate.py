@@ -49,7 +49,11 @@ TARGETS: dict[str, list[str]] = {
     ],
     "src/legalaid_desktop/search/conflicts.py": [_I + "test_conflicts.py"],
     "src/legalaid_desktop/store/audit.py": [_I + "test_audit_chain.py", _I + "test_login_audit.py"],
-    "src/legalaid_desktop/reports/fonts.py": [_U + "test_reports.py", _U + "test_report_fonts.py"],
+    "src/legalaid_desktop/reports/fonts.py": [
+        _U + "test_reports.py",
+        _U + "test_report_fonts.py",
+        _U + "test_font_search.py",
+    ],
     "src/legalaid_desktop/store/kdf.py": [
         _H + "test_vault_kdf_fields.py",
         _I + "test_vault.py",

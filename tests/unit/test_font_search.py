@@ -170,9 +170,10 @@ def test_linked_folders_are_followed_once_and_loops_end(
     key = system_fonts[0].name.lower()
     elsewhere = _place(system_fonts, tmp_path / "elsewhere" / "fonts")
     top = tmp_path / "top"
-    (top / "sub").mkdir(parents=True)
+    # The loop comes first in the walk: what lies after it is still searched.
+    (top / "a-sub").mkdir(parents=True)
+    (top / "a-sub" / "loop").symlink_to(top, target_is_directory=True)
     (top / "linked").symlink_to(elsewhere.parent, target_is_directory=True)
-    (top / "sub" / "loop").symlink_to(top, target_is_directory=True)
     found = fonts._scan([top], {key})
     assert found == {key: [top / "linked" / elsewhere.name]}
     # The same folder given twice, or reached again through a link, is read once.

@@ -241,7 +241,7 @@ def _register(
             pdfmetrics.registerFont(font)
     # Tie the faces into a family so that <b> and <i> in paragraphs resolve to them.
     for bold_flag, italic_flag, face in (
-        (0, 0, regular.fontName),
+        (0, 0, regular.fontName),  # pragma: no mutate (equivalent: registerFont maps all four)
         (1, 0, bold.fontName),
         (0, 1, regular.fontName),
         (1, 1, bold.fontName),

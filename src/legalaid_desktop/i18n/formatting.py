@@ -8,7 +8,7 @@
 * Plural forms come from the catalogs through :func:`legalaid_desktop.i18n.ngettext` (two forms
   in Azerbaijani and English, three in Russian).
 * Names are sorted in Azerbaijani alphabetical order by
-  :func:`legalaid_desktop.search.normalize.sort_key` (in the store: the ``name_sort`` column).
+  :func:`legalaid_desktop.text.collation.sort_key` (in the store: the ``name_sort`` column).
 
 Each function uses the language of the calling thread (:func:`current_language`) unless one is
 passed, so a PDF rendered in Russian in the background formats in Russian.

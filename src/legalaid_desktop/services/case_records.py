@@ -21,13 +21,13 @@ from legalaid_desktop.domain.ids import new_id
 from legalaid_desktop.domain.roles import Permission
 from legalaid_desktop.i18n import _
 from legalaid_desktop.i18n.formatting import format_decimal, format_integer
-from legalaid_desktop.search import normalize
 from legalaid_desktop.search import refresh as search_refresh
 from legalaid_desktop.services import common
 from legalaid_desktop.services.cases import CaseService
 from legalaid_desktop.services.workspace import Workspace
 from legalaid_desktop.store.audit import utc_now_iso
 from legalaid_desktop.store.models import Attachment, Case, Consultation, Deadline, Party
+from legalaid_desktop.text.cleaning import clean
 
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 MAX_MINUTES = 12 * 60
@@ -112,7 +112,7 @@ class CaseRecordService:
             row = Party(
                 id=new_id(),
                 case_id=case.id,
-                name=normalize.clean(clean_name),
+                name=clean(clean_name),
                 role=role,
                 notes=common.text(notes, "notes", _("Notes"), required=False, max_length=2000),
                 origin_node=self.ws.node_code,

@@ -20,12 +20,12 @@ from legalaid_desktop.domain.errors import InputRejected, ValidationError
 from legalaid_desktop.domain.ids import new_id
 from legalaid_desktop.domain.roles import Permission
 from legalaid_desktop.i18n import _
-from legalaid_desktop.search import normalize
 from legalaid_desktop.search import refresh as search_refresh
 from legalaid_desktop.services import common
 from legalaid_desktop.services.workspace import Workspace
 from legalaid_desktop.store.audit import utc_now_iso
 from legalaid_desktop.store.models import Case, Client, Consent
+from legalaid_desktop.text.collation import sort_string
 
 
 class ClientService:
@@ -89,7 +89,7 @@ class ClientService:
                 hlc="",
                 **values,
             )
-            row.name_sort = normalize.sort_string(row.full_name)
+            row.name_sort = sort_string(row.full_name)
             s.add(row)
             self.ws.touch(s, row, Client.FIELD_GROUPS)
             if consent is not None:
@@ -157,7 +157,7 @@ class ClientService:
                 return common.client_info(s, row)
             for key, value in values.items():
                 setattr(row, key, value)
-            row.name_sort = normalize.sort_string(row.full_name)
+            row.name_sort = sort_string(row.full_name)
             self.ws.touch(s, row, changed)
             search_refresh.refresh_rows(s, {"clients": {row.id: set(values)}})
             self.ws.audit(s, "client_updated", "client", row.id, {"groups": changed})

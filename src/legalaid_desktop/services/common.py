@@ -22,7 +22,6 @@ from legalaid_desktop.domain.errors import NotFound, ValidationError
 from legalaid_desktop.domain.filenames import plain_file_name
 from legalaid_desktop.domain.reference import ReferenceCatalog
 from legalaid_desktop.i18n import _
-from legalaid_desktop.search import normalize
 from legalaid_desktop.store.models import (
     Attachment,
     Case,
@@ -33,6 +32,7 @@ from legalaid_desktop.store.models import (
     Deadline,
     Party,
 )
+from legalaid_desktop.text.cleaning import clean
 
 PHONE_RE = re.compile(r"^\+?[0-9 ()\-]{5,25}$")
 MIN_BIRTH_YEAR = 1900
@@ -40,7 +40,7 @@ MIN_BIRTH_YEAR = 1900
 
 def person_name(value: str, field: str, label: str) -> str:
     """A cleaned person name, or a :class:`ValidationError`."""
-    name = normalize.clean(value)
+    name = clean(value)
     if not name:
         raise ValidationError(_("{label} must not be empty.").format(label=label), field=field)
     if len(name) > 200:
@@ -54,7 +54,7 @@ def person_name(value: str, field: str, label: str) -> str:
 
 
 def text(value: str, field: str, label: str, *, required: bool, max_length: int) -> str:
-    cleaned = normalize.clean(value, multiline=True)
+    cleaned = clean(value, multiline=True)
     if required and not cleaned:
         raise ValidationError(_("{label} must not be empty.").format(label=label), field=field)
     if len(cleaned) > max_length:

@@ -87,7 +87,6 @@ from legalaid_desktop.domain.roles import Permission, Role
 from legalaid_desktop.i18n import _
 from legalaid_desktop.paths import resource_path
 from legalaid_desktop.search import index as search_index
-from legalaid_desktop.search.normalize import sort_string
 from legalaid_desktop.services import process_feed
 from legalaid_desktop.store.models import (
     AuditEvent,
@@ -103,6 +102,7 @@ from legalaid_desktop.store.models import (
     User,
 )
 from legalaid_desktop.store.models.base import Base
+from legalaid_desktop.text.collation import sort_string
 
 if TYPE_CHECKING:
     from legalaid_desktop.app import AppSession
@@ -353,7 +353,7 @@ class _Names:
 
 
 class _NameSorter:
-    """:func:`~legalaid_desktop.search.normalize.sort_string` of clean names, from cached words.
+    """:func:`~legalaid_desktop.text.collation.sort_string` of clean names, from cached words.
 
     The sort string of a clean name (single spaces, no marks to fold) is the sort strings of its
     words joined by the weight of a space. Building it from a cache of words is many times

@@ -30,7 +30,7 @@ from legalaid_desktop.gui.widgets.case_tabs import ID_ROLE, RED, cell, record_ta
 from legalaid_desktop.gui.widgets.dates import from_qdate, style_calendar, to_qdate
 from legalaid_desktop.gui.widgets.locale import qlocale
 from legalaid_desktop.i18n import _
-from legalaid_desktop.search.normalize import az_upper
+from legalaid_desktop.text.casing import az_upper
 
 OVERDUE_DAYS = 365
 _BUSY = QColor("#dbe8fb")

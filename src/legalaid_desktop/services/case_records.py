@@ -7,6 +7,7 @@ import mimetypes
 from datetime import date
 from pathlib import Path
 
+from legalaid_desktop.domain import validation
 from legalaid_desktop.domain.cases import (
     AttachmentInfo,
     ConsultationInfo,
@@ -47,15 +48,17 @@ class CaseRecordService:
 
     def add_consultation(self, number: str, data: ConsultationInput) -> ConsultationInfo:
         catalog = self.ws.catalog()
-        mode = common.code(catalog, "consultation_modes", data.mode, "mode", _("mode"))
-        notes = common.text(data.notes, "notes", _("Notes"), required=True, max_length=20000)
-        advice = common.text(
+        mode = validation.code(catalog, "consultation_modes", data.mode, "mode", _("mode"))
+        notes = validation.text(data.notes, "notes", _("Notes"), required=True, max_length=20000)
+        advice = validation.text(
             data.advice, "advice", _("Advice given"), required=False, max_length=20000
         )
-        steps = common.text(
+        steps = validation.text(
             data.next_steps, "next_steps", _("Next steps"), required=False, max_length=5000
         )
-        held = common.not_in_future(data.held_on or today(), "held_on", _("The consultation date"))
+        held = validation.not_in_future(
+            data.held_on or today(), "held_on", _("The consultation date")
+        )
         if not 1 <= data.minutes <= MAX_MINUTES:
             raise ValidationError(
                 _("The duration must be between 1 and {n} minutes.").format(n=MAX_MINUTES),
@@ -103,10 +106,10 @@ class CaseRecordService:
 
     def add_party(self, number: str, name: str, role: str, notes: str = "") -> PartyInfo:
         catalog = self.ws.catalog()
-        clean_name = common.text(name, "name", _("Name"), required=True, max_length=300)
+        clean_name = validation.text(name, "name", _("Name"), required=True, max_length=300)
         if not any(ch.isalpha() for ch in clean_name):
             raise ValidationError(_("Name must contain letters."), "name")
-        role = common.code(catalog, "party_roles", role, "role", _("role"))
+        role = validation.code(catalog, "party_roles", role, "role", _("role"))
         with self.ws.write() as s:
             case = self._case_for_edit(s, number)
             row = Party(
@@ -114,7 +117,7 @@ class CaseRecordService:
                 case_id=case.id,
                 name=clean(clean_name),
                 role=role,
-                notes=common.text(notes, "notes", _("Notes"), required=False, max_length=2000),
+                notes=validation.text(notes, "notes", _("Notes"), required=False, max_length=2000),
                 origin_node=self.ws.node_code,
                 clocks={},
                 hlc="",
@@ -144,7 +147,7 @@ class CaseRecordService:
     # -- deadlines ----------------------------------------------------------------------------
 
     def add_deadline(self, number: str, due_on: date, description: str) -> DeadlineInfo:
-        text = common.text(
+        text = validation.text(
             description, "description", _("Description"), required=True, max_length=500
         )
         with self.ws.write() as s:

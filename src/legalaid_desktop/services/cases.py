@@ -7,6 +7,7 @@ from datetime import date
 from sqlalchemy import ColumnClause, ColumnElement, Integer, func, literal_column, select
 from sqlalchemy.orm import Session
 
+from legalaid_desktop.domain import validation
 from legalaid_desktop.domain.cases import (
     CaseDetail,
     CaseInput,
@@ -98,17 +99,17 @@ class CaseService:
         if data.satisfaction is not None and not 1 <= data.satisfaction <= 5:
             raise ValidationError(_("Satisfaction is a mark from 1 to 5."), "satisfaction")
         return {
-            "sector": common.code(
+            "sector": validation.code(
                 catalog, "corruption_sectors", data.sector, "sector", _("corruption sector")
             ),
-            "conduct": common.code(
+            "conduct": validation.code(
                 catalog, "corruption_conduct", data.conduct, "conduct", _("type of conduct")
             ),
-            "institution": common.text(
+            "institution": validation.text(
                 data.institution, "institution", _("Institution"), required=False, max_length=300
             ),
             "amount_requested": data.amount_requested,
-            "reported_to": common.text(
+            "reported_to": validation.text(
                 data.reported_to, "reported_to", _("Reported to"), required=False, max_length=300
             ),
             "satisfaction": data.satisfaction,
@@ -120,9 +121,13 @@ class CaseService:
         """Open a case for a client; returns it with its new number."""
         self.ws.require(Permission.EDIT_CASES)
         catalog = self.ws.catalog()
-        area = common.code(catalog, "legal_areas", data.legal_area, "legal_area", _("legal area"))
-        summary = common.text(data.summary, "summary", _("Summary"), required=True, max_length=4000)
-        opened = common.not_in_future(data.opened_on or today(), "opened_on", _("Opening date"))
+        area = validation.code(
+            catalog, "legal_areas", data.legal_area, "legal_area", _("legal area")
+        )
+        summary = validation.text(
+            data.summary, "summary", _("Summary"), required=True, max_length=4000
+        )
+        opened = validation.not_in_future(data.opened_on or today(), "opened_on", _("Opening date"))
         corruption = self._corruption(data.corruption) if data.corruption else None
         with self.ws.write() as s:
             client = common.get_client(s, data.client_id)
@@ -312,7 +317,7 @@ class CaseService:
     ) -> tuple[ColumnElement[bool], ...]:
         where: list[ColumnElement[bool]] = [Case.deleted_hlc.is_(None)]
         if status:
-            common.code(self.ws.catalog(), "case_statuses", status, "status", _("status"))
+            validation.code(self.ws.catalog(), "case_statuses", status, "status", _("status"))
             where.append(Case.status == status)
         if legal_area:
             where.append(Case.legal_area == legal_area)
@@ -324,8 +329,8 @@ class CaseService:
 
     def close(self, number: str, outcome: str, closed_on: date | None = None) -> CaseDetail:
         catalog = self.ws.catalog()
-        common.code(catalog, "outcomes", outcome, "outcome", _("outcome"))
-        when = common.not_in_future(closed_on or today(), "closed_on", _("Closing date"))
+        validation.code(catalog, "outcomes", outcome, "outcome", _("outcome"))
+        when = validation.not_in_future(closed_on or today(), "closed_on", _("Closing date"))
         with self.ws.write() as s:
             case = common.get_case(s, number)
             self._editable(case)
@@ -393,12 +398,12 @@ class CaseService:
     def update_summary(
         self, number: str, summary: str, legal_area: str | None = None
     ) -> CaseDetail:
-        text = common.text(summary, "summary", _("Summary"), required=True, max_length=4000)
+        text = validation.text(summary, "summary", _("Summary"), required=True, max_length=4000)
         with self.ws.write() as s:
             case = common.get_case(s, number)
             self._editable(case)
             if legal_area:
-                case.legal_area = common.code(
+                case.legal_area = validation.code(
                     self.ws.catalog(), "legal_areas", legal_area, "legal_area", _("legal area")
                 )
             case.summary = text

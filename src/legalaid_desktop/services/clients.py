@@ -6,6 +6,7 @@ from datetime import date
 
 from sqlalchemy import ColumnClause, ColumnElement, Integer, func, literal_column, select
 
+from legalaid_desktop.domain import validation
 from legalaid_desktop.domain.cases import (
     CaseStatus,
     ClientInfo,
@@ -35,21 +36,21 @@ class ClientService:
     def _validated(self, data: ClientInput) -> dict[str, object]:
         catalog = self.ws.catalog()
         return {
-            "full_name": common.person_name(data.full_name, "full_name", _("Full name")),
-            "gender": common.code(catalog, "genders", data.gender, "gender", _("gender")),
-            "birth_year": common.birth_year(data.birth_year),
-            "region": common.code(catalog, "regions", data.region, "region", _("region")),
-            "displacement": common.code(
+            "full_name": validation.person_name(data.full_name, "full_name", _("Full name")),
+            "gender": validation.code(catalog, "genders", data.gender, "gender", _("gender")),
+            "birth_year": validation.birth_year(data.birth_year),
+            "region": validation.code(catalog, "regions", data.region, "region", _("region")),
+            "displacement": validation.code(
                 catalog, "displacement", data.displacement, "displacement", _("displacement")
             ),
-            "disability": common.code(
+            "disability": validation.code(
                 catalog, "disability", data.disability, "disability", _("disability")
             ),
-            "phone": common.phone(data.phone),
-            "address": common.text(
+            "phone": validation.phone(data.phone),
+            "address": validation.text(
                 data.address, "address", _("Address"), required=False, max_length=300
             ),
-            "referral_source": common.text(
+            "referral_source": validation.text(
                 data.referral_source,
                 "referral_source",
                 _("Referral"),
@@ -63,13 +64,13 @@ class ClientService:
         if not consent.purposes:
             raise ValidationError(_("Choose at least one purpose of the consent."), "purposes")
         for purpose in consent.purposes:
-            common.code(catalog, "consent_purposes", purpose, "purposes", _("consent purpose"))
+            validation.code(catalog, "consent_purposes", purpose, "purposes", _("consent purpose"))
         if ConsentPurpose.STORE_PROCESS.value not in consent.purposes:
             raise ValidationError(
                 _("Without consent to store and process the data, the client cannot be recorded."),
                 "purposes",
             )
-        common.not_in_future(consent.given_on, "given_on", _("The consent date"))
+        validation.not_in_future(consent.given_on, "given_on", _("The consent date"))
         if consent.valid_until is not None and consent.valid_until < consent.given_on:
             raise ValidationError(_("The consent ends before it was given."), "valid_until")
 

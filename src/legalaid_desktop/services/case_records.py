@@ -23,8 +23,14 @@ from legalaid_desktop.domain.roles import Permission
 from legalaid_desktop.i18n import _
 from legalaid_desktop.i18n.formatting import format_decimal, format_integer
 from legalaid_desktop.search import refresh as search_refresh
-from legalaid_desktop.services import common
+from legalaid_desktop.services import lookups
 from legalaid_desktop.services.cases import CaseService
+from legalaid_desktop.services.rows import (
+    attachment_info,
+    consultation_info,
+    deadline_info,
+    party_info,
+)
 from legalaid_desktop.services.workspace import Workspace
 from legalaid_desktop.store.audit import utc_now_iso
 from legalaid_desktop.store.models import Attachment, Case, Consultation, Deadline, Party
@@ -40,7 +46,7 @@ class CaseRecordService:
         self._cases = CaseService(ws)
 
     def _case_for_edit(self, s, number: str) -> Case:  # type: ignore[no-untyped-def]
-        case = common.get_case(s, number)
+        case = lookups.get_case(s, number)
         self._cases._editable(case)
         return case
 
@@ -100,7 +106,7 @@ class CaseRecordService:
                 case.id,
                 {"number": case.number, "consultation": row.id},
             )
-            return common.consultation_info(row)
+            return consultation_info(row)
 
     # -- parties ------------------------------------------------------------------------------
 
@@ -132,7 +138,7 @@ class CaseRecordService:
                 case.id,
                 {"number": case.number, "party": row.id, "role": role},
             )
-            return common.party_info(row)
+            return party_info(row)
 
     def remove_party(self, number: str, party_id: str) -> None:
         with self.ws.write() as s:
@@ -167,7 +173,7 @@ class CaseRecordService:
             self.ws.audit(
                 s, "deadline_added", "case", case.id, {"number": case.number, "due": row.due_on}
             )
-            return common.deadline_info(row, case.number)
+            return deadline_info(row, case.number)
 
     def set_deadline_done(self, deadline_id: str, done: bool = True) -> DeadlineInfo:
         self.ws.require(Permission.EDIT_CASES)
@@ -187,7 +193,7 @@ class CaseRecordService:
                 case.id,
                 {"deadline": row.id},
             )
-            return common.deadline_info(row, case.number)
+            return deadline_info(row, case.number)
 
     # -- attachments --------------------------------------------------------------------------
 
@@ -242,7 +248,7 @@ class CaseRecordService:
                     "sha256": row.sha256,
                 },
             )
-            return common.attachment_info(row)
+            return attachment_info(row)
 
     def attachment_content(self, attachment_id: str) -> tuple[AttachmentInfo, bytes]:
         """An attachment's bytes (for opening or exporting). Reading it is an audit event."""
@@ -258,7 +264,7 @@ class CaseRecordService:
                     )
                 )
             self.ws.audit(s, "attachment_opened", "attachment", row.id)
-            return common.attachment_info(row), bytes(row.content)
+            return attachment_info(row), bytes(row.content)
 
     def export_attachment(self, attachment_id: str, target: Path) -> Path:
         """Write an attachment where the user chose (an explicit export; audited)."""

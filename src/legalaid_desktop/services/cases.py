@@ -22,7 +22,15 @@ from legalaid_desktop.domain.ids import new_id
 from legalaid_desktop.domain.roles import Permission, Role
 from legalaid_desktop.i18n import _
 from legalaid_desktop.search import refresh as search_refresh
-from legalaid_desktop.services import common
+from legalaid_desktop.services import lookups
+from legalaid_desktop.services.rows import (
+    attachment_info,
+    client_info,
+    consultation_info,
+    corruption_info,
+    deadline_info,
+    party_info,
+)
 from legalaid_desktop.services.workspace import Workspace
 from legalaid_desktop.store.models import (
     Attachment,
@@ -130,7 +138,7 @@ class CaseService:
         opened = validation.not_in_future(data.opened_on or today(), "opened_on", _("Opening date"))
         corruption = self._corruption(data.corruption) if data.corruption else None
         with self.ws.write() as s:
-            client = common.get_client(s, data.client_id)
+            client = lookups.get_client(s, data.client_id)
             lawyer = self._lawyer(s, data.lawyer)
             if data.campaign_id and s.get(Campaign, data.campaign_id) is None:
                 raise NotFound(_("There is no such campaign."))
@@ -173,7 +181,7 @@ class CaseService:
         """Everything about a case. Viewing is an audit event."""
         self.ws.require(Permission.VIEW_CASES)
         with self.ws.write() as s:
-            case = common.get_case(s, number)
+            case = lookups.get_case(s, number)
             self.ws.audit(s, "case_viewed", "case", case.id, {"number": case.number})
             return self._detail(s, case)
 
@@ -215,12 +223,12 @@ class CaseService:
             grant_code=case.grant_code,
             campaign_id=case.campaign_id,
             needs_review=case.needs_review,
-            client=common.client_info(s, client),
-            corruption=common.corruption_info(corruption),
-            consultations=tuple(common.consultation_info(c) for c in consultations),
-            parties=tuple(common.party_info(p) for p in parties),
-            deadlines=tuple(common.deadline_info(d, case.number) for d in deadlines),
-            attachments=tuple(common.attachment_info(a) for a in attachments),
+            client=client_info(s, client),
+            corruption=corruption_info(corruption),
+            consultations=tuple(consultation_info(c) for c in consultations),
+            parties=tuple(party_info(p) for p in parties),
+            deadlines=tuple(deadline_info(d, case.number) for d in deadlines),
+            attachments=tuple(attachment_info(a) for a in attachments),
         )
 
     def list(
@@ -332,7 +340,7 @@ class CaseService:
         validation.code(catalog, "outcomes", outcome, "outcome", _("outcome"))
         when = validation.not_in_future(closed_on or today(), "closed_on", _("Closing date"))
         with self.ws.write() as s:
-            case = common.get_case(s, number)
+            case = lookups.get_case(s, number)
             self._editable(case)
             if case.status == CaseStatus.CLOSED:
                 raise InputRejected(_("Case {number} is already closed.").format(number=number))
@@ -351,7 +359,7 @@ class CaseService:
 
     def reopen(self, number: str) -> CaseDetail:
         with self.ws.write() as s:
-            case = common.get_case(s, number)
+            case = lookups.get_case(s, number)
             self._editable(case)
             if case.status != CaseStatus.CLOSED:
                 raise InputRejected(_("Case {number} is not closed.").format(number=number))
@@ -362,7 +370,7 @@ class CaseService:
 
     def set_pending(self, number: str) -> CaseDetail:
         with self.ws.write() as s:
-            case = common.get_case(s, number)
+            case = lookups.get_case(s, number)
             self._editable(case)
             if case.status != CaseStatus.OPEN:
                 raise InputRejected(_("Only an open case can be set to pending."))
@@ -373,7 +381,7 @@ class CaseService:
 
     def assign(self, number: str, lawyer: str) -> CaseDetail:
         with self.ws.write() as s:
-            case = common.get_case(s, number)
+            case = lookups.get_case(s, number)
             self._editable(case)
             case.assigned_lawyer = self._lawyer(s, lawyer)
             self.ws.touch(s, case, ("assignment",))
@@ -384,7 +392,7 @@ class CaseService:
 
     def link_campaign(self, number: str, campaign_id: str | None) -> CaseDetail:
         with self.ws.write() as s:
-            case = common.get_case(s, number)
+            case = lookups.get_case(s, number)
             self._editable(case)
             if campaign_id is not None:
                 campaign = s.get(Campaign, campaign_id)
@@ -400,7 +408,7 @@ class CaseService:
     ) -> CaseDetail:
         text = validation.text(summary, "summary", _("Summary"), required=True, max_length=4000)
         with self.ws.write() as s:
-            case = common.get_case(s, number)
+            case = lookups.get_case(s, number)
             self._editable(case)
             if legal_area:
                 case.legal_area = validation.code(

@@ -22,7 +22,8 @@ from legalaid_desktop.domain.ids import new_id
 from legalaid_desktop.domain.roles import Permission
 from legalaid_desktop.i18n import _
 from legalaid_desktop.search import refresh as search_refresh
-from legalaid_desktop.services import common
+from legalaid_desktop.services import lookups
+from legalaid_desktop.services.rows import client_info
 from legalaid_desktop.services.workspace import Workspace
 from legalaid_desktop.store.audit import utc_now_iso
 from legalaid_desktop.store.models import Case, Client, Consent
@@ -98,7 +99,7 @@ class ClientService:
             search_refresh.refresh_rows(s, {"clients": {row.id: set(values)}})
             self.ws.audit(s, "client_registered", "client", row.id)
             s.flush()
-            return common.client_info(s, row)
+            return client_info(s, row)
 
     def _add_consent(self, s, client_id: str, consent: ConsentInput) -> Consent:  # type: ignore[no-untyped-def]
         row = Consent(
@@ -119,11 +120,11 @@ class ClientService:
         self.ws.require(Permission.EDIT_CASES)
         self._validate_consent(consent)
         with self.ws.write() as s:
-            client = common.get_client(s, client_id)
+            client = lookups.get_client(s, client_id)
             row = self._add_consent(s, client.id, consent)
             self.ws.audit(s, "consent_recorded", "client", client.id, {"consent": row.id})
             s.flush()
-            return common.client_info(s, client)
+            return client_info(s, client)
 
     def withdraw_consent(
         self, client_id: str, consent_id: str, on: date | None = None
@@ -131,7 +132,7 @@ class ClientService:
         self.ws.require(Permission.EDIT_CASES)
         when = on or today()
         with self.ws.write() as s:
-            client = common.get_client(s, client_id)
+            client = lookups.get_client(s, client_id)
             row = s.get(Consent, consent_id)
             if row is None or row.client_id != client.id:
                 raise InputRejected(_("That consent does not belong to this client."))
@@ -141,36 +142,36 @@ class ClientService:
             self.ws.touch(s, row, ("withdrawal",))
             self.ws.audit(s, "consent_withdrawn", "client", client.id, {"consent": row.id})
             s.flush()
-            return common.client_info(s, client)
+            return client_info(s, client)
 
     def update(self, client_id: str, data: ClientInput) -> ClientInfo:
         """Change a client's details; only the field groups that changed are stamped."""
         self.ws.require(Permission.EDIT_CASES)
         values = self._validated(data)
         with self.ws.write() as s:
-            row = common.get_client(s, client_id)
+            row = lookups.get_client(s, client_id)
             changed = [
                 group
                 for group, fields in Client.FIELD_GROUPS.items()
                 if any(f in values and getattr(row, f) != values[f] for f in fields)
             ]
             if not changed:
-                return common.client_info(s, row)
+                return client_info(s, row)
             for key, value in values.items():
                 setattr(row, key, value)
             row.name_sort = sort_string(row.full_name)
             self.ws.touch(s, row, changed)
             search_refresh.refresh_rows(s, {"clients": {row.id: set(values)}})
             self.ws.audit(s, "client_updated", "client", row.id, {"groups": changed})
-            return common.client_info(s, row)
+            return client_info(s, row)
 
     def get(self, client_id: str) -> ClientInfo:
         """A client's record. Viewing is an audit event."""
         self.ws.require(Permission.VIEW_CASES)
         with self.ws.write() as s:
-            row = common.get_client(s, client_id)
+            row = lookups.get_client(s, client_id)
             self.ws.audit(s, "client_viewed", "client", row.id)
-            return common.client_info(s, row)
+            return client_info(s, row)
 
     def list(
         self,

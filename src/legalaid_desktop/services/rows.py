@@ -1,4 +1,5 @@
-"""Helpers the case-management services share: lookups by id or number, row conversions."""
+"""Rows of the store turned into the plain, immutable results of
+:mod:`legalaid_desktop.domain.cases` that the services hand to the front ends."""
 
 from __future__ import annotations
 
@@ -17,9 +18,7 @@ from legalaid_desktop.domain.cases import (
     PartyInfo,
 )
 from legalaid_desktop.domain.dates import from_iso
-from legalaid_desktop.domain.errors import NotFound
 from legalaid_desktop.domain.filenames import plain_file_name
-from legalaid_desktop.i18n import _
 from legalaid_desktop.store.models import (
     Attachment,
     Case,
@@ -30,20 +29,6 @@ from legalaid_desktop.store.models import (
     Deadline,
     Party,
 )
-
-
-def get_client(session: Session, client_id: str) -> Client:
-    row = session.get(Client, client_id)
-    if row is None or row.deleted_hlc is not None:
-        raise NotFound(_("There is no client with the id {id}.").format(id=client_id))
-    return row
-
-
-def get_case(session: Session, number: str) -> Case:
-    row = session.scalar(select(Case).where(Case.number == number.strip().upper()))
-    if row is None or row.deleted_hlc is not None:
-        raise NotFound(_("There is no case {number}.").format(number=number))
-    return row
 
 
 def consent_info(row: Consent) -> ConsentInfo:

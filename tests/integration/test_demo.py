@@ -20,8 +20,8 @@ from legalaid_desktop.cli import demo_command
 from legalaid_desktop.cli.context import CliContext
 from legalaid_desktop.cli.main import main as cli_main
 from legalaid_desktop.domain.cases import ClientInput, ConsentInput
-from legalaid_desktop.domain.dates import today
 from legalaid_desktop.domain.errors import NotADemoStore, PermissionDenied, ValidationError
+from legalaid_desktop.i18n.dates import today
 from legalaid_desktop.reference_data import load_catalog
 from legalaid_desktop.search import index as search_index
 from legalaid_desktop.services import process_feed

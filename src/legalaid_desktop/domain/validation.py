@@ -12,10 +12,10 @@ import re
 from datetime import date
 
 from legalaid_desktop.domain import passwords
-from legalaid_desktop.domain.dates import today
 from legalaid_desktop.domain.errors import ValidationError
 from legalaid_desktop.domain.reference import ReferenceCatalog
 from legalaid_desktop.i18n import _
+from legalaid_desktop.i18n.dates import today
 from legalaid_desktop.text.cleaning import clean
 
 USERNAME_RE = re.compile(r"^[a-z][a-z0-9._-]{1,31}$")

@@ -21,8 +21,8 @@ from decimal import Decimal
 
 from babel.numbers import format_decimal as _babel_decimal
 
-from legalaid_desktop.domain.dates import BAKU
 from legalaid_desktop.i18n import _, current_language
+from legalaid_desktop.i18n.dates import BAKU
 
 #: The CLDR locale of each interface language.
 BABEL_LOCALES: dict[str, str] = {"az": "az_Latn_AZ", "ru": "ru_RU", "en": "en_GB"}

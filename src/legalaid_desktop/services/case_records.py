@@ -15,12 +15,12 @@ from legalaid_desktop.domain.cases import (
     DeadlineInfo,
     PartyInfo,
 )
-from legalaid_desktop.domain.dates import today
 from legalaid_desktop.domain.errors import InputRejected, NotFound, ValidationError
 from legalaid_desktop.domain.filenames import plain_file_name
 from legalaid_desktop.domain.ids import new_id
 from legalaid_desktop.domain.roles import Permission
 from legalaid_desktop.i18n import _
+from legalaid_desktop.i18n.dates import today
 from legalaid_desktop.i18n.formatting import format_decimal, format_integer
 from legalaid_desktop.search import refresh as search_refresh
 from legalaid_desktop.services import lookups

@@ -16,11 +16,11 @@ from legalaid_desktop.domain.cases import (
     CorruptionInput,
     Page,
 )
-from legalaid_desktop.domain.dates import from_iso, today
 from legalaid_desktop.domain.errors import InputRejected, NotFound, ValidationError
 from legalaid_desktop.domain.ids import new_id
 from legalaid_desktop.domain.roles import Permission, Role
 from legalaid_desktop.i18n import _
+from legalaid_desktop.i18n.dates import from_iso, today
 from legalaid_desktop.search import refresh as search_refresh
 from legalaid_desktop.services import lookups
 from legalaid_desktop.services.rows import (

@@ -16,11 +16,11 @@ from legalaid_desktop.domain.cases import (
     ConsentPurpose,
     Page,
 )
-from legalaid_desktop.domain.dates import today
 from legalaid_desktop.domain.errors import InputRejected, ValidationError
 from legalaid_desktop.domain.ids import new_id
 from legalaid_desktop.domain.roles import Permission
 from legalaid_desktop.i18n import _
+from legalaid_desktop.i18n.dates import today
 from legalaid_desktop.search import refresh as search_refresh
 from legalaid_desktop.services import lookups
 from legalaid_desktop.services.rows import client_info

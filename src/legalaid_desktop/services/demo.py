@@ -24,7 +24,7 @@ What the data looks like:
 
 Determinism: the content (names, codes, dates, texts, case numbers) depends only on ``seed``, on
 the store (its node, its users, the case numbers it already has) and on the *base date*, which is
-today's date in Baku (:func:`legalaid_desktop.domain.dates.today`) when the generation starts:
+today's date in Baku (:func:`legalaid_desktop.i18n.dates.today`) when the generation starts:
 every date is a number of days before or after it. The same seed on the same store on the same
 day gives the same data. Record ids (UUIDv7) and clock stamps carry the real time, as every row
 made on this node does, so they differ from run to run.
@@ -80,11 +80,11 @@ from typing import TYPE_CHECKING, Any, Final, TypeVar, cast
 from sqlalchemy import Connection, Table, func, select
 from sqlalchemy.orm import Session
 
-from legalaid_desktop.domain.dates import today
 from legalaid_desktop.domain.errors import NotADemoStore, ValidationError
 from legalaid_desktop.domain.hlc import COUNTER_MAX, HLC
 from legalaid_desktop.domain.roles import Permission, Role
 from legalaid_desktop.i18n import _
+from legalaid_desktop.i18n.dates import today
 from legalaid_desktop.paths import resource_path
 from legalaid_desktop.search import index as search_index
 from legalaid_desktop.services import process_feed

@@ -17,8 +17,8 @@ from legalaid_desktop.domain.cases import (
     DeadlineInfo,
     PartyInfo,
 )
-from legalaid_desktop.domain.dates import from_iso
 from legalaid_desktop.domain.filenames import plain_file_name
+from legalaid_desktop.i18n.dates import from_iso
 from legalaid_desktop.store.models import (
     Attachment,
     Case,

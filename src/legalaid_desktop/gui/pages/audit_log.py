@@ -17,13 +17,13 @@ from PySide6.QtWidgets import (
 )
 
 from legalaid_desktop.domain.cases import Page as ListPage
-from legalaid_desktop.domain.dates import BAKU, today
 from legalaid_desktop.gui.application import set_role
 from legalaid_desktop.gui.context import GuiContext
 from legalaid_desktop.gui.errors import log_error, user_message
 from legalaid_desktop.gui.tasks import QueryOp
 from legalaid_desktop.gui.widgets.case_tabs import record_table
 from legalaid_desktop.i18n import N_, _, ngettext
+from legalaid_desktop.i18n.dates import BAKU, today
 from legalaid_desktop.i18n.formatting import format_integer
 from legalaid_desktop.services.audit_view import AuditRow, AuditService
 

@@ -9,10 +9,10 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QProgressBar, QPushButton, QWidget
 
-from legalaid_desktop.domain.dates import BAKU, now_baku
 from legalaid_desktop.domain.hlc import HLC
 from legalaid_desktop.gui.tasks import Op, Progress
 from legalaid_desktop.i18n import N_, _
+from legalaid_desktop.i18n.dates import BAKU, now_baku
 from legalaid_desktop.i18n.formatting import format_size
 from legalaid_desktop.services.sync import SyncCancelled
 

@@ -24,7 +24,7 @@ from legalaid_desktop.gui.tasks import QueryOp
 from legalaid_desktop.gui.widgets.case_tabs import record_table
 from legalaid_desktop.i18n import N_, _, ngettext
 from legalaid_desktop.i18n.dates import BAKU, today
-from legalaid_desktop.i18n.formatting import format_integer
+from legalaid_desktop.i18n.formatting import format_datetime, format_integer
 from legalaid_desktop.services.audit_view import AuditRow, AuditService
 
 PAGE_SIZE = 500
@@ -143,7 +143,7 @@ def local_time(at: str) -> str:
         moment = datetime.fromisoformat(at).astimezone(BAKU)
     except ValueError:
         return at
-    return moment.strftime("%d.%m.%Y %H:%M:%S")
+    return format_datetime(moment, seconds=True)
 
 
 class AuditLogView(QWidget):

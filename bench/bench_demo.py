@@ -47,7 +47,7 @@ from sqlalchemy import text
 
 from legalaid_desktop import app
 from legalaid_desktop.domain.cases import ConsultationInput
-from legalaid_desktop.domain.dates import today
+from legalaid_desktop.i18n.dates import today
 from legalaid_desktop.search import index as search_index
 from legalaid_desktop.services import demo
 from legalaid_desktop.store.engine import bulk_load_without_memory_security

@@ -40,10 +40,10 @@ from legalaid_desktop import app
 from legalaid_desktop.domain.ids import new_id
 from legalaid_desktop.search import index
 from legalaid_desktop.search.conflicts import check_conflicts
-from legalaid_desktop.search.normalize import sort_string
 from legalaid_desktop.search.query import search
 from legalaid_desktop.store.models.cases import Case, Client, Consultation, Party
 from legalaid_desktop.store.vault import FLOOR
+from legalaid_desktop.text.collation import sort_string
 
 SEARCH_TARGET_MS = 50.0
 CONFLICT_TARGET_MS = 100.0

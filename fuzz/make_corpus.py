@@ -42,7 +42,7 @@ from legalaid_desktop.domain.cases import (  # noqa: E402
     ConsentInput,
     ConsultationInput,
 )
-from legalaid_desktop.domain.dates import today  # noqa: E402
+from legalaid_desktop.i18n.dates import today  # noqa: E402
 from legalaid_desktop.services.sync import SyncService  # noqa: E402
 from legalaid_desktop.store.vault import FLOOR  # noqa: E402
 from legalaid_desktop.sync import container  # noqa: E402

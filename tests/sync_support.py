@@ -16,9 +16,9 @@ from sqlalchemy import delete, select, text
 
 from legalaid_desktop import app
 from legalaid_desktop.domain.cases import CaseInput, ClientInput, ConsentInput, ConsultationInput
-from legalaid_desktop.domain.dates import today
 from legalaid_desktop.domain.hlc import HLC
 from legalaid_desktop.domain.ids import new_id
+from legalaid_desktop.i18n.dates import today
 from legalaid_desktop.services.sync import SyncService
 from legalaid_desktop.store import audit
 from legalaid_desktop.store.models import AuditEvent, Meta, Node, SyncChannel

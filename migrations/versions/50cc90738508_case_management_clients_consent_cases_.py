@@ -20,7 +20,7 @@ depends_on = None
 # (see search/index.py). ``search_index_refs`` holds one row per indexed record: its kind, id and
 # case, for a client or party the phonetic keys of the name's parts (and a client's birth year,
 # a party's role) for scoring conflict-of-interest candidates, and the text that ``search_index``
-# indexes, already folded by search/normalize.py (any script, casing or ASCII fallback becomes one
+# indexes, already folded by text/folding.py (any script, casing or ASCII fallback becomes one
 # form): ``names`` for person names, ``keys`` for their phonetic keys, ``body`` for everything
 # else. ``search_index`` is an FTS5 index over that text (external content, so the text is stored
 # once; column-level detail, as no query needs word positions). Prefix indexes of 1 to 8

@@ -16,11 +16,11 @@ from PySide6.QtCore import QSettings
 
 from legalaid_desktop import app, i18n
 from legalaid_desktop.domain.cases import CaseInput, ClientInput, ConsentInput, ConsultationInput
-from legalaid_desktop.domain.dates import today
 from legalaid_desktop.gui.main_window import MainWindow
 from legalaid_desktop.gui.session_loader import OpenedSession, loaded
 from legalaid_desktop.gui.tasks import TaskRunner
 from legalaid_desktop.gui.ui_settings import UiSettings
+from legalaid_desktop.i18n.dates import today
 
 CLIENT_NAME = "Əliyev Rəşad İsmayıl oğlu"
 

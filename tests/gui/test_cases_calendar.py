@@ -11,12 +11,12 @@ from PySide6.QtCore import QDate, Qt
 
 from legalaid_desktop import app, i18n
 from legalaid_desktop.domain.cases import CaseInput, ClientInput, ConsentInput, ConsultationInput
-from legalaid_desktop.domain.dates import today
 from legalaid_desktop.gui.context import GuiContext
 from legalaid_desktop.gui.pages.calendar import CalendarPage
 from legalaid_desktop.gui.pages.cases import CasesPage
 from legalaid_desktop.gui.tasks import TaskRunner
 from legalaid_desktop.gui.widgets.dates import to_qdate
+from legalaid_desktop.i18n.dates import today
 
 WAIT = 15_000
 

@@ -22,7 +22,6 @@ from legalaid_desktop.domain.cases import (
     ClientInput,
     ConsentInput,
 )
-from legalaid_desktop.domain.dates import today
 from legalaid_desktop.gui.context import GuiContext
 from legalaid_desktop.gui.dialogs.attachment_viewer import AttachmentViewer, can_show
 from legalaid_desktop.gui.dialogs.case_dialogs import (
@@ -38,6 +37,7 @@ from legalaid_desktop.gui.pages.case_view import CaseView
 from legalaid_desktop.gui.pages.cases import CasesPage
 from legalaid_desktop.gui.pages.clients import ClientsPage
 from legalaid_desktop.gui.tasks import TaskRunner
+from legalaid_desktop.i18n.dates import today
 
 WAIT = 15_000
 RASHAD = "Əliyev Rəşad İsmayıl oğlu"

@@ -23,10 +23,10 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from legalaid_desktop.domain.cases import ClientInput, ConsentInput
-from legalaid_desktop.domain.dates import today
 from legalaid_desktop.gui.main_window import MainWindow
 from legalaid_desktop.gui.pages.clients import ClientsPage
 from legalaid_desktop.gui.tasks import Change, Progress, QueryOp, TaskRunner, WriteOp
+from legalaid_desktop.i18n.dates import today
 
 WAIT = 10_000
 

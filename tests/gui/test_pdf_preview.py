@@ -26,7 +26,6 @@ from legalaid_desktop.domain.cases import (
     ConsentInput,
     ConsultationInput,
 )
-from legalaid_desktop.domain.dates import today
 from legalaid_desktop.gui.context import GuiContext
 from legalaid_desktop.gui.dialogs.batch_dialog import BatchSummariesDialog
 from legalaid_desktop.gui.dialogs.client_dialog import ClientDialog
@@ -35,6 +34,7 @@ from legalaid_desktop.gui.pages.case_view import CaseView
 from legalaid_desktop.gui.pages.cases import CasesPage
 from legalaid_desktop.gui.printing import PrintFailed, print_pdf
 from legalaid_desktop.gui.tasks import TaskRunner, WriteOp
+from legalaid_desktop.i18n.dates import today
 from legalaid_desktop.store.models import AuditEvent
 
 WAIT = 20_000

@@ -23,13 +23,13 @@ from pytestqt.qtbot import QtBot
 
 from legalaid_desktop import app, i18n
 from legalaid_desktop.domain.cases import CaseInput, ClientInput, ConsentInput, ConsultationInput
-from legalaid_desktop.domain.dates import today
 from legalaid_desktop.gui.context import GuiContext
 from legalaid_desktop.gui.dialogs.pdf_preview import PdfPreviewDialog
 from legalaid_desktop.gui.print_notice import tell_once
 from legalaid_desktop.gui.printing import print_pdf
 from legalaid_desktop.gui.tasks import TaskRunner
 from legalaid_desktop.gui.ui_settings import UiSettings
+from legalaid_desktop.i18n.dates import today
 
 NAME = "Qasımova Gülnarə Şahin qızı"
 

@@ -204,7 +204,7 @@ def test_clients_list_is_in_azerbaijani_alphabetical_order(
     qtbot: QtBot, main_window: MainWindow, admin_session: object
 ) -> None:
     from legalaid_desktop.domain.cases import ClientInput, ConsentInput
-    from legalaid_desktop.domain.dates import today
+    from legalaid_desktop.i18n.dates import today
 
     session: Any = admin_session
     for name in reversed(AZ_ORDERED):

@@ -70,10 +70,10 @@ def test_a_lawyer_sees_print_only_on_their_own_cases_and_no_batch(
 ) -> None:
     from conftest import LAWYER, LAWYER_PASSWORD
     from legalaid_desktop.domain.cases import CaseInput, ClientInput, ConsentInput
-    from legalaid_desktop.domain.dates import today
     from legalaid_desktop.gui.context import GuiContext
     from legalaid_desktop.gui.pages.case_view import CaseView
     from legalaid_desktop.gui.pages.cases import CasesPage
+    from legalaid_desktop.i18n.dates import today
 
     admin_session.users.add(LAWYER, "Hüseynova Leyla Əli qızı", "lawyer", LAWYER_PASSWORD)
     client = admin_session.clients.register(

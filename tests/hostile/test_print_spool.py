@@ -27,7 +27,7 @@ import pytest
 
 from legalaid_desktop import app
 from legalaid_desktop.domain.cases import CaseInput, ClientInput, ConsentInput, ConsultationInput
-from legalaid_desktop.domain.dates import today
+from legalaid_desktop.i18n.dates import today
 
 CUPSD = shutil.which("cupsd") or "/usr/sbin/cupsd"
 LPADMIN = shutil.which("lpadmin") or "/usr/sbin/lpadmin"

@@ -21,8 +21,8 @@ from conftest import ADMIN, ADMIN_PASSWORD, LAWYER, LAWYER_PASSWORD
 from legalaid_desktop import app
 from legalaid_desktop.cli.main import main
 from legalaid_desktop.domain.cases import CaseInput, ClientInput, ConsentInput
-from legalaid_desktop.domain.dates import today
 from legalaid_desktop.domain.errors import PermissionDenied, UserChangeRefused, ValidationError
+from legalaid_desktop.i18n.dates import today
 from legalaid_desktop.store.models import AuditEvent
 
 MANAGER = "rauf"

@@ -9,8 +9,8 @@ import pytest
 
 from conftest import LAWYER, LAWYER_PASSWORD
 from legalaid_desktop import app
-from legalaid_desktop.domain.dates import today
 from legalaid_desktop.domain.errors import PermissionDenied
+from legalaid_desktop.i18n.dates import today
 from legalaid_desktop.services.audit_view import AuditService
 
 

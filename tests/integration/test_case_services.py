@@ -21,13 +21,13 @@ from legalaid_desktop.domain.cases import (
     ConsultationInput,
     CorruptionInput,
 )
-from legalaid_desktop.domain.dates import today
 from legalaid_desktop.domain.errors import (
     InputRejected,
     NotFound,
     PermissionDenied,
     ValidationError,
 )
+from legalaid_desktop.i18n.dates import today
 from legalaid_desktop.services.case_records import MAX_ATTACHMENT_BYTES
 from legalaid_desktop.store.models import AuditEvent, Case, ChangeLog, Client
 

@@ -20,11 +20,10 @@ from legalaid_desktop.cli import demo_command
 from legalaid_desktop.cli.context import CliContext
 from legalaid_desktop.cli.main import main as cli_main
 from legalaid_desktop.domain.cases import ClientInput, ConsentInput
-from legalaid_desktop.domain.dates import today
 from legalaid_desktop.domain.errors import NotADemoStore, PermissionDenied, ValidationError
+from legalaid_desktop.i18n.dates import today
 from legalaid_desktop.reference_data import load_catalog
 from legalaid_desktop.search import index as search_index
-from legalaid_desktop.search.normalize import sort_string
 from legalaid_desktop.services import process_feed
 from legalaid_desktop.services.cases import next_case_number
 from legalaid_desktop.services.demo import (
@@ -51,6 +50,7 @@ from legalaid_desktop.store.models import (
     Party,
 )
 from legalaid_desktop.store.vault import FLOOR
+from legalaid_desktop.text.collation import sort_string
 
 CLIENTS = 200
 SEED = 7

@@ -18,7 +18,7 @@ import pytest
 from sqlalchemy import event, select, text
 
 from legalaid_desktop import app
-from legalaid_desktop.domain.dates import today
+from legalaid_desktop.i18n.dates import today
 from legalaid_desktop.services.demo import generate_demo
 from legalaid_desktop.store.models import Case, Client, Consultation, Deadline
 

@@ -20,7 +20,7 @@ from pypdf import PdfReader
 from conftest import ADMIN
 from legalaid_desktop import app
 from legalaid_desktop.domain.cases import CaseInput, ClientInput, ConsentInput, ConsultationInput
-from legalaid_desktop.domain.dates import today
+from legalaid_desktop.i18n.dates import today
 from legalaid_desktop.reports.model import CenterInfo, ClientInfo, ConsentFormInput
 from legalaid_desktop.reports.pdf import render_consent_form
 

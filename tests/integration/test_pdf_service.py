@@ -14,8 +14,8 @@ from conftest import ADMIN, ADMIN_PASSWORD, LAWYER, LAWYER_PASSWORD
 from legalaid_desktop import app
 from legalaid_desktop.cli.main import main
 from legalaid_desktop.domain.cases import CaseInput, ClientInput, ConsentInput, ConsultationInput
-from legalaid_desktop.domain.dates import today
 from legalaid_desktop.i18n import set_language
+from legalaid_desktop.i18n.dates import today
 from legalaid_desktop.store.models import AuditEvent
 
 

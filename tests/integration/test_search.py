@@ -14,12 +14,13 @@ from conftest import ADMIN, ADMIN_PASSWORD
 from legalaid_desktop import app
 from legalaid_desktop.domain.ids import new_id
 from legalaid_desktop.domain.search import SearchHit
-from legalaid_desktop.search import entries, index, normalize, query
-from legalaid_desktop.search.normalize import sort_string
+from legalaid_desktop.search import entries, index, query
 from legalaid_desktop.search.query import fts_query, search
 from legalaid_desktop.store.models.cases import Case, Client, Consultation, Party
 from legalaid_desktop.store.store import Store
 from legalaid_desktop.store.vault import FLOOR
+from legalaid_desktop.text.collation import sort_string
+from legalaid_desktop.text.phonetic import phonetic_key
 
 
 def _sync() -> dict[str, Any]:
@@ -327,7 +328,7 @@ def test_a_whole_surname_comes_before_the_longer_ones_it_begins(
 
 def test_name_fit_weighs_the_parts_of_a_name() -> None:
     signature = entries.name_signature("Əliyev Rəşad İsmayıl oğlu")
-    key = normalize.phonetic_key
+    key = phonetic_key
     assert query.name_fit([key("Aliyev"), key("Rashad")], signature) == 6.0
     assert query.name_fit([key("Ismail")], signature) == 2.0
     assert query.name_fit([key("Ali")], signature) == 1.0  # the beginning of the surname

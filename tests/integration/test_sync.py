@@ -18,12 +18,12 @@ from legalaid_desktop import app
 from legalaid_desktop.cli import main as cli_main
 from legalaid_desktop.cli import sync_commands
 from legalaid_desktop.domain.cases import CaseInput, ClientInput, ConsentInput, CorruptionInput
-from legalaid_desktop.domain.dates import today
 from legalaid_desktop.domain.errors import (
     FingerprintNotConfirmed,
     InputRejected,
     UnknownSender,
 )
+from legalaid_desktop.i18n.dates import today
 from legalaid_desktop.store.models import (
     Case,
     Client,

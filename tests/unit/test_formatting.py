@@ -37,6 +37,14 @@ def test_dates_are_day_month_year_in_every_language() -> None:
     assert format_date(None) == ""
 
 
+def test_date_times_with_seconds_and_naive_values() -> None:
+    moment = datetime(2026, 3, 7, 5, 5, 9, tzinfo=UTC)
+    assert format_datetime(moment, seconds=True) == "07.03.2026 09:05:09"  # Baku time, UTC+4
+    assert format_datetime(datetime(2026, 3, 7, 5, 5, 9)) == "07.03.2026 05:05"  # noqa: DTZ001
+    assert format_datetime(None) == ""
+    assert format_datetime(None, seconds=True) == ""
+
+
 @pytest.mark.parametrize(
     ("lang", "decimal", "integer"),
     [

@@ -16,10 +16,11 @@ from legalaid_desktop.domain.cases import (
     ConsultationInput,
     CorruptionInput,
 )
-from legalaid_desktop.domain.dates import display, today
 from legalaid_desktop.domain.errors import ValidationError
 from legalaid_desktop.domain.reference import ReferenceCatalog
 from legalaid_desktop.i18n import _, current_language
+from legalaid_desktop.i18n.dates import today
+from legalaid_desktop.i18n.formatting import format_date
 
 
 def _date(value: str) -> date:
@@ -95,8 +96,8 @@ def _case_text(c: CaseDetail, catalog: ReferenceCatalog) -> str:
         ),
         _("Lawyer: {lawyer}   Opened: {opened}   Closed: {closed}   Outcome: {outcome}").format(
             lawyer=c.assigned_lawyer,
-            opened=display(c.opened_on),
-            closed=display(c.closed_on) or "—",
+            opened=format_date(c.opened_on),
+            closed=format_date(c.closed_on) or "—",
             outcome=label("outcomes", c.outcome),
         ),
         _("Summary: {text}").format(text=c.summary),
@@ -115,10 +116,10 @@ def _case_text(c: CaseDetail, catalog: ReferenceCatalog) -> str:
         )
     for k in c.consultations:
         mode = label("consultation_modes", k.mode)
-        lines.append(f"  {display(k.held_on)} {mode} {k.minutes}′ {k.lawyer}: {k.notes}")
+        lines.append(f"  {format_date(k.held_on)} {mode} {k.minutes}′ {k.lawyer}: {k.notes}")
     for d in c.deadlines:
         mark = "x" if d.done else " "
-        lines.append(f"  [{mark}] {display(d.due_on)} {d.description}")
+        lines.append(f"  [{mark}] {format_date(d.due_on)} {d.description}")
     return "\n".join(lines)
 
 
@@ -150,7 +151,8 @@ def cmd_case_list(args: argparse.Namespace, ctx: CliContext) -> Output:
             status=args.status, legal_area=args.area, lawyer=args.lawyer, limit=args.limit
         )
     text = "\n".join(
-        f"{r.number:<16} {r.status:<11} {r.legal_area:<18} {display(r.opened_on)}  {r.client_name}"
+        f"{r.number:<16} {r.status:<11} {r.legal_area:<18} {format_date(r.opened_on)}  "
+        f"{r.client_name}"
         for r in page.rows
     )
     data = {"total": page.total, "cases": [_jsonable(r) for r in page.rows]}

@@ -1,16 +1,28 @@
-"""Small validators shared by services; each raises :class:`ValidationError` for people."""
+"""Validators of what people type, shared by the services and the GUI's as-you-type checks.
+
+Each returns the value as it will be stored (trimmed, cleaned) or raises
+:class:`ValidationError` with a message for people and the name of the field: user names,
+center codes, passwords, person names, free text, phone numbers, birth years, dates that cannot
+lie in the future, and codes that must be in the reference catalog.
+"""
 
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from legalaid_desktop.domain import passwords
 from legalaid_desktop.domain.errors import ValidationError
+from legalaid_desktop.domain.reference import ReferenceCatalog
 from legalaid_desktop.i18n import _
+from legalaid_desktop.i18n.dates import today
+from legalaid_desktop.text.cleaning import clean
 
 USERNAME_RE = re.compile(r"^[a-z][a-z0-9._-]{1,31}$")
 NODE_CODE_RE = re.compile(r"^[A-Z]{2,5}$")
+PHONE_RE = re.compile(r"^\+?[0-9 ()\-]{5,25}$")
 MIN_PASSWORD_LENGTH = 10
+MIN_BIRTH_YEAR = 1900
 
 
 def username(value: str) -> str:
@@ -88,3 +100,73 @@ def password_strength(value: str) -> int:
     if classes >= 3 and len(set(value)) >= 8:
         score += 1
     return score
+
+
+def person_name(value: str, field: str, label: str) -> str:
+    """A cleaned person name (:func:`~legalaid_desktop.text.cleaning.clean`): not empty, at
+    most 200 characters, with at least one letter."""
+    name = clean(value)
+    if not name:
+        raise ValidationError(_("{label} must not be empty.").format(label=label), field=field)
+    if len(name) > 200:
+        raise ValidationError(
+            _("{label} is too long (at most {n} characters).").format(label=label, n=200),
+            field=field,
+        )
+    if not any(ch.isalpha() for ch in name):
+        raise ValidationError(_("{label} must contain letters.").format(label=label), field=field)
+    return name
+
+
+def text(value: str, field: str, label: str, *, required: bool, max_length: int) -> str:
+    """Cleaned free text that keeps its line breaks, at most ``max_length`` characters."""
+    cleaned = clean(value, multiline=True)
+    if required and not cleaned:
+        raise ValidationError(_("{label} must not be empty.").format(label=label), field=field)
+    if len(cleaned) > max_length:
+        raise ValidationError(
+            _("{label} is too long (at most {n} characters).").format(label=label, n=max_length),
+            field=field,
+        )
+    return cleaned
+
+
+def birth_year(value: int | None) -> int | None:
+    """A birth year from :data:`MIN_BIRTH_YEAR` to this year (in Baku), or ``None``."""
+    if value is None:
+        return None
+    current = today().year
+    if value > current:
+        raise ValidationError(
+            _("The birth year {year} is in the future.").format(year=value), field="birth_year"
+        )
+    if value < MIN_BIRTH_YEAR:
+        raise ValidationError(
+            _("The birth year {year} is not plausible.").format(year=value), field="birth_year"
+        )
+    return value
+
+
+def phone(value: str) -> str:
+    """A trimmed phone number (digits, spaces, brackets, dashes, a leading ``+``) or ``""``."""
+    value = value.strip()
+    if value and not PHONE_RE.fullmatch(value):
+        raise ValidationError(
+            _("'{phone}' is not a phone number.").format(phone=value), field="phone"
+        )
+    return value
+
+
+def code(catalog: ReferenceCatalog, kind: str, value: str, field: str, label: str) -> str:
+    """``value`` if it is a code of ``kind`` in the reference catalog."""
+    catalog.require(kind, value, label, field=field)
+    return value
+
+
+def not_in_future(value: date, field: str, label: str) -> date:
+    """``value`` if it is not later than today in Baku."""
+    if value > today():
+        raise ValidationError(
+            _("{label} cannot be in the future.").format(label=label), field=field
+        )
+    return value

@@ -15,13 +15,14 @@ from PySide6.QtGui import QFont, QPainter
 from PySide6.QtPrintSupport import QAbstractPrintDialog, QPrintDialog, QPrinter
 from PySide6.QtWidgets import QDialog, QWidget
 
-from legalaid_desktop.domain.dates import display, today
 from legalaid_desktop.gui.application import monospace_font, ui_font_family
 from legalaid_desktop.gui.print_notice import tell_once
 from legalaid_desktop.gui.print_spool import job_title
 from legalaid_desktop.gui.printing import handed_over
 from legalaid_desktop.gui.ui_settings import UiSettings
 from legalaid_desktop.i18n import _
+from legalaid_desktop.i18n.dates import today
+from legalaid_desktop.i18n.formatting import format_date
 
 
 def key_lines(key: str, groups_per_line: int = 7) -> str:
@@ -69,7 +70,7 @@ def paint_recovery_sheet(
     block(
         _("Center: {code} – {name}").format(code=node_code, name=node_name)
         + "\n"
-        + _("Date: {date}").format(date=display(on or today())),
+        + _("Date: {date}").format(date=format_date(on or today())),
         body,
         unit * 3,
     )

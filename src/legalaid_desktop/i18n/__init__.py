@@ -6,7 +6,9 @@ later, e.g. in a module-level table) and :func:`ngettext` for plurals. Catalogs 
 can be switched at run time with :func:`set_language`; nothing is loaded at import time.
 Front ends that keep translations of their own (the GUI's Qt translators) register a listener
 with :func:`add_language_listener`; it is called after every :func:`set_language`.
-Locale-aware numbers, dates and sorting are in :mod:`legalaid_desktop.i18n.formatting`.
+Locale-aware numbers and dates are in :mod:`legalaid_desktop.i18n.formatting`, Baku time
+(today, now) in :mod:`legalaid_desktop.i18n.dates`. The package imports nothing of the project
+but :mod:`legalaid_desktop.paths` (to find the catalogs).
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@
 * Plural forms come from the catalogs through :func:`legalaid_desktop.i18n.ngettext` (two forms
   in Azerbaijani and English, three in Russian).
 * Names are sorted in Azerbaijani alphabetical order by
-  :func:`legalaid_desktop.search.normalize.sort_key` (in the store: the ``name_sort`` column).
+  :func:`legalaid_desktop.text.collation.sort_key` (in the store: the ``name_sort`` column).
 
 Each function uses the language of the calling thread (:func:`current_language`) unless one is
 passed, so a PDF rendered in Russian in the background formats in Russian.
@@ -21,14 +21,15 @@ from decimal import Decimal
 
 from babel.numbers import format_decimal as _babel_decimal
 
-from legalaid_desktop.domain.dates import BAKU
 from legalaid_desktop.i18n import _, current_language
+from legalaid_desktop.i18n.dates import BAKU
 
 #: The CLDR locale of each interface language.
 BABEL_LOCALES: dict[str, str] = {"az": "az_Latn_AZ", "ru": "ru_RU", "en": "en_GB"}
 
 DATE_FORMAT = "%d.%m.%Y"
 DATETIME_FORMAT = "%d.%m.%Y %H:%M"
+DATETIME_SECONDS_FORMAT = "%d.%m.%Y %H:%M:%S"
 
 
 def babel_locale(language: str | None = None) -> str:
@@ -41,14 +42,14 @@ def format_date(value: date | None) -> str:
     return "" if value is None else value.strftime(DATE_FORMAT)
 
 
-def format_datetime(value: datetime | None) -> str:
-    """``dd.MM.yyyy HH:mm`` in Baku time (a naive value is taken as Baku time already); an
-    empty string for ``None``."""
+def format_datetime(value: datetime | None, *, seconds: bool = False) -> str:
+    """``dd.MM.yyyy HH:mm`` (``HH:mm:ss`` with ``seconds``) in Baku time (a naive value is taken
+    as Baku time already); an empty string for ``None``."""
     if value is None:
         return ""
     if value.tzinfo is not None:
         value = value.astimezone(BAKU)
-    return value.strftime(DATETIME_FORMAT)
+    return value.strftime(DATETIME_SECONDS_FORMAT if seconds else DATETIME_FORMAT)
 
 
 def format_integer(value: int, language: str | None = None) -> str:

@@ -32,6 +32,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph
 
 from legalaid_desktop.i18n import _
+from legalaid_desktop.i18n.formatting import format_date, format_datetime
 from legalaid_desktop.reports.fonts import ReportFonts
 
 PAGE_SIZE: tuple[float, float] = A4
@@ -88,12 +89,12 @@ def baku_time(now: datetime | None) -> datetime:
 
 def fmt_date(value: date | None) -> str:
     """``dd.MM.yyyy``, or a dash for ``None``."""
-    return value.strftime("%d.%m.%Y") if value is not None else DASH
+    return format_date(value) if value is not None else DASH
 
 
 def fmt_datetime(value: datetime) -> str:
-    """``dd.MM.yyyy HH:mm``."""
-    return value.strftime("%d.%m.%Y %H:%M")
+    """``dd.MM.yyyy HH:mm`` (``value`` is Baku time, as :func:`baku_time` gives)."""
+    return format_datetime(value)
 
 
 def para_text(value: str | None, *, empty: str = DASH) -> str:

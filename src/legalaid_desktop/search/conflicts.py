@@ -31,7 +31,7 @@ adverse party                   +5 (the classic conflict)
 ==============================  ============================================================
 
 A typo is a Jaro-Winkler similarity of the keys (what
-:func:`~legalaid_desktop.search.normalize.similarity` computes) of at least 0.9, or 0.93 for
+:func:`~legalaid_desktop.text.similarity.similarity` computes) of at least 0.9, or 0.93 for
 keys shorter than six letters (Tural is not Turan). Levels: ``exact`` from 90, ``strong`` from
 70, ``possible`` from 50; lower scores are dropped. Only the hits returned are read from the
 tables (names, roles, case numbers) and get their reasons, translated.
@@ -55,7 +55,10 @@ from legalaid_desktop.search.entries import (
     name_signature,
     phone_digits,
 )
-from legalaid_desktop.search.normalize import fold, jaro_winkler, split_name, surname_stem
+from legalaid_desktop.text.folding import fold
+from legalaid_desktop.text.names import split_name
+from legalaid_desktop.text.phonetic import surname_stem
+from legalaid_desktop.text.similarity import jaro_winkler
 
 __all__ = [
     "CANDIDATES_PER_QUERY",

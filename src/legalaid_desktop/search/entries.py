@@ -13,7 +13,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Final
 
-from legalaid_desktop.search.normalize import fold, marker_of, phonetic_key, split_name, to_latin
+from legalaid_desktop.text.folding import fold
+from legalaid_desktop.text.names import split_name
+from legalaid_desktop.text.phonetic import marker_of, phonetic_key
+from legalaid_desktop.text.transliteration import to_latin
 
 __all__ = [
     "KINDS",
@@ -184,7 +187,7 @@ def name_signature(name: str, birth_year: int | None = None) -> NameSignature:
 
     Args:
         name: A person's name as entered, in any script and order
-            (see :func:`~legalaid_desktop.search.normalize.split_name`).
+            (see :func:`~legalaid_desktop.text.names.split_name`).
         birth_year: The person's birth year, if known.
 
     Returns:
@@ -242,7 +245,7 @@ def _fold_word(word: str) -> str:
 
 
 def fold_text(text: str) -> str:
-    """Folds free text like :func:`~legalaid_desktop.search.normalize.fold`, word by word.
+    """Folds free text like :func:`~legalaid_desktop.text.folding.fold`, word by word.
 
     Folding never joins or splits across whitespace, so folding each whitespace-separated
     word (cached: the vocabulary of notes is small) gives the same words as folding the whole.

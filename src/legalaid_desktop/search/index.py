@@ -15,8 +15,8 @@ The index lives inside the encrypted store, in two tables made by the migration
   replaced or deleted by giving FTS5 the text it indexed, read from the refs row. Columns:
 
   - ``names``: person names (without patronymic markers), as
-    :func:`~legalaid_desktop.search.normalize.fold` tokens plus the
-    ``ə → a`` variant of every token (:func:`~legalaid_desktop.search.normalize.to_latin`, then
+    :func:`~legalaid_desktop.text.folding.fold` tokens plus the
+    ``ə → a`` variant of every token (:func:`~legalaid_desktop.text.transliteration.to_latin`, then
     ``ə → a``, then fold): ``Əliyev`` is indexed as ``eliyev`` and ``aliyev``, the two usual
     ASCII spellings;
   - ``keys``: the phonetic key of every name token, patronymic markers (``oğlu``/``qızı``) left

@@ -1,6 +1,6 @@
 """Global search over clients, cases, consultations and parties (DESIGN.md §4).
 
-The query is folded like the index (:func:`~legalaid_desktop.search.normalize.fold`), so any
+The query is folded like the index (:func:`~legalaid_desktop.text.folding.fold`), so any
 casing, script or ASCII fallback works: ``Алиев``, ``aliyev``, ``ƏLİYEV`` and ``Eliyev`` all find
 ``Əliyev Rəşad İsmayıl oğlu``. Patronymic markers (``oğlu``, ``qızı``) are left out, like in the
 index. Every other word of the query must match (AND), each one either
@@ -60,7 +60,9 @@ from legalaid_desktop.search.entries import (
     kind_of,
     kind_range,
 )
-from legalaid_desktop.search.normalize import clean, fold, marker_of, phonetic_key
+from legalaid_desktop.text.cleaning import clean
+from legalaid_desktop.text.folding import fold
+from legalaid_desktop.text.phonetic import marker_of, phonetic_key
 
 __all__ = [
     "KIND_BOOST",

@@ -9,8 +9,8 @@ from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from legalaid_desktop.domain.cases import AgendaItem, CaseStatus
-from legalaid_desktop.domain.dates import today
 from legalaid_desktop.domain.roles import Permission
+from legalaid_desktop.i18n.dates import today
 from legalaid_desktop.services.workspace import Workspace
 from legalaid_desktop.store.models import Case, Client, Consultation, Deadline
 

@@ -13,8 +13,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import func, select
 
 from legalaid_desktop.domain.cases import Page
-from legalaid_desktop.domain.dates import BAKU
 from legalaid_desktop.domain.roles import Permission
+from legalaid_desktop.i18n.dates import BAKU
 from legalaid_desktop.services.workspace import Workspace
 from legalaid_desktop.store.models import AuditEvent
 

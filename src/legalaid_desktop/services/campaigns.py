@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from legalaid_desktop.domain import validation
 from legalaid_desktop.domain.cases import CampaignInfo
 from legalaid_desktop.domain.ids import new_id
 from legalaid_desktop.domain.roles import Permission
 from legalaid_desktop.i18n import _
-from legalaid_desktop.services import common
 from legalaid_desktop.services.workspace import Workspace
 from legalaid_desktop.store.models import Campaign, Case
 
@@ -25,9 +25,11 @@ class CampaignService:
         description: str = "",
     ) -> CampaignInfo:
         self.ws.require(Permission.EDIT_CASES)
-        name = common.text(title, "title", _("Title"), required=True, max_length=200)
+        name = validation.text(title, "title", _("Title"), required=True, max_length=200)
         if issue_area:
-            common.code(self.ws.catalog(), "legal_areas", issue_area, "issue_area", _("issue area"))
+            validation.code(
+                self.ws.catalog(), "legal_areas", issue_area, "issue_area", _("issue area")
+            )
         with self.ws.write() as s:
             row = Campaign(
                 id=new_id(),
@@ -35,7 +37,7 @@ class CampaignService:
                 node_code=self.ws.node_code,
                 issue_area=issue_area,
                 partners=[p.strip() for p in partners if p.strip()],
-                description=common.text(
+                description=validation.text(
                     description, "description", _("Description"), required=False, max_length=4000
                 ),
                 origin_node=self.ws.node_code,

@@ -7,6 +7,7 @@ import mimetypes
 from datetime import date
 from pathlib import Path
 
+from legalaid_desktop.domain import validation
 from legalaid_desktop.domain.cases import (
     AttachmentInfo,
     ConsultationInfo,
@@ -14,20 +15,26 @@ from legalaid_desktop.domain.cases import (
     DeadlineInfo,
     PartyInfo,
 )
-from legalaid_desktop.domain.dates import today
 from legalaid_desktop.domain.errors import InputRejected, NotFound, ValidationError
 from legalaid_desktop.domain.filenames import plain_file_name
 from legalaid_desktop.domain.ids import new_id
 from legalaid_desktop.domain.roles import Permission
 from legalaid_desktop.i18n import _
+from legalaid_desktop.i18n.dates import today
 from legalaid_desktop.i18n.formatting import format_decimal, format_integer
-from legalaid_desktop.search import normalize
 from legalaid_desktop.search import refresh as search_refresh
-from legalaid_desktop.services import common
+from legalaid_desktop.services import lookups
 from legalaid_desktop.services.cases import CaseService
+from legalaid_desktop.services.rows import (
+    attachment_info,
+    consultation_info,
+    deadline_info,
+    party_info,
+)
 from legalaid_desktop.services.workspace import Workspace
 from legalaid_desktop.store.audit import utc_now_iso
 from legalaid_desktop.store.models import Attachment, Case, Consultation, Deadline, Party
+from legalaid_desktop.text.cleaning import clean
 
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 MAX_MINUTES = 12 * 60
@@ -39,7 +46,7 @@ class CaseRecordService:
         self._cases = CaseService(ws)
 
     def _case_for_edit(self, s, number: str) -> Case:  # type: ignore[no-untyped-def]
-        case = common.get_case(s, number)
+        case = lookups.get_case(s, number)
         self._cases._editable(case)
         return case
 
@@ -47,15 +54,17 @@ class CaseRecordService:
 
     def add_consultation(self, number: str, data: ConsultationInput) -> ConsultationInfo:
         catalog = self.ws.catalog()
-        mode = common.code(catalog, "consultation_modes", data.mode, "mode", _("mode"))
-        notes = common.text(data.notes, "notes", _("Notes"), required=True, max_length=20000)
-        advice = common.text(
+        mode = validation.code(catalog, "consultation_modes", data.mode, "mode", _("mode"))
+        notes = validation.text(data.notes, "notes", _("Notes"), required=True, max_length=20000)
+        advice = validation.text(
             data.advice, "advice", _("Advice given"), required=False, max_length=20000
         )
-        steps = common.text(
+        steps = validation.text(
             data.next_steps, "next_steps", _("Next steps"), required=False, max_length=5000
         )
-        held = common.not_in_future(data.held_on or today(), "held_on", _("The consultation date"))
+        held = validation.not_in_future(
+            data.held_on or today(), "held_on", _("The consultation date")
+        )
         if not 1 <= data.minutes <= MAX_MINUTES:
             raise ValidationError(
                 _("The duration must be between 1 and {n} minutes.").format(n=MAX_MINUTES),
@@ -97,24 +106,24 @@ class CaseRecordService:
                 case.id,
                 {"number": case.number, "consultation": row.id},
             )
-            return common.consultation_info(row)
+            return consultation_info(row)
 
     # -- parties ------------------------------------------------------------------------------
 
     def add_party(self, number: str, name: str, role: str, notes: str = "") -> PartyInfo:
         catalog = self.ws.catalog()
-        clean_name = common.text(name, "name", _("Name"), required=True, max_length=300)
+        clean_name = validation.text(name, "name", _("Name"), required=True, max_length=300)
         if not any(ch.isalpha() for ch in clean_name):
             raise ValidationError(_("Name must contain letters."), "name")
-        role = common.code(catalog, "party_roles", role, "role", _("role"))
+        role = validation.code(catalog, "party_roles", role, "role", _("role"))
         with self.ws.write() as s:
             case = self._case_for_edit(s, number)
             row = Party(
                 id=new_id(),
                 case_id=case.id,
-                name=normalize.clean(clean_name),
+                name=clean(clean_name),
                 role=role,
-                notes=common.text(notes, "notes", _("Notes"), required=False, max_length=2000),
+                notes=validation.text(notes, "notes", _("Notes"), required=False, max_length=2000),
                 origin_node=self.ws.node_code,
                 clocks={},
                 hlc="",
@@ -129,7 +138,7 @@ class CaseRecordService:
                 case.id,
                 {"number": case.number, "party": row.id, "role": role},
             )
-            return common.party_info(row)
+            return party_info(row)
 
     def remove_party(self, number: str, party_id: str) -> None:
         with self.ws.write() as s:
@@ -144,7 +153,7 @@ class CaseRecordService:
     # -- deadlines ----------------------------------------------------------------------------
 
     def add_deadline(self, number: str, due_on: date, description: str) -> DeadlineInfo:
-        text = common.text(
+        text = validation.text(
             description, "description", _("Description"), required=True, max_length=500
         )
         with self.ws.write() as s:
@@ -164,7 +173,7 @@ class CaseRecordService:
             self.ws.audit(
                 s, "deadline_added", "case", case.id, {"number": case.number, "due": row.due_on}
             )
-            return common.deadline_info(row, case.number)
+            return deadline_info(row, case.number)
 
     def set_deadline_done(self, deadline_id: str, done: bool = True) -> DeadlineInfo:
         self.ws.require(Permission.EDIT_CASES)
@@ -184,7 +193,7 @@ class CaseRecordService:
                 case.id,
                 {"deadline": row.id},
             )
-            return common.deadline_info(row, case.number)
+            return deadline_info(row, case.number)
 
     # -- attachments --------------------------------------------------------------------------
 
@@ -239,7 +248,7 @@ class CaseRecordService:
                     "sha256": row.sha256,
                 },
             )
-            return common.attachment_info(row)
+            return attachment_info(row)
 
     def attachment_content(self, attachment_id: str) -> tuple[AttachmentInfo, bytes]:
         """An attachment's bytes (for opening or exporting). Reading it is an audit event."""
@@ -255,7 +264,7 @@ class CaseRecordService:
                     )
                 )
             self.ws.audit(s, "attachment_opened", "attachment", row.id)
-            return common.attachment_info(row), bytes(row.content)
+            return attachment_info(row), bytes(row.content)
 
     def export_attachment(self, attachment_id: str, target: Path) -> Path:
         """Write an attachment where the user chose (an explicit export; audited)."""

@@ -7,6 +7,7 @@ from datetime import date
 from sqlalchemy import ColumnClause, ColumnElement, Integer, func, literal_column, select
 from sqlalchemy.orm import Session
 
+from legalaid_desktop.domain import validation
 from legalaid_desktop.domain.cases import (
     CaseDetail,
     CaseInput,
@@ -15,13 +16,21 @@ from legalaid_desktop.domain.cases import (
     CorruptionInput,
     Page,
 )
-from legalaid_desktop.domain.dates import from_iso, today
 from legalaid_desktop.domain.errors import InputRejected, NotFound, ValidationError
 from legalaid_desktop.domain.ids import new_id
 from legalaid_desktop.domain.roles import Permission, Role
 from legalaid_desktop.i18n import _
+from legalaid_desktop.i18n.dates import from_iso, today
 from legalaid_desktop.search import refresh as search_refresh
-from legalaid_desktop.services import common
+from legalaid_desktop.services import lookups
+from legalaid_desktop.services.rows import (
+    attachment_info,
+    client_info,
+    consultation_info,
+    corruption_info,
+    deadline_info,
+    party_info,
+)
 from legalaid_desktop.services.workspace import Workspace
 from legalaid_desktop.store.models import (
     Attachment,
@@ -98,17 +107,17 @@ class CaseService:
         if data.satisfaction is not None and not 1 <= data.satisfaction <= 5:
             raise ValidationError(_("Satisfaction is a mark from 1 to 5."), "satisfaction")
         return {
-            "sector": common.code(
+            "sector": validation.code(
                 catalog, "corruption_sectors", data.sector, "sector", _("corruption sector")
             ),
-            "conduct": common.code(
+            "conduct": validation.code(
                 catalog, "corruption_conduct", data.conduct, "conduct", _("type of conduct")
             ),
-            "institution": common.text(
+            "institution": validation.text(
                 data.institution, "institution", _("Institution"), required=False, max_length=300
             ),
             "amount_requested": data.amount_requested,
-            "reported_to": common.text(
+            "reported_to": validation.text(
                 data.reported_to, "reported_to", _("Reported to"), required=False, max_length=300
             ),
             "satisfaction": data.satisfaction,
@@ -120,12 +129,16 @@ class CaseService:
         """Open a case for a client; returns it with its new number."""
         self.ws.require(Permission.EDIT_CASES)
         catalog = self.ws.catalog()
-        area = common.code(catalog, "legal_areas", data.legal_area, "legal_area", _("legal area"))
-        summary = common.text(data.summary, "summary", _("Summary"), required=True, max_length=4000)
-        opened = common.not_in_future(data.opened_on or today(), "opened_on", _("Opening date"))
+        area = validation.code(
+            catalog, "legal_areas", data.legal_area, "legal_area", _("legal area")
+        )
+        summary = validation.text(
+            data.summary, "summary", _("Summary"), required=True, max_length=4000
+        )
+        opened = validation.not_in_future(data.opened_on or today(), "opened_on", _("Opening date"))
         corruption = self._corruption(data.corruption) if data.corruption else None
         with self.ws.write() as s:
-            client = common.get_client(s, data.client_id)
+            client = lookups.get_client(s, data.client_id)
             lawyer = self._lawyer(s, data.lawyer)
             if data.campaign_id and s.get(Campaign, data.campaign_id) is None:
                 raise NotFound(_("There is no such campaign."))
@@ -168,7 +181,7 @@ class CaseService:
         """Everything about a case. Viewing is an audit event."""
         self.ws.require(Permission.VIEW_CASES)
         with self.ws.write() as s:
-            case = common.get_case(s, number)
+            case = lookups.get_case(s, number)
             self.ws.audit(s, "case_viewed", "case", case.id, {"number": case.number})
             return self._detail(s, case)
 
@@ -210,12 +223,12 @@ class CaseService:
             grant_code=case.grant_code,
             campaign_id=case.campaign_id,
             needs_review=case.needs_review,
-            client=common.client_info(s, client),
-            corruption=common.corruption_info(corruption),
-            consultations=tuple(common.consultation_info(c) for c in consultations),
-            parties=tuple(common.party_info(p) for p in parties),
-            deadlines=tuple(common.deadline_info(d, case.number) for d in deadlines),
-            attachments=tuple(common.attachment_info(a) for a in attachments),
+            client=client_info(s, client),
+            corruption=corruption_info(corruption),
+            consultations=tuple(consultation_info(c) for c in consultations),
+            parties=tuple(party_info(p) for p in parties),
+            deadlines=tuple(deadline_info(d, case.number) for d in deadlines),
+            attachments=tuple(attachment_info(a) for a in attachments),
         )
 
     def list(
@@ -312,7 +325,7 @@ class CaseService:
     ) -> tuple[ColumnElement[bool], ...]:
         where: list[ColumnElement[bool]] = [Case.deleted_hlc.is_(None)]
         if status:
-            common.code(self.ws.catalog(), "case_statuses", status, "status", _("status"))
+            validation.code(self.ws.catalog(), "case_statuses", status, "status", _("status"))
             where.append(Case.status == status)
         if legal_area:
             where.append(Case.legal_area == legal_area)
@@ -324,10 +337,10 @@ class CaseService:
 
     def close(self, number: str, outcome: str, closed_on: date | None = None) -> CaseDetail:
         catalog = self.ws.catalog()
-        common.code(catalog, "outcomes", outcome, "outcome", _("outcome"))
-        when = common.not_in_future(closed_on or today(), "closed_on", _("Closing date"))
+        validation.code(catalog, "outcomes", outcome, "outcome", _("outcome"))
+        when = validation.not_in_future(closed_on or today(), "closed_on", _("Closing date"))
         with self.ws.write() as s:
-            case = common.get_case(s, number)
+            case = lookups.get_case(s, number)
             self._editable(case)
             if case.status == CaseStatus.CLOSED:
                 raise InputRejected(_("Case {number} is already closed.").format(number=number))
@@ -346,7 +359,7 @@ class CaseService:
 
     def reopen(self, number: str) -> CaseDetail:
         with self.ws.write() as s:
-            case = common.get_case(s, number)
+            case = lookups.get_case(s, number)
             self._editable(case)
             if case.status != CaseStatus.CLOSED:
                 raise InputRejected(_("Case {number} is not closed.").format(number=number))
@@ -357,7 +370,7 @@ class CaseService:
 
     def set_pending(self, number: str) -> CaseDetail:
         with self.ws.write() as s:
-            case = common.get_case(s, number)
+            case = lookups.get_case(s, number)
             self._editable(case)
             if case.status != CaseStatus.OPEN:
                 raise InputRejected(_("Only an open case can be set to pending."))
@@ -368,7 +381,7 @@ class CaseService:
 
     def assign(self, number: str, lawyer: str) -> CaseDetail:
         with self.ws.write() as s:
-            case = common.get_case(s, number)
+            case = lookups.get_case(s, number)
             self._editable(case)
             case.assigned_lawyer = self._lawyer(s, lawyer)
             self.ws.touch(s, case, ("assignment",))
@@ -379,7 +392,7 @@ class CaseService:
 
     def link_campaign(self, number: str, campaign_id: str | None) -> CaseDetail:
         with self.ws.write() as s:
-            case = common.get_case(s, number)
+            case = lookups.get_case(s, number)
             self._editable(case)
             if campaign_id is not None:
                 campaign = s.get(Campaign, campaign_id)
@@ -393,12 +406,12 @@ class CaseService:
     def update_summary(
         self, number: str, summary: str, legal_area: str | None = None
     ) -> CaseDetail:
-        text = common.text(summary, "summary", _("Summary"), required=True, max_length=4000)
+        text = validation.text(summary, "summary", _("Summary"), required=True, max_length=4000)
         with self.ws.write() as s:
-            case = common.get_case(s, number)
+            case = lookups.get_case(s, number)
             self._editable(case)
             if legal_area:
-                case.legal_area = common.code(
+                case.legal_area = validation.code(
                     self.ws.catalog(), "legal_areas", legal_area, "legal_area", _("legal area")
                 )
             case.summary = text

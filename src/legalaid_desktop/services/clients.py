@@ -6,6 +6,7 @@ from datetime import date
 
 from sqlalchemy import ColumnClause, ColumnElement, Integer, func, literal_column, select
 
+from legalaid_desktop.domain import validation
 from legalaid_desktop.domain.cases import (
     CaseStatus,
     ClientInfo,
@@ -15,17 +16,18 @@ from legalaid_desktop.domain.cases import (
     ConsentPurpose,
     Page,
 )
-from legalaid_desktop.domain.dates import today
 from legalaid_desktop.domain.errors import InputRejected, ValidationError
 from legalaid_desktop.domain.ids import new_id
 from legalaid_desktop.domain.roles import Permission
 from legalaid_desktop.i18n import _
-from legalaid_desktop.search import normalize
+from legalaid_desktop.i18n.dates import today
 from legalaid_desktop.search import refresh as search_refresh
-from legalaid_desktop.services import common
+from legalaid_desktop.services import lookups
+from legalaid_desktop.services.rows import client_info
 from legalaid_desktop.services.workspace import Workspace
 from legalaid_desktop.store.audit import utc_now_iso
 from legalaid_desktop.store.models import Case, Client, Consent
+from legalaid_desktop.text.collation import sort_string
 
 
 class ClientService:
@@ -35,21 +37,21 @@ class ClientService:
     def _validated(self, data: ClientInput) -> dict[str, object]:
         catalog = self.ws.catalog()
         return {
-            "full_name": common.person_name(data.full_name, "full_name", _("Full name")),
-            "gender": common.code(catalog, "genders", data.gender, "gender", _("gender")),
-            "birth_year": common.birth_year(data.birth_year),
-            "region": common.code(catalog, "regions", data.region, "region", _("region")),
-            "displacement": common.code(
+            "full_name": validation.person_name(data.full_name, "full_name", _("Full name")),
+            "gender": validation.code(catalog, "genders", data.gender, "gender", _("gender")),
+            "birth_year": validation.birth_year(data.birth_year),
+            "region": validation.code(catalog, "regions", data.region, "region", _("region")),
+            "displacement": validation.code(
                 catalog, "displacement", data.displacement, "displacement", _("displacement")
             ),
-            "disability": common.code(
+            "disability": validation.code(
                 catalog, "disability", data.disability, "disability", _("disability")
             ),
-            "phone": common.phone(data.phone),
-            "address": common.text(
+            "phone": validation.phone(data.phone),
+            "address": validation.text(
                 data.address, "address", _("Address"), required=False, max_length=300
             ),
-            "referral_source": common.text(
+            "referral_source": validation.text(
                 data.referral_source,
                 "referral_source",
                 _("Referral"),
@@ -63,13 +65,13 @@ class ClientService:
         if not consent.purposes:
             raise ValidationError(_("Choose at least one purpose of the consent."), "purposes")
         for purpose in consent.purposes:
-            common.code(catalog, "consent_purposes", purpose, "purposes", _("consent purpose"))
+            validation.code(catalog, "consent_purposes", purpose, "purposes", _("consent purpose"))
         if ConsentPurpose.STORE_PROCESS.value not in consent.purposes:
             raise ValidationError(
                 _("Without consent to store and process the data, the client cannot be recorded."),
                 "purposes",
             )
-        common.not_in_future(consent.given_on, "given_on", _("The consent date"))
+        validation.not_in_future(consent.given_on, "given_on", _("The consent date"))
         if consent.valid_until is not None and consent.valid_until < consent.given_on:
             raise ValidationError(_("The consent ends before it was given."), "valid_until")
 
@@ -89,7 +91,7 @@ class ClientService:
                 hlc="",
                 **values,
             )
-            row.name_sort = normalize.sort_string(row.full_name)
+            row.name_sort = sort_string(row.full_name)
             s.add(row)
             self.ws.touch(s, row, Client.FIELD_GROUPS)
             if consent is not None:
@@ -97,7 +99,7 @@ class ClientService:
             search_refresh.refresh_rows(s, {"clients": {row.id: set(values)}})
             self.ws.audit(s, "client_registered", "client", row.id)
             s.flush()
-            return common.client_info(s, row)
+            return client_info(s, row)
 
     def _add_consent(self, s, client_id: str, consent: ConsentInput) -> Consent:  # type: ignore[no-untyped-def]
         row = Consent(
@@ -118,11 +120,11 @@ class ClientService:
         self.ws.require(Permission.EDIT_CASES)
         self._validate_consent(consent)
         with self.ws.write() as s:
-            client = common.get_client(s, client_id)
+            client = lookups.get_client(s, client_id)
             row = self._add_consent(s, client.id, consent)
             self.ws.audit(s, "consent_recorded", "client", client.id, {"consent": row.id})
             s.flush()
-            return common.client_info(s, client)
+            return client_info(s, client)
 
     def withdraw_consent(
         self, client_id: str, consent_id: str, on: date | None = None
@@ -130,7 +132,7 @@ class ClientService:
         self.ws.require(Permission.EDIT_CASES)
         when = on or today()
         with self.ws.write() as s:
-            client = common.get_client(s, client_id)
+            client = lookups.get_client(s, client_id)
             row = s.get(Consent, consent_id)
             if row is None or row.client_id != client.id:
                 raise InputRejected(_("That consent does not belong to this client."))
@@ -140,36 +142,36 @@ class ClientService:
             self.ws.touch(s, row, ("withdrawal",))
             self.ws.audit(s, "consent_withdrawn", "client", client.id, {"consent": row.id})
             s.flush()
-            return common.client_info(s, client)
+            return client_info(s, client)
 
     def update(self, client_id: str, data: ClientInput) -> ClientInfo:
         """Change a client's details; only the field groups that changed are stamped."""
         self.ws.require(Permission.EDIT_CASES)
         values = self._validated(data)
         with self.ws.write() as s:
-            row = common.get_client(s, client_id)
+            row = lookups.get_client(s, client_id)
             changed = [
                 group
                 for group, fields in Client.FIELD_GROUPS.items()
                 if any(f in values and getattr(row, f) != values[f] for f in fields)
             ]
             if not changed:
-                return common.client_info(s, row)
+                return client_info(s, row)
             for key, value in values.items():
                 setattr(row, key, value)
-            row.name_sort = normalize.sort_string(row.full_name)
+            row.name_sort = sort_string(row.full_name)
             self.ws.touch(s, row, changed)
             search_refresh.refresh_rows(s, {"clients": {row.id: set(values)}})
             self.ws.audit(s, "client_updated", "client", row.id, {"groups": changed})
-            return common.client_info(s, row)
+            return client_info(s, row)
 
     def get(self, client_id: str) -> ClientInfo:
         """A client's record. Viewing is an audit event."""
         self.ws.require(Permission.VIEW_CASES)
         with self.ws.write() as s:
-            row = common.get_client(s, client_id)
+            row = lookups.get_client(s, client_id)
             self.ws.audit(s, "client_viewed", "client", row.id)
-            return common.client_info(s, row)
+            return client_info(s, row)
 
     def list(
         self,

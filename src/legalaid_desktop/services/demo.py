@@ -24,7 +24,7 @@ What the data looks like:
 
 Determinism: the content (names, codes, dates, texts, case numbers) depends only on ``seed``, on
 the store (its node, its users, the case numbers it already has) and on the *base date*, which is
-today's date in Baku (:func:`legalaid_desktop.domain.dates.today`) when the generation starts:
+today's date in Baku (:func:`legalaid_desktop.i18n.dates.today`) when the generation starts:
 every date is a number of days before or after it. The same seed on the same store on the same
 day gives the same data. Record ids (UUIDv7) and clock stamps carry the real time, as every row
 made on this node does, so they differ from run to run.
@@ -80,14 +80,13 @@ from typing import TYPE_CHECKING, Any, Final, TypeVar, cast
 from sqlalchemy import Connection, Table, func, select
 from sqlalchemy.orm import Session
 
-from legalaid_desktop.domain.dates import today
 from legalaid_desktop.domain.errors import NotADemoStore, ValidationError
 from legalaid_desktop.domain.hlc import COUNTER_MAX, HLC
 from legalaid_desktop.domain.roles import Permission, Role
 from legalaid_desktop.i18n import _
+from legalaid_desktop.i18n.dates import today
 from legalaid_desktop.paths import resource_path
 from legalaid_desktop.search import index as search_index
-from legalaid_desktop.search.normalize import sort_string
 from legalaid_desktop.services import process_feed
 from legalaid_desktop.store.models import (
     AuditEvent,
@@ -103,6 +102,7 @@ from legalaid_desktop.store.models import (
     User,
 )
 from legalaid_desktop.store.models.base import Base
+from legalaid_desktop.text.collation import sort_string
 
 if TYPE_CHECKING:
     from legalaid_desktop.app import AppSession
@@ -353,7 +353,7 @@ class _Names:
 
 
 class _NameSorter:
-    """:func:`~legalaid_desktop.search.normalize.sort_string` of clean names, from cached words.
+    """:func:`~legalaid_desktop.text.collation.sort_string` of clean names, from cached words.
 
     The sort string of a clean name (single spaces, no marks to fold) is the sort strings of its
     words joined by the weight of a space. Building it from a cache of words is many times

@@ -38,8 +38,9 @@ from legalaid_desktop.reports.pdf import (
     render_consent_form,
     write_pdf,
 )
-from legalaid_desktop.services import common
+from legalaid_desktop.services import lookups
 from legalaid_desktop.services.cases import CaseService
+from legalaid_desktop.services.rows import client_info
 from legalaid_desktop.services.workspace import Workspace
 from legalaid_desktop.store.models import Case, Node, User
 
@@ -181,11 +182,11 @@ class ReportService:
         self.ws.require(Permission.PRINT, action, "case", target=number)
         chosen = self._lang(chosen_lang)
         with self.ws.read() as s:
-            row = common.get_case(s, number)
+            row = lookups.get_case(s, number)
             case_id, case_number, lawyer = row.id, row.number, row.assigned_lawyer
         self._require_case(case_id, case_number, lawyer, action)
         with self.ws.read() as s:
-            detail = self._cases._detail(s, common.get_case(s, case_number))
+            detail = self._cases._detail(s, lookups.get_case(s, case_number))
             data = self._summary_input(s, detail)
         pages = render_case_summary(
             data,
@@ -235,7 +236,7 @@ class ReportService:
         self.ws.require(Permission.PRINT, f"pdf_consent_{purpose}", "client", client_id)
         chosen = self._lang(chosen_lang)
         with self.ws.read() as s:
-            info = common.client_info(s, common.get_client(s, client_id))
+            info = client_info(s, lookups.get_client(s, client_id))
             center = self._center(s)
             hq = s.scalar(select(Node.name).where(Node.kind == "hq")) or ""
         latest = info.consents[-1] if info.consents else None
@@ -363,7 +364,7 @@ class ReportService:
             if not numbers:
                 raise InputRejected(_("No case was closed in that period."))
             inputs = [
-                self._summary_input(s, self._cases._detail(s, common.get_case(s, n)))
+                self._summary_input(s, self._cases._detail(s, lookups.get_case(s, n)))
                 for n in numbers
             ]
         pages = render_case_summaries(

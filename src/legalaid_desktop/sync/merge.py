@@ -37,9 +37,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from legalaid_desktop.domain.ids import new_id
-from legalaid_desktop.search import normalize
 from legalaid_desktop.sync.history import MergeHistory
 from legalaid_desktop.sync.records import DELETED_GROUP, Record
+from legalaid_desktop.text.collation import sort_string
 
 __all__ = ["MergeContext", "Outcome", "merge_record"]
 
@@ -153,7 +153,7 @@ def _stored(record: Record, values: Mapping[str, Any], ctx: MergeContext) -> dic
 
 def _derived(record: Record, values: dict[str, Any]) -> None:
     if record.spec.name == "clients" and "full_name" in values:
-        values["name_sort"] = normalize.sort_string(values["full_name"])
+        values["name_sort"] = sort_string(values["full_name"])
 
 
 def merge_record(record: Record, local: Mapping[str, Any] | None, ctx: MergeContext) -> Outcome:

@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from legalaid_desktop.domain.dates import today
 from legalaid_desktop.domain.errors import ReportCancelled
 from legalaid_desktop.gui.context import GuiContext
 from legalaid_desktop.gui.dialogs.form_dialog import new_form
@@ -37,6 +36,7 @@ from legalaid_desktop.gui.widgets.dates import DateEdit
 from legalaid_desktop.gui.widgets.field_error import FieldError
 from legalaid_desktop.gui.widgets.lawyer_combo import LawyerCombo
 from legalaid_desktop.i18n import LANGUAGES, _, ngettext
+from legalaid_desktop.i18n.dates import today
 from legalaid_desktop.services.reports import ReportDocument
 
 

@@ -16,7 +16,6 @@ from legalaid_desktop.domain.cases import (
     CorruptionInput,
     PartyRole,
 )
-from legalaid_desktop.domain.dates import today
 from legalaid_desktop.gui.context import GuiContext
 from legalaid_desktop.gui.dialogs.form_dialog import FormDialog, new_form
 from legalaid_desktop.gui.tasks import Change
@@ -27,6 +26,7 @@ from legalaid_desktop.gui.widgets.conflict_banner import ConflictBanner
 from legalaid_desktop.gui.widgets.dates import DateEdit, OptionalDateEdit, to_qdate
 from legalaid_desktop.gui.widgets.lawyer_combo import LawyerCombo
 from legalaid_desktop.i18n import _
+from legalaid_desktop.i18n.dates import today
 
 CORRUPTION = "corruption"
 MAX_MINUTES = 12 * 60

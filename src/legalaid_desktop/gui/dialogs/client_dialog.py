@@ -31,7 +31,6 @@ from legalaid_desktop.domain.cases import (
     ConsentInput,
     ConsentPurpose,
 )
-from legalaid_desktop.domain.dates import display, today
 from legalaid_desktop.domain.roles import Permission
 from legalaid_desktop.gui.context import GuiContext
 from legalaid_desktop.gui.dialogs.form_dialog import FormDialog, new_form
@@ -43,6 +42,8 @@ from legalaid_desktop.gui.widgets.conflict_banner import ConflictBanner
 from legalaid_desktop.gui.widgets.dates import DateEdit, OptionalDateEdit
 from legalaid_desktop.gui.widgets.dialogs import confirm
 from legalaid_desktop.i18n import _
+from legalaid_desktop.i18n.dates import today
+from legalaid_desktop.i18n.formatting import format_date
 from legalaid_desktop.services.reports import ReportDocument
 
 CONSENT_YEARS = 5
@@ -353,13 +354,13 @@ class ClientDialog(FormDialog):
     def _consent_texts(self, consent: ConsentInfo) -> list[str]:
         purposes = "\n".join(self.ctx.label("consent_purposes", p) for p in consent.purposes)
         if consent.withdrawn_on is not None:
-            state = _("withdrawn {date}").format(date=display(consent.withdrawn_on))
+            state = _("withdrawn {date}").format(date=format_date(consent.withdrawn_on))
         elif consent.active_on(today()):
             state = _("in force")
         else:
             state = _("expired")
-        until = display(consent.valid_until) if consent.valid_until else _("no end date")
-        return [display(consent.given_on), until, state, purposes]
+        until = format_date(consent.valid_until) if consent.valid_until else _("no end date")
+        return [format_date(consent.given_on), until, state, purposes]
 
     def _update_withdraw(self) -> None:
         item = self.consents.currentItem()

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from legalaid_desktop.domain.dates import display
 from legalaid_desktop.gui.context import GuiContext
 from legalaid_desktop.gui.models.paged_table import RIGHT, Column
 from legalaid_desktop.i18n import _
+from legalaid_desktop.i18n.formatting import format_date
 
 
 def client_columns(ctx: GuiContext) -> list[Column]:
@@ -33,6 +33,6 @@ def case_columns(ctx: GuiContext, lawyer_name: Callable[[str], str]) -> list[Col
         Column(lambda: _("Legal area"), lambda r: ctx.label("legal_areas", r.legal_area)),
         Column(lambda: _("Status"), lambda r: ctx.label("case_statuses", r.status)),
         Column(lambda: _("Lawyer"), lambda r: lawyer_name(r.assigned_lawyer)),
-        Column(lambda: _("Opened"), lambda r: display(r.opened_on)),
-        Column(lambda: _("Closed"), lambda r: display(r.closed_on)),
+        Column(lambda: _("Opened"), lambda r: format_date(r.opened_on)),
+        Column(lambda: _("Closed"), lambda r: format_date(r.closed_on)),
     ]

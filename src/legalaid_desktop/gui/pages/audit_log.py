@@ -17,14 +17,14 @@ from PySide6.QtWidgets import (
 )
 
 from legalaid_desktop.domain.cases import Page as ListPage
-from legalaid_desktop.domain.dates import BAKU, today
 from legalaid_desktop.gui.application import set_role
 from legalaid_desktop.gui.context import GuiContext
 from legalaid_desktop.gui.errors import log_error, user_message
 from legalaid_desktop.gui.tasks import QueryOp
 from legalaid_desktop.gui.widgets.case_tabs import record_table
 from legalaid_desktop.i18n import N_, _, ngettext
-from legalaid_desktop.i18n.formatting import format_integer
+from legalaid_desktop.i18n.dates import BAKU, today
+from legalaid_desktop.i18n.formatting import format_datetime, format_integer
 from legalaid_desktop.services.audit_view import AuditRow, AuditService
 
 PAGE_SIZE = 500
@@ -143,7 +143,7 @@ def local_time(at: str) -> str:
         moment = datetime.fromisoformat(at).astimezone(BAKU)
     except ValueError:
         return at
-    return moment.strftime("%d.%m.%Y %H:%M:%S")
+    return format_datetime(moment, seconds=True)
 
 
 class AuditLogView(QWidget):

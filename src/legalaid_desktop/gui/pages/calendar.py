@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
 )
 
 from legalaid_desktop.domain.cases import AgendaItem
-from legalaid_desktop.domain.dates import display, today
 from legalaid_desktop.domain.roles import Permission
 from legalaid_desktop.domain.users import UserInfo
 from legalaid_desktop.gui.context import GuiContext
@@ -30,7 +29,9 @@ from legalaid_desktop.gui.widgets.case_tabs import ID_ROLE, RED, cell, record_ta
 from legalaid_desktop.gui.widgets.dates import from_qdate, style_calendar, to_qdate
 from legalaid_desktop.gui.widgets.locale import qlocale
 from legalaid_desktop.i18n import _
-from legalaid_desktop.search.normalize import az_upper
+from legalaid_desktop.i18n.dates import today
+from legalaid_desktop.i18n.formatting import format_date
+from legalaid_desktop.text.casing import az_upper
 
 OVERDUE_DAYS = 365
 _BUSY = QColor("#dbe8fb")
@@ -213,9 +214,9 @@ class CalendarPage(Page):
         elif start == end:
             weekday = qlocale(self.ctx.language).dayName(to_qdate(start).dayOfWeek())
             weekday = az_upper(weekday[:1]) + weekday[1:]
-            self.heading.setText(f"{weekday}, {display(start)}")
+            self.heading.setText(f"{weekday}, {format_date(start)}")
         else:
-            self.heading.setText(f"{display(start)} – {display(end)}")
+            self.heading.setText(f"{format_date(start)} – {format_date(end)}")
 
     def _show_items(self, items: list[AgendaItem]) -> None:
         self.items = list(items)
@@ -232,7 +233,7 @@ class CalendarPage(Page):
             kind = _("Deadline") if item.kind == "deadline" else _("Follow-up")
             cells = [
                 done,
-                cell(display(item.due_on)),
+                cell(format_date(item.due_on)),
                 cell(kind),
                 cell(item.case_number),
                 cell(self._lawyers.get(item.lawyer, item.lawyer)),

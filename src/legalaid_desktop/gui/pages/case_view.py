@@ -27,7 +27,6 @@ from legalaid_desktop.domain.cases import (
     DeadlineInfo,
     PartyInfo,
 )
-from legalaid_desktop.domain.dates import display
 from legalaid_desktop.domain.errors import LegalAidError
 from legalaid_desktop.domain.roles import Permission
 from legalaid_desktop.domain.users import UserInfo
@@ -46,6 +45,7 @@ from legalaid_desktop.gui.widgets.documents_tab import DocumentsTab
 from legalaid_desktop.gui.widgets.status_badge import StatusBadge
 from legalaid_desktop.gui.widgets.timeline import ConsultationTimeline
 from legalaid_desktop.i18n import _
+from legalaid_desktop.i18n.formatting import format_date
 from legalaid_desktop.services.reports import ReportDocument
 
 _MUTED = "color: #5f6368;"
@@ -269,10 +269,10 @@ class CaseView(Page):
         facts = [
             ctx.label("legal_areas", detail.legal_area),
             _("Lawyer: {name}").format(name=self.lawyer_name(detail.assigned_lawyer)),
-            _("Opened {date}").format(date=display(detail.opened_on)),
+            _("Opened {date}").format(date=format_date(detail.opened_on)),
         ]
         if detail.closed_on is not None:
-            facts.append(_("Closed {date}").format(date=display(detail.closed_on)))
+            facts.append(_("Closed {date}").format(date=format_date(detail.closed_on)))
         if detail.outcome:
             facts.append(
                 _("Outcome: {outcome}").format(outcome=ctx.label("outcomes", detail.outcome))

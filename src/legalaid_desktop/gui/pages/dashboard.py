@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
 )
 
 from legalaid_desktop.domain.cases import AgendaItem
-from legalaid_desktop.domain.dates import display
 from legalaid_desktop.domain.roles import Permission
 from legalaid_desktop.gui.application import error_color, set_role
 from legalaid_desktop.gui.context import GuiContext
@@ -33,7 +32,7 @@ from legalaid_desktop.gui.errors import log_error, user_message
 from legalaid_desktop.gui.pages.base import Page
 from legalaid_desktop.gui.tasks import Change, QueryOp
 from legalaid_desktop.i18n import N_, _, ngettext
-from legalaid_desktop.i18n.formatting import format_integer
+from legalaid_desktop.i18n.formatting import format_date, format_integer
 from legalaid_desktop.services.sync import EXPORT_WARNING_DAYS
 
 CASE_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -329,7 +328,7 @@ class DashboardPage(Page):
         red_brush = QBrush(error_color())
         for item in items[:AGENDA_ROWS_SHOWN]:
             kind = _(KIND_LABELS.get(item.kind, item.kind))
-            text = f"{display(item.due_on)} · {item.case_number} · {kind}\n{item.description}"
+            text = f"{format_date(item.due_on)} · {item.case_number} · {kind}\n{item.description}"
             row = QListWidgetItem(text)
             row.setData(CASE_ROLE, item.case_number)
             row.setToolTip(_("Open case {number}").format(number=item.case_number))

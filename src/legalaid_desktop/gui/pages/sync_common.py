@@ -9,11 +9,11 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QProgressBar, QPushButton, QWidget
 
-from legalaid_desktop.domain.dates import BAKU, now_baku
 from legalaid_desktop.domain.hlc import HLC
 from legalaid_desktop.gui.tasks import Op, Progress
 from legalaid_desktop.i18n import N_, _
-from legalaid_desktop.i18n.formatting import format_size
+from legalaid_desktop.i18n.dates import BAKU, now_baku
+from legalaid_desktop.i18n.formatting import format_datetime, format_size
 from legalaid_desktop.services.sync import SyncCancelled
 
 TABLE_LABELS: dict[str, str] = {
@@ -41,7 +41,7 @@ def local_time(at: str | None) -> str:
         moment = datetime.fromisoformat(at).astimezone(BAKU)
     except ValueError:
         return at
-    return moment.strftime("%d.%m.%Y %H:%M")
+    return format_datetime(moment)
 
 
 def stamp_time(stamp: str | None) -> str:
@@ -52,7 +52,7 @@ def stamp_time(stamp: str | None) -> str:
         wall_ms = HLC.decode(stamp).wall_ms
     except (TypeError, ValueError):
         return stamp
-    return datetime.fromtimestamp(wall_ms / 1000, BAKU).strftime("%d.%m.%Y %H:%M")
+    return format_datetime(datetime.fromtimestamp(wall_ms / 1000, BAKU))
 
 
 def size_text(size: int) -> str:

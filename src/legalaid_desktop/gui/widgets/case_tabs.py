@@ -23,13 +23,14 @@ from PySide6.QtWidgets import (
 )
 
 from legalaid_desktop.domain.cases import DeadlineInfo, PartyInfo
-from legalaid_desktop.domain.dates import BAKU, display, today
 from legalaid_desktop.gui.context import GuiContext
 from legalaid_desktop.gui.dialogs.case_dialogs import DeadlineDialog, PartyDialog
 from legalaid_desktop.gui.tasks import Change, WriteOp
 from legalaid_desktop.gui.widgets.dialogs import confirm, open_dialog
 from legalaid_desktop.gui.widgets.field_error import ERROR_COLOR
 from legalaid_desktop.i18n import _
+from legalaid_desktop.i18n.dates import BAKU, today
+from legalaid_desktop.i18n.formatting import format_date
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 RED = QBrush(QColor(ERROR_COLOR))
@@ -62,7 +63,7 @@ def added_on(stamp: str) -> str:
         when = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
     except ValueError:
         return stamp
-    return display(when.astimezone(BAKU).date())
+    return format_date(when.astimezone(BAKU).date())
 
 
 class RecordTab(QWidget):
@@ -237,7 +238,7 @@ class DeadlinesTab(RecordTab):
             done.setFlags(flags)
             done.setCheckState(Qt.CheckState.Checked if deadline.done else Qt.CheckState.Unchecked)
             done.setData(Qt.ItemDataRole.AccessibleTextRole, _("Done") if deadline.done else "")
-            items = [done, cell(display(deadline.due_on)), cell(deadline.description)]
+            items = [done, cell(format_date(deadline.due_on)), cell(deadline.description)]
             overdue = not deadline.done and deadline.due_on < day
             for column, item in enumerate(items):
                 if overdue:

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import re
 
-from legalaid_desktop.domain.dates import today
 from legalaid_desktop.i18n import _
+from legalaid_desktop.i18n.dates import today
 
 PHONE_RE = re.compile(r"^\+?[0-9 ()\-]{5,25}$")
 MIN_BIRTH_YEAR = 1900

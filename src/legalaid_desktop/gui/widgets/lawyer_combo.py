@@ -11,7 +11,7 @@ from legalaid_desktop.domain.roles import Role
 from legalaid_desktop.domain.users import UserInfo
 from legalaid_desktop.gui.context import GuiContext
 from legalaid_desktop.gui.tasks import QueryOp
-from legalaid_desktop.search.normalize import sort_key
+from legalaid_desktop.text.collation import sort_key
 
 CASE_ROLES = (Role.LAWYER, Role.MANAGER, Role.ADMIN)
 

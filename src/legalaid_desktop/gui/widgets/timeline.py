@@ -8,9 +8,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from legalaid_desktop.domain.cases import ConsultationInfo
-from legalaid_desktop.domain.dates import display
 from legalaid_desktop.gui.context import GuiContext
 from legalaid_desktop.i18n import _, ngettext
+from legalaid_desktop.i18n.formatting import format_date
 
 _CARD_STYLE = (
     "QFrame#consultationCard { background: palette(base); border: 1px solid #d0d4da;"
@@ -40,7 +40,7 @@ class ConsultationCard(QFrame):
         minutes = ngettext("{n} minute", "{n} minutes", item.minutes).format(n=item.minutes)
         heading = " · ".join(
             (
-                display(item.held_on),
+                format_date(item.held_on),
                 ctx.label("consultation_modes", item.mode),
                 minutes,
                 lawyer_name(item.lawyer),
@@ -57,14 +57,14 @@ class ConsultationCard(QFrame):
         for title, text in (
             (_("Advice given"), item.advice),
             (_("Next steps"), item.next_steps),
-            (_("Follow-up"), display(item.follow_up_on)),
+            (_("Follow-up"), format_date(item.follow_up_on)),
         ):
             if text:
                 label = _section(title, text)
                 label.setStyleSheet("color: #3c4043;")
                 layout.addWidget(label)
                 texts.append(f"{title}: {text}")
-        self.setAccessibleName(_("Consultation of {date}").format(date=display(item.held_on)))
+        self.setAccessibleName(_("Consultation of {date}").format(date=format_date(item.held_on)))
         self.setAccessibleDescription("\n".join(texts))
 
 

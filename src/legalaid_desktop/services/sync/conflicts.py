@@ -10,7 +10,6 @@ from sqlalchemy.orm import Session
 from legalaid_desktop.domain.errors import InputRejected, NotFound
 from legalaid_desktop.domain.roles import Permission
 from legalaid_desktop.i18n import _
-from legalaid_desktop.search import normalize
 from legalaid_desktop.search import refresh as search_refresh
 from legalaid_desktop.services.sync.base import SyncBase
 from legalaid_desktop.services.sync.results import ConflictInfo, QuarantineInfo
@@ -18,6 +17,7 @@ from legalaid_desktop.store.audit import utc_now_iso
 from legalaid_desktop.store.models import Case, Client, ConflictEntry, QuarantineEntry
 from legalaid_desktop.sync.nodes import is_hq
 from legalaid_desktop.sync.records import table_specs
+from legalaid_desktop.text.collation import sort_string
 
 
 class ConflictUseCases(SyncBase):
@@ -154,7 +154,7 @@ class ConflictUseCases(SyncBase):
                 continue
             setattr(row, name, chosen.get(name))
         if spec.name == "clients":
-            row.name_sort = normalize.sort_string(row.full_name)
+            row.name_sort = sort_string(row.full_name)
         self.ws.touch(s, row, (group,))
         search_refresh.refresh_rows(s, {spec.name: {row.id: fields}})
 

@@ -8,7 +8,7 @@ from legalaid_desktop.domain.errors import InputRejected, PermissionDenied
 from legalaid_desktop.domain.ids import new_id
 from legalaid_desktop.domain.roles import Permission
 from legalaid_desktop.i18n import _
-from legalaid_desktop.services import common
+from legalaid_desktop.services import lookups
 from legalaid_desktop.services.sync.base import SyncBase
 from legalaid_desktop.services.sync.results import TransferInfo
 from legalaid_desktop.store.audit import utc_now_iso
@@ -33,7 +33,7 @@ class TransferUseCases(SyncBase):
         with self.ws.write() as s:
             if not is_hq(s):
                 raise PermissionDenied(_("Only HQ can transfer a case between centers."))
-            case = common.get_case(s, number)
+            case = lookups.get_case(s, number)
             node = s.scalar(select(Node).where(Node.code == target))
             if node is None or node.kind != "center" or node.enrollment != "enrolled":
                 raise InputRejected(_("{node} is not an enrolled center.").format(node=target))

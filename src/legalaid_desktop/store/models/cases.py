@@ -59,7 +59,7 @@ class Client(SyncMixin, Base):
     }
 
     full_name: Mapped[str] = mapped_column(String(200))
-    name_sort: Mapped[str] = mapped_column(String(600), index=True)  # normalize.sort_string
+    name_sort: Mapped[str] = mapped_column(String(600), index=True)  # text.collation.sort_string
     gender: Mapped[str] = mapped_column(String(16))
     birth_year: Mapped[int | None] = mapped_column(Integer, default=None)
     region: Mapped[str] = mapped_column(String(8), index=True)

@@ -1,8 +1,8 @@
-"""Helpers the case-management services share: validation against reference data, conversions."""
+"""Rows of the store turned into the plain, immutable results of
+:mod:`legalaid_desktop.domain.cases` that the services hand to the front ends."""
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
 from sqlalchemy import select
@@ -17,12 +17,8 @@ from legalaid_desktop.domain.cases import (
     DeadlineInfo,
     PartyInfo,
 )
-from legalaid_desktop.domain.dates import from_iso, today
-from legalaid_desktop.domain.errors import NotFound, ValidationError
 from legalaid_desktop.domain.filenames import plain_file_name
-from legalaid_desktop.domain.reference import ReferenceCatalog
-from legalaid_desktop.i18n import _
-from legalaid_desktop.search import normalize
+from legalaid_desktop.i18n.dates import from_iso
 from legalaid_desktop.store.models import (
     Attachment,
     Case,
@@ -33,87 +29,6 @@ from legalaid_desktop.store.models import (
     Deadline,
     Party,
 )
-
-PHONE_RE = re.compile(r"^\+?[0-9 ()\-]{5,25}$")
-MIN_BIRTH_YEAR = 1900
-
-
-def person_name(value: str, field: str, label: str) -> str:
-    """A cleaned person name, or a :class:`ValidationError`."""
-    name = normalize.clean(value)
-    if not name:
-        raise ValidationError(_("{label} must not be empty.").format(label=label), field=field)
-    if len(name) > 200:
-        raise ValidationError(
-            _("{label} is too long (at most {n} characters).").format(label=label, n=200),
-            field=field,
-        )
-    if not any(ch.isalpha() for ch in name):
-        raise ValidationError(_("{label} must contain letters.").format(label=label), field=field)
-    return name
-
-
-def text(value: str, field: str, label: str, *, required: bool, max_length: int) -> str:
-    cleaned = normalize.clean(value, multiline=True)
-    if required and not cleaned:
-        raise ValidationError(_("{label} must not be empty.").format(label=label), field=field)
-    if len(cleaned) > max_length:
-        raise ValidationError(
-            _("{label} is too long (at most {n} characters).").format(label=label, n=max_length),
-            field=field,
-        )
-    return cleaned
-
-
-def birth_year(value: int | None) -> int | None:
-    if value is None:
-        return None
-    current = today().year
-    if value > current:
-        raise ValidationError(
-            _("The birth year {year} is in the future.").format(year=value), field="birth_year"
-        )
-    if value < MIN_BIRTH_YEAR:
-        raise ValidationError(
-            _("The birth year {year} is not plausible.").format(year=value), field="birth_year"
-        )
-    return value
-
-
-def phone(value: str) -> str:
-    value = value.strip()
-    if value and not PHONE_RE.fullmatch(value):
-        raise ValidationError(
-            _("'{phone}' is not a phone number.").format(phone=value), field="phone"
-        )
-    return value
-
-
-def code(catalog: ReferenceCatalog, kind: str, value: str, field: str, label: str) -> str:
-    catalog.require(kind, value, label, field=field)
-    return value
-
-
-def not_in_future(value: date, field: str, label: str) -> date:
-    if value > today():
-        raise ValidationError(
-            _("{label} cannot be in the future.").format(label=label), field=field
-        )
-    return value
-
-
-def get_client(session: Session, client_id: str) -> Client:
-    row = session.get(Client, client_id)
-    if row is None or row.deleted_hlc is not None:
-        raise NotFound(_("There is no client with the id {id}.").format(id=client_id))
-    return row
-
-
-def get_case(session: Session, number: str) -> Case:
-    row = session.scalar(select(Case).where(Case.number == number.strip().upper()))
-    if row is None or row.deleted_hlc is not None:
-        raise NotFound(_("There is no case {number}.").format(number=number))
-    return row
 
 
 def consent_info(row: Consent) -> ConsentInfo:

@@ -15,16 +15,14 @@ import unicodedata
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from legalaid_desktop.search import entries, normalize
-from legalaid_desktop.search.normalize import (
-    AZ_ALPHABET,
-    AZ_ALPHABET_UPPER,
-    az_lower,
-    clean,
-    fold,
-    phonetic_key,
-    to_latin,
-)
+from legalaid_desktop.search import entries
+from legalaid_desktop.text import chars, cleaning, folding, phonetic, transliteration
+from legalaid_desktop.text.casing import az_lower
+from legalaid_desktop.text.chars import AZ_ALPHABET, AZ_ALPHABET_UPPER
+from legalaid_desktop.text.cleaning import clean
+from legalaid_desktop.text.folding import fold
+from legalaid_desktop.text.phonetic import phonetic_key
+from legalaid_desktop.text.transliteration import to_latin
 
 # --------------------------------------------------------------------------------------------
 # The oracle: the per-character code as it was before the speed-up (same tables).
@@ -66,23 +64,23 @@ def ref_fix_word(word: str) -> str:
         script = _script(ch)
         if script == "L":
             latin += 1
-            latin_ok = latin_ok and ch in normalize._LAT_TO_CYR_LOOKALIKE
+            latin_ok = latin_ok and ch in cleaning._LAT_TO_CYR_LOOKALIKE
         elif script == "C":
             cyrillic += 1
-            cyrillic_ok = cyrillic_ok and ch in normalize._CYR_TO_LAT_LOOKALIKE
+            cyrillic_ok = cyrillic_ok and ch in cleaning._CYR_TO_LAT_LOOKALIKE
     if latin and cyrillic:
         if latin >= cyrillic and cyrillic_ok:
-            word = word.translate(normalize._CYR_TO_LAT_TABLE)
+            word = word.translate(cleaning._CYR_TO_LAT_TABLE)
             cyrillic = 0
         elif cyrillic > latin and latin_ok:
-            word = word.translate(normalize._LAT_TO_CYR_TABLE)
+            word = word.translate(cleaning._LAT_TO_CYR_TABLE)
     if not cyrillic:
-        word = word.translate(normalize._A_UMLAUT)
+        word = word.translate(cleaning._A_UMLAUT)
     return word
 
 
 def ref_fix_lookalikes(text: str) -> str:
-    if not normalize._LOOKALIKE_CANDIDATE_RE.search(text):
+    if not cleaning._LOOKALIKE_CANDIDATE_RE.search(text):
         return text
     out: list[str] = []
     i, n = 0, len(text)
@@ -103,27 +101,27 @@ def _drop_dot(text: str) -> str:
 def ref_clean(text: str) -> str:
     nfc = unicodedata.normalize
     s = nfc("NFC", ref_strip_invisible(nfc("NFC", text)))
-    s = ref_fix_lookalikes(s.translate(normalize._TURNED_E))
+    s = ref_fix_lookalikes(s.translate(cleaning._TURNED_E))
     s = " ".join(_drop_dot(s).split())
     return nfc("NFC", s)
 
 
 def _cyr_char(ch: str) -> str:
-    mapped = normalize._CYR_TO_LATIN.get(ch)
+    mapped = transliteration._CYR_TO_LATIN.get(ch)
     if mapped is not None:
         return mapped
-    if not normalize._CYRILLIC_RE.match(ch):
+    if not transliteration._CYRILLIC_RE.match(ch):
         return ch
     base = unicodedata.normalize("NFD", ch)[0]
-    if base != ch and base in normalize._CYR_TO_LATIN:
-        return normalize._CYR_TO_LATIN[base]
+    if base != ch and base in transliteration._CYR_TO_LATIN:
+        return transliteration._CYR_TO_LATIN[base]
     return ch
 
 
 def ref_translit_word(word: str) -> str:
-    if not normalize._CYRILLIC_RE.search(word):
+    if not transliteration._CYRILLIC_RE.search(word):
         return word
-    azerbaijani = any(ch in normalize._AZ_CYRILLIC_ONLY for ch in word)
+    azerbaijani = any(ch in transliteration._AZ_CYRILLIC_ONLY for ch in word)
     out: list[str] = []
     i, n = 0, len(word)
     while i < n:
@@ -134,10 +132,10 @@ def ref_translit_word(word: str) -> str:
             i += 2
             continue
         if ch == "г" and not azerbaijani:
-            out.append("g" if nxt in normalize._SOFT_AFTER_G else "q")
-        elif ch in normalize._RU_IOTATED and not azerbaijani:
-            iotated = word[i - 1] in normalize._IOTATION_AFTER if i else n > 1
-            out.append(normalize._RU_IOTATED[ch][0 if iotated else 1])
+            out.append("g" if nxt in transliteration._SOFT_AFTER_G else "q")
+        elif ch in transliteration._RU_IOTATED and not azerbaijani:
+            iotated = word[i - 1] in transliteration._IOTATION_AFTER if i else n > 1
+            out.append(transliteration._RU_IOTATED[ch][0 if iotated else 1])
         else:
             out.append(_cyr_char(ch))
         i += 1
@@ -146,9 +144,9 @@ def ref_translit_word(word: str) -> str:
 
 def ref_to_latin(text: str) -> str:
     lowered = az_lower(text)
-    if not normalize._CYRILLIC_RE.search(lowered):
+    if not transliteration._CYRILLIC_RE.search(lowered):
         return lowered
-    replaced = normalize._LETTERS_RE.sub(lambda m: ref_translit_word(m.group()), lowered)
+    replaced = transliteration._LETTERS_RE.sub(lambda m: ref_translit_word(m.group()), lowered)
     return unicodedata.normalize("NFC", replaced)
 
 
@@ -163,11 +161,11 @@ def ref_fold_char(ch: str) -> str:
 
 def ref_fold(text: str) -> str:
     s = ref_to_latin(ref_strip_invisible(unicodedata.normalize("NFKC", text)))
-    s = s.translate(normalize._FOLD_TABLE)
+    s = s.translate(folding._FOLD_TABLE)
     if not s.isascii():
         s = "".join(ref_fold_char(ch) for ch in unicodedata.normalize("NFKD", s))
-    s = normalize._APOSTROPHE_RE.sub("", s)
-    return normalize._NON_ALNUM_RE.sub(" ", s.lower()).strip()
+    s = folding._APOSTROPHE_RE.sub("", s)
+    return folding._NON_ALNUM_RE.sub(" ", s.lower()).strip()
 
 
 # --------------------------------------------------------------------------------------------
@@ -226,9 +224,9 @@ def test_fold_text_equals_the_original_fold(text: str) -> None:
 
 def ref_phonetic_key(word: str) -> str:
     folded = ref_fold(word).replace(" ", "")
-    folded = normalize._DIGRAPH_RE.sub(lambda m: normalize._DIGRAPHS[m.group()], folded)
-    key = normalize._REPEAT_RE.sub(r"\1", folded.translate(normalize._KEY_TABLE))
-    return normalize._MARKER_KEYS.get(key, key)
+    folded = phonetic._DIGRAPH_RE.sub(lambda m: phonetic._DIGRAPHS[m.group()], folded)
+    key = phonetic._REPEAT_RE.sub(r"\1", folded.translate(phonetic._KEY_TABLE))
+    return phonetic._MARKER_KEYS.get(key, key)
 
 
 @MANY
@@ -251,7 +249,7 @@ def _code_points(stop: int) -> str:
 
 def test_character_tables_agree_on_every_code_point_of_three_planes() -> None:
     every = _code_points(0x30000)
-    invisible = normalize._CharTable(normalize._visible_or_empty)
+    invisible = chars.CharTable(chars._visible_or_empty)
     assert every.translate(invisible) == ref_strip_invisible(every)
-    folding = normalize._CharTable(normalize._fold_char)
-    assert every.translate(folding) == "".join(ref_fold_char(ch) for ch in every)
+    fold_chars = chars.CharTable(folding._fold_char)
+    assert every.translate(fold_chars) == "".join(ref_fold_char(ch) for ch in every)

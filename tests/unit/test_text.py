@@ -1,4 +1,4 @@
-"""Tests for :mod:`legalaid_desktop.search.normalize` (Azerbaijani text, DESIGN.md §4)."""
+"""Tests for :mod:`legalaid_desktop.text` (Azerbaijani text, DESIGN.md §4)."""
 
 from __future__ import annotations
 
@@ -10,30 +10,21 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from legalaid_desktop.search.normalize import (
-    AZ_ALPHABET,
-    AZ_ALPHABET_UPPER,
+from legalaid_desktop.text.casing import az_lower, az_title, az_upper
+from legalaid_desktop.text.chars import AZ_ALPHABET, AZ_ALPHABET_UPPER
+from legalaid_desktop.text.cleaning import clean
+from legalaid_desktop.text.collation import sort_key, sorted_az
+from legalaid_desktop.text.folding import fold
+from legalaid_desktop.text.names import (
     NameParts,
-    az_lower,
-    az_title,
-    az_upper,
-    clean,
-    family_key,
-    fold,
-    jaro_winkler,
     looks_like_surname,
-    marker_of,
     name_keys,
-    name_similarity,
-    phonetic_key,
-    similarity,
-    sort_key,
-    sorted_az,
     split_name,
-    surname_stem,
     title_name,
-    to_latin,
 )
+from legalaid_desktop.text.phonetic import family_key, marker_of, phonetic_key, surname_stem
+from legalaid_desktop.text.similarity import jaro_winkler, name_similarity, similarity
+from legalaid_desktop.text.transliteration import to_latin
 
 RUSSIAN = "абвгдеёжзийклмнопрстуфхцчшщъыьэюя"
 AZ_CYRILLIC = "әғҹһјөүҝ"

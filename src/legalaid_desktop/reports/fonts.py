@@ -239,14 +239,14 @@ def _register(
     for font in (regular, bold):
         if font.fontName not in registered:
             pdfmetrics.registerFont(font)
-    # Tie the faces into a family so that <b> and <i> in paragraphs resolve to them.
-    for bold_flag, italic_flag, face in (
-        (0, 0, regular.fontName),  # pragma: no mutate (equivalent: registerFont maps all four)
-        (1, 0, bold.fontName),
-        (0, 1, regular.fontName),
-        (1, 1, bold.fontName),
-    ):
-        addMapping(regular.fontName, bold_flag, italic_flag, face)
+    # Tie the faces into a family so that <b> and <i> in paragraphs resolve to them. ReportLab's
+    # registerFont already maps every style of a face to the face itself: the upright and italic
+    # regular lines only say so here (a change to them cannot be seen, hence the pragmas).
+    name = regular.fontName
+    addMapping(name, 0, 0, name)  # pragma: no mutate (equivalent: registerFont maps it)
+    addMapping(name, 0, 1, name)  # pragma: no mutate (equivalent: registerFont maps it)
+    addMapping(name, 1, 0, bold.fontName)
+    addMapping(name, 1, 1, bold.fontName)
     return ReportFonts(
         family=family,
         regular=regular.fontName,

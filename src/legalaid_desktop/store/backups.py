@@ -57,13 +57,13 @@ from legalaid_desktop.domain.errors import (
     StoreError,
     VaultTampered,
 )
+from legalaid_desktop.fsutil import atomic_write
 from legalaid_desktop.i18n import _
 from legalaid_desktop.store.engine import WrongStoreKey, connect_raw
 from legalaid_desktop.store.vault import (
     RECOVERY_SLOT,
     Slot,
     Vault,
-    atomic_write,
     parse_recovery_key,
 )
 

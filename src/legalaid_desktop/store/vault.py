@@ -48,9 +48,7 @@ import contextlib
 import hashlib
 import hmac
 import json
-import os
 import secrets
-import tempfile
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -68,6 +66,7 @@ from legalaid_desktop.domain.errors import (
     VaultError,
     VaultTampered,
 )
+from legalaid_desktop.fsutil import atomic_write
 from legalaid_desktop.i18n import _
 from legalaid_desktop.store.kdf import FLOOR, KdfParams
 from legalaid_desktop.store.keywrap import (
@@ -91,7 +90,6 @@ __all__ = [
     "Slot",
     "Unlocked",
     "Vault",
-    "atomic_write",
     "format_recovery_key",
     "parse_recovery_key",
     "slot_summary",
@@ -664,38 +662,6 @@ class Vault:
         self.pending = None
         self.set_counter(new_dek, counter_value)
         self.save(new_dek)
-
-
-def atomic_write(path: Path, data: bytes) -> None:
-    """Replace ``path`` with ``data`` so that a crash leaves the old or the new file, never half.
-
-    The temporary file is created owner-only (0600) before anything is written to it.
-    """
-    directory = path.parent
-    directory.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
-    tmp = Path(tmp_name)
-    try:
-        os.fchmod(fd, 0o600) if hasattr(os, "fchmod") else None
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    _fsync_dir(directory)
-
-
-def _fsync_dir(directory: Path) -> None:
-    if os.name != "posix":
-        return
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def slot_summary(vault: Vault) -> Mapping[str, Any]:

@@ -7,7 +7,7 @@ clients (default 100,000: about 150,000 cases and 500,000 consultations), includ
 of the full-text index, and prints the time of each phase.
 
 Like ``legalaid demo``, the run opens its connections without SQLCipher's memory security
-(:func:`legalaid_desktop.store.engine.bulk_load_without_memory_security`); ``--memory-security on``
+(:func:`legalaid_desktop.store.bulk_load.without_memory_security`); ``--memory-security on``
 measures it with memory security ON, as every other code path runs; ``--parallel on|off``
 forces the rows to be made in a second process or in this one (default: as ``legalaid demo``
 decides). Phases, timed in this process: waiting for the next batch of rows (the Python work,
@@ -50,7 +50,7 @@ from legalaid_desktop.domain.cases import ConsultationInput
 from legalaid_desktop.domain.dates import today
 from legalaid_desktop.search import index as search_index
 from legalaid_desktop.services import demo
-from legalaid_desktop.store.engine import bulk_load_without_memory_security
+from legalaid_desktop.store.bulk_load import without_memory_security
 from legalaid_desktop.store.vault import FLOOR
 
 TARGET_SECONDS = 120.0
@@ -158,11 +158,7 @@ def main(argv: list[str] | None = None) -> int:
             shutil.copytree(args.case_load_only, copy, ignore=shutil.ignore_patterns("*.lock"))
             p95 = case_load(copy, args.user, args.password, args.runs)
         return 0 if p95 <= CASE_LOAD_TARGET_MS else 1
-    scope = (
-        bulk_load_without_memory_security()
-        if args.memory_security == "off"
-        else contextlib.nullcontext()
-    )
+    scope = without_memory_security() if args.memory_security == "off" else contextlib.nullcontext()
     with scope:
         return _run(args)
 

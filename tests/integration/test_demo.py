@@ -446,7 +446,7 @@ _MEMORY_SECURITY_SCRIPT = """
 import sys
 from pathlib import Path
 from legalaid_desktop import app
-from legalaid_desktop.store.engine import bulk_load_without_memory_security
+from legalaid_desktop.store.bulk_load import without_memory_security
 from sqlalchemy import text
 
 def setting(session):
@@ -454,7 +454,7 @@ def setting(session):
         return s.execute(text("PRAGMA cipher_memory_security")).scalar_one()
 
 path, user, password = Path(sys.argv[1]), sys.argv[2], sys.argv[3]
-with bulk_load_without_memory_security():
+with without_memory_security():
     session = app.login(path, user, password)
     print("demo", setting(session))
     session.close()

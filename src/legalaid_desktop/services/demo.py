@@ -56,7 +56,7 @@ Only into a new or demo store: the generator refuses (:class:`NotADemoStore`) a 
 clients it did not make (more client rows than its ``demo_generated`` audit events count), so
 demo data is never mixed with real records. That is also why the ``legalaid demo`` command may
 open its connections without SQLCipher's memory security
-(:func:`legalaid_desktop.store.engine.bulk_load_without_memory_security`): it writes synthetic
+(:func:`legalaid_desktop.store.bulk_load.without_memory_security`): it writes synthetic
 data only, 6-25 times faster; every other code path keeps memory security ON.
 
 The names, places and texts the data is made of are in ``resources/demo/*.json`` (see
@@ -71,13 +71,13 @@ import random
 import time
 from bisect import bisect
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from functools import cache
 from typing import TYPE_CHECKING, Any, Final, TypeVar, cast
 
-from sqlalchemy import Connection, Table, func, select
+from sqlalchemy import Table, func, select
 from sqlalchemy.orm import Session
 
 from legalaid_desktop.domain.dates import today
@@ -89,6 +89,7 @@ from legalaid_desktop.paths import resource_path
 from legalaid_desktop.search import index as search_index
 from legalaid_desktop.search.normalize import sort_string
 from legalaid_desktop.services import process_feed
+from legalaid_desktop.store import bulk_load
 from legalaid_desktop.store.models import (
     AuditEvent,
     Campaign,
@@ -1470,54 +1471,13 @@ PARALLEL_FROM: Final = 10_000
 this one writes; below it, starting that process costs more than it saves."""
 
 
-def _first_column(conn: Connection, index: str) -> str:
-    row = conn.exec_driver_sql(f'PRAGMA index_info("{index}")').first()
-    return "" if row is None else str(row[2])
+def _bulk_indexes(session: Session) -> AbstractContextManager[None]:
+    """The secondary indexes of the tables written here, dropped for the load and made again.
 
-
-@contextmanager
-def _bulk_indexes(session: Session) -> Iterator[None]:
-    """Drop secondary indexes of the tables written here, and make them again at the end.
-
-    Building an index once from all rows (sorted) is many times faster than keeping it up to
-    date through a million inserts in random key order. The indexes are made again from their
-    own ``CREATE INDEX`` text in ``sqlite_master``, so they come back exactly as the migrations
-    made them, with their planner statistics if there are any; unique constraints' indexes are
-    never dropped. All of it happens in the caller's transaction: a rollback (a cancelled run, an
-    error) brings the old indexes back too.
+    See :func:`legalaid_desktop.store.bulk_load.indexes_rebuilt_after`.
     """
     tables = [*(spec.name for spec in _TABLES.values()), "change_log"]
-    marks = ", ".join("?" * len(tables))
-    conn = session.connection()
-    indexes = [
-        (name, sql)
-        for name, sql in conn.exec_driver_sql(
-            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
-            f"AND tbl_name IN ({marks}) ORDER BY name",
-            tuple(tables),
-        ).all()
-        # Kept: indexes on a column that grows with every row written here (clock stamps, the
-        # parent's id): new entries go at their end, which costs less than sorting them again.
-        if _first_column(conn, name) not in _APPENDED
-    ]
-    # Dropping an index drops its planner statistics (if ANALYZE ever made any): keep them.
-    stats: Sequence[Any] = ()
-    if conn.exec_driver_sql("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'").first():
-        names = tuple(str(name) for name, _sql in indexes)
-        stats = conn.exec_driver_sql(
-            f"SELECT tbl, idx, stat FROM sqlite_stat1 WHERE idx IN ({', '.join('?' * len(names))})",
-            names,
-        ).all()
-    for name, _sql in indexes:
-        conn.exec_driver_sql(f'DROP INDEX "{name}"')
-    yield
-    for _name, sql in indexes:
-        conn.exec_driver_sql(sql)
-    if stats:
-        conn.exec_driver_sql(
-            "INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES (?, ?, ?)",
-            [tuple(row) for row in stats],
-        )
+    return bulk_load.indexes_rebuilt_after(session, tables, _APPENDED)
 
 
 def _check_demo_store(session: Session) -> None:

@@ -107,7 +107,9 @@ class Batch:
 
 
 def make_batches(spec: FeedSpec) -> Iterator[Batch]:
-    """Make the rows of a run, :data:`CLIENT_BATCH` clients a batch (see :func:`generate_demo`).
+    """Make the rows of a run, :data:`CLIENT_BATCH` clients a batch.
+
+    See :func:`legalaid_desktop.devtools.demo.run.generate_demo` for how they are written.
 
     Needs no store, so it can run in another process (:mod:`.process_feed`); every random
     decision is made here, in one fixed order, so the data is the same wherever it runs.

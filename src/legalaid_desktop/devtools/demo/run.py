@@ -199,7 +199,7 @@ def generate_demo(
 
     Everything is written in one write transaction (with a rollback journal, see
     :meth:`Workspace.bulk_write`); the full-text index is rebuilt at the end, inside it. See the
-    module docstring for what the data looks like and what is deterministic.
+    package docstring for what the data looks like and what is deterministic.
 
     Args:
         ws: The workspace of a logged-in manager or administrator.

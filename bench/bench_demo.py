@@ -2,12 +2,12 @@
 
 Creates a real encrypted store in a temporary folder (Argon2id at the floor parameters, so that
 creating it takes no time; everything else is the real code path: SQLCipher, migrations,
-services), then times :func:`legalaid_desktop.services.demo.generate_demo` for ``--clients``
-clients (default 100,000: about 150,000 cases and 500,000 consultations), including the rebuild
-of the full-text index, and prints the time of each phase.
+services), then times :func:`legalaid_desktop.devtools.demo.generate_demo` for
+``--clients`` clients (default 100,000: about 150,000 cases and 500,000 consultations),
+including the rebuild of the full-text index, and prints the time of each phase.
 
 Like ``legalaid demo``, the run opens its connections without SQLCipher's memory security
-(:func:`legalaid_desktop.store.engine.bulk_load_without_memory_security`); ``--memory-security on``
+(:func:`legalaid_desktop.store.bulk_load.without_memory_security`); ``--memory-security on``
 measures it with memory security ON, as every other code path runs; ``--parallel on|off``
 forces the rows to be made in a second process or in this one (default: as ``legalaid demo``
 decides). Phases, timed in this process: waiting for the next batch of rows (the Python work,
@@ -46,11 +46,11 @@ from typing import Any
 from sqlalchemy import text
 
 from legalaid_desktop import app
+from legalaid_desktop.devtools.demo import run as demo  # the phases are patched where called
 from legalaid_desktop.domain.cases import ConsultationInput
 from legalaid_desktop.i18n.dates import today
 from legalaid_desktop.search import index as search_index
-from legalaid_desktop.services import demo
-from legalaid_desktop.store.engine import bulk_load_without_memory_security
+from legalaid_desktop.store.bulk_load import without_memory_security
 from legalaid_desktop.store.vault import FLOOR
 
 TARGET_SECONDS = 120.0
@@ -158,11 +158,7 @@ def main(argv: list[str] | None = None) -> int:
             shutil.copytree(args.case_load_only, copy, ignore=shutil.ignore_patterns("*.lock"))
             p95 = case_load(copy, args.user, args.password, args.runs)
         return 0 if p95 <= CASE_LOAD_TARGET_MS else 1
-    scope = (
-        bulk_load_without_memory_security()
-        if args.memory_security == "off"
-        else contextlib.nullcontext()
-    )
+    scope = without_memory_security() if args.memory_security == "off" else contextlib.nullcontext()
     with scope:
         return _run(args)
 
@@ -186,7 +182,7 @@ def _run(args: argparse.Namespace) -> int:
     # them, inserting their search entries, making the table indexes again, FTS5 indexing.
     spent = dict.fromkeys(("wait", "insert", "entries", "indexes", "index"), 0.0)
     feed = demo.process_feed.feed
-    write = demo._write
+    write = demo.write
     add_entries = search_index.BulkRebuild.add_entries
     finish = search_index.BulkRebuild._finish
     bulk_indexes = demo._bulk_indexes
@@ -204,7 +200,7 @@ def _run(args: argparse.Namespace) -> int:
         spent["indexes"] += time.perf_counter() - started
 
     demo.process_feed.feed = timed_feed
-    demo._write = _timed(spent, "insert", write)
+    demo.write = _timed(spent, "insert", write)
     search_index.BulkRebuild.add_entries = _timed(spent, "entries", add_entries)
     search_index.BulkRebuild._finish = _timed(spent, "index", finish)
     demo._bulk_indexes = timed_indexes
@@ -230,7 +226,7 @@ def _run(args: argparse.Namespace) -> int:
         started = time.perf_counter()
         try:
             summary = demo.generate_demo(
-                session,
+                session.ws,
                 clients=args.clients,
                 seed=args.seed,
                 progress=progress,
@@ -244,7 +240,7 @@ def _run(args: argparse.Namespace) -> int:
             shutil.copytree(Path(tmp) / "store", args.keep)
         p95 = _case_load_in_fresh_process(Path(tmp) / "store", "admin", PASSWORD, args.runs)
     demo.process_feed.feed = feed
-    demo._write = write
+    demo.write = write
     search_index.BulkRebuild.add_entries = add_entries
     search_index.BulkRebuild._finish = finish
     demo._bulk_indexes = bulk_indexes

@@ -76,9 +76,9 @@ def make_store(data_dir: Path, *, clients: int, hq: bool = False) -> None:
     )
     try:
         if clients:
-            from legalaid_desktop.services.demo import generate_demo
+            from legalaid_desktop.devtools.demo import generate_demo
 
-            generate_demo(session, clients=clients, seed=11, lawyer_password=PASSWORD)
+            generate_demo(session.ws, clients=clients, seed=11, lawyer_password=PASSWORD)
     finally:
         session.close()
 

@@ -27,8 +27,8 @@ from typing import Any
 from sqlalchemy import text
 
 from legalaid_desktop import app
+from legalaid_desktop.devtools import demo
 from legalaid_desktop.search import refresh as search_refresh
-from legalaid_desktop.services import demo
 from legalaid_desktop.services.sync import SyncService
 from legalaid_desktop.store.engine import connect_raw
 from legalaid_desktop.store.vault import FLOOR
@@ -120,7 +120,7 @@ def main(argv: list[str] | None = None) -> int:
         # About 10.9 synchronized rows per demo client.
         clients = max(1, args.records * 10 // 109)
         started = time.perf_counter()
-        demo.generate_demo(gnj, clients=clients, seed=args.seed)
+        demo.generate_demo(gnj.ws, clients=clients, seed=args.seed)
         rows = _count(gnj)
         print(
             f"demo data: {clients:,} clients, {rows:,} synced rows "

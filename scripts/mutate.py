@@ -87,6 +87,11 @@ TARGETS: dict[str, list[str]] = {
         _H + "test_planted_vault.py",
         _H + "test_recovery_rotation.py",
     ],
+    "src/legalaid_desktop/store/slots.py": [
+        _I + "test_vault.py",
+        _H + "test_planted_vault.py",
+        _H + "test_recovery_rotation.py",
+    ],
     "src/legalaid_desktop/store/store.py": [
         _I + "test_store.py",
         _I + "test_vault.py",

@@ -20,7 +20,7 @@ from legalaid_desktop.domain.hlc import HLC
 from legalaid_desktop.domain.ids import new_id
 from legalaid_desktop.i18n.dates import today
 from legalaid_desktop.services.sync import SyncService
-from legalaid_desktop.store import audit
+from legalaid_desktop.store import audit, inspection
 from legalaid_desktop.store.models import AuditEvent, Meta, Node, SyncChannel
 from legalaid_desktop.store.vault import FLOOR
 from legalaid_desktop.sync import container, strictjson
@@ -359,5 +359,5 @@ def rewrite_audit_log(
         head = s.get(Meta, audit.HEAD_KEY)
         assert head is not None
         head.value = f"{len(data)}:{prev}"
-    report = session.ws.store.verify()
+    report = inspection.verify(session.ws.store)
     assert report.ok, report.audit_problems  # the rewrite is invisible locally

@@ -21,7 +21,8 @@ from sqlalchemy import text
 
 from conftest import ADMIN, ADMIN_PASSWORD
 from legalaid_desktop import app
-from legalaid_desktop.services.demo import PARALLEL_FROM, generate_demo
+from legalaid_desktop.devtools.demo import generate_demo
+from legalaid_desktop.devtools.demo.run import PARALLEL_FROM
 
 pytestmark = [
     pytest.mark.slow,
@@ -70,7 +71,7 @@ def test_a_killed_demo_run_leaves_the_store_as_it_was(
     admin_session: app.AppSession, data_dir: Path, after_journal_seconds: float
 ) -> None:
     session = admin_session
-    generate_demo(session, clients=40, seed=3)
+    generate_demo(session.ws, clients=40, seed=3)
     session.close()
     before = _snapshot(data_dir)
     assert before["journal_mode"] == "wal"
@@ -111,7 +112,7 @@ def test_a_killed_demo_run_leaves_the_store_as_it_was(
     # And the store takes the demo data afterwards.
     session = app.login(data_dir, ADMIN, ADMIN_PASSWORD)
     try:
-        summary = generate_demo(session, clients=30, seed=5)
+        summary = generate_demo(session.ws, clients=30, seed=5)
         assert summary.clients == 30
     finally:
         session.close()

@@ -32,15 +32,9 @@ from legalaid_desktop import app
 from legalaid_desktop.cli.main import main
 from legalaid_desktop.domain.errors import AuthenticationError, VaultError, VaultTampered
 from legalaid_desktop.store.keywrap import mac_key_under_dek, wrap_dek
+from legalaid_desktop.store.slots import LEGACY_VERSION, public_bytes, recovery_private
 from legalaid_desktop.store.store import Store, StorePaths
-from legalaid_desktop.store.vault import (
-    FLOOR,
-    LEGACY_VERSION,
-    Vault,
-    _public_bytes,
-    _recovery_private,
-    parse_recovery_key,
-)
+from legalaid_desktop.store.vault import FLOOR, Vault, parse_recovery_key
 
 ATTACKER_PASSWORD = "Attacker-pass-2026"
 
@@ -271,7 +265,7 @@ def _downgrade_to_format_1(folder: Path, passwords: dict[str, str], recovery: st
             vault._seal_private(slot, private, key)
         else:
             secret = parse_recovery_key(recovery)
-            slot.public_key = _public_bytes(_recovery_private(secret, LEGACY_VERSION))
+            slot.public_key = public_bytes(recovery_private(secret, LEGACY_VERSION))
             slot.version = LEGACY_VERSION
         slot.dek = wrap_dek(dek, slot.public_key, slot.binding(vault.store_id), vault.epoch, None)
     vault.version = LEGACY_VERSION

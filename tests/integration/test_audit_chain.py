@@ -22,6 +22,7 @@ from conftest import ADMIN, ADMIN_PASSWORD
 from legalaid_desktop import app
 from legalaid_desktop.domain.errors import AuthenticationError
 from legalaid_desktop.i18n import language
+from legalaid_desktop.store import inspection
 from legalaid_desktop.store.audit import append_event
 from legalaid_desktop.store.models import AuditEvent, Meta
 
@@ -67,7 +68,7 @@ def test_every_hash_follows_the_documented_encoding(store_with_lawyer: Path) -> 
 def _verify(data_dir: Path) -> tuple[int, list[str]]:
     s = app.login(data_dir, ADMIN, ADMIN_PASSWORD)
     with language("en"):
-        report = s.ws.store.verify()
+        report = inspection.verify(s.ws.store)
     s.close()
     return report.audit_events, list(report.audit_problems)
 
@@ -114,7 +115,7 @@ def test_events_removed_at_the_end_are_reported_with_both_numbers(
         assert last is not None
         db.execute(delete(AuditEvent).where(AuditEvent.seq >= last - 1))
     with language("en"):
-        report = s.ws.store.verify()
+        report = inspection.verify(s.ws.store)
     s.close()
     assert list(report.audit_problems) == [
         f"The audit log ends at event {last - 2} but event {last} was recorded: "
@@ -128,7 +129,7 @@ def test_a_wiped_log_is_reported(store_with_lawyer: Path) -> None:
         last = db.scalar(select(AuditEvent.seq).order_by(AuditEvent.seq.desc()).limit(1))
         db.execute(delete(AuditEvent))
     with language("en"):
-        report = s.ws.store.verify()
+        report = inspection.verify(s.ws.store)
     s.close()
     assert report.audit_events == 0
     assert list(report.audit_problems) == [

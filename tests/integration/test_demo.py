@@ -19,22 +19,15 @@ from legalaid_desktop import app
 from legalaid_desktop.cli import demo_command
 from legalaid_desktop.cli.context import CliContext
 from legalaid_desktop.cli.main import main as cli_main
+from legalaid_desktop.devtools.demo import DEMO_LAWYERS, DemoSummary, generate_demo, process_feed
+from legalaid_desktop.devtools.demo.feed import CLIENT_BATCH, FeedSpec, make_batches
+from legalaid_desktop.devtools.demo.run import _ensure_lawyers
 from legalaid_desktop.domain.cases import ClientInput, ConsentInput
 from legalaid_desktop.domain.errors import NotADemoStore, PermissionDenied, ValidationError
 from legalaid_desktop.i18n.dates import today
 from legalaid_desktop.reference_data import load_catalog
 from legalaid_desktop.search import index as search_index
-from legalaid_desktop.services import process_feed
 from legalaid_desktop.services.cases import next_case_number
-from legalaid_desktop.services.demo import (
-    CLIENT_BATCH,
-    DEMO_LAWYERS,
-    DemoSummary,
-    _ensure_lawyers,
-    _feed,
-    _FeedSpec,
-    generate_demo,
-)
 from legalaid_desktop.store.models import (
     SYNCED_MODELS,
     AuditEvent,
@@ -77,7 +70,7 @@ def demo_store(
     )
     calls: list[tuple[int, int]] = []
     summary = generate_demo(
-        session,
+        session.ws,
         clients=CLIENTS,
         seed=SEED,
         lawyer_password=DEMO_PASSWORD,
@@ -293,7 +286,7 @@ def test_the_same_seed_gives_the_same_data(tmp_path: Path) -> None:
     for name in ("one", "two"):
         session = _new_store(tmp_path / name)
         try:
-            generate_demo(session, clients=25, seed=SEED)
+            generate_demo(session.ws, clients=25, seed=SEED)
             with session.ws.read() as s:
                 contents.append(
                     (
@@ -327,7 +320,7 @@ def test_cancelling_leaves_the_store_unchanged(admin_session: app.AppSession) ->
     hlc_before = admin_session.ws.store.meta("hlc_last")
     progressed: list[int] = []
     summary = generate_demo(
-        admin_session,
+        admin_session.ws,
         clients=50,
         seed=SEED,
         progress=lambda done, total: progressed.append(done),
@@ -348,15 +341,15 @@ def test_demo_lawyers_take_the_cases_and_only_managers_may_generate(
     assert set(load) <= {ADMIN, *(u for u, _n, _r in DEMO_LAWYERS)}
     assert load[ADMIN] < load["gunel.m"]
     # Now that the center has its people, no more accounts are made.
-    assert _ensure_lawyers(session, DEMO_PASSWORD) == 0
+    assert _ensure_lawyers(session.ws, DEMO_PASSWORD) == 0
     lawyer = app.login(session.ws.store.paths.root, "gunel.m", DEMO_PASSWORD)
     try:
         with pytest.raises(PermissionDenied):
-            generate_demo(lawyer, clients=5)
+            generate_demo(lawyer.ws, clients=5)
     finally:
         lawyer.close()
     with pytest.raises(ValidationError):
-        generate_demo(session, clients=0)
+        generate_demo(session.ws, clients=0)
 
 
 def test_cli_demo_json(
@@ -397,7 +390,7 @@ def test_a_store_with_real_clients_is_refused(
     )
     before = _table_counts(admin_session)
     with pytest.raises(NotADemoStore):
-        generate_demo(admin_session, clients=5, seed=SEED, lawyer_password=DEMO_PASSWORD)
+        generate_demo(admin_session.ws, clients=5, seed=SEED, lawyer_password=DEMO_PASSWORD)
     assert _table_counts(admin_session) == before  # not even the demo lawyers
     admin_session.close()
     monkeypatch.setenv("LEGALAID_PASSWORD", ADMIN_PASSWORD)
@@ -409,8 +402,8 @@ def test_a_store_with_real_clients_is_refused(
 def test_a_demo_store_takes_more_demo_data(tmp_path: Path) -> None:
     session = _new_store(tmp_path / "store")
     try:
-        first = generate_demo(session, clients=10, seed=SEED)
-        second = generate_demo(session, clients=10, seed=SEED + 1)
+        first = generate_demo(session.ws, clients=10, seed=SEED)
+        second = generate_demo(session.ws, clients=10, seed=SEED + 1)
         assert first.clients == second.clients == 10
         with session.ws.read() as s:
             assert s.scalar(select(func.count()).select_from(Client)) == 20
@@ -419,7 +412,7 @@ def test_a_demo_store_takes_more_demo_data(tmp_path: Path) -> None:
             ClientInput(full_name="Quliyev Rəşad Vaqif oğlu", gender="male", region="AZ-GA")
         )
         with pytest.raises(NotADemoStore):
-            generate_demo(session, clients=1)
+            generate_demo(session.ws, clients=1)
     finally:
         session.close()
 
@@ -429,7 +422,7 @@ def test_the_same_seed_gives_the_same_first_clients(tmp_path: Path) -> None:
     for name in ("a", "b"):
         session = _new_store(tmp_path / name)
         try:
-            generate_demo(session, clients=12, seed=3)
+            generate_demo(session.ws, clients=12, seed=3)
             with session.ws.read() as s:
                 rows = s.execute(
                     select(Client.full_name, Client.birth_year, Client.phone, Client.address)
@@ -446,7 +439,7 @@ _MEMORY_SECURITY_SCRIPT = """
 import sys
 from pathlib import Path
 from legalaid_desktop import app
-from legalaid_desktop.store.engine import bulk_load_without_memory_security
+from legalaid_desktop.store.bulk_load import without_memory_security
 from sqlalchemy import text
 
 def setting(session):
@@ -454,7 +447,7 @@ def setting(session):
         return s.execute(text("PRAGMA cipher_memory_security")).scalar_one()
 
 path, user, password = Path(sys.argv[1]), sys.argv[2], sys.argv[3]
-with bulk_load_without_memory_security():
+with without_memory_security():
     session = app.login(path, user, password)
     print("demo", setting(session))
     session.close()
@@ -498,17 +491,20 @@ def test_the_indexes_come_back_as_they_were(tmp_path: Path) -> None:
         assert any(name == "ix_clients_live_name" for name, _t, _s in before)
         progressed: list[int] = []
         cancelled = generate_demo(
-            session, clients=30, progress=lambda d, t: progressed.append(d), cancelled=lambda: True
+            session.ws,
+            clients=30,
+            progress=lambda d, t: progressed.append(d),
+            cancelled=lambda: True,
         )
         assert cancelled.cancelled and _indexes(session) == before
         stopped = generate_demo(
-            session,
+            session.ws,
             clients=CLIENT_BATCH + 5,
             progress=lambda d, t: progressed.append(d),
             cancelled=lambda: bool(progressed),
         )
         assert stopped.cancelled and _indexes(session) == before
-        generate_demo(session, clients=30)
+        generate_demo(session.ws, clients=30)
         assert _indexes(session) == before
         with session.ws.read() as s:
             assert s.execute(text("PRAGMA integrity_check")).scalar_one() == "ok"
@@ -523,13 +519,13 @@ def test_the_indexes_come_back_as_they_were(tmp_path: Path) -> None:
 def test_planner_statistics_survive(tmp_path: Path) -> None:
     session = _new_store(tmp_path / "store")
     try:
-        generate_demo(session, clients=20)
+        generate_demo(session.ws, clients=20)
         with session.ws.write() as s:
             s.execute(text("ANALYZE"))
         with session.ws.read() as s:
             before = s.execute(text("SELECT tbl, idx, stat FROM sqlite_stat1 ORDER BY idx")).all()
         assert any(r[1] == "ix_clients_live_name" for r in before)
-        generate_demo(session, clients=20)
+        generate_demo(session.ws, clients=20)
         with session.ws.read() as s:
             after = s.execute(text("SELECT tbl, idx, stat FROM sqlite_stat1 ORDER BY idx")).all()
         assert after == before
@@ -560,8 +556,8 @@ def test_the_index_made_during_the_load_is_the_one_a_rebuild_makes(tmp_path: Pat
     try:
         # The first run makes its rows and entries in a second process (as from
         # PARALLEL_FROM clients), the second here, after reading the first run's back.
-        generate_demo(session, clients=CLIENT_BATCH + 30, seed=SEED, parallel=True)
-        generate_demo(session, clients=40, seed=SEED + 1, parallel=False)
+        generate_demo(session.ws, clients=CLIENT_BATCH + 30, seed=SEED, parallel=True)
+        generate_demo(session.ws, clients=40, seed=SEED + 1, parallel=False)
         during = _index_contents(session)
         kinds = Counter(row[1] for row in during)
         assert set(kinds) == {"client", "case", "consultation", "party"}
@@ -586,7 +582,7 @@ def test_rows_made_in_a_second_process_are_the_rows_made_here(
     # the last id and stamp (both come from the spec). More than one batch, so that the other
     # process runs ahead of the reader.
     session, _summary = demo_store
-    spec = _FeedSpec(
+    spec = FeedSpec(
         seed=SEED,
         clients=CLIENT_BATCH + 30,
         node="GNJ",
@@ -598,9 +594,9 @@ def test_rows_made_in_a_second_process_are_the_rows_made_here(
         taken=frozenset({"GNJ-2025-0001"}),
         start=session.ws.clock.now(),
     )
-    with process_feed.feed(_feed, spec, in_process=True) as batches:
+    with process_feed.feed(make_batches, spec, in_process=True) as batches:
         here = list(batches)
-    with process_feed.feed(_feed, spec) as batches:
+    with process_feed.feed(make_batches, spec) as batches:
         there = list(batches)
     assert [b.done for b in here] == [CLIENT_BATCH, CLIENT_BATCH + 30]
     assert here[-1].last_seq and here[-1].last_stamp and here[0].last_seq is None

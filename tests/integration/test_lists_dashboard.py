@@ -18,8 +18,8 @@ import pytest
 from sqlalchemy import event, select, text
 
 from legalaid_desktop import app
+from legalaid_desktop.devtools.demo import generate_demo
 from legalaid_desktop.i18n.dates import today
-from legalaid_desktop.services.demo import generate_demo
 from legalaid_desktop.store.models import Case, Client, Consultation, Deadline
 
 OPEN = ("open", "pending")
@@ -28,7 +28,7 @@ OPEN = ("open", "pending")
 @pytest.fixture
 def demo(admin_session: app.AppSession) -> app.AppSession:
     """Demo data for this center, with a few rows of each kind tombstoned."""
-    generate_demo(admin_session, clients=90, seed=7, lawyer_password="Lawyer-pass-2026")
+    generate_demo(admin_session.ws, clients=90, seed=7, lawyer_password="Lawyer-pass-2026")
     ws = admin_session.ws
     rng = random.Random(3)
     with ws.write() as s:

@@ -10,6 +10,7 @@ from sqlalchemy import delete, select, update
 from conftest import ADMIN, ADMIN_PASSWORD, LAWYER
 from legalaid_desktop import app
 from legalaid_desktop.domain.errors import AuthenticationError, PermissionDenied
+from legalaid_desktop.store import inspection
 from legalaid_desktop.store.models import AuditEvent
 from legalaid_desktop.store.store import Store, StorePaths
 from legalaid_desktop.store.throttle import UNKNOWN_USER, LoginThrottle, delay_for
@@ -96,7 +97,7 @@ def test_edited_event_is_detected(store_with_lawyer: Path) -> None:
         update(AuditEvent).where(AuditEvent.seq == 2).values(actor="someone-else"),
     )
     session = app.login(store_with_lawyer, ADMIN, ADMIN_PASSWORD)
-    report = session.ws.store.verify()
+    report = inspection.verify(session.ws.store)
     session.close()
     assert any("event 2" in p and "altered" in p for p in report.audit_problems)
 
@@ -104,7 +105,7 @@ def test_edited_event_is_detected(store_with_lawyer: Path) -> None:
 def test_deleted_event_in_the_middle_is_detected(store_with_lawyer: Path) -> None:
     _tamper(store_with_lawyer, delete(AuditEvent).where(AuditEvent.seq == 2))
     session = app.login(store_with_lawyer, ADMIN, ADMIN_PASSWORD)
-    report = session.ws.store.verify()
+    report = inspection.verify(session.ws.store)
     session.close()
     assert any("2–2 are missing" in p for p in report.audit_problems)
 
@@ -114,6 +115,6 @@ def test_deleted_events_at_the_end_are_detected(store_with_lawyer: Path) -> None
     with session.ws.store.session(write=True) as s:
         last = s.scalar(select(AuditEvent.seq).order_by(AuditEvent.seq.desc()).limit(1))
         s.execute(delete(AuditEvent).where(AuditEvent.seq >= last - 1))
-    report = session.ws.store.verify()
+    report = inspection.verify(session.ws.store)
     session.close()
     assert any("were removed" in p for p in report.audit_problems)

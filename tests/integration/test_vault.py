@@ -182,6 +182,7 @@ def test_killed_while_writing_the_vault_keeps_the_previous_one(store_with_lawyer
         f"""
         import os, sys
         from pathlib import Path
+        import legalaid_desktop.fsutil as f
         import legalaid_desktop.store.vault as v
         real_fdopen = os.fdopen
         class Dying:
@@ -191,7 +192,7 @@ def test_killed_while_writing_the_vault_keeps_the_previous_one(store_with_lawyer
             def write(self, data):
                 self.h.write(data[: len(data) // 2]); self.h.flush()
                 os._exit(137)  # killed half-way through the write
-        v.os.fdopen = lambda fd, mode: Dying(real_fdopen(fd, mode))
+        f.os.fdopen = lambda fd, mode: Dying(real_fdopen(fd, mode))
         vault = v.Vault.load(Path({str(StorePaths(store_with_lawyer).vault)!r}))
         vault.save(bytes(32))  # the process dies before this reaches the disk
         """

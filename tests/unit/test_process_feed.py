@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from legalaid_desktop.devtools.demo.process_feed import feed
 from legalaid_desktop.domain.errors import BackgroundWorkFailed, ValidationError
-from legalaid_desktop.services.process_feed import feed
 
 
 def squares(n: int) -> Iterator[tuple[int, int, int]]:

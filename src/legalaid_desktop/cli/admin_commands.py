@@ -89,7 +89,7 @@ def cmd_user_list(args: argparse.Namespace, ctx: CliContext) -> Output:
 def cmd_user_revoke(args: argparse.Namespace, ctx: CliContext) -> Output:
     with ctx.session() as s:
         info = s.users.revoke(args.username)
-        epoch = s.ws.store.vault.epoch
+        epoch = s.users.key_epoch()
     text = _(
         "Revoked {name}. The database has a new key (epoch {epoch}); old copies of the key file "
         "no longer open it."
@@ -228,19 +228,18 @@ def cmd_db_backup(args: argparse.Namespace, ctx: CliContext) -> Output:
 
 def cmd_db_restore(args: argparse.Namespace, ctx: CliContext) -> Output:
     from legalaid_desktop.domain.errors import AuthenticationError
-    from legalaid_desktop.store import backups, restore
+    from legalaid_desktop.services import backups
 
     folder = Path(args.backup).expanduser()
     target = Path(args.to).expanduser()
     if args.recovery:
-        opener = backups.opener_for_recovery(folder, ctx.recovery_key())
+        backups.restore_with_recovery_key(folder, ctx.recovery_key(), target)
     else:
         if not ctx.user:
             raise AuthenticationError(
                 _("Say which administrator opens the backup with --user, or use --recovery.")
             )
-        opener = backups.opener_for_password(folder, ctx.user, ctx.password())
-    restore.restore(folder, opener, target)
+        backups.restore_with_password(folder, ctx.user, ctx.password(), target)
     text = _(
         "The backup {backup} was restored into {path}. Only its administrators and the recovery "
         "key open it: reset the other users' passwords, and revoke again anyone revoked since "

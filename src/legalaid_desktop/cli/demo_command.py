@@ -1,7 +1,8 @@
 """``demo``: fill the store with realistic demonstration data (managers and administrators).
 
 The command runs without SQLCipher's memory security
-(:func:`~legalaid_desktop.store.engine.bulk_load_without_memory_security`): it writes synthetic
+(:func:`~legalaid_desktop.store.bulk_load.without_memory_security`, through
+:mod:`legalaid_desktop.devtools.demo`): it writes synthetic
 data only, and only into a new or demo store (the generator refuses any other, exit code 4).
 """
 
@@ -13,10 +14,15 @@ import time
 from collections.abc import Callable
 
 from legalaid_desktop.cli.context import CliContext, Output
+from legalaid_desktop.devtools.demo import (
+    DEMO_LAWYERS,
+    MAX_CLIENTS,
+    DemoSummary,
+    generate_demo,
+    without_memory_security,
+)
 from legalaid_desktop.domain.roles import Permission
 from legalaid_desktop.i18n import _
-from legalaid_desktop.services.demo import DEMO_LAWYERS, MAX_CLIENTS, DemoSummary, generate_demo
-from legalaid_desktop.store.engine import bulk_load_without_memory_security
 
 
 def _positive(value: str) -> int:
@@ -68,14 +74,14 @@ def _text(summary: DemoSummary, seconds: float) -> str:
 def cmd_demo(args: argparse.Namespace, ctx: CliContext) -> Output:
     """Generate the demo data; ``--json`` prints the counts."""
     started = time.perf_counter()
-    with bulk_load_without_memory_security(), ctx.session() as s:
+    with without_memory_security(), ctx.session() as s:
         s.ws.require(Permission.MANAGE_USERS)
         password = ctx.new_password() if args.create_lawyers else None
         show = None
         if not ctx.json and sys.stderr is not None and sys.stderr.isatty():
             show = _progress_printer()
         summary = generate_demo(
-            s,
+            s.ws,
             clients=args.clients,
             seed=args.seed,
             lawyer_password=password,

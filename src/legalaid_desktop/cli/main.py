@@ -27,7 +27,7 @@ from legalaid_desktop.cli import (
 from legalaid_desktop.cli.context import CliContext, emit
 from legalaid_desktop.domain.errors import LegalAidError
 from legalaid_desktop.i18n import LANGUAGES, _, set_language
-from legalaid_desktop.store import failures
+from legalaid_desktop.services.failures import storage_failure
 from legalaid_desktop.tracebacks import redacted_traceback
 
 
@@ -74,7 +74,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return _fail(ctx.json, _("Interrupted."), 1)
     except OSError as exc:
-        failure = failures.from_os(exc)  # a full disk, a read-only folder, an I/O error
+        failure = storage_failure(exc)  # a full disk, a read-only folder, an I/O error
         if failure is not None:
             return _fail(ctx.json, str(failure), failure.exit_code)
         return _fail(

@@ -15,16 +15,10 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from legalaid_desktop.app import AppSession
 from legalaid_desktop.cli.context import CliContext, Output
 from legalaid_desktop.i18n import _
 from legalaid_desktop.services.recovery_keys import rotate_bundle_recovery_key
 from legalaid_desktop.services.sync import SyncService
-
-
-def _service(session: AppSession) -> SyncService:
-    existing = getattr(session, "sync", None)
-    return existing if isinstance(existing, SyncService) else SyncService(session.ws)
 
 
 def _data(obj: Any) -> Any:
@@ -55,7 +49,7 @@ def _confirm(service: SyncService, path: Path, given: str | None) -> str | None:
 
 def cmd_enroll_request(args: argparse.Namespace, ctx: CliContext) -> Output:
     with ctx.session() as s:
-        result = _service(s).enroll_request(Path(args.output))
+        result = s.sync.enroll_request(Path(args.output))
     text = _(
         "Enrollment request written to {path}.\nSend it to HQ, then read this fingerprint to HQ "
         "by phone:\n    {fingerprint}"
@@ -65,7 +59,7 @@ def cmd_enroll_request(args: argparse.Namespace, ctx: CliContext) -> Output:
 
 def cmd_enroll_accept(args: argparse.Namespace, ctx: CliContext) -> Output:
     with ctx.session() as s:
-        service = _service(s)
+        service = s.sync
         confirmed = _confirm(service, Path(args.file), args.fingerprint)
         result = service.enroll_accept(Path(args.file), Path(args.output), confirmed)
     lines = [
@@ -88,7 +82,7 @@ def cmd_enroll_accept(args: argparse.Namespace, ctx: CliContext) -> Output:
 
 def cmd_enroll_complete(args: argparse.Namespace, ctx: CliContext) -> Output:
     with ctx.session() as s:
-        service = _service(s)
+        service = s.sync
         confirmed = _confirm(service, Path(args.file), args.fingerprint)
         result = service.enroll_complete(Path(args.file), confirmed)
     text = _("This center is enrolled with {node} ({name}); fingerprint {fingerprint}.").format(
@@ -99,7 +93,7 @@ def cmd_enroll_complete(args: argparse.Namespace, ctx: CliContext) -> Output:
 
 def cmd_enroll_revoke(args: argparse.Namespace, ctx: CliContext) -> Output:
     with ctx.session() as s:
-        info = _service(s).revoke_node(args.node)
+        info = s.sync.revoke_node(args.node)
     text = _("{node} is revoked; its bundles are refused from now on.").format(node=info.code)
     return Output(_data(info), text)
 
@@ -129,7 +123,7 @@ def cmd_enroll_rotate_recovery(args: argparse.Namespace, ctx: CliContext) -> Out
 
 def cmd_bundle_export(args: argparse.Namespace, ctx: CliContext) -> Output:
     with ctx.session() as s:
-        result = _service(s).export(Path(args.output), to=args.to, full=args.full)
+        result = s.sync.export(Path(args.output), to=args.to, full=args.full)
     text = _(
         "Bundle no. {seq} for {peer} written to {path}: {records} records, {attachments} "
         "documents, {size} bytes."
@@ -150,7 +144,7 @@ def cmd_bundle_export(args: argparse.Namespace, ctx: CliContext) -> Output:
 
 def cmd_bundle_inspect(args: argparse.Namespace, ctx: CliContext) -> Output:
     with ctx.session() as s:
-        report = _service(s).inspect(Path(args.file))
+        report = s.sync.inspect(Path(args.file))
     lines = [
         _("Sender:    {value}").format(value=report.sender or "—"),
         _("Recipient: {value}").format(value=report.recipient or "—"),
@@ -173,7 +167,7 @@ def cmd_bundle_inspect(args: argparse.Namespace, ctx: CliContext) -> Output:
 
 def cmd_bundle_import(args: argparse.Namespace, ctx: CliContext) -> Output:
     with ctx.session() as s:
-        result = _service(s).import_bundle(Path(args.file))
+        result = s.sync.import_bundle(Path(args.file))
     text = result.message
     if result.conflicts:
         text += "\n" + _("Review the conflicts: legalaid sync conflicts list")
@@ -187,7 +181,7 @@ def cmd_bundle_import(args: argparse.Namespace, ctx: CliContext) -> Output:
 
 def cmd_sync_conflicts_list(args: argparse.Namespace, ctx: CliContext) -> Output:
     with ctx.session() as s:
-        items = _service(s).conflicts(unresolved_only=not args.all)
+        items = s.sync.conflicts(unresolved_only=not args.all)
     lines = [
         f"{c.id}  {c.label}  [{c.field_group}, {c.kind}]  "
         + _("kept: {winner}; from {peer}").format(winner=c.winner, peer=c.peer)
@@ -199,7 +193,7 @@ def cmd_sync_conflicts_list(args: argparse.Namespace, ctx: CliContext) -> Output
 
 def cmd_sync_conflicts_resolve(args: argparse.Namespace, ctx: CliContext) -> Output:
     with ctx.session() as s:
-        info = _service(s).resolve_conflict(args.id, args.keep)
+        info = s.sync.resolve_conflict(args.id, args.keep)
     return Output(
         _data(info),
         _("Conflict {id} resolved: kept the {side} value.").format(
@@ -210,7 +204,7 @@ def cmd_sync_conflicts_resolve(args: argparse.Namespace, ctx: CliContext) -> Out
 
 def cmd_sync_transfer(args: argparse.Namespace, ctx: CliContext) -> Output:
     with ctx.session() as s:
-        info = _service(s).transfer_case(args.number, args.to)
+        info = s.sync.transfer_case(args.number, args.to)
     return Output(
         _data(info),
         _("Case {number} moves from {source} to {target} with the next bundle.").format(
@@ -221,7 +215,7 @@ def cmd_sync_transfer(args: argparse.Namespace, ctx: CliContext) -> Output:
 
 def cmd_sync_history(args: argparse.Namespace, ctx: CliContext) -> Output:
     with ctx.session() as s:
-        rows = _service(s).history(limit=args.limit)
+        rows = s.sync.history(limit=args.limit)
     lines = [
         f"{r.processed_at}  {r.direction:3}  {r.peer:5}  #{r.seq:<5} {r.status:12} "
         f"{r.bundle_hash[:16]}"
@@ -232,7 +226,7 @@ def cmd_sync_history(args: argparse.Namespace, ctx: CliContext) -> Output:
 
 def cmd_sync_nodes(args: argparse.Namespace, ctx: CliContext) -> Output:
     with ctx.session() as s:
-        nodes = _service(s).nodes()
+        nodes = s.sync.nodes()
     lines = [
         f"{n.code:6} {n.kind:7} {n.enrollment:9} {n.fingerprint or '—'}  {n.name}" for n in nodes
     ]
@@ -241,7 +235,7 @@ def cmd_sync_nodes(args: argparse.Namespace, ctx: CliContext) -> Output:
 
 def cmd_sync_quarantine(args: argparse.Namespace, ctx: CliContext) -> Output:
     with ctx.session() as s:
-        items = _service(s).quarantined()
+        items = s.sync.quarantined()
     lines = [f"{q.at}  {q.peer}  {q.table_name} {q.row_id}: {q.reason}" for q in items]
     return Output([_data(q) for q in items], "\n".join(lines) or _("Nothing is set aside."))
 

@@ -36,10 +36,10 @@ def ensure_demo_store(data_dir: Path) -> None:
         admin_password=DEMO_PASSWORD,
     )
     try:
-        from legalaid_desktop.services.demo import generate_demo
+        from legalaid_desktop.devtools.demo import generate_demo
 
         summary = generate_demo(
-            session, clients=DEMO_CLIENTS, seed=1, lawyer_password=DEMO_PASSWORD
+            session.ws, clients=DEMO_CLIENTS, seed=1, lawyer_password=DEMO_PASSWORD
         )
         print(f"  {summary}", flush=True)
     finally:

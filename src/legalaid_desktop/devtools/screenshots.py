@@ -2,7 +2,7 @@
 
 ``python -m legalaid_desktop.devtools.screenshots --out screenshots [--lang az|ru|en|all]``
 
-Builds a temporary demo store (``services.demo.generate_demo``, about 300 clients, fast test key
+Builds a temporary demo store (``devtools.demo.generate_demo``, about 300 clients, fast test key
 derivation: the store is thrown away afterwards), logs in, and saves PNGs of the login window,
 the wizard pages (with the recovery key page), the dashboard, the clients list and a client
 dialog, the cases list, a case with consultations and its PDF preview, the calendar, the Sync
@@ -42,9 +42,9 @@ def build_demo_store(data_dir: Path, clients: int) -> None:
         kdf=FLOOR,
     )
     try:
-        from legalaid_desktop.services.demo import generate_demo
+        from legalaid_desktop.devtools.demo import generate_demo
 
-        generate_demo(session, clients=clients, seed=7, lawyer_password=LAWYER_PASSWORD)
+        generate_demo(session.ws, clients=clients, seed=7, lawyer_password=LAWYER_PASSWORD)
     finally:
         session.close()
 

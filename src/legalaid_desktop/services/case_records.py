@@ -19,6 +19,7 @@ from legalaid_desktop.domain.errors import InputRejected, NotFound, ValidationEr
 from legalaid_desktop.domain.filenames import plain_file_name
 from legalaid_desktop.domain.ids import new_id
 from legalaid_desktop.domain.roles import Permission
+from legalaid_desktop.fsutil import atomic_write
 from legalaid_desktop.i18n import _
 from legalaid_desktop.i18n.dates import today
 from legalaid_desktop.i18n.formatting import format_decimal, format_integer
@@ -270,8 +271,6 @@ class CaseRecordService:
         """Write an attachment where the user chose (an explicit export; audited)."""
         info, content = self.attachment_content(attachment_id)
         path = target / plain_file_name(info.file_name) if target.is_dir() else target
-        from legalaid_desktop.store.vault import atomic_write
-
         atomic_write(path, content)
         with self.ws.write() as s:
             self.ws.audit(s, "attachment_exported", "attachment", info.id, {"sha256": info.sha256})

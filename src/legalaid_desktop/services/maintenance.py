@@ -8,8 +8,8 @@ from typing import Any
 
 from legalaid_desktop.domain.roles import Permission
 from legalaid_desktop.services.workspace import Workspace
-from legalaid_desktop.store import migrate
-from legalaid_desktop.store.store import IntegrityReport
+from legalaid_desktop.store import inspection, migrate
+from legalaid_desktop.store.inspection import IntegrityReport
 from legalaid_desktop.sync.anchor_store import acknowledged_mismatches
 
 
@@ -18,7 +18,7 @@ class MaintenanceService:
         self.ws = ws
 
     def status(self) -> dict[str, Any]:
-        return self.ws.store.status()
+        return inspection.status(self.ws.store)
 
     def verify(self) -> IntegrityReport:
         """Check page MACs, structure and the audit chain (and record that it was done).
@@ -26,7 +26,7 @@ class MaintenanceService:
         The chain is also compared with the heads the sync peers acknowledged: someone with the
         key can recompute the chain, but not what HQ already received (docs/sync.md §9).
         """
-        report = self.ws.store.verify()
+        report = inspection.verify(self.ws.store)
         if not (report.page_problems or report.structure_problems):
             with self.ws.read() as s:
                 anchored = acknowledged_mismatches(s)

@@ -72,6 +72,11 @@ class UserService:
     def __init__(self, ws: Workspace) -> None:
         self.ws = ws
 
+    def key_epoch(self) -> int:
+        """The epoch of the database key: it goes up with every revocation, each of which
+        gives the database a new key (old copies of the key file then open nothing)."""
+        return self.ws.store.vault.epoch
+
     def list(self) -> list[UserInfo]:
         keys = set(self.ws.store.vault.usernames())
         with self.ws.read() as s:

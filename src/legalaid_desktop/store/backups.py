@@ -57,15 +57,11 @@ from legalaid_desktop.domain.errors import (
     StoreError,
     VaultTampered,
 )
+from legalaid_desktop.fsutil import atomic_write
 from legalaid_desktop.i18n import _
 from legalaid_desktop.store.engine import WrongStoreKey, connect_raw
-from legalaid_desktop.store.vault import (
-    RECOVERY_SLOT,
-    Slot,
-    Vault,
-    atomic_write,
-    parse_recovery_key,
-)
+from legalaid_desktop.store.slots import RECOVERY_SLOT, Slot, recovery_private
+from legalaid_desktop.store.vault import Vault, parse_recovery_key
 
 KEY_FILE = "backup-key.json"
 DB_FILE = "legalaid.db"
@@ -474,13 +470,11 @@ def opener_for_password(folder: Path, username: str, password: str) -> Opener:
 
 def opener_for_recovery(folder: Path, recovery_key: str) -> Opener:
     """The opener of a backup's recovery slot (its key derivation follows the slot's format)."""
-    from legalaid_desktop.store.vault import _recovery_private
-
     slot = BackupKeys.load(folder / KEY_FILE).slot(RECOVERY_SLOT)
     secret = parse_recovery_key(recovery_key)
     if slot is None:
-        return Opener(RECOVERY_SLOT, _recovery_private(secret))
-    return Opener(RECOVERY_SLOT, _recovery_private(secret, slot.version))
+        return Opener(RECOVERY_SLOT, recovery_private(secret))
+    return Opener(RECOVERY_SLOT, recovery_private(secret, slot.version))
 
 
 def backup_key(folder: Path, opener: Opener) -> bytes:

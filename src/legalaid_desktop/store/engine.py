@@ -12,19 +12,13 @@ connection PBKDF2 is skipped (DESIGN.md §5). Each new connection:
 Write transactions start with ``BEGIN IMMEDIATE`` so that two writers (two processes, or the GUI's
 writer and a CLI run) queue on SQLite's lock instead of failing half-way; readers use ``BEGIN``.
 
-Memory security and the demo bulk load: ``cipher_memory_security`` makes SQLCipher lock and wipe
-every allocation, which makes bulk writes 6-25 times slower. SQLCipher keeps it for the whole
-process once it is ON (it cannot be turned off again), so the one exception is made per process:
-:func:`bulk_load_without_memory_security` lets ``legalaid demo``, which writes only synthetic
-data into a new or demo-only store (the generator refuses any other), open its connections
-without turning it ON. Every other code path turns it ON for every connection, and the default
-stays ON.
+Memory security: the one exception, the demo's bulk load, is made per process by
+:func:`legalaid_desktop.store.bulk_load.without_memory_security`; every other connection turns
+``cipher_memory_security`` ON.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -34,15 +28,12 @@ from sqlcipher3 import dbapi2
 
 from legalaid_desktop.domain.errors import StoreCorrupted, StoreError, StoreLocked
 from legalaid_desktop.i18n import _
-from legalaid_desktop.store import failures
+from legalaid_desktop.store import bulk_load, failures
 
 BUSY_TIMEOUT_MS = 15_000
 KEY_BYTES = 32
 CACHE_KIB = 32 * 1024
 """Page cache of each connection, in KiB (allocated only as pages are read)."""
-
-_memory_security_off = False
-"""True only inside :func:`bulk_load_without_memory_security` (the demo command)."""
 
 
 class WrongStoreKey(StoreError):
@@ -82,7 +73,7 @@ def connect_raw(path: Path, key: bytes) -> Any:
     try:
         conn.execute("PRAGMA cipher_log_level = NONE")
         conn.execute(_key_pragma(key))
-        if not _memory_security_off:
+        if not bulk_load.memory_security_off():
             conn.execute("PRAGMA cipher_memory_security = ON")
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         try:
@@ -127,24 +118,6 @@ def connect_raw(path: Path, key: bytes) -> Any:
         conn.close()
         raise
     return conn
-
-
-@contextmanager
-def bulk_load_without_memory_security() -> Iterator[None]:
-    """Connections opened inside this block do not turn ``cipher_memory_security`` ON.
-
-    Only for the ``legalaid demo`` command, which writes synthetic data into a new or demo-only
-    store (see the module docstring). SQLCipher's setting is process-wide and cannot be turned
-    off once ON: if another connection of this process already turned it ON, it stays ON and
-    this block only costs speed. Connections opened after the block turn it ON again.
-    """
-    global _memory_security_off
-    previous = _memory_security_off
-    _memory_security_off = True
-    try:
-        yield
-    finally:
-        _memory_security_off = previous
 
 
 def create_store_engine(path: Path, key: bytes, *, pool_size: int = 4) -> Engine:

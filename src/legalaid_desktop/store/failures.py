@@ -10,8 +10,9 @@ written) and says that nothing was changed: every caller raises them after its t
 was rolled back.
 
 Used by the engine's error hook (:func:`legalaid_desktop.store.store._translate_errors`), by
-:func:`legalaid_desktop.store.engine.connect_raw`, by the store's lock, and by the CLI's last
-handler of ``OSError``.
+:func:`legalaid_desktop.store.engine.connect_raw`, by the store's lock, and (through
+:func:`legalaid_desktop.services.failures.storage_failure`) by the CLI's last handler of
+``OSError``.
 """
 
 from __future__ import annotations

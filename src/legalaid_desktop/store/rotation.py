@@ -37,7 +37,7 @@ from legalaid_desktop.store import backups
 from legalaid_desktop.store.audit import append_event
 from legalaid_desktop.store.engine import connect_raw, create_store_engine
 from legalaid_desktop.store.models import Meta
-from legalaid_desktop.store.vault import RECOVERY_SLOT, Slot
+from legalaid_desktop.store.slots import RECOVERY_SLOT, Slot
 
 if TYPE_CHECKING:
     from legalaid_desktop.store.store import Store

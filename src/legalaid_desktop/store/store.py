@@ -46,7 +46,7 @@ from legalaid_desktop.domain.errors import (
 )
 from legalaid_desktop.i18n import _
 from legalaid_desktop.store import backups, failures, migrate, rotation
-from legalaid_desktop.store.audit import utc_now_iso, verify_chain
+from legalaid_desktop.store.audit import utc_now_iso
 from legalaid_desktop.store.engine import (
     WrongStoreKey,
     connect_raw,
@@ -88,22 +88,13 @@ class StorePaths:
     def backups(self) -> Path:
         return self.root / "backups"
 
+    @property
+    def sidecars(self) -> tuple[Path, Path]:
+        """The database's write-ahead log and shared-memory files (present while it is open)."""
+        return (self.db.with_name(self.db.name + "-wal"), self.db.with_name(self.db.name + "-shm"))
+
     def exists(self) -> bool:
         return self.db.exists() and self.vault.exists()
-
-
-@dataclass(frozen=True)
-class IntegrityReport:
-    """What ``db verify`` found: SQLCipher page MACs, SQLite structure, the audit chain."""
-
-    page_problems: tuple[str, ...]
-    structure_problems: tuple[str, ...]
-    audit_events: int
-    audit_problems: tuple[str, ...]
-
-    @property
-    def ok(self) -> bool:
-        return not (self.page_problems or self.structure_problems or self.audit_problems)
 
 
 _LOCKS: dict[str, FileLock] = {}
@@ -382,7 +373,7 @@ class Store:
                     initialize(s, vault)
             except BaseException:
                 engine.dispose()
-                for path in (paths.db, paths.vault, *_sidecars(paths.db)):
+                for path in (paths.db, paths.vault, *paths.sidecars):
                     path.unlink(missing_ok=True)
                 raise
         return store, recovery
@@ -451,7 +442,7 @@ class Store:
     def _open(cls, paths: StorePaths, vault: Vault, unlocked: Unlocked) -> Store:
         """Open the database with the first key that works, then check and upgrade it."""
         # Stores made before the files were created owner-only: make them so.
-        for path in (paths.db, *_sidecars(paths.db)):
+        for path in (paths.db, *paths.sidecars):
             with contextlib.suppress(OSError):
                 if path.stat().st_mode & 0o077:
                     os.chmod(path, 0o600)
@@ -646,48 +637,6 @@ class Store:
             self._reload_vault()
             rotation.rotate_key(self, [])
 
-    def verify(self) -> IntegrityReport:
-        """Check SQLCipher's page MACs, SQLite's structure and the audit chain."""
-        raw = connect_raw(self.paths.db, bytes(self._key))
-        try:
-            pages = tuple(str(r[0]) for r in raw.execute("PRAGMA cipher_integrity_check"))
-            try:
-                structure = [str(r[0]) for r in raw.execute("PRAGMA integrity_check")]
-            except Exception as exc:
-                structure = [str(exc)]
-        finally:
-            raw.close()
-        structure_problems = tuple(s for s in structure if s != "ok")
-        if pages or structure_problems:
-            return IntegrityReport(pages, structure_problems, 0, ())
-        with self.session() as s:
-            chain = verify_chain(s)
-        return IntegrityReport((), (), chain.events, chain.problems)
-
-    def status(self) -> dict[str, Any]:
-        """Facts for ``db status`` (no client data)."""
-        with self.session() as s:
-            meta = {row.key: row.value for row in s.execute(select(Meta)).scalars()}
-        size = sum(
-            p.stat().st_size for p in (self.paths.db, *_sidecars(self.paths.db)) if p.exists()
-        )
-        return {
-            "data_dir": str(self.paths.root),
-            "store_id": meta.get("store_id"),
-            "node_code": meta.get("node_code"),
-            "schema_revision": migrate.current_revision(self.engine),
-            "schema_head": migrate.head_revision(),
-            "state_counter": int(meta.get(COUNTER_KEY, "0")),
-            "key_epoch": self.vault.epoch,
-            "users_with_keys": self.vault.usernames(),
-            "key_slots_to_renew": self.vault.slots_awaiting_new_keys(),
-            "key_rotation_pending": self.vault.pending is not None,
-            "revocations_unfinished": json.loads(meta.get(rotation.PENDING_KEY) or "[]"),
-            "backups": len(backups.backup_folders(self.paths.backups, clean=False)),
-            "size_bytes": size,
-            "created_at": meta.get("created_at"),
-        }
-
 
 def _read_counter(engine: Engine) -> int:
     try:
@@ -700,7 +649,3 @@ def _read_counter(engine: Engine) -> int:
     if value is None:
         raise StoreCorrupted(_("The data store has no state counter."))
     return int(value)
-
-
-def _sidecars(db: Path) -> tuple[Path, Path]:
-    return (db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm"))

@@ -39,8 +39,9 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from legalaid_desktop.domain.errors import LegalAidError
+from legalaid_desktop.fsutil import atomic_write
 from legalaid_desktop.store.audit import append_event
-from legalaid_desktop.store.vault import Vault, atomic_write
+from legalaid_desktop.store.vault import Vault
 
 FREE_ATTEMPTS = 3
 MAX_DELAY_SECONDS = 300.0

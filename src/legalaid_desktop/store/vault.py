@@ -1,5 +1,8 @@
 """The vault: the keyslot file beside the database (DESIGN.md §5).
 
+The slots themselves (their fields, binding and recovery-key derivation) are in
+:mod:`legalaid_desktop.store.slots`; this module reads, writes, unlocks and rotates the file.
+
 Layout (``vault.json``, UTF-8 JSON, written atomically with owner-only permissions)::
 
     {"format": "legalaid-vault", "version": 2, "store_id": "<uuid>", "epoch": N,
@@ -48,9 +51,7 @@ import contextlib
 import hashlib
 import hmac
 import json
-import os
 import secrets
-import tempfile
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -60,7 +61,6 @@ from typing import Any
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from legalaid_desktop.domain.errors import (
     AuthenticationError,
@@ -68,6 +68,7 @@ from legalaid_desktop.domain.errors import (
     VaultError,
     VaultTampered,
 )
+from legalaid_desktop.fsutil import atomic_write
 from legalaid_desktop.i18n import _
 from legalaid_desktop.store.kdf import FLOOR, KdfParams
 from legalaid_desktop.store.keywrap import (
@@ -83,25 +84,26 @@ from legalaid_desktop.store.keywrap import canon as _canon
 from legalaid_desktop.store.keywrap import hkdf as _hkdf
 from legalaid_desktop.store.keywrap import unb64 as _unb64
 from legalaid_desktop.store.recovery_text import format_recovery_key, parse_recovery_key
+from legalaid_desktop.store.slots import (
+    LEGACY_VERSION,
+    VERSION,
+    Slot,
+    public_bytes,
+    recovery_private,
+    recovery_slot,
+)
 
 __all__ = [
     "FLOOR",
-    "RECOVERY_SLOT",
     "KdfParams",
-    "Slot",
     "Unlocked",
     "Vault",
-    "atomic_write",
     "format_recovery_key",
     "parse_recovery_key",
     "slot_summary",
 ]
 
 FORMAT = "legalaid-vault"
-VERSION = 2
-LEGACY_VERSION = 1
-"""Format 1: wraps without authentication, no vault MAC (opened, and upgraded on unlock)."""
-RECOVERY_SLOT = "recovery"
 
 
 @dataclass(frozen=True)
@@ -119,115 +121,6 @@ class Unlocked:
     via_recovery: bool = False
     slot_id: str = ""
     private: X25519PrivateKey | None = field(default=None, repr=False)
-
-
-@dataclass
-class Slot:
-    """One keyslot: a user's (kind ``user``) or the recovery key's (kind ``recovery``)."""
-
-    slot_id: str
-    kind: str
-    username: str
-    public_key: bytes
-    kdf: KdfParams | None = None
-    salt: bytes = b""
-    wrapped_private: bytes = b""
-    dek: DekWrap | None = None
-    version: int = VERSION
-    since: int = 0
-    """Format 2: the key epoch in which this slot's key pair (and so its MAC key) was made."""
-
-    def binding(self, store_id: str, version: int | None = None) -> bytes:
-        """The data every encryption of this slot is bound to (format 2 binds its format too)."""
-        data: dict[str, Any] = {
-            "slot": self.slot_id,
-            "kind": self.kind,
-            "user": self.username,
-            "store": store_id,
-            "pub": _b64(self.public_key),
-            "kdf": self.kdf.to_dict() if self.kdf else None,
-            "salt": _b64(self.salt),
-        }
-        if (self.version if version is None else version) != LEGACY_VERSION:
-            data["v"] = VERSION
-        return _canon(data)
-
-    def mac_key(self, private: X25519PrivateKey) -> bytes | None:
-        """The key this slot's wraps are authenticated with (None for a format-1 slot)."""
-        if self.version == LEGACY_VERSION:
-            return None
-        label = b"legalaid-vault wrap-mac|" + self.slot_id.encode()
-        return _hkdf(private.private_bytes_raw(), label)
-
-    def to_dict(self) -> dict[str, Any]:
-        data: dict[str, Any] = {
-            "id": self.slot_id,
-            "kind": self.kind,
-            "user": self.username,
-            "pub": _b64(self.public_key),
-            "dek": self.dek.to_dict() if self.dek else None,
-        }
-        if self.version != LEGACY_VERSION:
-            data.update(v=self.version, since=self.since)
-        if self.kind == "user":
-            assert self.kdf is not None
-            data.update(
-                kdf=self.kdf.to_dict(), salt=_b64(self.salt), priv=_b64(self.wrapped_private)
-            )
-        return data
-
-    @classmethod
-    def from_dict(cls, data: object) -> Slot:
-        if not isinstance(data, dict):
-            raise VaultTampered(_("The key file is malformed."))
-        kind = data.get("kind")
-        user = data.get("user")
-        slot_id = data.get("id")
-        if kind not in ("user", "recovery") or not isinstance(user, str):
-            raise VaultTampered(_("The key file is malformed."))
-        if not isinstance(slot_id, str):
-            raise VaultTampered(_("The key file is malformed."))
-        version = data.get("v", LEGACY_VERSION)
-        if version not in (LEGACY_VERSION, VERSION) or ("v" in data and version != VERSION):
-            raise VaultTampered(_("The key file is malformed."))
-        slot = cls(
-            slot_id=slot_id,
-            kind=kind,
-            username=user,
-            public_key=_unb64(data.get("pub")),
-            dek=DekWrap.from_dict(data["dek"]) if data.get("dek") is not None else None,
-            version=version,
-        )
-        if slot.dek is not None and slot.dek.authenticated != (version == VERSION):
-            raise VaultTampered(_("The key file is malformed."))
-        if version == VERSION:
-            since = data.get("since")
-            if not isinstance(since, int) or isinstance(since, bool):
-                raise VaultTampered(_("The key file is malformed."))
-            slot.since = since
-        if kind == "user":
-            slot.kdf = KdfParams.from_dict(data.get("kdf"))
-            slot.salt = _unb64(data.get("salt"))
-            slot.wrapped_private = _unb64(data.get("priv"))
-        return slot
-
-
-def _public_bytes(private: X25519PrivateKey) -> bytes:
-    return private.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
-
-
-def _recovery_private(recovery_secret: bytes, version: int = VERSION) -> X25519PrivateKey:
-    label = b"legalaid recovery x25519" + (b"" if version == LEGACY_VERSION else b" v2")
-    return X25519PrivateKey.from_private_bytes(_hkdf(recovery_secret, label))
-
-
-def _recovery_slot(recovery_secret: bytes) -> Slot:
-    return Slot(
-        slot_id=RECOVERY_SLOT,
-        kind="recovery",
-        username="",
-        public_key=_public_bytes(_recovery_private(recovery_secret)),
-    )
 
 
 def _counter_mac(dek: bytes, store_id: str, epoch: int, value: int) -> bytes:
@@ -418,7 +311,7 @@ class Vault:
             slot_id=secrets.token_hex(8),
             kind="user",
             username=username,
-            public_key=_public_bytes(private),
+            public_key=public_bytes(private),
             kdf=kdf,
             salt=secrets.token_bytes(16),
             since=self.epoch,
@@ -448,9 +341,9 @@ class Vault:
         vault opened with the old recovery key opens nothing either.
         """
         secret = secrets.token_bytes(32)
-        slot = _recovery_slot(secret)
+        slot = recovery_slot(secret)
         slot.since = self.epoch
-        self._wrap_current(slot, _recovery_private(secret), dek)
+        self._wrap_current(slot, recovery_private(secret), dek)
         self.slots = [s for s in self.slots if s.kind != "recovery"]
         self.slots.insert(0, slot)
         return format_recovery_key(secret)
@@ -479,7 +372,7 @@ class Vault:
                     raise altered_error() from None  # a format-2 slot passed off as format 1
             raise AuthenticationError(_("The user name or password is wrong.")) from None
         private = X25519PrivateKey.from_private_bytes(raw)
-        if _public_bytes(private) != slot.public_key:
+        if public_bytes(private) != slot.public_key:
             raise VaultTampered(_("The key file has been altered and is refused."))
         return private, key
 
@@ -514,9 +407,9 @@ class Vault:
         slot = next((s for s in self.slots if s.kind == "recovery"), None)
         if slot is None:
             raise VaultTampered(_("The key file has no recovery slot."))
-        private = _recovery_private(secret, slot.version)
-        if _public_bytes(private) != slot.public_key:
-            if _public_bytes(_recovery_private(secret)) == slot.public_key:
+        private = recovery_private(secret, slot.version)
+        if public_bytes(private) != slot.public_key:
+            if public_bytes(recovery_private(secret)) == slot.public_key:
                 raise altered_error()  # a format-2 recovery slot passed off as format 1
             raise AuthenticationError(_("This recovery key does not belong to this data store."))
         keys = self._open_keys(slot, private)
@@ -558,13 +451,13 @@ class Vault:
         slot_id, secret, key = upgrade
         slot = next(s for s in self.slots if s.slot_id == slot_id)
         if slot.kind == "recovery":
-            private = _recovery_private(secret)
+            private = recovery_private(secret)
         elif slot.version == LEGACY_VERSION:
             private = secret  # the same key pair, now bound to format 2
         else:
             private = X25519PrivateKey.generate()
         slot.version, slot.since = VERSION, self.epoch
-        slot.public_key = _public_bytes(private)
+        slot.public_key = public_bytes(private)
         if slot.kind == "user":
             self._seal_private(slot, private, key)
         self._wrap_current(slot, private, dek)
@@ -664,38 +557,6 @@ class Vault:
         self.pending = None
         self.set_counter(new_dek, counter_value)
         self.save(new_dek)
-
-
-def atomic_write(path: Path, data: bytes) -> None:
-    """Replace ``path`` with ``data`` so that a crash leaves the old or the new file, never half.
-
-    The temporary file is created owner-only (0600) before anything is written to it.
-    """
-    directory = path.parent
-    directory.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
-    tmp = Path(tmp_name)
-    try:
-        os.fchmod(fd, 0o600) if hasattr(os, "fchmod") else None
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    _fsync_dir(directory)
-
-
-def _fsync_dir(directory: Path) -> None:
-    if os.name != "posix":
-        return
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def slot_summary(vault: Vault) -> Mapping[str, Any]:

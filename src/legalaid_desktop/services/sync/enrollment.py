@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from legalaid_desktop.domain.errors import EnrollmentRejected, InputRejected, NotFound
 from legalaid_desktop.domain.roles import Permission
+from legalaid_desktop.fsutil import atomic_write
 from legalaid_desktop.i18n import _
 from legalaid_desktop.services.sync.base import SyncBase
 from legalaid_desktop.services.sync.results import (
@@ -19,7 +20,7 @@ from legalaid_desktop.services.sync.results import (
     node_info,
 )
 from legalaid_desktop.store.models import Node, SyncChannel
-from legalaid_desktop.store.vault import atomic_write, format_recovery_key
+from legalaid_desktop.store.recovery_text import format_recovery_key
 from legalaid_desktop.sync import enrollment
 from legalaid_desktop.sync.keys import encode_b64, new_recovery_secret, recovery_keypair
 from legalaid_desktop.sync.nodes import (

@@ -8,7 +8,9 @@ actually call it, so a mutant costs seconds rather than a run of the whole suite
 
 Each module gets its own work folder ``build/mutate/<module>/`` (links to ``src``, ``tests``,
 ``resources``, ``migrations`` and a generated ``pyproject.toml``); mutmut keeps its results there,
-so a second run only re-tests what changed. Usage::
+so a second run only re-tests what changed in the module. mutmut cannot see a change in the
+tests: when the module's test files (or the shared helpers beside them) change, its earlier
+results are dropped and every mutant is tested again. Usage::
 
     python scripts/mutate.py                        # every module of TARGETS
     python scripts/mutate.py src/legalaid_desktop/domain/roles.py
@@ -22,6 +24,7 @@ is marked on its line with ``# pragma: no mutate (equivalent: <why>)``; see docs
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
 import re
 import shutil
@@ -176,6 +179,29 @@ def _workspace(module: str) -> Path:
     return work
 
 
+def _tests_fingerprint(module: str) -> str:
+    """A hash of the tests that judge ``module``: its test files and the shared helpers."""
+    tests = ROOT / "tests"
+    files = sorted(
+        {ROOT / t for t in TARGETS[module]}
+        | {p for p in tests.rglob("*.py") if not p.name.startswith("test_")}
+    )
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def _forget_if_tests_changed(module: str, work: Path) -> None:
+    """Drop mutmut's results in ``work`` when the tests changed since they were recorded."""
+    stamp = work / "tests.sha256"
+    now = _tests_fingerprint(module)
+    if stamp.exists() and stamp.read_text("utf-8") != now:
+        print("   the tests changed since the last run: every mutant is tested again", flush=True)
+        shutil.rmtree(work / "mutants", ignore_errors=True)
+    stamp.write_text(now, "utf-8")
+
+
 def _mutmut(work: Path, *args: str, capture: bool = False) -> subprocess.CompletedProcess[str]:
     mutmut = shutil.which("mutmut", path=str(Path(sys.executable).parent)) or "mutmut"
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
@@ -244,6 +270,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(_mutmut(work, "show", name, capture=True).stdout)
             continue
         print(f"== {module} (tests: {' '.join(TARGETS[module])})", flush=True)
+        _forget_if_tests_changed(module, work)
         start = time.monotonic()
         run = _mutmut(work, "run", "--max-children", str(args.jobs), capture=True)
         seconds = time.monotonic() - start

@@ -22,8 +22,9 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from legalaid_desktop.domain.cases import ClientInput, ConsentInput
+from legalaid_desktop.domain.cases import ClientInput, ConsentInput, ConsultationInput
 from legalaid_desktop.gui.main_window import MainWindow
+from legalaid_desktop.gui.pages.case_view import CaseView
 from legalaid_desktop.gui.pages.clients import ClientsPage
 from legalaid_desktop.gui.tasks import Change, Progress, QueryOp, TaskRunner, WriteOp
 from legalaid_desktop.i18n.dates import today
@@ -158,6 +159,41 @@ def test_a_page_refreshes_after_a_write_made_elsewhere(
     # written elsewhere (not through the page, which is never asked to reload)
     WriteOp(ctx.tasks, register, changes={Change.CLIENTS}).run()
     qtbot.waitUntil(lambda: page.model.total == 2, timeout=WAIT)
+
+
+def test_the_case_shown_reloads_after_a_write_made_elsewhere(
+    qtbot: QtBot, main_window: MainWindow, sample_data: dict[str, str]
+) -> None:
+    window = main_window
+    number = sample_data["case_number"]
+    window.open_case(number)
+    view = window.pages["case_view"]
+    assert isinstance(view, CaseView)
+    qtbot.waitUntil(lambda: view.detail is not None, timeout=WAIT)
+    assert view.detail is not None and len(view.detail.consultations) == 1
+    ctx = window.ctx
+    assert ctx is not None
+    records, clients = ctx.services.records, ctx.services.clients
+
+    # a consultation recorded from another screen (the calendar, say)
+    WriteOp(
+        ctx.tasks,
+        lambda: records.add_consultation(number, ConsultationInput(notes="İkinci görüş")),
+        changes={Change.AGENDA, Change.CASES},
+    ).run()
+    qtbot.waitUntil(
+        lambda: view.detail is not None and len(view.detail.consultations) == 2, timeout=WAIT
+    )
+
+    # the client renamed in the client dialog: the case shows the new name
+    def rename() -> object:
+        return clients.update(
+            sample_data["client_id"],
+            ClientInput(full_name="Həsənov Elçin", gender="male", region="AZ-GA", birth_year=1980),
+        )
+
+    WriteOp(ctx.tasks, rename, changes={Change.CLIENTS}).run()
+    qtbot.waitUntil(lambda: view.client_button.text() == "Həsənov Elçin", timeout=WAIT)
 
 
 @pytest.fixture

@@ -71,6 +71,9 @@ class CaseView(Page):
     """
 
     print_summary_requested = Signal(str)
+    # The case, its client's name, consultations and deadlines, documents: a write anywhere
+    # (another screen, a bundle import, conflict resolution) reloads the case shown.
+    shows = frozenset({Change.CASES, Change.CLIENTS, Change.AGENDA, Change.DOCUMENTS})
 
     def __init__(self, ctx: GuiContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)

@@ -20,16 +20,18 @@ from sqlalchemy import text
 
 from legalaid_desktop import app
 from legalaid_desktop.gui.errors import ErrorDialog, install_excepthook, make_error_handler
-from legalaid_desktop.gui.tasks import QueryOp, TaskRunner
+from legalaid_desktop.gui.tasks import Op, QueryOp, TaskRunner, WriteOp
 
 SECRET_NAME = "Gizlinova Sevda Arif qızı"
 SECRET_NOTE = "Rüşvəti polis rəisi aldı"
 
 
-def _dialog_for(qtbot: QtBot, tasks: TaskRunner, fn: Callable[[], None]) -> ErrorDialog:
+def _dialog_for(
+    qtbot: QtBot, tasks: TaskRunner, fn: Callable[[], None], op: type[Op] = QueryOp
+) -> ErrorDialog:
     before = {id(w) for w in QApplication.topLevelWidgets()}
     tasks.error_handler = make_error_handler(lambda: None)
-    QueryOp(tasks, fn, action="test_action").run()
+    op(tasks, fn, action="test_action").run()
 
     def new_dialogs() -> list[ErrorDialog]:
         return [
@@ -61,7 +63,7 @@ def test_failed_statement_values_never_reach_the_details(
                 {"id": "x" * 32, "name": SECRET_NAME, "note": SECRET_NOTE},
             )
 
-    dialog = _dialog_for(qtbot, tasks, insert)
+    dialog = _dialog_for(qtbot, tasks, insert, WriteOp)
 
     copied = _copied(dialog)
     assert "IntegrityError" in dialog.message.text()

@@ -28,6 +28,7 @@ from legalaid_desktop.gui.pages.case_view import CaseView
 from legalaid_desktop.gui.pages.clients import ClientsPage
 from legalaid_desktop.gui.tasks import Change, Progress, QueryOp, TaskRunner, WriteOp
 from legalaid_desktop.i18n.dates import today
+from legalaid_desktop.services.read_only import WriteInReadOnlyWork
 
 WAIT = 10_000
 
@@ -159,6 +160,34 @@ def test_a_page_refreshes_after_a_write_made_elsewhere(
     # written elsewhere (not through the page, which is never asked to reload)
     WriteOp(ctx.tasks, register, changes={Change.CLIENTS}).run()
     qtbot.waitUntil(lambda: page.model.total == 2, timeout=WAIT)
+
+
+def test_a_write_slipped_into_a_query_fails_and_writes_nothing(
+    qtbot: QtBot, main_window: MainWindow, sample_data: dict[str, str]
+) -> None:
+    ctx = main_window.ctx
+    assert ctx is not None
+    clients = ctx.services.clients
+
+    def register() -> object:
+        return clients.register(
+            ClientInput(full_name="Quliyeva Aynur Vaqif qızı", gender="female", region="AZ-BA"),
+            ConsentInput(given_on=today()),
+        )
+
+    failures: list[BaseException] = []
+    QueryOp(ctx.tasks, register, failure=failures.append).run()
+    assert ctx.tasks.wait(WAIT)
+    qtbot.waitUntil(lambda: len(failures) == 1, timeout=WAIT)
+    assert isinstance(failures[0], WriteInReadOnlyWork)
+    listed: list[int] = []
+    QueryOp(ctx.tasks, lambda: clients.list().total, success=listed.append).run()
+    qtbot.waitUntil(lambda: listed == [1], timeout=WAIT)
+    # The same call as a write goes through.
+    WriteOp(ctx.tasks, register, changes={Change.CLIENTS}).run()
+    assert ctx.tasks.wait(WAIT)
+    QueryOp(ctx.tasks, lambda: clients.list().total, success=listed.append).run()
+    qtbot.waitUntil(lambda: listed == [1, 2], timeout=WAIT)
 
 
 def test_the_case_shown_reloads_after_a_write_made_elsewhere(

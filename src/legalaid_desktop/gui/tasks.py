@@ -6,7 +6,9 @@ Every service call a screen makes is an operation, in the manner of Anki's ``Que
     QueryOp(ctx.tasks, users.list, success=self._users_arrived).run()
     WriteOp(ctx.tasks, save, changes={Change.CLIENTS}, success=self._saved).run()
 
-* A :class:`QueryOp` runs on a small pool of reader threads. It has no way to reach the writer.
+* A :class:`QueryOp` runs on a small pool of reader threads, inside
+  :func:`~legalaid_desktop.services.read_only.reading_only`: a service call in it that starts a
+  write transaction fails at once (a bug: it belongs in a WriteOp).
 * A :class:`WriteOp` always runs on the single writer thread, so two writes from the GUI never
   overlap. After it succeeds, :attr:`TaskRunner.changed` carries the kinds of records it
   changed (:class:`Change`); the screens that show those records subscribe and reload.
@@ -23,6 +25,7 @@ Every service call a screen makes is an operation, in the manner of Anki's ``Que
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 from collections.abc import Callable, Iterable
@@ -32,6 +35,7 @@ from typing import Any, ClassVar, Self
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
+from legalaid_desktop.services.read_only import reading_only
 from legalaid_desktop.tracebacks import redacted_traceback
 
 log = logging.getLogger(__name__)
@@ -80,17 +84,22 @@ class _Signals(QObject):
 class _Job(QRunnable):
     """The part of an operation that runs on a worker thread."""
 
-    def __init__(self, fn: Callable[..., Any], progress: Progress | None, action: str) -> None:
+    def __init__(
+        self, fn: Callable[..., Any], progress: Progress | None, action: str, writes: bool
+    ) -> None:
         super().__init__()
         self.setAutoDelete(False)
         self.signals = _Signals()
         self._fn = fn
         self._progress = progress
         self._action = action
+        self._writes = writes
 
     def run(self) -> None:
         try:
-            result = self._fn(self._progress) if self._progress is not None else self._fn()
+            guard = contextlib.nullcontext() if self._writes else reading_only()
+            with guard:
+                result = self._fn(self._progress) if self._progress is not None else self._fn()
         except BaseException as exc:
             exc.__traceback_text__ = redacted_traceback(exc)  # type: ignore[attr-defined]
             exc.__action__ = self._action  # type: ignore[attr-defined]
@@ -173,7 +182,7 @@ class Op(QObject):
             raise RuntimeError("an operation runs once")
         self._started = True
         self._pending = True
-        job = _Job(self._fn, self.progress, self.action)
+        job = _Job(self._fn, self.progress, self.action, self._writes)
         job.signals.done.connect(self._succeeded)
         job.signals.failed.connect(self._failed)
         self._failed_signal.connect(self._failure or self._runner.error_handler)

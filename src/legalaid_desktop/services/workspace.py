@@ -20,6 +20,7 @@ from legalaid_desktop.domain.reference import ReferenceCatalog
 from legalaid_desktop.domain.roles import ROLE_LABELS, Permission, roles_text, roles_with
 from legalaid_desktop.domain.users import Actor
 from legalaid_desktop.i18n import _
+from legalaid_desktop.services.read_only import refuse_write_if_reading
 from legalaid_desktop.store.audit import append_event
 from legalaid_desktop.store.models import ChangeLog, Meta
 from legalaid_desktop.store.models.base import SyncMixin
@@ -61,7 +62,13 @@ class Workspace:
 
     @contextlib.contextmanager
     def write(self) -> Iterator[Session]:
-        """One write transaction; the node's clock is persisted with it."""
+        """One write transaction; the node's clock is persisted with it.
+
+        Raises:
+            WriteInReadOnlyWork: Called from work that only reads (a bug; see
+                :mod:`~legalaid_desktop.services.read_only`).
+        """
+        refuse_write_if_reading()
         with self.store.session(write=True) as session:
             yield session
             session.merge(Meta(key=HLC_KEY, value=self.clock.last.encode()))
@@ -69,6 +76,7 @@ class Workspace:
     @contextlib.contextmanager
     def bulk_write(self) -> Iterator[Session]:
         """Like :meth:`write`, for a bulk load (see :meth:`Store.bulk_session`)."""
+        refuse_write_if_reading()
         with self.store.bulk_session() as session:
             yield session
             session.merge(Meta(key=HLC_KEY, value=self.clock.last.encode()))

@@ -64,10 +64,9 @@ class ClientService:
         }
 
     def _validate_consent(self, consent: ConsentInput) -> None:
-        catalog = self.ws.catalog()
+        valid = self.ws.catalog()["consent_purposes"].codes()
         for purpose in consent.purposes:
-            consents.require_purpose(purpose)
-            validation.code(catalog, "consent_purposes", purpose, "purposes", _("consent purpose"))
+            consents.require_purpose(purpose, valid)
         if ConsentPurpose.STORE_PROCESS.value not in consent.purposes:
             raise ValidationError(
                 _("Without consent to store and process the data, the client cannot be recorded."),
@@ -183,9 +182,7 @@ class ClientService:
         :attr:`Permission.RESUME_PROCESSING`.
         """
         self.ws.require(Permission.EDIT_CASES, "consent_given", "client")
-        code = consents.require_purpose(purpose)
-        catalog = self.ws.catalog()
-        validation.code(catalog, "consent_purposes", code, "purposes", _("consent purpose"))
+        code = consents.require_purpose(purpose, self.ws.catalog()["consent_purposes"].codes())
         given = validation.not_in_future(on or today(), "given_on", _("The consent date"))
         if until is not None and until < given:
             raise ValidationError(_("The consent ends before it was given."), "valid_until")
@@ -230,7 +227,7 @@ class ClientService:
         (:func:`~legalaid_desktop.services.consents.refuse_if_withdrawn`).
         """
         self.ws.require(Permission.EDIT_CASES, "consent_withdrawn", "client")
-        code = consents.require_purpose(purpose)
+        code = consents.require_purpose(purpose, self.ws.catalog()["consent_purposes"].codes())
         when = validation.not_in_future(on or today(), "withdrawn_on", _("The withdrawal date"))
         with self.ws.write() as s:
             client = consents.resolve_client(s, ref)

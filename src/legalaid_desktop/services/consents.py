@@ -18,6 +18,7 @@ Every function here takes the caller's session: they run inside the use case's t
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import date
 
 from sqlalchemy import select
@@ -54,9 +55,10 @@ __all__ = [
 ]
 
 
-def require_purpose(code: str) -> str:
-    """``code`` if it is a consent purpose; else a message that names the valid ones."""
-    valid = [p.value for p in ConsentPurpose]
+def require_purpose(code: str, valid: Sequence[str] | None = None) -> str:
+    """``code`` if it is one of the consent purposes ``valid`` (the reference list's codes;
+    the code's :class:`ConsentPurpose` when not given); else a message that names them."""
+    valid = list(valid) if valid is not None else [p.value for p in ConsentPurpose]
     if code not in valid:
         raise ValidationError(
             _("'{code}' is not a consent purpose (the purposes are: {valid}).").format(

@@ -101,7 +101,8 @@ def test_register_a_client_and_see_it_in_the_list(qtbot: Any, gui_ctx: GuiContex
     dialog.region.set_code("AZ-GA")
     type_text(dialog.birth_year, "1990")
     type_text(dialog.phone, "+994 50 123 45 67")
-    assert dialog.purposes["store_process"].isChecked()  # consent: required purpose preset
+    assert not any(check.isChecked() for check in dialog.purposes.values())  # as on paper
+    dialog.purposes["store_process"].setChecked(True)
     dialog.purposes["anonymized_stats"].setChecked(True)
     info = _save(qtbot, dialog)
 
@@ -120,6 +121,7 @@ def test_validation_as_you_type(qtbot: Any, gui_ctx: GuiContext) -> None:
     dialog.show()
     dialog.gender.set_code("male")
     dialog.region.set_code("AZ-BA")
+    dialog.purposes["store_process"].setChecked(True)
     assert not dialog.save_button.isEnabled()  # empty name
     type_text(dialog.name, "A")
     qtbot.keyClick(dialog.name, Qt.Key.Key_Backspace)

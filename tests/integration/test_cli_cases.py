@@ -44,6 +44,8 @@ def test_a_day_at_the_ganja_center(run) -> None:  # type: ignore[no-untyped-def]
         "+994 55 222 33 44",
         "--displacement",
         "idp",
+        "--consent",
+        "store_process",
     )
     assert code == 0 and re.fullmatch(r"[0-9a-f-]{36}\n", client_id)
     code, number, _ = run(
@@ -83,7 +85,18 @@ def test_a_day_at_the_ganja_center(run) -> None:  # type: ignore[no-untyped-def]
 @pytest.mark.parametrize(
     "args",
     [
-        ("client", "add", "--full-name", "Test", "--gender", "female", "--region", "AZ-XX"),
+        (
+            "client",
+            "add",
+            "--full-name",
+            "Test",
+            "--gender",
+            "female",
+            "--region",
+            "AZ-XX",
+            "--consent",
+            "store_process",
+        ),
         (
             "client",
             "add",
@@ -95,8 +108,21 @@ def test_a_day_at_the_ganja_center(run) -> None:  # type: ignore[no-untyped-def]
             "AZ-GA",
             "--birth-year",
             "2999",
+            "--consent",
+            "store_process",
         ),
-        ("client", "add", "--full-name", " ", "--gender", "female", "--region", "AZ-GA"),
+        (
+            "client",
+            "add",
+            "--full-name",
+            " ",
+            "--gender",
+            "female",
+            "--region",
+            "AZ-GA",
+            "--consent",
+            "store_process",
+        ),
         (
             "case",
             "open",
@@ -121,8 +147,18 @@ def test_bad_input_is_exit_4_with_one_line(run, args: tuple[str, ...]) -> None: 
 
 def test_bad_area_code_names_the_field(run) -> None:  # type: ignore[no-untyped-def]
     code, client_id, _ = run(
-        "client", "add", "--full-name", "Quliyev Namiq", "--gender", "male", "--region", "AZ-QBA"
+        "client",
+        "add",
+        "--full-name",
+        "Quliyev Namiq",
+        "--gender",
+        "male",
+        "--region",
+        "AZ-QBA",
+        "--consent",
+        "store_process",
     )
+    assert code == 0
     code, _, err = run(
         "case", "open", "--client", client_id.strip(), "--area", "astrology", "--summary", "x"
     )

@@ -15,6 +15,7 @@ from legalaid_desktop.domain.cases import (
     ConsentInput,
     ConsultationInput,
     CorruptionInput,
+    purposes_in_force,
 )
 from legalaid_desktop.domain.errors import ValidationError
 from legalaid_desktop.domain.reference import ReferenceCatalog
@@ -48,11 +49,48 @@ def cmd_client_add(args: argparse.Namespace, ctx: CliContext) -> Output:
         disability=args.disability,
         referral_source=args.heard_from or "",
     )
-    purposes = ["store_process", *(["share_hq"] if args.share_hq else []), "anonymized_stats"]
-    consent = ConsentInput(given_on=today(), purposes=tuple(purposes))
+    # Only the purposes the client gave (--share-hq is the first version's way to add one).
+    purposes = [*_purposes(args.consent), *(["share_hq"] if args.share_hq else [])]
+    consent = ConsentInput(
+        given_on=args.consent_date or today(),
+        purposes=tuple(dict.fromkeys(purposes)),
+        valid_until=args.consent_until,
+    )
     with ctx.session() as s:
         info = s.clients.register(data, consent)
     return Output(_jsonable(info), info.id)
+
+
+def _purposes(text: str | None) -> list[str]:
+    """``store_process,share_hq`` as a list (the service names the valid ones if one is not)."""
+    return [p.strip() for p in (text or "").split(",") if p.strip()]
+
+
+def cmd_client_consent(args: argparse.Namespace, ctx: CliContext) -> Output:
+    if args.withdraw and args.until:
+        raise ValidationError(_("--until goes with --give."), "valid_until")
+    with ctx.session() as s:
+        if args.give:
+            info = s.clients.give_purpose(args.client, args.give, on=args.date, until=args.until)
+        else:
+            info = s.clients.withdraw_purpose(args.client, args.withdraw, on=args.date)
+    day = today()
+    in_force = sorted(purposes_in_force(info.consents, day))
+    withdrawn = info.processing_withdrawn_on
+    data = {
+        "client": info.id,
+        "purposes_in_force": in_force,
+        "processing_withdrawn_on": withdrawn.isoformat() if withdrawn else None,
+        "consents": [_jsonable(c) for c in info.consents],
+    }
+    if withdrawn is not None:
+        text = _(
+            "Consent to store and process was withdrawn on {date}: the client's records are "
+            "read-only."
+        ).format(date=format_date(withdrawn))
+    else:
+        text = _("Consent in force: {purposes}").format(purposes=", ".join(in_force) or "—")
+    return Output(data, text)
 
 
 def cmd_case_open(args: argparse.Namespace, ctx: CliContext) -> Output:
@@ -221,8 +259,28 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--displacement", default="resident")
     p.add_argument("--disability", default="none")
     p.add_argument("--heard-from", metavar="TEXT")
+    p.add_argument(
+        "--consent",
+        metavar="PURPOSES",
+        help=_(
+            "the purposes the client consented to, comma-separated: store_process (required), "
+            "share_hq, anonymized_stats"
+        ),
+    )
+    p.add_argument("--consent-date", type=_date, metavar="YYYY-MM-DD")
+    p.add_argument("--consent-until", type=_date, metavar="YYYY-MM-DD")
     p.add_argument("--share-hq", action="store_true", help=_("consent to share with HQ"))
     p.set_defaults(func=cmd_client_add)
+    p = client.add_parser(
+        "consent", help=_("record a consent purpose given or withdrawn by a client")
+    )
+    p.add_argument("client", metavar="ID|NUMBER", help=_("the client's id or a case number"))
+    action = p.add_mutually_exclusive_group(required=True)
+    action.add_argument("--give", metavar="PURPOSE")
+    action.add_argument("--withdraw", metavar="PURPOSE")
+    p.add_argument("--date", type=_date, metavar="YYYY-MM-DD")
+    p.add_argument("--until", type=_date, metavar="YYYY-MM-DD")
+    p.set_defaults(func=cmd_client_consent)
 
     case = sub.add_parser("case", help=_("cases")).add_subparsers(dest="case_cmd", required=True)
     p = case.add_parser("open", help=_("open a case (prints the case number)"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -95,6 +96,69 @@ class ConsentInfo:
         return self.valid_until is None or self.valid_until >= day
 
 
+def purposes_in_force(consents: Iterable[ConsentInfo], day: date) -> frozenset[str]:
+    """The purposes some consent covers on ``day`` (given by then, not withdrawn, not expired).
+
+    A client's consent is the set of their consent rows: each row is one signed statement
+    (its purposes, its validity), and a purpose is in force while any row in force holds it.
+    Once "store and process" is withdrawn (:func:`processing_withdrawn_on`), nothing is.
+    """
+    rows = tuple(consents)
+    if processing_withdrawn_on(rows) is not None:
+        return frozenset()
+    return frozenset(p for c in rows if c.given_on <= day and c.active_on(day) for p in c.purposes)
+
+
+def processing_withdrawn_on(consents: Iterable[ConsentInfo]) -> date | None:
+    """The day the client withdrew consent to store and process their data, or ``None``.
+
+    Processing is withdrawn when a row holding ``store_process`` was withdrawn and no row
+    holding it is left unwithdrawn (a consent that merely expired is not a withdrawal; a new
+    consent to store and process given after the withdrawal resumes processing).
+    """
+    store = ConsentPurpose.STORE_PROCESS.value
+    rows = [c for c in consents if store in c.purposes]
+    if not rows or any(c.withdrawn_on is None for c in rows):
+        return None
+    return max(c.withdrawn_on for c in rows if c.withdrawn_on is not None)
+
+
+def expired_purposes(consents: Iterable[ConsentInfo], day: date) -> tuple[str, ...]:
+    """The purposes that a consent held, not withdrawn, but whose "valid until" is before
+    ``day`` and that no other consent covers on ``day``: the consent to renew.
+
+    Nothing counts as expired once processing is withdrawn (the records wait for retention,
+    not for a renewal).
+    """
+    rows = tuple(consents)
+    if processing_withdrawn_on(rows) is not None:
+        return ()
+    in_force = purposes_in_force(rows, day)
+    lapsed = {
+        p
+        for c in rows
+        if c.withdrawn_on is None and c.valid_until is not None and c.valid_until < day
+        for p in c.purposes
+    }
+    order = {p.value: i for i, p in enumerate(ConsentPurpose)}
+    return tuple(sorted(lapsed - in_force, key=lambda p: (order.get(p, len(order)), p)))
+
+
+def consent_expired_on(consents: Iterable[ConsentInfo], day: date) -> date | None:
+    """The last "valid until" of the :func:`expired_purposes` (when the consent ran out)."""
+    rows = tuple(consents)
+    expired = set(expired_purposes(rows, day))
+    ends = [
+        c.valid_until
+        for c in rows
+        if c.withdrawn_on is None
+        and c.valid_until is not None
+        and c.valid_until < day
+        and expired & set(c.purposes)
+    ]
+    return max(ends) if ends else None
+
+
 @dataclass(frozen=True)
 class ClientInfo:
     id: str
@@ -112,6 +176,24 @@ class ClientInfo:
     needs_review: bool = False
     consents: tuple[ConsentInfo, ...] = ()
     case_numbers: tuple[str, ...] = ()
+
+    @property
+    def processing_withdrawn_on(self) -> date | None:
+        """When the client withdrew consent to store and process (``None`` while they have
+        not); from then on their records are read-only (:func:`processing_withdrawn_on`)."""
+        return processing_withdrawn_on(self.consents)
+
+    def expired_purposes(self, day: date) -> tuple[str, ...]:
+        """The purposes whose consent ran out before ``day`` (:func:`expired_purposes`)."""
+        return expired_purposes(self.consents, day)
+
+    def consent_expired(self, day: date) -> bool:
+        """Whether a consent of this client expired and was not renewed by ``day``."""
+        return bool(self.expired_purposes(day))
+
+    def consent_expired_on(self, day: date) -> date | None:
+        """When the consent that :meth:`consent_expired` reports ran out."""
+        return consent_expired_on(self.consents, day)
 
 
 @dataclass(frozen=True)

@@ -64,6 +64,11 @@ class NotADemoStore(InputRejected):
     """Demo data can only be added to a new store or to a store that holds only demo data."""
 
 
+class ProcessingWithdrawn(InputRejected):
+    """The client withdrew consent to store and process their data: their records can be read
+    but no longer changed."""
+
+
 class StoreError(LegalAidError):
     """The data store could not be used."""
 

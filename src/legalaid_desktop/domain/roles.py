@@ -16,6 +16,13 @@ Printing: every role may print the consent form of a client and the summaries of
 assigned to them (:attr:`Permission.PRINT`); a summary of any case of the center needs
 :attr:`Permission.PRINT_ANY_CASE`, and the batch of every closed case needs
 :attr:`Permission.PRINT_BATCH` (managers and above).
+
+Consent: whoever edits cases (lawyers and up) records the consent a client gives or withdraws,
+purpose by purpose; a withdrawal is always recorded at once, since it only stops processing. But
+a new consent to store and process *after* the client withdrew it resumes processing of records
+that wait for anonymization, so it needs :attr:`Permission.RESUME_PROCESSING` (a center manager
+or an administrator, who checks the newly signed form): a lawyer cannot undo a withdrawal to go
+on working a case.
 """
 
 from __future__ import annotations
@@ -44,6 +51,7 @@ class Permission(StrEnum):
     MAINTAIN_STORE = "maintain_store"
     VIEW_STATISTICS = "view_statistics"
     EDIT_REFERENCE = "edit_reference"
+    RESUME_PROCESSING = "resume_processing"
 
 
 ROLE_LABELS: dict[Role, str] = {
@@ -69,6 +77,7 @@ _MANAGER = _LAWYER | {
     Permission.VIEW_STATISTICS,
     Permission.PRINT_ANY_CASE,
     Permission.PRINT_BATCH,
+    Permission.RESUME_PROCESSING,
 }
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.LAWYER: frozenset(_LAWYER),

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from legalaid_desktop.domain.cases import AgendaItem, CaseStatus
 from legalaid_desktop.domain.roles import Permission
 from legalaid_desktop.i18n.dates import today
+from legalaid_desktop.services import consents
 from legalaid_desktop.services.workspace import Workspace
 from legalaid_desktop.store.models import Case, Client, Consultation, Deadline
 
@@ -25,6 +26,8 @@ class Dashboard:
     month_new_cases: int
     month_consultations: int
     month_closed_cases: int
+    expired_consents: int = 0
+    """Clients of this center whose consent ran out and was not renewed."""
 
 
 class AgendaService:
@@ -67,6 +70,8 @@ class AgendaService:
             consultations = count(Consultation, Consultation.held_on >= month_start)
             # the overdue items (a year back) and this week's, in one pass over the agenda
             agenda = _items(s, day - timedelta(days=365), day + timedelta(days=7), lawyer=me)
+            # (read from the consents with a "valid until" already past, not from an index)
+            expired = consents.expired_consent_count(s, day, self.ws.node_code)
         return Dashboard(
             my_open,
             all_open,
@@ -76,6 +81,7 @@ class AgendaService:
             new_cases,
             consultations,
             closed,
+            expired_consents=expired,
         )
 
 

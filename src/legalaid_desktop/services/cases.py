@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import ColumnClause, ColumnElement, Integer, func, literal_column, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from legalaid_desktop.domain import validation
 from legalaid_desktop.domain.cases import (
@@ -22,7 +22,7 @@ from legalaid_desktop.domain.roles import Permission, Role
 from legalaid_desktop.i18n import _
 from legalaid_desktop.i18n.dates import from_iso, today
 from legalaid_desktop.search import refresh as search_refresh
-from legalaid_desktop.services import lookups
+from legalaid_desktop.services import consents, lookups
 from legalaid_desktop.services.rows import (
     attachment_info,
     client_info,
@@ -73,7 +73,8 @@ class CaseService:
     # -- guards ---------------------------------------------------------------------------
 
     def _editable(self, case: Case) -> None:
-        """Only this node's cases are changed here; others move by an explicit transfer."""
+        """Only this node's cases are changed here; others move by an explicit transfer. No
+        case of a client who withdrew consent to store and process is changed at all."""
         self.ws.require(Permission.EDIT_CASES)
         if case.owner_node != self.ws.node_code:
             raise InputRejected(
@@ -82,6 +83,9 @@ class CaseService:
                     "(or transferred to this center)."
                 ).format(number=case.number, node=case.owner_node)
             )
+        session = object_session(case)
+        assert session is not None  # the case was read in the caller's write transaction
+        consents.refuse_if_withdrawn(session, case.client_id)
 
     def _lawyer(self, s: Session, username: str | None) -> str:
         name = username or self.ws.actor.username
@@ -139,6 +143,7 @@ class CaseService:
         corruption = self._corruption(data.corruption) if data.corruption else None
         with self.ws.write() as s:
             client = lookups.get_client(s, data.client_id)
+            consents.refuse_if_withdrawn(s, client.id)
             lawyer = self._lawyer(s, data.lawyer)
             if data.campaign_id and s.get(Campaign, data.campaign_id) is None:
                 raise NotFound(_("There is no such campaign."))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import ColumnClause, ColumnElement, Integer, func, literal_column, select
+from sqlalchemy.orm import Session
 
 from legalaid_desktop.domain import validation
 from legalaid_desktop.domain.cases import (
@@ -12,17 +13,19 @@ from legalaid_desktop.domain.cases import (
     ClientInfo,
     ClientInput,
     ClientRow,
+    ConsentInfo,
     ConsentInput,
     ConsentPurpose,
     Page,
+    purposes_in_force,
 )
-from legalaid_desktop.domain.errors import InputRejected, ValidationError
+from legalaid_desktop.domain.errors import InputRejected, PermissionDenied, ValidationError
 from legalaid_desktop.domain.ids import new_id
-from legalaid_desktop.domain.roles import Permission
+from legalaid_desktop.domain.roles import Permission, roles_text, roles_with
 from legalaid_desktop.i18n import _
-from legalaid_desktop.i18n.dates import today
+from legalaid_desktop.i18n.dates import from_iso, today
 from legalaid_desktop.search import refresh as search_refresh
-from legalaid_desktop.services import lookups
+from legalaid_desktop.services import consents, lookups
 from legalaid_desktop.services.rows import client_info
 from legalaid_desktop.services.workspace import Workspace
 from legalaid_desktop.store.audit import utc_now_iso
@@ -61,11 +64,9 @@ class ClientService:
         }
 
     def _validate_consent(self, consent: ConsentInput) -> None:
-        catalog = self.ws.catalog()
-        if not consent.purposes:
-            raise ValidationError(_("Choose at least one purpose of the consent."), "purposes")
+        valid = self.ws.catalog()["consent_purposes"].codes()
         for purpose in consent.purposes:
-            validation.code(catalog, "consent_purposes", purpose, "purposes", _("consent purpose"))
+            consents.require_purpose(purpose, valid)
         if ConsentPurpose.STORE_PROCESS.value not in consent.purposes:
             raise ValidationError(
                 _("Without consent to store and process the data, the client cannot be recorded."),
@@ -117,10 +118,18 @@ class ClientService:
         return row
 
     def add_consent(self, client_id: str, consent: ConsentInput) -> ClientInfo:
+        """Record a new signed consent of an existing client (the whole form, as at intake).
+
+        After a withdrawal of "store and process", this resumes processing: it needs
+        :attr:`Permission.RESUME_PROCESSING` (see :mod:`legalaid_desktop.domain.roles`).
+        """
         self.ws.require(Permission.EDIT_CASES)
         self._validate_consent(consent)
+        self._require_resume(client_id)
         with self.ws.write() as s:
             client = lookups.get_client(s, client_id)
+            self._home_node(client)
+            self._recheck_resume(s, client.id)
             row = self._add_consent(s, client.id, consent)
             self.ws.audit(s, "consent_recorded", "client", client.id, {"consent": row.id})
             s.flush()
@@ -133,16 +142,204 @@ class ClientService:
         when = on or today()
         with self.ws.write() as s:
             client = lookups.get_client(s, client_id)
+            self._home_node(client)
             row = s.get(Consent, consent_id)
             if row is None or row.client_id != client.id:
                 raise InputRejected(_("That consent does not belong to this client."))
             if row.withdrawn_on is not None:
                 raise InputRejected(_("This consent was already withdrawn."))
-            row.withdrawn_on = when.isoformat()
-            self.ws.touch(s, row, ("withdrawal",))
-            self.ws.audit(s, "consent_withdrawn", "client", client.id, {"consent": row.id})
+            stamped = self._stamp_withdrawn(s, [row], when)
+            if consents.processing_withdrawn_on(s, client.id) is not None:
+                stamped += self._stamp_withdrawn(s, self._live_rows(s, client.id), when)
+            self.ws.audit(
+                s, "consent_withdrawn", "client", client.id, {"consents": sorted(stamped)}
+            )
             s.flush()
             return client_info(s, client)
+
+    # -- consent purpose by purpose (``legalaid client consent``) --------------------------------
+
+    def give_purpose(
+        self,
+        ref: str,
+        purpose: str,
+        *,
+        on: date | None = None,
+        until: date | None = None,
+    ) -> ClientInfo:
+        """Record that the client (``ref``: their id or a case number) gave ``purpose``.
+
+        Giving adds a new consent row holding just ``purpose`` (given ``on``, valid ``until``):
+        rows are signed statements that are never rewritten, only stamped withdrawn, so a
+        row's "consent" field group is written once, when it is made, and its "withdrawal"
+        group once, when it is withdrawn; a bundle carries each change as exactly that, and
+        no merge of two versions of a purpose list can lose one. Consent changes are made
+        only at the client's own center (the one that sends their consents on).
+
+        Refused: a purpose already in force that the new consent would not extend; any
+        purpose but "store and process" while processing is withdrawn or without consent to
+        store and process in force; "store and process" again after its withdrawal without
+        :attr:`Permission.RESUME_PROCESSING`.
+        """
+        self.ws.require(Permission.EDIT_CASES, "consent_given", "client")
+        code = consents.require_purpose(purpose, self.ws.catalog()["consent_purposes"].codes())
+        given = validation.not_in_future(on or today(), "given_on", _("The consent date"))
+        if until is not None and until < given:
+            raise ValidationError(_("The consent ends before it was given."), "valid_until")
+        if code == ConsentPurpose.STORE_PROCESS.value:
+            self._require_resume(ref)
+        with self.ws.write() as s:
+            client = consents.resolve_client(s, ref)
+            self._home_node(client)
+            held = consents.client_consents(s, client.id)
+            if code == ConsentPurpose.STORE_PROCESS.value:
+                self._recheck_resume(s, client.id)
+            else:
+                consents.refuse_if_withdrawn(s, client.id)
+                if ConsentPurpose.STORE_PROCESS.value not in purposes_in_force(held, given):
+                    raise InputRejected(
+                        _(
+                            "Without consent to store and process the data in force, no other "
+                            "consent can be recorded: record that one first."
+                        )
+                    )
+            if not self._extends(held, code, given, until):
+                raise InputRejected(_("This consent is already in force: nothing was changed."))
+            row = self._add_consent(s, client.id, ConsentInput(given, (code,), until))
+            self.ws.audit(
+                s,
+                "consent_given",
+                "client",
+                client.id,
+                {"consent": row.id, "purpose": code},
+            )
+            s.flush()
+            return client_info(s, client)
+
+    def withdraw_purpose(self, ref: str, purpose: str, *, on: date | None = None) -> ClientInfo:
+        """Record that the client (``ref``: their id or a case number) withdrew ``purpose``.
+
+        Each unwithdrawn row holding ``purpose`` is stamped withdrawn (its "withdrawal" field
+        group); a row that held other purposes too is followed by a new row with the rest (same
+        day given, same "valid until", same scan), so they stay in force. Withdrawing "store
+        and process" withdraws every row: the other purposes are processing too, and from then
+        on the client's records are read-only
+        (:func:`~legalaid_desktop.services.consents.refuse_if_withdrawn`).
+        """
+        self.ws.require(Permission.EDIT_CASES, "consent_withdrawn", "client")
+        code = consents.require_purpose(purpose, self.ws.catalog()["consent_purposes"].codes())
+        when = validation.not_in_future(on or today(), "withdrawn_on", _("The withdrawal date"))
+        with self.ws.write() as s:
+            client = consents.resolve_client(s, ref)
+            self._home_node(client)
+            live = self._live_rows(s, client.id)
+            holding = [r for r in live if code in r.purposes]
+            if not holding:
+                raise InputRejected(_("The client has no consent to withdraw for this purpose."))
+            if when < max(date.fromisoformat(r.given_on) for r in holding):
+                raise ValidationError(
+                    _("The consent cannot be withdrawn before it was given."), "withdrawn_on"
+                )
+            store = code == ConsentPurpose.STORE_PROCESS.value
+            stamped = self._stamp_withdrawn(s, live if store else holding, when)
+            added = []
+            for old in [] if store else holding:
+                rest = tuple(p for p in old.purposes if p != code)
+                if rest:
+                    new = self._add_consent(
+                        s,
+                        client.id,
+                        ConsentInput(
+                            date.fromisoformat(old.given_on), rest, from_iso(old.valid_until)
+                        ),
+                    )
+                    new.attachment_id = old.attachment_id
+                    added.append(new.id)
+            self.ws.audit(
+                s,
+                "consent_withdrawn",
+                "client",
+                client.id,
+                {"purpose": code, "consents": sorted(stamped), "replaced_by": added},
+            )
+            s.flush()
+            return client_info(s, client)
+
+    def _live_rows(self, s: Session, client_id: str) -> list[Consent]:
+        """The client's consent rows not withdrawn (nor deleted)."""
+        return list(
+            s.scalars(
+                select(Consent).where(
+                    Consent.client_id == client_id,
+                    Consent.deleted_hlc.is_(None),
+                    Consent.withdrawn_on.is_(None),
+                )
+            )
+        )
+
+    def _stamp_withdrawn(self, s: Session, rows: list[Consent], when: date) -> list[str]:
+        """Stamp each unwithdrawn row of ``rows`` withdrawn on ``when``; their ids."""
+        stamped = []
+        for row in rows:
+            if row.withdrawn_on is None:
+                row.withdrawn_on = when.isoformat()
+                self.ws.touch(s, row, ("withdrawal",))
+                stamped.append(row.id)
+        return stamped
+
+    @staticmethod
+    def _extends(held: tuple[ConsentInfo, ...], code: str, given: date, until: date | None) -> bool:
+        """Whether a new consent to ``code`` adds anything to the rows ``held`` on ``given``:
+        the purpose is not in force, or the new consent runs longer (a renewal)."""
+        current = [
+            c
+            for c in held
+            if code in c.purposes
+            and c.withdrawn_on is None
+            and c.given_on <= given
+            and (c.valid_until is None or c.valid_until >= given)
+        ]
+        if not current:
+            return True
+        ends = [c.valid_until for c in current if c.valid_until is not None]
+        if len(ends) < len(current):
+            return False  # one of them never ends
+        return until is None or until > max(ends)
+
+    def _home_node(self, client: Client) -> None:
+        """Consents are recorded at the client's own center: it is the one that sends them on
+        in its bundles (a change made elsewhere would never reach the others)."""
+        if client.node_code != self.ws.node_code:
+            raise InputRejected(
+                _(
+                    "This client is registered at the {node} center; their consent is recorded "
+                    "there."
+                ).format(node=client.node_code)
+            )
+
+    def _require_resume(self, ref: str) -> None:
+        """Before the write: a consent to store and process given after its withdrawal needs
+        :attr:`Permission.RESUME_PROCESSING` (refused and audited here)."""
+        if self.ws.actor.can(Permission.RESUME_PROCESSING):
+            return
+        with self.ws.read() as s:
+            try:
+                client = consents.resolve_client(s, ref)
+            except InputRejected:
+                return  # the write reports the missing client
+            withdrawn = consents.processing_withdrawn_on(s, client.id) is not None
+            client_id = client.id
+        if withdrawn:
+            self.ws.require(Permission.RESUME_PROCESSING, "consent_given", "client", client_id)
+
+    def _recheck_resume(self, s: Session, client_id: str) -> None:
+        """Inside the write: the same check, for a withdrawal that came in between."""
+        if self.ws.actor.can(Permission.RESUME_PROCESSING):
+            return
+        if consents.processing_withdrawn_on(s, client_id) is not None:
+            raise PermissionDenied(
+                self.ws.role_message(roles_text(roles_with(Permission.RESUME_PROCESSING)))
+            )
 
     def update(self, client_id: str, data: ClientInput) -> ClientInfo:
         """Change a client's details; only the field groups that changed are stamped."""
@@ -150,6 +347,7 @@ class ClientService:
         values = self._validated(data)
         with self.ws.write() as s:
             row = lookups.get_client(s, client_id)
+            consents.refuse_if_withdrawn(s, row.id)
             changed = [
                 group
                 for group, fields in Client.FIELD_GROUPS.items()

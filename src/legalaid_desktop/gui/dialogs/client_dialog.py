@@ -32,6 +32,7 @@ from legalaid_desktop.domain.cases import (
     ConsentPurpose,
 )
 from legalaid_desktop.domain.roles import Permission
+from legalaid_desktop.gui.application import set_role
 from legalaid_desktop.gui.context import GuiContext
 from legalaid_desktop.gui.dialogs.form_dialog import FormDialog, new_form
 from legalaid_desktop.gui.dialogs.pdf_preview import PdfPreviewDialog, open_preview
@@ -130,8 +131,7 @@ class ClientDialog(FormDialog):
         column = QVBoxLayout(purposes)
         column.setContentsMargins(0, 0, 0, 0)
         for code in self.ctx.catalog["consent_purposes"].codes():
-            check = QCheckBox(purposes)
-            check.setChecked(code == ConsentPurpose.STORE_PROCESS.value)
+            check = QCheckBox(purposes)  # unticked, as on the paper form: the client ticks
             check.toggled.connect(lambda _on: self.field_changed("purposes"))
             column.addWidget(check)
             self.purposes[code] = check
@@ -164,6 +164,10 @@ class ClientDialog(FormDialog):
         self.withdraw_button.clicked.connect(self._withdraw)
         self.withdraw_button.setEnabled(False)
         self.consents.currentItemChanged.connect(lambda *_a: self._update_withdraw())
+        self.consent_state = QLabel(box)  # withdrawn or expired: what it means for the record
+        self.consent_state.setWordWrap(True)
+        set_role(self.consent_state, "warning")
+        self.consent_state.hide()
         self.consent_form_button = QPushButton(box)
         self.consent_form_button.clicked.connect(self.print_consent_form)
         self.consent_form_button.setVisible(self.ctx.actor.can(Permission.PRINT))
@@ -173,6 +177,7 @@ class ClientDialog(FormDialog):
         self.cases_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
         self.cases_label.linkActivated.connect(self._case_link)
         self.cases_title.setBuddy(self.cases_label)
+        layout.addWidget(self.consent_state)
         layout.addWidget(self.consents)
         row = QHBoxLayout()
         row.addWidget(self.consent_form_button)
@@ -343,6 +348,7 @@ class ClientDialog(FormDialog):
         for column in range(3):
             self.consents.resizeColumnToContents(column)
         self._fit_consent_rows()
+        self._show_consent_state(self._client)
         numbers = self._client.case_numbers
         if numbers:
             links = ", ".join(f'<a href="{n}">{n}</a>' for n in numbers)
@@ -350,6 +356,28 @@ class ClientDialog(FormDialog):
         else:
             self.cases_label.setText(_("No cases yet."))
         self._update_withdraw()
+
+    def _show_consent_state(self, client: ClientInfo) -> None:
+        """A line above the consents when processing was withdrawn or a consent expired."""
+        day = today()
+        withdrawn = client.processing_withdrawn_on
+        expired_on = client.consent_expired_on(day)
+        if withdrawn is not None:
+            text = _(
+                "Consent to store and process was withdrawn on {date}: this client's records "
+                "can be read but not changed."
+            ).format(date=format_date(withdrawn))
+        elif expired_on is not None:
+            purposes = ", ".join(
+                self.ctx.label("consent_purposes", p) for p in client.expired_purposes(day)
+            )
+            text = _("The consent expired on {date} ({purposes}): record a new consent.").format(
+                date=format_date(expired_on), purposes=purposes
+            )
+        else:
+            text = ""
+        self.consent_state.setText(text)
+        self.consent_state.setVisible(bool(text))
 
     def _consent_texts(self, consent: ConsentInfo) -> list[str]:
         purposes = "\n".join(self.ctx.label("consent_purposes", p) for p in consent.purposes)

@@ -64,6 +64,7 @@ ACTION_LABELS: dict[str, str] = {
     "client_viewed": N_("Client viewed"),
     "conflict_check": N_("Conflict of interest check"),
     "conflict_resolved": N_("Sync conflict resolved"),
+    "consent_given": N_("Consent given"),
     "consent_recorded": N_("Consent recorded"),
     "consent_withdrawn": N_("Consent withdrawn"),
     "consultation_added": N_("Consultation added"),

@@ -45,6 +45,7 @@ FIGURES: tuple[tuple[str, str], ...] = (
     ("month_new_cases", N_("New cases this month")),
     ("month_consultations", N_("Consultations this month")),
     ("month_closed_cases", N_("Cases closed this month")),
+    ("expired_consents", N_("Clients whose consent expired")),
 )
 KIND_LABELS = {"deadline": N_("Deadline"), "follow_up": N_("Follow-up")}
 AGENDA_ROWS_SHOWN = 100

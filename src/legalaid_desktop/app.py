@@ -24,6 +24,7 @@ from legalaid_desktop.services.cases import CaseService
 from legalaid_desktop.services.clients import ClientService
 from legalaid_desktop.services.maintenance import MaintenanceService
 from legalaid_desktop.services.reports import ReportService
+from legalaid_desktop.services.retention import RetentionService
 from legalaid_desktop.services.search import SearchService
 from legalaid_desktop.services.sync import SyncService
 from legalaid_desktop.services.users import UserService
@@ -71,6 +72,7 @@ class AppSession:
     reports: ReportService
     audit: AuditService
     sync: SyncService
+    retention: RetentionService
 
     @classmethod
     def over(cls, ws: Workspace) -> AppSession:
@@ -87,6 +89,7 @@ class AppSession:
             reports=ReportService(ws),
             audit=AuditService(ws),
             sync=SyncService(ws),
+            retention=RetentionService(ws),
         )
 
     @property

@@ -52,6 +52,8 @@ class Permission(StrEnum):
     VIEW_STATISTICS = "view_statistics"
     EDIT_REFERENCE = "edit_reference"
     RESUME_PROCESSING = "resume_processing"
+    MANAGE_PERSONAL_DATA = "manage_personal_data"  # the retention list, anonymize, erase
+    SET_RETENTION = "set_retention"  # the center's retention rule
 
 
 ROLE_LABELS: dict[Role, str] = {
@@ -78,11 +80,14 @@ _MANAGER = _LAWYER | {
     Permission.PRINT_ANY_CASE,
     Permission.PRINT_BATCH,
     Permission.RESUME_PROCESSING,
+    Permission.MANAGE_PERSONAL_DATA,
 }
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.LAWYER: frozenset(_LAWYER),
     Role.MANAGER: frozenset(_MANAGER),
-    Role.ADMIN: frozenset(_MANAGER | {Permission.MAINTAIN_STORE, Permission.EDIT_REFERENCE}),
+    Role.ADMIN: frozenset(
+        _MANAGER | {Permission.MAINTAIN_STORE, Permission.EDIT_REFERENCE, Permission.SET_RETENTION}
+    ),
     Role.HQ_ANALYST: frozenset(
         {
             Permission.VIEW_CASES,

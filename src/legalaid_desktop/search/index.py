@@ -71,6 +71,7 @@ __all__ = [
     "index_client",
     "index_consultation",
     "index_party",
+    "purge_deleted",
     "rebuild",
     "remove",
 ]
@@ -165,6 +166,19 @@ def remove(session: Session, kind: str, ref_id: str) -> None:
     if kind == "case":
         for child in session.execute(_SQL_CHILDREN, {"case_id": ref_id}).scalars().all():
             _drop(session, child)
+
+
+def purge_deleted(session: Session) -> None:
+    """Merges the index into one segment, so removed entries leave its pages.
+
+    FTS5 deletes an entry by writing a delete marker in a new segment; the removed words stay
+    in the older segments until a merge. After removing a person's entries (anonymization,
+    erasure) this merges them all at once, the cost of which grows with the index.
+
+    Args:
+        session: A session in a write transaction on the store.
+    """
+    session.execute(text("INSERT INTO search_index (search_index) VALUES ('optimize')"))
 
 
 def index_client(session: Session, client: Client) -> None:

@@ -7,6 +7,7 @@ from dataclasses import asdict
 from datetime import date
 from typing import Any
 
+from legalaid_desktop.cli import access_commands
 from legalaid_desktop.cli.context import CliContext, Output
 from legalaid_desktop.domain.cases import (
     CaseDetail,
@@ -223,6 +224,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--heard-from", metavar="TEXT")
     p.add_argument("--share-hq", action="store_true", help=_("consent to share with HQ"))
     p.set_defaults(func=cmd_client_add)
+    access_commands.register_client_commands(client)
 
     case = sub.add_parser("case", help=_("cases")).add_subparsers(dest="case_cmd", required=True)
     p = case.add_parser("open", help=_("open a case (prints the case number)"))

@@ -16,6 +16,11 @@ Printing: every role may print the consent form of a client and the summaries of
 assigned to them (:attr:`Permission.PRINT`); a summary of any case of the center needs
 :attr:`Permission.PRINT_ANY_CASE`, and the batch of every closed case needs
 :attr:`Permission.PRINT_BATCH` (managers and above).
+
+Everything held about one client (the access report of the Law on Personal Data) needs
+:attr:`Permission.EXPORT_PERSONAL_DATA`: the center's managers and administrators, who answer the
+person's request; not a lawyer (who sees only their own work) and not an HQ analyst (whose copy
+may be pseudonymized and who does not deal with the person).
 """
 
 from __future__ import annotations
@@ -44,6 +49,7 @@ class Permission(StrEnum):
     MAINTAIN_STORE = "maintain_store"
     VIEW_STATISTICS = "view_statistics"
     EDIT_REFERENCE = "edit_reference"
+    EXPORT_PERSONAL_DATA = "export_personal_data"
 
 
 ROLE_LABELS: dict[Role, str] = {
@@ -69,6 +75,7 @@ _MANAGER = _LAWYER | {
     Permission.VIEW_STATISTICS,
     Permission.PRINT_ANY_CASE,
     Permission.PRINT_BATCH,
+    Permission.EXPORT_PERSONAL_DATA,
 }
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.LAWYER: frozenset(_LAWYER),

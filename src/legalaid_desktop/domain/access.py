@@ -68,12 +68,15 @@ class AccessCorruption:
 
 @dataclass(frozen=True)
 class AccessCase:
+    """One of the person's cases; lawyers by user name and full name (empty if unknown)."""
+
     id: str
     number: str
     status: str
     legal_area: str
     summary: str
     assigned_lawyer: str
+    assigned_lawyer_name: str
     owner_node: str
     opened_on: date
     closed_on: date | None
@@ -91,6 +94,7 @@ class AccessConsultation:
     case_number: str
     held_on: date
     lawyer: str
+    lawyer_name: str
     mode: str
     minutes: int
     notes: str

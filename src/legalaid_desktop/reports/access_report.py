@@ -213,7 +213,7 @@ def _cases(items: Sequence[AccessCase], ctx: _Ctx) -> list[Flowable]:
             (_("Case number"), ctx.removed(para_text(case.number), case.deleted)),
             (_("Status"), ctx.ref("case_statuses", case.status)),
             (_("Legal area"), ctx.ref("legal_areas", case.legal_area)),
-            (_("Lawyer"), para_text(case.assigned_lawyer)),
+            (_("Lawyer"), para_text(case.assigned_lawyer_name or case.assigned_lawyer)),
             (_("Opened"), fmt_date(case.opened_on)),
             (_("Closed"), fmt_date(case.closed_on)),
             (_("Outcome"), ctx.ref("outcomes", case.outcome)),
@@ -260,7 +260,7 @@ def _consultations(items: Sequence[AccessConsultation], ctx: _Ctx) -> list[Flowa
                 ctx.removed(fmt_date(k.held_on), k.deleted),
                 para_text(k.case_number),
                 mode,
-                para_text(k.lawyer),
+                para_text(k.lawyer_name or k.lawyer),
                 details,
             ]
         )

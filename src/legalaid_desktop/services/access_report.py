@@ -174,6 +174,7 @@ class AccessReportService:
     # -- reading ------------------------------------------------------------------------------
 
     def _collect(self, s: Session, client: Client) -> AccessReport:
+        names = _names(s)
         node = s.scalar(select(Node).where(Node.code == self.ws.node_code))
         cases = s.scalars(
             select(Case).where(Case.client_id == client.id).order_by(Case.opened_on, Case.number)
@@ -263,13 +264,14 @@ class AccessReportService:
                 )
                 for c in consents
             ),
-            cases=tuple(_case(c, corruption.get(c.id)) for c in cases),
+            cases=tuple(_case(c, corruption.get(c.id), names) for c in cases),
             consultations=tuple(
                 AccessConsultation(
                     id=k.id,
                     case_number=numbers[k.case_id],
                     held_on=date.fromisoformat(k.held_on),
                     lawyer=k.lawyer,
+                    lawyer_name=names.get(k.lawyer, ""),
                     mode=k.mode,
                     minutes=k.minutes,
                     notes=k.notes,
@@ -338,7 +340,7 @@ def _chunks(ids: Sequence[str]) -> Iterator[Sequence[str]]:
         yield ids[start : start + _CHUNK]
 
 
-def _case(c: Case, details: CorruptionDetails | None) -> AccessCase:
+def _case(c: Case, details: CorruptionDetails | None, names: dict[str, str]) -> AccessCase:
     return AccessCase(
         id=c.id,
         number=c.number,
@@ -346,6 +348,7 @@ def _case(c: Case, details: CorruptionDetails | None) -> AccessCase:
         legal_area=c.legal_area,
         summary=c.summary,
         assigned_lawyer=c.assigned_lawyer,
+        assigned_lawyer_name=names.get(c.assigned_lawyer, ""),
         owner_node=c.owner_node,
         opened_on=date.fromisoformat(c.opened_on),
         closed_on=from_iso(c.closed_on),

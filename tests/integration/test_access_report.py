@@ -214,9 +214,12 @@ def test_who_may_export_and_the_cli_exit_codes(
     # a lawyer with a password is not allowed, and the attempt is audited
     code, _out, err = cli(LAWYER, LAWYER_PASSWORD, "client", "export", gulsen["id"], "-o", str(out))
     assert code == 5 and "Center manager" in err and not out.exists()
+    # ... also when a name is typed for the id: the refusal's event does not record it
+    code, _out, _err = cli(LAWYER, LAWYER_PASSWORD, "client", "export", GULSEN, "-o", str(out))
+    assert code == 5 and not out.exists()
     denied = _events(data_dir, "permission_denied")
-    assert [e.details["action"] for e in denied] == ["client_access_report"]
-    assert GULSEN not in json.dumps(denied[0].details, ensure_ascii=False)
+    assert [e.details["action"] for e in denied] == ["client_access_report"] * 2
+    assert all(GULSEN not in json.dumps(e.details, ensure_ascii=False) for e in denied)
     s = app.login(data_dir, LAWYER, LAWYER_PASSWORD)
     with pytest.raises(PermissionDenied):
         AccessReportService(s.ws).report(gulsen["id"])

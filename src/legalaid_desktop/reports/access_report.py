@@ -264,7 +264,7 @@ def _consultations(items: Sequence[AccessConsultation], ctx: _Ctx) -> list[Flowa
                 details,
             ]
         )
-    fixed = [20 * mm, 27 * mm, 24 * mm, 22 * mm]
+    fixed = [20 * mm, 26 * mm, 29 * mm, 26 * mm]
     widths = [*fixed, CONTENT_WIDTH - sum(fixed)]
     header = [_("Date"), _("Case"), _("Mode and duration"), _("Lawyer"), _("Notes")]
     return [*flowables, data_table(header, rows, widths, ctx.styles)]

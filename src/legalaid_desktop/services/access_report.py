@@ -110,7 +110,8 @@ class AccessReportService:
             PermissionDenied: The role may not export personal data (audited).
             NotFound: No client has that id and no case that number.
         """
-        self.ws.require(Permission.EXPORT_PERSONAL_DATA, ACTION, "client", target=ref.strip())
+        # No target in the refusal's event: ``ref`` may be a name typed by mistake.
+        self.ws.require(Permission.EXPORT_PERSONAL_DATA, ACTION, "client")
         with self.ws.write() as s:
             client = resolve_client(s, ref)
             report = self._collect(s, client)

@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 
 from legalaid_desktop.cli import retention_commands
+from legalaid_desktop.cli import access_commands
 from legalaid_desktop.cli.context import CliContext, Output
 from legalaid_desktop.domain.cases import (
     CaseDetail,
@@ -283,6 +284,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--until", type=_date, metavar="YYYY-MM-DD")
     p.set_defaults(func=cmd_client_consent)
     retention_commands.register_client_commands(client)
+    access_commands.register_client_commands(client)
 
     case = sub.add_parser("case", help=_("cases")).add_subparsers(dest="case_cmd", required=True)
     p = case.add_parser("open", help=_("open a case (prints the case number)"))

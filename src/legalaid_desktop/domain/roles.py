@@ -23,6 +23,11 @@ a new consent to store and process *after* the client withdrew it resumes proces
 that wait for anonymization, so it needs :attr:`Permission.RESUME_PROCESSING` (a center manager
 or an administrator, who checks the newly signed form): a lawyer cannot undo a withdrawal to go
 on working a case.
+
+Everything held about one client (the access report of the Law on Personal Data) needs
+:attr:`Permission.EXPORT_PERSONAL_DATA`: the center's managers and administrators, who answer the
+person's request; not a lawyer (who sees only their own work) and not an HQ analyst (whose copy
+may be pseudonymized and who does not deal with the person).
 """
 
 from __future__ import annotations
@@ -54,6 +59,7 @@ class Permission(StrEnum):
     RESUME_PROCESSING = "resume_processing"
     MANAGE_PERSONAL_DATA = "manage_personal_data"  # the retention list, anonymize, erase
     SET_RETENTION = "set_retention"  # the center's retention rule
+    EXPORT_PERSONAL_DATA = "export_personal_data"
 
 
 ROLE_LABELS: dict[Role, str] = {
@@ -81,6 +87,7 @@ _MANAGER = _LAWYER | {
     Permission.PRINT_BATCH,
     Permission.RESUME_PROCESSING,
     Permission.MANAGE_PERSONAL_DATA,
+    Permission.EXPORT_PERSONAL_DATA,
 }
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.LAWYER: frozenset(_LAWYER),

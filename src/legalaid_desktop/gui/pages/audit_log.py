@@ -59,6 +59,7 @@ ACTION_LABELS: dict[str, str] = {
     "case_transferred": N_("Case transferred"),
     "case_updated": N_("Case changed"),
     "case_viewed": N_("Case viewed"),
+    "client_access_report": N_("Personal data report made"),
     "client_registered": N_("Client registered"),
     "client_updated": N_("Client changed"),
     "client_viewed": N_("Client viewed"),

@@ -360,27 +360,23 @@ def _restore(record: Record, row: Mapping[str, Any]) -> bool:
 def replaces_real_values(
     records: list[Record], local: Mapping[str, Mapping[str, Mapping[str, Any]]]
 ) -> bool:
-    """Whether some record puts a placeholder (pseudonym, emptied text, attachment without
-    content) where a stored row holds a real value: a withdrawal of "share with HQ" arriving."""
+    """Whether some record replaces a stored client's name by a pseudonym: a withdrawal of
+    "share with HQ" arriving (``consent_changed`` always re-stamps the client's identity, so
+    this one signal covers the client's cases and their children in the same bundle).
+
+    Merging the whole search index costs time in proportion to it, so an ordinary edit that
+    empties a text does not trigger it.
+    """
     for record in records:
-        table = record.spec.name
-        row = local.get(table, {}).get(record.id)
-        if row is None or table not in SENSITIVE_GROUPS:
+        if record.spec.name != "clients" or "identity" not in record.groups:
             continue
-        groups = record.groups
-        if table == "clients" and "identity" in groups:
-            if is_pseudonym(groups["identity"][1]["full_name"]) and not is_pseudonym(
-                row["full_name"]
-            ):
-                return True
-        for group, fields in BLANKED.get(table, {}).items():
-            if group in groups and any(
-                groups[group][1][name] == "" and row[name] for name in fields
-            ):
-                return True
-        if table == "attachments" and "file" in groups:
-            if groups["file"][1]["sha256"] == EMPTY_SHA256 and row["sha256"] != EMPTY_SHA256:
-                return True
+        row = local.get("clients", {}).get(record.id)
+        if row is None:
+            continue
+        if is_pseudonym(record.groups["identity"][1]["full_name"]) and not is_pseudonym(
+            row["full_name"]
+        ):
+            return True
     return False
 
 

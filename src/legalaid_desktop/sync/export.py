@@ -17,6 +17,9 @@ Which rows:
   transferred away from it) and their children. A case transferred *to* C comes with its client
   and every child, changed or not. HQ adds its roster, reference lists and transfers.
 
+A center sends the rows of a client who did not consent to "share with HQ" pseudonymized
+(:mod:`~legalaid_desktop.sync.pseudonyms`): no name, contact, free text or attachment.
+
 Every bundle also carries this node's audit anchor: its audit head in the signed manifest and
 the hashes of its events since the head the peer acknowledged in the part ``audit``
 (:mod:`~legalaid_desktop.sync.audit_anchor`).
@@ -66,6 +69,7 @@ from legalaid_desktop.sync.nodes import (
     node_public_keys,
 )
 from legalaid_desktop.sync.ownership import given_by_transfer
+from legalaid_desktop.sync.pseudonyms import pseudonym_key, pseudonymize_record, withheld_rows
 from legalaid_desktop.sync.records import TableSpec, record_from_row, table_specs
 
 __all__ = [
@@ -546,6 +550,9 @@ def prepare_export(
             candidates.setdefault(table, set()).update(ids)
     selection = _select_rows(session, rules, candidates, closure, progress)
 
+    # A center sends HQ a client without consent to share with HQ pseudonymized (DESIGN §11).
+    withheld = {} if hq else withheld_rows(session, selection.rows)
+    secret = pseudonym_key(session) if withheld else b""
     lines: list[bytes] = []
     attachments: dict[str, bytes] = {}
     counts: dict[str, int] = {}
@@ -553,8 +560,11 @@ def prepare_export(
     total = sum(len(v) for v in selection.rows.values())
     for name, spec in table_specs().items():
         chosen = selection.rows.get(name, {})
+        hidden = withheld.get(name, set())
         for row_id in sorted(chosen):
             record, content = record_from_row(spec, chosen[row_id])
+            if row_id in hidden:
+                record, content = pseudonymize_record(record, content, secret)
             if content is not None:
                 attachments[record["g"]["file"]["v"]["content"]] = content
             lines.append(_dumps(record))

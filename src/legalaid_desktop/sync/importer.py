@@ -56,6 +56,11 @@ from legalaid_desktop.sync.history import MergeHistory
 from legalaid_desktop.sync.inbound import ParsedBundle, check_channel, content_invalid
 from legalaid_desktop.sync.merge import IncompleteRecord, MergeContext, Outcome, merge_record
 from legalaid_desktop.sync.ownership import case_number_node, given_by_transfer
+from legalaid_desktop.sync.pseudonyms import (
+    keep_real_values,
+    purge_search_index,
+    replaces_real_values,
+)
 from legalaid_desktop.sync.records import (
     Record,
     TableSpec,
@@ -146,6 +151,7 @@ class _Apply:
         self.transferred_from_peer: set[str] = set()
         self.given: dict[str, set[str]] = {"clients": set(), "campaigns": set()}
         self.transfers_in = {t.case_id: t for t in parsed.transfers}
+        self.purge_index = False
 
     # -- loading ------------------------------------------------------------------------------
 
@@ -400,6 +406,10 @@ class _Apply:
                 else:
                     self.set_aside(record, self.refuse(record, detail))
             live = kept
+        if not self.hq:  # HQ's placeholders never replace a center's real values
+            live = keep_real_values(self.s, self.me, live, self.local)
+        else:  # a withdrawn consent: the replaced words must leave the search index
+            self.purge_index = replaces_real_values(live, self.local)
         rows: dict[str, list[str]] = {}
         for record in live:
             if record.id in self.local.get(record.spec.name, {}):
@@ -666,5 +676,7 @@ def apply_bundle(
         )
     )
     search_refresh.refresh_rows(session, touched)
+    if run.purge_index:
+        purge_search_index(session)
     session.flush()
     return counts

@@ -7,8 +7,7 @@ from dataclasses import asdict
 from datetime import date
 from typing import Any
 
-from legalaid_desktop.cli import retention_commands
-from legalaid_desktop.cli import access_commands
+from legalaid_desktop.cli import access_commands, retention_commands
 from legalaid_desktop.cli.context import CliContext, Output
 from legalaid_desktop.domain.cases import (
     CaseDetail,

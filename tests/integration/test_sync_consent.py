@@ -26,7 +26,6 @@ from legalaid_desktop.domain.cases import (
 )
 from legalaid_desktop.domain.errors import ChannelViolation
 from legalaid_desktop.i18n.dates import today
-from legalaid_desktop.services.sync.consent_sharing import consent_changed
 from legalaid_desktop.store.models import Case, Client, Consent
 from legalaid_desktop.sync.container import open_bundle
 from legalaid_desktop.sync.pseudonyms import PLACEHOLDER_FILE_NAME, is_pseudonym
@@ -103,12 +102,6 @@ def up(center: app.AppSession, hq: app.AppSession, path: Path) -> Any:
 def down(hq: app.AppSession, center: app.AppSession, path: Path) -> Any:
     bundle = sync(hq).export(path, to=center.ws.node_code)
     return bundle, sync(center).import_bundle(bundle.path)
-
-
-def consent_now_changed(session: app.AppSession, client_id: str) -> int:
-    """What the consent services do in their transaction once the consent changed."""
-    with session.ws.write() as s:
-        return consent_changed(session.ws, s, client_id)
 
 
 def store_dump(session: app.AppSession) -> bytes:
@@ -246,10 +239,8 @@ def test_consent_given_later_sends_the_full_record_in_the_next_bundle(
     up(gnj, hq, tmp_path / "1.bundle")
     down(hq, gnj, tmp_path / "1-down.bundle")  # HQ acknowledged the pseudonymized record
     assert sync(gnj).export(tmp_path / "empty.bundle").records == 0
-    gnj.clients.add_consent(
-        client_id, ConsentInput(given_on=today(), purposes=("store_process", "share_hq"))
-    )
-    assert consent_now_changed(gnj, client_id) == 7
+    # What `legalaid client consent ID --give share_hq` does; it re-stamps what HQ must get anew.
+    gnj.clients.give_purpose(client_id, "share_hq")
     _bundle, result = up(gnj, hq, tmp_path / "2.bundle")
     assert result.conflicts == 0 and result.quarantined == 0
     held = client_row(hq, client_id)
@@ -284,8 +275,7 @@ def test_withdrawal_replaces_hqs_copy_and_a_stale_bundle_cannot_bring_it_back(
     stale = sync(gnj).export(tmp_path / "stale.bundle")  # written, carried late
     with gnj.ws.read() as s:
         consent_id = s.scalar(select(Consent.id).where(Consent.client_id == client_id))
-    gnj.clients.withdraw_consent(client_id, consent_id)
-    consent_now_changed(gnj, client_id)
+    gnj.clients.withdraw_consent(client_id, consent_id)  # re-stamps what HQ must replace
     _bundle, result = up(gnj, hq, tmp_path / "2.bundle")
     assert result.conflicts == 0 and result.updated >= 7
     held = client_row(hq, client_id)
@@ -344,3 +334,24 @@ def test_hq_placeholders_never_replace_the_centers_real_values(
         content = s.execute(text("SELECT content FROM attachments")).scalar_one()
         assert s.scalar(select(Case.summary).where(Case.number == number)) == SUMMARY
     assert bytes(content) == SCAN
+
+
+def test_withdrawing_share_hq_alone_pseudonymizes_hqs_copy(
+    nodes: tuple[app.AppSession, app.AppSession, app.AppSession], tmp_path: Path
+) -> None:
+    """`legalaid client consent ID --withdraw share_hq`: processing goes on at the center, and
+    HQ's copy becomes the pseudonymized one in the next bundle."""
+    hq, gnj, _qba = nodes
+    client_id, number = add_person(gnj, ("store_process", "share_hq"))
+    up(gnj, hq, tmp_path / "1.bundle")
+    down(hq, gnj, tmp_path / "1-down.bundle")
+    assert client_row(hq, client_id).full_name == NAME
+    gnj.clients.withdraw_purpose(client_id, "share_hq")
+    _bundle, result = up(gnj, hq, tmp_path / "2.bundle")
+    assert result.conflicts == 0
+    assert is_pseudonym(client_row(hq, client_id).full_name)
+    assert hq.cases.get(number).summary == ""
+    assert hq.search.conflicts(NAME, birth_year=1983, phone=PHONE) == []
+    # Still stored and processed at the center.
+    gnj.records.add_consultation(number, ConsultationInput(notes="Davam edir", minutes=20))
+    assert client_row(gnj, client_id).full_name == NAME

@@ -27,6 +27,7 @@ from legalaid_desktop.i18n.dates import from_iso, today
 from legalaid_desktop.search import refresh as search_refresh
 from legalaid_desktop.services import consents, lookups
 from legalaid_desktop.services.rows import client_info
+from legalaid_desktop.services.sync.consent_sharing import follow_sharing, shares_with_hq
 from legalaid_desktop.services.workspace import Workspace
 from legalaid_desktop.store.audit import utc_now_iso
 from legalaid_desktop.store.models import Case, Client, Consent
@@ -129,10 +130,11 @@ class ClientService:
         with self.ws.write() as s:
             client = lookups.get_client(s, client_id)
             self._home_node(client)
+            shared = shares_with_hq(s, client.id)
             self._recheck_resume(s, client.id)
             row = self._add_consent(s, client.id, consent)
             self.ws.audit(s, "consent_recorded", "client", client.id, {"consent": row.id})
-            s.flush()
+            follow_sharing(self.ws, s, client.id, shared)
             return client_info(s, client)
 
     def withdraw_consent(
@@ -143,6 +145,7 @@ class ClientService:
         with self.ws.write() as s:
             client = lookups.get_client(s, client_id)
             self._home_node(client)
+            shared = shares_with_hq(s, client.id)
             row = s.get(Consent, consent_id)
             if row is None or row.client_id != client.id:
                 raise InputRejected(_("That consent does not belong to this client."))
@@ -154,7 +157,7 @@ class ClientService:
             self.ws.audit(
                 s, "consent_withdrawn", "client", client.id, {"consents": sorted(stamped)}
             )
-            s.flush()
+            follow_sharing(self.ws, s, client.id, shared)
             return client_info(s, client)
 
     # -- consent purpose by purpose (``legalaid client consent``) --------------------------------
@@ -191,6 +194,7 @@ class ClientService:
         with self.ws.write() as s:
             client = consents.resolve_client(s, ref)
             self._home_node(client)
+            shared = shares_with_hq(s, client.id)
             held = consents.client_consents(s, client.id)
             if code == ConsentPurpose.STORE_PROCESS.value:
                 self._recheck_resume(s, client.id)
@@ -213,7 +217,7 @@ class ClientService:
                 client.id,
                 {"consent": row.id, "purpose": code},
             )
-            s.flush()
+            follow_sharing(self.ws, s, client.id, shared)
             return client_info(s, client)
 
     def withdraw_purpose(self, ref: str, purpose: str, *, on: date | None = None) -> ClientInfo:
@@ -232,6 +236,7 @@ class ClientService:
         with self.ws.write() as s:
             client = consents.resolve_client(s, ref)
             self._home_node(client)
+            shared = shares_with_hq(s, client.id)
             live = self._live_rows(s, client.id)
             holding = [r for r in live if code in r.purposes]
             if not holding:
@@ -262,7 +267,7 @@ class ClientService:
                 client.id,
                 {"purpose": code, "consents": sorted(stamped), "replaced_by": added},
             )
-            s.flush()
+            follow_sharing(self.ws, s, client.id, shared)
             return client_info(s, client)
 
     def _live_rows(self, s: Session, client_id: str) -> list[Consent]:

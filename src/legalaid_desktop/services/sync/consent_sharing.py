@@ -34,9 +34,9 @@ from legalaid_desktop.store.models import (
     Party,
 )
 from legalaid_desktop.sync.nodes import is_hq
-from legalaid_desktop.sync.pseudonyms import SENSITIVE_GROUPS
+from legalaid_desktop.sync.pseudonyms import SENSITIVE_GROUPS, sharing_clients
 
-__all__ = ["consent_changed"]
+__all__ = ["consent_changed", "follow_sharing", "shares_with_hq"]
 
 _CASE_CHILDREN: tuple[type[Any], ...] = (
     CorruptionDetails,
@@ -89,3 +89,19 @@ def consent_changed(ws: Workspace, session: Session, client_id: str) -> int:
         if stamped:
             ws.touch(session, row, stamped)
     return len(rows)
+
+
+def shares_with_hq(session: Session, client_id: str) -> bool:
+    """Whether the client has a live, not withdrawn consent to share with HQ."""
+    return client_id in sharing_clients(session, [client_id])
+
+
+def follow_sharing(ws: Workspace, session: Session, client_id: str, shared_before: bool) -> None:
+    """After a consent change in ``session``: if sharing with HQ changed, :func:`consent_changed`.
+
+    The consent services take ``shared_before`` (:func:`shares_with_hq`) before they change
+    anything and call this before their transaction ends.
+    """
+    session.flush()
+    if shares_with_hq(session, client_id) != shared_before:
+        consent_changed(ws, session, client_id)

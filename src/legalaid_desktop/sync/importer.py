@@ -41,6 +41,7 @@ from legalaid_desktop.domain.ids import new_id
 from legalaid_desktop.domain.reference import ReferenceCatalog
 from legalaid_desktop.i18n import _
 from legalaid_desktop.search import refresh as search_refresh
+from legalaid_desktop.search.index import purge_deleted
 from legalaid_desktop.store.audit import utc_now_iso
 from legalaid_desktop.store.models import (
     CaseTransfer,
@@ -58,7 +59,6 @@ from legalaid_desktop.sync.merge import IncompleteRecord, MergeContext, Outcome,
 from legalaid_desktop.sync.ownership import case_number_node, given_by_transfer
 from legalaid_desktop.sync.pseudonyms import (
     keep_real_values,
-    purge_search_index,
     replaces_real_values,
 )
 from legalaid_desktop.sync.records import (
@@ -677,6 +677,6 @@ def apply_bundle(
     )
     search_refresh.refresh_rows(session, touched)
     if run.purge_index:
-        purge_search_index(session)
+        purge_deleted(session)
     session.flush()
     return counts

@@ -41,7 +41,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from legalaid_desktop.sync.nodes import get_meta, set_meta
@@ -62,7 +62,6 @@ __all__ = [
     "pseudonym",
     "pseudonym_key",
     "pseudonymize_record",
-    "purge_search_index",
     "replaces_real_values",
     "sharing_clients",
     "withheld_rows",
@@ -378,13 +377,3 @@ def replaces_real_values(
         ):
             return True
     return False
-
-
-def purge_search_index(session: Session) -> None:
-    """Merge the search index into one segment, so the replaced words leave its pages.
-
-    FTS5 removes an entry by writing a delete marker; the words stay in the older segments
-    until they are merged. The same statement as ``search.index.purge_deleted`` (anonymization,
-    issue 16): one of the two can go once both are merged.
-    """
-    session.execute(text("INSERT INTO search_index (search_index) VALUES ('optimize')"))

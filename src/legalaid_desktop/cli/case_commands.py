@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from dataclasses import asdict
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from legalaid_desktop.cli import access_commands, retention_commands
@@ -23,6 +24,7 @@ from legalaid_desktop.domain.reference import ReferenceCatalog
 from legalaid_desktop.i18n import _, current_language
 from legalaid_desktop.i18n.dates import today
 from legalaid_desktop.i18n.formatting import format_date
+from legalaid_desktop.services.consent_scans import read_scan
 
 
 def _date(value: str) -> date:
@@ -68,11 +70,22 @@ def _purposes(text: str | None) -> list[str]:
 
 
 def cmd_client_consent(args: argparse.Namespace, ctx: CliContext) -> Output:
-    if args.withdraw and args.until:
+    if not args.give and args.until:
         raise ValidationError(_("--until goes with --give."), "valid_until")
+    if args.scan is not None and not args.give:
+        raise ValidationError(_("--scan goes with --give (or use --attach-scan)."), "scan")
+    if args.consent_id is not None and args.attach_scan is None:
+        raise ValidationError(_("--consent-id goes with --attach-scan."), "consent_id")
     with ctx.session() as s:
-        if args.give:
-            info = s.clients.give_purpose(args.client, args.give, on=args.date, until=args.until)
+        if args.attach_scan is not None:
+            info = s.clients.attach_consent_scan_file(
+                args.client, Path(args.attach_scan), args.consent_id
+            )
+        elif args.give:
+            scan = read_scan(Path(args.scan)) if args.scan is not None else None
+            info = s.clients.give_purpose(
+                args.client, args.give, on=args.date, until=args.until, scan=scan
+            )
         else:
             info = s.clients.withdraw_purpose(args.client, args.withdraw, on=args.date)
     day = today()
@@ -279,8 +292,19 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     action = p.add_mutually_exclusive_group(required=True)
     action.add_argument("--give", metavar="PURPOSE")
     action.add_argument("--withdraw", metavar="PURPOSE")
+    action.add_argument(
+        "--attach-scan",
+        metavar="FILE",
+        help=_("attach the signed scan to a consent recorded without one"),
+    )
     p.add_argument("--date", type=_date, metavar="YYYY-MM-DD")
     p.add_argument("--until", type=_date, metavar="YYYY-MM-DD")
+    p.add_argument("--scan", metavar="FILE", help=_("the signed consent form (with --give)"))
+    p.add_argument(
+        "--consent-id",
+        metavar="ID",
+        help=_("the consent the scan belongs to (with --attach-scan; default: the newest)"),
+    )
     p.set_defaults(func=cmd_client_consent)
     retention_commands.register_client_commands(client)
     access_commands.register_client_commands(client)

@@ -41,6 +41,25 @@ MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 MAX_MINUTES = 12 * 60
 
 
+def checked_file(file_name: str, content: bytes, media_type: str | None = None) -> tuple[str, str]:
+    """The plain name and media type of a file about to be stored as an attachment (a case's
+    document or a consent's signed scan); refused when it is empty, nameless or too large."""
+    if len(content) > MAX_ATTACHMENT_BYTES:
+        raise ValidationError(
+            _("The file is {size} MB; the limit is {limit} MB.").format(
+                size=format_decimal(len(content) / 1024 / 1024, 1),
+                limit=format_integer(MAX_ATTACHMENT_BYTES // 1024 // 1024),
+            ),
+            "content",
+        )
+    if not file_name.strip():
+        raise ValidationError(_("The file needs a name."), "file_name")
+    name = plain_file_name(file_name)  # no path parts, device names or control characters
+    if not content:
+        raise ValidationError(_("The file is empty."), "content")
+    return name, media_type or mimetypes.guess_type(name)[0] or "application/octet-stream"
+
+
 class CaseRecordService:
     def __init__(self, ws: Workspace) -> None:
         self.ws = ws
@@ -206,20 +225,7 @@ class CaseRecordService:
         media_type: str | None = None,
     ) -> AttachmentInfo:
         """Store a document inside the encrypted store (never as a loose file)."""
-        if len(content) > MAX_ATTACHMENT_BYTES:
-            raise ValidationError(
-                _("The file is {size} MB; the limit is {limit} MB.").format(
-                    size=format_decimal(len(content) / 1024 / 1024, 1),
-                    limit=format_integer(MAX_ATTACHMENT_BYTES // 1024 // 1024),
-                ),
-                "content",
-            )
-        if not file_name.strip():
-            raise ValidationError(_("The file needs a name."), "file_name")
-        name = plain_file_name(file_name)  # no path parts, device names or control characters
-        if not content:
-            raise ValidationError(_("The file is empty."), "content")
-        kind = media_type or mimetypes.guess_type(name)[0] or "application/octet-stream"
+        name, kind = checked_file(file_name, content, media_type)
         with self.ws.write() as s:
             case = self._case_for_edit(s, number)
             row = Attachment(

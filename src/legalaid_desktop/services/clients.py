@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 from sqlalchemy import ColumnClause, ColumnElement, Integer, func, literal_column, select
 from sqlalchemy.orm import Session
@@ -25,7 +26,7 @@ from legalaid_desktop.domain.roles import Permission, roles_text, roles_with
 from legalaid_desktop.i18n import _
 from legalaid_desktop.i18n.dates import from_iso, today
 from legalaid_desktop.search import refresh as search_refresh
-from legalaid_desktop.services import consents, lookups
+from legalaid_desktop.services import consent_scans, consents, lookups
 from legalaid_desktop.services.rows import client_info
 from legalaid_desktop.services.sync.consent_sharing import follow_sharing, shares_with_hq
 from legalaid_desktop.services.workspace import Workspace
@@ -169,8 +170,12 @@ class ClientService:
         *,
         on: date | None = None,
         until: date | None = None,
+        scan: tuple[str, bytes] | None = None,
     ) -> ClientInfo:
         """Record that the client (``ref``: their id or a case number) gave ``purpose``.
+
+        ``scan`` (file name, bytes) is the signed form: stored as the new consent's attachment
+        (:mod:`~legalaid_desktop.services.consent_scans`).
 
         Giving adds a new consent row holding just ``purpose`` (given ``on``, valid ``until``):
         rows are signed statements that are never rewritten, only stamped withdrawn, so a
@@ -189,6 +194,7 @@ class ClientService:
         given = validation.not_in_future(on or today(), "given_on", _("The consent date"))
         if until is not None and until < given:
             raise ValidationError(_("The consent ends before it was given."), "valid_until")
+        checked = consent_scans.checked_scan(*scan) if scan is not None else None
         if code == ConsentPurpose.STORE_PROCESS.value:
             self._require_resume(ref)
         with self.ws.write() as s:
@@ -210,15 +216,52 @@ class ClientService:
             if not self._extends(held, code, given, until):
                 raise InputRejected(_("This consent is already in force: nothing was changed."))
             row = self._add_consent(s, client.id, ConsentInput(given, (code,), until))
-            self.ws.audit(
-                s,
-                "consent_given",
-                "client",
-                client.id,
-                {"consent": row.id, "purpose": code},
-            )
+            details = {"consent": row.id, "purpose": code}
+            if checked is not None:
+                attachment = consent_scans.store_scan(self.ws, s, client, checked)
+                row.attachment_id = attachment.id
+                details.update(scan=attachment.id, sha256=attachment.sha256)
+            self.ws.audit(s, "consent_given", "client", client.id, details)
             follow_sharing(self.ws, s, client.id, shared)
             return client_info(s, client)
+
+    def attach_consent_scan(
+        self, ref: str, file_name: str, content: bytes, consent_id: str | None = None
+    ) -> ClientInfo:
+        """Attach the signed scan to a consent recorded without one (``consent_id``, or the
+        client's newest consent in force). Only at the client's own center, never after the
+        withdrawal of "store and process" (the records are read-only then), never over a scan
+        already attached. Audited (the scan's id and checksum, not its content)."""
+        self.ws.require(Permission.EDIT_CASES, "consent_scan_attached", "client")
+        checked = consent_scans.checked_scan(file_name, content)
+        with self.ws.write() as s:
+            client = consents.resolve_client(s, ref)
+            self._home_node(client)
+            consents.refuse_if_withdrawn(s, client.id)
+            row = consent_scans.consent_for_scan(s, client, consent_id)
+            attachment = consent_scans.store_scan(self.ws, s, client, checked)
+            row.attachment_id = attachment.id
+            self.ws.touch(s, row, ("consent",))
+            self.ws.audit(
+                s,
+                "consent_scan_attached",
+                "client",
+                client.id,
+                {
+                    "consent": row.id,
+                    "scan": attachment.id,
+                    "size": attachment.size,
+                    "sha256": attachment.sha256,
+                },
+            )
+            return client_info(s, client)
+
+    def attach_consent_scan_file(
+        self, ref: str, path: Path, consent_id: str | None = None
+    ) -> ClientInfo:
+        """:meth:`attach_consent_scan` with the file at ``path`` (a file dialog's choice)."""
+        self.ws.require(Permission.EDIT_CASES, "consent_scan_attached", "client")
+        return self.attach_consent_scan(ref, *consent_scans.read_scan(path), consent_id)
 
     def withdraw_purpose(self, ref: str, purpose: str, *, on: date | None = None) -> ClientInfo:
         """Record that the client (``ref``: their id or a case number) withdrew ``purpose``.

@@ -8,7 +8,8 @@ from legalaid_desktop.domain.errors import InputRejected, PermissionDenied
 from legalaid_desktop.domain.ids import new_id
 from legalaid_desktop.domain.roles import Permission
 from legalaid_desktop.i18n import _
-from legalaid_desktop.services import lookups
+from legalaid_desktop.i18n.formatting import format_date
+from legalaid_desktop.services import consents, lookups
 from legalaid_desktop.services.sync.base import SyncBase
 from legalaid_desktop.services.sync.results import TransferInfo
 from legalaid_desktop.store.audit import utc_now_iso
@@ -24,8 +25,10 @@ class TransferUseCases(SyncBase):
         receives the whole case (client and everything under it) in its next bundle from HQ.
 
         Raises:
-            InputRejected: Not HQ, the target is not an enrolled center or already owns it, or
-                the case is closed.
+            InputRejected: Not HQ, the target is not an enrolled center or already owns it, the
+                case is closed, or its client withdrew consent to store and process their data
+                (processing has stopped: moving the case to another center would be processing,
+                and would put the person's data in one more store before its anonymization).
             NotFound: No such case.
         """
         self.ws.require(Permission.SYNC)
@@ -46,6 +49,14 @@ class TransferUseCases(SyncBase):
             if case.status == "closed":
                 raise InputRejected(
                     _("Case {number} is closed; it is not transferred.").format(number=case.number)
+                )
+            withdrawn = consents.processing_withdrawn_on(s, case.client_id)
+            if withdrawn is not None:
+                raise InputRejected(
+                    _(
+                        "Case {number} is not transferred: its client withdrew consent to store "
+                        "and process their data on {date}."
+                    ).format(number=case.number, date=format_date(withdrawn))
                 )
             source = case.owner_node
             case.owner_node = target

@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from itertools import pairwise
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QRect, QSize, Qt, Signal
 from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtWidgets import (
     QCheckBox,
+    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -181,6 +183,7 @@ class ClientDialog(FormDialog):
         layout.addWidget(self.consents)
         row = QHBoxLayout()
         row.addWidget(self.consent_form_button)
+        self._build_scan_button(box, row)
         row.addStretch(1)
         row.addWidget(self.withdraw_button)
         layout.addLayout(row)
@@ -426,6 +429,75 @@ class ClientDialog(FormDialog):
         self._client = info
         self._show_history()
 
+    # -- the signed scan of a consent ------------------------------------------------------------
+
+    def _build_scan_button(self, box: QGroupBox, row: QHBoxLayout) -> None:
+        """ "Attach signed scan…": for the consent chosen in the list, when it is in force and
+        carries no scan yet (the scan is stored encrypted; services/consent_scans.py)."""
+        self.scan_button = QPushButton(box)
+        self.scan_button.clicked.connect(self.choose_scan)
+        self.scan_button.setVisible(self.ctx.actor.can(Permission.EDIT_CASES))
+        self.scan_button.setEnabled(False)
+        self.consents.currentItemChanged.connect(lambda *_a: self._update_scan())
+        row.addWidget(self.scan_button)
+
+    def _retranslate_scan(self) -> None:
+        self.scan_button.setText(_("Attach signed s&can…"))
+        self.scan_button.setToolTip(
+            _("The signed consent form, scanned: kept encrypted with the client's record")
+        )
+
+    def _chosen_scan_consent(self) -> ConsentInfo | None:
+        """The consent chosen in the list, if a scan can be attached to it."""
+        item = self.consents.currentItem()
+        consent = self._consent_of(item.data(0, _ID_ROLE)) if item else None
+        if consent is None or consent.withdrawn_on is not None or consent.has_scan:
+            return None
+        return consent
+
+    def _update_scan(self) -> None:
+        self.scan_button.setEnabled(self._chosen_scan_consent() is not None)
+
+    def choose_scan(self) -> None:
+        """Ask for the scan file, then attach it (:meth:`attach_scan`)."""
+        if self._chosen_scan_consent() is None:
+            return
+        chosen, _filter = QFileDialog.getOpenFileName(
+            self,
+            _("Attach signed scan"),
+            "",
+            _("Scans (*.pdf *.png *.jpg *.jpeg *.tif *.tiff);;All files (*)"),
+        )
+        if chosen:
+            self.attach_scan(Path(chosen))
+
+    def attach_scan(self, path: Path) -> None:
+        """Attach the file at ``path`` as the signed scan of the chosen consent."""
+        consent = self._chosen_scan_consent()
+        if consent is None or self._client is None:
+            return
+        client_id, consent_id = self._client.id, consent.id
+        clients = self.ctx.services.clients
+        self.scan_button.setEnabled(False)
+        self.general_error.show_message(None)
+        WriteOp(
+            self.ctx.tasks,
+            lambda: clients.attach_consent_scan_file(client_id, path, consent_id),
+            changes={Change.CLIENTS},
+            success=self._scan_attached,
+            failure=self._scan_failed,
+            parent=self,
+        ).latest("attach_scan").run()
+
+    def _scan_attached(self, info: ClientInfo) -> None:
+        self._client = info
+        self._show_history()
+        self._update_scan()
+
+    def _scan_failed(self, exc: BaseException) -> None:
+        self.general_error.show_message(str(exc))
+        self._update_scan()
+
     def print_consent_form(self) -> PdfPreviewDialog | None:
         """Open the preview of the client's consent form, pre-filled, to print or save."""
         if self._client is None or not self.ctx.actor.can(Permission.PRINT):
@@ -484,6 +556,7 @@ class ClientDialog(FormDialog):
             )
             if self.preview is not None:
                 self.preview.retranslate()
+            self._retranslate_scan()
             self.cases_title.setText(_("Ca&ses:"))
             self.cases_label.setAccessibleName(_("Cases of this client"))
             self._show_history()

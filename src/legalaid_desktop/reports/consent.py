@@ -1,7 +1,10 @@
 """The story of the pre-filled consent form (Law on Personal Data, 2010).
 
 The form names the purposes (as tick boxes), the categories of data processed, the period of
-validity, and the right and procedure to withdraw, as the Law requires of written consent, and
+validity, and the right and procedure to withdraw, as the Law requires of written consent; it
+says what the program does (what HQ receives with and without consent to share, the retention
+period of the center and anonymization after it, what a withdrawal stops, the copy of
+everything held); and it
 ends with signature and date lines for the client and the center. The client's and the center's
 details are filled in; what is not known is left as a line to write on.
 """
@@ -24,7 +27,7 @@ from legalaid_desktop.reports.blocks import (
     section,
     signature_lines,
 )
-from legalaid_desktop.reports.consent_text import consent_text
+from legalaid_desktop.reports.consent_text import consent_text, years_text
 from legalaid_desktop.reports.layout import (
     CONTENT_WIDTH,
     Para,
@@ -56,8 +59,15 @@ def consent_story(
     centered = ParagraphStyle("consent_title", parent=styles.title, alignment=TA_CENTER)
     sub = ParagraphStyle("consent_subtitle", parent=styles.subtitle, alignment=TA_CENTER)
     ref = ParagraphStyle("consent_ref", parent=styles.small, alignment=TA_RIGHT)
-    body = ParagraphStyle("consent_body", parent=styles.body, alignment=TA_JUSTIFY)
-    purpose = ParagraphStyle("consent_purpose", parent=styles.body, spaceAfter=0)
+    # One page with the signatures: the body is set a little tighter than a report's.
+    body = ParagraphStyle(
+        "consent_body",
+        parent=styles.body,
+        alignment=TA_JUSTIFY,
+        fontSize=styles.body.fontSize - 0.75,
+        leading=(styles.body.fontSize - 0.75) * 1.2,
+    )
+    purpose = ParagraphStyle("consent_purpose", parent=body, alignment=0, spaceAfter=0)
     bullet = ParagraphStyle(
         "consent_bullet", parent=body, leftIndent=6 * mm, bulletIndent=2 * mm, spaceAfter=1
     )
@@ -109,6 +119,7 @@ def consent_story(
         *section(text.purposes_heading, styles, min_space=20 * mm),
         Para(escape(text.purposes_intro), body),
         purposes,
+        Para(escape(text.hq_withheld), body),
         *section(text.categories_heading, styles, min_space=20 * mm),
         *(Para(escape(c), bullet, bulletText="•") for c in text.categories),
         *section(text.validity_heading, styles, min_space=20 * mm),
@@ -116,9 +127,12 @@ def consent_story(
     if data.valid_until is not None:
         until = f"<b>{fmt_date(data.valid_until)}</b>"
         validity = escape(text.valid_until).replace("{date}", until)
+        validity += " " + escape(text.after_end)
     else:
         validity = escape(text.valid_open)
-    story.append(Para(f"{validity} {escape(text.after_end)}", body))
+    years = f"<b>{escape(years_text(lang, data.retention_years))}</b>"
+    retention = escape(text.retention).replace("{years}", years)
+    story.append(Para(f"{validity} {retention}", body))
 
     phone = (
         escape(text.phone_suffix).replace("{phone}", _unbroken(para_text(center.phone)))

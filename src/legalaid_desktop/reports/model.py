@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
+from legalaid_desktop.domain.retention import DEFAULT_RETENTION_YEARS
+
 
 def _freeze(obj: object, *names: str) -> None:
     for name in names:
@@ -221,6 +223,8 @@ class ConsentFormInput:
         representative: The staff member taking the consent (printed on the center's signature
             line); empty for a blank line.
         form_date: The date printed on the signature lines; ``None`` for blank lines.
+        retention_years: The center's retention period (years after the last case closed
+            before anonymization; ``services/retention.py``).
     """
 
     center: CenterInfo
@@ -230,6 +234,7 @@ class ConsentFormInput:
     hq_name: str = ""
     representative: str = ""
     form_date: dt.date | None = None
+    retention_years: int = DEFAULT_RETENTION_YEARS
 
     def __post_init__(self) -> None:
         _freeze(self, "purposes")

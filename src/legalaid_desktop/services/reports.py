@@ -40,6 +40,7 @@ from legalaid_desktop.reports.pdf import (
 )
 from legalaid_desktop.services import lookups
 from legalaid_desktop.services.cases import CaseService
+from legalaid_desktop.services.retention import RetentionService
 from legalaid_desktop.services.rows import client_info
 from legalaid_desktop.services.workspace import Workspace
 from legalaid_desktop.store.models import Case, Node, User
@@ -247,6 +248,7 @@ class ReportService:
             valid_until=latest.valid_until if latest else None,
             hq_name=hq,
             representative=self.ws.actor.full_name,
+            retention_years=RetentionService(self.ws).rule().years,
         )
         pages = render_consent_form(data, out, lang=chosen, generated_by=self.ws.actor.full_name)
         doc = ReportDocument(

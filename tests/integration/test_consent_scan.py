@@ -245,6 +245,10 @@ def test_scan_of_a_client_who_does_not_share_never_reaches_hq(
         ids = dict(s.execute(select(Consent.client_id, Consent.attachment_id)).all())
     assert ids[private] == withheld.id and ids[sharing] == shared.id
 
+    # HQ holds the consent rows but records no scan: consents are recorded at the home center
+    with pytest.raises(InputRejected, match="GNJ"):
+        hq.clients.attach_consent_scan(sharing, "hq.pdf", SCAN)
+
     # consent to share given later: the scan follows in full in the next bundle
     gnj.clients.give_purpose(private, "share_hq")
     _up(gnj, hq, tmp_path / "2.bundle")

@@ -46,21 +46,19 @@ from legalaid_desktop.search import refresh as search_refresh
 from legalaid_desktop.search.entries import phone_digits
 from legalaid_desktop.services.workspace import Workspace
 from legalaid_desktop.store import compaction
-from legalaid_desktop.store.audit import utc_now_iso
 from legalaid_desktop.store.models import (
     Attachment,
     Case,
     Client,
-    ConflictEntry,
     Consent,
     Consultation,
     CorruptionDetails,
     Deadline,
     Meta,
     Party,
-    QuarantineEntry,
 )
 from legalaid_desktop.store.models.base import SyncMixin
+from legalaid_desktop.sync import erasure
 from legalaid_desktop.text.collation import sort_string
 from legalaid_desktop.text.folding import fold
 
@@ -453,29 +451,13 @@ class RetentionService:
         )
         for attachment in attachments:
             live = attachment.deleted_hlc is None
-            empty = {"file_name": "", "media_type": "", "size": 0, "sha256": "", "content": b""}
-            _blank(ws, s, attachment, empty, gone=True)
+            _blank(ws, s, attachment, dict(erasure.ATTACHMENT_BLANK), gone=True)
             out.note(attachment, live=live)
         return out
 
     def _forget_sync_copies(self, s: Session, ids: dict[str, set[str]]) -> None:
-        """Drop the person's values kept by sync: both sides of logged conflicts (resolved in
-        favour of the removal) and records set aside in quarantine."""
-        for table, row_ids in ids.items():
-            for entry in s.scalars(
-                select(ConflictEntry).where(
-                    ConflictEntry.table_name == table, ConflictEntry.row_id.in_(row_ids)
-                )
-            ):
-                entry.local_value = entry.remote_value = None
-                if entry.resolved_at is None:
-                    entry.resolved_at = utc_now_iso()
-                    entry.resolved_by = self.ws.actor.username
-                    entry.resolution = "local"
-        for held in s.scalars(select(QuarantineEntry)):
-            record = held.record if isinstance(held.record, dict) else {}
-            if record.get("id") in ids.get(str(record.get("t")), set()):
-                s.delete(held)
+        """Drop the person's values kept by sync (the same rule the importer applies)."""
+        erasure.forget_sync_copies(s, ids, self.ws.actor.username)
 
 
 def _names_person(reason: str, client: Client) -> bool:

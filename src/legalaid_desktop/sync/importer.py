@@ -29,6 +29,7 @@ another center's bundles unimportable.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -42,6 +43,7 @@ from legalaid_desktop.domain.reference import ReferenceCatalog
 from legalaid_desktop.i18n import _
 from legalaid_desktop.search import refresh as search_refresh
 from legalaid_desktop.search.index import purge_deleted
+from legalaid_desktop.store import compaction
 from legalaid_desktop.store.audit import utc_now_iso
 from legalaid_desktop.store.models import (
     CaseTransfer,
@@ -53,6 +55,7 @@ from legalaid_desktop.store.models import (
 )
 from legalaid_desktop.sync.anchor_store import AnchorAlert, accept_anchor
 from legalaid_desktop.sync.enrollment import Roster
+from legalaid_desktop.sync.erasure import Removals, purge_people
 from legalaid_desktop.sync.history import MergeHistory
 from legalaid_desktop.sync.inbound import ParsedBundle, check_channel, content_invalid
 from legalaid_desktop.sync.merge import IncompleteRecord, MergeContext, Outcome, merge_record
@@ -98,6 +101,8 @@ class ImportCounts:
     acks: int = 0
     import_hlc: str = ""
     audit_alert: AnchorAlert | None = None
+    purged: int = 0
+    """Rows of anonymized or erased persons this import emptied (the store is compacted)."""
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -152,6 +157,8 @@ class _Apply:
         self.given: dict[str, set[str]] = {"clients": set(), "campaigns": set()}
         self.transfers_in = {t.case_id: t for t in parsed.transfers}
         self.purge_index = False
+        self.removals = Removals()
+        self.removal_conflicts: list[dict[str, Any]] = []
 
     # -- loading ------------------------------------------------------------------------------
 
@@ -374,7 +381,7 @@ class _Apply:
                 "id": new_id(),
                 "peer": self.peer,
                 "bundle_hash": self.p.bundle_hash,
-                "record": record.raw,
+                "record": self.removals.stripped_raw(record),
                 "reason": reason,
                 "at": self.now,
             }
@@ -386,6 +393,7 @@ class _Apply:
     def run(self, progress: Progress | None) -> tuple[list[tuple[Record, Outcome]], list[HLC]]:
         records = sorted(self.p.records, key=lambda r: r.spec.order)
         self.load_local()
+        self.removals = Removals.find(self.s, records, self.local)
         live: list[Record] = []
         observed: list[HLC] = []
         for record in records:
@@ -414,7 +422,11 @@ class _Apply:
         for record in live:
             if record.id in self.local.get(record.spec.name, {}):
                 rows.setdefault(record.spec.name, []).append(record.id)
+        if self.removals.kinds:
+            rows.setdefault("clients", []).extend(self.removals.kinds)
         history = MergeHistory.load(self.s, self.peer, rows)
+        if self.removals.kinds:
+            live = self.screen_removed(live, history)
         ctx = MergeContext(history, self.now, self.p.attachments)
         outcomes: list[tuple[Record, Outcome]] = []
         total = len(live)
@@ -442,6 +454,24 @@ class _Apply:
             if progress is not None and done % 1000 == 0:
                 progress(done, total)
         return outcomes, observed
+
+    def screen_removed(self, live: list[Record], history: MergeHistory) -> list[Record]:
+        """Records of anonymized or erased persons never bring removed values back
+        (:class:`~legalaid_desktop.sync.erasure.Removals`): an edit made without knowing of the
+        removal loses (logged, without its content); one made knowing of it is refused."""
+        kept: list[Record] = []
+        for record in live:
+            local = self.local.get(record.spec.name, {}).get(record.id)
+            verdict, conflicts = self.removals.screen(record, local, history, self.now)
+            for conflict in conflicts:
+                conflict.update(id=new_id(), peer=self.peer, resolved_by=self.peer)
+            self.removal_conflicts.extend(conflicts)
+            if verdict == "refuse":
+                detail = _("it would restore the data of an anonymized or erased person")
+                self.set_aside(record, self.refuse(record, detail))
+            elif verdict == "keep":
+                kept.append(record)
+        return kept
 
     # -- writing ------------------------------------------------------------------------------
 
@@ -484,6 +514,7 @@ class _Apply:
                         "origin_node": self.peer,
                     }
                 )
+        conflicts.extend(self.removal_conflicts)
         counts.conflicts = len(conflicts)
         counts.quarantined = len(self.quarantine)
         for name, spec in self.specs.items():
@@ -635,12 +666,37 @@ def apply_bundle(
                 run.counts.transfers += 1
         session.flush()
     # Acknowledgements first: they tell the merge which of our changes the peer had seen.
-    acks = _apply_acks(session, parsed, me)
+    run.counts.acks = _apply_acks(session, parsed, me)
     session.flush()
     outcomes, observed = run.run(progress)
+    with ExitStack() as removing:
+        if run.removals.kinds:  # overwritten values are zeroed in their pages
+            removing.enter_context(compaction.secure_delete(session))
+        counts = _write(session, run, outcomes, parsed, env, observed, now)
+    return counts
+
+
+def _write(
+    session: Session,
+    run: _Apply,
+    outcomes: list[tuple[Record, Outcome]],
+    parsed: ParsedBundle,
+    env: ImportEnv,
+    observed: list[HLC],
+    now: str,
+) -> ImportCounts:
+    """The writes of phase 2 (inside secure delete when a removed person is involved)."""
+    hq = env.hq
     touched = run.write(outcomes)
+    if run.removals.kinds:
+        purged = purge_people(session, run.removals.kinds, env.actor, parsed.bundle_hash)
+        for table, changed in purged.items():
+            for row_id, fields in changed.items():
+                touched.setdefault(table, {}).setdefault(row_id, set()).update(fields)
+        run.counts.purged = sum(len(changed) for changed in purged.values())
+        if run.counts.purged or run.removals.arrived:
+            run.purge_index = True
     counts = run.counts
-    counts.acks = acks
     if not hq and parsed.reference is not None:
         counts.reference_updated = env.install_reference(session, parsed.reference)
     if not hq and parsed.roster is not None:

@@ -366,7 +366,8 @@ def parse_bundle(opened: OpenedBundle, *, from_hq: bool) -> ParsedBundle:
         record = check_record(obj, number, stamps)
         if record.spec.name == "attachments" and record.has("file_name"):
             values = record.groups[record.spec.group_of["file_name"]][1]
-            values["file_name"] = plain_file_name(values["file_name"])
+            if values["file_name"]:  # "" is an emptied (anonymized or erased) attachment
+                values["file_name"] = plain_file_name(values["file_name"])
         key = (record.spec.name, record.id)
         if key in seen:
             raise content_invalid(_("a row appears twice (line {line})").format(line=number))

@@ -44,6 +44,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from legalaid_desktop.domain.retention import ANONYMIZED_NAME
 from legalaid_desktop.sync.nodes import get_meta, set_meta
 from legalaid_desktop.sync.records import Record, table_specs
 
@@ -165,7 +166,8 @@ def pseudonymize_record(
     groups: dict[str, Any] = record["g"]
     if table == "clients" and "identity" in groups:
         values = groups["identity"]["v"]
-        values["full_name"] = pseudonym(key, record["id"])
+        if values["full_name"] not in (ANONYMIZED_NAME, ""):  # a removal travels as it is
+            values["full_name"] = pseudonym(key, record["id"])
         values["birth_year"] = birth_cohort(values["birth_year"])
     for group, fields in BLANKED.get(table, {}).items():
         if group in groups:

@@ -45,6 +45,7 @@ from legalaid_desktop.services.sync.results import (
     SyncOverview,
     node_info,
 )
+from legalaid_desktop.store import compaction
 from legalaid_desktop.store.models import (
     ConflictEntry,
     Node,
@@ -303,6 +304,10 @@ class BundleUseCases(SyncBase):
             raise
         if counts.reference_updated:
             self.ws.reference_changed()
+        if counts.purged:
+            # An anonymization or erasure arrived: the overwritten values leave the file too
+            # (docs/personal-data.md); the import is committed whether or not this succeeds.
+            compaction.compact(self.ws.store)
         message = _(
             "Imported bundle no. {seq} from {node}: {inserted} new, {updated} updated, "
             "{conflicts} conflicts, {quarantined} set aside."

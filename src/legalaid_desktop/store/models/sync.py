@@ -73,7 +73,7 @@ class ConflictEntry(Base):
     table_name: Mapped[str] = mapped_column(String(32))
     row_id: Mapped[str] = mapped_column(String(36))
     field_group: Mapped[str] = mapped_column(String(32))
-    kind: Mapped[str] = mapped_column(String(16))  # edit_edit | edit_delete
+    kind: Mapped[str] = mapped_column(String(16))  # edit_edit | edit_delete | removed
     local_value: Mapped[Any] = mapped_column(JSON, nullable=True, default=None)
     remote_value: Mapped[Any] = mapped_column(JSON, nullable=True, default=None)
     local_hlc: Mapped[str | None] = mapped_column(String(40), default=None)

@@ -127,6 +127,11 @@ TARGETS: dict[str, list[str]] = {
         _H + "test_attachment_names.py",
         _I + "test_sync.py",
     ],
+    "src/legalaid_desktop/sync/import_checks.py": [
+        _H + "test_sync_ownership.py",
+        _H + "test_bundle_import.py",
+        _I + "test_sync.py",
+    ],
     "src/legalaid_desktop/sync/inbound.py": [
         _H + "test_bundle_import.py",
         _H + "test_sync_ownership.py",

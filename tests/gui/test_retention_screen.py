@@ -356,3 +356,38 @@ def test_the_screen_in_azerbaijani_at_1600_by_1000(
     assert shot.stat().st_size > 10_000
     for button in (page.anonymize_button, page.erase_button, page.select_all):
         assert button.width() >= button.sizeHint().width()  # no button cuts its text
+
+
+def test_an_administrator_sets_the_period_and_the_list_follows(
+    qtbot: QtBot,
+    people: dict[str, str],
+    data_dir: Path,
+    tasks: TaskRunner,
+    ui_settings: UiSettings,
+    admin_session: app.AppSession,
+) -> None:
+    window = open_window(qtbot, admin_session, data_dir, tasks, ui_settings)
+    try:
+        page = retention_page(qtbot, window, 3)
+        assert page.years.isVisibleTo(page) and page.years.value() == 5
+        page.years.setFocus()
+        page.years.selectAll()
+        qtbot.keyClicks(page.years, "7")
+        qtbot.mouseClick(page.years_button, Qt.MouseButton.LeftButton)
+        # the two whose case closed six years ago are not due any more under seven years
+        qtbot.waitUntil(lambda: page.table.rowCount() == 1, timeout=WAIT)
+        assert page.table.item(0, 0).text() == AYGUN
+        assert "7 years after their last case closed" in page.rule_label.text()
+        assert admin_session.retention.rule().years == 7
+    finally:
+        window.idle.stop()
+        tasks.wait()
+
+
+def test_the_search_shows_an_anonymized_clients_case_without_the_marker(
+    people: dict[str, str], admin_session: app.AppSession
+) -> None:
+    number = admin_session.clients.get(people[ANAR]).case_numbers[0]
+    admin_session.retention.anonymize(people[ANAR], REASON)
+    (hit,) = [h for h in admin_session.search.search(number) if h.kind == "case"]
+    assert hit.subtitle.endswith("Anonymized client") and "—" not in hit.subtitle

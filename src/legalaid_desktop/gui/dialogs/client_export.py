@@ -59,7 +59,7 @@ class ExportButton(QPushButton):
 
     def ask(self) -> QFileDialog | None:
         """Open the file dialog (.pdf or .json); choosing a file writes the report there."""
-        if not self.allowed:
+        if not self.allowed or self.client_id is None:
             return None
         pdf, json = _("PDF files (*.pdf)"), _("JSON files (*.json)")
         name = f"personal-data-{self.client_id[:8]}.pdf"  # never the person's name

@@ -16,6 +16,7 @@ from legalaid_desktop.domain.reference import ReferenceCatalog
 from legalaid_desktop.domain.users import Actor
 from legalaid_desktop.paths import default_data_dir, store_exists
 from legalaid_desktop.services import auth
+from legalaid_desktop.services.access_report import AccessReportService
 from legalaid_desktop.services.agenda import AgendaService
 from legalaid_desktop.services.audit_view import AuditService
 from legalaid_desktop.services.campaigns import CampaignService
@@ -73,6 +74,7 @@ class AppSession:
     audit: AuditService
     sync: SyncService
     retention: RetentionService
+    access: AccessReportService
 
     @classmethod
     def over(cls, ws: Workspace) -> AppSession:
@@ -90,6 +92,7 @@ class AppSession:
             audit=AuditService(ws),
             sync=SyncService(ws),
             retention=RetentionService(ws),
+            access=AccessReportService(ws),
         )
 
     @property

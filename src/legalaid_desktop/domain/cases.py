@@ -8,6 +8,8 @@ from datetime import date
 from enum import StrEnum
 from typing import Generic, TypeVar
 
+from legalaid_desktop.domain.retention import display_name, is_anonymized
+
 T = TypeVar("T")
 
 
@@ -178,6 +180,17 @@ class ClientInfo:
     case_numbers: tuple[str, ...] = ()
 
     @property
+    def anonymized(self) -> bool:
+        """Whether the client was anonymized (their name is the marker; see
+        :mod:`legalaid_desktop.domain.retention`)."""
+        return is_anonymized(self.full_name)
+
+    @property
+    def display_name(self) -> str:
+        """The name to show: "Anonymized client" for an anonymized one."""
+        return display_name(self.full_name)
+
+    @property
     def processing_withdrawn_on(self) -> date | None:
         """When the client withdrew consent to store and process (``None`` while they have
         not); from then on their records are read-only (:func:`processing_withdrawn_on`)."""
@@ -206,6 +219,17 @@ class ClientRow:
     birth_year: int | None
     region: str
     open_cases: int
+
+    @property
+    def anonymized(self) -> bool:
+        """Whether the client was anonymized (their name is the marker; see
+        :mod:`legalaid_desktop.domain.retention`)."""
+        return is_anonymized(self.full_name)
+
+    @property
+    def display_name(self) -> str:
+        """The name to show: "Anonymized client" for an anonymized one."""
+        return display_name(self.full_name)
 
 
 # -- cases ----------------------------------------------------------------------------------------
@@ -246,6 +270,11 @@ class CaseRow:
     assigned_lawyer: str
     opened_on: date
     closed_on: date | None
+
+    @property
+    def client_display_name(self) -> str:
+        """The client's name to show: "Anonymized client" for an anonymized one."""
+        return display_name(self.client_name)
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,8 @@ from datetime import date
 from enum import StrEnum
 from typing import Final
 
+from legalaid_desktop.i18n import _
+
 DEFAULT_RETENTION_YEARS: Final = 5
 """Years after the last case of a client closed until their data is due for anonymization."""
 MIN_RETENTION_YEARS: Final = 1
@@ -131,3 +133,9 @@ def anonymized_birth_year(birth_year: int | None) -> int | None:
 
 def is_anonymized(full_name: str) -> bool:
     return full_name == ANONYMIZED_NAME
+
+
+def display_name(full_name: str) -> str:
+    """The name a front end shows for a client: "Anonymized client" (in the current language)
+    in place of the stored marker :data:`ANONYMIZED_NAME`, otherwise the name itself."""
+    return _("Anonymized client") if is_anonymized(full_name) else full_name

@@ -19,6 +19,7 @@ from legalaid_desktop.gui.pages.case_view import CaseView
 from legalaid_desktop.gui.pages.cases import CasesPage
 from legalaid_desktop.gui.pages.clients import ClientsPage
 from legalaid_desktop.gui.pages.dashboard import DashboardPage
+from legalaid_desktop.gui.pages.retention import RetentionPage
 from legalaid_desktop.gui.pages.settings import SettingsPage
 from legalaid_desktop.gui.pages.sync import SyncPage
 from legalaid_desktop.gui.ui_settings import UiSettings
@@ -96,12 +97,22 @@ PAGES: tuple[PageSpec, ...] = (
         6,
         Permission.MANAGE_USERS,
     ),
+    # Retention: managers and administrators (Permission.MANAGE_PERSONAL_DATA); not lawyers,
+    # not HQ analysts.
+    PageSpec(
+        "retention",
+        N_("Retention"),
+        QStyle.StandardPixmap.SP_TrashIcon,
+        RetentionPage,
+        7,
+        Permission.MANAGE_PERSONAL_DATA,
+    ),
     PageSpec(
         "settings",
         N_("Settings"),
         QStyle.StandardPixmap.SP_FileDialogContentsView,
         SettingsPage,
-        7,
+        8,
     ),
     PageSpec(
         "case_view",

@@ -51,6 +51,7 @@ from typing import Any, Final
 from sqlalchemy import bindparam, text
 from sqlalchemy.orm import Session
 
+from legalaid_desktop.domain.retention import display_name
 from legalaid_desktop.domain.search import SearchHit
 from legalaid_desktop.i18n import current_language
 from legalaid_desktop.search.entries import (
@@ -263,9 +264,11 @@ def _describe(
     roles = _labels(session, "party_roles", {r[3] for r in parties if r[3]})
     out: dict[tuple[str, str], tuple[str | None, str, str]] = {}
     for ref_id, name, region, birth_year in clients:
-        out["client", ref_id] = (None, name, _join(regions.get(region, region), birth_year))
+        title = display_name(name)  # never the marker of an anonymized client
+        out["client", ref_id] = (None, title, _join(regions.get(region, region), birth_year))
     for ref_id, number, area, client_name in cases:
-        out["case", ref_id] = (number, number, _join(areas.get(area, area), client_name))
+        subtitle = _join(areas.get(area, area), display_name(client_name) if client_name else "")
+        out["case", ref_id] = (number, number, subtitle)
     for ref_id, number, held_on, notes, advice in consultations:
         snippet = clean((notes or advice or "")[: _SNIPPET * 3])
         if len(snippet) > _SNIPPET:

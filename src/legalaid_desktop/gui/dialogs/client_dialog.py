@@ -12,6 +12,7 @@ from PySide6.QtCore import QRect, QSize, Qt, Signal
 from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtWidgets import (
     QCheckBox,
+    QDialogButtonBox,
     QFileDialog,
     QFormLayout,
     QGroupBox,
@@ -36,6 +37,7 @@ from legalaid_desktop.domain.cases import (
 from legalaid_desktop.domain.roles import Permission
 from legalaid_desktop.gui.application import set_role
 from legalaid_desktop.gui.context import GuiContext
+from legalaid_desktop.gui.dialogs.client_export import ExportButton
 from legalaid_desktop.gui.dialogs.form_dialog import FormDialog, new_form
 from legalaid_desktop.gui.dialogs.pdf_preview import PdfPreviewDialog, open_preview
 from legalaid_desktop.gui.tasks import Change, WriteOp
@@ -116,6 +118,7 @@ class ClientDialog(FormDialog):
         if client is not None:
             self._fill(client)
         self._set_tab_order()
+        self._build_personal_data()
         self.retranslate()
 
     # -- building -------------------------------------------------------------------------------
@@ -502,7 +505,7 @@ class ClientDialog(FormDialog):
         """Open the preview of the client's consent form, pre-filled, to print or save."""
         if self._client is None or not self.ctx.actor.can(Permission.PRINT):
             return None
-        client_id, name = self._client.id, self._client.full_name
+        client_id, name = self._client.id, self._client.display_name
         reports = self.ctx.services.reports
         if self.preview is not None:
             self.preview.close()
@@ -529,7 +532,7 @@ class ClientDialog(FormDialog):
     def window_title(self) -> str:
         if self._client is None:
             return _("Register client")
-        return _("Client: {name}").format(name=self._client.full_name)
+        return _("Client: {name}").format(name=self._client.display_name)
 
     def retranslate_extra(self) -> None:
         self.name.setPlaceholderText(_("Surname, first name, patronymic"))
@@ -561,3 +564,56 @@ class ClientDialog(FormDialog):
             self.cases_label.setAccessibleName(_("Cases of this client"))
             self._show_history()
         self.banner.retranslate()
+
+    # -- personal data: an anonymized client, the access report ---------------------------------
+
+    def _build_personal_data(self) -> None:
+        """The "Export everything held…" button (managers) and, for an anonymized client, a
+        record that can be read but not changed."""
+        client = self._client
+        self.read_only = client is not None and client.anonymized
+        self.export_button = ExportButton(self.ctx, client.id if client else None, self)
+        self.buttons.addButton(self.export_button, QDialogButtonBox.ButtonRole.ActionRole)
+        self.export_button.setVisible(self.export_button.allowed)  # adding it showed it
+        self.export_button.failed.connect(self.general_error.show_message)
+        self.outer.insertWidget(self.outer.indexOf(self.buttons), self.export_button.status)
+        if not self.read_only:
+            return
+        for line in (self.name, self.birth_year, self.phone, self.address, self.referral):
+            line.setReadOnly(True)
+        for combo in (self.gender, self.region, self.displacement, self.disability):
+            combo.setEnabled(False)
+        self.consent_box.hide()
+        self.save_button.hide()
+        self.revalidate()
+        if self.history_box is not None:
+            self.withdraw_button.hide()
+            self.consent_form_button.hide()
+
+    def retranslate(self) -> None:
+        super().retranslate()
+        self.export_button.retranslate()
+        if self.read_only and self._client is not None:
+            self.name.setText(self._client.display_name)
+            for line in (self.birth_year, self.phone, self.address, self.referral):
+                line.setPlaceholderText("")  # an example number would pass for theirs
+            self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Close"))
+            self.hint.setText(
+                _(
+                    "This client was anonymized: what statistics need is kept, and nothing can "
+                    "be changed."
+                )
+            )
+            self.hint.show()
+
+    def revalidate(self) -> bool:
+        if getattr(self, "read_only", False):  # nothing to check: nothing can be saved
+            for name in self._fields:
+                self._fields[name].error.show_message(None)
+            self.save_button.setEnabled(False)
+            return False
+        return super().revalidate()
+
+    def submit(self) -> None:
+        if not getattr(self, "read_only", False):
+            super().submit()

@@ -13,7 +13,7 @@ from legalaid_desktop.i18n.formatting import format_date
 def client_columns(ctx: GuiContext) -> list[Column]:
     """Name, gender, birth year, region and number of open cases."""
     return [
-        Column(lambda: _("Name"), lambda r: r.full_name),
+        Column(lambda: _("Name"), lambda r: r.display_name),
         Column(lambda: _("Gender"), lambda r: ctx.label("genders", r.gender)),
         Column(
             lambda: _("Birth year"),
@@ -29,7 +29,7 @@ def case_columns(ctx: GuiContext, lawyer_name: Callable[[str], str]) -> list[Col
     """Number, client, legal area, status, lawyer, opened and closed dates."""
     return [
         Column(lambda: _("Number"), lambda r: r.number),
-        Column(lambda: _("Client"), lambda r: r.client_name),
+        Column(lambda: _("Client"), lambda r: r.client_display_name),
         Column(lambda: _("Legal area"), lambda r: ctx.label("legal_areas", r.legal_area)),
         Column(lambda: _("Status"), lambda r: ctx.label("case_statuses", r.status)),
         Column(lambda: _("Lawyer"), lambda r: lawyer_name(r.assigned_lawyer)),

@@ -268,7 +268,7 @@ class CaseView(Page):
         ctx = self.ctx
         self.number_label.setText(detail.number)
         self.badge.set_status(detail.status, ctx.label("case_statuses", detail.status))
-        self.client_button.setText(detail.client.full_name)
+        self.client_button.setText(detail.client.display_name)
         facts = [
             ctx.label("legal_areas", detail.legal_area),
             _("Lawyer: {name}").format(name=self.lawyer_name(detail.assigned_lawyer)),

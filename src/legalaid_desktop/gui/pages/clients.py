@@ -190,7 +190,7 @@ class ClientsPage(Page):
         self.table.setFocus()
 
     def _saved(self, info: ClientInfo) -> None:
-        self.status_message.emit(_("Client {name} saved.").format(name=info.full_name))
+        self.status_message.emit(_("Client {name} saved.").format(name=info.display_name))
         # the list reloads itself: the save announced that clients changed (``shows``)
 
     def _dialog_case(self, number: str) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from itertools import pairwise
-from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QRect, QSize, Qt, Signal
@@ -13,7 +12,6 @@ from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -38,6 +36,7 @@ from legalaid_desktop.domain.roles import Permission
 from legalaid_desktop.gui.application import set_role
 from legalaid_desktop.gui.context import GuiContext
 from legalaid_desktop.gui.dialogs.client_export import ExportButton
+from legalaid_desktop.gui.dialogs.consent_scan import ID_ROLE, ConsentScanMixin
 from legalaid_desktop.gui.dialogs.form_dialog import FormDialog, new_form
 from legalaid_desktop.gui.dialogs.pdf_preview import PdfPreviewDialog, open_preview
 from legalaid_desktop.gui.tasks import Change, WriteOp
@@ -52,7 +51,7 @@ from legalaid_desktop.i18n.formatting import format_date
 from legalaid_desktop.services.reports import ReportDocument
 
 CONSENT_YEARS = 5
-_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+_ID_ROLE = ID_ROLE
 
 
 def _years_later(day: date, years: int) -> date:
@@ -62,7 +61,7 @@ def _years_later(day: date, years: int) -> date:
         return day.replace(year=day.year + years, day=28)
 
 
-class ClientDialog(FormDialog):
+class ClientDialog(ConsentScanMixin, FormDialog):
     """Register a new client (with consent) or edit an existing one.
 
     Args:
@@ -431,75 +430,6 @@ class ClientDialog(FormDialog):
     def _withdrawn(self, info: ClientInfo) -> None:
         self._client = info
         self._show_history()
-
-    # -- the signed scan of a consent ------------------------------------------------------------
-
-    def _build_scan_button(self, box: QGroupBox, row: QHBoxLayout) -> None:
-        """ "Attach signed scan…": for the consent chosen in the list, when it is in force and
-        carries no scan yet (the scan is stored encrypted; services/consent_scans.py)."""
-        self.scan_button = QPushButton(box)
-        self.scan_button.clicked.connect(self.choose_scan)
-        self.scan_button.setVisible(self.ctx.actor.can(Permission.EDIT_CASES))
-        self.scan_button.setEnabled(False)
-        self.consents.currentItemChanged.connect(lambda *_a: self._update_scan())
-        row.addWidget(self.scan_button)
-
-    def _retranslate_scan(self) -> None:
-        self.scan_button.setText(_("Attach signed s&can…"))
-        self.scan_button.setToolTip(
-            _("The signed consent form, scanned: kept encrypted with the client's record")
-        )
-
-    def _chosen_scan_consent(self) -> ConsentInfo | None:
-        """The consent chosen in the list, if a scan can be attached to it."""
-        item = self.consents.currentItem()
-        consent = self._consent_of(item.data(0, _ID_ROLE)) if item else None
-        if consent is None or consent.withdrawn_on is not None or consent.has_scan:
-            return None
-        return consent
-
-    def _update_scan(self) -> None:
-        self.scan_button.setEnabled(self._chosen_scan_consent() is not None)
-
-    def choose_scan(self) -> None:
-        """Ask for the scan file, then attach it (:meth:`attach_scan`)."""
-        if self._chosen_scan_consent() is None:
-            return
-        chosen, _filter = QFileDialog.getOpenFileName(
-            self,
-            _("Attach signed scan"),
-            "",
-            _("Scans (*.pdf *.png *.jpg *.jpeg *.tif *.tiff);;All files (*)"),
-        )
-        if chosen:
-            self.attach_scan(Path(chosen))
-
-    def attach_scan(self, path: Path) -> None:
-        """Attach the file at ``path`` as the signed scan of the chosen consent."""
-        consent = self._chosen_scan_consent()
-        if consent is None or self._client is None:
-            return
-        client_id, consent_id = self._client.id, consent.id
-        clients = self.ctx.services.clients
-        self.scan_button.setEnabled(False)
-        self.general_error.show_message(None)
-        WriteOp(
-            self.ctx.tasks,
-            lambda: clients.attach_consent_scan_file(client_id, path, consent_id),
-            changes={Change.CLIENTS},
-            success=self._scan_attached,
-            failure=self._scan_failed,
-            parent=self,
-        ).latest("attach_scan").run()
-
-    def _scan_attached(self, info: ClientInfo) -> None:
-        self._client = info
-        self._show_history()
-        self._update_scan()
-
-    def _scan_failed(self, exc: BaseException) -> None:
-        self.general_error.show_message(str(exc))
-        self._update_scan()
 
     def print_consent_form(self) -> PdfPreviewDialog | None:
         """Open the preview of the client's consent form, pre-filled, to print or save."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 from collections.abc import Iterator
@@ -9,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
+import pypdf
 import pytest
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
@@ -444,3 +446,23 @@ def test_the_cli(run, data_dir: Path) -> None:  # type: ignore[no-untyped-def]
     code, out, _err = run(ADMIN, ADMIN_PASSWORD, "client", "retention", "--set-years", "7")
     assert code == 0 and "7" in out
     assert run(ADMIN, ADMIN_PASSWORD, "client", "retention", "--set-years", "0")[0] == 4
+
+
+def test_an_anonymized_client_is_named_as_such_in_the_cli_and_the_summary(
+    run,
+    data_dir: Path,  # type: ignore[no-untyped-def]
+) -> None:
+    s = login(data_dir, ADMIN, ADMIN_PASSWORD)
+    try:
+        other = client(s)
+        number = case(s, other, date(2016, 1, 1))
+        s.retention.anonymize(other, "retention period ended")
+        pdf = s.reports.case_summary_bytes(number, lang="en")
+    finally:
+        s.close()
+    text = "".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(pdf)).pages)
+    assert "Full name\nAnonymized client" in text  # never the stored marker
+    code, out, _err = run(MANAGER, MANAGER_PASSWORD, "--lang", "en", "case", "show", number)
+    assert code == 0 and "Client: Anonymized client (" in out
+    code, out, _err = run(MANAGER, MANAGER_PASSWORD, "--lang", "en", "case", "list")
+    assert code == 0 and out.rstrip().endswith("Anonymized client")

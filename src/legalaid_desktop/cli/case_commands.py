@@ -142,7 +142,7 @@ def _case_text(c: CaseDetail, catalog: ReferenceCatalog) -> str:
     lines = [
         f"{c.number}  [{label('case_statuses', c.status)}]  {label('legal_areas', c.legal_area)}",
         _("Client: {name} ({region}, {year})").format(
-            name=c.client.full_name,
+            name=c.client.display_name,
             region=label("regions", c.client.region),
             year=c.client.birth_year or "—",
         ),
@@ -204,7 +204,7 @@ def cmd_case_list(args: argparse.Namespace, ctx: CliContext) -> Output:
         )
     text = "\n".join(
         f"{r.number:<16} {r.status:<11} {r.legal_area:<18} {format_date(r.opened_on)}  "
-        f"{r.client_name}"
+        f"{r.client_display_name}"
         for r in page.rows
     )
     data = {"total": page.total, "cases": [_jsonable(r) for r in page.rows]}

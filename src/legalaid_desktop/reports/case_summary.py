@@ -17,6 +17,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Spacer
 
 from legalaid_desktop.domain.reference import ReferenceCatalog
+from legalaid_desktop.domain.retention import display_name
 from legalaid_desktop.i18n import _
 from legalaid_desktop.reports.blocks import (
     Signatory,
@@ -152,7 +153,7 @@ def case_summary_story(
 def _client(client: ClientInfo, ctx: _Context, include_contact: bool) -> list[Flowable]:
     birth = str(client.birth_year) if client.birth_year is not None else DASH
     pairs = [
-        (_("Full name"), para_text(client.full_name)),
+        (_("Full name"), para_text(display_name(client.full_name))),
         (_("Client ID"), para_text(client.client_id)),
         (_("Gender"), ctx.ref("genders", client.gender)),
         (_("Year of birth"), birth),

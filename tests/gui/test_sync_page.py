@@ -72,7 +72,11 @@ def export(qtbot: Any, page: SyncPage, folder: Path) -> Path:
 
 def inspect(qtbot: Any, page: SyncPage, path: Path) -> None:
     page.open_bundle(path)
-    qtbot.waitUntil(lambda: page.import_view.report is not None, timeout=WAIT)
+    # The report of *this* file: the one of a file checked before stays until it arrives.
+    qtbot.waitUntil(
+        lambda: page.import_view.report is not None and page.import_view.report.path == path,
+        timeout=WAIT,
+    )
     assert page.tabs.currentWidget() is page.import_view
     assert not page.import_view.panel.isHidden()
 

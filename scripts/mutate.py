@@ -62,7 +62,11 @@ TARGETS: dict[str, list[str]] = {
         _I + "test_vault.py",
         _H + "test_planted_vault.py",
     ],
-    "src/legalaid_desktop/store/keywrap.py": [_I + "test_vault.py", _H + "test_planted_vault.py"],
+    "src/legalaid_desktop/store/keywrap.py": [
+        _H + "test_keywrap_vectors.py",
+        _I + "test_vault.py",
+        _H + "test_planted_vault.py",
+    ],
     "src/legalaid_desktop/sync/ownership.py": [
         _U + "test_case_number_node.py",
         _H + "test_sync_ownership.py",

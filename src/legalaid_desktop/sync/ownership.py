@@ -38,7 +38,9 @@ def given_by_transfer(session: Session, node: str) -> dict[str, set[str]]:
         set(session.scalars(select(CaseTransfer.case_id).where(CaseTransfer.to_node == node)))
     )
     cases = table_specs()["cases"].table.c
-    for start in range(0, len(case_ids), _BATCH):
+    # A step of 1 would make overlapping batches: the same sets, only slower (equivalent).
+    starts = range(0, len(case_ids), _BATCH)  # pragma: no mutate (equivalent)
+    for start in starts:
         batch = case_ids[start : start + _BATCH]
         for client_id, campaign_id in session.execute(
             select(cases.client_id, cases.campaign_id).where(cases.id.in_(batch))

@@ -19,6 +19,7 @@ from legalaid_desktop.gui.navigation import visible_specs
 from legalaid_desktop.gui.pages.dashboard import DashboardPage
 from legalaid_desktop.gui.pages.sync import SyncPage
 from legalaid_desktop.gui.tasks import TaskRunner, WriteOp
+from legalaid_desktop.i18n import language
 from sync_support import add_case, enroll, make_node, snapshot
 
 WAIT = 20_000
@@ -201,6 +202,7 @@ def test_a_damaged_bundle_is_refused_and_nothing_changes(
     qtbot.waitUntil(lambda: "Nothing was imported" in view.message.text(), timeout=WAIT)
     assert view.result is None and view.message.property("role") == "error"
     assert snapshot(hq) == before
+    qtbot.waitUntil(lambda: not view.progress.busy, timeout=WAIT)  # the import has ended
     # Not a bundle at all.
     junk = tmp_path / "notes.txt"
     junk.write_text("salam")
@@ -392,3 +394,30 @@ def test_records_refused_by_ownership_show_a_security_alert(
     assert "Security alert" in view.message.text()
     assert view.message.property("role") == "error"
     assert hq.cases.get(number).number == number
+
+
+def test_a_file_opened_during_an_import_is_not_ignored_silently(
+    qtbot: Any,
+    pair: tuple[app.AppSession, app.AppSession],
+    contexts: Callable[[app.AppSession], GuiContext],
+    tmp_path: Path,
+) -> None:
+    hq, gnj = pair
+    add_case(gnj)
+    good = gnj.sync.export(tmp_path / "good.bundle").path
+    head = sync_page(qtbot, contexts(hq))
+    inspect(qtbot, head, good)
+    view = head.import_view
+    hold = threading.Event()
+    head.ctx.tasks._writer.start(lambda: hold.wait(WAIT / 1000))  # the writer is busy
+    try:
+        view.apply_button.click()
+        assert view.progress.busy
+        with language("en"):
+            head.open_bundle(tmp_path / "other.bundle")
+        assert view.message.text() == (
+            "Wait until the import has finished, then open the file again."
+        )
+    finally:
+        hold.set()
+    qtbot.waitUntil(lambda: view.result is not None, timeout=WAIT)

@@ -312,6 +312,11 @@ class ImportView(QWidget):
     def inspect_file(self, path: Path) -> Op | None:
         """Check ``path`` in the background and show what it is."""
         if self.progress.busy:
+            show_message(
+                self.message,
+                _("Wait until the import has finished, then open the file again."),
+                "warning",
+            )
             return None
         self._generation += 1
         self.report = None

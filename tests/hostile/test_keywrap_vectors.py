@@ -16,7 +16,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
 from legalaid_desktop.domain.errors import VaultTampered
-from legalaid_desktop.i18n import language
+from legalaid_desktop.i18n import _, language
 from legalaid_desktop.store import keywrap
 from legalaid_desktop.store.keywrap import DekWrap
 
@@ -148,3 +148,12 @@ def test_a_wrap_written_now_carries_fresh_randomness_and_opens() -> None:
     assert len(first.mac) == keywrap.MAC_SIZE == 32
     for wrap in (first, second):
         assert keywrap.unwrap_dek(wrap, PRIVATE, BINDING, EPOCH, MAC_KEY) == DEK
+
+
+def test_the_refusals_are_in_the_users_language() -> None:
+    wrap = DekWrap.from_dict(FORMAT_1)
+    with language("az"):
+        expected = _("The key file has been altered and is refused.")
+        with pytest.raises(VaultTampered) as refused:
+            keywrap.unwrap_dek(wrap, PRIVATE, b"slot:other", EPOCH, None)
+    assert expected != ALTERED and str(refused.value) == expected

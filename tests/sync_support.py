@@ -183,6 +183,10 @@ def stamp(node: str, *, ahead_ms: int = 0, counter: int = 0) -> str:
     return HLC(time.time_ns() // 1_000_000 + ahead_ms, counter, node).encode()
 
 
+_client_seq = iter(range(90_000, 1_000_000))
+"""Numbers for hand-made client records, far above those the stores give."""
+
+
 def client_record(
     node: str,
     *,
@@ -190,8 +194,10 @@ def client_record(
     owner: str | None = None,
     c: str | None = None,
     name: str = "Məmmədova Günel Rauf qızı",
+    number: str | None = None,
 ) -> dict[str, Any]:
     c = c or stamp(node)
+    number = number or f"{owner or node}-C-{next(_client_seq):05d}"
     return {
         "t": "clients",
         "id": row_id or new_id(),
@@ -210,7 +216,7 @@ def client_record(
                     "referral_source": "",
                 },
             },
-            "owner": {"c": c, "v": {"node_code": owner or node}},
+            "owner": {"c": c, "v": {"node_code": owner or node, "number": number}},
         },
         "d": None,
     }

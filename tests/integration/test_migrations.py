@@ -70,3 +70,59 @@ def test_store_from_the_first_revision_upgrades_with_its_data(
     if len(revisions) > 1:
         new_backups = set(StorePaths(data_dir).backups.glob("*")) - backups_before
         assert any(first in p.name for p in new_backups), "no backup before the upgrade"
+
+
+def test_an_older_store_gets_client_numbers_in_order_with_its_data(
+    admin_session: app.AppSession, data_dir: Path
+) -> None:
+    """Before client numbers: every client gets one at upgrade, per center, in the order they
+    were recorded; the counter goes on from there and nothing else changes."""
+    from legalaid_desktop.domain.cases import ClientInput, ConsentInput
+    from legalaid_desktop.i18n.dates import today
+
+    made = []
+    for name in ("Əliyeva Günel Rauf qızı", "Quliyev Orxan Fuad oğlu", "Həsənova Aygün Tofiq qızı"):
+        made.append(
+            admin_session.clients.register(
+                ClientInput(full_name=name, gender="female", birth_year=1980, region="AZ-GA"),
+                ConsentInput(given_on=today(), purposes=("store_process",)),
+            ).id
+        )
+    store = admin_session.ws.store
+    with store.engine.execution_options(write=True).begin() as conn:
+        from alembic import command
+
+        conn.exec_driver_sql("PRAGMA foreign_keys = OFF")
+        command.downgrade(migrate.alembic_config(conn), "3d5e8f1a2b7c")
+        # Recorded in another order than their ids, and one of them held for another center.
+        conn.execute(
+            text("UPDATE clients SET created_at = :at WHERE id = :id"),
+            [
+                {"id": made[0], "at": "2026-03-01T09:00:00.000Z"},
+                {"id": made[1], "at": "2026-01-01T09:00:00.000Z"},
+                {"id": made[2], "at": "2026-02-01T09:00:00.000Z"},
+            ],
+        )
+        conn.execute(text("UPDATE clients SET node_code = 'QBA' WHERE id = :id"), {"id": made[2]})
+        columns = [r[1] for r in conn.exec_driver_sql("PRAGMA table_info(clients)")]
+    assert "number" not in columns
+    admin_session.close()
+
+    session = app.login(data_dir, ADMIN, ADMIN_PASSWORD)  # opening upgrades to head
+    try:
+        assert migrate.current_revision(session.ws.store.engine) == migrate.head_revision()
+        got = {i: session.clients.get(i) for i in made}
+        assert got[made[1]].number == "GNJ-C-00001"  # recorded first at GNJ
+        assert got[made[0]].number == "GNJ-C-00002"
+        assert got[made[2]].number == "QBA-C-00001"
+        assert got[made[0]].full_name == "Əliyeva Günel Rauf qızı"
+        assert got[made[1]].consents and got[made[1]].consents[0].purposes == ("store_process",)
+        # The next client follows the last number; no number is given twice.
+        new = session.clients.register(
+            ClientInput(full_name="Babayeva Səbinə", gender="female", region="AZ-GA"),
+            ConsentInput(given_on=today(), purposes=("store_process",)),
+        )
+        assert new.number == "GNJ-C-00003"
+        assert session.maintenance.verify().ok
+    finally:
+        session.close()

@@ -178,6 +178,8 @@ class ClientInfo:
     needs_review: bool = False
     consents: tuple[ConsentInfo, ...] = ()
     case_numbers: tuple[str, ...] = ()
+    number: str = ""
+    """The readable client number (``GNJ-C-00042``): what people read and type."""
 
     @property
     def anonymized(self) -> bool:
@@ -219,6 +221,8 @@ class ClientRow:
     birth_year: int | None
     region: str
     open_cases: int
+    number: str = ""
+    created_at: str = ""
 
     @property
     def anonymized(self) -> bool:

@@ -20,6 +20,7 @@ from legalaid_desktop.domain.cases import (
     Page,
     purposes_in_force,
 )
+from legalaid_desktop.domain.client_numbers import format_client_number
 from legalaid_desktop.domain.errors import InputRejected, PermissionDenied, ValidationError
 from legalaid_desktop.domain.ids import new_id
 from legalaid_desktop.domain.roles import Permission, roles_text, roles_with
@@ -31,8 +32,26 @@ from legalaid_desktop.services.rows import client_info
 from legalaid_desktop.services.sync.consent_sharing import follow_sharing, shares_with_hq
 from legalaid_desktop.services.workspace import Workspace
 from legalaid_desktop.store.audit import utc_now_iso
-from legalaid_desktop.store.models import Case, Client, Consent
+from legalaid_desktop.store.models import Case, Client, ClientCounter, Consent
 from legalaid_desktop.text.collation import sort_string
+
+
+def next_client_number(session: Session, node_code: str) -> str:
+    """Allocate ``<NODE>-C-<SEQ>`` inside the caller's write transaction.
+
+    As for case numbers (``services.cases.next_case_number``): the write transaction is
+    IMMEDIATE, so writers take turns; the counter only grows, so a number is never given twice,
+    and a number that exists already is skipped.
+    """
+    counter = session.get(ClientCounter, node_code)
+    if counter is None:
+        counter = ClientCounter(node_code=node_code, last_seq=0)
+        session.add(counter)
+    while True:
+        counter.last_seq += 1
+        number = format_client_number(node_code, counter.last_seq)
+        if session.scalar(select(Client.id).where(Client.number == number)) is None:
+            return number
 
 
 class ClientService:
@@ -88,6 +107,7 @@ class ClientService:
             row = Client(
                 id=new_id(),
                 node_code=self.ws.node_code,
+                number=next_client_number(s, self.ws.node_code),
                 created_at=utc_now_iso(),
                 origin_node=self.ws.node_code,
                 clocks={},
@@ -472,6 +492,8 @@ class ClientService:
                     Client.birth_year,
                     Client.region,
                     open_cases,
+                    Client.number,
+                    Client.created_at,
                 )
                 .where(rowid.in_(page_ids))
                 .order_by(Client.name_sort, rowid)

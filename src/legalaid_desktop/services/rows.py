@@ -69,6 +69,7 @@ def client_info(session: Session, row: Client) -> ClientInfo:
         needs_review=row.needs_review,
         consents=tuple(consent_info(c) for c in consents),
         case_numbers=tuple(numbers),
+        number=row.number,
     )
 
 

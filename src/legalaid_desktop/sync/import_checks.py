@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, cast
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from legalaid_desktop.domain.client_numbers import client_number_node
 from legalaid_desktop.domain.errors import OwnershipViolation
 from legalaid_desktop.domain.hlc import HLC
 from legalaid_desktop.i18n import _
@@ -167,6 +168,10 @@ class RecordChecks:
                     old=local["number"], new=record.value("number")
                 )
                 return self.refuse(record, detail)  # from HQ too: set aside, never blocking
+            if name == "clients" and record.has("number"):
+                refused = self._client_number(record, local)
+                if refused is not None:
+                    return self.refuse(record, refused)  # from HQ too, as for a case number
             if center_sender:
                 if old_owner is not None and old_owner != peer:
                     if name == "cases" and record.id in self.transferred_from_peer:
@@ -220,6 +225,26 @@ class RecordChecks:
                     record,
                     _("it refers to a {table} row of {owner}").format(table=target, owner=owner),
                 )
+        return None
+
+    @staticmethod
+    def _client_number(record: Record, local: Mapping[str, Any] | None) -> str | None:
+        """Why a client record's number may not apply, or None.
+
+        A client's number is made once, by its center, and never changes: an existing client
+        keeps the number it has here, and a new one must carry its own center's code.
+        """
+        number = str(record.value("number"))
+        if local is not None:
+            if number != local["number"]:
+                return _("the client number {old} would become {new}").format(
+                    old=local["number"], new=number
+                )
+            return None
+        if client_number_node(number) != record.value("node_code"):
+            return _("the new client {number} does not carry the code of {node}").format(
+                number=number, node=record.value("node_code")
+            )
         return None
 
     def check_unique(self, records: list[Record]) -> dict[tuple[str, str], str]:

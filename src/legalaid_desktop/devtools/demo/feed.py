@@ -89,6 +89,8 @@ class FeedSpec:
     existing: dict[int, int]
     taken: frozenset[str]
     start: HLC
+    client_seq: int = 0
+    """The last client number the center gave (its ``client_counters`` row)."""
 
 
 @dataclass
@@ -125,6 +127,7 @@ def make_batches(spec: FeedSpec) -> Iterator[Batch]:
         spec.region_labels,
     )
     plan = gen.plan(spec.clients, spec.existing, set(spec.taken))
+    gen.client_seq = spec.client_seq
     maker = search_index.EntryMaker()
     rows = Rows()
     gen.campaigns(rows)

@@ -24,6 +24,7 @@ from legalaid_desktop.devtools.demo.chance import (
 )
 from legalaid_desktop.devtools.demo.pools import Names, NameSorter, pools
 from legalaid_desktop.devtools.demo.rows import TABLES, Rows, Stamper, json_list
+from legalaid_desktop.domain.client_numbers import format_client_number
 from legalaid_desktop.text.collation import sort_string
 
 HISTORY_DAYS: Final = 3 * 365
@@ -107,7 +108,13 @@ class Generator(CaseRows):
             "dost": self.place.dost,
         }
         self._iso: dict[int, str] = {}
+        self.client_seq = 0
         self.grants: dict[int, tuple[str, ...]] = {}
+
+    def next_client_number(self) -> str:
+        """The next client number of this center (after ``client_seq``, the last one given)."""
+        self.client_seq += 1
+        return format_client_number(self.node, self.client_seq)
 
     def campaigns(self, rows: Rows) -> None:
         """The advocacy campaigns that some recent cases feed."""
@@ -233,6 +240,7 @@ class Generator(CaseRows):
                 address,
                 referral,  # referral_source
                 self.node,  # node_code
+                self.next_client_number(),  # number
                 f"{self.iso(intake)}T{hh:02d}:{mm:02d}:00.000Z",  # created_at
                 0,  # needs_review
             ),

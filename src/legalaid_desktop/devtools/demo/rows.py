@@ -125,8 +125,8 @@ TABLES: Final[dict[str, TableSpec]] = {
             Client,
             (
                 "full_name", "name_sort", "gender", "birth_year", "region", "displacement",
-                "disability", "phone", "address", "referral_source", "node_code", "created_at",
-                "needs_review",
+                "disability", "phone", "address", "referral_source", "node_code", "number",
+                "created_at", "needs_review",
             ),
         ),
         TableSpec(

@@ -27,7 +27,14 @@ from legalaid_desktop.search import index as search_index
 from legalaid_desktop.services.users import UserService
 from legalaid_desktop.services.workspace import Workspace
 from legalaid_desktop.store import bulk_load
-from legalaid_desktop.store.models import AuditEvent, Case, CaseCounter, Client, User
+from legalaid_desktop.store.models import (
+    AuditEvent,
+    Case,
+    CaseCounter,
+    Client,
+    ClientCounter,
+    User,
+)
 
 __all__ = ["DEMO_LAWYERS", "MAX_CLIENTS", "PARALLEL_FROM", "DemoSummary", "generate_demo"]
 
@@ -122,6 +129,21 @@ def _bulk_indexes(session: Session) -> AbstractContextManager[None]:
     """
     tables = [*(spec.name for spec in TABLES.values()), "change_log"]
     return bulk_load.indexes_rebuilt_after(session, tables, _APPENDED)
+
+
+def _client_seq(session: Session, node: str) -> int:
+    """The last client number ``node`` gave (0 before its first client)."""
+    counter = session.get(ClientCounter, node)
+    return counter.last_seq if counter is not None else 0
+
+
+def _set_client_seq(session: Session, node: str, seq: int) -> None:
+    """Remember the last client number the run gave, so that later clients follow it."""
+    counter = session.get(ClientCounter, node)
+    if counter is None:
+        session.add(ClientCounter(node_code=node, last_seq=seq))
+    elif counter.last_seq < seq:
+        counter.last_seq = seq
 
 
 def _check_demo_store(session: Session) -> None:
@@ -274,6 +296,7 @@ def generate_demo(
                     s.scalars(select(Case.number).where(Case.number.like(f"{node}-%"))).all()
                 ),
                 start=ws.clock.now(),
+                client_seq=_client_seq(s, node),
             )
             last_seq: dict[int, int] = {}
             last_stamp = spec.start
@@ -303,6 +326,7 @@ def generate_demo(
                     s.add(CaseCounter(node_code=node, year=year, last_seq=seq))
                 elif counter.last_seq < seq:
                     counter.last_seq = seq
+            _set_client_seq(s, node, spec.client_seq + counts.get("clients", 0))
             ws.clock.observe(last_stamp)
             summary = DemoSummary(
                 clients=counts.get("clients", 0),

@@ -55,7 +55,9 @@ class Client(SyncMixin, Base):
         "identity": ("full_name", "gender", "birth_year"),
         "contact": ("phone", "address"),
         "profile": ("region", "displacement", "disability", "referral_source"),
-        "owner": ("node_code",),
+        # The readable number is made once by the owning center (services.client_numbers)
+        # and never changes: it travels with the owner, who made it.
+        "owner": ("node_code", "number"),
     }
 
     full_name: Mapped[str] = mapped_column(String(200))
@@ -69,6 +71,7 @@ class Client(SyncMixin, Base):
     address: Mapped[str] = mapped_column(String(300), default="")
     referral_source: Mapped[str] = mapped_column(String(200), default="")
     node_code: Mapped[str] = mapped_column(String(16), index=True)
+    number: Mapped[str] = mapped_column(String(32), unique=True, index=True)
     created_at: Mapped[str] = mapped_column(String(32))
     needs_review: Mapped[bool] = mapped_column(Boolean, default=False)
 
@@ -267,6 +270,15 @@ class CaseCounter(Base):
 
     node_code: Mapped[str] = mapped_column(String(16), primary_key=True)
     year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    last_seq: Mapped[int] = mapped_column(Integer)
+
+
+class ClientCounter(Base):
+    """The last client sequence number used per node (client numbers are never reused)."""
+
+    __tablename__ = "client_counters"
+
+    node_code: Mapped[str] = mapped_column(String(16), primary_key=True)
     last_seq: Mapped[int] = mapped_column(Integer)
 
 

@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from legalaid_desktop.cli import access_commands, retention_commands
+from legalaid_desktop.cli import access_commands, client_commands, retention_commands
 from legalaid_desktop.cli.context import CliContext, Output
 from legalaid_desktop.domain.cases import (
     CaseDetail,
@@ -308,10 +308,16 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.set_defaults(func=cmd_client_consent)
     retention_commands.register_client_commands(client)
     access_commands.register_client_commands(client)
+    client_commands.register_client_commands(client)
 
     case = sub.add_parser("case", help=_("cases")).add_subparsers(dest="case_cmd", required=True)
     p = case.add_parser("open", help=_("open a case (prints the case number)"))
-    p.add_argument("--client", required=True, metavar="ID")
+    p.add_argument(
+        "--client",
+        required=True,
+        metavar="ID|NUMBER",
+        help=_("the client's number (GNJ-C-00042) or id"),
+    )
     p.add_argument("--area", required=True, metavar="CODE")
     p.add_argument("--summary", required=True)
     p.add_argument("--lawyer", metavar="USERNAME")

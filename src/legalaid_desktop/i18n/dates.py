@@ -26,3 +26,17 @@ def today() -> date:
 def from_iso(value: str | None) -> date | None:
     """The date of an ISO ``yyyy-mm-dd`` string as stored; ``None`` for ``None`` or ``""``."""
     return None if not value else date.fromisoformat(value)
+
+
+def local_date(stamp: str | None) -> date | None:
+    """The Baku date of a stored UTC timestamp (``2026-03-01T21:30:00.000Z`` → 2 March);
+    ``None`` for ``None``, ``""`` or a value that is not a timestamp."""
+    if not stamp:
+        return None
+    try:
+        moment = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(BAKU).date()

@@ -36,6 +36,7 @@ from legalaid_desktop.domain.access import (
     AccessReport,
     report_json,
 )
+from legalaid_desktop.domain.client_numbers import normalize_client_number
 from legalaid_desktop.domain.errors import InputRejected, NotFound
 from legalaid_desktop.domain.roles import Permission
 from legalaid_desktop.fsutil import atomic_write
@@ -323,7 +324,11 @@ def resolve_client(s: Session, ref: str) -> Client:
         NotFound: Neither (or the client was deleted).
     """
     key = ref.strip()
-    client = s.get(Client, key) if key else None
+    number = normalize_client_number(key)
+    if number is not None:
+        client = s.scalar(select(Client).where(Client.number == number))
+    else:
+        client = s.get(Client, key) if key else None
     if client is None and key:
         case = s.scalar(select(Case).where(Case.number == key.upper()))
         if case is not None:

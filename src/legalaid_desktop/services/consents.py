@@ -35,6 +35,7 @@ from legalaid_desktop.domain.cases import (
 from legalaid_desktop.domain.cases import (
     purposes_in_force as _in_force,
 )
+from legalaid_desktop.domain.client_numbers import normalize_client_number
 from legalaid_desktop.domain.errors import NotFound, ProcessingWithdrawn, ValidationError
 from legalaid_desktop.i18n import _
 from legalaid_desktop.i18n.formatting import format_date
@@ -72,7 +73,11 @@ def require_purpose(code: str, valid: Sequence[str] | None = None) -> str:
 def resolve_client(session: Session, ref: str) -> Client:
     """The live client ``ref`` names: a client id, or the number of one of their cases."""
     ref = ref.strip()
-    row = session.get(Client, ref)
+    number = normalize_client_number(ref)
+    if number is not None:
+        row = session.scalar(select(Client).where(Client.number == number))
+    else:
+        row = session.get(Client, ref)
     if row is None:
         client_id = session.scalar(
             select(Case.client_id).where(Case.number == ref.upper(), Case.deleted_hlc.is_(None))

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from legalaid_desktop.domain import validation
 from legalaid_desktop.domain.cases import CaseStatus, ConsentPurpose
+from legalaid_desktop.domain.client_numbers import normalize_client_number
 from legalaid_desktop.domain.errors import InputRejected, NotFound, ValidationError
 from legalaid_desktop.domain.retention import (
     ANONYMIZED_NAME,
@@ -344,7 +345,11 @@ class RetentionService:
     def _client(self, s: Session, ref: str) -> Client:
         """The client ``ref`` names: a client id, or the number of one of their cases."""
         key = ref.strip()
-        row = s.get(Client, key) if key else None
+        number = normalize_client_number(key)
+        if number is not None:
+            row = s.scalar(select(Client).where(Client.number == number))
+        else:
+            row = s.get(Client, key) if key else None
         if row is None:
             case = s.scalar(select(Case).where(Case.number == key.upper())) if key else None
             if case is not None and case.deleted_hlc is None:

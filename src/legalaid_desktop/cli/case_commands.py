@@ -147,7 +147,7 @@ def _case_text(c: CaseDetail, catalog: ReferenceCatalog) -> str:
             year=c.client.birth_year or "—",
         ),
         _("Lawyer: {lawyer}   Opened: {opened}   Closed: {closed}   Outcome: {outcome}").format(
-            lawyer=c.assigned_lawyer,
+            lawyer=c.person(c.assigned_lawyer),
             opened=format_date(c.opened_on),
             closed=format_date(c.closed_on) or "—",
             outcome=label("outcomes", c.outcome),
@@ -168,7 +168,9 @@ def _case_text(c: CaseDetail, catalog: ReferenceCatalog) -> str:
         )
     for k in c.consultations:
         mode = label("consultation_modes", k.mode)
-        lines.append(f"  {format_date(k.held_on)} {mode} {k.minutes}′ {k.lawyer}: {k.notes}")
+        lines.append(
+            f"  {format_date(k.held_on)} {mode} {k.minutes}′ {c.person(k.lawyer)}: {k.notes}"
+        )
     for d in c.deadlines:
         mark = "x" if d.done else " "
         lines.append(f"  [{mark}] {format_date(d.due_on)} {d.description}")

@@ -56,7 +56,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--no-contact", action="store_true", help=_("leave out phone and address"))
     p.set_defaults(func=cmd_pdf_case)
     p = pdf.add_parser("consent", help=_("a pre-filled consent form for a client"))
-    p.add_argument("client_id", metavar="CLIENT_ID")
+    p.add_argument("client_id", metavar="CLIENT_ID|NUMBER")
     p.add_argument("-o", "--output", required=True, metavar="FILE.pdf")
     p.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS)
     p.set_defaults(func=cmd_pdf_consent)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -332,6 +332,8 @@ class AttachmentInfo:
     size: int
     sha256: str
     added_at: str
+    added_by: str = ""
+    """The user name of who added it (``CaseDetail.user_names`` has their full name)."""
 
 
 @dataclass(frozen=True)
@@ -368,6 +370,13 @@ class CaseDetail:
     parties: tuple[PartyInfo, ...] = ()
     deadlines: tuple[DeadlineInfo, ...] = ()
     attachments: tuple[AttachmentInfo, ...] = ()
+    user_names: Mapping[str, str] = field(default_factory=dict)
+    """User name → full name of the people the case names (its lawyer, the lawyers of its
+    consultations, who added its documents): what people read instead of ``admin``."""
+
+    def person(self, username: str) -> str:
+        """The full name of ``username`` when known here, else the user name itself."""
+        return self.user_names.get(username) or username
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from babel.numbers import format_decimal
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Spacer
 
+from legalaid_desktop.domain.documents import document_kind
 from legalaid_desktop.domain.reference import ReferenceCatalog
 from legalaid_desktop.domain.retention import display_name
 from legalaid_desktop.i18n import _
@@ -154,7 +155,7 @@ def _client(client: ClientInfo, ctx: _Context, include_contact: bool) -> list[Fl
     birth = str(client.birth_year) if client.birth_year is not None else DASH
     pairs = [
         (_("Full name"), para_text(display_name(client.full_name))),
-        (_("Client ID"), para_text(client.client_id)),
+        (_("Client number"), para_text(client.number)),
         (_("Gender"), ctx.ref("genders", client.gender)),
         (_("Year of birth"), birth),
         (_("Region"), ctx.ref("regions", client.region)),
@@ -273,7 +274,7 @@ def _attachments(items: Sequence[AttachmentInfo], ctx: _Context) -> list[Flowabl
         rows.append(
             [
                 para_text(a.file_name),
-                para_text(a.media_type),
+                para_text(document_kind(a.media_type)),
                 escape(_size(a.size, ctx)),
                 Para(digest_markup or DASH, ctx.styles.cell_mono),
             ]

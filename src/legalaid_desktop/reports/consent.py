@@ -78,7 +78,7 @@ def consent_story(
     story += [
         Para(escape(text.title), centered),
         Para(escape(text.subtitle), sub),
-        Para(escape(text.client_ref.format(id=client.client_id)), ref),
+        Para(escape(text.client_ref.format(id=client.number or BLANK)), ref),
         Spacer(1, 2 * mm),
         Para(
             escape(text.intro).format(

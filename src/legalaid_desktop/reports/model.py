@@ -45,7 +45,7 @@ class ClientInfo:
     """The client of a case or the signatory of a consent form.
 
     Attributes:
-        client_id: The client's identifier in the store.
+        client_id: The client's identifier in the store (never printed).
         full_name: The full name with patronymic, e.g. "Əliyev Rəşad İsmayıl oğlu".
         gender: A ``genders`` code (``female``, ``male``, ``other``, ``undisclosed``).
         birth_year: The year of birth; ``None`` if unknown.
@@ -65,6 +65,8 @@ class ClientInfo:
     address: str = ""
     displacement: str = "resident"
     disability: str = "none"
+    number: str = ""
+    """The readable client number (``GNJ-C-00042``): the reference printed for people."""
 
 
 @dataclass(frozen=True)

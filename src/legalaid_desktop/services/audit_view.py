@@ -7,18 +7,69 @@ counts), so a manager may browse them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from legalaid_desktop.domain.cases import Page
 from legalaid_desktop.domain.roles import Permission
 from legalaid_desktop.i18n.dates import BAKU
 from legalaid_desktop.services.workspace import Workspace
-from legalaid_desktop.store.models import AuditEvent
+from legalaid_desktop.store.models import Attachment, AuditEvent, Case, Client, User
 
 MAX_LIMIT = 5_000
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+_USER_KEYS = frozenset({"username", "lawyer", "target", "from_lawyer", "to_lawyer", "actor"})
+"""Detail keys whose values may be user names."""
+
+
+def _text(value: object) -> str:
+    """A detail value as text: a list as ``a, b``, anything else as it is."""
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def _readable_names(s: Session, rows: Iterable[AuditRow]) -> dict[str, str]:
+    """What people read for the ids and user names the events of one page mention."""
+    ids: set[str] = set()
+    users: set[str] = set()
+    for row in rows:
+        users.add(row.actor)
+        if row.entity_id:
+            ids.add(row.entity_id)
+        for key, value in row.details:
+            if key in _USER_KEYS:
+                users.add(value)
+            ids.update(_UUID.findall(value))
+    names: dict[str, str] = {}
+    wanted = sorted(ids)
+    for start in range(0, len(wanted), 500):
+        batch = wanted[start : start + 500]
+        for query in (
+            select(Client.id, Client.number).where(Client.id.in_(batch)),
+            select(Case.id, Case.number).where(Case.id.in_(batch)),
+            select(User.id, User.full_name).where(User.id.in_(batch)),
+            select(Attachment.id, Attachment.file_name).where(Attachment.id.in_(batch)),
+        ):
+            names.update({k: v for k, v in s.execute(query) if v})
+    found = sorted(users)
+    for start in range(0, len(found), 500):
+        batch = found[start : start + 500]
+        names.update(
+            {
+                k: v
+                for k, v in s.execute(
+                    select(User.username, User.full_name).where(User.username.in_(batch))
+                )
+                if v
+            }
+        )
+    return names
 
 
 @dataclass(frozen=True)
@@ -33,6 +84,10 @@ class AuditRow:
         entity_type: The kind of record concerned (``case``, ``user``...), may be empty.
         entity_id: The id of that record, may be empty.
         details: Extra facts as ``(key, value)`` pairs, values rendered as text.
+        names: What people read for the ids and user names of the event: a client's id → their
+            number, a case's id → its number, a user's id or user name → their full name, a
+            document's id → its file name. (Never a client's name: the log names clients by
+            number.)
     """
 
     seq: int
@@ -42,6 +97,7 @@ class AuditRow:
     entity_type: str
     entity_id: str
     details: tuple[tuple[str, str], ...]
+    names: Mapping[str, str] = field(default_factory=dict)
 
 
 def _utc_bound(day: date, *, end: bool) -> str:
@@ -104,10 +160,12 @@ class AuditService:
                     action=r.action,
                     entity_type=r.entity_type or "",
                     entity_id=r.entity_id or "",
-                    details=tuple(sorted((str(k), str(v)) for k, v in (r.details or {}).items())),
+                    details=tuple(sorted((str(k), _text(v)) for k, v in (r.details or {}).items())),
                 )
                 for r in rows
             )
+            names = _readable_names(s, result)
+        result = tuple(replace(r, names=names) for r in result)
         return Page(result, total, offset)
 
     def actions(self) -> list[str]:

@@ -213,6 +213,14 @@ class CaseService:
             .order_by(Attachment.added_at)
         ).all()
         corruption = s.scalar(select(CorruptionDetails).where(CorruptionDetails.case_id == case.id))
+        named = {case.assigned_lawyer, *(c.lawyer for c in consultations)}
+        named |= {a.updated_by for a in attachments if a.updated_by}
+        user_names = {
+            username: full_name
+            for username, full_name in s.execute(
+                select(User.username, User.full_name).where(User.username.in_(named))
+            )
+        }
         return CaseDetail(
             id=case.id,
             number=case.number,
@@ -234,6 +242,7 @@ class CaseService:
             parties=tuple(party_info(p) for p in parties),
             deadlines=tuple(deadline_info(d, case.number) for d in deadlines),
             attachments=tuple(attachment_info(a) for a in attachments),
+            user_names=user_names,
         )
 
     def list(

@@ -57,7 +57,7 @@ class ReportDocument:
         kind: ``case``, ``consent`` or ``batch`` (the audit action is ``pdf_<kind>_<purpose>``).
         entity_type: ``case``, ``client`` or ``""`` (a batch).
         entity_id: The case's or client's id (``""`` for a batch).
-        name: A short name for the file: the case number, ``consent-<client id>``, or the period
+        name: A short name for the file: the case number, ``consent-<client number>``, or the period
             of a batch.
         lang: The language of the PDF.
         pages: The number of pages.
@@ -89,6 +89,7 @@ def _client(info: object) -> rm.ClientInfo:
         address=info.address,
         displacement=info.displacement,
         disability=info.disability,
+        number=info.number,
     )
 
 
@@ -254,12 +255,12 @@ class ReportService:
         doc = ReportDocument(
             kind="consent",
             entity_type="client",
-            entity_id=client_id,
-            name=f"consent-{client_id}",
+            entity_id=info.id,
+            name=f"consent-{info.number}",
             lang=chosen,
             pages=pages,
             data=b"",
-            details={"lang": chosen},
+            details={"lang": chosen, "number": info.number},
         )
         self._audit(doc, purpose)
         return doc

@@ -110,6 +110,7 @@ def attachment_info(row: Attachment) -> AttachmentInfo:
         size=row.size,
         sha256=row.sha256,
         added_at=row.added_at,
+        added_by=row.updated_by or "",
     )
 
 

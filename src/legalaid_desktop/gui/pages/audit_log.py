@@ -20,6 +20,7 @@ from legalaid_desktop.domain.cases import Page as ListPage
 from legalaid_desktop.gui.application import set_role
 from legalaid_desktop.gui.context import GuiContext
 from legalaid_desktop.gui.errors import log_error, user_message
+from legalaid_desktop.gui.pages.audit_details import details_text, person, record_text
 from legalaid_desktop.gui.tasks import QueryOp
 from legalaid_desktop.gui.widgets.case_tabs import record_table
 from legalaid_desktop.i18n import N_, _, ngettext
@@ -36,7 +37,7 @@ PERIODS: tuple[tuple[int | None, str], ...] = (
     (30, N_("Last 30 days")),
 )
 COLUMNS = (N_("No."), N_("Time"), N_("User"), N_("Action"), N_("Record"), N_("Details"))
-ACTION_COLUMN, RECORD_COLUMN = 3, 4
+USER_COLUMN, ACTION_COLUMN, RECORD_COLUMN, DETAILS_COLUMN = 2, 3, 4, 5
 
 #: What the audit codes mean, for people (a code not listed here is shown as it is).
 ACTION_LABELS: dict[str, str] = {
@@ -109,29 +110,11 @@ ACTION_LABELS: dict[str, str] = {
     "user_role_changed": N_("User's role changed"),
 }
 
-#: The kinds of record an audit event is about.
-ENTITY_LABELS: dict[str, str] = {
-    "attachment": N_("Document"),
-    "bundle": N_("Sync bundle"),
-    "campaign": N_("Campaign"),
-    "case": N_("Case"),
-    "client": N_("Client"),
-    "node": N_("Center"),
-    "store": N_("Data store"),
-    "user": N_("User"),
-}
-
 
 def action_label(code: str) -> str:
     """An audit action code in the interface language (unknown codes as they are)."""
     label = ACTION_LABELS.get(code)
     return _(label) if label is not None else code
-
-
-def record_label(entity_type: str, entity_id: str) -> str:
-    """``Case 01a2…``: the kind of record in the interface language and its id."""
-    kind = ENTITY_LABELS.get(entity_type)
-    return f"{_(kind) if kind is not None else entity_type} {entity_id}".strip()
 
 
 def audit_service(ctx: GuiContext) -> AuditService:
@@ -227,8 +210,9 @@ class AuditLogView(QWidget):
         service = audit_service(self.ctx)
         users = self.ctx.services.users
 
-        def choices() -> tuple[list[str], list[str]]:
-            return [u.username for u in users.list()], service.actions()
+        def choices() -> tuple[list[tuple[str, str]], list[str]]:
+            people = [(u.username, u.full_name or u.username) for u in users.list()]
+            return people, service.actions()
 
         QueryOp(
             self.ctx.tasks,
@@ -238,18 +222,18 @@ class AuditLogView(QWidget):
             action="audit_filters",
         ).run()
 
-    def _set_choices(self, result: tuple[list[str], list[str]]) -> None:
-        names, actions = result
+    def _set_choices(self, result: tuple[list[tuple[str, str]], list[str]]) -> None:
+        people, actions = result
         for combo, values, everything in (
-            (self.actor, names, _("All users")),
-            (self.action, actions, _("All actions")),
+            (self.actor, people, _("All users")),
+            (self.action, [(a, action_label(a)) for a in actions], _("All actions")),
         ):
             combo.blockSignals(True)
             current = combo.currentData()
             combo.clear()
             combo.addItem(everything, None)
-            for value in values:
-                combo.addItem(action_label(value) if combo is self.action else value, value)
+            for value, text in values:
+                combo.addItem(text, value)
             combo.setCurrentIndex(max(0, combo.findData(current)))
             combo.blockSignals(False)
         self.reload()
@@ -294,10 +278,7 @@ class AuditLogView(QWidget):
         self.rows.extend(page.rows)
         self.table.setRowCount(len(self.rows))
         for i, row in enumerate(page.rows, start):
-            details = ", ".join(f"{k}={v}" for k, v in row.details)
-            for col, text in enumerate(
-                (str(row.seq), local_time(row.at), row.actor, "", "", details)
-            ):
+            for col, text in enumerate((str(row.seq), local_time(row.at), "", "", "", "")):
                 item = QTableWidgetItem(text)
                 if col == 0:
                     item.setTextAlignment(RIGHT)
@@ -310,12 +291,18 @@ class AuditLogView(QWidget):
     def _translate_row(self, i: int, row: AuditRow) -> None:
         action = self.table.item(i, ACTION_COLUMN)
         record = self.table.item(i, RECORD_COLUMN)
-        if action is None or record is None:
+        actor = self.table.item(i, USER_COLUMN)
+        details = self.table.item(i, DETAILS_COLUMN)
+        if action is None or record is None or actor is None or details is None:
             return
+        actor.setText(person(row, row.actor))
+        actor.setToolTip(row.actor)  # the user name, as the filter knows it
         action.setText(action_label(row.action))
         action.setToolTip(row.action)  # the code, as filters and support know it
-        record.setText(record_label(row.entity_type, row.entity_id))
+        record.setText(record_text(row))
         record.setToolTip(record.text())
+        details.setText(details_text(row))
+        details.setToolTip(details.text())  # the whole text where the column cuts it off
 
     def _update_count(self) -> None:
         self.count.setText(

@@ -241,7 +241,10 @@ class CaseView(Page):
             self._render()
 
     def lawyer_name(self, username: str) -> str:
-        return self._lawyers.get(username, username)
+        """The full name of ``username``: from the case itself (its service resolved the
+        people it names), else from the list of users, else the user name."""
+        known = self.detail.user_names.get(username) if self.detail is not None else None
+        return known or self._lawyers.get(username, username)
 
     def editable(self) -> bool:
         """Whether this user may change the case shown (own center, permission to edit)."""
@@ -290,7 +293,7 @@ class CaseView(Page):
         self.timeline.set_consultations(detail.consultations, lawyer_name)
         self.parties_tab.set_case(detail.number, detail.parties, editable)
         self.deadlines_tab.set_case(detail.number, detail.deadlines, editable)
-        self.documents_tab.set_case(detail.number, detail.attachments, editable)
+        self.documents_tab.set_case(detail.number, detail.attachments, editable, lawyer_name)
         self._tab_titles()
         self.stack.setCurrentWidget(self.content)
 

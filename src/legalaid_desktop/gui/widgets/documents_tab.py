@@ -7,12 +7,14 @@ the user chooses, which is an explicit, audited decision.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFileDialog, QWidget
 
 from legalaid_desktop.domain.cases import AttachmentInfo
+from legalaid_desktop.domain.documents import document_kind
 from legalaid_desktop.domain.errors import ValidationError
 from legalaid_desktop.domain.filenames import plain_file_name
 from legalaid_desktop.gui.context import GuiContext
@@ -59,8 +61,9 @@ class DocumentsTab(RecordTab):
     attachment_added = Signal(object)
 
     def __init__(self, ctx: GuiContext, parent: QWidget | None = None) -> None:
-        super().__init__(ctx, 4, parent)
+        super().__init__(ctx, 5, parent)
         self._attachments: tuple[AttachmentInfo, ...] = ()
+        self._person: Callable[[str], str] = str
         self.viewer: AttachmentViewer | None = None
         self.add = self.add_button(self.choose_file)
         self.open = self.add_button(self.open_current)
@@ -70,9 +73,18 @@ class DocumentsTab(RecordTab):
         self.retranslate()
 
     def set_case(
-        self, number: str, attachments: tuple[AttachmentInfo, ...], editable: bool
+        self,
+        number: str,
+        attachments: tuple[AttachmentInfo, ...],
+        editable: bool,
+        person: Callable[[str], str] = str,
     ) -> None:
+        """Show the case's documents: name, kind in words, size, date, who added them.
+
+        ``person`` gives a user name's full name (the case view's); no hash or MIME type is
+        shown to people."""
         self.number, self._attachments, self.editable = number, attachments, editable
+        self._person = person
         chosen = self.current_id()
         self.table.setRowCount(0)
         for info in attachments:
@@ -80,9 +92,10 @@ class DocumentsTab(RecordTab):
             self.table.insertRow(row)
             items = [
                 cell(info.file_name, info.id),
-                cell(info.media_type),
+                cell(document_kind(info.media_type)),
                 cell(size_text(info.size)),
                 cell(added_on(info.added_at)),
+                cell(self._person(info.added_by) if info.added_by else "—"),
             ]
             items[2].setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             for column, item in enumerate(items):
@@ -178,7 +191,9 @@ class DocumentsTab(RecordTab):
         ).latest("export").run()
 
     def retranslate(self) -> None:
-        self.table.setHorizontalHeaderLabels([_("File"), _("Type"), _("Size"), _("Added")])
+        self.table.setHorizontalHeaderLabels(
+            [_("File"), _("Kind"), _("Size"), _("Added"), _("Added by")]
+        )
         self.table.setAccessibleName(_("Documents"))
         self.add.setText(_("Add &file…"))
         self.open.setText(_("&View"))
@@ -186,4 +201,4 @@ class DocumentsTab(RecordTab):
         self.export.setText(_("E&xport…"))
         self.export.setToolTip(_("Save an unencrypted copy where you choose"))
         if self.number:
-            self.set_case(self.number, self._attachments, self.editable)
+            self.set_case(self.number, self._attachments, self.editable, self._person)

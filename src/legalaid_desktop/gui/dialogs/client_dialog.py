@@ -462,7 +462,11 @@ class ClientDialog(ConsentScanMixin, FormDialog):
     def window_title(self) -> str:
         if self._client is None:
             return _("Register client")
-        return _("Client: {name}").format(name=self._client.display_name)
+        if not self._client.number:
+            return _("Client: {name}").format(name=self._client.display_name)
+        return _("Client {number}: {name}").format(
+            number=self._client.number, name=self._client.display_name
+        )
 
     def retranslate_extra(self) -> None:
         self.name.setPlaceholderText(_("Surname, first name, patronymic"))

@@ -11,7 +11,7 @@ from legalaid_desktop.i18n.formatting import format_date
 
 
 def client_columns(ctx: GuiContext) -> list[Column]:
-    """Name, gender, birth year, region and number of open cases."""
+    """Name, gender, birth year, region, number of open cases and the client number."""
     return [
         Column(lambda: _("Name"), lambda r: r.display_name),
         Column(lambda: _("Gender"), lambda r: ctx.label("genders", r.gender)),
@@ -22,6 +22,7 @@ def client_columns(ctx: GuiContext) -> list[Column]:
         ),
         Column(lambda: _("Region"), lambda r: ctx.label("regions", r.region)),
         Column(lambda: _("Open cases"), lambda r: str(r.open_cases), RIGHT),
+        Column(lambda: _("Number"), lambda r: r.number),
     ]
 
 

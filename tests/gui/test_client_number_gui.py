@@ -55,6 +55,11 @@ def test_the_client_list_and_window_show_the_number(qtbot: Any, gui_ctx: GuiCont
     dialog = ClientDialog(gui_ctx, clients.get(info.id))
     qtbot.addWidget(dialog)
     assert dialog.windowTitle() == "Client GNJ-C-00001: Əliyev Rəşad İsmayıl oğlu"
+    # "Export everything held" offers a file named by the number, not by the person or an id.
+    files = dialog.export_button.ask()
+    assert files is not None
+    assert files.selectedFiles()[0].endswith("personal-data-GNJ-C-00001.pdf")
+    files.reject()
 
 
 def test_documents_show_kind_and_who_added_them(qtbot: Any, gui_ctx: GuiContext) -> None:

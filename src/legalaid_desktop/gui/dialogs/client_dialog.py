@@ -506,7 +506,9 @@ class ClientDialog(ConsentScanMixin, FormDialog):
         record that can be read but not changed."""
         client = self._client
         self.read_only = client is not None and client.anonymized
-        self.export_button = ExportButton(self.ctx, client.id if client else None, self)
+        self.export_button = ExportButton(
+            self.ctx, client.id if client else None, self, client.number if client else ""
+        )
         self.buttons.addButton(self.export_button, QDialogButtonBox.ButtonRole.ActionRole)
         self.export_button.setVisible(self.export_button.allowed)  # adding it showed it
         self.export_button.failed.connect(self.general_error.show_message)

@@ -35,10 +35,13 @@ class ExportButton(QPushButton):
 
     failed = Signal(str)
 
-    def __init__(self, ctx: GuiContext, client_id: str | None, parent: QWidget) -> None:
+    def __init__(
+        self, ctx: GuiContext, client_id: str | None, parent: QWidget, number: str = ""
+    ) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.client_id = client_id
+        self.number = number  # the client number, for the file name
         self.file_dialog: QFileDialog | None = None
         self.status = QLabel(parent)
         self.status.setWordWrap(True)
@@ -62,7 +65,8 @@ class ExportButton(QPushButton):
         if not self.allowed or self.client_id is None:
             return None
         pdf, json = _("PDF files (*.pdf)"), _("JSON files (*.json)")
-        name = f"personal-data-{self.client_id[:8]}.pdf"  # never the person's name
+        # The client number, never the person's name (nor a raw id).
+        name = f"personal-data-{self.number or self.client_id[:8]}.pdf"
         dialog = QFileDialog(self.window(), _("Export everything held"), name, f"{pdf};;{json}")
         dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
         dialog.setDefaultSuffix("pdf")

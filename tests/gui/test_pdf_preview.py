@@ -271,7 +271,7 @@ def test_consent_form_from_the_client_record(qtbot: Any, gui_ctx: GuiContext) ->
     assert dialog.document is not None
     assert NAME in _text(dialog.document.data)
     assert not dialog.contact.isVisibleTo(dialog)  # no contact option on a consent form
-    assert dialog.default_file_name().endswith(f"consent-{client.id}.pdf")
+    assert client.number and dialog.default_file_name().endswith(f"consent-{client.number}.pdf")
     (event,) = _events(gui_ctx, "pdf_consent_preview")
     assert event.entity_id == client.id
 

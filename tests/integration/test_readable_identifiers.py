@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from conftest import LAWYER, LAWYER_PASSWORD
+from conftest import ADMIN, ADMIN_PASSWORD, LAWYER, LAWYER_PASSWORD
 from legalaid_desktop import app
 from legalaid_desktop.cli.main import main
 from legalaid_desktop.domain.cases import CaseInput, ClientInput, ConsentInput, ConsultationInput
@@ -120,3 +120,18 @@ def test_the_case_detail_knows_its_peoples_names(
 def test_document_kinds_are_words(media_type: str, en: str) -> None:
     set_language("en")
     assert document_kind(media_type) == en
+
+
+def test_the_access_report_names_the_client_by_number(
+    store_with_lawyer: Path, case: tuple[str, str, str], tmp_path: Path
+) -> None:
+    client_id, number, _case = case
+    manager = app.login(store_with_lawyer, ADMIN, ADMIN_PASSWORD)
+    try:
+        manager.access.export(number.lower(), tmp_path / "report.pdf", lang="az")
+        report = manager.access.report(number)
+    finally:
+        manager.close()
+    text = _text((tmp_path / "report.pdf").read_bytes())
+    assert number in text and client_id not in " ".join(text.split())
+    assert report.client.id == client_id and report.client.number == number

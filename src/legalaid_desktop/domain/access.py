@@ -41,6 +41,8 @@ class AccessClient:
     node_code: str
     created_at: str
     last_changed_by: str
+    number: str = ""
+    """The readable client number (``GNJ-C-00042``)."""
 
 
 @dataclass(frozen=True)

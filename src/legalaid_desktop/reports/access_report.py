@@ -170,7 +170,7 @@ def _client(report: AccessReport, ctx: _Ctx) -> list[Flowable]:
     c = report.client
     pairs = [
         (_("Full name"), para_text(c.full_name)),
-        (_("Client ID"), para_text(c.id)),
+        (_("Client number"), para_text(c.number or c.id)),
         (_("Gender"), ctx.ref("genders", c.gender)),
         (_("Year of birth"), str(c.birth_year) if c.birth_year is not None else DASH),
         (_("Region"), ctx.ref("regions", c.region)),

@@ -253,6 +253,7 @@ class AccessReportService:
                 node_code=client.node_code,
                 created_at=client.created_at,
                 last_changed_by=client.updated_by,
+                number=client.number,
             ),
             consents=tuple(
                 AccessConsent(

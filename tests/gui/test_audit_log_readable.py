@@ -80,7 +80,7 @@ def test_the_log_shows_names_numbers_and_labels(qtbot: Any, gui_ctx: GuiContext)
     assert "Role: Lawyer" in added[5] and "User: Quliyeva Nigar Fuad qızı" in added[5]
     assert _row(cells, "Client registered")[4] == f"Client {client.number}"
     opened = _row(cells, "Case opened")
-    assert opened[4] == f"Case {case.number}" and opened[5] == f"Number: {case.number}"
+    assert opened[4] == f"Case {case.number}" and opened[5] == ""  # the number is not repeated
     assert _row(cells, "Document added")[5].startswith("Document: ərizə.pdf")
     assert _row(cells, "Client changed")[5] == "What changed: Phone and address"
     # The user filter offers full names too.

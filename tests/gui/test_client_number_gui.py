@@ -55,6 +55,8 @@ def test_the_client_list_and_window_show_the_number(qtbot: Any, gui_ctx: GuiCont
     dialog = ClientDialog(gui_ctx, clients.get(info.id))
     qtbot.addWidget(dialog)
     assert dialog.windowTitle() == "Client GNJ-C-00001: Əliyev Rəşad İsmayıl oğlu"
+    assert dialog.history_box is not None
+    assert dialog.history_box.title().startswith("GNJ-C-00001")  # seen inside the window too
     # "Export everything held" offers a file named by the number, not by the person or an id.
     files = dialog.export_button.ask()
     assert files is not None

@@ -483,7 +483,9 @@ class ClientDialog(ConsentScanMixin, FormDialog):
         else:
             self.consent_box.setTitle(_("Record a new consent"))
         if self.history_box is not None:
-            self.history_box.setTitle(_("Consents and cases"))
+            number = self._client.number if self._client is not None else ""
+            title = _("Consents and cases")
+            self.history_box.setTitle(f"{number} · {title}" if number else title)
             self.consents.setHeaderLabels([_("Given"), _("Valid until"), _("State"), _("Purposes")])
             self.consents.setAccessibleName(_("Consents"))
             self.withdraw_button.setText(_("&Withdraw consent…"))

@@ -34,10 +34,19 @@ ENTITY_LABELS: dict[str, str] = {
 #: What the keys of an event's details mean (a key not listed is shown as it is).
 DETAIL_LABELS: dict[str, str] = {
     "attachment": N_("Document"),
+    "attachments": N_("Documents"),
     "campaign": N_("Campaign"),
+    "campaigns": N_("Campaigns"),
     "cases": N_("Cases"),
     "clients": N_("Clients"),
     "consent": N_("Consent"),
+    "consents": N_("Consents"),
+    "consultations": N_("Consultations"),
+    "contact": N_("Phone and address"),
+    "deadlines": N_("Deadlines"),
+    "kind": N_("Kind"),
+    "parties": N_("Parties"),
+    "records": N_("Records"),
     "groups": N_("What changed"),
     "lang": N_("Language"),
     "lawyer": N_("Lawyer"),
@@ -102,10 +111,12 @@ def _value(row: AuditRow, key: str, value: str) -> str | None:
 
 
 def details_text(row: AuditRow) -> str:
-    """``Number: GNJ-2026-0001; Role: Lawyer``: the details in the interface language."""
+    """``Role: Lawyer; User: Quliyeva Nigar``: the details in the interface language (a number
+    the record column shows already is not repeated)."""
     parts = []
+    shown = row.names.get(row.entity_id) or row.entity_id
     for key, raw in row.details:
-        if key in HIDDEN_DETAILS:
+        if key in HIDDEN_DETAILS or (key == "number" and raw == shown):
             continue
         value = _value(row, key, raw)
         if value is None:

@@ -27,11 +27,15 @@ def _sync() -> dict[str, Any]:
     return {"id": new_id(), "origin_node": "GNJ", "clocks": {}, "hlc": "x", "updated_by": "t"}
 
 
+_client_seq = iter(range(1, 1_000_000))
+
+
 def add_client(s: Session, name: str, **extra: Any) -> Client:
     values: dict[str, Any] = {
         "gender": "male",
         "region": "AZ-GA",
         "node_code": "GNJ",
+        "number": f"GNJ-C-{next(_client_seq):05d}",
         "created_at": "2026-01-05T10:00:00Z",
         **extra,
     }

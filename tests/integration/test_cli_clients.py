@@ -7,9 +7,12 @@ import re
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from conftest import ADMIN, ADMIN_PASSWORD, LAWYER, LAWYER_PASSWORD
+from legalaid_desktop import app
 from legalaid_desktop.cli.main import main
+from legalaid_desktop.store.models import AuditEvent
 
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
@@ -112,6 +115,25 @@ def test_show_by_number_or_id_and_open_a_case_by_number(run, three: list[str]) -
     assert code == 0, err
     code, out, _ = run("client", "show", "GNJ-C-00002")
     assert number.strip() in out
+
+
+def test_showing_a_client_is_audited_the_list_is_not(
+    run, three: list[str], store_with_lawyer: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """Who looked at whom stays answerable (the access report reads these events)."""
+    assert run("client", "list")[0] == 0
+    assert run("client", "show", "GNJ-C-00003")[0] == 0
+    session = app.login(store_with_lawyer, ADMIN, ADMIN_PASSWORD)
+    try:
+        with session.ws.read() as s:
+            viewed = s.execute(
+                select(AuditEvent.actor, AuditEvent.entity_id).where(
+                    AuditEvent.action == "client_viewed"
+                )
+            ).all()
+    finally:
+        session.close()
+    assert [tuple(v) for v in viewed] == [(LAWYER, three[2])]
 
 
 @pytest.mark.parametrize(

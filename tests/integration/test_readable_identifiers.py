@@ -95,6 +95,8 @@ def test_the_consent_form_by_number_from_the_cli(
     assert main(["case", "show", case_number]) == 0
     shown = capsys.readouterr().out
     assert f"Lawyer: {LAWYER_NAME}" in shown and f"{LAWYER_NAME}: İlk görüş." in shown
+    assert f"Client: Əliyeva Səbinə Rauf qızı (Ganja, 1985)  {number}" in shown
+    assert not UUID.search(shown)
 
 
 def test_the_case_detail_knows_its_peoples_names(

@@ -145,7 +145,8 @@ def _case_text(c: CaseDetail, catalog: ReferenceCatalog) -> str:
             name=c.client.display_name,
             region=label("regions", c.client.region),
             year=c.client.birth_year or "—",
-        ),
+        )
+        + (f"  {c.client.number}" if c.client.number else ""),
         _("Lawyer: {lawyer}   Opened: {opened}   Closed: {closed}   Outcome: {outcome}").format(
             lawyer=c.person(c.assigned_lawyer),
             opened=format_date(c.opened_on),

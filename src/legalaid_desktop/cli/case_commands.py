@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 from dataclasses import asdict
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +33,20 @@ def _date(value: str) -> date:
     except ValueError:
         raise argparse.ArgumentTypeError(
             _("'{value}' is not a date (use YYYY-MM-DD)").format(value=value)
+        ) from None
+
+
+def _day(value: str) -> date:
+    """A date typed as people write it, ``dd.mm.yyyy``, or as ISO ``yyyy-mm-dd``."""
+    try:
+        return datetime.strptime(value.strip(), "%d.%m.%Y").date()
+    except ValueError:
+        pass
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            _("'{value}' is not a date (use DD.MM.YYYY or YYYY-MM-DD)").format(value=value)
         ) from None
 
 
@@ -127,6 +141,7 @@ def cmd_case_open(args: argparse.Namespace, ctx: CliContext) -> Output:
         summary=args.summary,
         lawyer=args.lawyer,
         corruption=corruption,
+        opened_on=args.opened,
     )
     with ctx.session() as s:
         detail = s.cases.open(data)
@@ -320,6 +335,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--institution", metavar="I")
     p.add_argument("--amount", type=int, metavar="AZN")
     p.add_argument("--reported-to", metavar="TEXT")
+    p.add_argument(
+        "--opened",
+        type=_day,
+        metavar="DD.MM.YYYY",
+        help=_("the day the case was opened, e.g. an outreach day entered later (default: today)"),
+    )
     p.set_defaults(func=cmd_case_open)
     p = case.add_parser("show")
     p.add_argument("number")

@@ -53,7 +53,9 @@ def test_an_outreach_day_is_recorded_with_its_date_typed_as_people_write_it(run,
     code, out, _ = run("--json", "case", "show", number)
     assert code == 0 and json.loads(out)["opened_on"] == outreach.isoformat()
     # the consultation of that day keeps its real date; one before it is still refused
-    assert run("consult", "add", number, "--notes", "Qəbul.", "--date", outreach.isoformat())[0] == 0
+    assert (
+        run("consult", "add", number, "--notes", "Qəbul.", "--date", outreach.isoformat())[0] == 0
+    )
     day_before = (outreach - timedelta(days=1)).isoformat()
     code, _, err = run("consult", "add", number, "--notes", "Qəbul.", "--date", day_before)
     assert code == 4 and "before the case was opened" in err
@@ -97,5 +99,6 @@ def test_a_value_that_is_not_a_date_is_a_usage_error(  # type: ignore[no-untyped
 
 def test_without_opened_the_case_opens_today(run, client_id) -> None:  # type: ignore[no-untyped-def]
     code, number, _ = _open(run, client_id)
-    code, out, _ = run("--json", "case", "show", number.strip())
+    assert code == 0
+    _code, out, _ = run("--json", "case", "show", number.strip())
     assert date.fromisoformat(json.loads(out)["opened_on"]) == today()

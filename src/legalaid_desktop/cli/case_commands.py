@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import re
 from dataclasses import asdict
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -38,11 +39,11 @@ def _date(value: str) -> date:
 
 def _day(value: str) -> date:
     """A date typed as people write it, ``dd.mm.yyyy``, or as ISO ``yyyy-mm-dd``."""
+    typed = re.fullmatch(r"(\d{1,2})\.(\d{1,2})\.(\d{4})", value.strip())
     try:
-        return datetime.strptime(value.strip(), "%d.%m.%Y").date()
-    except ValueError:
-        pass
-    try:
+        if typed:
+            day, month, year = (int(part) for part in typed.groups())
+            return date(year, month, day)
         return date.fromisoformat(value.strip())
     except ValueError:
         raise argparse.ArgumentTypeError(

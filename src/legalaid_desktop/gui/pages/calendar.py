@@ -119,6 +119,7 @@ class CalendarPage(Page):
         self.table.activated.connect(self._open_index)
         self.table.itemChanged.connect(self._ticked)
         self.filter.changed.connect(self._filter)
+        self.filter.focus_key(self)
         self.filter.to_list.connect(self.table.setFocus)
         self.setFocusProxy(self.calendar)
         users = ctx.services.users

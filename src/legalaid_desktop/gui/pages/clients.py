@@ -27,6 +27,7 @@ from legalaid_desktop.gui.pages.base import Page
 from legalaid_desktop.gui.tasks import Change, WriteOp
 from legalaid_desktop.gui.widgets.code_combo import CodeCombo
 from legalaid_desktop.gui.widgets.dialogs import open_dialog
+from legalaid_desktop.gui.widgets.list_tools import FilterField
 from legalaid_desktop.gui.widgets.table import ListTable
 from legalaid_desktop.i18n import _, ngettext
 from legalaid_desktop.services.reports import ReportDocument
@@ -69,6 +70,12 @@ class ClientsPage(Page):
         self.table = ListTable(self)
         self.table.setModel(self.model)
         self.table.set_widths([360, 120, 100, 280, 110], stretch=0)
+        self.filter = FilterField(self)
+        self.filter.focus_key(self)
+        self.filter.changed.connect(lambda _t: self.refresh())
+        self.filter.to_list.connect(self.table.setFocus)
+        self.model.order_changed.connect(self.refresh)
+        self.table.sort_by_headers(0)  # by name, as the service lists them
         self._lay_out()
         can_edit = ctx.actor.can(Permission.EDIT_CASES)
         self.register_button.setVisible(can_edit)
@@ -81,6 +88,7 @@ class ClientsPage(Page):
         self.table.activated.connect(self._open_index)
         self.model.total_changed.connect(lambda _n: self._show_count())
         self.model.loading_changed.connect(lambda _b: self._show_count())
+        self.setTabOrder(self.filter, self.region)
         self.setTabOrder(self.region, self.gender)
         self.setTabOrder(self.gender, self.register_button)
         self.setTabOrder(self.register_button, self.table)
@@ -101,6 +109,7 @@ class ClientsPage(Page):
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
         layout.addLayout(bar)
+        layout.addWidget(self.filter)
         layout.addWidget(self.empty_label)
         layout.addWidget(self.table, 1)
 
@@ -113,15 +122,24 @@ class ClientsPage(Page):
         """Reload the list (first page) with the current filters."""
         self._loaded = True
         region, gender = self.region.code(), self.gender.code()
+        typed = self.filter.text()
+        order, descending = self.model.order()
         clients = self.ctx.services.clients
 
         def fetch(offset: int, limit: int) -> ListPage[Any]:
             return clients.list(
-                region=region, gender=gender, offset=offset, limit=limit, count=False
+                region=region,
+                gender=gender,
+                text=typed,
+                order=order,
+                descending=descending,
+                offset=offset,
+                limit=limit,
+                count=False,
             )
 
         def count() -> int:
-            return clients.count(region=region, gender=gender)
+            return clients.count(region=region, gender=gender, text=typed)
 
         # the first rows are painted at once; the number of clients follows in the background
         self.model.reset_query(fetch, count)
@@ -144,6 +162,7 @@ class ClientsPage(Page):
         self.register_button.setText(_("&Register client…"))
         self.register_button.setToolTip(_("Register a new client (Ctrl+N)"))
         self.table.setAccessibleName(_("Clients"))
+        self.filter.retranslate()
         self.model.retranslate()
         self._show_count()
         if self.active_dialog is not None:
@@ -157,7 +176,7 @@ class ClientsPage(Page):
             )
         )
         total = self.model.total
-        filtered = bool(self.region.code() or self.gender.code())
+        filtered = bool(self.region.code() or self.gender.code() or self.filter.text().strip())
         if total == 0:
             self.empty_label.setText(
                 _("No client matches these filters.")

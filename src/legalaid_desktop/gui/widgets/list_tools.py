@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from datetime import date
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import QLineEdit, QWidget
 
 from legalaid_desktop.i18n import _
@@ -73,8 +73,13 @@ class FilterField(QLineEdit):
         self.textChanged.connect(lambda _t: self._timer.start())
         self.retranslate()
 
+    def focus_key(self, owner: QWidget) -> None:
+        """Ctrl+F anywhere in ``owner`` (a page) comes here."""
+        key = QShortcut(QKeySequence.StandardKey.Find, owner, self.setFocus)
+        key.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+
     def retranslate(self) -> None:
-        self.setPlaceholderText(_("Filter: type part of a name, number or word"))
+        self.setPlaceholderText(_("Filter (Ctrl+F): type part of a name, number or word"))
         self.setAccessibleName(_("Filter the list"))
 
     def flush(self) -> None:

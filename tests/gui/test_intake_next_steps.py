@@ -4,6 +4,7 @@ and a client's record opens a new case: driven with the keyboard on a real encry
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -155,12 +156,18 @@ def test_the_record_of_a_client_opens_a_new_case_with_ctrl_n(
     dialog.area.set_code("family")
     dialog.summary.setFocus()
     type_text(dialog.summary, "Aliment.")
+    # an outreach day entered later: the case keeps the day it began (never a future day)
+    dialog.opened_on.set_value(today() + timedelta(days=1))
+    assert dialog.opened_on.value() == today()
+    outreach = today() - timedelta(days=10)
+    dialog.opened_on.set_value(outreach)
     qtbot.waitUntil(dialog.save_button.isEnabled, timeout=WAIT)  # the lawyer is filled in
     with qtbot.waitSignal(page.open_case, timeout=WAIT) as opened:
         dialog.save_button.setFocus()
         qtbot.keyClick(dialog.save_button, Qt.Key.Key_Space)
     qtbot.waitUntil(lambda: page.active_dialog is None, timeout=WAIT)  # the record closed
-    assert gui_ctx.services.cases.get(opened.args[0]).client.id == info.id
+    detail = gui_ctx.services.cases.get(opened.args[0])
+    assert detail.client.id == info.id and detail.opened_on == outreach
 
 
 def test_a_role_that_cannot_open_cases_is_offered_no_case(

@@ -182,6 +182,9 @@ def test_the_done_state_travels_between_two_real_stores(tmp_path: Path) -> None:
         ref = consult(gnj, number, OPENED, TODAY - timedelta(days=1))
         sync(hq).import_bundle(sync(gnj).export(tmp_path / "out1").path)
         assert [i.ref_id for i in follow_ups(hq)] == [ref]
+        # HQ sees it but cannot close it: the case is the center's
+        with pytest.raises(InputRejected, match="GNJ"):
+            hq.records.set_follow_up_done(ref)
         gnj.records.set_follow_up_done(ref)
         sync(hq).import_bundle(sync(gnj).export(tmp_path / "out2").path)
         assert follow_ups(hq) == []

@@ -653,7 +653,10 @@ def test_a_consultation_on_a_case_of_another_center(world: World) -> None:
                 },
             },
             "content": {"c": c, "v": {"notes": "x", "advice": "", "next_steps": ""}},
-            "follow_up": {"c": c, "v": {"follow_up_on": None}},
+            "follow_up": {
+                "c": c,
+                "v": {"follow_up_on": None, "follow_up_done_at": None, "follow_up_done_by": None},
+            },
         },
         "d": None,
     }

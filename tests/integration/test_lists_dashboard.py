@@ -196,6 +196,11 @@ def test_dashboard_figures_are_the_plain_counts(lawyer_demo: app.AppSession) -> 
         and lo <= d.due_on <= hi
         and all_cases[d.case_id].assigned_lawyer == me
     }
+    # a follow-up is open unless marked done or met by another consultation of its case held
+    # on or after its day (docs/intake.md)
+    held: dict[str, list[tuple[str, str]]] = {}
+    for c in consultations:
+        held.setdefault(c.case_id, []).append((c.id, c.held_on))
     follow_ups = {
         c.id
         for c in consultations
@@ -203,7 +208,10 @@ def test_dashboard_figures_are_the_plain_counts(lawyer_demo: app.AppSession) -> 
         and lo <= c.follow_up_on <= hi
         and c.lawyer == me
         and all_cases[c.case_id].status in OPEN
+        and c.follow_up_done_at is None
+        and not any(k != c.id and day_ >= c.follow_up_on for k, day_ in held[c.case_id])
     }
+    assert follow_ups, "the demo data has open follow-ups"
     items = [*board.overdue, *board.due_this_week]
     assert {i.ref_id for i in items if i.kind == "deadline"} == deadlines
     assert {i.ref_id for i in items if i.kind == "follow_up"} == follow_ups

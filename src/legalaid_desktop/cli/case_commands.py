@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 from dataclasses import asdict
 from datetime import date
 from pathlib import Path
@@ -33,6 +34,20 @@ def _date(value: str) -> date:
     except ValueError:
         raise argparse.ArgumentTypeError(
             _("'{value}' is not a date (use YYYY-MM-DD)").format(value=value)
+        ) from None
+
+
+def _day(value: str) -> date:
+    """A date typed as people write it, ``dd.mm.yyyy``, or as ISO ``yyyy-mm-dd``."""
+    typed = re.fullmatch(r"(\d{1,2})\.(\d{1,2})\.(\d{4})", value.strip())
+    try:
+        if typed:
+            day, month, year = (int(part) for part in typed.groups())
+            return date(year, month, day)
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            _("'{value}' is not a date (use DD.MM.YYYY or YYYY-MM-DD)").format(value=value)
         ) from None
 
 
@@ -127,6 +142,7 @@ def cmd_case_open(args: argparse.Namespace, ctx: CliContext) -> Output:
         summary=args.summary,
         lawyer=args.lawyer,
         corruption=corruption,
+        opened_on=args.opened,
     )
     with ctx.session() as s:
         detail = s.cases.open(data)
@@ -329,6 +345,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--institution", metavar="I")
     p.add_argument("--amount", type=int, metavar="AZN")
     p.add_argument("--reported-to", metavar="TEXT")
+    p.add_argument(
+        "--opened",
+        type=_day,
+        metavar="DD.MM.YYYY",
+        help=_("the day the case was opened, e.g. an outreach day entered later (default: today)"),
+    )
     p.set_defaults(func=cmd_case_open)
     p = case.add_parser("show")
     p.add_argument("number")

@@ -304,6 +304,9 @@ class ConsultationInfo:
     advice: str
     next_steps: str
     follow_up_on: date | None
+    follow_up_done: bool = False
+    """The follow-up was marked done (by hand; one closed by a later consultation is worked out
+    by the agenda, ``services.agenda.closing_consultation``)."""
 
 
 @dataclass(frozen=True)
@@ -401,3 +404,12 @@ class AgendaItem:
     description: str
     done: bool
     lawyer: str
+    client_name: str = ""
+    """The client's name as stored (the marker for an anonymized client)."""
+    closed_by: date | None = None
+    """A follow-up closed by a later consultation of its case: that consultation's date."""
+
+    @property
+    def client(self) -> str:
+        """The client's name to show: "Anonymized client" for an anonymized one."""
+        return display_name(self.client_name)

@@ -69,6 +69,8 @@ ACTION_LABELS: dict[str, str] = {
     "deadline_added": N_("Deadline added"),
     "deadline_done": N_("Deadline done"),
     "deadline_reopened": N_("Deadline reopened"),
+    "follow_up_done": N_("Follow-up done"),
+    "follow_up_reopened": N_("Follow-up reopened"),
     "party_added": N_("Party added"),
     "party_removed": N_("Party removed"),
     "permission_denied": N_("Refused: not allowed for the role"),

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import ColumnElement, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from legalaid_desktop.domain.cases import AgendaItem, CaseStatus
 from legalaid_desktop.domain.roles import Permission
@@ -88,6 +88,30 @@ class AgendaService:
 OPEN_STATES = (CaseStatus.OPEN.value, CaseStatus.PENDING.value)
 
 
+def closing_consultation() -> ColumnElement[str | None]:
+    """The date of the consultation that closes a follow-up, if there is one (a correlated
+    scalar subquery over ``Consultation``).
+
+    The rule (docs/intake.md): a follow-up is closed by any *other* live consultation of the same
+    case held on or after the follow-up's date, i.e. the lawyer saw the client again when the
+    follow-up was due or later. It is worked out from the consultations themselves, so it needs
+    no stored mark, holds for follow-ups recorded before the rule, and is the same at every node
+    once the consultations have travelled. ``ix_consultations_case_date`` answers it.
+    """
+    later = aliased(Consultation)
+    return (
+        select(func.min(later.held_on))
+        .where(
+            later.case_id == Consultation.case_id,
+            later.id != Consultation.id,
+            later.held_on >= Consultation.follow_up_on,
+            later.deleted_hlc.is_(None),
+        )
+        .correlate(Consultation)
+        .scalar_subquery()
+    )
+
+
 def _items(
     s: Session, start: date, end: date, *, lawyer: str | None, include_done: bool = False
 ) -> list[AgendaItem]:
@@ -95,7 +119,9 @@ def _items(
 
     Only the columns shown are read. With ``lawyer`` (the dashboard), the open deadlines come
     from the partial index of deadlines still to do and the follow-ups from the index of each
-    lawyer's follow-ups; ``ix_cases_agenda`` then gives the case without reading its row.
+    lawyer's open follow-ups; the case and its client are read by their keys. A follow-up is
+    done when it was marked done or a later consultation of its case closed it
+    (:func:`closing_consultation`).
     """
     lo, hi = start.isoformat(), end.isoformat()
     dq = (
@@ -106,8 +132,10 @@ def _items(
             Deadline.done,
             Case.number,
             Case.assigned_lawyer,
+            Client.full_name,
         )
         .join(Case, Case.id == Deadline.case_id)
+        .join(Client, Client.id == Case.client_id)
         .where(Deadline.due_on.between(lo, hi), Deadline.deleted_hlc.is_(None))
     )
     if not include_done:
@@ -115,9 +143,10 @@ def _items(
     if lawyer:
         dq = dq.where(Case.assigned_lawyer == lawyer)
     items = [
-        AgendaItem("deadline", ref, number, date.fromisoformat(due), text, done, who)
-        for ref, due, text, done, number, who in s.execute(dq)
+        AgendaItem("deadline", ref, number, date.fromisoformat(due), text, done, who, name)
+        for ref, due, text, done, number, who, name in s.execute(dq)
     ]
+    closed_by = closing_consultation()
     fq = (
         select(
             Consultation.id,
@@ -126,14 +155,21 @@ def _items(
             Consultation.notes,
             Consultation.lawyer,
             Case.number,
+            Client.full_name,
+            Consultation.follow_up_done_at,
+            closed_by,
         )
         .join(Case, Case.id == Consultation.case_id)
+        .join(Client, Client.id == Case.client_id)
         .where(
             Consultation.follow_up_on.between(lo, hi),
             Consultation.deleted_hlc.is_(None),
             Case.status.in_(OPEN_STATES),
         )
     )
+    if not include_done:
+        # "follow_up_done_at IS NULL", as in the partial index of a lawyer's open follow-ups
+        fq = fq.where(Consultation.follow_up_done_at.is_(None), closed_by.is_(None))
     if lawyer:
         fq = fq.where(Consultation.lawyer == lawyer)
     items += [
@@ -143,9 +179,13 @@ def _items(
             number,
             date.fromisoformat(follow_up_on or lo),
             next_steps or notes[:120],
-            False,
+            done_at is not None or closed is not None,
             who,
+            name,
+            closed_by=date.fromisoformat(closed) if closed else None,
         )
-        for ref, follow_up_on, next_steps, notes, who, number in s.execute(fq)
+        for ref, follow_up_on, next_steps, notes, who, number, name, done_at, closed in s.execute(
+            fq
+        )
     ]
     return sorted(items, key=lambda i: (i.due_on, i.case_number))

@@ -128,6 +128,37 @@ class CaseRecordService:
             )
             return consultation_info(row)
 
+    def set_follow_up_done(self, consultation_id: str, done: bool = True) -> ConsultationInfo:
+        """Mark a consultation's follow-up done (or not done again), with who and when.
+
+        Any lawyer who may change the case may do it (a colleague may see the client when the
+        follow-up falls due); it is audited either way, and travels in bundles (field group
+        ``follow_up``). A consultation without a follow-up date has nothing to mark.
+        """
+        self.ws.require(Permission.EDIT_CASES)
+        with self.ws.write() as s:
+            row = s.get(Consultation, consultation_id)
+            if row is None or row.deleted_hlc is not None:
+                raise NotFound(_("There is no such consultation."))
+            case = s.get(Case, row.case_id)
+            assert case is not None
+            self._cases._editable(case)
+            if row.follow_up_on is None:
+                raise InputRejected(_("This consultation has no follow-up date."))
+            if done == (row.follow_up_done_at is not None):
+                return consultation_info(row)  # already so: nothing to write or audit
+            row.follow_up_done_at = utc_now_iso() if done else None
+            row.follow_up_done_by = self.ws.actor.username if done else None
+            self.ws.touch(s, row, ("follow_up",))
+            self.ws.audit(
+                s,
+                "follow_up_done" if done else "follow_up_reopened",
+                "case",
+                case.id,
+                {"number": case.number, "consultation": row.id, "due": row.follow_up_on},
+            )
+            return consultation_info(row)
+
     # -- parties ------------------------------------------------------------------------------
 
     def add_party(self, number: str, name: str, role: str, notes: str = "") -> PartyInfo:

@@ -23,6 +23,15 @@ from legalaid_desktop.i18n import _
 from legalaid_desktop.i18n.dates import from_iso, today
 from legalaid_desktop.search import refresh as search_refresh
 from legalaid_desktop.services import consents, lookups
+from legalaid_desktop.services.list_order import (
+    CASE_ORDERS,
+    Expr,
+    check_order,
+    label_rank,
+    nulls_last,
+    ranked,
+    text_filter,
+)
 from legalaid_desktop.services.rows import (
     attachment_info,
     client_info,
@@ -255,6 +264,9 @@ class CaseService:
         offset: int = 0,
         limit: int = 200,
         count: bool = True,
+        text: str | None = None,
+        order: str | None = None,
+        descending: bool = False,
     ) -> Page[CaseRow]:
         """Cases, newest first, filtered, one page at a time.
 
@@ -263,6 +275,10 @@ class CaseService:
             legal_area: Only cases of this legal area.
             lawyer: Only cases assigned to this user name.
             client_id: Only the cases of this client.
+            text: Only the cases whose entry (number, client's name, summary...) has every typed
+                word (folded) as a word prefix (``services.list_order.text_filter``).
+            order: Sort by this column instead (``list_order.CASE_ORDERS``); descending
+                reverses it (the default, opening date, is newest first).
             offset: How many rows of the list to skip.
             limit: The most rows to return.
             count: Count the whole list for ``Page.total``. When ``False`` (a list that shows
@@ -270,16 +286,18 @@ class CaseService:
                 is known from the page: ``offset + len(rows)``, plus one when more rows follow.
         """
         self.ws.require(Permission.VIEW_CASES)
-        where = self._list_filter(status, legal_area, lawyer, client_id)
+        where = self._list_filter(status, legal_area, lawyer, client_id, text)
         # The page's rows are chosen from an index alone (the filters and the order are in the
         # live-row indexes), then only those rows are read: skipping rows (OFFSET) costs index
         # entries, not decrypted case rows and client lookups.
         rowid: ColumnClause[int] = literal_column("cases.rowid", Integer)
+        ordering = self._ordering(check_order(order, CASE_ORDERS), descending)
+        chosen = select(rowid).select_from(Case)
+        if order == "client":
+            chosen = chosen.join(Client, Client.id == Case.client_id)
         page_ids = (
-            select(rowid)
-            .select_from(Case)
-            .where(*where)
-            .order_by(Case.opened_on.desc(), Case.number.desc())
+            chosen.where(*where)
+            .order_by(*ordering)
             .offset(offset)
             .limit(limit if count else limit + 1)
         )
@@ -297,7 +315,7 @@ class CaseService:
                 )
                 .join(Client, Client.id == Case.client_id)
                 .where(rowid.in_(page_ids))
-                .order_by(Case.opened_on.desc(), Case.number.desc())
+                .order_by(*ordering)
             ).all()
             if count:
                 total = s.scalar(select(func.count()).select_from(Case).where(*where)) or 0
@@ -323,10 +341,11 @@ class CaseService:
         legal_area: str | None = None,
         lawyer: str | None = None,
         client_id: str | None = None,
+        text: str | None = None,
     ) -> int:
         """How many cases :meth:`list` has in all with these filters (from an index)."""
         self.ws.require(Permission.VIEW_CASES)
-        where = self._list_filter(status, legal_area, lawyer, client_id)
+        where = self._list_filter(status, legal_area, lawyer, client_id, text)
         with self.ws.read() as s:
             return s.scalar(select(func.count()).select_from(Case).where(*where)) or 0
 
@@ -336,8 +355,12 @@ class CaseService:
         legal_area: str | None,
         lawyer: str | None,
         client_id: str | None,
+        text: str | None = None,
     ) -> tuple[ColumnElement[bool], ...]:
         where: list[ColumnElement[bool]] = [Case.deleted_hlc.is_(None)]
+        typed = text_filter("case", text, Case.id)
+        if typed is not None:
+            where.append(typed)
         if status:
             validation.code(self.ws.catalog(), "case_statuses", status, "status", _("status"))
             where.append(Case.status == status)
@@ -348,6 +371,37 @@ class CaseService:
         if client_id:
             where.append(Case.client_id == client_id)
         return tuple(where)
+
+    def _ordering(self, order: str | None, descending: bool) -> tuple[Expr, ...]:
+        """The ORDER BY of the list: the column chosen, then the opening date and number.
+
+        The default (no ``order``) is the newest first, as the live-row indexes hold it.
+        Reversed, the column is reversed; cases not closed stay last when sorting by closing.
+        """
+        if order is None or order == "opened":
+            keys: tuple[Expr, ...] = (Case.opened_on, Case.number)
+            newest_first = order is None or descending
+            return tuple(k.desc() for k in keys) if newest_first else keys
+        catalog = self.ws.catalog()
+        blanks: tuple[Expr, ...] = ()
+        first: tuple[Expr, ...]
+        if order == "number":
+            first = (Case.number,)
+        elif order == "client":
+            first = (Client.name_sort,)
+        elif order == "legal_area":
+            first = (label_rank(catalog, "legal_areas", Case.legal_area),)
+        elif order == "status":
+            first = (label_rank(catalog, "case_statuses", Case.status),)
+        elif order == "lawyer":
+            with self.ws.read() as s:
+                names = {u: n for u, n in s.execute(select(User.username, User.full_name))}
+            first = (ranked(names, Case.assigned_lawyer),)
+        else:  # closed
+            blanks, first = (nulls_last(Case.closed_on),), (Case.closed_on,)
+        if descending:
+            first = tuple(k.desc() for k in first)
+        return (*blanks, *first, Case.opened_on.desc(), Case.number.desc())
 
     def close(self, number: str, outcome: str, closed_on: date | None = None) -> CaseDetail:
         catalog = self.ws.catalog()

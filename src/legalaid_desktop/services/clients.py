@@ -28,6 +28,14 @@ from legalaid_desktop.i18n import _
 from legalaid_desktop.i18n.dates import from_iso, today
 from legalaid_desktop.search import refresh as search_refresh
 from legalaid_desktop.services import consent_scans, consents, lookups
+from legalaid_desktop.services.list_order import (
+    CLIENT_ORDERS,
+    Expr,
+    check_order,
+    label_rank,
+    nulls_last,
+    text_filter,
+)
 from legalaid_desktop.services.rows import client_info
 from legalaid_desktop.services.sync.consent_sharing import follow_sharing, shares_with_hq
 from legalaid_desktop.services.workspace import Workspace
@@ -447,12 +455,19 @@ class ClientService:
         offset: int = 0,
         limit: int = 200,
         count: bool = True,
+        text: str | None = None,
+        order: str | None = None,
+        descending: bool = False,
     ) -> Page[ClientRow]:
         """Clients in Azerbaijani alphabetical order, one page at a time.
 
         Args:
             region: Only the clients of this region.
             gender: Only the clients of this gender.
+            text: Only the clients whose entry has every typed word (folded) as a word prefix
+                (``services.list_order.text_filter``).
+            order: Sort by this column instead of the name (``list_order.CLIENT_ORDERS``).
+            descending: The order reversed.
             offset: How many rows of the list to skip.
             limit: The most rows to return.
             count: Count the whole list for ``Page.total``. When ``False``, ``total`` is only
@@ -470,16 +485,17 @@ class ClientService:
             .correlate(Client)
             .scalar_subquery()
         )
-        where = self._list_filter(region, gender)
+        where = self._list_filter(region, gender, text)
         # The page is chosen from the live-row name index alone, then only its rows are read.
         # Equal names keep one order (the row id, which the index holds) so that pages neither
         # repeat nor skip a client.
         rowid: ColumnClause[int] = literal_column("clients.rowid", Integer)
+        ordering = self._ordering(check_order(order, CLIENT_ORDERS), descending, open_cases, rowid)
         page_ids = (
             select(rowid)
             .select_from(Client)
             .where(*where)
-            .order_by(Client.name_sort, rowid)
+            .order_by(*ordering)
             .offset(offset)
             .limit(limit if count else limit + 1)
         )
@@ -496,7 +512,7 @@ class ClientService:
                     Client.created_at,
                 )
                 .where(rowid.in_(page_ids))
-                .order_by(Client.name_sort, rowid)
+                .order_by(*ordering)
             ).all()
             if count:
                 total = s.scalar(select(func.count()).select_from(Client).where(*where)) or 0
@@ -506,16 +522,52 @@ class ClientService:
                 total = offset + len(rows) + (1 if more else 0)
         return Page(tuple(ClientRow(*r) for r in rows), total, offset)
 
-    def count(self, *, region: str | None = None, gender: str | None = None) -> int:
+    def count(
+        self, *, region: str | None = None, gender: str | None = None, text: str | None = None
+    ) -> int:
         """How many clients :meth:`list` has in all with these filters (from an index)."""
         self.ws.require(Permission.VIEW_CASES)
-        where = self._list_filter(region, gender)
+        where = self._list_filter(region, gender, text)
         with self.ws.read() as s:
             return s.scalar(select(func.count()).select_from(Client).where(*where)) or 0
 
+    def _ordering(
+        self,
+        order: str | None,
+        descending: bool,
+        open_cases: ColumnElement[int],
+        rowid: ColumnClause[int],
+    ) -> tuple[Expr, ...]:
+        """The ORDER BY of the list: the column chosen, then the name, then the row id.
+
+        Reversed, the column and the name are reversed; clients without a birth year stay last.
+        """
+        catalog = self.ws.catalog()
+        blanks: tuple[Expr, ...] = ()
+        first: tuple[Expr, ...] = ()
+        if order == "gender":
+            first = (label_rank(catalog, "genders", Client.gender),)
+        elif order == "birth_year":
+            blanks, first = (nulls_last(Client.birth_year),), (Client.birth_year,)
+        elif order == "region":
+            first = (label_rank(catalog, "regions", Client.region),)
+        elif order == "open_cases":
+            first = (open_cases,)
+        elif order == "number":
+            first = (Client.number,)  # zero-padded per center: text order is number order
+        keys: tuple[Expr, ...] = (*first, Client.name_sort)
+        if descending:
+            keys = tuple(key.desc() for key in keys)
+        return (*blanks, *keys, rowid)
+
     @staticmethod
-    def _list_filter(region: str | None, gender: str | None) -> tuple[ColumnElement[bool], ...]:
+    def _list_filter(
+        region: str | None, gender: str | None, text: str | None = None
+    ) -> tuple[ColumnElement[bool], ...]:
         where: list[ColumnElement[bool]] = [Client.deleted_hlc.is_(None)]
+        typed = text_filter("client", text, Client.id)
+        if typed is not None:
+            where.append(typed)
         if region:
             where.append(Client.region == region)
         if gender:

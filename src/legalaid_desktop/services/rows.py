@@ -84,6 +84,7 @@ def consultation_info(row: Consultation) -> ConsultationInfo:
         advice=row.advice,
         next_steps=row.next_steps,
         follow_up_on=from_iso(row.follow_up_on),
+        follow_up_done=row.follow_up_done_at is not None,
     )
 
 

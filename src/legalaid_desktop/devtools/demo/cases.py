@@ -268,6 +268,12 @@ class CaseRows:
             lawyer_here = lawyer
             if rng.random() < 0.1:
                 lawyer_here = one(rng, self.lawyer_names)
+            # A follow-up met by the next consultation is closed by it (services/agenda.py);
+            # most of the last ones already past were done by phone (three in four, chosen
+            # from the day itself so that the random draws, hence the data, stay the same).
+            done_at = done_by = None
+            if follow is not None and i == last and follow < base and held % 4 != 0:
+                done_at, done_by = f"{self.iso(follow)}T08:30:00.000Z", lawyer_here
             self._emit(
                 rows,
                 rows.consultations,
@@ -283,6 +289,8 @@ class CaseRows:
                     advice,
                     steps,  # next_steps
                     None if follow is None else self.iso(follow),  # follow_up_on
+                    done_at,  # follow_up_done_at
+                    done_by,  # follow_up_done_by
                 ),
             )
 

@@ -152,7 +152,7 @@ TABLES: Final[dict[str, TableSpec]] = {
             Consultation,
             (
                 "case_id", "held_on", "lawyer", "mode", "minutes", "notes", "advice",
-                "next_steps", "follow_up_on",
+                "next_steps", "follow_up_on", "follow_up_done_at", "follow_up_done_by",
             ),
         ),
         TableSpec(Party, ("case_id", "name", "role", "notes")),

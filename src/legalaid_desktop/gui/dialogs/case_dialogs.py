@@ -90,6 +90,8 @@ class OpenCaseDialog(FormDialog):
         self.form.addRow(self.corruption_box)
         self.finish_layout()
         self.area.currentIndexChanged.connect(lambda _i: self._show_corruption())
+        # the lawyer is filled in when the users arrive, maybe after everything else was typed
+        self.lawyer.loaded.connect(self.revalidate)
         if client is not None:
             self.client.set_client(*client)
         self._show_corruption()

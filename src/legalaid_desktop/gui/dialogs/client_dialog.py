@@ -8,7 +8,7 @@ from itertools import pairwise
 from typing import Any
 
 from PySide6.QtCore import QRect, QSize, Qt, Signal
-from PySide6.QtGui import QRegularExpressionValidator
+from PySide6.QtGui import QKeySequence, QRegularExpressionValidator, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialogButtonBox,
@@ -70,11 +70,13 @@ class ClientDialog(ConsentScanMixin, FormDialog):
 
     Signals:
         open_case(str): a case number of this client was clicked.
+        new_case(str, str): "New case" was pressed (Ctrl+N): the client's id and name.
     """
 
     changes = frozenset({Change.CLIENTS, Change.CASES})
 
     open_case = Signal(str)
+    new_case = Signal(str, str)
 
     def __init__(
         self, ctx: GuiContext, client: ClientInfo | None = None, parent: QWidget | None = None
@@ -181,6 +183,11 @@ class ClientDialog(ConsentScanMixin, FormDialog):
         self.cases_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
         self.cases_label.linkActivated.connect(self._case_link)
         self.cases_title.setBuddy(self.cases_label)
+        self.new_case_button = QPushButton(box)
+        self.new_case_button.clicked.connect(self.request_new_case)
+        self.new_case_button.setVisible(self.ctx.actor.can(Permission.EDIT_CASES))
+        new_case_key = QShortcut(QKeySequence.StandardKey.New, self, self.request_new_case)
+        new_case_key.setEnabled(self.ctx.actor.can(Permission.EDIT_CASES))
         layout.addWidget(self.consent_state)
         layout.addWidget(self.consents)
         row = QHBoxLayout()
@@ -189,7 +196,11 @@ class ClientDialog(ConsentScanMixin, FormDialog):
         row.addStretch(1)
         row.addWidget(self.withdraw_button)
         layout.addLayout(row)
-        layout.addWidget(self.cases_title)
+        cases_row = QHBoxLayout()
+        cases_row.addWidget(self.cases_title)
+        cases_row.addStretch(1)
+        cases_row.addWidget(self.new_case_button)
+        layout.addLayout(cases_row)
         layout.addWidget(self.cases_label)
         return box
 
@@ -225,7 +236,7 @@ class ClientDialog(ConsentScanMixin, FormDialog):
         ]
         if self.history_box is not None:
             chain += [self.consents, self.consent_form_button, self.withdraw_button]
-            chain.append(self.cases_label)
+            chain += [self.cases_label, self.new_case_button]
         if self.consent_box.isCheckable():
             chain.append(self.consent_box)
         chain += [self.consent_date, *self.purposes.values(), self.valid_until.check]
@@ -457,6 +468,17 @@ class ClientDialog(ConsentScanMixin, FormDialog):
     def _case_link(self, number: str) -> None:
         self.open_case.emit(number)
 
+    def is_registration(self) -> bool:
+        """Whether this dialog registers a new client (not the record of one)."""
+        return self._client is None
+
+    def request_new_case(self) -> None:
+        """Ask for a new case of this client (the page opens the "Open case" dialog)."""
+        client = self._client
+        if client is None or not self.new_case_button.isVisibleTo(self):
+            return
+        self.new_case.emit(client.id, client.display_name)
+
     # -- texts ----------------------------------------------------------------------------------
 
     def window_title(self) -> str:
@@ -498,6 +520,8 @@ class ClientDialog(ConsentScanMixin, FormDialog):
             self._retranslate_scan()
             self.cases_title.setText(_("Ca&ses:"))
             self.cases_label.setAccessibleName(_("Cases of this client"))
+            self.new_case_button.setText(_("&New case…"))
+            self.new_case_button.setToolTip(_("Open a new case for this client (Ctrl+N)"))
             self._show_history()
         self.banner.retranslate()
 
@@ -527,6 +551,7 @@ class ClientDialog(ConsentScanMixin, FormDialog):
         if self.history_box is not None:
             self.withdraw_button.hide()
             self.consent_form_button.hide()
+            self.new_case_button.hide()
 
     def retranslate(self) -> None:
         super().retranslate()

@@ -13,27 +13,32 @@ from legalaid_desktop.i18n.formatting import format_date
 def client_columns(ctx: GuiContext) -> list[Column]:
     """Name, gender, birth year, region, number of open cases and the client number."""
     return [
-        Column(lambda: _("Name"), lambda r: r.display_name),
-        Column(lambda: _("Gender"), lambda r: ctx.label("genders", r.gender)),
+        Column(lambda: _("Name"), lambda r: r.display_name, sort="name"),
+        Column(lambda: _("Gender"), lambda r: ctx.label("genders", r.gender), sort="gender"),
         Column(
             lambda: _("Birth year"),
             lambda r: str(r.birth_year) if r.birth_year else "",
             RIGHT,
+            sort="birth_year",
         ),
-        Column(lambda: _("Region"), lambda r: ctx.label("regions", r.region)),
-        Column(lambda: _("Open cases"), lambda r: str(r.open_cases), RIGHT),
-        Column(lambda: _("Number"), lambda r: r.number),
+        Column(lambda: _("Region"), lambda r: ctx.label("regions", r.region), sort="region"),
+        Column(lambda: _("Open cases"), lambda r: str(r.open_cases), RIGHT, sort="open_cases"),
+        Column(lambda: _("Number"), lambda r: r.number, sort="number"),
     ]
 
 
 def case_columns(ctx: GuiContext, lawyer_name: Callable[[str], str]) -> list[Column]:
     """Number, client, legal area, status, lawyer, opened and closed dates."""
     return [
-        Column(lambda: _("Number"), lambda r: r.number),
-        Column(lambda: _("Client"), lambda r: r.client_display_name),
-        Column(lambda: _("Legal area"), lambda r: ctx.label("legal_areas", r.legal_area)),
-        Column(lambda: _("Status"), lambda r: ctx.label("case_statuses", r.status)),
-        Column(lambda: _("Lawyer"), lambda r: lawyer_name(r.assigned_lawyer)),
-        Column(lambda: _("Opened"), lambda r: format_date(r.opened_on)),
-        Column(lambda: _("Closed"), lambda r: format_date(r.closed_on)),
+        Column(lambda: _("Number"), lambda r: r.number, sort="number"),
+        Column(lambda: _("Client"), lambda r: r.client_display_name, sort="client"),
+        Column(
+            lambda: _("Legal area"),
+            lambda r: ctx.label("legal_areas", r.legal_area),
+            sort="legal_area",
+        ),
+        Column(lambda: _("Status"), lambda r: ctx.label("case_statuses", r.status), sort="status"),
+        Column(lambda: _("Lawyer"), lambda r: lawyer_name(r.assigned_lawyer), sort="lawyer"),
+        Column(lambda: _("Opened"), lambda r: format_date(r.opened_on), sort="opened"),
+        Column(lambda: _("Closed"), lambda r: format_date(r.closed_on), sort="closed"),
     ]

@@ -57,12 +57,14 @@ class Column:
         text: Returns the cell text of a row.
         align: Alignment of the cells (numbers to the right).
         color: Optional text colour of a row's cell (e.g. red for overdue).
+        sort: The order the service sorts by for this column (``None``: not sortable).
     """
 
     header: Callable[[], str]
     text: Callable[[Any], str]
     align: Qt.AlignmentFlag = _LEFT
     color: Callable[[Any], QColor | None] | None = None
+    sort: str | None = None
 
 
 class PagedTableModel(QAbstractTableModel):
@@ -72,11 +74,14 @@ class PagedTableModel(QAbstractTableModel):
         loading_changed(bool): a page started or finished loading.
         total_changed(int): the number of rows the query has in all.
         failed(object): loading a page failed (the exception).
+        order_changed(): the user chose another order (a header click); the page that owns
+            the model runs its query again with :meth:`order`.
     """
 
     loading_changed = Signal(bool)
     total_changed = Signal(int)
     failed = Signal(object)
+    order_changed = Signal()
 
     def __init__(
         self,
@@ -101,6 +106,27 @@ class PagedTableModel(QAbstractTableModel):
         self._generation = 0
         self._loading_offset: int | None = None
         self._reloading = False
+        self._order: tuple[str | None, bool] = (None, False)
+
+    # -- order ----------------------------------------------------------------------------------
+
+    def order(self) -> tuple[str | None, bool]:
+        """The order chosen: ``(the column's sort key or None for the default, descending)``."""
+        return self._order
+
+    def set_order(self, key: str | None, descending: bool = False) -> None:
+        """Set the order without announcing it (the page's starting order)."""
+        self._order = (key, descending)
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """A header was clicked: sorting is the service's (the whole list, not the page)."""
+        key = self._columns[column].sort if 0 <= column < len(self._columns) else None
+        if key is None:
+            return
+        chosen = (key, order == Qt.SortOrder.DescendingOrder)
+        if chosen != self._order:
+            self._order = chosen
+            self.order_changed.emit()
 
     # -- queries --------------------------------------------------------------------------------
 

@@ -75,6 +75,8 @@ ACTION_LABELS: dict[str, str] = {
     "deadline_added": N_("Deadline added"),
     "deadline_done": N_("Deadline done"),
     "deadline_reopened": N_("Deadline reopened"),
+    "follow_up_done": N_("Follow-up done"),
+    "follow_up_reopened": N_("Follow-up reopened"),
     "demo_generated": N_("Demo data generated"),
     "enrollment_completed": N_("Center enrollment completed"),
     "enrollment_requested": N_("Center enrollment requested"),

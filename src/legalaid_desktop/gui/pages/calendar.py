@@ -1,7 +1,13 @@
-"""The calendar of deadlines and follow-ups: a month with busy days marked, and a day's list."""
+"""The calendar of deadlines and follow-ups: a month with busy days marked, and a day's list.
+
+The list sorts by a click on a column's header (dates as dates, names in Azerbaijani order) and
+filters by the text typed above it; deadlines and follow-ups are ticked done in its first column
+(a follow-up closed by a later consultation shows ticked and cannot be unticked).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 
 from PySide6.QtCore import QModelIndex, Qt
@@ -27,6 +33,14 @@ from legalaid_desktop.gui.pages.base import Page
 from legalaid_desktop.gui.tasks import Change, QueryOp, WriteOp
 from legalaid_desktop.gui.widgets.case_tabs import ID_ROLE, RED, cell, record_table
 from legalaid_desktop.gui.widgets.dates import from_qdate, style_calendar, to_qdate
+from legalaid_desktop.gui.widgets.list_tools import (
+    FilterField,
+    SortKey,
+    date_key,
+    filter_words,
+    matches,
+    text_key,
+)
 from legalaid_desktop.gui.widgets.locale import qlocale
 from legalaid_desktop.i18n import _
 from legalaid_desktop.i18n.dates import today
@@ -36,7 +50,10 @@ from legalaid_desktop.text.casing import az_upper
 OVERDUE_DAYS = 365
 _BUSY = QColor("#dbe8fb")
 _NUMBER_ROLE = Qt.ItemDataRole.UserRole + 2
-DONE_COLUMN, LAWYER_COLUMN, DESCRIPTION_COLUMN = 0, 4, 5
+_KIND_ROLE = Qt.ItemDataRole.UserRole + 3
+DONE_COLUMN, DATE_COLUMN, KIND_COLUMN, CASE_COLUMN = 0, 1, 2, 3
+CLIENT_COLUMN, LAWYER_COLUMN, DESCRIPTION_COLUMN = 4, 5, 6
+COLUMNS = 7
 
 
 class CalendarPage(Page):
@@ -47,6 +64,10 @@ class CalendarPage(Page):
     def __init__(self, ctx: GuiContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.items: list[AgendaItem] = []
+        self.shown: list[AgendaItem] = []
+        """The items in the table, filtered and sorted as shown."""
+        self._sort: tuple[int, bool] = (DATE_COLUMN, False)  # column, descending
+        self._words: tuple[str, ...] = ()
         self._loaded = False
         self._filling = False
         self._marked: list[date] = []
@@ -67,15 +88,21 @@ class CalendarPage(Page):
         self.show_done = QCheckBox(self)
         self.heading = QLabel(self)
         self.heading.setStyleSheet("font-size: 16px; font-weight: 600;")
-        self.table = record_table(self, 6)
+        self.filter = FilterField(self)
+        self.table = record_table(self, COLUMNS)
         # Room for long Azerbaijani and Russian texts: the check box column is narrow (its
         # header is a tick, "Done" is its tool tip), names wrap in a column of fixed width and
         # the description takes the room that is left and wraps; rows grow to fit.
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(DONE_COLUMN, QHeaderView.ResizeMode.Fixed)
         self.table.setColumnWidth(DONE_COLUMN, 34)
-        header.setSectionResizeMode(LAWYER_COLUMN, QHeaderView.ResizeMode.Interactive)
-        self.table.setColumnWidth(LAWYER_COLUMN, 160)
+        for column in (CLIENT_COLUMN, LAWYER_COLUMN):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+            self.table.setColumnWidth(column, 160)
+        header.setSortIndicatorShown(True)
+        header.setSectionsClickable(True)
+        header.setSortIndicator(DATE_COLUMN, Qt.SortOrder.AscendingOrder)
+        header.sectionClicked.connect(self.sort_by)
         header.setSectionResizeMode(DESCRIPTION_COLUMN, QHeaderView.ResizeMode.Stretch)
         self.table.setWordWrap(True)
         self.empty_label = QLabel(self)
@@ -91,6 +118,9 @@ class CalendarPage(Page):
         self.show_done.toggled.connect(lambda _on: self._load_list())
         self.table.activated.connect(self._open_index)
         self.table.itemChanged.connect(self._ticked)
+        self.filter.changed.connect(self._filter)
+        self.filter.focus_key(self)
+        self.filter.to_list.connect(self.table.setFocus)
         self.setFocusProxy(self.calendar)
         users = ctx.services.users
         QueryOp(
@@ -120,6 +150,7 @@ class CalendarPage(Page):
         left.addStretch(1)
         right = QVBoxLayout()
         right.addWidget(self.heading)
+        right.addWidget(self.filter)
         right.addWidget(self.empty_label)
         right.addWidget(self.table, 1)
         layout = QHBoxLayout(self)
@@ -220,23 +251,86 @@ class CalendarPage(Page):
 
     def _show_items(self, items: list[AgendaItem]) -> None:
         self.items = list(items)
+        self._fill()
+
+    # -- sorting and filtering ------------------------------------------------------------------
+
+    def sort_by(self, column: int) -> None:
+        """Sort by ``column``; a second click on the same column reverses the order."""
+        current, descending = self._sort
+        self._sort = (column, not descending if column == current else False)
+        order = Qt.SortOrder.DescendingOrder if self._sort[1] else Qt.SortOrder.AscendingOrder
+        self.table.horizontalHeader().setSortIndicator(column, order)
+        self._fill()
+
+    def _filter(self, text: str) -> None:
+        self._words = filter_words(text)
+        self._fill()
+
+    def _sort_key(self, item: AgendaItem) -> tuple[SortKey, ...]:
+        column = self._sort[0]
+        by_date = (date_key(item.due_on), text_key(item.case_number))
+        if column == DONE_COLUMN:
+            return ((int(item.done), ""), *by_date)
+        if column == KIND_COLUMN:
+            return (text_key(self._kind(item)), *by_date)
+        if column == CASE_COLUMN:
+            return (text_key(item.case_number), date_key(item.due_on))
+        if column == CLIENT_COLUMN:
+            return (text_key(item.client), *by_date)
+        if column == LAWYER_COLUMN:
+            return (text_key(self._lawyer_name(item)), *by_date)
+        if column == DESCRIPTION_COLUMN:
+            return (text_key(item.description), *by_date)
+        return by_date
+
+    def _kind(self, item: AgendaItem) -> str:
+        return _("Deadline") if item.kind == "deadline" else _("Follow-up")
+
+    def _lawyer_name(self, item: AgendaItem) -> str:
+        return self._lawyers.get(item.lawyer, item.lawyer)
+
+    def _texts(self, item: AgendaItem) -> list[str]:
+        return [
+            format_date(item.due_on),
+            self._kind(item),
+            item.case_number,
+            item.client,
+            self._lawyer_name(item),
+            item.lawyer,
+            item.description,
+        ]
+
+    def _fill(self) -> None:
+        words = self._words
+        shown = [i for i in self.items if matches(words, self._texts(i))]
+        shown.sort(key=self._sort_key, reverse=self._sort[1])
+        self.shown = shown
         self._filling = True
         self.table.setRowCount(0)
         day_today = today()
-        for item in self.items:
+        for item in shown:
             row = self.table.rowCount()
             self.table.insertRow(row)
             done = cell("", item.ref_id)
-            if item.kind == "deadline":
+            done.setData(_KIND_ROLE, item.kind)
+            done.setCheckState(Qt.CheckState.Checked if item.done else Qt.CheckState.Unchecked)
+            if item.closed_by is not None:
+                done.setToolTip(
+                    _("Closed by the consultation of {date}").format(
+                        date=format_date(item.closed_by)
+                    )
+                )
+            else:
                 done.setFlags(done.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-                done.setCheckState(Qt.CheckState.Checked if item.done else Qt.CheckState.Unchecked)
-            kind = _("Deadline") if item.kind == "deadline" else _("Follow-up")
+                done.setToolTip(_("Done"))
             cells = [
                 done,
                 cell(format_date(item.due_on)),
-                cell(kind),
+                cell(self._kind(item)),
                 cell(item.case_number),
-                cell(self._lawyers.get(item.lawyer, item.lawyer)),
+                cell(item.client),
+                cell(self._lawyer_name(item)),
                 cell(item.description),
             ]
             cells[DESCRIPTION_COLUMN].setToolTip(item.description)
@@ -249,8 +343,11 @@ class CalendarPage(Page):
                 self.table.setItem(row, column, entry)
         self._filling = False
         self.table.resizeRowsToContents()
-        self.empty_label.setText(_("Nothing due."))
-        self.empty_label.setVisible(not self.items)
+        if self.items and not shown:
+            self.empty_label.setText(_("Nothing matches the filter."))
+        else:
+            self.empty_label.setText(_("Nothing due."))
+        self.empty_label.setVisible(not shown)
 
     def _open_index(self, index: QModelIndex) -> None:
         item = self.table.item(index.row(), 0) if index.isValid() else None
@@ -261,21 +358,33 @@ class CalendarPage(Page):
     def _ticked(self, entry: QTableWidgetItem) -> None:
         if self._filling or entry.column() != 0:
             return
-        deadline_id = entry.data(ID_ROLE)
-        if not isinstance(deadline_id, str):
+        ref_id = entry.data(ID_ROLE)
+        if not isinstance(ref_id, str):
             return
-        self.set_done(deadline_id, entry.checkState() == Qt.CheckState.Checked)
+        done = entry.checkState() == Qt.CheckState.Checked
+        if entry.data(_KIND_ROLE) == "follow_up":
+            self.set_follow_up_done(ref_id, done)
+        else:
+            self.set_done(ref_id, done)
 
     def set_done(self, deadline_id: str, done: bool) -> None:
         """Mark a deadline done (or not) in the background; the change reloads the page."""
         records = self.ctx.services.records
+        self._write(lambda: records.set_deadline_done(deadline_id, done), deadline_id)
+
+    def set_follow_up_done(self, consultation_id: str, done: bool) -> None:
+        """Mark a consultation's follow-up done (or not) in the background."""
+        records = self.ctx.services.records
+        self._write(lambda: records.set_follow_up_done(consultation_id, done), consultation_id)
+
+    def _write(self, call: Callable[[], object], ref_id: str) -> None:
         WriteOp(
             self.ctx.tasks,
-            lambda: records.set_deadline_done(deadline_id, done),
+            call,
             changes={Change.AGENDA, Change.CASES},
             failure=self._tick_failed,
             parent=self,
-        ).latest(f"done-{deadline_id}").run()
+        ).latest(f"done-{ref_id}").run()
 
     def _tick_failed(self, exc: BaseException) -> None:
         self._show_items(self.items)
@@ -300,9 +409,10 @@ class CalendarPage(Page):
         self.scope.setCurrentIndex(max(0, self.scope.findData(chosen)))
         self.scope.blockSignals(blocked)
         self.mine.setText(_("Only &mine"))
-        self.show_done.setText(_("Show &done deadlines"))
+        self.show_done.setText(_("Show &done items"))
+        self.filter.retranslate()
         self.table.setHorizontalHeaderLabels(
-            ["✓", _("Date"), _("Kind"), _("Case"), _("Lawyer"), _("Description")]
+            ["✓", _("Date"), _("Kind"), _("Case"), _("Client"), _("Lawyer"), _("Description")]
         )
         done = self.table.horizontalHeaderItem(DONE_COLUMN)
         if done is not None:

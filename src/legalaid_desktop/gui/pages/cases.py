@@ -30,8 +30,12 @@ from legalaid_desktop.gui.tasks import Change
 from legalaid_desktop.gui.widgets.code_combo import CodeCombo
 from legalaid_desktop.gui.widgets.dialogs import open_dialog
 from legalaid_desktop.gui.widgets.lawyer_combo import LawyerCombo
+from legalaid_desktop.gui.widgets.list_tools import FilterField
 from legalaid_desktop.gui.widgets.table import ListTable
 from legalaid_desktop.i18n import _, ngettext
+
+OPENED_COLUMN = 5
+"""The "Opened" column: the list starts sorted by it, newest first."""
 
 
 class CasesPage(Page):
@@ -70,6 +74,13 @@ class CasesPage(Page):
         self.table = ListTable(self)
         self.table.setModel(self.model)
         self.table.set_widths([130, 280, 220, 100, 200, 95, 95], stretch=1)
+        self.filter = FilterField(self)
+        self.filter.focus_key(self)
+        self.filter.changed.connect(lambda _t: self._filters_changed())
+        self.filter.to_list.connect(self.table.setFocus)
+        self.model.set_order("opened", True)  # newest first, as the service lists them
+        self.model.order_changed.connect(self._filters_changed)
+        self.table.sort_by_headers(OPENED_COLUMN, descending=True)
         self._lay_out()
         can_edit = ctx.actor.can(Permission.EDIT_CASES)
         self.open_button.setVisible(can_edit)
@@ -115,6 +126,7 @@ class CasesPage(Page):
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addLayout(bar)
+        layout.addWidget(self.filter)
         layout.addWidget(self.empty_label)
         layout.addWidget(self.table, 1)
 
@@ -131,6 +143,8 @@ class CasesPage(Page):
         self._loaded = True
         status, area = self.status.code(), self.area.code()
         lawyer = self.ctx.actor.username if self.mine.isChecked() else self.lawyer.username()
+        typed = self.filter.text()
+        order, descending = self.model.order()
         cases = self.ctx.services.cases
 
         def fetch(offset: int, limit: int) -> ListPage[Any]:
@@ -138,13 +152,16 @@ class CasesPage(Page):
                 status=status,
                 legal_area=area,
                 lawyer=lawyer,
+                text=typed,
+                order=order,
+                descending=descending,
                 offset=offset,
                 limit=limit,
                 count=False,
             )
 
         def count() -> int:
-            return cases.count(status=status, legal_area=area, lawyer=lawyer)
+            return cases.count(status=status, legal_area=area, lawyer=lawyer, text=typed)
 
         # the first rows are painted at once; the number of cases follows in the background
         self.model.reset_query(fetch, count)
@@ -180,6 +197,7 @@ class CasesPage(Page):
         self.open_button.setText(_("&Open case…"))
         self.open_button.setToolTip(_("Open a new case (Ctrl+N)"))
         self.table.setAccessibleName(_("Cases"))
+        self.filter.retranslate()
         self.model.retranslate()
         self._show_count()
         dialog = self.active_dialog

@@ -30,12 +30,14 @@ from legalaid_desktop.gui.application import error_color, set_role
 from legalaid_desktop.gui.context import GuiContext
 from legalaid_desktop.gui.errors import log_error, user_message
 from legalaid_desktop.gui.pages.base import Page
-from legalaid_desktop.gui.tasks import Change, QueryOp
+from legalaid_desktop.gui.tasks import Change, QueryOp, WriteOp
 from legalaid_desktop.i18n import N_, _, ngettext
 from legalaid_desktop.i18n.formatting import format_date, format_integer
 from legalaid_desktop.services.sync import EXPORT_WARNING_DAYS
 
 CASE_ROLE = Qt.ItemDataRole.UserRole + 1
+REF_ROLE = Qt.ItemDataRole.UserRole + 2
+"""``"<kind> <id>"`` of the deadline or follow-up a row shows."""
 
 #: (attribute of the service's Dashboard, label) for the figure cards, in display order.
 FIGURES: tuple[tuple[str, str], ...] = (
@@ -172,6 +174,10 @@ class DashboardPage(Page):
         self.week_label = QLabel()
         set_role(self.week_label, "subheading")
         self.week = self._agenda_list(overdue=False)
+        self._chosen: QListWidget | None = None
+        self.done_button = QPushButton()
+        self.done_button.setEnabled(False)
+        self.done_button.clicked.connect(self.mark_done)
 
         top = QHBoxLayout()
         titles = QVBoxLayout()
@@ -186,6 +192,9 @@ class DashboardPage(Page):
             column.addWidget(label)
             column.addWidget(view, 1)
             lists.addLayout(column, 1)
+        done_row = QHBoxLayout()
+        done_row.addStretch(1)
+        done_row.addWidget(self.done_button)
 
         body = QWidget()
         layout = QVBoxLayout(body)
@@ -196,6 +205,7 @@ class DashboardPage(Page):
         layout.addWidget(self.sync_warning)
         layout.addLayout(grid)
         layout.addLayout(lists, 1)
+        layout.addLayout(done_row)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
@@ -213,9 +223,37 @@ class DashboardPage(Page):
         view.setWordWrap(True)
         if overdue:
             set_role(view, "overdue")
+        # Enter or a double click opens the case; a single click only chooses the row (for
+        # "Mark done")
         view.itemActivated.connect(self._activated)
-        view.itemClicked.connect(self._activated)
+        view.currentItemChanged.connect(lambda current, _previous: self._choose(view, current))
         return view
+
+    def _choose(self, view: QListWidget, current: QListWidgetItem | None) -> None:
+        """The row chosen last (in either list) is the one "Mark done" acts on."""
+        if current is None and view is not self._chosen:
+            return
+        self._chosen = view
+        self.done_button.setEnabled(current is not None and current.data(REF_ROLE) is not None)
+
+    def mark_done(self) -> None:
+        """Mark the chosen deadline or follow-up done, in the background; the page reloads."""
+        view = self._chosen
+        item = view.currentItem() if view is not None else None
+        ref = item.data(REF_ROLE) if item is not None else None
+        if not isinstance(ref, str) or " " not in ref:
+            return
+        kind, ref_id = ref.split(" ", 1)
+        records = self.ctx.services.records
+        call = records.set_follow_up_done if kind == "follow_up" else records.set_deadline_done
+        self.done_button.setEnabled(False)
+        WriteOp(
+            self.ctx.tasks,
+            lambda: call(ref_id, True),
+            changes={Change.AGENDA, Change.CASES},
+            action="agenda_done",
+            parent=self,
+        ).run()
 
     def title(self) -> str:
         return _("Dashboard")
@@ -232,6 +270,8 @@ class DashboardPage(Page):
         self._fill_sync()
         self.overdue.setAccessibleName(_("Overdue deadlines and follow-ups"))
         self.week.setAccessibleName(_("Due this week"))
+        self.done_button.setText(_("&Mark done"))
+        self.done_button.setToolTip(_("Mark the chosen deadline or follow-up done"))
         if self.data is None:
             self.overdue_label.setText(_("Overdue"))
             self.week_label.setText(_("Due this week"))
@@ -321,6 +361,8 @@ class DashboardPage(Page):
         self, view: QListWidget, items: Sequence[AgendaItem], empty: str, *, red: bool
     ) -> None:
         view.clear()
+        if view is self._chosen:
+            self.done_button.setEnabled(False)
         if not items:
             placeholder = QListWidgetItem(empty)
             placeholder.setFlags(Qt.ItemFlag.NoItemFlags)
@@ -329,9 +371,11 @@ class DashboardPage(Page):
         red_brush = QBrush(error_color())
         for item in items[:AGENDA_ROWS_SHOWN]:
             kind = _(KIND_LABELS.get(item.kind, item.kind))
-            text = f"{format_date(item.due_on)} · {item.case_number} · {kind}\n{item.description}"
+            head = [format_date(item.due_on), item.case_number, item.client, kind]
+            text = " · ".join(part for part in head if part) + f"\n{item.description}"
             row = QListWidgetItem(text)
             row.setData(CASE_ROLE, item.case_number)
+            row.setData(REF_ROLE, f"{item.kind} {item.ref_id}")
             row.setToolTip(_("Open case {number}").format(number=item.case_number))
             if red:
                 row.setForeground(red_brush)

@@ -1,7 +1,9 @@
-"""A read-only list table: whole rows selected, Enter or double-click opens the row."""
+"""A read-only list table: whole rows selected, Enter or double-click opens the row; a click on
+a column's header sorts by it (a second click reverses)."""
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 
@@ -37,3 +39,9 @@ class ListTable(QTableView):
             header = self.horizontalHeader()
             header.setStretchLastSection(False)
             header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+
+    def sort_by_headers(self, column: int, descending: bool = False) -> None:
+        """Sort by clicking headers, starting sorted by ``column`` (the model's own order)."""
+        order = Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder
+        self.horizontalHeader().setSortIndicator(column, order)
+        self.setSortingEnabled(True)

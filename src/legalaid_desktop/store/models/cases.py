@@ -182,13 +182,14 @@ class Consultation(SyncMixin, Base):
             "lawyer",
             "follow_up_on",
             "case_id",
-            where="follow_up_on IS NOT NULL",
+            where="follow_up_on IS NOT NULL AND follow_up_done_at IS NULL",
         ),
     )
     FIELD_GROUPS: ClassVar[Groups] = {
         "record": ("case_id", "held_on", "lawyer", "mode", "minutes"),
         "content": ("notes", "advice", "next_steps"),
-        "follow_up": ("follow_up_on",),
+        # the follow-up is a task: its date and whether (when, by whom) it was done move together
+        "follow_up": ("follow_up_on", "follow_up_done_at", "follow_up_done_by"),
     }
 
     case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"))
@@ -200,6 +201,10 @@ class Consultation(SyncMixin, Base):
     advice: Mapped[str] = mapped_column(Text, default="")
     next_steps: Mapped[str] = mapped_column(Text, default="")
     follow_up_on: Mapped[str | None] = mapped_column(String(10), default=None)
+    follow_up_done_at: Mapped[str | None] = mapped_column(String(32), default=None)
+    """When the follow-up was marked done (UTC ISO), by hand or by a later consultation."""
+    follow_up_done_by: Mapped[str | None] = mapped_column(String(64), default=None)
+    """Who marked it done (a user name)."""
 
 
 class Party(SyncMixin, Base):

@@ -151,12 +151,29 @@ class Launcher(QObject):
     # -- after the wizard or the login --------------------------------------------------------
 
     def _store_created(self, session: AppSession) -> None:
+        """The wizard finished: open the main window for its administrator.
+
+        The wizard stays on screen until the main window shows (see :meth:`_logged_in`); if
+        the session cannot be loaded, the login window takes its place.
+        """
+        QueryOp(
+            self.tasks,
+            partial(loaded, session),
+            success=self._logged_in,
+            failure=self._opening_failed,
+            action="load_reference",
+        ).run()
+
+    def _opening_failed(self, exc: BaseException) -> None:
+        self._show_error(exc)
+        self.show_login()
+        self._close_wizard()
+
+    def _close_wizard(self) -> None:
         if self.wizard is not None:
+            self.wizard.close_after_handover()
             self.wizard.deleteLater()
             self.wizard = None
-        QueryOp(
-            self.tasks, partial(loaded, session), success=self._logged_in, action="load_reference"
-        ).run()
 
     def _logged_in(self, opened: OpenedSession) -> None:
         from legalaid_desktop.gui.main_window import MainWindow
@@ -176,6 +193,7 @@ class Launcher(QObject):
             )
         self.main_window = MainWindow(opened, self.data_dir, self.tasks, self.settings)
         self.main_window.show()
+        self._close_wizard()
         if self.login is not None:
             self.settings.set_geometry("login", None, self.login.saveGeometry())
             self.login.close()

@@ -86,7 +86,8 @@ def test_finish_opens_the_main_window_logged_in(
         assert launcher.wizard is None
         assert watch.others_visible, "the wizard never closed"
         assert all(watch.others_visible), watch.others_visible
-        assert ui_settings.last_user() == "elchin"
+        assert ui_settings.last_user(data_dir) == "elchin"
+        assert ui_settings.center(data_dir) == ("GNJ", "Gəncə hüquqi yardım mərkəzi")
     finally:
         if launcher.main_window is not None:
             launcher.main_window.idle.stop()

@@ -178,8 +178,11 @@ class Launcher(QObject):
     def _logged_in(self, opened: OpenedSession) -> None:
         from legalaid_desktop.gui.main_window import MainWindow
 
-        username = opened.services.actor.username
-        self.settings.set_last_user(username)
+        actor = opened.services.actor
+        username = actor.username
+        self.settings.remember_login(
+            self.data_dir, username, actor.node_code, opened.center_name or actor.node_code
+        )
         if self._language_picked:
             self.settings.set_language(username, i18n.current_language())
         else:
@@ -192,6 +195,7 @@ class Launcher(QObject):
                 font_size=self.settings.font_size(username),
             )
         self.main_window = MainWindow(opened, self.data_dir, self.tasks, self.settings)
+        self.main_window.switch_user.connect(self._switch_user)
         self.main_window.show()
         self._close_wizard()
         if self.login is not None:
@@ -199,6 +203,15 @@ class Launcher(QObject):
             self.login.close()
             self.login.deleteLater()
             self.login = None
+
+    def _switch_user(self) -> None:
+        """The lock screen's "Switch user": the login window first (so the program never has
+        no window, when Qt would quit), then the locked main window closes."""
+        window, self.main_window = self.main_window, None
+        self.show_login()
+        if window is not None:
+            window.close()
+            window.deleteLater()
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:

@@ -45,7 +45,7 @@ def open_session(data_dir: Path, username: str, password: str) -> OpenedSession:
 def loaded(session: AppSession) -> OpenedSession:
     """``session`` with its reference data (closes the session if loading fails)."""
     try:
-        return OpenedSession(session, session.reference(), session.ws.center_name())
+        return OpenedSession(session, session.reference(), session.center_name())
     except BaseException:
         session.close()
         raise

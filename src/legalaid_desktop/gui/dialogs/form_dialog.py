@@ -265,6 +265,7 @@ class FormDialog(GuardedDialog):
     def _saved(self, result: Any) -> None:
         self._saving = False
         self.result_value = result
+        self.mark_clean()  # saved: nothing typed is unsaved any more
         self.saved.emit(result)
         self.accept()
 

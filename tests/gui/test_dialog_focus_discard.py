@@ -7,6 +7,8 @@ window's close button on an untouched form closes it at once, and with input the
 "Discard what you typed?" first (keeping the input unless Discard is chosen).
 """
 
+# ruff: noqa: F811 - fixtures are imported by name from gui_fixtures (see there why)
+
 from __future__ import annotations
 
 import importlib
@@ -17,7 +19,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from gui_fixtures import ui_settings  # noqa: F401 - fixture
+from gui_fixtures import main_window, opened_admin, tasks, ui_settings  # noqa: F401 - fixtures
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -49,6 +51,7 @@ from legalaid_desktop.gui.dialogs.client_dialog import ClientDialog
 from legalaid_desktop.gui.dialogs.recovery_dialog import RecoveryDialog
 from legalaid_desktop.gui.dialogs.retention_dialogs import EraseDialog, ReasonDialog
 from legalaid_desktop.gui.dialogs.user_dialog import AddUserDialog, ResetPasswordDialog
+from legalaid_desktop.gui.main_window import MainWindow
 from legalaid_desktop.gui.tasks import TaskRunner
 from legalaid_desktop.gui.widgets.guarded_dialog import GuardedDialog
 from legalaid_desktop.i18n.dates import today
@@ -225,3 +228,27 @@ def test_ctrl_n_then_typing_fills_the_new_client_name(
     type_into_focus(dialog, TYPED)
     assert dialog.name.text() == TYPED
     assert dialog.isVisible()
+
+
+@pytest.mark.parametrize("key", ["clients", "cases"])
+def test_ctrl_n_in_the_main_window_then_typing(
+    qtbot: QtBot, main_window: MainWindow, key: str
+) -> None:
+    """Ctrl+N on the Clients or Cases screen, then "Əliyev Rəşad" typed at once: the letters land
+    in the new dialog's first field, the space presses nothing, the dialog stays open."""
+    window = main_window
+    with qtbot.waitActive(window):
+        window.activateWindow()
+    window.go(key)
+    page = window.page(key)
+    assert page is not None
+    target = window.focusWidget()
+    assert target is not None
+    qtbot.keyClick(target, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    dialog = page.active_dialog  # type: ignore[attr-defined]
+    assert isinstance(dialog, GuardedDialog)
+    qtbot.waitExposed(dialog)
+    field = type_into_focus(dialog, TYPED)
+    assert isinstance(field, QLineEdit) and field.text() == TYPED
+    assert dialog.isVisible()
+    dialog.reject()

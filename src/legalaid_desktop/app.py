@@ -103,6 +103,10 @@ class AppSession:
         """The reference data (legal areas, regions, ...) as stored in this store."""
         return self.ws.catalog()
 
+    def center_name(self) -> str:
+        """The name of this installation's center (shown on the login window next time)."""
+        return self.ws.center_name()
+
     def close(self) -> None:
         self.ws.close()
 

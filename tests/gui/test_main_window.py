@@ -42,7 +42,7 @@ def test_idle_lock_drops_the_store_and_unlock_restores(
     qtbot.mouseClick(window.lock_screen.unlock_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.lock_screen.message.isVisibleTo(window), timeout=10_000)
     assert window.locked
-    assert window.lock_screen.message.text() == "The user name or password is wrong."
+    assert window.lock_screen.message.text() == "The password is wrong."
 
     window.idle.set_timeout(600)  # no second lock while the test types
     window.lock_screen.password.setText(ADMIN_PASSWORD)

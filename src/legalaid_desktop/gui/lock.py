@@ -146,10 +146,13 @@ class LockScreen(QWidget):
     Signals:
         unlock_requested(str): the password typed (the main window logs in with it).
         quit_requested(): the user wants to leave the program instead.
+        switch_requested(): another person wants to log in (a shared computer): the session
+            ends and the login window comes back.
     """
 
     unlock_requested = Signal(str)
     quit_requested = Signal()
+    switch_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -183,13 +186,18 @@ class LockScreen(QWidget):
         self.unlock_button.setDefault(True)
         self.unlock_button.clicked.connect(self._submit)
         self.quit_button = QPushButton()
+        self.quit_button.setAutoDefault(False)
         self.quit_button.clicked.connect(self.quit_requested)
+        self.switch_button = QPushButton()
+        self.switch_button.setAutoDefault(False)
+        self.switch_button.clicked.connect(self.switch_requested)
 
         card = QFrame()
         set_role(card, "card")
         card.setFixedWidth(420)
         buttons = QHBoxLayout()
         buttons.addWidget(self.quit_button)
+        buttons.addWidget(self.switch_button)
         buttons.addStretch(1)
         buttons.addWidget(self.unlock_button)
         inner = QVBoxLayout(card)
@@ -225,6 +233,10 @@ class LockScreen(QWidget):
         self.caps_warning.setText(_("Caps Lock seems to be on."))
         self.unlock_button.setText(_("&Unlock"))
         self.quit_button.setText(_("&Quit"))
+        self.switch_button.setText(_("S&witch user"))
+        self.switch_button.setToolTip(
+            _("End this session and log in as someone else (a shared computer).")
+        )
 
     def set_user(self, username: str, full_name: str) -> None:
         self.username = username

@@ -88,6 +88,13 @@ class LoginWindow(QWidget):
 
         self.title = QLabel()
         set_role(self.title, "title")
+        self.center = QLabel()
+        set_role(self.center, "subheading")
+        self.center.setWordWrap(True)
+        self.folder = QLabel()
+        set_role(self.folder, "muted")
+        self.folder.setWordWrap(True)
+        self.folder.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.subtitle = QLabel()
         set_role(self.subtitle, "muted")
         self.username = QComboBox()
@@ -135,6 +142,8 @@ class LoginWindow(QWidget):
         inner.setContentsMargins(28, 24, 28, 24)
         inner.setSpacing(10)
         inner.addWidget(self.title)
+        inner.addWidget(self.center)
+        inner.addWidget(self.folder)
         inner.addWidget(self.subtitle)
         inner.addSpacing(8)
         inner.addLayout(form)
@@ -167,6 +176,12 @@ class LoginWindow(QWidget):
         self.setWindowTitle(_("LegalAid Desktop – log in"))
         self.language_label.setText(_("&Language:"))
         self.title.setText(_("LegalAid Desktop"))
+        center = self.settings.center(self.data_dir)
+        self.center.setText(
+            _("Center: {name} ({code})").format(name=center[1], code=center[0]) if center else ""
+        )
+        self.center.setVisible(center is not None)
+        self.folder.setText(_("Data folder: {path}").format(path=self.data_dir))
         self.subtitle.setText(_("Log in with your own user name and password."))
         self.username_label.setText(_("&User name:"))
         self.password_label.setText(_("&Password:"))
@@ -212,9 +227,13 @@ class LoginWindow(QWidget):
         typed = self.username.currentText()
         self.username.clear()
         self.username.addItems(names)
-        preferred = typed or self.settings.last_user()
-        if preferred:
-            self.username.setCurrentText(preferred)
+        # the last user of THIS data folder (another folder's users are not offered here)
+        last = self.settings.last_user(self.data_dir)
+        if last not in names:
+            last = names[0] if len(names) == 1 else ""
+        preferred = typed or last
+        self.username.setCurrentIndex(-1)  # not simply the first name of the list
+        self.username.setCurrentText(preferred)
         if self.username.currentText():
             self.password.setFocus()
         else:
@@ -256,7 +275,7 @@ class LoginWindow(QWidget):
         username = opened.services.actor.username
         self.failures.pop(username, None)
         self.delay_note.hide()
-        self.settings.set_last_user(username)
+        self.settings.set_last_user(username, self.data_dir)
         self.logged_in.emit(opened)
 
     def _failed(self, username: str, exc: BaseException) -> None:

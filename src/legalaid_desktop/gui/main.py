@@ -151,18 +151,38 @@ class Launcher(QObject):
     # -- after the wizard or the login --------------------------------------------------------
 
     def _store_created(self, session: AppSession) -> None:
+        """The wizard finished: open the main window for its administrator.
+
+        The wizard stays on screen until the main window shows (see :meth:`_logged_in`); if
+        the session cannot be loaded, the login window takes its place.
+        """
+        QueryOp(
+            self.tasks,
+            partial(loaded, session),
+            success=self._logged_in,
+            failure=self._opening_failed,
+            action="load_reference",
+        ).run()
+
+    def _opening_failed(self, exc: BaseException) -> None:
+        self._show_error(exc)
+        self.show_login()
+        self._close_wizard()
+
+    def _close_wizard(self) -> None:
         if self.wizard is not None:
+            self.wizard.close_after_handover()
             self.wizard.deleteLater()
             self.wizard = None
-        QueryOp(
-            self.tasks, partial(loaded, session), success=self._logged_in, action="load_reference"
-        ).run()
 
     def _logged_in(self, opened: OpenedSession) -> None:
         from legalaid_desktop.gui.main_window import MainWindow
 
-        username = opened.services.actor.username
-        self.settings.set_last_user(username)
+        actor = opened.services.actor
+        username = actor.username
+        self.settings.remember_login(
+            self.data_dir, username, actor.node_code, opened.center_name or actor.node_code
+        )
         if self._language_picked:
             self.settings.set_language(username, i18n.current_language())
         else:
@@ -175,12 +195,23 @@ class Launcher(QObject):
                 font_size=self.settings.font_size(username),
             )
         self.main_window = MainWindow(opened, self.data_dir, self.tasks, self.settings)
+        self.main_window.switch_user.connect(self._switch_user)
         self.main_window.show()
+        self._close_wizard()
         if self.login is not None:
             self.settings.set_geometry("login", None, self.login.saveGeometry())
             self.login.close()
             self.login.deleteLater()
             self.login = None
+
+    def _switch_user(self) -> None:
+        """The lock screen's "Switch user": the login window first (so the program never has
+        no window, when Qt would quit), then the locked main window closes."""
+        window, self.main_window = self.main_window, None
+        self.show_login()
+        if window is not None:
+            window.close()
+            window.deleteLater()
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from legalaid_desktop import __version__, i18n
+from legalaid_desktop.domain.errors import AuthenticationError
 from legalaid_desktop.domain.roles import ROLE_LABELS
 from legalaid_desktop.gui.application import apply_appearance
 from legalaid_desktop.gui.context import GuiContext
@@ -51,10 +52,13 @@ class MainWindow(QMainWindow):
     Signals:
         lock_changed(bool): the window locked (``True``) or unlocked (``False``).
         store_closed(): after locking, the store has been closed and its key wiped.
+        switch_user(): "Switch user" on the lock screen (a shared computer): the session
+            ends; the launcher closes this window and shows the login window.
     """
 
     lock_changed = Signal(bool)
     store_closed = Signal()
+    switch_user = Signal()
 
     def __init__(
         self, opened: OpenedSession, data_dir: Path, tasks: TaskRunner, settings: UiSettings
@@ -90,6 +94,7 @@ class MainWindow(QMainWindow):
         self.lock_screen.set_user(self.username, self.full_name)
         self.lock_screen.unlock_requested.connect(self.unlock)
         self.lock_screen.quit_requested.connect(self.close)
+        self.lock_screen.switch_requested.connect(self._switch_user)
         self.screens = QStackedWidget()
         self.screens.addWidget(self.content)
         self.screens.addWidget(self.lock_screen)
@@ -331,6 +336,9 @@ class MainWindow(QMainWindow):
             show(number)
         self.stack.setCurrentWidget(self.frames["case_view"])
         self._select_nav("cases")
+        focus = getattr(view, "take_focus", None)
+        if callable(focus):
+            focus()
 
     def open_client(self, client_id: str) -> None:
         page = None if self.locked else self.page("clients")
@@ -410,7 +418,17 @@ class MainWindow(QMainWindow):
 
     def _unlock_failed(self, exc: BaseException) -> None:
         log_error(exc, "unlock")
-        self.lock_screen.show_error(user_message(exc))
+        text = user_message(exc)
+        if isinstance(exc, AuthenticationError) and str(exc) == _(
+            "The user name or password is wrong."
+        ):
+            # the user name is fixed here: only the password can be wrong
+            text = _("The password is wrong.")
+        self.lock_screen.show_error(text)
+
+    def _switch_user(self) -> None:
+        """The lock screen's "Switch user": end this session; the launcher shows the login."""
+        self.switch_user.emit()
 
     def _set_actions_enabled(self, enabled: bool) -> None:
         for action in (self.lock_action, self.search_action, *self.go_actions.values()):

@@ -20,10 +20,11 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class OpenedSession:
-    """A logged-in session and the reference data it was opened with."""
+    """A logged-in session, the reference data it was opened with and its center's name."""
 
     services: AppSession
     catalog: ReferenceCatalog
+    center_name: str = ""
 
 
 def known_usernames(data_dir: Path) -> list[str]:
@@ -44,7 +45,7 @@ def open_session(data_dir: Path, username: str, password: str) -> OpenedSession:
 def loaded(session: AppSession) -> OpenedSession:
     """``session`` with its reference data (closes the session if loading fails)."""
     try:
-        return OpenedSession(session, session.reference())
+        return OpenedSession(session, session.reference(), session.center_name())
     except BaseException:
         session.close()
         raise

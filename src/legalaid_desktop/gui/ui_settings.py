@@ -5,11 +5,18 @@ the encrypted store: they hold no client data and must be readable before anyone
 also remember which one-time notices a user has seen (the print notice). Each
 preference is stored per user (``users/<username>/<key>``) and also as the last value used on
 this machine (``last/<key>``), which the login window uses before anyone has logged in.
+
+What the login window shows about a data folder is kept per folder (``folders/<digest>/``, the
+digest of the folder's path): who logged in there last, and the center's code and name, which
+live only inside the encrypted store and are copied here at each login so that the login window
+can say which center it opens (see docs/store-security.md, "The GUI settings file").
 """
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings
@@ -110,11 +117,42 @@ class UiSettings:
     def set_font_size(self, username: str | None, size: int) -> None:
         self._write(FONT_SIZE, username, _clamp(size, MIN_FONT_SIZE, MAX_FONT_SIZE))
 
-    def last_user(self) -> str:
-        return str(self._read(LAST_USER, None))
+    def last_user(self, data_dir: Path | None = None) -> str:
+        """Who logged in last into ``data_dir`` ('' if nobody did yet); without a folder, the
+        last user on this computer."""
+        if data_dir is None:
+            return str(self._read(LAST_USER, None))
+        value = self._qs.value(f"{self._folder_key(data_dir)}/last_user")
+        return str(value) if value else ""
 
-    def set_last_user(self, username: str) -> None:
+    def set_last_user(self, username: str, data_dir: Path | None = None) -> None:
+        if data_dir is not None:
+            self._qs.setValue(f"{self._folder_key(data_dir)}/last_user", username)
         self._write(LAST_USER, None, username)
+
+    # -- per data folder ----------------------------------------------------------------------
+
+    @staticmethod
+    def _folder_key(data_dir: Path) -> str:
+        try:
+            path = str(Path(data_dir).expanduser().resolve())
+        except OSError:
+            path = str(data_dir)
+        return "folders/" + hashlib.sha256(path.encode("utf-8")).hexdigest()[:20]
+
+    def center(self, data_dir: Path) -> tuple[str, str] | None:
+        """The code and name of the center whose store is in ``data_dir``, as seen at the last
+        login there (``None`` before the first)."""
+        key = self._folder_key(data_dir)
+        code, name = self._qs.value(f"{key}/center_code"), self._qs.value(f"{key}/center_name")
+        return (str(code), str(name)) if code and name else None
+
+    def remember_login(self, data_dir: Path, username: str, code: str, name: str) -> None:
+        """After a login into ``data_dir``: its last user and its center's code and name."""
+        key = self._folder_key(data_dir)
+        self._qs.setValue(f"{key}/center_code", code)
+        self._qs.setValue(f"{key}/center_name", name)
+        self.set_last_user(username, data_dir)
 
     # -- notices shown once -------------------------------------------------------------------
 

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
     QComboBox,
+    QDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -386,6 +387,13 @@ class RecoveryKeyPage(QWizardPage):
     def isComplete(self) -> bool:
         return self.stored.isChecked()
 
+    def show_opening(self) -> None:
+        """After Finish: the key is gone from the screen and the program is being opened."""
+        self.print_button.setEnabled(False)
+        self.copy_button.setEnabled(False)
+        self.stored.setEnabled(False)
+        self.copied.setText(_("Opening the program…"))
+
     def forget(self) -> None:
         """Remove the key from the screen (and from the clipboard if it is still there)."""
         clipboard = QGuiApplication.clipboard()
@@ -428,6 +436,7 @@ class FirstRunWizard(QWizard):
         self._create_store = create_store
         self.session: AppSession | None = None
         self.recovery_key = ""
+        self.handing_over = False
         self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
         self.setOption(QWizard.WizardOption.NoBackButtonOnLastPage, True)
         self.setOption(QWizard.WizardOption.NoCancelButtonOnLastPage, True)
@@ -475,13 +484,33 @@ class FirstRunWizard(QWizard):
         WriteOp(self.tasks, work, success=done, failure=on_error, action="create_store").run()
 
     def accept(self) -> None:
-        if self.session is None or not self.key_page.stored.isChecked():
+        """Finish: hand the administrator's session over and wait, on screen, for the main window.
+
+        The wizard stays visible until :meth:`close_after_handover`: hiding it first would leave
+        the program without a visible window while the main window is being prepared, and Qt
+        quits then (the first start ended with no main window).
+        """
+        if self.session is None or not self.key_page.stored.isChecked() or self.handing_over:
             return
         session = self.session
         self.key_page.forget()
         self.recovery_key = ""
-        super().accept()
+        self.handing_over = True
+        for which in (
+            QWizard.WizardButton.FinishButton,
+            QWizard.WizardButton.BackButton,
+            QWizard.WizardButton.CancelButton,
+        ):
+            button = self.button(which)
+            if button is not None:
+                button.setEnabled(False)
+        self.key_page.show_opening()
         self.created.emit(session)
+
+    def close_after_handover(self) -> None:
+        """Close the wizard once the window that follows it is on screen."""
+        self.handing_over = False
+        self.done(QDialog.DialogCode.Accepted.value)
 
     def reject(self) -> None:
         # Once the store exists, leaving before the key is acknowledged would lose it.

@@ -55,6 +55,16 @@ class Workspace:
                 self._catalog = catalog_from_store(session)
         return self._catalog
 
+    def center_name(self) -> str:
+        """The name of this installation's center (or HQ); its code if none is stored."""
+        from sqlalchemy import select
+
+        from legalaid_desktop.store.models import Node
+
+        with self.read() as session:
+            name = session.scalar(select(Node.name).where(Node.code == self.node_code))
+        return str(name or self.node_code)
+
     def reference_changed(self) -> None:
         self._catalog = None
 

@@ -14,7 +14,6 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QHBoxLayout,
     QLabel,
@@ -34,6 +33,7 @@ from legalaid_desktop.gui.ui_settings import LANGUAGE_NAMES
 from legalaid_desktop.gui.widgets.code_combo import CodeCombo
 from legalaid_desktop.gui.widgets.dates import DateEdit
 from legalaid_desktop.gui.widgets.field_error import FieldError
+from legalaid_desktop.gui.widgets.guarded_dialog import GuardedDialog
 from legalaid_desktop.gui.widgets.lawyer_combo import LawyerCombo
 from legalaid_desktop.i18n import LANGUAGES, _, ngettext
 from legalaid_desktop.i18n.dates import today
@@ -44,7 +44,7 @@ def _month_start(day: date) -> date:
     return day.replace(day=1)
 
 
-class BatchSummariesDialog(QDialog):
+class BatchSummariesDialog(GuardedDialog):
     """Choose a period (and optionally a lawyer or legal area), then make the batch PDF.
 
     Signals:

@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QCheckBox,
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QLabel,
@@ -35,6 +34,7 @@ from legalaid_desktop.gui.tasks import Change, WriteOp
 from legalaid_desktop.gui.widgets.client_picker import ClientPicker
 from legalaid_desktop.gui.widgets.dates import OptionalDateEdit
 from legalaid_desktop.gui.widgets.field_error import FieldError
+from legalaid_desktop.gui.widgets.guarded_dialog import GuardedDialog
 from legalaid_desktop.i18n import _
 
 LabelText = Callable[[], str]
@@ -62,8 +62,11 @@ def new_form() -> QFormLayout:
     return form
 
 
-class FormDialog(QDialog):
+class FormDialog(GuardedDialog):
     """A dialog of labelled fields saved in the background.
+
+    It opens on its first field and asks before Esc or closing the window discards what was
+    typed (:class:`GuardedDialog`).
 
     Signals:
         saved(object): what the service returned after a successful save.
@@ -262,6 +265,7 @@ class FormDialog(QDialog):
     def _saved(self, result: Any) -> None:
         self._saving = False
         self.result_value = result
+        self.mark_clean()  # saved: nothing typed is unsaved any more
         self.saved.emit(result)
         self.accept()
 

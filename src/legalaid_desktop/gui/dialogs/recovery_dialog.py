@@ -10,11 +10,10 @@ from __future__ import annotations
 from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import Signal
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -33,6 +32,7 @@ from legalaid_desktop.gui.errors import log_error, user_message
 from legalaid_desktop.gui.secret_clipboard import forget_pasted
 from legalaid_desktop.gui.tasks import TaskRunner, WriteOp
 from legalaid_desktop.gui.widgets.feedback import busy_bar, message_label, show_message
+from legalaid_desktop.gui.widgets.guarded_dialog import GuardedDialog
 from legalaid_desktop.gui.widgets.passwords import NewPasswordFields
 from legalaid_desktop.i18n import _
 
@@ -47,7 +47,7 @@ def _unlock(data_dir: Path, key: str) -> tuple[AppSession, list[UserInfo]]:
     return session, users
 
 
-class RecoveryDialog(QDialog):
+class RecoveryDialog(GuardedDialog):
     """Reset a user's password with the recovery key.
 
     Signals:
@@ -62,6 +62,7 @@ class RecoveryDialog(QDialog):
         self.tasks = tasks
         self.session: AppSession | None = None
         self._typed = ""  # the key being tried (to take it off the clipboard once it worked)
+        self._working = False
         self.setMinimumWidth(560)
 
         # step 1: the key
@@ -73,7 +74,7 @@ class RecoveryDialog(QDialog):
         self.key.returnPressed.connect(self.unlock)
         self.key_message = message_label()
         self.unlock_button = QPushButton()
-        self.unlock_button.setDefault(True)
+        self.unlock_button.setAutoDefault(False)
         self.unlock_button.clicked.connect(self.unlock)
         step1 = QWidget()
         s1 = QVBoxLayout(step1)
@@ -95,7 +96,9 @@ class RecoveryDialog(QDialog):
         )
         self.set_message = message_label()
         self.set_button = QPushButton()
+        self.set_button.setAutoDefault(False)
         self.set_button.clicked.connect(self.set_password)
+        self.passwords.repeat.returnPressed.connect(self.set_password)
         step2 = QWidget()
         s2 = QVBoxLayout(step2)
         s2.addWidget(self.user_help)
@@ -111,6 +114,8 @@ class RecoveryDialog(QDialog):
         self.steps.addWidget(step2)
         self.busy = busy_bar()
         self.cancel_button = QPushButton()
+        # Not a default button when it has the focus: Enter must never mean Cancel here.
+        self.cancel_button.setAutoDefault(False)
         self.cancel_button.clicked.connect(self.reject)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
@@ -147,15 +152,32 @@ class RecoveryDialog(QDialog):
         self.set_button.setEnabled(self.passwords.is_valid() and self.user.count() > 0)
 
     def _busy(self, busy: bool) -> None:
+        self._working = busy
         self.busy.setVisible(busy)
         self.unlock_button.setEnabled(not busy)
-        self.key.setEnabled(not busy)
+        # read-only, not disabled: a disabled field would pass the focus on to Cancel
+        self.key.setReadOnly(busy)
         if busy:
             self.set_button.setEnabled(False)
         else:
             self._update()
 
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Enter submits the step on screen (unlock, or set the password); it never closes."""
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not (
+            event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        ):
+            event.accept()
+            if self.steps.currentIndex() == 0:
+                self.unlock()
+            else:
+                self.set_password()
+            return
+        super().keyPressEvent(event)
+
     def unlock(self) -> None:
+        if self._working or self.steps.currentIndex() != 0:
+            return
         key = self.key.text().strip()
         if not key:
             show_message(self.key_message, _("Type the recovery key."))
@@ -188,9 +210,10 @@ class RecoveryDialog(QDialog):
         log_error(exc, "recovery_unlock")
         self._busy(False)
         show_message(self.key_message, user_message(exc))
+        self.key.setFocus()
 
     def set_password(self) -> None:
-        if self.session is None or not self.passwords.is_valid():
+        if self._working or self.session is None or not self.passwords.is_valid():
             return
         username = str(self.user.currentData())
         self._busy(True)
@@ -222,7 +245,3 @@ class RecoveryDialog(QDialog):
     def done(self, result: int) -> None:
         self._close_session()
         super().done(result)
-
-    def closeEvent(self, event: QCloseEvent) -> None:
-        self._close_session()
-        super().closeEvent(event)

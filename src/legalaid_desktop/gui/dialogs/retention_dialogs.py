@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QDialog,
     QDialogButtonBox,
     QLabel,
     QLineEdit,
@@ -23,6 +22,7 @@ from legalaid_desktop.gui.context import GuiContext
 from legalaid_desktop.gui.errors import user_message
 from legalaid_desktop.gui.tasks import Change, WriteOp
 from legalaid_desktop.gui.widgets.feedback import show_message
+from legalaid_desktop.gui.widgets.guarded_dialog import GuardedDialog
 from legalaid_desktop.i18n import _, ngettext
 from legalaid_desktop.text.casing import az_upper
 
@@ -41,7 +41,7 @@ def _reason_field(parent: QWidget) -> tuple[QLabel, QLineEdit]:
     return label, field
 
 
-class ReasonDialog(QDialog):
+class ReasonDialog(GuardedDialog):
     """Why these clients are anonymized (required). Accepting emits :attr:`chosen`.
 
     Signals:
@@ -105,7 +105,7 @@ class ReasonDialog(QDialog):
         self.chosen.emit(reason)
 
 
-class EraseDialog(QDialog):
+class EraseDialog(GuardedDialog):
     """Erase one client and everything under them: a reason and the shown word typed.
 
     The erasure runs from here (a :class:`WriteOp`); a refusal (a reason naming the person, a

@@ -6,7 +6,6 @@ from functools import partial
 
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QLabel,
@@ -22,6 +21,7 @@ from legalaid_desktop.gui.context import GuiContext
 from legalaid_desktop.gui.errors import log_error, user_message
 from legalaid_desktop.gui.tasks import Change, WriteOp
 from legalaid_desktop.gui.widgets.feedback import busy_bar, check, message_label, show_message
+from legalaid_desktop.gui.widgets.guarded_dialog import GuardedDialog
 from legalaid_desktop.gui.widgets.passwords import NewPasswordFields
 from legalaid_desktop.i18n import _
 
@@ -31,7 +31,7 @@ def assignable_roles(actor_role: Role) -> list[Role]:
     return [role for role in Role if may_manage(actor_role, role)]
 
 
-class _BackgroundDialog(QDialog):
+class _BackgroundDialog(GuardedDialog):
     """A dialog whose OK runs a service call in the background and closes on success."""
 
     def __init__(self, ctx: GuiContext, parent: QWidget | None) -> None:

@@ -296,6 +296,17 @@ class CaseView(Page):
         self.documents_tab.set_case(detail.number, detail.attachments, editable, lawyer_name)
         self._tab_titles()
         self.stack.setCurrentWidget(self.content)
+        self.take_focus()
+
+    def take_focus(self) -> None:
+        """Put the keyboard focus in the case shown (its current tab), unless it is already
+        inside this view: the view's shortcuts (Ctrl+N "record a consultation", Ctrl+P) work
+        only while the focus is here, and a case opened from a list left it on that list."""
+        focused = self.window().focusWidget()
+        if focused is not None and (focused is self or self.isAncestorOf(focused)):
+            return
+        target = self.tabs.currentWidget() if self.stack.currentWidget() is self.content else None
+        (target or self).setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _render_corruption(self, detail: CaseDetail) -> None:
         info = detail.corruption

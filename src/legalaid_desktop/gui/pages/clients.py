@@ -218,7 +218,7 @@ class ClientsPage(Page):
 
     def _open_dialog(self, dialog: ClientDialog) -> None:
         if self.active_dialog is not None:
-            self.active_dialog.close()
+            self.active_dialog.reject()
         self.active_dialog = dialog
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.saved.connect(self._saved)

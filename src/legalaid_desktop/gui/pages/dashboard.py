@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QBrush, QShowEvent
+from PySide6.QtGui import QBrush, QPalette, QShowEvent
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -221,8 +221,9 @@ class DashboardPage(Page):
         view.setMinimumHeight(160)
         view.setAlternatingRowColors(True)
         view.setWordWrap(True)
-        if overdue:
-            set_role(view, "overdue")
+        view.setObjectName("overdueList" if overdue else "weekList")
+        # Not the "overdue" style role: it painted every row red, "Nothing is overdue" too;
+        # each overdue item is red on its own (see _fill_list).
         # Enter or a double click opens the case; a single click only chooses the row (for
         # "Mark done")
         view.itemActivated.connect(self._activated)
@@ -366,6 +367,7 @@ class DashboardPage(Page):
         if not items:
             placeholder = QListWidgetItem(empty)
             placeholder.setFlags(Qt.ItemFlag.NoItemFlags)
+            placeholder.setForeground(view.palette().brush(QPalette.ColorRole.PlaceholderText))
             view.addItem(placeholder)
             return
         red_brush = QBrush(error_color())

@@ -415,7 +415,7 @@ class RetentionPage(Page):
 
     def _open(self, dialog: ReasonDialog | EraseDialog) -> None:
         if self.dialog is not None:
-            self.dialog.close()
+            self.dialog.reject()
         self.dialog = dialog
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.finished.connect(lambda _r: self._closed(dialog))

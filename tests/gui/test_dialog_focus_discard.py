@@ -59,7 +59,13 @@ from legalaid_desktop.i18n.dates import today
 TYPED = "Əliyev Rəşad"
 
 #: Dialogs without input to lose (messages, previews, the search palette).
-NO_INPUT = {"ErrorDialog", "SearchPalette", "AttachmentViewer", "PdfPreviewDialog"}
+NO_INPUT = {
+    "ErrorDialog",
+    "SearchPalette",
+    "AttachmentViewer",
+    "PdfPreviewDialog",
+    "NextStepsDialog",  # buttons only: what to do after a client is saved
+}
 #: The first-run wizard has rules of its own (it cannot be left once the store exists).
 OWN_RULES = {"FirstRunWizard"}
 

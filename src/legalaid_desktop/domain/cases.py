@@ -8,6 +8,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Generic, TypeVar
 
+from legalaid_desktop.domain.conflict_decisions import ConflictDecisionInfo
 from legalaid_desktop.domain.retention import display_name, is_anonymized
 
 T = TypeVar("T")
@@ -364,6 +365,7 @@ class CaseDetail:
     parties: tuple[PartyInfo, ...] = ()
     deadlines: tuple[DeadlineInfo, ...] = ()
     attachments: tuple[AttachmentInfo, ...] = ()
+    conflict_decisions: tuple[ConflictDecisionInfo, ...] = ()  # on its parties and its client
 
 
 @dataclass(frozen=True)

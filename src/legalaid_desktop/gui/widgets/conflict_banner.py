@@ -303,17 +303,21 @@ class ConflictBanner(QFrame):
         self._scroll.setFixedHeight(min(wanted + 2, MAX_LIST_HEIGHT))
 
     def _line(self, hit: ConflictHit) -> tuple[str, str]:
-        """One hit as two texts: who it is, then how strong the match is and why."""
-        if hit.kind == "party":
-            role = self._ctx.label("party_roles", hit.role) if hit.role else ""
-            who = _("party ({role})").format(role=role) if role else _("party")
-        else:
-            who = _("client")
-            if hit.birth_year:
-                who = _("client, born {year}").format(year=hit.birth_year)
-        details = [f"{_level_text(hit.level)} ({hit.score})"]
-        if hit.reasons:
-            details.append("; ".join(hit.reasons))
-        if hit.case_numbers:
-            details.append(_("cases: {numbers}").format(numbers=", ".join(hit.case_numbers)))
-        return f"{hit.name} — {who}", " · ".join(details)
+        return hit_texts(self._ctx, hit)
+
+
+def hit_texts(ctx: GuiContext, hit: ConflictHit) -> tuple[str, str]:
+    """One hit as two texts: who it is, then how strong the match is and why."""
+    if hit.kind == "party":
+        role = ctx.label("party_roles", hit.role) if hit.role else ""
+        who = _("party ({role})").format(role=role) if role else _("party")
+    else:
+        who = _("client")
+        if hit.birth_year:
+            who = _("client, born {year}").format(year=hit.birth_year)
+    details = [f"{_level_text(hit.level)} ({hit.score})"]
+    if hit.reasons:
+        details.append("; ".join(hit.reasons))
+    if hit.case_numbers:
+        details.append(_("cases: {numbers}").format(numbers=", ".join(hit.case_numbers)))
+    return f"{hit.name} — {who}", " · ".join(details)

@@ -180,7 +180,7 @@ def test_standalone_check_from_the_main_window(
     dialog.name.clear()
     type_text(dialog.name, "Quliyev Namiq")
     qtbot.keyClick(dialog.name, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: dialog.result.text() == "No conflicts found.", timeout=WAIT)
+    qtbot.waitUntil(lambda: dialog.result_label.text() == "No conflicts found.", timeout=WAIT)
     assert not dialog.banner.isVisible()
     services = window.ctx.services if window.ctx else None
     assert services is not None

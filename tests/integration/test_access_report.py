@@ -23,6 +23,7 @@ from legalaid_desktop import app
 from legalaid_desktop.cli.main import main
 from legalaid_desktop.domain.access import FORMAT_NAME, FORMAT_VERSION
 from legalaid_desktop.domain.cases import CaseInput, ClientInput, ConsentInput, ConsultationInput
+from legalaid_desktop.domain.conflict_decisions import ConflictDecisionInput
 from legalaid_desktop.domain.errors import PermissionDenied
 from legalaid_desktop.domain.roles import Permission, Role, roles_with
 from legalaid_desktop.i18n.dates import today
@@ -55,7 +56,13 @@ def _person(s: app.AppSession, name: str, tag: str) -> dict[str, Any]:
             ),
         )
         out["ids"].add(consult.id)
-        party = s.records.add_party(case.number, f"Мамедов {tag} Гасанович", "adverse")
+        party = s.records.add_party(
+            case.number,
+            f"Мамедов {tag} Гасанович",
+            "adverse",
+            "",
+            ConflictDecisionInput("no_conflict"),
+        )
         out["ids"].add(party.id)
         out["ids"].add(
             s.records.add_deadline(case.number, today() + timedelta(days=9), f"{tag} müddət").id

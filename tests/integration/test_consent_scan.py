@@ -63,7 +63,7 @@ def admin(store: Path) -> Iterator[app.AppSession]:
 def _client(run: Run, purposes: str = "store_process") -> str:
     code, out, err = run(
         "client", "add", "--full-name", NAME, "--gender", "female", "--region", "AZ-GA",
-        "--consent", purposes,
+        "--consent", purposes, "--conflict-decision", "no-conflict",
     )  # fmt: skip
     assert code == 0, err
     return out.strip()

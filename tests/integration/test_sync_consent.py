@@ -24,6 +24,7 @@ from legalaid_desktop.domain.cases import (
     ConsultationInput,
     CorruptionInput,
 )
+from legalaid_desktop.domain.conflict_decisions import ConflictDecisionInput
 from legalaid_desktop.domain.errors import ChannelViolation
 from legalaid_desktop.i18n.dates import today
 from legalaid_desktop.store.models import Case, Client, Consent
@@ -76,6 +77,7 @@ def add_person(
             referral_source=SOURCE,
         ),
         ConsentInput(given_on=today(), purposes=purposes),
+        ConflictDecisionInput("no_conflict"),  # the same person again in some tests
     )
     case = session.cases.open(
         CaseInput(

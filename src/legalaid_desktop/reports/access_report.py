@@ -70,6 +70,7 @@ ACTION_LABELS: dict[str, str] = {
     "deadline_done": N_("Deadline done"),
     "deadline_reopened": N_("Deadline reopened"),
     "party_added": N_("Party added"),
+    "conflict_decided": N_("Conflict decision recorded"),
     "party_removed": N_("Party removed"),
     "permission_denied": N_("Refused: not allowed for the role"),
     "pdf_case_preview": N_("Case summary previewed"),

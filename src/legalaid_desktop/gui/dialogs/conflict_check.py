@@ -67,10 +67,10 @@ class ConflictCheckDialog(QDialog):
         self.check_button.setAutoDefault(True)
         self.check_button.clicked.connect(self.run_check)
         layout.addWidget(self.check_button, 0, Qt.AlignmentFlag.AlignLeft)
-        self.result = QLabel(self)
-        self.result.setObjectName("conflictCheckResult")
-        self.result.setWordWrap(True)
-        layout.addWidget(self.result)
+        self.result_label = QLabel(self)
+        self.result_label.setObjectName("conflictCheckResult")
+        self.result_label.setWordWrap(True)
+        layout.addWidget(self.result_label)
         self.banner = ConflictBanner(ctx, self)
         layout.addWidget(self.banner)
         self.error = FieldError(self)
@@ -133,12 +133,12 @@ class ConflictCheckDialog(QDialog):
 
     def _show_result(self) -> None:
         if self._hits is None:
-            self.result.setText("")
+            self.result_label.setText("")
         elif not self._hits:
-            self.result.setText(_("No conflicts found."))
+            self.result_label.setText(_("No conflicts found."))
         else:
-            self.result.setText("")
-        self.result.setVisible(bool(self.result.text()))
+            self.result_label.setText("")
+        self.result_label.setVisible(bool(self.result_label.text()))
 
     def hits(self) -> tuple[ConflictHit, ...]:
         return self._hits or ()

@@ -41,6 +41,7 @@ def _person(s: app.AppSession, name: str, tag: str) -> dict[str, Any]:
     client = s.clients.register(
         ClientInput(name, "female", "AZ-GA", 1979, "+994 55 222 33 44", address=f"{tag} küç. 5"),
         ConsentInput(today() - timedelta(days=20), ("store_process", "share_hq")),
+        ConflictDecisionInput("no_conflict"),  # two people share a phone number here
     )
     out: dict[str, Any] = {"id": client.id, "name": name, "cases": [], "ids": {client.id}}
     for area, summary in (("social", f"{tag}: MİS müavinəti"), ("family", f"{tag}: aliment")):

@@ -90,7 +90,13 @@ def add_person(
     session.records.add_consultation(
         case.number, ConsultationInput(notes=NOTES, advice=ADVICE, next_steps=NEXT, minutes=45)
     )
-    session.records.add_party(case.number, PARTY, "adverse", notes=f"{PARTY} qardaşı")
+    session.records.add_party(
+        case.number,
+        PARTY,
+        "adverse",
+        notes=f"{PARTY} qardaşı",
+        decision=ConflictDecisionInput("no_conflict"),
+    )
     session.records.add_deadline(case.number, today(), DEADLINE)
     session.records.add_attachment(case.number, "Quliyeva-ərizə.pdf", SCAN)
     return client.id, case.number

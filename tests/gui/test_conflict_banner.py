@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QWidget
 
 from legalaid_desktop import app, i18n
 from legalaid_desktop.domain.cases import ClientInput, ConsentInput
+from legalaid_desktop.domain.conflict_decisions import ConflictDecisionInput
 from legalaid_desktop.gui.context import GuiContext
 from legalaid_desktop.gui.dialogs.client_dialog import ClientDialog
 from legalaid_desktop.gui.tasks import TaskRunner
@@ -65,6 +66,7 @@ def _register(ctx: GuiContext, name: str, year: int | None = None) -> str:
     info = ctx.services.clients.register(
         ClientInput(full_name=name, gender="male", region="AZ-GA", birth_year=year),
         ConsentInput(given_on=today()),
+        ConflictDecisionInput("no_conflict"),  # the same person several times, on purpose
     )
     return info.id
 

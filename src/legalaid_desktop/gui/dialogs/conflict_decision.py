@@ -50,6 +50,7 @@ class ConflictDecisionDialog(QDialog):
         super().__init__(parent)
         self.setModal(True)
         self.setObjectName("conflictDecisionDialog")
+        self.setMinimumWidth(560)  # the reasons read on one line or two, not five
         self._ctx = ctx
         self._hits = tuple(hits)
         layout = QVBoxLayout(self)

@@ -130,7 +130,7 @@ class FormDialog(QDialog):
 
     def fit_later(self, *_args: object) -> None:
         """:meth:`fit_height` once the layout has caught up."""
-        QTimer.singleShot(0, self.fit_height)
+        QTimer.singleShot(0, self, self.fit_height)  # not after the dialog is gone
 
     # -- fields ---------------------------------------------------------------------------------
 

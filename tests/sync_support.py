@@ -16,6 +16,7 @@ from sqlalchemy import delete, select, text
 
 from legalaid_desktop import app
 from legalaid_desktop.domain.cases import CaseInput, ClientInput, ConsentInput, ConsultationInput
+from legalaid_desktop.domain.conflict_decisions import ConflictDecisionInput
 from legalaid_desktop.domain.hlc import HLC
 from legalaid_desktop.domain.ids import new_id
 from legalaid_desktop.i18n.dates import today
@@ -97,6 +98,7 @@ def add_case(
     client = session.clients.register(
         ClientInput(full_name=name, gender="male", birth_year=1980, region="AZ-GA", phone=phone),
         ConsentInput(given_on=today(), purposes=("store_process", "share_hq")),
+        ConflictDecisionInput("no_conflict"),  # a test may add the same person twice
     )
     case = session.cases.open(
         CaseInput(client_id=client.id, legal_area="family", summary="Alimentlə bağlı məsləhət")

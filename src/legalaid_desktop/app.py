@@ -23,6 +23,7 @@ from legalaid_desktop.services.campaigns import CampaignService
 from legalaid_desktop.services.case_records import CaseRecordService
 from legalaid_desktop.services.cases import CaseService
 from legalaid_desktop.services.clients import ClientService
+from legalaid_desktop.services.conflict_decisions import ConflictDecisionService
 from legalaid_desktop.services.maintenance import MaintenanceService
 from legalaid_desktop.services.reports import ReportService
 from legalaid_desktop.services.retention import RetentionService
@@ -75,6 +76,7 @@ class AppSession:
     sync: SyncService
     retention: RetentionService
     access: AccessReportService
+    conflicts: ConflictDecisionService
 
     @classmethod
     def over(cls, ws: Workspace) -> AppSession:
@@ -93,6 +95,7 @@ class AppSession:
             sync=SyncService(ws),
             retention=RetentionService(ws),
             access=AccessReportService(ws),
+            conflicts=ConflictDecisionService(ws),
         )
 
     @property

@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt
 
 from legalaid_desktop import app, i18n
 from legalaid_desktop.domain.cases import ClientInput, ConsentInput
+from legalaid_desktop.domain.conflict_decisions import ConflictDecisionInput
 from legalaid_desktop.gui.context import GuiContext
 from legalaid_desktop.gui.dialogs.client_dialog import ClientDialog
 from legalaid_desktop.gui.pages.dashboard import DashboardPage
@@ -76,7 +77,9 @@ def test_the_client_shows_a_withdrawal_and_an_expiry(qtbot: Any, gui_ctx: GuiCon
     lapsed = clients.register(
         data, ConsentInput(day - timedelta(days=400), ("store_process",), day - timedelta(days=2))
     )
-    withdrawn = clients.register(data, ConsentInput(day, ("store_process", "share_hq")))
+    withdrawn = clients.register(
+        data, ConsentInput(day, ("store_process", "share_hq")), ConflictDecisionInput("no_conflict")
+    )
     clients.withdraw_purpose(withdrawn.id, "store_process")
 
     shown = ClientDialog(gui_ctx, clients.get(lapsed.id))
@@ -96,7 +99,9 @@ def test_the_client_shows_a_withdrawal_and_an_expiry(qtbot: Any, gui_ctx: GuiCon
     assert "withdrawn on" in stopped.consent_state.text()
     assert "can be read but not changed" in stopped.consent_state.text()
 
-    fine = ClientDialog(gui_ctx, clients.register(data, ConsentInput(day)))
+    fine = ClientDialog(
+        gui_ctx, clients.register(data, ConsentInput(day), ConflictDecisionInput("no_conflict"))
+    )
     qtbot.addWidget(fine)
     fine.show()
     assert not fine.consent_state.isVisible()

@@ -11,6 +11,7 @@ from PySide6.QtCore import QModelIndex
 
 from legalaid_desktop import app, i18n
 from legalaid_desktop.domain.cases import ClientInput, Page
+from legalaid_desktop.domain.conflict_decisions import ConflictDecisionInput
 from legalaid_desktop.gui.context import GuiContext
 from legalaid_desktop.gui.models.columns import client_columns
 from legalaid_desktop.gui.models.paged_table import Column, PagedTableModel
@@ -35,7 +36,8 @@ def test_loads_200_rows_at_a_time_on_fetch_more(qtbot: Any, gui_ctx: GuiContext)
     clients = gui_ctx.services.clients
     for i in range(450):
         clients.register(
-            ClientInput(full_name=f"Qasımov Elvin {i:03d}", gender="male", region="AZ-GA")
+            ClientInput(full_name=f"Qasımov Elvin {i:03d}", gender="male", region="AZ-GA"),
+            decision=ConflictDecisionInput("no_conflict"),  # one name, 450 times
         )
     calls: list[tuple[int, int]] = []
 

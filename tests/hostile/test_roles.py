@@ -21,6 +21,7 @@ from conftest import ADMIN, ADMIN_PASSWORD, LAWYER, LAWYER_PASSWORD
 from legalaid_desktop import app
 from legalaid_desktop.cli.main import main
 from legalaid_desktop.domain.cases import CaseInput, ClientInput, ConsentInput
+from legalaid_desktop.domain.conflict_decisions import ConflictDecisionInput
 from legalaid_desktop.domain.errors import PermissionDenied, UserChangeRefused, ValidationError
 from legalaid_desktop.i18n.dates import today
 from legalaid_desktop.store.models import AuditEvent
@@ -231,6 +232,7 @@ def _case_of(data_dir: Path, user: str, password: str, *, closed: bool = False) 
     client = s.clients.register(
         ClientInput("Rəhimova Səbinə Kamal qızı", "female", "AZ-GA", 1984, "+994 50 111 22 33"),
         ConsentInput(today(), ("store_process",)),
+        ConflictDecisionInput("no_conflict"),  # one such client per printed case
     )
     case = s.cases.open(
         CaseInput(client.id, "social", "Pensiya kəsilib.", opened_on=today() - timedelta(days=5))

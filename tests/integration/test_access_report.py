@@ -23,6 +23,7 @@ from legalaid_desktop import app
 from legalaid_desktop.cli.main import main
 from legalaid_desktop.domain.access import FORMAT_NAME, FORMAT_VERSION
 from legalaid_desktop.domain.cases import CaseInput, ClientInput, ConsentInput, ConsultationInput
+from legalaid_desktop.domain.conflict_decisions import ConflictDecisionInput
 from legalaid_desktop.domain.errors import PermissionDenied
 from legalaid_desktop.domain.roles import Permission, Role, roles_with
 from legalaid_desktop.i18n.dates import today
@@ -40,6 +41,7 @@ def _person(s: app.AppSession, name: str, tag: str) -> dict[str, Any]:
     client = s.clients.register(
         ClientInput(name, "female", "AZ-GA", 1979, "+994 55 222 33 44", address=f"{tag} küç. 5"),
         ConsentInput(today() - timedelta(days=20), ("store_process", "share_hq")),
+        ConflictDecisionInput("no_conflict"),  # two people share a phone number here
     )
     out: dict[str, Any] = {"id": client.id, "name": name, "cases": [], "ids": {client.id}}
     for area, summary in (("social", f"{tag}: MİS müavinəti"), ("family", f"{tag}: aliment")):
@@ -55,7 +57,13 @@ def _person(s: app.AppSession, name: str, tag: str) -> dict[str, Any]:
             ),
         )
         out["ids"].add(consult.id)
-        party = s.records.add_party(case.number, f"Мамедов {tag} Гасанович", "adverse")
+        party = s.records.add_party(
+            case.number,
+            f"Мамедов {tag} Гасанович",
+            "adverse",
+            "",
+            ConflictDecisionInput("no_conflict"),
+        )
         out["ids"].add(party.id)
         out["ids"].add(
             s.records.add_deadline(case.number, today() + timedelta(days=9), f"{tag} müddət").id

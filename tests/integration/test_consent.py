@@ -98,6 +98,8 @@ def _add(run: Run, *extra: str) -> tuple[int, str, str]:
         "AZ-GA",
         "--birth-year",
         "1979",
+        "--conflict-decision",  # the same person is added more than once
+        "no-conflict",
         *extra,
     )
 

@@ -17,6 +17,7 @@ from conftest import ADMIN, ADMIN_PASSWORD, LAWYER, LAWYER_PASSWORD
 from legalaid_desktop import app
 from legalaid_desktop.cli.main import main
 from legalaid_desktop.domain.cases import CaseInput, ClientInput, ConsentInput
+from legalaid_desktop.domain.conflict_decisions import ConflictDecisionInput
 from legalaid_desktop.domain.errors import InputRejected, PermissionDenied
 from legalaid_desktop.i18n.dates import today
 from legalaid_desktop.services.case_records import MAX_ATTACHMENT_BYTES
@@ -63,7 +64,7 @@ def admin(store: Path) -> Iterator[app.AppSession]:
 def _client(run: Run, purposes: str = "store_process") -> str:
     code, out, err = run(
         "client", "add", "--full-name", NAME, "--gender", "female", "--region", "AZ-GA",
-        "--consent", purposes,
+        "--consent", purposes, "--conflict-decision", "no-conflict",
     )  # fmt: skip
     assert code == 0, err
     return out.strip()
@@ -209,6 +210,7 @@ def _person(center: app.AppSession, purposes: tuple[str, ...]) -> tuple[str, str
     client = center.clients.register(
         ClientInput(full_name=NAME, gender="female", birth_year=1990, region="AZ-GA"),
         ConsentInput(given_on=today(), purposes=purposes),
+        ConflictDecisionInput("no_conflict"),  # the same person is added more than once
     )
     case = center.cases.open(CaseInput(client.id, "social", "Müavinət"))
     return client.id, case.number

@@ -24,6 +24,7 @@ from legalaid_desktop.domain.cases import (
     ConsultationInput,
     CorruptionInput,
 )
+from legalaid_desktop.domain.conflict_decisions import ConflictDecisionInput
 from legalaid_desktop.domain.errors import ChannelViolation
 from legalaid_desktop.i18n.dates import today
 from legalaid_desktop.store.models import Case, Client, Consent
@@ -76,6 +77,7 @@ def add_person(
             referral_source=SOURCE,
         ),
         ConsentInput(given_on=today(), purposes=purposes),
+        ConflictDecisionInput("no_conflict"),  # the same person again in some tests
     )
     case = session.cases.open(
         CaseInput(
@@ -88,7 +90,13 @@ def add_person(
     session.records.add_consultation(
         case.number, ConsultationInput(notes=NOTES, advice=ADVICE, next_steps=NEXT, minutes=45)
     )
-    session.records.add_party(case.number, PARTY, "adverse", notes=f"{PARTY} qardaşı")
+    session.records.add_party(
+        case.number,
+        PARTY,
+        "adverse",
+        notes=f"{PARTY} qardaşı",
+        decision=ConflictDecisionInput("no_conflict"),
+    )
     session.records.add_deadline(case.number, today(), DEADLINE)
     session.records.add_attachment(case.number, "Quliyeva-ərizə.pdf", SCAN)
     return client.id, case.number

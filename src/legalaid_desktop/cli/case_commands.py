@@ -20,11 +20,13 @@ from legalaid_desktop.domain.cases import (
     CorruptionInput,
     purposes_in_force,
 )
+from legalaid_desktop.domain.conflict_decisions import ConflictDecisionInput
 from legalaid_desktop.domain.errors import ValidationError
 from legalaid_desktop.domain.reference import ReferenceCatalog
-from legalaid_desktop.i18n import _, current_language
+from legalaid_desktop.i18n import _, current_language, ngettext
 from legalaid_desktop.i18n.dates import today
 from legalaid_desktop.i18n.formatting import format_date
+from legalaid_desktop.services.conflict_groups import group_hits
 from legalaid_desktop.services.consent_scans import read_scan
 
 
@@ -75,8 +77,32 @@ def cmd_client_add(args: argparse.Namespace, ctx: CliContext) -> Output:
         valid_until=args.consent_until,
     )
     with ctx.session() as s:
-        info = s.clients.register(data, consent)
+        info = s.clients.register(data, consent, _decision(args))
     return Output(_jsonable(info), info.id)
+
+
+_DECISIONS = {"no-conflict": "no_conflict", "waived": "waived"}
+
+
+def _decision(args: argparse.Namespace) -> ConflictDecisionInput | None:
+    """The ``--conflict-decision`` given (refused when a strong match needs one and none is)."""
+    if args.conflict_decision is None:
+        if args.reason:
+            raise ValidationError(_("--reason goes with --conflict-decision."), "reason")
+        return None
+    return ConflictDecisionInput(_DECISIONS[args.conflict_decision], args.reason or "")
+
+
+def _decision_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--conflict-decision",
+        choices=sorted(_DECISIONS),
+        help=_(
+            "the decision on a strong conflict-of-interest match (needed to save past one; "
+            "waived needs --reason)"
+        ),
+    )
+    p.add_argument("--reason", metavar="TEXT", help=_("why the conflict is waived"))
 
 
 def _purposes(text: str | None) -> list[str]:
@@ -247,7 +273,7 @@ def cmd_consult_add(args: argparse.Namespace, ctx: CliContext) -> Output:
 
 def cmd_party_add(args: argparse.Namespace, ctx: CliContext) -> Output:
     with ctx.session() as s:
-        info = s.records.add_party(args.number, args.name, args.role)
+        info = s.records.add_party(args.number, args.name, args.role, "", _decision(args))
     return Output(_jsonable(info), info.id)
 
 
@@ -267,15 +293,38 @@ def cmd_search(args: argparse.Namespace, ctx: CliContext) -> Output:
 
 
 def cmd_conflicts(args: argparse.Namespace, ctx: CliContext) -> Output:
+    """The standalone check before any intake: grouped, the same person first; records
+    nothing but the audit event of a check."""
+    name = f"{args.name} {args.father}" if args.father else args.name
     with ctx.session() as s:
-        hits = s.search.conflicts(args.name, birth_year=args.birth_year, phone=args.phone)
+        hits = s.search.conflicts(name, birth_year=args.birth_year, phone=args.phone)
+    groups = group_hits(hits)
     lines = []
-    for h in hits:
+    if groups.same_person:
+        lines.append(
+            _("Possibly the same person ({n}): a decision is needed to save.").format(
+                n=len(groups.same_person)
+            )
+        )
+    for h in groups.same_person:
         where = ", ".join(h.case_numbers) or "—"
         role = f" ({h.role})" if h.role else ""
         lines.append(f"{h.score:>3} {h.level:<8} {h.kind}{role}: {h.name}  [{where}]")
         lines += [f"      - {r}" for r in h.reasons]
-    return Output([_jsonable(h) for h in hits], "\n".join(lines) or _("No conflicts found."))
+    if groups.same_surname:
+        count = len(groups.same_surname)
+        lines.append(
+            ngettext("Same surname: {n} person", "Same surname: {n} people", count).format(n=count)
+        )
+        if args.all:
+            for h in groups.same_surname:
+                lines.append(f"      {h.score:>3} {h.kind}: {h.name}")
+    data = {
+        "needs_decision": groups.needs_decision,
+        "same_person": [_jsonable(h) for h in groups.same_person],
+        "same_surname": [_jsonable(h) for h in groups.same_surname],
+    }
+    return Output(data, "\n".join(lines) or _("No conflicts found."))
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -303,6 +352,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--consent-date", type=_date, metavar="YYYY-MM-DD")
     p.add_argument("--consent-until", type=_date, metavar="YYYY-MM-DD")
     p.add_argument("--share-hq", action="store_true", help=_("consent to share with HQ"))
+    _decision_options(p)
     p.set_defaults(func=cmd_client_add)
     p = client.add_parser(
         "consent", help=_("record a consent purpose given or withdrawn by a client")
@@ -393,6 +443,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument(
         "--role", required=True, choices=["adverse", "institution", "witness", "representative"]
     )
+    _decision_options(p)
     p.set_defaults(func=cmd_party_add)
 
     deadline = sub.add_parser("deadline", help=_("deadlines")).add_subparsers(
@@ -408,8 +459,17 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("query")
     p.add_argument("--limit", type=int, default=20)
     p.set_defaults(func=cmd_search)
-    p = sub.add_parser("conflicts", help=_("possible conflicts of interest, scored"))
+    p = sub.add_parser(
+        "conflicts",
+        help=_("check for conflicts of interest before an intake (records nothing)"),
+    )
     p.add_argument("name")
     p.add_argument("--birth-year", type=int)
+    p.add_argument("--father", metavar="NAME", help=_("the father's name"))
     p.add_argument("--phone")
+    p.add_argument(
+        "--all", action="store_true", help=_("list the people who only share the surname")
+    )
+    # As the global option, also after the command (SUPPRESS: not given keeps the global one).
+    p.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help=_("print JSON"))
     p.set_defaults(func=cmd_conflicts)

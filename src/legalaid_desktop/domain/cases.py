@@ -8,6 +8,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Generic, TypeVar
 
+from legalaid_desktop.domain.conflict_decisions import ConflictDecisionInfo
 from legalaid_desktop.domain.retention import display_name, is_anonymized
 
 T = TypeVar("T")
@@ -380,6 +381,8 @@ class CaseDetail:
     def person(self, username: str) -> str:
         """The full name of ``username`` when known here, else the user name itself."""
         return self.user_names.get(username) or username
+
+    conflict_decisions: tuple[ConflictDecisionInfo, ...] = ()  # on its parties and its client
 
 
 @dataclass(frozen=True)

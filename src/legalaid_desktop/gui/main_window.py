@@ -33,6 +33,8 @@ from legalaid_desktop.domain.errors import AuthenticationError
 from legalaid_desktop.domain.roles import ROLE_LABELS
 from legalaid_desktop.gui.application import apply_appearance
 from legalaid_desktop.gui.context import GuiContext
+from legalaid_desktop.gui.dialogs.conflict_check import SHORTCUT as CONFLICT_SHORTCUT
+from legalaid_desktop.gui.dialogs.conflict_check import ConflictCheckDialog
 from legalaid_desktop.gui.errors import log_error, user_message
 from legalaid_desktop.gui.lock import IdleWatcher, LockScreen
 from legalaid_desktop.gui.navigation import PageSpec, build_page, visible_specs
@@ -124,6 +126,9 @@ class MainWindow(QMainWindow):
         self.file_menu.addActions([self.lock_action, self.quit_action])
         self.search_action = self._action("Ctrl+K", self.show_search)
         self.search_menu.addAction(self.search_action)
+        self.conflict_action = self._action(CONFLICT_SHORTCUT, self.check_conflicts)
+        self.search_menu.addAction(self.conflict_action)
+        self.conflict_dialog: ConflictCheckDialog | None = None
         self.about_action = self._action("", self.about)
         self.help_menu.addAction(self.about_action)
         self.go_actions: dict[str, QAction] = {}
@@ -210,6 +215,9 @@ class MainWindow(QMainWindow):
 
     def _leave(self) -> None:
         """Destroy the screens and the palette (they hold client data and the old session)."""
+        if self.conflict_dialog is not None:  # it shows client names
+            self.conflict_dialog.close()
+            self.conflict_dialog = None
         if self.search_palette is not None:
             self.search_palette.hide()
             self.search_palette.deleteLater()
@@ -240,6 +248,9 @@ class MainWindow(QMainWindow):
         self.lock_action.setText(_("&Lock"))
         self.quit_action.setText(_("&Quit"))
         self.search_action.setText(_("&Find…"))
+        self.conflict_action.setText(_("Check for &conflicts…"))
+        if self.conflict_dialog is not None:
+            self.conflict_dialog.retranslate()
         self.about_action.setText(_("&About LegalAid Desktop"))
         self.nav.setAccessibleName(_("Navigation"))
         labels = {spec.key: _(spec.label) for spec in self.specs}
@@ -356,6 +367,25 @@ class MainWindow(QMainWindow):
         if self.search_palette is not None and not self.locked:
             self.search_palette.popup()
 
+    def check_conflicts(self) -> ConflictCheckDialog | None:
+        """Open the standalone conflict check (before any intake)."""
+        if self.ctx is None or self.locked:
+            return None
+        if self.conflict_dialog is None:
+            dialog = ConflictCheckDialog(self.ctx, self)
+            dialog.finished.connect(lambda _r: self._conflict_dialog_closed(dialog))
+            self.conflict_dialog = dialog
+        self.conflict_dialog.show()
+        self.conflict_dialog.raise_()
+        self.conflict_dialog.activateWindow()
+        self.conflict_dialog.name.setFocus()
+        return self.conflict_dialog
+
+    def _conflict_dialog_closed(self, dialog: ConflictCheckDialog) -> None:
+        if self.conflict_dialog is dialog:
+            self.conflict_dialog = None
+        dialog.deleteLater()
+
     def about(self) -> None:
         QMessageBox.about(
             self,
@@ -431,7 +461,8 @@ class MainWindow(QMainWindow):
         self.switch_user.emit()
 
     def _set_actions_enabled(self, enabled: bool) -> None:
-        for action in (self.lock_action, self.search_action, *self.go_actions.values()):
+        actions = (self.lock_action, self.search_action, self.conflict_action)
+        for action in (*actions, *self.go_actions.values()):
             action.setEnabled(enabled)
         self.go_menu.setEnabled(enabled)
         self.search_menu.setEnabled(enabled)

@@ -72,6 +72,7 @@ ACTION_LABELS: dict[str, str] = {
     "follow_up_done": N_("Follow-up done"),
     "follow_up_reopened": N_("Follow-up reopened"),
     "party_added": N_("Party added"),
+    "conflict_decided": N_("Conflict decision recorded"),
     "party_removed": N_("Party removed"),
     "permission_denied": N_("Refused: not allowed for the role"),
     "pdf_case_preview": N_("Case summary previewed"),

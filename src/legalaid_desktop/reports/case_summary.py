@@ -16,6 +16,7 @@ from babel.numbers import format_decimal
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Spacer
 
+from legalaid_desktop.domain.conflict_decisions import decision_text
 from legalaid_desktop.domain.documents import document_kind
 from legalaid_desktop.domain.reference import ReferenceCatalog
 from legalaid_desktop.domain.retention import display_name
@@ -116,6 +117,9 @@ def case_summary_story(
     if data.corruption is not None:
         story += _corruption(data.corruption, ctx)
     story += _parties(data.parties, ctx)
+    if data.conflict_decisions:
+        story += section(_("Conflict-of-interest decisions"), styles)
+        story += [Para(para_text(decision_text(d)), styles.body) for d in data.conflict_decisions]
     story += _consultations(data.consultations, ctx)
     story += _deadlines(data.deadlines, ctx)
     story += _attachments(data.attachments, ctx)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
+from legalaid_desktop.domain.conflict_decisions import ConflictDecisionInfo
 from legalaid_desktop.domain.retention import DEFAULT_RETENTION_YEARS
 
 
@@ -187,6 +188,7 @@ class CaseSummaryInput:
         consultations: The consultations (printed oldest first).
         deadlines: All deadlines (the summary prints those not done).
         attachments: The attached documents.
+        conflict_decisions: The conflict-of-interest decisions on the case and its client.
     """
 
     center: CenterInfo
@@ -205,9 +207,10 @@ class CaseSummaryInput:
     consultations: Sequence[ConsultationInfo] = field(default_factory=tuple)
     deadlines: Sequence[DeadlineInfo] = field(default_factory=tuple)
     attachments: Sequence[AttachmentInfo] = field(default_factory=tuple)
+    conflict_decisions: Sequence[ConflictDecisionInfo] = field(default_factory=tuple)
 
     def __post_init__(self) -> None:
-        _freeze(self, "parties", "consultations", "deadlines", "attachments")
+        _freeze(self, "parties", "consultations", "deadlines", "attachments", "conflict_decisions")
 
 
 @dataclass(frozen=True)

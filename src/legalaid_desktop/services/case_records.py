@@ -15,6 +15,7 @@ from legalaid_desktop.domain.cases import (
     DeadlineInfo,
     PartyInfo,
 )
+from legalaid_desktop.domain.conflict_decisions import ConflictDecisionInput
 from legalaid_desktop.domain.errors import InputRejected, NotFound, ValidationError
 from legalaid_desktop.domain.filenames import plain_file_name
 from legalaid_desktop.domain.ids import new_id
@@ -24,7 +25,7 @@ from legalaid_desktop.i18n import _
 from legalaid_desktop.i18n.dates import today
 from legalaid_desktop.i18n.formatting import format_decimal, format_integer
 from legalaid_desktop.search import refresh as search_refresh
-from legalaid_desktop.services import lookups
+from legalaid_desktop.services import conflict_decisions, lookups
 from legalaid_desktop.services.cases import CaseService
 from legalaid_desktop.services.rows import (
     attachment_info,
@@ -161,14 +162,30 @@ class CaseRecordService:
 
     # -- parties ------------------------------------------------------------------------------
 
-    def add_party(self, number: str, name: str, role: str, notes: str = "") -> PartyInfo:
+    def add_party(
+        self,
+        number: str,
+        name: str,
+        role: str,
+        notes: str = "",
+        decision: ConflictDecisionInput | None = None,
+    ) -> PartyInfo:
+        """Add a party to case ``number``.
+
+        Raises:
+            ConflictDecisionRequired: The name matches a client or party strongly (the case's
+                own client as an adverse party, above all) and no ``decision`` was given.
+        """
         catalog = self.ws.catalog()
         clean_name = validation.text(name, "name", _("Name"), required=True, max_length=300)
         if not any(ch.isalpha() for ch in clean_name):
             raise ValidationError(_("Name must contain letters."), "name")
         role = validation.code(catalog, "party_roles", role, "role", _("role"))
+        decision = conflict_decisions.validated_input(decision)
         with self.ws.write() as s:
             case = self._case_for_edit(s, number)
+            hits = conflict_decisions.strong_matches(s, clean_name)
+            decided = conflict_decisions.checked_decision(hits, decision)
             row = Party(
                 id=new_id(),
                 case_id=case.id,
@@ -189,6 +206,16 @@ class CaseRecordService:
                 case.id,
                 {"number": case.number, "party": row.id, "role": role},
             )
+            if decided is not None:
+                conflict_decisions.record_decision(
+                    self.ws,
+                    s,
+                    hits,
+                    decided.decision,
+                    decided.reason,
+                    case_id=case.id,
+                    party_id=row.id,
+                )
             return party_info(row)
 
     def remove_party(self, number: str, party_id: str) -> None:

@@ -23,6 +23,7 @@ from legalaid_desktop.i18n import _
 from legalaid_desktop.i18n.dates import from_iso, today
 from legalaid_desktop.search import refresh as search_refresh
 from legalaid_desktop.services import consents, lookups
+from legalaid_desktop.services.conflict_decisions import decisions_for_case
 from legalaid_desktop.services.list_order import (
     CASE_ORDERS,
     Expr,
@@ -252,6 +253,7 @@ class CaseService:
             deadlines=tuple(deadline_info(d, case.number) for d in deadlines),
             attachments=tuple(attachment_info(a) for a in attachments),
             user_names=user_names,
+            conflict_decisions=tuple(decisions_for_case(s, case)),
         )
 
     def list(

@@ -21,13 +21,14 @@ from legalaid_desktop.domain.cases import (
     purposes_in_force,
 )
 from legalaid_desktop.domain.client_numbers import format_client_number
+from legalaid_desktop.domain.conflict_decisions import ConflictDecisionInput
 from legalaid_desktop.domain.errors import InputRejected, PermissionDenied, ValidationError
 from legalaid_desktop.domain.ids import new_id
 from legalaid_desktop.domain.roles import Permission, roles_text, roles_with
 from legalaid_desktop.i18n import _
 from legalaid_desktop.i18n.dates import from_iso, today
 from legalaid_desktop.search import refresh as search_refresh
-from legalaid_desktop.services import consent_scans, consents, lookups
+from legalaid_desktop.services import conflict_decisions, consent_scans, consents, lookups
 from legalaid_desktop.services.list_order import (
     CLIENT_ORDERS,
     Expr,
@@ -105,13 +106,31 @@ class ClientService:
         if consent.valid_until is not None and consent.valid_until < consent.given_on:
             raise ValidationError(_("The consent ends before it was given."), "valid_until")
 
-    def register(self, data: ClientInput, consent: ConsentInput | None = None) -> ClientInfo:
-        """Record a new client (with their written consent, when given)."""
+    def register(
+        self,
+        data: ClientInput,
+        consent: ConsentInput | None = None,
+        decision: ConflictDecisionInput | None = None,
+    ) -> ClientInfo:
+        """Record a new client (with their written consent, when given).
+
+        Raises:
+            ConflictDecisionRequired: The conflict check finds a strong or exact match and no
+                ``decision`` was given (see :mod:`~legalaid_desktop.services.conflict_decisions`).
+        """
         self.ws.require(Permission.EDIT_CASES)
         values = self._validated(data)
         if consent is not None:
             self._validate_consent(consent)
+        decision = conflict_decisions.validated_input(decision)
         with self.ws.write() as s:
+            hits = conflict_decisions.strong_matches(
+                s,
+                str(values["full_name"]),
+                birth_year=data.birth_year,
+                phone=str(values["phone"]) or None,
+            )
+            decided = conflict_decisions.checked_decision(hits, decision)
             row = Client(
                 id=new_id(),
                 node_code=self.ws.node_code,
@@ -129,6 +148,10 @@ class ClientService:
                 self._add_consent(s, row.id, consent)
             search_refresh.refresh_rows(s, {"clients": {row.id: set(values)}})
             self.ws.audit(s, "client_registered", "client", row.id)
+            if decided is not None:
+                conflict_decisions.record_decision(
+                    self.ws, s, hits, decided.decision, decided.reason, client_id=row.id
+                )
             s.flush()
             return client_info(s, row)
 

@@ -158,6 +158,7 @@ class ReportService:
                 rm.AttachmentInfo(a.file_name, a.media_type, a.size, a.sha256)
                 for a in detail.attachments
             ],
+            conflict_decisions=detail.conflict_decisions,
         )
 
     def case_summary(

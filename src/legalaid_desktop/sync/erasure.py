@@ -84,6 +84,7 @@ ANONYMIZED_FIELDS: Mapping[str, Mapping[str, Any]] = {
     "consultations": {"notes": "", "advice": "", "next_steps": ""},
     "parties": {"name": "", "notes": ""},
     "deadlines": {"description": ""},
+    "conflict_decisions": {"reason": ""},
     "attachments": ATTACHMENT_BLANK,
 }
 """What an anonymization empties, by table (the client's name and birth year apart)."""
@@ -307,10 +308,13 @@ def _person_rows(session: Session, client_id: str) -> dict[str, list[str]]:
     for table in ("corruption_details", "consultations", "parties", "deadlines"):
         c = specs[table].table.c
         found[table] = list(session.scalars(select(c.id).where(c.case_id.in_(case_ids))))
-    a = specs["attachments"].table.c
-    found["attachments"] = list(
-        session.scalars(select(a.id).where((a.client_id == client_id) | a.case_id.in_(case_ids)))
-    )
+    for table in ("attachments", "conflict_decisions"):
+        a = specs[table].table.c
+        found[table] = list(
+            session.scalars(
+                select(a.id).where((a.client_id == client_id) | a.case_id.in_(case_ids))
+            )
+        )
     return found
 
 

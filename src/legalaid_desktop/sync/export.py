@@ -180,6 +180,10 @@ class _Owners:
         return self._client_node[client_id]
 
 
+_CLIENT_OR_CASE = frozenset({"attachments", "conflict_decisions"})
+"""Tables whose rows hang off a case or, without one, off a client (and go where it goes)."""
+
+
 def _batches(items: list[str], size: int = _BATCH) -> Iterator[list[str]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
@@ -257,7 +261,7 @@ class _Rules:
     def prefetch(self, table: str, rows: list[Mapping[str, Any]]) -> None:
         if table in ("consents",):
             self.owners.prefetch_clients(r["client_id"] for r in rows)
-        elif table == "attachments":
+        elif table in _CLIENT_OR_CASE:
             self.owners.prefetch_cases(r["case_id"] for r in rows if r["case_id"])
             self.owners.prefetch_clients(r["client_id"] for r in rows if r["client_id"])
         elif "case_id" in table_specs()[table].columns:
@@ -277,7 +281,7 @@ class _Rules:
             return row["owner_node"] == me or row["id"] in self.transferred_from_me
         if table == "consents":
             return self.owners.client_node(row["client_id"]) == me
-        if table == "attachments" and not row["case_id"]:
+        if table in _CLIENT_OR_CASE and not row["case_id"]:
             return self.owners.client_node(row["client_id"]) == me
         case_id = row["case_id"]
         return self.owners.case_owner(case_id) == me or case_id in self.transferred_from_me
@@ -293,7 +297,7 @@ class _Rules:
         if table == "consents":
             client = row["client_id"]
             return self.owners.client_node(client) == peer or client in self.peer_case_clients
-        if table == "attachments" and not row["case_id"]:
+        if table in _CLIENT_OR_CASE and not row["case_id"]:
             client = row["client_id"]
             return self.owners.client_node(client) == peer or client in self.peer_case_clients
         return self.owners.case_owner(row["case_id"]) == peer

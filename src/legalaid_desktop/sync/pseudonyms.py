@@ -91,6 +91,7 @@ BLANKED: Mapping[str, Mapping[str, tuple[str, ...]]] = {
     "consultations": {"content": ("notes", "advice", "next_steps")},
     "parties": {"party": ("name", "notes")},
     "deadlines": {"deadline": ("description",)},
+    "conflict_decisions": {"decision": ("reason",)},
 }
 """Free-text fields emptied, by table and field group."""
 

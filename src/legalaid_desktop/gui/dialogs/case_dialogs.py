@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtWidgets import QGroupBox, QLineEdit, QPlainTextEdit, QSpinBox, QWidget
 
@@ -17,6 +18,7 @@ from legalaid_desktop.domain.cases import (
     PartyRole,
 )
 from legalaid_desktop.gui.context import GuiContext
+from legalaid_desktop.gui.dialogs.conflict_decision import DecisionMixin
 from legalaid_desktop.gui.dialogs.form_dialog import FormDialog, new_form
 from legalaid_desktop.gui.tasks import Change
 from legalaid_desktop.gui.widgets import checks
@@ -227,13 +229,16 @@ class ConsultationDialog(FormDialog):
         self.notes.setPlaceholderText(_("What the client told you"))
 
 
-class PartyDialog(FormDialog):
-    """Add a party (adverse, institution, witness, representative), with a conflict warning."""
+class PartyDialog(DecisionMixin, FormDialog):
+    """Add a party (adverse, institution, witness, representative), with a conflict warning;
+    a strong match asks for a conflict decision (:class:`DecisionMixin`)."""
 
     changes = frozenset({Change.CASES})
+    declined = Signal()
 
     def __init__(self, ctx: GuiContext, number: str, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
+        self._init_decision()
         self.number = number
         self.name = QLineEdit(self)
         self.banner = ConflictBanner(ctx, self)
@@ -247,6 +252,7 @@ class PartyDialog(FormDialog):
         self.add_field("role", lambda: _("&Role"), self.role)
         self.add_field("notes", lambda: _("N&otes"), self.notes)
         self.name.textEdited.connect(lambda text: self.banner.check(text))
+        self.name.textEdited.connect(self.forget_decision)
         self.finish_layout()
         self.retranslate()
 
@@ -257,7 +263,12 @@ class PartyDialog(FormDialog):
     def save_call(self) -> Callable[[], Any]:
         number, records = self.number, self.ctx.services.records
         name, role, notes = self.name.text(), self.role.code() or "", self.notes.text()
-        return lambda: records.add_party(number, name, role, notes)
+        decision = self.conflict_decision
+        return lambda: records.add_party(number, name, role, notes, decision)
+
+    def decline_call(self) -> Callable[[], Any]:
+        number, name, conflicts = self.number, self.name.text(), self.ctx.services.conflicts
+        return lambda: conflicts.decline_party(number, name)
 
     def window_title(self) -> str:
         return _("Add party — {number}").format(number=self.number)

@@ -36,6 +36,7 @@ from legalaid_desktop.domain.roles import Permission
 from legalaid_desktop.gui.application import set_role
 from legalaid_desktop.gui.context import GuiContext
 from legalaid_desktop.gui.dialogs.client_export import ExportButton
+from legalaid_desktop.gui.dialogs.conflict_decision import DecisionMixin
 from legalaid_desktop.gui.dialogs.consent_scan import ID_ROLE, ConsentScanMixin
 from legalaid_desktop.gui.dialogs.form_dialog import FormDialog, new_form
 from legalaid_desktop.gui.dialogs.pdf_preview import PdfPreviewDialog, open_preview
@@ -61,7 +62,7 @@ def _years_later(day: date, years: int) -> date:
         return day.replace(year=day.year + years, day=28)
 
 
-class ClientDialog(ConsentScanMixin, FormDialog):
+class ClientDialog(DecisionMixin, ConsentScanMixin, FormDialog):
     """Register a new client (with consent) or edit an existing one.
 
     Args:
@@ -71,17 +72,20 @@ class ClientDialog(ConsentScanMixin, FormDialog):
     Signals:
         open_case(str): a case number of this client was clicked.
         new_case(str, str): "New case" was pressed (Ctrl+N): the client's id and name.
+        declined(): a new client matching strongly was declined (nothing saved).
     """
 
     changes = frozenset({Change.CLIENTS, Change.CASES})
 
     open_case = Signal(str)
     new_case = Signal(str, str)
+    declined = Signal()
 
     def __init__(
         self, ctx: GuiContext, client: ClientInfo | None = None, parent: QWidget | None = None
     ) -> None:
         super().__init__(ctx, parent)
+        self._init_decision()
         self._client = client
         self.preview: PdfPreviewDialog | None = None
         self.setMinimumWidth(1040)
@@ -114,6 +118,7 @@ class ClientDialog(ConsentScanMixin, FormDialog):
         self._lay_out()
         for widget in (self.name, self.birth_year, self.phone):
             widget.textEdited.connect(self._check_conflicts)
+            widget.textEdited.connect(self.forget_decision)
         self.displacement.set_code("resident")
         self.disability.set_code("none")
         if client is not None:
@@ -322,7 +327,8 @@ class ClientDialog(ConsentScanMixin, FormDialog):
         data, consent = self.client_input(), self.consent_input()
         clients = self.ctx.services.clients
         if self._client is None:
-            return lambda: clients.register(data, consent)
+            decision = self.conflict_decision
+            return lambda: clients.register(data, consent, decision)
         client_id = self._client.id
 
         def update() -> ClientInfo:
@@ -332,6 +338,12 @@ class ClientDialog(ConsentScanMixin, FormDialog):
             return info
 
         return update
+
+    def decline_call(self) -> Callable[[], Any]:
+        data, conflicts = self.client_input(), self.ctx.services.conflicts
+        return lambda: conflicts.decline_client(
+            data.full_name, birth_year=data.birth_year, phone=data.phone or None
+        )
 
     # -- consents and cases of an existing client -----------------------------------------------
 

@@ -111,19 +111,29 @@ class FormDialog(GuardedDialog):
         self.outer.addWidget(self.buttons)
 
     def fit_height(self) -> None:
-        """Grow to show content that appeared (a warning, a section); never shrink."""
+        """Grow to show content that appeared (a warning, a section), never past the screen's
+        available height (the Save button must stay on it); shrink only to get back on it."""
         layout = self.layout()
         if layout is None:
             return
         needed = layout.totalSizeHint().height()
         if layout.hasHeightForWidth():
             needed = max(needed, layout.totalHeightForWidth(self.width()))
-        if needed > self.height():
-            self.resize(self.width(), needed)
+        limit = self.height_limit()
+        if needed > self.height() or self.height() > limit:
+            self.resize(self.width(), max(min(needed, limit), self.minimumHeight()))
+
+    def height_limit(self) -> int:
+        """The tallest this dialog may be: its screen's available height, less the title bar."""
+        screen = self.screen()
+        if screen is None:
+            return 1 << 20
+        frame = self.frameGeometry().height() - self.geometry().height()
+        return screen.availableGeometry().height() - max(frame, 0)
 
     def fit_later(self, *_args: object) -> None:
         """:meth:`fit_height` once the layout has caught up."""
-        QTimer.singleShot(0, self.fit_height)
+        QTimer.singleShot(0, self, self.fit_height)  # not after the dialog is gone
 
     # -- fields ---------------------------------------------------------------------------------
 

@@ -65,6 +65,8 @@ ACTION_LABELS: dict[str, str] = {
     "client_updated": N_("Client changed"),
     "client_viewed": N_("Client viewed"),
     "conflict_check": N_("Conflict of interest check"),
+    "conflict_decided": N_("Conflict decision recorded"),
+    "conflict_declined": N_("Declined after a conflict check"),
     "conflict_resolved": N_("Sync conflict resolved"),
     "consent_given": N_("Consent given"),
     "consent_recorded": N_("Consent recorded"),

@@ -190,6 +190,7 @@ class CaseView(Page):
             self.tabs.addTab(widget, "")
         self.parties_tab.party_added.connect(self._party_added)
         self.parties_tab.party_removed.connect(self._party_removed)
+        self.parties_tab.party_declined.connect(self.refresh)
         self.deadlines_tab.deadline_changed.connect(self._deadline_changed)
         self.documents_tab.attachment_added.connect(self._attachment_added)
         for tab in (self.parties_tab, self.deadlines_tab, self.documents_tab):
@@ -292,6 +293,7 @@ class CaseView(Page):
         lawyer_name = self.lawyer_name
         self.timeline.set_consultations(detail.consultations, lawyer_name)
         self.parties_tab.set_case(detail.number, detail.parties, editable)
+        self.parties_tab.set_decisions(detail.conflict_decisions)
         self.deadlines_tab.set_case(detail.number, detail.deadlines, editable)
         self.documents_tab.set_case(detail.number, detail.attachments, editable, lawyer_name)
         self._tab_titles()
@@ -375,6 +377,7 @@ class CaseView(Page):
     def _party_added(self, info: PartyInfo) -> None:
         if self.detail is not None:
             self._merge(parties=(*self.detail.parties, info))
+            self.refresh()  # a conflict decision may have been recorded with it
 
     def _party_removed(self, party_id: str) -> None:
         if self.detail is not None:

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
     QHeaderView,
+    QLabel,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from legalaid_desktop.domain.cases import DeadlineInfo, PartyInfo
+from legalaid_desktop.domain.conflict_decisions import ConflictDecisionInfo, decision_text
 from legalaid_desktop.gui.context import GuiContext
 from legalaid_desktop.gui.dialogs.case_dialogs import DeadlineDialog, PartyDialog
 from legalaid_desktop.gui.tasks import Change, WriteOp
@@ -132,10 +134,12 @@ class PartiesTab(RecordTab):
     Signals:
         party_added(object): a :class:`PartyInfo` was added.
         party_removed(str): the party with this id was removed.
+        party_declined(): a party matching strongly was declined (a decision on the case).
     """
 
     party_added = Signal(object)
     party_removed = Signal(str)
+    party_declined = Signal()
 
     def __init__(self, ctx: GuiContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, 3, parent)
@@ -145,7 +149,24 @@ class PartiesTab(RecordTab):
         shortcut = QShortcut(QKeySequence.StandardKey.Delete, self.table, self.remove_party)
         shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
         self.table.currentCellChanged.connect(lambda *_a: self._update_buttons())
+        self._decisions: tuple[ConflictDecisionInfo, ...] = ()
+        self.decisions = QLabel(self)  # the conflict decisions on this case (issue 17)
+        self.decisions.setObjectName("conflictDecisions")
+        self.decisions.setWordWrap(True)
+        self.decisions.setTextFormat(Qt.TextFormat.PlainText)
+        self.decisions.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.decisions.hide()
+        layout = self.layout()
+        if isinstance(layout, QVBoxLayout):
+            layout.insertWidget(1, self.decisions)
         self.retranslate()
+
+    def set_decisions(self, decisions: tuple[ConflictDecisionInfo, ...]) -> None:
+        """Show the conflict decisions recorded on this case and its client."""
+        self._decisions = decisions
+        lines = [_("Conflict decisions:"), *(f"• {decision_text(d)}" for d in decisions)]
+        self.decisions.setText("\n".join(lines) if decisions else "")
+        self.decisions.setVisible(bool(decisions))
 
     def set_case(self, number: str, parties: tuple[PartyInfo, ...], editable: bool) -> None:
         self.number, self._parties, self.editable = number, parties, editable
@@ -173,7 +194,9 @@ class PartiesTab(RecordTab):
 
     def add_party(self) -> None:
         if self.editable:
-            self.show_dialog(PartyDialog(self.ctx, self.number, self), self.party_added.emit)
+            dialog = PartyDialog(self.ctx, self.number, self)
+            dialog.declined.connect(self.party_declined.emit)
+            self.show_dialog(dialog, self.party_added.emit)
 
     def remove_party(self) -> None:
         party_id = self.current_id()
@@ -203,6 +226,7 @@ class PartiesTab(RecordTab):
         self.remove.setToolTip(_("Remove the selected party (Delete)"))
         if self.number:
             self.set_case(self.number, self._parties, self.editable)
+            self.set_decisions(self._decisions)
 
 
 class DeadlinesTab(RecordTab):

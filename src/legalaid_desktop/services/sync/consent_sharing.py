@@ -28,6 +28,7 @@ from legalaid_desktop.store.models import (
     Attachment,
     Case,
     Client,
+    ConflictDecision,
     Consultation,
     CorruptionDetails,
     Deadline,
@@ -44,6 +45,7 @@ _CASE_CHILDREN: tuple[type[Any], ...] = (
     Party,
     Deadline,
     Attachment,
+    ConflictDecision,
 )
 
 
@@ -72,6 +74,13 @@ def consent_changed(ws: Workspace, session: Session, client_id: str) -> int:
             session.scalars(
                 select(Attachment).where(
                     Attachment.client_id == client_id, Attachment.case_id.is_(None)
+                )
+            )
+        )
+        rows.extend(
+            session.scalars(
+                select(ConflictDecision).where(
+                    ConflictDecision.client_id == client_id, ConflictDecision.case_id.is_(None)
                 )
             )
         )

@@ -255,6 +255,48 @@ class Attachment(SyncMixin, Base):
     added_at: Mapped[str] = mapped_column(String(32))
 
 
+class ConflictDecision(SyncMixin, Base):
+    """A lawyer's decision on a strong or exact conflict-of-interest match (issue 17).
+
+    Linked to what was saved: a client (``client_id``), or a party of a case (``case_id`` and
+    ``party_id``; a party *declined* has no ``party_id``: nothing was added, the decision stays
+    on the case), and to the matched record (``matched_kind``/``matched_id``, not a foreign key:
+    it may live at another center or be erased later). No name is copied here.
+    """
+
+    __tablename__ = "conflict_decisions"
+    FIELD_GROUPS: ClassVar[Groups] = {
+        "decision": (
+            "client_id",
+            "case_id",
+            "party_id",
+            "matched_kind",
+            "matched_id",
+            "matched_level",
+            "matched_score",
+            "decision",
+            "reason",
+            "decided_by",
+            "decided_at",
+        ),
+    }
+
+    client_id: Mapped[str | None] = mapped_column(
+        ForeignKey("clients.id"), index=True, default=None
+    )
+    case_id: Mapped[str | None] = mapped_column(ForeignKey("cases.id"), index=True, default=None)
+    # Not a foreign key: sync checks references to the owning tables (clients, cases) only.
+    party_id: Mapped[str | None] = mapped_column(String(36), default=None)
+    matched_kind: Mapped[str] = mapped_column(String(16))
+    matched_id: Mapped[str] = mapped_column(String(36))
+    matched_level: Mapped[str] = mapped_column(String(16))
+    matched_score: Mapped[int] = mapped_column(Integer)
+    decision: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    decided_by: Mapped[str] = mapped_column(String(64))
+    decided_at: Mapped[str] = mapped_column(String(32))
+
+
 class ReferenceItem(Base):
     """Reference data (legal areas, regions, ...) as loaded into the store, versioned."""
 
@@ -311,4 +353,5 @@ SYNCED_MODELS: tuple[type[SyncMixin], ...] = (
     Party,
     Deadline,
     Attachment,
+    ConflictDecision,
 )

@@ -48,6 +48,7 @@ from legalaid_desktop.gui.dialogs.case_dialogs import (
     PartyDialog,
 )
 from legalaid_desktop.gui.dialogs.client_dialog import ClientDialog
+from legalaid_desktop.gui.dialogs.conflict_decision import ConflictDecisionDialog
 from legalaid_desktop.gui.dialogs.recovery_dialog import RecoveryDialog
 from legalaid_desktop.gui.dialogs.retention_dialogs import EraseDialog, ReasonDialog
 from legalaid_desktop.gui.dialogs.user_dialog import AddUserDialog, ResetPasswordDialog
@@ -65,6 +66,7 @@ NO_INPUT = {
     "AttachmentViewer",
     "PdfPreviewDialog",
     "NextStepsDialog",  # buttons only: what to do after a client is saved
+    "ConflictCheckDialog",  # a query, like the search palette: it records nothing to lose
 }
 #: The first-run wizard has rules of its own (it cannot be left once the store exists).
 OWN_RULES = {"FirstRunWizard"}
@@ -120,6 +122,9 @@ FACTORIES: dict[type[QDialog], Factory] = {
     EraseDialog: lambda ctx, n, d: EraseDialog(ctx, _due()),
     RecoveryDialog: lambda ctx, n, d: RecoveryDialog(d, ctx.tasks),
     BatchSummariesDialog: lambda ctx, n, d: BatchSummariesDialog(ctx),
+    ConflictDecisionDialog: lambda ctx, n, d: ConflictDecisionDialog(
+        ctx, ctx.services.search.conflicts("Qasımlı Musa", audit=False)
+    ),
 }
 
 
@@ -174,6 +179,12 @@ def _change(qtbot: QtBot, dialog: QDialog) -> QWidget:
         qtbot.keyClicks(focused, "01.10.2026")
         assert focused.text() == "01.10.2026"
         return focused
+    if isinstance(focused, QAbstractButton):  # a choice: Space picks it, Down the next one
+        was = focused.isChecked()
+        qtbot.keyClick(focused, Qt.Key.Key_Down if was else Qt.Key.Key_Space)
+        changed = dialog.focusWidget()
+        assert isinstance(changed, QAbstractButton) and changed.isChecked()
+        return changed
     assert isinstance(focused, QComboBox)
     qtbot.waitUntil(lambda: focused.count() > 1, timeout=5000)
     qtbot.wait(50)  # the items arrived: a user's key press comes after the filling is done

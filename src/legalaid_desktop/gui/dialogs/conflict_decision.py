@@ -36,18 +36,19 @@ from legalaid_desktop.domain.search import ConflictHit
 from legalaid_desktop.gui.context import GuiContext
 from legalaid_desktop.gui.tasks import Change, WriteOp
 from legalaid_desktop.gui.widgets.conflict_banner import hit_texts
+from legalaid_desktop.gui.widgets.guarded_dialog import GuardedDialog
 from legalaid_desktop.i18n import _
 
 MAX_LIST_HEIGHT = 220
 
 
-class ConflictDecisionDialog(QDialog):
+class ConflictDecisionDialog(GuardedDialog):
     """Ask for the decision on strong matches (keyboard: Alt+N, Alt+W, Alt+D, Enter)."""
 
     def __init__(
         self, ctx: GuiContext, hits: Sequence[ConflictHit], parent: QWidget | None = None
     ) -> None:
-        super().__init__(parent)
+        super().__init__(parent)  # a typed reason is not lost to a stray Esc
         self.setModal(True)
         self.setObjectName("conflictDecisionDialog")
         self.setMinimumWidth(560)  # the reasons read on one line or two, not five

@@ -26,6 +26,13 @@ agree: same key, or a typo)     Əliyeva), 15 unknown (one side has none); given
 family (given names differ)     55 same surname key, 50 same stem, other gender;
                                 +15 same father's name (siblings)
 birth year (same person only)   +8 same, +3 one or two years apart, −20 ten or more apart
+surname only sounds alike       counted as a typo (30), and the score kept below 70 (at most
+(same key, surely different     69, *possible*) unless the phone is the same; never a family
+spelling: Гасымов, Həşimov)     hit (:func:`~legalaid_desktop.text.spelling.different_spelling`)
+compound surname                a name without surname whose father's name and marker make
+                                the other's surname (Полад Бюль-Бюль оглы, Polad Bülbüloğlu),
+                                or the same father's name on two names without surname: the
+                                same surname (45), the father's name not counted again
 phone                           +20, and at least 75: the same number alone is a strong reason
 adverse party                   +5 (the classic conflict)
 ==============================  ============================================================

@@ -12,6 +12,13 @@ index. Every other word of the query must match (AND), each one either
 A query that looks like a phone number (only digits, spaces and ``+ - ( ) . /``, at least nine
 digits) also matches the number as a whole: ``050 123 45 67`` finds ``+994 50 123-45-67``.
 
+A query written as a person's name is read as one
+(:func:`~legalaid_desktop.text.names.split_name`): titles and honorifics are left out, and a
+father's name it carries (``oğlu``/``qızı``, ``-ович``/``-овна``, ``"Surname, Given Father"``) is
+not required when it has a surname and a given name, only used for ordering, as stored records
+often lack it; a hyphenated word also matches whole, and a compound surname in ``oğlu`` its
+father's-name form and back (see ``docs/search.md``).
+
 Words are always quoted before they reach FTS5, so no query text is read as FTS5 syntax.
 
 Order, within the time of a keystroke at HQ scale (a million indexed records):

@@ -89,8 +89,11 @@ def test_the_parts_of_a_name_as_written(
 
 @pytest.mark.parametrize(
     "word",
-    ["bəy", "bey", "бек", "bek", "xanım", "ханум", "khanum", "müəllim", "муаллим", "muallim"]
-    + ["müəllimə", "ağa", "hacı", "гаджи", "cənab", "господин", "г-н", "Dr", "prof", "Mrs"],
+    [
+        *("bəy", "bey", "бек", "bek", "xanım", "ханум", "khanum", "müəllim", "муаллим"),
+        *("muallim", "müəllimə", "ağa", "hacı", "гаджи", "cənab", "господин", "г-н", "Dr"),
+        *("prof", "Mrs"),
+    ],
 )
 def test_titles_in_every_script(word: str) -> None:
     assert is_title(word)

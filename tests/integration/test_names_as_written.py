@@ -111,6 +111,8 @@ PATRONYMIC = [
     ("Shukurova Nargiz Ilgar gizi", "nergiz"),
     ("Sukurova Nergiz Ilqar qizi", "nergiz"),
     ("Nərgiz İlqar qızı Şükürova", "nergiz"),
+    ("Şükürova Nərgiz İlqar", "nergiz"),  # the father's name without its marker
+    ("Nərgiz İlqar Şükürova", "nergiz"),
 ]
 
 

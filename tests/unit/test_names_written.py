@@ -155,6 +155,8 @@ SAME = [
     ("Hüseynbəyli", "Гусейнбейли"),
     ("Yaqubov", "Ягубов"),  # iotated я at the start
     ("Nur-Zadə", "Нурзаде"),
+    ("Həmzəyev", "Һәмзәјев"),  # the Azerbaijani Cyrillic alphabet of 1958-1991
+    ("Qılıncov", "Гылынҹов"),
 ]
 
 

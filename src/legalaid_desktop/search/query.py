@@ -70,7 +70,7 @@ from legalaid_desktop.search.entries import (
 )
 from legalaid_desktop.text.cleaning import clean
 from legalaid_desktop.text.folding import fold
-from legalaid_desktop.text.names import split_name
+from legalaid_desktop.text.names import NameParts, looks_like_surname, split_name
 from legalaid_desktop.text.phonetic import marker_of, phonetic_key
 
 __all__ = [
@@ -203,6 +203,17 @@ def _group_clause(words: Sequence[str]) -> str:
     return "(" + clause + ")"
 
 
+def _bare_father(parts: NameParts) -> bool:
+    """``"Əliyev Adil Abış"``: a surname, a given name and a father's name without its marker
+    (the surname known by its ending, the father's name not looking like one)."""
+    return (
+        len(parts.tokens) == 3
+        and bool(parts.surname and parts.patronymic)
+        and looks_like_surname(parts.surname or "")
+        and not looks_like_surname(parts.patronymic or "")
+    )
+
+
 def _plan(query: str) -> tuple[list[str], list[str], list[str]]:
     """What a query must match and how its hits are ranked.
 
@@ -212,7 +223,8 @@ def _plan(query: str) -> tuple[list[str], list[str], list[str]]:
         rank people (:func:`name_fit`), a father's name the query carries included.
 
     A query written as a person's name with a father's name (``oğlu``/``qızı``, a Russian
-    ``-ович``/``-овна``, or the reversed ``"Surname, Given Father"``) must match its surname and
+    ``-ович``/``-овна``, the reversed ``"Surname, Given Father"``, or a third word after a surname
+    and a given name: ``"Əliyev Adil Abış"``) must match its surname and
     given name; the father's name only ranks, as a stored name often lacks it. Without a surname
     (``"Полад Бюль-Бюль оглы"``) the father's name must match, as a father's name or as the
     compound surname it may be (Bülbüloğlu). Titles and honorifics are left out
@@ -224,7 +236,9 @@ def _plan(query: str) -> tuple[list[str], list[str], list[str]]:
     groups: list[list[str]] = []
     optional: list[str] = []
     compound: list[str] | None = None  # a father's name that may be a compound surname
-    structured = (parts.marker is not None or parts.comma) and bool(parts.given)
+    structured = (parts.marker is not None or parts.comma or _bare_father(parts)) and bool(
+        parts.given
+    )
     if structured and not any(ch.isdigit() for ch in text):
         named = [*(parts.surname or "").split(), *(parts.given or "").split()]
         rest = list(tokens)

@@ -79,7 +79,7 @@ def _cyrillic(word: str) -> list[str]:
             continue
         if ch in _IOTATED and (i == 0 or word[i - 1] in "аеёиоуыэюяьъ"):
             out.append(_GLIDE)
-        if ch == "й":
+        if ch in "йј":
             out.append(_GLIDE)
         elif ch in _CYR:
             out.append(_CYR[ch])

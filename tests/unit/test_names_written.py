@@ -61,6 +61,8 @@ PARTS = [
     ("Hacı Tahir Nəsibov", "Nəsibov", "Tahir", None, None),
     ("Dr. Nəsibov Tahir", "Nəsibov", "Tahir", None, None),
     ("г-н Насибов Тахир", "Насибов", "Тахир", None, None),
+    ("vətəndaş Nəsibov Tahir Elman oğlu", "Nəsibov", "Tahir", "Elman", "oglu"),
+    ("гражданка Насибова Айгюль Эльмановна", "Насибова", "Айгюль", "Эльман", "qizi"),
     # ... but a word that is a given name stays
     ("Nəsibova Xanım", "Nəsibova", "Xanım", None, None),
     ("Nəsibova Xanım Elman qızı", "Nəsibova", "Xanım", "Elman", "qizi"),
@@ -92,7 +94,7 @@ def test_the_parts_of_a_name_as_written(
     [
         *("bəy", "bey", "бек", "bek", "xanım", "ханум", "khanum", "müəllim", "муаллим"),
         *("muallim", "müəllimə", "ağa", "hacı", "гаджи", "cənab", "господин", "г-н", "Dr"),
-        *("prof", "Mrs"),
+        *("prof", "Mrs", "əfəndi", "эфенди", "vətəndaş", "гражданка", "şeyx", "molla"),
     ],
 )
 def test_titles_in_every_script(word: str) -> None:

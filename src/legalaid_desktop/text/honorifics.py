@@ -5,9 +5,10 @@ script and spelling of one title is one entry:
 
 * **after** the given name (``Rəşad bəy``, ``Gövhər xanım``, ``Адиль муаллим``): ``bəy``/``bey``/
   ``бек``/``bek``/``бей``, ``xanım``/``hanım``/``ханум``/``ханым``/``khanum``, ``müəllim``/
-  ``müəllimə``/``муаллим``/``muallim``, ``ağa``/``ага``/``agha``;
+  ``müəllimə``/``муаллим``/``muallim``, ``ağa``/``ага``/``agha``, ``əfəndi``/``эфенди``;
 * **before** the name (``Hacı Zeynalabdin Tağıyev``, ``Dr. Aliyev``, ``г-н Алиев``): ``hacı``/
-  ``гаджи``/``haji``, ``kərbəlayı``, ``məşədi``, ``cənab``, ``hörmətli``, ``уважаемый``/``-ая``,
+  ``гаджи``/``haji``, ``kərbəlayı``, ``məşədi``, ``şeyx``, ``molla``, ``axund``, ``cənab``,
+  ``hörmətli``, ``vətəndaş``/``гражданин``/``гражданка``, ``уважаемый``/``-ая``,
   ``господин``/``госпожа``/``г-н``, ``dr``/``doktor``/``доктор``, ``prof``/``professor``,
   ``mr``/``mrs``/``ms``/``miss``.
 
@@ -17,9 +18,10 @@ where it cannot be the name:
 * a title written after the name is kept when it is the first word, or when it follows a word that
   looks like a surname and is not written in lowercase (``Əliyeva Xanım Rəşad qızı``: Xanım is her
   given name; ``Əliyeva Gövhər xanım``: a title);
-* ``hacı``, ``kərbəlayı``, ``məşədi`` (also names or parts of names) are dropped only when written
-  in lowercase or when two other words remain (``Hacı Məmmədov`` keeps Hacı as the given name);
-  the other titles before a name whenever another word remains;
+* ``hacı``, ``kərbəlayı``, ``məşədi``, ``şeyx``, ``molla``, ``axund`` (also names or parts of
+  names) are dropped only when written in lowercase or when two other words remain
+  (``Hacı Məmmədov`` keeps Hacı as the given name); the other titles before a name whenever
+  another word remains;
 * nothing is dropped when no other word would remain.
 """
 
@@ -34,14 +36,19 @@ from legalaid_desktop.text.phonetic import phonetic_key
 __all__ = ["TITLES_AFTER", "TITLES_BEFORE", "drop_titles", "is_title"]
 
 TITLES_AFTER: Final = frozenset(
-    {"bai", "bak", "kanim", "kanum", "kanima", "mualim", "mualima", "aka"}
+    {"bai", "bak", "kanim", "kanum", "kanima", "mualim", "mualima", "aka", "afandi"}
 )
 """Keys of titles written after the given name (bəy, bek, xanım, ханум, müəllim, ağa ...)."""
 
-_NAME_LIKE_BEFORE: Final = frozenset({"kaci", "karbalai", "masadi"})
+_NAME_LIKE_BEFORE: Final = frozenset(
+    {"kaci", "karbalai", "masadi", "saik", "mola", "mula", "akund"}
+)
 TITLES_BEFORE: Final = _NAME_LIKE_BEFORE | frozenset(
     {
         "canab",  # cənab, джанаб
+        "vatandas",  # vətəndaş (citizen, in court papers)
+        "kracdanin",  # гражданин
+        "kracdanka",  # гражданка
         "kormatli",  # hörmətli
         "uvacaiami",  # уважаемый
         "uvacaiamaia",  # уважаемая

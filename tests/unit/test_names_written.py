@@ -7,7 +7,11 @@ tested on a real store in tests/integration/test_names_as_written.py.
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from legalaid_desktop.search.entries import name_signature
+from legalaid_desktop.search.query import fts_query
 from legalaid_desktop.text.honorifics import is_title
 from legalaid_desktop.text.names import looks_like_surname, split_name
 from legalaid_desktop.text.phonetic import marker_of, phonetic_key
@@ -202,3 +206,23 @@ def test_plain_ascii_s_can_be_either() -> None:
 def test_spellings_of_other_lengths_are_not_judged() -> None:
     assert not different_spelling("Nəsibov", "Nəsiboğlu")
     assert not different_spelling("", "Nəsibov")
+
+
+NAME_TEXT = st.lists(
+    st.sampled_from(
+        [
+            *("Əliyev", "Адиль", "oğlu", "кызы", "Джафарович", ",", "-", "bəy", "ханум", "Hacı"),
+            *("Dr.", "Бюль-Бюль", "Qara", "Əli-Zadə", "1985", '"', "*", "(", "NEAR", "OR", "|"),
+        ]
+    ),
+    max_size=8,
+).map(" ".join) | st.text(max_size=40)
+
+
+@settings(max_examples=300, deadline=None)
+@given(NAME_TEXT)
+def test_any_text_gives_a_query_and_a_signature_without_an_error(text: str) -> None:
+    expression = fts_query(text)
+    assert expression is None or expression.count("(") == expression.count(")")
+    signature = name_signature(text)
+    assert type(signature).decode(signature.encode()) == signature

@@ -206,7 +206,7 @@ def _signature(tokens: Sequence[str], parts: Any, birth_year: int | None) -> Nam
         _keys_of(parts.given),
         _keys_of(parts.patronymic),
         birth_year,
-        spelling=parts.surname or "",
+        spelling=(parts.surname or "").replace("|", " "),  # "|" separates the fields
     )
     if not signature.keys:  # nothing recognized as a part: take every token as the given name
         signature = NameSignature("", _keys_of(" ".join(tokens)), "", birth_year)

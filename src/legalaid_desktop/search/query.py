@@ -243,7 +243,8 @@ def _plan(query: str) -> tuple[list[str], list[str], list[str]]:
         named = [*(parts.surname or "").split(), *(parts.given or "").split()]
         rest = list(tokens)
         for token in named:
-            rest.remove(token)
+            if token in rest:
+                rest.remove(token)
         father = _token_words(parts.patronymic or "") or [w for t in rest for w in _token_words(t)]
         groups = [words for t in named if (words := _token_words(t))]
         if parts.surname:

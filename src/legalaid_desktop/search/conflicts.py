@@ -26,6 +26,13 @@ agree: same key, or a typo)     Əliyeva), 15 unknown (one side has none); given
 family (given names differ)     55 same surname key, 50 same stem, other gender;
                                 +15 same father's name (siblings)
 birth year (same person only)   +8 same, +3 one or two years apart, −20 ten or more apart
+surname only sounds alike       counted as a typo (30), and the score kept below 70 (at most
+(same key, surely different     69, *possible*) unless the phone is the same; never a family
+spelling: Гасымов, Həşimov)     hit (:func:`~legalaid_desktop.text.spelling.different_spelling`)
+compound surname                a name without surname whose father's name and marker make
+                                the other's surname (Полад Бюль-Бюль оглы, Polad Bülbüloğlu),
+                                or the same father's name on two names without surname: the
+                                same surname (45), the father's name not counted again
 phone                           +20, and at least 75: the same number alone is a strong reason
 adverse party                   +5 (the classic conflict)
 ==============================  ============================================================
@@ -59,6 +66,7 @@ from legalaid_desktop.text.folding import fold
 from legalaid_desktop.text.names import split_name
 from legalaid_desktop.text.phonetic import surname_stem
 from legalaid_desktop.text.similarity import jaro_winkler
+from legalaid_desktop.text.spelling import different_spelling
 
 __all__ = [
     "CANDIDATES_PER_QUERY",
@@ -111,6 +119,9 @@ _SQL_CANDIDATES: Final = text(
 # --------------------------------------------------------------------------------------------
 
 _SAME, _TYPO_MATCH, _GENDER, _NONE, _UNKNOWN = "same", "typo", "gender", "none", "unknown"
+_SOUND = "sound"  # surnames with one key but surely different spellings (Гасымов, Həşimov)
+_COMPOUND_ENDINGS: Final = ("oklu", "okli", "kizi")  # keys of oğlu, ogly, qızı
+_GENDER_ENDING: Final = 2  # letters a feminine surname may add (Əliyev, Алиева)
 
 
 @lru_cache(maxsize=1 << 15)  # few distinct keys meet in one check (given names repeat)
@@ -127,6 +138,36 @@ def _compare(a: str, b: str, *, surname: bool = False) -> str:
     if shortest >= _PREFIX and jaro_winkler(a, b) >= threshold:
         return _TYPO_MATCH
     return _NONE
+
+
+def _joined(keys: str) -> str:
+    return keys.replace(" ", "")
+
+
+def _compound(father: str, surname: str) -> bool:
+    """Whether a surname is the father's name with ``oğlu``/``qızı`` (Bülbüloğlu, Бюль-Бюль
+    оглы): the same words written as a surname or as a father's name and marker."""
+    stem = _joined(father)
+    return bool(stem) and _joined(surname) in {stem + e for e in _COMPOUND_ENDINGS}
+
+
+def _surnames(query: NameSignature, cand: NameSignature, cand_surname: str) -> tuple[str, bool]:
+    """How the surnames relate (``_SOUND`` for sound-alikes), and whether a father's name was
+    read as a compound surname (then it does not count as a father's name)."""
+    if not query.surname and query.patronymic and _compound(query.patronymic, cand_surname):
+        return _SAME, True
+    if not cand_surname and cand.patronymic and _compound(cand.patronymic, query.surname):
+        return _SAME, True
+    if not query.surname and not cand_surname and query.patronymic:
+        # "Ceyhun Qara oğlu" on both sides: the father's name stands for the surname
+        if _joined(query.patronymic) == _joined(cand.patronymic):
+            return _SAME, True
+    relation = _compare(_joined(query.surname), _joined(cand_surname), surname=True)
+    if relation in (_SAME, _GENDER) and cand_surname == cand.surname:
+        ending = 0 if relation == _SAME else _GENDER_ENDING
+        if different_spelling(query.spelling, cand.spelling, ending=ending):
+            return _SOUND, False
+    return relation, False
 
 
 @dataclass
@@ -149,18 +190,19 @@ def _person_points(query: NameSignature, cand: NameSignature, swapped: bool) -> 
     given = _compare(query.given, cand_given)
     if given not in (_SAME, _TYPO_MATCH):
         return None
-    surname = _compare(query.surname, cand_surname, surname=True)
+    surname, compound = _surnames(query, cand, cand_surname)
     if swapped and (given, surname) != (_SAME, _SAME):
         return None  # only an exact match counts in the other order
     points = _GIVEN_SAME if given == _SAME else _GIVEN_TYPO
     points += {
         _SAME: _SURNAME_SAME,
         _TYPO_MATCH: _SURNAME_TYPO,
+        _SOUND: _SURNAME_TYPO,
         _GENDER: _SURNAME_GENDER,
         _UNKNOWN: _SURNAME_UNKNOWN,
         _NONE: 0,
     }[surname]
-    father = _compare(query.patronymic, cand.patronymic)
+    father = _UNKNOWN if compound else _compare(query.patronymic, cand.patronymic)
     points += {_SAME: _FATHER_SAME, _TYPO_MATCH: _FATHER_TYPO, _NONE: _FATHER_DIFFERENT}.get(
         father, 0
     )
@@ -189,7 +231,7 @@ def _score(query: NameSignature, cand: NameSignature, *, same_phone: bool = Fals
             best = scored
     if best is None:  # the given names differ: at most the same family
         best = _Score()
-        surname = _compare(query.surname, cand.surname, surname=True)
+        surname, _ = _surnames(query, cand, cand.surname)
         if surname in (_SAME, _GENDER):
             best.surname = surname
             best.points = _FAMILY_SAME if surname == _SAME else _FAMILY_GENDER
@@ -204,12 +246,16 @@ def _score(query: NameSignature, cand: NameSignature, *, same_phone: bool = Fals
             best.year, best.points = "close", best.points + _YEAR_CLOSE
         elif apart >= 10:
             best.year, best.points = "far", best.points + _YEAR_FAR
+    if best.surname == _SOUND:  # only sounds alike: never more than possible
+        best.points = min(best.points, STRONG - 1)
     if same_phone:
         best.phone = True
         best.points = max(best.points + _PHONE, _PHONE_FLOOR)
     if cand.role == "adverse" and best.points > 0:
         best.adverse = True
         best.points += _ADVERSE
+        if best.surname == _SOUND and not best.phone:
+            best.points = min(best.points, STRONG - 1)
     best.points = max(0, min(100, best.points))
     return best
 
@@ -252,6 +298,20 @@ def _either(expressions: Iterable[str]) -> str:
     return " OR ".join(f"({e})" for e in expressions)
 
 
+def _compound_keys(sig: NameSignature) -> list[str]:
+    """Keys under which the other form of a compound surname is indexed: ``bulbuloklu`` (and
+    ``-okli``, ``-kizi``) for ``Бюль-Бюль оглы`` without a surname, ``bulbul`` for
+    ``Bülbüloğlu``."""
+    if not sig.surname and sig.patronymic:
+        stem = _joined(sig.patronymic)
+        return [stem + ending for ending in _COMPOUND_ENDINGS]
+    joined = _joined(sig.surname)
+    for ending in _COMPOUND_ENDINGS:
+        if joined.endswith(ending) and len(joined) - len(ending) >= _PREFIX:
+            return [joined[: -len(ending)]]
+    return []
+
+
 def _queries(sig: NameSignature) -> list[tuple[str, int]]:
     """FTS5 expressions on ``keys`` retrieving candidates for a name, with their row limits.
 
@@ -269,9 +329,14 @@ def _queries(sig: NameSignature) -> list[tuple[str, int]]:
         family = (family + " AND " if family else "") + (
             "(" + " OR ".join(_quote(f) for f in forms) + ")"
         )
+        if len(surname_keys) > 1:  # Mir-Qasımov is also written Mirqasımov
+            whole = _gender_forms(_joined(sig.surname))
+            family = f"(({family}) OR " + " OR ".join(_quote(f) for f in whole) + ")"
     pairs = [
         f"{a} AND {b}" for a, b in ((family, given), (given, father), (family, father)) if a and b
     ]
+    if given:  # a compound surname written as a father's name, or the other way round
+        pairs += [f"{given} AND {_quote(k)}" for k in _compound_keys(sig)]
     out: list[tuple[str, int]] = []
     if pairs:
         out.append((_either(pairs), CANDIDATES_PER_QUERY))
@@ -389,7 +454,10 @@ def _reasons(score: _Score, query_short: str, record: _Record) -> tuple[str, ...
                 reasons.append(_("Same name: {name}").format(name=short))
             else:
                 reasons.append(_("Same name in another spelling: {name}").format(name=short))
-        elif score.surname in (_SAME, _TYPO_MATCH) and score.given in (_SAME, _TYPO_MATCH):
+        elif score.surname in (_SAME, _TYPO_MATCH, _SOUND) and score.given in (
+            _SAME,
+            _TYPO_MATCH,
+        ):
             reasons.append(_("Similar name: {name}").format(name=short))
         else:
             reasons.append(_("Same given name: {name}").format(name=short))

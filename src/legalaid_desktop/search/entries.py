@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any, Final
 
@@ -109,18 +109,37 @@ def _token_forms(token: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     latin = to_latin(token)
     if "ə" in latin:
         words += [w for w in fold(latin.replace("ə", "a")).split() if w not in words]
+    keys = list(_part_keys(token))
+    if len(keys) > 1 or _HYPHEN_RE.search(token.strip("-‐‑–—")):
+        # Бюль-Бюль, Əli-Zadə also whole, as Bülbül and Əlizadə are written
+        forms = [token, latin.replace("ə", "a")] if "ə" in latin else [token]
+        for form in forms:
+            joined = "".join(fold(form).split())
+            if joined and joined not in words:
+                words.append(joined)
+        whole = phonetic_key(token)
+        if whole and whole not in keys:
+            keys.append(whole)
+    return tuple(words), tuple(keys)
+
+
+@lru_cache(maxsize=1 << 16)
+def _part_keys(token: str) -> tuple[str, ...]:
+    """The phonetic keys of a token's hyphenated parts (one key for most tokens)."""
+    if marker_of(token) is not None:
+        return ()
     keys: list[str] = []
     for part in _HYPHEN_RE.split(token):
         key = phonetic_key(part)
         if key and key not in _MARKER_KEYS:
             keys.append(key)
-    return tuple(words), tuple(keys)
+    return tuple(keys)
 
 
 def _keys_of(part: str | None) -> str:
     if not part:
         return ""
-    return " ".join(key for token in part.split() for key in _token_forms(token)[1])
+    return " ".join(key for token in part.split() for key in _part_keys(token))
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,6 +153,10 @@ class NameSignature:
             ``Исмаилович``), or ``""``.
         birth_year: A client's birth year, if known.
         role: A party's role (``"adverse"``, ...), ``""`` for a client.
+        spelling: The surname as written (``"Алиев"``), for telling surnames that only sound
+            alike from spellings of one surname
+            (:func:`~legalaid_desktop.text.spelling.same_spelling`); ``""`` when unknown (no
+            surname, or a signature stored before it was kept).
     """
 
     surname: str
@@ -141,11 +164,13 @@ class NameSignature:
     patronymic: str
     birth_year: int | None = None
     role: str = ""
+    spelling: str = ""
 
     def encode(self) -> str:
-        """Returns the signature as one string (``"aliav|rasad|ismail|1985|"``)."""
+        """Returns the signature as one string (``"aliav|rasad|ismail|1985||Əliyev"``)."""
         year = "" if self.birth_year is None else str(self.birth_year)
-        return f"{self.surname}|{self.given}|{self.patronymic}|{year}|{self.role}"
+        spelling = self.spelling.replace("|", " ")
+        return f"{self.surname}|{self.given}|{self.patronymic}|{year}|{self.role}|{spelling}"
 
     @classmethod
     def decode(cls, encoded: str) -> NameSignature:
@@ -158,10 +183,12 @@ class NameSignature:
             The signature; one with empty parts for a malformed string.
         """
         fields = encoded.split("|")
-        if len(fields) != 5:
+        if len(fields) == 5:  # stored before the spelling was kept
+            fields.append("")
+        if len(fields) != 6:
             return cls("", "", "")
         year = int(fields[3]) if fields[3].isdigit() else None
-        return cls(fields[0], fields[1], fields[2], year, fields[4])
+        return cls(fields[0], fields[1], fields[2], year, fields[4], fields[5])
 
     @property
     def keys(self) -> tuple[str, ...]:
@@ -175,7 +202,11 @@ NameEntry = tuple[str, str, NameSignature]
 
 def _signature(tokens: Sequence[str], parts: Any, birth_year: int | None) -> NameSignature:
     signature = NameSignature(
-        _keys_of(parts.surname), _keys_of(parts.given), _keys_of(parts.patronymic), birth_year
+        _keys_of(parts.surname),
+        _keys_of(parts.given),
+        _keys_of(parts.patronymic),
+        birth_year,
+        spelling=(parts.surname or "").replace("|", " "),  # "|" separates the fields
     )
     if not signature.keys:  # nothing recognized as a part: take every token as the given name
         signature = NameSignature("", _keys_of(" ".join(tokens)), "", birth_year)
@@ -268,8 +299,7 @@ def _client_entry(
 ) -> Entry:
     names, keys, signature = name
     body = _body(" ".join(phone_digits(phone)), address, birth_year)
-    s = signature
-    return names, keys, body, NameSignature(s.surname, s.given, s.patronymic, birth_year).encode()
+    return names, keys, body, replace(signature, birth_year=birth_year).encode()
 
 
 def _case_entry(
@@ -296,10 +326,4 @@ def _consultation_entry(notes: str, advice: str, next_steps: str) -> Entry:
 
 def _party_entry(name: NameEntry, role: str, notes: str) -> Entry:
     names, keys, signature = name
-    s = signature
-    return (
-        names,
-        keys,
-        _body(notes),
-        NameSignature(s.surname, s.given, s.patronymic, None, role).encode(),
-    )
+    return names, keys, _body(notes), replace(signature, birth_year=None, role=role).encode()

@@ -12,6 +12,13 @@ index. Every other word of the query must match (AND), each one either
 A query that looks like a phone number (only digits, spaces and ``+ - ( ) . /``, at least nine
 digits) also matches the number as a whole: ``050 123 45 67`` finds ``+994 50 123-45-67``.
 
+A query written as a person's name is read as one
+(:func:`~legalaid_desktop.text.names.split_name`): titles and honorifics are left out, and a
+father's name it carries (``oğlu``/``qızı``, ``-ович``/``-овна``, ``"Surname, Given Father"``) is
+not required when it has a surname and a given name, only used for ordering, as stored records
+often lack it; a hyphenated word also matches whole, and a compound surname in ``oğlu`` its
+father's-name form and back (see ``docs/search.md``).
+
 Words are always quoted before they reach FTS5, so no query text is read as FTS5 syntax.
 
 Order, within the time of a keystroke at HQ scale (a million indexed records):
@@ -63,6 +70,7 @@ from legalaid_desktop.search.entries import (
 )
 from legalaid_desktop.text.cleaning import clean
 from legalaid_desktop.text.folding import fold
+from legalaid_desktop.text.names import NameParts, looks_like_surname, split_name
 from legalaid_desktop.text.phonetic import marker_of, phonetic_key
 
 __all__ = [
@@ -103,6 +111,8 @@ _SEPARATOR: Final = " · "
 _MAX_QUERY_CHARS: Final = 300  # a query is typed, not pasted; longer text is cut
 _MAX_WORDS: Final = 12
 _SPARE: Final = 10  # extra hits read in case some were deleted since they were indexed
+_MARKER_LETTERS: Final = 4  # oglu, ogly, qizi, kyzy ... folded
+_COMPOUND_STEM: Final = 3
 
 _SQL_MATCHING: Final = text(
     """
@@ -161,6 +171,104 @@ def _prefix(column: str, word: str) -> str:
     return f"{short} OR {column} : {_quote(word)}"
 
 
+def _word_clause(word: str) -> str:
+    """The FTS5 alternatives matching one folded word (see the module docstring)."""
+    alternatives = [_prefix("{names body}", word)]
+    if word.isalpha() and len(word) >= 2:
+        key = phonetic_key(word)
+        if key:
+            alternatives.append(_prefix("keys", key))
+        stem = word[:-_MARKER_LETTERS]
+        if len(stem) >= _COMPOUND_STEM and marker_of(word[-_MARKER_LETTERS:]):
+            # Bülbüloğlu is also written as a father's name: Bülbül oğlu, Бюль-Бюль оглы
+            alternatives.append(_prefix("{names body}", stem))
+            alternatives.append(_prefix("keys", phonetic_key(stem)))
+    elif word.isdigit():
+        if len(word) > _NATIONAL_DIGITS:  # +994 50 ... or 050 ...: the national number
+            alternatives.append(f"body : {_quote(word[-_NATIONAL_DIGITS:])}")
+        elif word.startswith("0") and len(word) >= _TRUNK_PREFIX:  # 05012... as typed
+            alternatives.append(_prefix("body", word[1:]))
+    return "(" + " OR ".join(alternatives) + ")"
+
+
+def _token_words(token: str) -> list[str]:
+    return [w for w in fold(token).split() if not (w.isalpha() and marker_of(w))]
+
+
+def _group_clause(words: Sequence[str]) -> str:
+    """Every word of one written token; a hyphenated name also whole (Бюль-Бюль = Bülbül)."""
+    clause = " AND ".join(_word_clause(w) for w in words)
+    if len(words) > 1 and all(w.isalpha() for w in words):
+        clause = f"({clause}) OR {_word_clause(''.join(words))}"
+    return "(" + clause + ")"
+
+
+def _bare_father(parts: NameParts) -> bool:
+    """``"Əliyev Adil Abış"``: a surname, a given name and a father's name without its marker
+    (the surname known by its ending, the father's name not looking like one)."""
+    return (
+        len(parts.tokens) == 3
+        and bool(parts.surname and parts.patronymic)
+        and looks_like_surname(parts.surname or "")
+        and not looks_like_surname(parts.patronymic or "")
+    )
+
+
+def _plan(query: str) -> tuple[list[str], list[str], list[str]]:
+    """What a query must match and how its hits are ranked.
+
+    Returns:
+        ``(clauses, required words, ranking words)``: the FTS5 clauses that must all match;
+        the folded words they require (for :data:`RANK_MIN_WORD`); and the words whose keys
+        rank people (:func:`name_fit`), a father's name the query carries included.
+
+    A query written as a person's name with a father's name (``oğlu``/``qızı``, a Russian
+    ``-ович``/``-овна``, the reversed ``"Surname, Given Father"``, or a third word after a surname
+    and a given name: ``"Əliyev Adil Abış"``) must match its surname and
+    given name; the father's name only ranks, as a stored name often lacks it. Without a surname
+    (``"Полад Бюль-Бюль оглы"``) the father's name must match, as a father's name or as the
+    compound surname it may be (Bülbüloğlu). Titles and honorifics are left out
+    (:func:`~legalaid_desktop.text.names.split_name`); so are patronymic markers.
+    """
+    text = query[:_MAX_QUERY_CHARS]
+    parts = split_name(text)
+    tokens = list(parts.tokens)
+    groups: list[list[str]] = []
+    optional: list[str] = []
+    compound: list[str] | None = None  # a father's name that may be a compound surname
+    structured = (parts.marker is not None or parts.comma or _bare_father(parts)) and bool(
+        parts.given
+    )
+    if structured and not any(ch.isdigit() for ch in text):
+        named = [*(parts.surname or "").split(), *(parts.given or "").split()]
+        rest = list(tokens)
+        for token in named:
+            if token in rest:
+                rest.remove(token)
+        father = _token_words(parts.patronymic or "") or [w for t in rest for w in _token_words(t)]
+        groups = [words for t in named if (words := _token_words(t))]
+        if parts.surname:
+            optional = father
+        elif father:
+            groups.append(father)
+            compound = father
+    else:
+        groups = [words for t in tokens if (words := _token_words(t))]
+    clauses: list[str] = []
+    required: list[str] = []
+    for words in groups:
+        if len(required) + len(words) > _MAX_WORDS:
+            break
+        required += words
+        if words is compound:
+            marker = "qizi" if parts.marker == "qizi" else "oglu"
+            whole = _word_clause("".join(words) + marker)
+            clauses.append(f"({_group_clause(words)} OR {whole})")
+        else:
+            clauses.append(_group_clause(words))
+    return clauses, required, required + optional
+
+
 def fts_query(query: str) -> str | None:
     """Translates a user's query into an FTS5 expression for ``search_index``.
 
@@ -169,25 +277,13 @@ def fts_query(query: str) -> str | None:
 
     Returns:
         The FTS5 expression, or ``None`` if the query has no letters or digits (besides
-        patronymic markers).
+        patronymic markers and titles).
     """
-    words = query_words(query)
-    if not words:
+    clauses, _required, _ranking = _plan(query)
+    if not clauses:
         return None
-    clauses: list[str] = []
-    for word in words:
-        alternatives = [_prefix("{names body}", word)]
-        if word.isalpha() and len(word) >= 2:
-            key = phonetic_key(word)
-            if key:
-                alternatives.append(_prefix("keys", key))
-        elif word.isdigit():
-            if len(word) > _NATIONAL_DIGITS:  # +994 50 ... or 050 ...: the national number
-                alternatives.append(f"body : {_quote(word[-_NATIONAL_DIGITS:])}")
-            elif word.startswith("0") and len(word) >= _TRUNK_PREFIX:  # 05012... as typed
-                alternatives.append(_prefix("body", word[1:]))
-        clauses.append("(" + " OR ".join(alternatives) + ")")
     expression = " AND ".join(clauses)
+    words = query_words(query)
     if len(words) > 1 and _PHONE_LIKE_RE.match(query.strip()):
         digits = "".join(words)
         if len(digits) >= _NATIONAL_DIGITS:
@@ -414,8 +510,8 @@ def search(
         return []
     ranges = _kind_ranges(wanted_kinds)
     wanted = limit + _SPARE
-    words = query_words(query)
-    specific = all(len(w) >= RANK_MIN_WORD for w in words)
+    _clauses, required, words = _plan(query)
+    specific = all(len(w) >= RANK_MIN_WORD for w in required)
     matching = _matching(session, expression, ranges, wanted)
     if not specific:  # still typing: the fastest order
         rows = _unranked(session, matching[:wanted])

@@ -10,21 +10,34 @@ from typing import Final
 from legalaid_desktop.text.casing import az_lower, az_title
 from legalaid_desktop.text.cleaning import clean
 from legalaid_desktop.text.folding import fold
+from legalaid_desktop.text.honorifics import drop_titles
 from legalaid_desktop.text.phonetic import Marker, marker_of, phonetic_key
 
 _TOKEN_SEP_RE: Final = re.compile(r"[\s,;/.()\[\]{}]+")
+_COMMA_RE: Final = re.compile("[,;]")
 _TOKEN_STRIP: Final = ":\"«»“”„‹›'’ʼ`´ʻ‘-‐‑–—"
 _HYPHEN_RE: Final = re.compile("[-‐‑–—]+")
+# Russian patronymics, longest suffix first (the stem must keep at least two letters, a soft
+# sign before the suffix dropped): Джафарович, Алиевич, Мусаевна, Ильич, Кузьминична; in
+# English spelling Jafarovich, Alievich, Musaevna, Jafarovitch.
 _PATRONYMIC_SUFFIXES: Final[tuple[tuple[str, Marker], ...]] = (
+    ("инична", "qizi"),
     ("ович", "oglu"),
     ("евич", "oglu"),
     ("овна", "qizi"),
     ("евна", "qizi"),
+    ("ична", "qizi"),
+    ("ич", "oglu"),
+    ("inichna", "qizi"),
+    ("ovitch", "oglu"),
+    ("evitch", "oglu"),
     ("ovich", "oglu"),
     ("evich", "oglu"),
     ("ovna", "qizi"),
     ("evna", "qizi"),
+    ("ichna", "qizi"),
 )
+_MIN_STEM: Final = 2
 _SURNAME_ENDINGS: Final = ("ov", "ev", "ova", "eva", "zade", "zada", "ski", "sky", "skiy")
 _SURNAME_ENDINGS_LONG: Final = ("skaya", "dze", "shvili", "svili", "li", "lu", "ly")
 
@@ -40,7 +53,9 @@ class NameParts:
             (from ``"İsmayıl oğlu"``) or ``"Исмаил"`` (from ``"Исмаилович"``), or ``None``.
         marker: ``"oglu"`` or ``"qizi"`` if the name carries one (Russian ``-ович``/``-евич``
             count as ``"oglu"``, ``-овна``/``-евна`` as ``"qizi"``), else ``None``.
-        tokens: All tokens of the cleaned name in their original order, markers included.
+        tokens: All tokens of the cleaned name in their original order, markers included,
+            titles and honorifics (:mod:`~legalaid_desktop.text.honorifics`) left out.
+        comma: The name was written ``"Surname, Given ..."`` (the surname before a comma).
     """
 
     surname: str | None
@@ -48,11 +63,12 @@ class NameParts:
     patronymic: str | None
     marker: Marker | None
     tokens: tuple[str, ...]
+    comma: bool = False
 
 
-def _name_tokens(full_name: str) -> tuple[str, ...]:
+def _split_tokens(text: str) -> list[str]:
     tokens: list[str] = []
-    for raw in _TOKEN_SEP_RE.split(clean(full_name)):
+    for raw in _TOKEN_SEP_RE.split(text):
         token = raw.strip(_TOKEN_STRIP)
         if not token:
             continue
@@ -62,7 +78,28 @@ def _name_tokens(full_name: str) -> tuple[str, ...]:
             tokens.extend((head.strip(_TOKEN_STRIP), tail))
         else:
             tokens.append(token)
-    return tuple(tokens)
+    return tokens
+
+
+def _tokens_and_surname(full_name: str) -> tuple[tuple[str, ...], int]:
+    """The name's words without titles, and how many of them a comma marks as the surname.
+
+    ``"Гасымлы, Муса Джафарович"`` (the reversed "Surname, Given Father" of lists and
+    registries) gives 1; 0 without such a comma (the part before it must be one word, and
+    something must follow it).
+    """
+    cleaned = clean(full_name)
+    if _COMMA_RE.search(cleaned):
+        head, tail = _COMMA_RE.split(cleaned, maxsplit=1)
+        before = _split_tokens(head)
+        after = drop_titles(_split_tokens(tail), looks_like_surname)
+        if after and len(before) == 1:
+            return (*before, *after), 1
+    return tuple(drop_titles(_split_tokens(cleaned), looks_like_surname)), 0
+
+
+def _name_tokens(full_name: str) -> tuple[str, ...]:
+    return _tokens_and_surname(full_name)[0]
 
 
 def _russian_patronymic(token: str) -> tuple[str, Marker] | None:
@@ -71,7 +108,7 @@ def _russian_patronymic(token: str) -> tuple[str, Marker] | None:
         if lowered.endswith(suffix):
             source = token if len(token) == len(lowered) else lowered
             stem = source[: -len(suffix)].rstrip("ьЬ")
-            if len(stem) >= 2:
+            if len(stem) >= _MIN_STEM:
                 return stem, marker
     return None
 
@@ -81,7 +118,7 @@ def looks_like_surname(token: str) -> bool:
 
     True for ``-ov``/``-ev``/``-ova``/``-eva`` (Əliyev, Алиева), ``-zadə``, ``-li``/``-lı``/
     ``-lu``/``-lü`` from six letters on (Əhmədli, not Əli), and some Slavic and Georgian endings.
-    For a hyphenated token the last part decides.
+    For a hyphenated token the last part decides (``Əli-Zadə`` by its ``-zadə``).
 
     Args:
         token: One name token.
@@ -94,6 +131,8 @@ def looks_like_surname(token: str) -> bool:
         return False
     last = folded.split(" ")[-1]
     if len(last) >= 5 and last.endswith(_SURNAME_ENDINGS):
+        return True
+    if len(last) < 5 and folded.replace(" ", "").endswith(("zade", "zada")):  # Əli-Zadə
         return True
     return len(last) >= 6 and last.endswith(_SURNAME_ENDINGS_LONG)
 
@@ -109,6 +148,23 @@ def _surname_given(before: list[str], after: list[str]) -> tuple[str | None, str
     return None, None
 
 
+def _after_comma(tokens: tuple[str, ...]) -> NameParts:
+    """Parts of ``"Surname, Given [Father oğlu | Patronymic-ovich | Father]"``."""
+    surname, rest = tokens[0], list(tokens[1:])
+    for index in range(1, len(rest)):
+        marker = marker_of(rest[index])
+        if marker is not None:
+            given = " ".join(rest[: index - 1]) or None
+            return NameParts(surname, given, rest[index - 1], marker, tokens, True)
+    if len(rest) >= 2:
+        russian = _russian_patronymic(rest[-1])
+        if russian is not None:
+            return NameParts(surname, " ".join(rest[:-1]), russian[0], russian[1], tokens, True)
+        if len(rest) == 2:
+            return NameParts(surname, rest[0], rest[1], None, tokens, True)
+    return NameParts(surname, " ".join(rest), None, None, tokens, True)
+
+
 def split_name(full_name: str) -> NameParts:
     """Splits a person's name into surname, given name, father's name and marker.
 
@@ -117,7 +173,9 @@ def split_name(full_name: str) -> NameParts:
     Russian ``"Алиев Рашад Исмаилович"`` and ``"Рашад Исмаилович Алиев"``, names without a
     patronymic and extra spaces. Without a patronymic, the Azerbaijani order (surname first) is
     assumed unless only the last token looks like a surname (:func:`looks_like_surname`):
-    ``"Rəşad Əliyev"``.
+    ``"Rəşad Əliyev"``. A comma after the first word marks it as the surname, as lists write
+    names: ``"Гасымлы, Муса Джафарович"``. Titles and honorifics (``bəy``, ``xanım``,
+    ``муаллим``, ``Dr.`` ...) are left out (:mod:`~legalaid_desktop.text.honorifics`).
 
     Args:
         full_name: The name as entered.
@@ -125,14 +183,19 @@ def split_name(full_name: str) -> NameParts:
     Returns:
         The parts; the text of each part is cleaned but keeps its script and casing.
     """
-    tokens = _name_tokens(full_name)
+    tokens, comma = _tokens_and_surname(full_name)
     listed = list(tokens)
+    if comma:
+        return _after_comma(tokens)
     for index in range(1, len(listed)):
         marker = marker_of(listed[index])
         if marker is not None:
             if index == 1:  # "İsmayıl oğlu ..." - no name before the father's
-                surname = " ".join(listed[2:]) or None
-                return NameParts(surname, None, listed[0], marker, tokens)
+                rest = listed[2:]
+                if len(rest) == 1 and not looks_like_surname(rest[0]):
+                    # "Бюль-Бюль оглы Полад": a compound surname (Bülbüloğlu) and a given name
+                    return NameParts(None, rest[0], listed[0], marker, tokens)
+                return NameParts(" ".join(rest) or None, None, listed[0], marker, tokens)
             surname, given = _surname_given(listed[: index - 1], listed[index + 1 :])
             return NameParts(surname, given, listed[index - 1], marker, tokens)
     for index in range(len(listed) - 1, 0, -1):

@@ -4,8 +4,9 @@
 :func:`marker_of` recognizes the patronymic markers ``oğlu``/``qızı``; :func:`surname_stem` and
 :func:`family_key` drop a feminine surname ending.
 
-On the folded word: digraphs ``dzh dj ch zh → c``, ``sh → s``,
-``kh gh → k``; then the classes
+On the folded word: ``y`` after ``g``/``k`` before a vowel dropped (``Gyunel`` = Günel,
+``Kyamal`` = Kəmal, English spellings through Russian); digraphs ``dzh dj ch zh → c``,
+``sh → s``, ``kh gh → k``; then the classes
 
 =================  =====  ===========================================================
 letters            key    why
@@ -54,6 +55,9 @@ _DIGRAPHS: Final[dict[str, str]] = {
     "gh": "k",
 }
 _DIGRAPH_RE: Final = re.compile("dzh|dj|ch|zh|sh|kh|gh")
+# English spellings through Russian write ü and ə after g and k as "yu", "ya": Gyunel (Гюнель,
+# Günel), Kyamal (Кямал, Kəmal), Gyulnara, Kyazim.
+_PALATAL_Y_RE: Final = re.compile("(?<=[gk])y(?=[aeou])")
 _KEY_TABLE: Final = str.maketrans(
     {"e": "a", "y": "i", "g": "k", "q": "k", "x": "k", "h": "k", "j": "c", "w": "v"}
 )
@@ -84,7 +88,7 @@ def phonetic_key(word: str) -> str:
         A string of ASCII lowercase letters and digits, empty if ``word`` has none.
         ``phonetic_key(phonetic_key(w)) == phonetic_key(w)``.
     """
-    folded = fold(word).replace(" ", "")
+    folded = _PALATAL_Y_RE.sub("", fold(word).replace(" ", ""))
     folded = _DIGRAPH_RE.sub(lambda m: _DIGRAPHS[m.group()], folded)
     key = _REPEAT_RE.sub(r"\1", folded.translate(_KEY_TABLE))
     return _MARKER_KEYS.get(key, key)

@@ -8,7 +8,7 @@ the surname as written, so the conflict check can tell surnames that only sound 
 new keys, so the whole index is rebuilt from the tables (search/index.py ``rebuild``).
 
 Revision ID: 9b4e2c7d1a05
-Revises: 3d5e8f1a2b7c
+Revises: 9c4d2e7f1a3b
 Create Date: 2026-12-05 12:40:00.000000
 """
 
@@ -18,7 +18,7 @@ from alembic import op
 from sqlalchemy.orm import Session
 
 revision = "9b4e2c7d1a05"
-down_revision = "3d5e8f1a2b7c"
+down_revision = "9c4d2e7f1a3b"
 branch_labels = None
 depends_on = None
 

@@ -27,6 +27,7 @@ from legalaid_desktop.services.maintenance import MaintenanceService
 from legalaid_desktop.services.reports import ReportService
 from legalaid_desktop.services.retention import RetentionService
 from legalaid_desktop.services.search import SearchService
+from legalaid_desktop.services.statistics import StatisticsService
 from legalaid_desktop.services.sync import SyncService
 from legalaid_desktop.services.users import UserService
 from legalaid_desktop.services.workspace import Workspace
@@ -75,6 +76,7 @@ class AppSession:
     sync: SyncService
     retention: RetentionService
     access: AccessReportService
+    statistics: StatisticsService
 
     @classmethod
     def over(cls, ws: Workspace) -> AppSession:
@@ -93,6 +95,7 @@ class AppSession:
             sync=SyncService(ws),
             retention=RetentionService(ws),
             access=AccessReportService(ws),
+            statistics=StatisticsService(ws),
         )
 
     @property

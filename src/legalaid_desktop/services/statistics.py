@@ -219,15 +219,14 @@ class StatisticsService:
                 ref = catalog[_CATALOG_KINDS[dim]]
                 names = {c: ref.label(c, lang) for c in found}
             elif dim is Dimension.CENTER:
-                names = dict(s.execute(select(Node.code, Node.name).where(Node.code.in_(found))))
+                query_ = select(Node.code, Node.name).where(Node.code.in_(found))
+                names = {code: name for code, name in s.execute(query_)}
             elif dim is Dimension.CAMPAIGN:
-                names = dict(
-                    s.execute(select(Campaign.id, Campaign.title).where(Campaign.id.in_(found)))
-                )
+                query_ = select(Campaign.id, Campaign.title).where(Campaign.id.in_(found))
+                names = {code: title for code, title in s.execute(query_)}
             elif dim is Dimension.LAWYER and not query.anonymized:
-                names = dict(
-                    s.execute(select(User.username, User.full_name).where(User.username.in_(found)))
-                )
+                query_ = select(User.username, User.full_name).where(User.username.in_(found))
+                names = {code: full for code, full in s.execute(query_)}
             for code, label in SPECIAL_LABELS.items():
                 # "other" is a legal area's code too: it means the folded rest only here
                 if code in found and (code != OTHER or dim is Dimension.INSTITUTION):

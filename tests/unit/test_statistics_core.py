@@ -147,7 +147,14 @@ def test_age_bands_are_configurable() -> None:
     assert bands.codes == ("0-17", "18-34", "35+")
     assert bands.code_of(34) == "18-34"
     assert AgeBands.parse(",".join(AgeBands().codes)) == AgeBands()
-    for bad in ("1-17,18+", "0-17,19-30,31+", "0-17,18-30", "0-17,18+,30+", "0-x", "0-17,17-30,31+"):
+    for bad in (
+        "1-17,18+",
+        "0-17,19-30,31+",
+        "0-17,18-30",
+        "0-17,18+,30+",
+        "0-x",
+        "0-17,17-30,31+",
+    ):
         with pytest.raises(InputRejected):
             AgeBands.parse(bad)
 

@@ -152,7 +152,14 @@ class StatisticsService:
         if query.anonymized:
             hidden = frozenset(suppress({k: n for k, (_v, n) in cells.items()}, width))
             if youth is not None:
-                bands_hidden = any(("cell", k) in hidden for k in cells if _band_in_youth(k, query))
+                # youth adds up the youth bands' figures (their margins in a cross table)
+                i = query.by.index(Dimension.AGE_BAND)
+                kind = "cell" if width == 1 else ("row", "col")[i]
+                bands_hidden = any(
+                    (kind, k if width == 1 else k[i]) in hidden
+                    for k in cells
+                    if _band_in_youth(k, query)
+                )
                 youth_hidden = 1 <= youth <= 4 or bands_hidden
         return FigureTable(
             measure=query.measure,

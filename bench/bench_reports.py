@@ -119,9 +119,25 @@ def _p95(values: list[float]) -> float:
     return statistics.quantiles(values, n=20)[-1] if len(values) > 1 else values[0]
 
 
+_CD = " LEFT JOIN corruption_details cd ON cd.case_id = ca.id"
+_FIRST_CASE = (
+    " LEFT JOIN cases ca ON ca.id = (SELECT c2.id FROM cases c2 WHERE "
+    "c2.client_id = cl.id ORDER BY c2.opened_on LIMIT 1)"
+)
+
+
 def _floor_sql(measure: Measure, dims: tuple[Dimension, ...]) -> str:
+    """The plain GROUP BY, joining only what the dimensions read (as a person would write it)."""
     value, body = FLOOR_SOURCES[measure]
-    cols = [FLOOR_COLUMNS[d] for d in dims]
+    columns = [FLOOR_COLUMNS[d] for d in dims]
+    if not any(c.startswith("cd.") for c in columns):
+        body = body.replace(_CD, "")
+    if measure is Measure.NEW_CLIENTS and not any("ca." in c for c in columns):
+        body = body.replace(_FIRST_CASE, "")
+    if measure is Measure.NEW_CLIENTS:
+        columns = [c.replace("ca.owner_node", "cl.node_code") for c in columns]
+        columns = [c.replace("ca.opened_on", "cl.created_at") for c in columns]
+    cols = columns
     if measure in (Measure.CONSULTATIONS, Measure.CONSULTATION_MINUTES, Measure.CLIENTS_SERVED):
         cols = [c.replace("ca.opened_on", "co.held_on") for c in cols]
         cols = [c.replace("ca.assigned_lawyer", "co.lawyer") for c in cols]

@@ -42,13 +42,38 @@ class _Source:
     first_per_client: bool = False
 
 
-def _source(measure: Measure) -> _Source:
+_CORRUPTION_DIMENSIONS = frozenset(
+    {
+        Dimension.CORRUPTION_SECTOR,
+        Dimension.CORRUPTION_CONDUCT,
+        Dimension.INSTITUTION,
+        Dimension.SATISFACTION,
+    }
+)
+_CASE_DIMENSIONS = _CORRUPTION_DIMENSIONS | {
+    Dimension.LEGAL_AREA,
+    Dimension.OUTCOME,
+    Dimension.CAMPAIGN,
+    Dimension.LAWYER,
+}
+_CASE_FILTERS = frozenset({"legal_area", "lawyer", "campaign"})
+
+
+def _source(
+    measure: Measure, by: tuple[Dimension, ...] = (), filters: Filters | None = None
+) -> _Source:
+    """The base rows of ``measure``, joining only what ``by`` and ``filters`` read: the
+    corruption details for their dimensions, a new client's first case for a case value."""
+    corruption = _CORRUPTION if _CORRUPTION_DIMENSIONS & set(by) else ""
+    case_values = bool(_CASE_DIMENSIONS & set(by)) or bool(
+        filters is not None and _CASE_FILTERS & set(filters.items())
+    )
     consult = (
         "FROM consultations co JOIN cases ca ON ca.id = co.case_id AND ca.deleted_hlc IS NULL "
-        f"{_CLIENT} {_CORRUPTION} "
+        f"{_CLIENT} {corruption} "
         "WHERE co.deleted_hlc IS NULL AND co.held_on BETWEEN :start AND :end"
     )
-    cases = f"FROM cases ca {_CLIENT} {_CORRUPTION} WHERE ca.deleted_hlc IS NULL"
+    cases = f"FROM cases ca {_CLIENT} {corruption} WHERE ca.deleted_hlc IS NULL"
     if measure is Measure.CONSULTATIONS:
         return _Source(consult, "co.held_on", "co.lawyer", "ca.owner_node", "1")
     if measure is Measure.CONSULTATION_MINUTES:
@@ -65,11 +90,15 @@ def _source(measure: Measure) -> _Source:
         body = f"{cases} AND ca.opened_on <= :end AND (ca.closed_on IS NULL OR ca.closed_on > :end)"
         return _Source(body, None, "ca.assigned_lawyer", "ca.owner_node", "1")
     # new clients: the day of intake in Baku; case values from the client's first case
-    body = (
-        "FROM clients cl LEFT JOIN cases ca ON ca.id = (SELECT c2.id FROM cases c2 "
+    first_case = (
+        "LEFT JOIN cases ca ON ca.id = (SELECT c2.id FROM cases c2 "
         "WHERE c2.client_id = cl.id AND c2.deleted_hlc IS NULL "
-        "ORDER BY c2.opened_on, c2.number LIMIT 1) "
-        f"{_CORRUPTION} "
+        f"ORDER BY c2.opened_on, c2.number LIMIT 1) {corruption}"
+        if case_values
+        else ""
+    )
+    body = (
+        f"FROM clients cl {first_case} "
         "WHERE cl.deleted_hlc IS NULL AND cl.created_at >= :start_utc AND cl.created_at < :end_utc"
     )
     return _Source(
@@ -183,7 +212,7 @@ def figure_sql(
     eligible_only: bool,
 ) -> tuple[str, dict[str, str]]:
     """``SELECT d0[, d1], SUM(value), COUNT(*)`` over the measure's base rows, grouped."""
-    src = _source(measure)
+    src = _source(measure, by, filters)
     where, params = _where(src, filters)
     if eligible_only:
         where += f" AND cl.id IN ({ELIGIBLE})"
@@ -208,7 +237,7 @@ def figure_sql(
 
 def scope_sql(measure: Measure, filters: Filters) -> tuple[str, dict[str, str]]:
     """How many distinct clients are behind the measure, and how many of them are eligible."""
-    src = _source(measure)
+    src = _source(measure, (), filters)
     where, params = _where(src, filters)
     sql = (
         f"SELECT COUNT(DISTINCT cl.id), COUNT(DISTINCT CASE WHEN cl.id IN ({ELIGIBLE}) "

@@ -132,7 +132,7 @@ def _floor_sql(measure: Measure, dims: tuple[Dimension, ...]) -> str:
     columns = [FLOOR_COLUMNS[d] for d in dims]
     if not any(c.startswith("cd.") for c in columns):
         body = body.replace(_CD, "")
-    if measure is Measure.NEW_CLIENTS and not any("ca." in c for c in columns):
+    if measure is Measure.NEW_CLIENTS and not any(c.startswith(("ca.", "cd.")) for c in columns):
         body = body.replace(_FIRST_CASE, "")
     if measure is Measure.NEW_CLIENTS:
         columns = [c.replace("ca.owner_node", "cl.node_code") for c in columns]

@@ -132,8 +132,10 @@ class StatisticsService:
         width = len(query.by)
         cells: dict[tuple[str, ...], list[int]] = {}
         for row in s.execute(text(sql), {**params, **extra}):
-            key = tuple(str(c) for c in row[:width])
-            cells[key] = [int(row[width]), int(row[width + 1])]
+            key = tuple(_stated(c) for c in row[:width])
+            got = cells.setdefault(key, [0, 0])  # '' and NULL meet under not_stated
+            got[0] += int(row[width])
+            got[1] += int(row[width + 1])
         if width == 0:
             value, count = cells.pop((), [0, 0])
             cells = {(): [value, count]} if count else {}
@@ -316,6 +318,14 @@ class StatisticsService:
                 },
             )
         return len(table.rows)
+
+
+def _stated(value: object) -> str:
+    """A grouped value as a code: an empty or missing one is ``not_stated``."""
+    if value is None:
+        return NOT_STATED
+    code = str(value).strip()
+    return code or NOT_STATED
 
 
 def _replace(t: FigureTable, **changes: Any) -> FigureTable:

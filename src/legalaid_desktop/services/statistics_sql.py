@@ -107,7 +107,10 @@ def _source(
 
 
 def _stated(expr: str) -> str:
-    return f"COALESCE(NULLIF(TRIM({expr}), ''), '{NOT_STATED}')"
+    """The plain column: an empty or missing value becomes ``not_stated`` after the GROUP BY,
+    on the grouped rows (``services.statistics._stated``), which costs half the time of
+    ``COALESCE(NULLIF(TRIM(...)))`` evaluated on every base row (bench/bench_reports.py)."""
+    return expr
 
 
 def _corruption(expr: str) -> str:

@@ -28,6 +28,7 @@ from legalaid_desktop.services.maintenance import MaintenanceService
 from legalaid_desktop.services.reports import ReportService
 from legalaid_desktop.services.retention import RetentionService
 from legalaid_desktop.services.search import SearchService
+from legalaid_desktop.services.statistics import StatisticsService
 from legalaid_desktop.services.sync import SyncService
 from legalaid_desktop.services.users import UserService
 from legalaid_desktop.services.workspace import Workspace
@@ -77,6 +78,7 @@ class AppSession:
     retention: RetentionService
     access: AccessReportService
     conflicts: ConflictDecisionService
+    statistics: StatisticsService
 
     @classmethod
     def over(cls, ws: Workspace) -> AppSession:
@@ -96,6 +98,7 @@ class AppSession:
             retention=RetentionService(ws),
             access=AccessReportService(ws),
             conflicts=ConflictDecisionService(ws),
+            statistics=StatisticsService(ws),
         )
 
     @property

@@ -132,7 +132,7 @@ _FLOORS: tuple[tuple[str, ...], ...] = (
     ("domain",),
     ("reference_data", "tracebacks"),
     ("store",),
-    ("search", "reports"),
+    ("search", "reports", "statistics"),
     ("sync",),
     ("services",),
     ("app",),
@@ -223,6 +223,11 @@ def test_the_cli_never_imports_the_store() -> None:
     assert _reaching("cli", ("store",)) == []
 
 
-@pytest.mark.parametrize("package", ["sync", "search", "reports"])
+@pytest.mark.parametrize("package", ["sync", "search", "reports", "statistics"])
 def test_the_engines_never_import_services(package: str) -> None:
     assert _reaching(package, ("services", "app", "cli", "gui", "devtools")) == []
+
+
+def test_the_statistics_core_reaches_no_store() -> None:
+    """Measures, periods, suppression and the writers are pure: the counting is a service's."""
+    assert _reaching("statistics", ("store", "search", "reports", "sync")) == []

@@ -22,6 +22,7 @@ from legalaid_desktop.cli import (
     case_commands,
     demo_command,
     pdf_commands,
+    report_commands,
     sync_commands,
 )
 from legalaid_desktop.cli.context import CliContext, emit
@@ -49,6 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo_command.register(sub)
     case_commands.register(sub)
     pdf_commands.register(sub)
+    report_commands.register(sub)
     sync_commands.register(sub)
     return parser
 

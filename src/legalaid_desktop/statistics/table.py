@@ -1,0 +1,113 @@
+"""A computed figure: its rows by code, its total, the previous period, what was suppressed.
+
+Plain data handed from the service to the front ends and the writers; :meth:`FigureTable.document`
+is the JSON document of the ``legalaid report figures`` contract (docs/statistics.md).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from legalaid_desktop.statistics.definitions import (
+    SUPPRESSED,
+    TIME_DIMENSIONS,
+    AgeBands,
+    Dimension,
+    Measure,
+)
+from legalaid_desktop.statistics.periods import Period
+from legalaid_desktop.statistics.suppression import TOTAL, Position
+
+Shown = int | str
+"""A figure as published: the number, or ``"<5"`` where it is suppressed."""
+
+
+@dataclass(frozen=True)
+class FigureRow:
+    """One cell: the codes of its dimensions, its value, and how many records are behind it
+    (the same as the value for a count; the consultations behind a number of minutes)."""
+
+    codes: tuple[str, ...]
+    value: int
+    count: int
+
+
+@dataclass(frozen=True)
+class FigureTable:
+    """A measure over a period, broken down by zero, one or two dimensions.
+
+    Attributes:
+        rows: The cells, in display order; every value of a dimension appears, unknown ones as
+            ``not_stated`` (or ``not_applicable``), so the rows add up to ``total``.
+        previous: The same figure over the previous period of equal length.
+        anonymized: Only clients whose consent covers anonymized statistics are counted, and
+            small cells are suppressed (``hidden``).
+        left_out: How many clients within the figure's scope were left out for want of that
+            consent (0 when not anonymized).
+        youth: With an ``age_band`` breakdown: the figure for ages 14 to 29 (None otherwise).
+        labels: For each dimension, each code's label in the language asked for.
+    """
+
+    measure: Measure
+    by: tuple[Dimension, ...]
+    period: Period
+    rows: tuple[FigureRow, ...]
+    total: int
+    total_count: int
+    anonymized: bool = False
+    left_out: int = 0
+    hidden: frozenset[Position] = frozenset()
+    youth: int | None = None
+    youth_hidden: bool = False
+    bands: AgeBands = field(default_factory=AgeBands)
+    filters: Mapping[str, str] = field(default_factory=dict)
+    labels: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    previous: FigureTable | None = None
+
+    def shown(self, row: FigureRow) -> Shown:
+        return SUPPRESSED if ("cell", row.codes) in self.hidden else row.value
+
+    @property
+    def total_shown(self) -> Shown:
+        return SUPPRESSED if TOTAL in self.hidden else self.total
+
+    @property
+    def youth_shown(self) -> Shown | None:
+        if self.youth is None:
+            return None
+        return SUPPRESSED if self.youth_hidden else self.youth
+
+    def previous_of(self, row: FigureRow) -> Shown | None:
+        """The previous period's value of the cell with ``row``'s codes (0 where it had none).
+
+        None without a previous period, and in a breakdown by month, quarter or year (the
+        previous period has other months: only its total is beside this one's).
+        """
+        if self.previous is None or any(d in TIME_DIMENSIONS for d in self.by):
+            return None
+        for other in self.previous.rows:
+            if other.codes == row.codes:
+                return self.previous.shown(other)
+        return 0
+
+    def label(self, dimension: Dimension, code: str) -> str:
+        return self.labels.get(dimension.value, {}).get(code, code)
+
+    def document(self) -> dict[str, Any]:
+        """The JSON document: codes, not labels; a suppressed figure is the string ``"<5"``."""
+        return {
+            "measure": self.measure.value,
+            "by": [d.value for d in self.by],
+            "from": self.period.start.isoformat(),
+            "to": self.period.end.isoformat(),
+            "rows": [
+                {
+                    **{d.value: c for d, c in zip(self.by, r.codes, strict=True)},
+                    "value": self.shown(r),
+                }
+                for r in self.rows
+            ],
+            "total": self.total_shown,
+        }

@@ -73,12 +73,15 @@ TARGETS: dict[str, list[str]] = {
     ],
     "src/legalaid_desktop/sync/merge.py": [
         _U + "test_merge_rules.py",
+        _U + "test_merge_outcomes.py",
         _I + "test_sync.py",
         _H + "test_sync_ownership.py",
         _U + "test_hlc.py",
     ],
     "src/legalaid_desktop/sync/history.py": [
         _U + "test_merge_rules.py",
+        _U + "test_merge_outcomes.py",
+        _I + "test_merge_history.py",
         _I + "test_sync.py",
         _H + "test_sync_ownership.py",
     ],

@@ -87,6 +87,7 @@ TARGETS: dict[str, list[str]] = {
     ],
     "src/legalaid_desktop/services/users.py": [
         _H + "test_roles.py",
+        _H + "test_revocation_backups.py",
         _H + "test_last_admin.py",
         _H + "test_refusal_records.py",
         _I + "test_cli_admin.py",
@@ -98,6 +99,7 @@ TARGETS: dict[str, list[str]] = {
         _H + "test_recovery_rotation.py",
     ],
     "src/legalaid_desktop/store/slots.py": [
+        _H + "test_slot_vectors.py",
         _I + "test_vault.py",
         _H + "test_planted_vault.py",
         _H + "test_recovery_rotation.py",

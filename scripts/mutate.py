@@ -88,6 +88,7 @@ TARGETS: dict[str, list[str]] = {
     "src/legalaid_desktop/services/users.py": [
         _H + "test_roles.py",
         _H + "test_revocation_backups.py",
+        _H + "test_user_changes.py",
         _H + "test_last_admin.py",
         _H + "test_refusal_records.py",
         _I + "test_cli_admin.py",

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from legalaid_desktop import app
 from legalaid_desktop.domain.hlc import HLC
@@ -110,8 +110,18 @@ def test_load_reads_every_batch_of_rows_and_only_the_asked_table(
                 select(ChangeLog.row_id, ChangeLog.seq).where(ChangeLog.table_name == "deadlines")
             )
         }
-        # Ids given twice and out of order are loaded once.
-        history = MergeHistory.load(s, PEER, {"deadlines": [*reversed(rows), middle]})
+        statements: list[str] = []
+        engine = s.get_bind()
+        listener = lambda *args: statements.append(args[2])  # noqa: E731
+        event.listen(engine, "before_cursor_execute", listener)
+        try:
+            # Ids given twice and out of order are loaded once.
+            history = MergeHistory.load(s, PEER, {"deadlines": [*reversed(rows), middle]})
+        finally:
+            event.remove(engine, "before_cursor_execute", listener)
+    # A few queries per batch of rows (two logs each) and one for the acknowledgements, not a
+    # few per row: an import of a large bundle stays fast.
+    assert len(statements) <= 3 * 2 + 1
 
     assert history.peer == PEER
     assert history.changes == {

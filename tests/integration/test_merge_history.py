@@ -24,6 +24,9 @@ def at(ms: int, node: str) -> str:
     return HLC(1_780_000_000_000 + ms, 0, node).encode()
 
 
+OTHER_ROW = str(uuid.UUID(int=9999))
+
+
 def ids(count: int) -> list[str]:
     """``count`` row ids in their sorted order (the order load batches them in)."""
     return sorted(str(uuid.UUID(int=n + 1)) for n in range(count))
@@ -103,6 +106,17 @@ def test_load_reads_every_batch_of_rows_and_only_the_asked_table(
         s.add(_conflict("deadlines", first, "deadline", at(1, ME), at(9, PEER)))
         s.add(_conflict("deadlines", last, "done", None, at(8, PEER)))
         s.add(_conflict("cases", middle, "status", at(5, ME), at(6, PEER)))
+        # A row of the same table that was not asked for: its history is not loaded.
+        s.add(
+            ChangeLog(
+                table_name="deadlines",
+                row_id=OTHER_ROW,
+                hlc=at(7, ME),
+                groups=["done"],
+                origin_node=ME,
+            )
+        )
+        s.add(_conflict("deadlines", OTHER_ROW, "done", at(7, ME), at(8, PEER)))
     with admin_session.ws.read() as s:
         seqs = {
             row_id: seq

@@ -18,13 +18,16 @@ from sqlalchemy import select
 from conftest import ADMIN, ADMIN_PASSWORD, LAWYER, LAWYER_PASSWORD
 from legalaid_desktop import app
 from legalaid_desktop.domain.errors import (
+    AuthenticationError,
     InputRejected,
     NotFound,
     PermissionDenied,
+    UserChangeRefused,
     ValidationError,
 )
 from legalaid_desktop.i18n import language
 from legalaid_desktop.services.workspace import DENIED_ACTION
+from legalaid_desktop.store import rotation
 from legalaid_desktop.store.models import AuditEvent, ChangeLog, User
 
 MANAGER = "rauf"
@@ -159,6 +162,13 @@ def test_what_a_mistaken_change_is_told(admin_session: app.AppSession) -> None:
     assert str(twice.value) == f"The user '{LAWYER}' is already revoked."
     assert str(reset.value) == str(role.value) == f"There is no active user '{LAWYER}'."
     assert [u.username for u in users.list()] == [ADMIN, LAWYER]
+    with language("en"):
+        with pytest.raises(UserChangeRefused) as own_account:
+            users.revoke(ADMIN)
+        with pytest.raises(UserChangeRefused) as own_role:
+            users.change_role(ADMIN, "manager")
+    assert str(own_account.value) == "You cannot revoke your own account."
+    assert str(own_role.value) == "You cannot change your own role."
 
 
 def test_a_lawyers_attempts_are_refused_and_recorded_with_their_target(
@@ -194,3 +204,28 @@ def test_a_lawyers_attempts_are_refused_and_recorded_with_their_target(
     ]
     assert [u.username for u in admin.users.list()] == [ADMIN, LAWYER]
     admin.close()
+
+
+def test_a_revocation_retried_after_the_next_open_finished_it(store_with_lawyer: Path) -> None:
+    s = app.login(store_with_lawyer, ADMIN, ADMIN_PASSWORD)
+    # What a revocation killed right after its transaction leaves behind: the account
+    # deactivated and marked for revocation, its key slot still in the vault.
+    with s.ws.write() as db:
+        row = db.scalar(select(User).where(User.username == LAWYER))
+        assert row is not None
+        row.active = False
+        rotation.mark_revoked(db, LAWYER)
+    s.close()
+
+    s = app.login(store_with_lawyer, ADMIN, ADMIN_PASSWORD)  # opening the store finishes it
+    assert s.ws.store.finished_revocations == (LAWYER,)
+    retried = s.users.revoke(LAWYER)  # the user's retry is told it is done, not refused
+    assert (retried.username, retried.active, retried.has_key) == (LAWYER, False, False)
+    assert [u.has_key for u in s.users.list() if u.username == LAWYER] == [False]
+    s.close()
+    with pytest.raises(AuthenticationError):
+        app.login(store_with_lawyer, LAWYER, LAWYER_PASSWORD)
+    s = app.login(store_with_lawyer, ADMIN, ADMIN_PASSWORD)
+    with pytest.raises(InputRejected):  # a later attempt: already revoked
+        s.users.revoke(LAWYER)
+    s.close()

@@ -18,6 +18,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
 from legalaid_desktop.domain.errors import VaultTampered
+from legalaid_desktop.i18n import language
 from legalaid_desktop.store.kdf import FLOOR
 from legalaid_desktop.store.keywrap import DekWrap
 from legalaid_desktop.store.slots import (
@@ -189,8 +190,9 @@ MALFORMED = [
 
 @pytest.mark.parametrize(("why", "data"), MALFORMED, ids=[why for why, _data in MALFORMED])
 def test_a_malformed_slot_is_refused(why: str, data: object) -> None:
-    with pytest.raises(VaultTampered):
+    with language("en"), pytest.raises(VaultTampered) as refused:
         Slot.from_dict(data)
+    assert str(refused.value) == "The key file is malformed."
 
 
 def test_a_slot_without_a_wrap_is_read_without_one() -> None:

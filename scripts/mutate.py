@@ -73,17 +73,22 @@ TARGETS: dict[str, list[str]] = {
     ],
     "src/legalaid_desktop/sync/merge.py": [
         _U + "test_merge_rules.py",
+        _U + "test_merge_outcomes.py",
         _I + "test_sync.py",
         _H + "test_sync_ownership.py",
         _U + "test_hlc.py",
     ],
     "src/legalaid_desktop/sync/history.py": [
         _U + "test_merge_rules.py",
+        _U + "test_merge_outcomes.py",
+        _I + "test_merge_history.py",
         _I + "test_sync.py",
         _H + "test_sync_ownership.py",
     ],
     "src/legalaid_desktop/services/users.py": [
         _H + "test_roles.py",
+        _H + "test_revocation_backups.py",
+        _H + "test_user_changes.py",
         _H + "test_last_admin.py",
         _H + "test_refusal_records.py",
         _I + "test_cli_admin.py",
@@ -95,6 +100,7 @@ TARGETS: dict[str, list[str]] = {
         _H + "test_recovery_rotation.py",
     ],
     "src/legalaid_desktop/store/slots.py": [
+        _H + "test_slot_vectors.py",
         _I + "test_vault.py",
         _H + "test_planted_vault.py",
         _H + "test_recovery_rotation.py",

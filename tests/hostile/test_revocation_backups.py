@@ -257,3 +257,29 @@ def test_a_revocation_a_manager_cannot_finish_is_reported_and_an_admin_finishes_
     monkeypatch.setenv("LEGALAID_PASSWORD", ADMIN_PASSWORD)
     assert main(["--data-dir", str(data_dir), "--user", ADMIN, "db", "status"]) == 0
     assert "not finished" not in capsys.readouterr().err
+
+
+def test_a_reset_administrators_password_opens_the_backups_and_the_old_one_does_not(
+    admin_session: app.AppSession,
+) -> None:
+    admin_session.users.add(ADMIN2, "Əliyeva Nigar Fuad qızı", "admin", ADMIN2_PASSWORD)
+    folder = admin_session.maintenance.backup()
+    admin_session.users.reset_password(ADMIN2, "Shahdag-snow-2026")
+    with pytest.raises(AuthenticationError):
+        backups.opener_for_password(folder, ADMIN2, ADMIN2_PASSWORD)
+    backups.backup_key(folder, backups.opener_for_password(folder, ADMIN2, "Shahdag-snow-2026"))
+
+
+def test_a_demoted_administrator_opens_no_backup_old_or_new(
+    admin_session: app.AppSession,
+) -> None:
+    admin_session.users.add(ADMIN2, "Əliyeva Nigar Fuad qızı", "admin", ADMIN2_PASSWORD)
+    before = admin_session.maintenance.backup()
+    backups.backup_key(before, backups.opener_for_password(before, ADMIN2, ADMIN2_PASSWORD))
+    info = admin_session.users.change_role(ADMIN2, "manager")
+    assert info.role.value == "manager" and info.has_key
+    after = admin_session.maintenance.backup()
+    for folder in (before, after):
+        with pytest.raises(AuthenticationError):
+            backups.opener_for_password(folder, ADMIN2, ADMIN2_PASSWORD)
+        backups.backup_key(folder, backups.opener_for_password(folder, ADMIN, ADMIN_PASSWORD))

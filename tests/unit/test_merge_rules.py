@@ -7,12 +7,14 @@ plain values. Each row names the rule it checks; planting a bug in any rule of
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
 
 from legalaid_desktop.domain.hlc import HLC
+from legalaid_desktop.store.models import ConflictEntry
 from legalaid_desktop.sync.history import AckedBundle, ChangeEntry, MergeHistory
 from legalaid_desktop.sync.merge import (
     EDIT_DELETE,
@@ -28,6 +30,7 @@ ROW = "0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b"
 CASE = "0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a60"
 OLD = {"case_id": CASE, "due_on": "2026-03-01", "description": "Appeal"}
 NEW = {"case_id": CASE, "due_on": "2026-03-08", "description": "Appeal to the court"}
+DETECTED = "2026-06-01T00:00:00.000Z"
 
 
 def at(ms: int, node: str) -> str:
@@ -51,8 +54,13 @@ def record(groups: dict[str, tuple[str, dict[str, Any]]], deleted: str | None = 
     )
 
 
-def local_row(clock: str, values: dict[str, Any], deleted: str | None = None) -> dict[str, Any]:
-    clocks = {"deadline": clock, "done": at(0, ME)}
+def local_row(
+    clock: str | None, values: dict[str, Any], deleted: str | None = None
+) -> dict[str, Any]:
+    """The local row; ``clock`` None: the deadline group has no stamp here (a newer group)."""
+    clocks = {"done": at(0, ME)}
+    if clock is not None:
+        clocks["deadline"] = clock
     if deleted is not None:
         clocks["_deleted"] = deleted
     return {"id": ROW, "clocks": clocks, "deleted_hlc": deleted, "done": False, **values}
@@ -303,6 +311,126 @@ RULES = [
         deleted_after=at(25, ME),
     ),
     Rule(
+        "rc > lc, lc absent here (a group this row never had): applied, no conflict",
+        None,
+        OLD,
+        at(20, PEER),
+        NEW,
+        applied="2026-03-08",
+    ),
+    Rule(
+        "rc > lc, a conflict of lc with another remote stamp is logged: this one is new",
+        at(10, ME),
+        OLD,
+        at(20, PEER),
+        NEW,
+        applied="2026-03-08",
+        conflicts=((EDIT_EDIT, "remote"),),
+        logged=frozenset({("deadlines", ROW, "deadline", at(5, ME), at(20, PEER))}),
+    ),
+    Rule(
+        "tombstone: an edit_edit of the same remote stamp logged before is not this "
+        "edit_delete conflict",
+        at(10, ME),
+        OLD,
+        at(20, PEER),
+        NEW,
+        applied="2026-03-08",
+        conflicts=((EDIT_DELETE, "local"),),
+        local_deleted=at(15, ME),
+        deleted_after=at(15, ME),
+        logged=frozenset({("deadlines", ROW, "deadline", at(10, ME), at(20, PEER))}),
+    ),
+    Rule(
+        "both deleted, the peer imported our deletion before its edit: no conflict",
+        at(10, ME),
+        OLD,
+        at(20, PEER),
+        NEW,
+        applied="2026-03-08",
+        local_deleted=at(15, ME),
+        remote_deleted=at(15, ME),
+        deleted_after=at(15, ME),
+        changes={("deadlines", ROW, at(15, ME)): ChangeEntry(7, ME, frozenset({"_deleted"}))},
+        acked=(AckedBundle(7, None, at(17, PEER)),),
+    ),
+    Rule(
+        "both deleted with the same stamp, nothing newer: nothing changes",
+        at(10, PEER),
+        OLD,
+        at(10, PEER),
+        OLD,
+        applied=None,
+        local_deleted=at(15, ME),
+        remote_deleted=at(15, ME),
+        deleted_after=at(15, ME),
+    ),
+    Rule(
+        "rc < lc, concurrent edits logged before: not logged again",
+        at(20, ME),
+        NEW,
+        at(10, PEER),
+        OLD,
+        applied=None,
+        logged=frozenset({("deadlines", ROW, "deadline", at(20, ME), at(10, PEER))}),
+    ),
+    Rule(
+        "rc < lc, the same remote stamp logged against another local one: a new conflict",
+        at(20, ME),
+        NEW,
+        at(10, PEER),
+        OLD,
+        applied=None,
+        conflicts=((EDIT_EDIT, "local"),),
+        logged=frozenset({("deadlines", ROW, "deadline", at(5, ME), at(10, PEER))}),
+    ),
+    Rule(
+        "the peer deletes unaware of a local edit, logged before: not logged again",
+        at(20, ME),
+        NEW,
+        at(10, PEER),
+        OLD,
+        applied=None,
+        remote_deleted=at(30, PEER),
+        deleted_after=at(30, PEER),
+        logged=frozenset({("deadlines", ROW, "deadline", at(20, ME), at(30, PEER))}),
+    ),
+    Rule(
+        "the peer deletes unaware of a local edit, another edit of ours logged: a new conflict",
+        at(20, ME),
+        NEW,
+        at(10, PEER),
+        OLD,
+        applied=None,
+        conflicts=((EDIT_DELETE, "remote"),),
+        remote_deleted=at(30, PEER),
+        deleted_after=at(30, PEER),
+        logged=frozenset({("deadlines", ROW, "deadline", at(5, ME), at(30, PEER))}),
+    ),
+    Rule(
+        "rc < lc, deleted here, the older remote edit logged before: not logged again",
+        at(20, ME),
+        NEW,
+        at(10, PEER),
+        OLD,
+        applied=None,
+        local_deleted=at(25, ME),
+        deleted_after=at(25, ME),
+        logged=frozenset({("deadlines", ROW, "deadline", at(25, ME), at(10, PEER))}),
+    ),
+    Rule(
+        "rc < lc, deleted here, only an edit_edit of the remote stamp logged: a new conflict",
+        at(20, ME),
+        NEW,
+        at(10, PEER),
+        OLD,
+        applied=None,
+        conflicts=((EDIT_DELETE, "local"),),
+        local_deleted=at(25, ME),
+        deleted_after=at(25, ME),
+        logged=frozenset({("deadlines", ROW, "deadline", at(20, ME), at(10, PEER))}),
+    ),
+    Rule(
         "an older remote deletion does not move the tombstone",
         at(10, PEER),
         OLD,
@@ -319,24 +447,57 @@ RULES = [
 @pytest.mark.parametrize("rule", RULES, ids=[r.name for r in RULES])
 def test_merge_rule(rule: Rule) -> None:
     history = MergeHistory(PEER, dict(rule.changes), set(rule.logged), list(rule.acked))
-    ctx = MergeContext(history, "2026-06-01T00:00:00.000Z")
-    local = local_row(rule.lc or "", rule.mine or {}, rule.local_deleted)
+    ctx = MergeContext(history, DETECTED)
+    local = local_row(rule.lc, rule.mine or {}, rule.local_deleted)
     incoming = record({"deadline": (rule.rc, rule.theirs)}, rule.remote_deleted)
     out = merge_record(incoming, local, ctx)
     row = out.row or {}
+    fields = table_specs()["deadlines"].groups["deadline"]
+    mine = {name: local[name] for name in fields}
     if rule.applied is not None:
         assert row.get("due_on", local["due_on"]) == rule.applied
         assert out.applied.get(rule.rc) == ["deadline"]
         assert row["clocks"]["deadline"] == rule.rc
+        assert out.changed_fields == {n for n in fields if rule.theirs[n] != mine[n]}
     else:
         assert rule.rc not in out.applied
         assert "due_on" not in row
+        assert out.changed_fields == set()
+    # Nothing applied and no new tombstone: no row change at all.
+    changed = rule.applied is not None or rule.deleted_after != rule.local_deleted
+    assert (out.row is not None) == changed
+    if changed:
+        assert row["clocks"]["done"] == local["clocks"]["done"]  # other groups keep their stamp
+        assert row["hlc"] == max(row["clocks"].values())
+        assert row["updated_by"] == "peer-user"
     assert tuple((c["kind"], c["winner"]) for c in out.conflicts) == rule.conflicts
     for conflict in out.conflicts:
-        assert conflict["peer"] == PEER and conflict["row_id"] == ROW
+        assert_conflict_row(conflict)
+        if conflict["kind"] == EDIT_EDIT:
+            expected = (mine, rule.theirs, rule.lc, rule.rc)
+        elif conflict["winner"] == "local":  # an edit of the peer against our deletion
+            expected = (None, rule.theirs, rule.local_deleted, rule.rc)
+        else:  # the peer's deletion against our edit
+            expected = (mine, None, rule.lc, rule.remote_deleted)
+        got = ("local_value", "remote_value", "local_hlc", "remote_hlc")
+        assert tuple(conflict[key] for key in got) == expected
     deleted_after = row.get("deleted_hlc", rule.local_deleted)
     assert deleted_after == rule.deleted_after
     assert out.deleted_now == (rule.local_deleted is None and rule.deleted_after is not None)
+    if rule.deleted_after != rule.local_deleted:
+        assert row["clocks"]["_deleted"] == rule.deleted_after
+        assert out.applied[rule.deleted_after][-1] == "_deleted"
+
+
+def assert_conflict_row(conflict: dict[str, Any]) -> None:
+    """A conflict as it goes to the conflict log: every column, open, of this row and peer."""
+    assert set(conflict) == set(ConflictEntry.__table__.c.keys())
+    assert str(uuid.UUID(conflict["id"])) == conflict["id"]
+    assert conflict["table_name"] == "deadlines" and conflict["row_id"] == ROW
+    assert conflict["field_group"] == "deadline" and conflict["peer"] == PEER
+    assert conflict["detected_at"] == DETECTED
+    assert conflict["resolved_at"] is None and conflict["resolved_by"] is None
+    assert conflict["resolution"] is None
 
 
 def test_a_new_row_is_inserted_whole() -> None:

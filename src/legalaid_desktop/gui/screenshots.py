@@ -183,6 +183,8 @@ def _main_screens(plan: ShotPlan, camera: Camera, tasks: TaskRunner) -> None:
             settle(1.0)
             camera.shoot("client-dialog", dialog)
             dialog.close()
+    if model is not None and model.rowCount():
+        _conflict_shots(camera, clients, model.row(0).display_name)
 
     window.go("cases")
     cases = window.page("cases")
@@ -242,6 +244,30 @@ def _main_screens(plan: ShotPlan, camera: Camera, tasks: TaskRunner) -> None:
     window.close()
     window.deleteLater()
     tasks.wait()
+    settle()
+
+
+def _conflict_shots(camera: Camera, clients: Any, name: str) -> None:
+    """A new client typed with a name already held (the banner's grouped list) and the decision
+    the strong matches ask for."""
+    from legalaid_desktop.gui.dialogs.client_dialog import ClientDialog
+    from legalaid_desktop.gui.dialogs.conflict_decision import ConflictDecisionDialog
+
+    dialog = ClientDialog(clients.ctx, parent=clients)
+    dialog.show()
+    dialog.name.setText(name)
+    dialog.name.textEdited.emit(name)  # as typed: the live check starts
+    wait_until(lambda: bool(dialog.banner.hits()) and not dialog.banner.pending())
+    settle(1.0)
+    camera.shoot("client-conflicts", dialog)
+    strong = [hit for hit in dialog.banner.hits() if hit.level in ("exact", "strong")]
+    if strong:
+        decision = ConflictDecisionDialog(clients.ctx, strong, dialog)
+        decision.show()
+        settle(0.5)
+        camera.shoot("conflict-decision", decision)
+        decision.reject()
+    dialog.reject()
     settle()
 
 

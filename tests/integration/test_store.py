@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -63,9 +64,62 @@ def test_database_replaced_by_older_copy_is_detected(
         Path(str(paths.db) + sidecar).unlink(missing_ok=True)
     shutil.copy2(old, paths.db)
     before = paths.db.read_bytes()
-    with pytest.raises(StoreRolledBack, match="older than its key file"):
+    with pytest.raises(StoreRolledBack, match="older than its key file") as refused:
         app.login(store_with_lawyer, ADMIN, ADMIN_PASSWORD)
     assert paths.db.read_bytes() == before, "a rolled-back store must not be written to"
+    # The message names the file and both states: the two sessions since the copy raised the
+    # key file's state by exactly one each, so an administrator can tell how much was lost.
+    found = re.fullmatch(
+        r"The database (.+) is older than its key file \(state (\d+) < (\d+)\): it may have "
+        r"been replaced by an old copy\. It was not opened\. Ask your administrator or HQ "
+        r"before doing anything else\.",
+        str(refused.value),
+    )
+    assert found is not None, str(refused.value)
+    assert found.group(1) == str(paths.db)
+    assert int(found.group(3)) - int(found.group(2)) == 2
+
+
+def test_every_session_raises_the_state_by_one_in_database_and_key_file(
+    store_with_lawyer: Path,
+) -> None:
+    from legalaid_desktop.store.models import Meta
+    from legalaid_desktop.store.store import COUNTER_KEY
+
+    def states() -> tuple[int, int]:
+        store = Store.unlock(store_with_lawyer, ADMIN, ADMIN_PASSWORD)
+        try:
+            with store.session() as s:
+                row = s.get(Meta, COUNTER_KEY)
+                assert row is not None
+                in_db = int(row.value)
+            return in_db, store.vault.verified_counter(bytes(store._key))
+        finally:
+            store.close()
+
+    first_db, first_vault = states()
+    assert first_db == first_vault
+    app.login(store_with_lawyer, LAWYER, LAWYER_PASSWORD).close()
+    second_db, second_vault = states()
+    # One login in between plus the opening by states() itself: two steps, in both places.
+    assert (second_db, second_vault) == (first_db + 2, first_vault + 2)
+
+
+def test_a_database_without_its_state_counter_is_refused(store_with_lawyer: Path) -> None:
+    from legalaid_desktop.store.models import Meta
+    from legalaid_desktop.store.store import COUNTER_KEY
+
+    store = Store.unlock(store_with_lawyer, ADMIN, ADMIN_PASSWORD)
+    try:
+        with store.session(write=True) as s:
+            row = s.get(Meta, COUNTER_KEY)
+            assert row is not None
+            s.delete(row)
+    finally:
+        store.close()
+    with pytest.raises(StoreCorrupted) as refused:
+        app.login(store_with_lawyer, ADMIN, ADMIN_PASSWORD)
+    assert str(refused.value) == "The data store has no state counter."
 
 
 def _flip_byte_in_page(db: Path, page: int, offset: int = 200) -> None:

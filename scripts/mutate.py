@@ -110,6 +110,12 @@ TARGETS: dict[str, list[str]] = {
         _I + "test_vault.py",
         _H + "test_planted_vault.py",
         _H + "test_storage_failures.py",
+        # The open path also throttles and audits logins, upgrades (with a backup first) and
+        # finishes interrupted revocations: the tests of those are this module's tests too.
+        _H + "test_login_attempts.py",
+        _I + "test_login_audit.py",
+        _I + "test_migrations.py",
+        _H + "test_revocation_backups.py",
     ],
     "src/legalaid_desktop/sync/container/format.py": [
         _H + "test_container.py",

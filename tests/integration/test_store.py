@@ -14,6 +14,7 @@ from conftest import ADMIN, ADMIN_PASSWORD, LAWYER, LAWYER_PASSWORD, no_sleep
 from legalaid_desktop import app
 from legalaid_desktop.domain.errors import (
     StoreCorrupted,
+    StoreError,
     StoreLocked,
     StoreNotFound,
     StoreRolledBack,
@@ -302,3 +303,50 @@ def test_opening_an_older_store_makes_its_files_owner_only(
     session = app.login(data_dir, ADMIN, ADMIN_PASSWORD)
     session.close()
     assert db.stat().st_mode & 0o777 == 0o600
+
+
+def test_a_missing_store_names_its_folder_for_every_way_in(tmp_path: Path) -> None:
+    folder = tmp_path / "nothing"
+    expected = f"No data store in {folder}. Run `legalaid init` first."
+    with pytest.raises(StoreNotFound) as by_password:
+        app.login(folder, ADMIN, ADMIN_PASSWORD)
+    assert str(by_password.value) == expected
+    with pytest.raises(StoreNotFound) as by_recovery_key:
+        app.recover(folder, "ABCD-EFGH")
+    assert str(by_recovery_key.value) == expected
+
+
+@pytest.mark.parametrize("written_by", ["ffffffffffff", None])
+def test_a_store_of_a_newer_version_is_refused_and_left_untouched(
+    store_with_lawyer: Path, written_by: str | None
+) -> None:
+    """A revision this version does not know (a newer program wrote it), or none at all, is
+    refused before anything is written: no upgrade, no pre-upgrade backup."""
+    paths = StorePaths(store_with_lawyer)
+    conn = connect_raw(paths.db, _key_of(store_with_lawyer))
+    if written_by is None:
+        conn.execute("DELETE FROM alembic_version")
+    else:
+        conn.execute("UPDATE alembic_version SET version_num = ?", (written_by,))
+    conn.commit()
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    backups_before = (
+        sorted(p.name for p in paths.backups.glob("*")) if paths.backups.exists() else []
+    )
+    with pytest.raises(StoreError) as refused:
+        app.login(store_with_lawyer, ADMIN, ADMIN_PASSWORD)
+    assert str(refused.value) == (
+        f"The data store {paths.db} was written by a newer version of LegalAid; "
+        "install the newer version to open it."
+    )
+    backups_after = (
+        sorted(p.name for p in paths.backups.glob("*")) if paths.backups.exists() else []
+    )
+    assert backups_after == backups_before
+    conn = connect_raw(paths.db, _key_of(store_with_lawyer))
+    try:
+        rows = conn.execute("SELECT version_num FROM alembic_version").fetchall()
+    finally:
+        conn.close()
+    assert rows == ([] if written_by is None else [(written_by,)])

@@ -114,8 +114,13 @@ def test_revoked_users_old_vault_copy_opens_nothing(
         app.login(store_with_lawyer, LAWYER, LAWYER_PASSWORD)
     # The lawyer kept a copy of the vault from before: it unwraps the OLD key only.
     shutil.copy2(old_vault, paths.vault)
-    with pytest.raises(StoreError, match="does not open the database"):
+    with pytest.raises(StoreError, match="does not open the database") as refused:
         app.login(store_with_lawyer, LAWYER, LAWYER_PASSWORD)
+    assert str(refused.value) == (
+        f"The key file opens, but its key does not open the database {paths.db}. The key file "
+        "or the database was replaced by a copy from before a user was revoked; restore the "
+        "pair from the same backup."
+    )
     # The old key really does not open the database file.
     old_key = Vault.load(old_vault).unlock(LAWYER, LAWYER_PASSWORD).keys[0]
     from legalaid_desktop.store.engine import WrongStoreKey, connect_raw

@@ -137,3 +137,30 @@ def test_the_access_report_names_the_client_by_number(
     text = _text((tmp_path / "report.pdf").read_bytes())
     assert number in text and client_id not in " ".join(text.split())
     assert report.client.id == client_id and report.client.number == number
+
+
+def test_search_finds_a_client_by_number_and_shows_it(
+    lawyer: app.AppSession, case: tuple[str, str, str]
+) -> None:
+    """A number read off a consent form or a summary finds the person, as typed or folded, and
+    the search result shows it; after a rebuild of the index too."""
+    client_id, number, _case_number = case
+    other = lawyer.clients.register(
+        ClientInput("Məmmədov Orxan", "male", "AZ-GA", 1990),
+        ConsentInput(today(), ("store_process",)),
+    )
+
+    def found(text: str) -> list[str]:
+        return [h.ref_id for h in lawyer.search.search(text, kinds=("client",))]
+
+    for typed in (number, number.lower(), number.replace("-", " ")):
+        assert found(typed)[:1] == [client_id], typed
+        assert other.id not in found(typed)
+    assert found(other.number)[:1] == [other.id]
+    hit = lawyer.search.search(number, kinds=("client",))[0]
+    assert number in hit.subtitle
+    from legalaid_desktop.search.index import rebuild
+
+    with lawyer.ws.store.session(write=True) as s:
+        rebuild(s)
+    assert found(number)[:1] == [client_id]

@@ -295,10 +295,11 @@ def _body(*parts: str | int | None) -> str:
 
 
 def _client_entry(
-    name: NameEntry, birth_year: int | None, phone: str | None, address: str
+    name: NameEntry, birth_year: int | None, phone: str | None, address: str, number: str = ""
 ) -> Entry:
     names, keys, signature = name
-    body = _body(" ".join(phone_digits(phone)), address, birth_year)
+    compact = fold(number).replace(" ", "") if number else ""
+    body = _body(number, compact, " ".join(phone_digits(phone)), address, birth_year)
     return names, keys, body, replace(signature, birth_year=birth_year).encode()
 
 

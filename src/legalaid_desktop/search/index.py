@@ -192,7 +192,9 @@ def index_client(session: Session, client: Client) -> None:
         remove(session, "client", client.id)
         return
     name = _name_entry(client.full_name)
-    entry = _client_entry(name, client.birth_year, client.phone, client.address or "")
+    entry = _client_entry(
+        name, client.birth_year, client.phone, client.address or "", client.number or ""
+    )
     _put(session, "client", client.id, None, entry)
 
 
@@ -262,7 +264,7 @@ def index_party(session: Session, party: Party) -> None:
 # per-row work in SQLAlchemy.
 _SOURCES: Final[dict[str, str]] = {
     "client": (
-        "SELECT x._rowid_, x.id, NULL, x.full_name, x.birth_year, x.phone, x.address "
+        "SELECT x._rowid_, x.id, NULL, x.full_name, x.birth_year, x.phone, x.address, x.number "
         "FROM clients x WHERE x._rowid_ > ? AND x.deleted_hlc IS NULL "
         "ORDER BY x._rowid_ LIMIT ?"
     ),
@@ -326,8 +328,8 @@ _BODIES_KEPT: Final = 20_000
 
 def _entry_of(kind: str, row: Sequence[Any], names: _Names, bodies: _Bodies) -> Entry:
     if kind == "client":
-        name, birth_year, phone, address = row
-        return _client_entry(names(name), birth_year, phone, address or "")
+        name, birth_year, phone, address, number = row
+        return _client_entry(names(name), birth_year, phone, address or "", number or "")
     if kind == "case":
         client_name, number, area, summary, referral, grant, institution, reported_to = row
         return _case_entry(
@@ -384,7 +386,8 @@ class EntryMaker:
         Args:
             kind: One of :data:`KINDS`.
             rows: Per record ``(id, case id, fields...)``, the fields as :func:`rebuild` reads
-                them (see ``_SOURCES``): a client's ``full_name, birth_year, phone, address``;
+                them (see ``_SOURCES``): a client's ``full_name, birth_year, phone, address,
+                number``;
                 a case's ``client's full name, number, legal_area, summary, referral,
                 grant_code, institution, reported_to`` (the last two of its corruption details,
                 or ``None``); a consultation's ``notes, advice, next_steps``; a party's

@@ -332,7 +332,7 @@ def _describe(
     """``(kind, id) → (case number, title, subtitle)`` of the live records among ``wanted``."""
     clients = _rows(
         session,
-        "SELECT id, full_name, region, birth_year FROM clients "
+        "SELECT id, full_name, region, birth_year, number FROM clients "
         "WHERE id IN :ids AND deleted_hlc IS NULL",
         wanted["client"],
     )
@@ -359,9 +359,13 @@ def _describe(
     areas = _labels(session, "legal_areas", {r[2] for r in cases if r[2]})
     roles = _labels(session, "party_roles", {r[3] for r in parties if r[3]})
     out: dict[tuple[str, str], tuple[str | None, str, str]] = {}
-    for ref_id, name, region, birth_year in clients:
+    for ref_id, name, region, birth_year, client_number in clients:
         title = display_name(name)  # never the marker of an anonymized client
-        out["client", ref_id] = (None, title, _join(regions.get(region, region), birth_year))
+        out["client", ref_id] = (
+            None,
+            title,
+            _join(client_number, regions.get(region, region), birth_year),
+        )
     for ref_id, number, area, client_name in cases:
         subtitle = _join(areas.get(area, area), display_name(client_name) if client_name else "")
         out["case", ref_id] = (number, number, subtitle)

@@ -27,7 +27,9 @@ def _at(table: str, *columns: str) -> tuple[int, ...]:
     return tuple(TABLES[table].columns.index(c) for c in columns)
 
 
-_CLIENT_FIELDS: Final = _at("clients", "id", "full_name", "birth_year", "phone", "address")
+_CLIENT_FIELDS: Final = _at(
+    "clients", "id", "full_name", "birth_year", "phone", "address", "number"
+)
 _CASE_FIELDS: Final = _at(
     "cases", "id", "client_id", "number", "legal_area", "summary", "referral", "grant_code"
 )
@@ -44,9 +46,11 @@ def entries(
     Every case in a batch belongs to a client of the same batch (:meth:`Generator.client`
     makes a client with all their cases), so the client's name is at hand.
     """
-    i, name, year, phone, address = _CLIENT_FIELDS
+    i, name, year, phone, address, client_number = _CLIENT_FIELDS
     names = {r[i]: r[name] for r in rows.clients}
-    clients = [(r[i], None, r[name], r[year], r[phone], r[address]) for r in rows.clients]
+    clients = [
+        (r[i], None, r[name], r[year], r[phone], r[address], r[client_number]) for r in rows.clients
+    ]
     i, client, number, area, summary, referral, grant = _CASE_FIELDS
     c, institution, reported = _ALAC_FIELDS
     alac = {r[c]: (r[institution], r[reported]) for r in rows.corruption}

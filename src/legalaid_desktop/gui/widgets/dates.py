@@ -138,6 +138,17 @@ class DateEdit(QDateEdit):
             self._typing = None
         super().keyPressEvent(event)
 
+    def focusNextPrevChild(self, next: bool) -> bool:
+        """Tab leaves the field when the whole date is selected (the field was just entered)
+        or was typed whole, as from any other field; Qt would step through day, month and
+        year first (three presses to get past one date)."""
+        line = self.lineEdit()
+        whole = bool(line.text()) and line.selectedText() == line.text()
+        if self.hasFocus() and (whole or self._typing is not None):
+            self._typing = None
+            return QWidget.focusNextPrevChild(self, next)
+        return super().focusNextPrevChild(next)
+
     def focusOutEvent(self, event: QFocusEvent) -> None:
         self._typing = None
         super().focusOutEvent(event)

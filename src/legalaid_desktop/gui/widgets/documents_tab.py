@@ -65,6 +65,7 @@ class DocumentsTab(RecordTab):
         self._attachments: tuple[AttachmentInfo, ...] = ()
         self._person: Callable[[str], str] = str
         self.viewer: AttachmentViewer | None = None
+        self.file_dialog: QFileDialog | None = None  # "Add file…" while it is open
         self.add = self.add_button(self.choose_file)
         self.open = self.add_button(self.open_current)
         self.export = self.add_button(self.choose_export)
@@ -115,14 +116,31 @@ class DocumentsTab(RecordTab):
 
     # -- adding ---------------------------------------------------------------------------------
 
-    def choose_file(self) -> None:
+    def choose_file(self) -> QFileDialog | None:
+        """Ask for the file to add (window-modal, without a nested event loop: the static
+        ``getOpenFileName`` blocked the caller, so nothing could go on behind it and the
+        dialog could not be reached by a test as a user reaches it)."""
         if not self.editable:
-            return
-        path, _filter = QFileDialog.getOpenFileName(
-            self, _("Add document to {number}").format(number=self.number)
+            return None
+        if self.file_dialog is not None:
+            self.file_dialog.raise_()
+            return self.file_dialog
+        dialog = QFileDialog(
+            self.window(), _("Add document to {number}").format(number=self.number)
         )
-        if path:
-            self.add_file(Path(path))
+        dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptOpen)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.fileSelected.connect(lambda path: self.add_file(Path(path)))
+        dialog.finished.connect(lambda _r: self._file_dialog_closed(dialog))
+        self.file_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _file_dialog_closed(self, dialog: QFileDialog) -> None:
+        if self.file_dialog is dialog:
+            self.file_dialog = None
+        self.table.setFocus()
 
     def add_file(self, path: Path) -> None:
         """Read ``path`` and store it in the case, both in the background."""
@@ -195,7 +213,7 @@ class DocumentsTab(RecordTab):
             [_("File"), _("Kind"), _("Size"), _("Added"), _("Added by")]
         )
         self.table.setAccessibleName(_("Documents"))
-        self.add.setText(_("Add &file…"))
+        self.add.setText(_("Add fil&e…"))  # Alt+F is the File menu
         self.open.setText(_("&View"))
         self.open.setToolTip(_("Show the document inside LegalAid (images and PDF)"))
         self.export.setText(_("E&xport…"))

@@ -42,6 +42,7 @@ from legalaid_desktop.domain.cases import (  # noqa: E402
     ConsentInput,
     ConsultationInput,
 )
+from legalaid_desktop.domain.conflict_decisions import ConflictDecisionInput  # noqa: E402
 from legalaid_desktop.i18n.dates import today  # noqa: E402
 from legalaid_desktop.services.sync import SyncService  # noqa: E402
 from legalaid_desktop.store.vault import FLOOR  # noqa: E402
@@ -85,6 +86,7 @@ def _add_cases(session: app.AppSession, count: int) -> list[str]:
                 phone=f"+994 50 123 45 6{i % 10}",
             ),
             ConsentInput(given_on=today(), purposes=("store_process", "share_hq")),
+            ConflictDecisionInput("no_conflict"),  # the seeds' clients share one name on purpose
         )
         case = session.cases.open(
             CaseInput(client_id=client.id, legal_area="family", summary=f"Alimentlə bağlı {i}")

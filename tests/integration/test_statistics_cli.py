@@ -19,6 +19,7 @@ from conftest import ADMIN, ADMIN_PASSWORD, LAWYER, LAWYER_PASSWORD
 from legalaid_desktop import app
 from legalaid_desktop.cli.main import main
 from legalaid_desktop.domain.cases import CaseInput, ClientInput, ConsentInput, ConsultationInput
+from legalaid_desktop.domain.conflict_decisions import ConflictDecisionInput
 from legalaid_desktop.i18n.dates import today
 from legalaid_desktop.statistics.definitions import Dimension, Measure
 from legalaid_desktop.statistics.periods import parse_period
@@ -36,6 +37,7 @@ def _client(session: app.AppSession, gender: str, purposes: tuple[str, ...] = AL
         ClientInput(full_name="Əliyeva Günay Rəşid qızı", gender=gender, region="AZ-GA",
                     birth_year=day.year - 25),
         ConsentInput(given_on=day, purposes=purposes),
+        ConflictDecisionInput("no_conflict"),  # one name for every client, on purpose
     )  # fmt: skip
     case = session.cases.open(CaseInput(info.id, "family", "aliment", opened_on=day))
     session.records.add_consultation(case.number, ConsultationInput("məsləhət", held_on=day))

@@ -50,7 +50,11 @@ TARGETS: dict[str, list[str]] = {
         _H + "test_last_admin.py",
         _H + "test_refusal_records.py",
     ],
-    "src/legalaid_desktop/search/conflicts.py": [_I + "test_conflicts.py"],
+    "src/legalaid_desktop/search/conflicts.py": [
+        _I + "test_conflicts.py",
+        _I + "test_conflict_scores.py",
+        _I + "test_names_as_written.py",
+    ],
     "src/legalaid_desktop/store/audit.py": [_I + "test_audit_chain.py", _I + "test_login_audit.py"],
     "src/legalaid_desktop/reports/fonts.py": [
         _U + "test_reports.py",

@@ -28,6 +28,7 @@ from legalaid_desktop.services.maintenance import MaintenanceService
 from legalaid_desktop.services.reports import ReportService
 from legalaid_desktop.services.retention import RetentionService
 from legalaid_desktop.services.search import SearchService
+from legalaid_desktop.services.report_definitions import ReportDefinitionService
 from legalaid_desktop.services.statistics import StatisticsService
 from legalaid_desktop.services.sync import SyncService
 from legalaid_desktop.services.users import UserService
@@ -79,6 +80,7 @@ class AppSession:
     access: AccessReportService
     conflicts: ConflictDecisionService
     statistics: StatisticsService
+    report_definitions: ReportDefinitionService
 
     @classmethod
     def over(cls, ws: Workspace) -> AppSession:
@@ -99,6 +101,7 @@ class AppSession:
             access=AccessReportService(ws),
             conflicts=ConflictDecisionService(ws),
             statistics=StatisticsService(ws),
+            report_definitions=ReportDefinitionService(ws),
         )
 
     @property

@@ -25,10 +25,10 @@ from legalaid_desktop.services.cases import CaseService
 from legalaid_desktop.services.clients import ClientService
 from legalaid_desktop.services.conflict_decisions import ConflictDecisionService
 from legalaid_desktop.services.maintenance import MaintenanceService
+from legalaid_desktop.services.report_definitions import ReportDefinitionService
 from legalaid_desktop.services.reports import ReportService
 from legalaid_desktop.services.retention import RetentionService
 from legalaid_desktop.services.search import SearchService
-from legalaid_desktop.services.report_definitions import ReportDefinitionService
 from legalaid_desktop.services.statistics import StatisticsService
 from legalaid_desktop.services.sync import SyncService
 from legalaid_desktop.services.users import UserService

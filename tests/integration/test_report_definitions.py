@@ -38,7 +38,9 @@ def test_a_spec_refuses_what_the_figures_would() -> None:
     with pytest.raises(InputRejected):
         ReportSpec(Measure.CONSULTATIONS, "2026", filters={"name": "x"})
     with pytest.raises(InputRejected):
-        ReportSpec.from_document({"measure": "clients_served", "by": ["shoe_size"], "period": "2026"})
+        ReportSpec.from_document(
+            {"measure": "clients_served", "by": ["shoe_size"], "period": "2026"}
+        )
 
 
 def test_save_list_rerun_delete(admin_session: app.AppSession) -> None:

@@ -11,16 +11,38 @@ from dataclasses import dataclass
 
 from sqlalchemy import delete, select
 
-from legalaid_desktop.domain.errors import InputRejected, NotFound, PermissionDenied, ValidationError
+from legalaid_desktop.domain.errors import (
+    InputRejected,
+    NotFound,
+    PermissionDenied,
+    ValidationError,
+)
 from legalaid_desktop.domain.ids import new_id
 from legalaid_desktop.domain.roles import Permission
 from legalaid_desktop.i18n import _
 from legalaid_desktop.services.workspace import Workspace
 from legalaid_desktop.statistics.report_spec import ReportSpec
 from legalaid_desktop.store.audit import utc_now_iso
-from legalaid_desktop.store.models import ReportDefinition
+from legalaid_desktop.store.models import Campaign, Node, ReportDefinition
+from legalaid_desktop.sync.nodes import is_hq
+from legalaid_desktop.text.collation import sort_key
 
 NAME_LIMIT = 120
+
+
+@dataclass(frozen=True)
+class ReportChoices:
+    """What the Reports screen offers to pick from in its filters.
+
+    Attributes:
+        hq: This store is HQ's (the center filter and the center comparison are offered).
+        centers: ``(code, name)`` of the centers, by code.
+        campaigns: ``(id, title)`` of the campaigns, by title.
+    """
+
+    hq: bool
+    centers: tuple[tuple[str, str], ...]
+    campaigns: tuple[tuple[str, str], ...]
 
 
 @dataclass(frozen=True)
@@ -36,6 +58,24 @@ class SavedReport:
 class ReportDefinitionService:
     def __init__(self, ws: Workspace) -> None:
         self.ws = ws
+
+    def choices(self) -> ReportChoices:
+        """The centers and campaigns the screen's filters offer."""
+        with self.ws.read() as s:
+            hq = is_hq(s)
+            centers = s.execute(
+                select(Node.code, Node.name)
+                .where(Node.kind == "center", Node.deleted_hlc.is_(None))
+                .order_by(Node.code)
+            ).all()
+            campaigns = s.execute(
+                select(Campaign.id, Campaign.title).where(Campaign.deleted_hlc.is_(None))
+            ).all()
+        return ReportChoices(
+            hq,
+            tuple((c, n) for c, n in centers),
+            tuple(sorted(((i, t) for i, t in campaigns), key=lambda it: sort_key(it[1]))),
+        )
 
     def list(self) -> list[SavedReport]:
         """The actor's saved definitions, by name (one that no longer reads is left out)."""
@@ -99,7 +139,7 @@ class ReportDefinitionService:
             NotFound: The actor has no such definition (another user's is not theirs to delete).
         """
         with self.ws.write() as s:
-            gone = s.execute(
+            gone = s.execute(  # type: ignore[attr-defined]
                 delete(ReportDefinition).where(
                     ReportDefinition.id == definition_id,
                     ReportDefinition.owner == self.ws.actor.username,

@@ -22,7 +22,14 @@ from legalaid_desktop.statistics.definitions import (
     parse_dimensions,
     parse_measure,
 )
-from legalaid_desktop.statistics.periods import Period, date_range, month, parse_period, quarter, year
+from legalaid_desktop.statistics.periods import (
+    Period,
+    date_range,
+    month,
+    parse_period,
+    quarter,
+    year,
+)
 from legalaid_desktop.statistics.query import FigureQuery, Filters
 
 LAST_MONTH = "last_month"
@@ -57,8 +64,10 @@ def resolve_period(code: str, today: date) -> Period:
             return date_range(date.fromisoformat(first), date.fromisoformat(last))
         except ValueError:
             raise InputRejected(
-                _("Unknown period '{period}': write a year (2026), a quarter (2026Q1) or a month "
-                  "(2026-02).").format(period=code)
+                _(
+                    "Unknown period '{period}': write a year (2026), a quarter (2026Q1) or a month "
+                    "(2026-02)."
+                ).format(period=code)
             ) from None
     return parse_period(code)
 

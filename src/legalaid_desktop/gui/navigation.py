@@ -81,6 +81,15 @@ PAGES: tuple[PageSpec, ...] = (
         CalendarPage,
         4,
     ),
+    # Sync: managers, administrators and HQ analysts (Permission.SYNC); not lawyers.
+    PageSpec(
+        "sync",
+        N_("Sync"),
+        QStyle.StandardPixmap.SP_BrowserReload,
+        SyncPage,
+        5,
+        Permission.SYNC,
+    ),
     # Reports: managers, administrators and HQ analysts see every figure (VIEW_STATISTICS);
     # lawyers see the screen too, with their own figures only (VIEW_CASES: every role).
     PageSpec(
@@ -90,15 +99,6 @@ PAGES: tuple[PageSpec, ...] = (
         ReportsPage,
         9,
         Permission.VIEW_CASES,
-    ),
-    # Sync: managers, administrators and HQ analysts (Permission.SYNC); not lawyers.
-    PageSpec(
-        "sync",
-        N_("Sync"),
-        QStyle.StandardPixmap.SP_BrowserReload,
-        SyncPage,
-        5,
-        Permission.SYNC,
     ),
     PageSpec(
         "admin",

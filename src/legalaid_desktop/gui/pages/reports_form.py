@@ -99,7 +99,7 @@ class ReportForm(QWidget):
         if self.all_figures:  # a lawyer sees only their own figures: no other lawyer offered
             self.lawyer = LawyerCombo(ctx, assignable=False, empty_text=lambda: _("All lawyers"))
         self.campaign = QComboBox()
-        self.anonymized = QCheckBox()
+        self.anonymized = QCheckBox()  # the screen puts it beside its buttons
         self.labels = {k: QLabel() for k in ("measure", "by", "then", "period", "filters")}
         self.labels["measure"].setBuddy(self.measure)
         self.labels["by"].setBuddy(self.first)
@@ -132,8 +132,14 @@ class ReportForm(QWidget):
             if box is not None:
                 filters.addWidget(box, 1)
         grid.addLayout(filters, 3, 1)
-        grid.addWidget(self.anonymized, 4, 1)
         grid.setColumnStretch(1, 1)
+        # a long label (a legal area, a campaign's title) must not widen the screen: the lists
+        # are as wide as the row gives them and show whole labels when they open
+        for box in self.findChildren(QComboBox):
+            box.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            box.setMinimumContentsLength(8)
         self.center.hide()  # until the choices say this is HQ
 
         self.measure.currentIndexChanged.connect(self._measure_changed)
@@ -328,8 +334,8 @@ class ReportForm(QWidget):
         self.year.setAccessibleName(_("Year"))
         self.quarter.setAccessibleName(_("Quarter"))
         self.month.setAccessibleName(_("Month"))
-        self.date_from.setAccessibleName(_("From"))
-        self.date_to.setAccessibleName(_("To"))
+        self.date_from.setAccessibleName(_("First day of the period"))
+        self.date_to.setAccessibleName(_("Last day of the period"))
         self.center.setAccessibleName(_("Center"))
         self.campaign.setAccessibleName(_("Campaign"))
         if self.center.count():

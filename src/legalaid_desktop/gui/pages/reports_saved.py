@@ -41,6 +41,9 @@ class SavedReports(QWidget):
         self.label = QLabel()
         self.combo = QComboBox()
         self.combo.setObjectName("saved_reports")
+        self.combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
         self.combo.setMinimumContentsLength(18)
         self.label.setBuddy(self.combo)
         self.run_button = QPushButton()
@@ -150,6 +153,6 @@ class SavedReports(QWidget):
     def retranslate(self) -> None:
         self.label.setText(_("Sa&ved reports:"))
         self.run_button.setText(_("R&erun"))
-        self.save_button.setText(_("&Save report…"))
+        self.save_button.setText(_("Save repor&t…"))
         self.delete_button.setText(_("&Delete"))
         self.run_button.setToolTip(_("Show the saved report and compute it for today"))

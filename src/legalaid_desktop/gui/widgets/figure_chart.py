@@ -181,8 +181,10 @@ class FigureChart(QChartView):
             series.append(float(i), value)
         series.setPointsVisible(True)
         chart.addSeries(series)
-        # every month up to a year's worth, then every second or third
-        step = max(1, -(-len(self.categories) // 12))
+        # short labels (``yan``) for up to a year's worth of points; longer ones (``февр.``,
+        # ``yan 25``) for up to six: the axis cuts a label wider than its room
+        room = 12 if max((len(c) for c in self.categories), default=0) <= 3 else 6
+        step = max(1, -(-len(self.categories) // room))
         if step == 1:
             self._axes(chart, series, max([*values, 0.0]))
             return

@@ -15,7 +15,7 @@ from gui_fixtures import tasks, ui_settings  # noqa: F401 - fixtures
 from openpyxl import load_workbook
 from PySide6.QtCharts import QAbstractBarSeries
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QMessageBox
+from PySide6.QtWidgets import QComboBox, QLineEdit, QMessageBox
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
@@ -134,6 +134,10 @@ def test_a_figure_by_one_dimension_is_the_services(qtbot: QtBot, manager: MainWi
     _pick(qtbot, page, "Cases opened", "Legal area")
     _this_year(qtbot, page)
     assert page.busy.isHidden()
+    page.run()  # busy until the figure arrives from the background; no second run meanwhile
+    assert page.busy.isVisibleTo(page) and not page.run_button.isEnabled()
+    qtbot.waitUntil(lambda: not page.running, timeout=30_000)
+    assert page.run_button.isEnabled()
     table = _run(qtbot, page)
     assert manager.ctx is not None
     expected = manager.ctx.services.statistics.figures(
@@ -245,7 +249,13 @@ def test_a_saved_report_reruns_with_a_relative_period(qtbot: QtBot, manager: Mai
     _pick(qtbot, page, "New clients", "Region")
     _choose(qtbot, form.period_kind, "Last complete quarter")
     assert form.period_kind.currentData() == "last_quarter"
-    page.saved.save("Quarterly regions")
+    qtbot.mouseClick(page.saved.save_button, Qt.MouseButton.LeftButton)
+    dialog = page.saved.name_dialog
+    assert dialog is not None
+    line = dialog.findChild(QLineEdit)
+    assert line is not None
+    qtbot.keyClicks(line, "Quarterly regions")
+    qtbot.keyClick(line, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: page.saved.combo.count() == 1, timeout=10_000)
     assert page.saved.combo.currentText() == "Quarterly regions"
     # the user changes the pickers, then reruns the saved report
@@ -268,6 +278,9 @@ def test_a_saved_report_reruns_with_a_relative_period(qtbot: QtBot, manager: Mai
     qtbot.waitUntil(lambda: page.saved.combo.count() == 0, timeout=10_000)
     assert not page.saved.run_button.isEnabled()
     assert manager.ctx.services.report_definitions.list() == []
+    page.saved.save("   ")  # refused by the service, told in the screen's one line
+    qtbot.waitUntil(page.message.isVisible, timeout=10_000)
+    assert page.message.text() == "Give the report a name."
 
 
 def test_export_asks_for_exact_figures_and_reads_back(
@@ -299,6 +312,16 @@ def test_export_asks_for_exact_figures_and_reads_back(
     anonymized = _run(qtbot, page)
     assert anonymized.anonymized
     assert "left out" in page.note.text()
+    # small cells read "<5" in the table, and the chart draws them as nothing
+    hidden = [i for i, r in enumerate(anonymized.rows) if anonymized.shown(r) == "<5"]
+    assert hidden
+    assert [page.model.index(i, 1).data() for i in hidden] == ["<5"] * len(hidden)
+    [series] = page.chart.series()
+    assert isinstance(series, QAbstractBarSeries)
+    drawn = [series.barSets()[0].at(i) for i in range(series.barSets()[0].count())]
+    if page.chart.lying:
+        drawn.reverse()
+    assert [drawn[i] for i in hidden] == [0.0] * len(hidden)
     page.question = None
     page.export_to(tmp_path / "closed.csv")
     assert page.question is None

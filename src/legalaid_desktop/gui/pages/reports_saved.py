@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import partial
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QInputDialog, QLabel, QPushButton, QWidget
 
 from legalaid_desktop.domain.errors import InputRejected
@@ -38,6 +38,7 @@ class SavedReports(QWidget):
         self.ctx = ctx
         self._current = current
         self.saved: list[SavedReport] = []
+        self.name_dialog: QInputDialog | None = None
         self.label = QLabel()
         self.combo = QComboBox()
         self.combo.setObjectName("saved_reports")
@@ -98,16 +99,18 @@ class SavedReports(QWidget):
         if report is not None:
             self.run_saved.emit(report)
 
-    def ask_name(self) -> None:
+    def ask_name(self) -> QInputDialog:
+        """Ask for the name (the chosen report's offered: saving under it replaces it)."""
         current = self.chosen()
-        name, ok = QInputDialog.getText(
-            self,
-            _("Save the report"),
-            _("Name (the same name replaces that report):"),
-            text=current.name if current is not None else "",
-        )
-        if ok:
-            self.save(name)
+        dialog = QInputDialog(self)
+        dialog.setWindowTitle(_("Save the report"))
+        dialog.setLabelText(_("Name (the same name replaces that report):"))
+        dialog.setTextValue(current.name if current is not None else "")
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.textValueSelected.connect(self.save)
+        self.name_dialog = dialog
+        dialog.open()
+        return dialog
 
     def save(self, name: str) -> None:
         """Save the current choice under ``name`` (in the background)."""

@@ -25,6 +25,7 @@ from legalaid_desktop.services.cases import CaseService
 from legalaid_desktop.services.clients import ClientService
 from legalaid_desktop.services.conflict_decisions import ConflictDecisionService
 from legalaid_desktop.services.maintenance import MaintenanceService
+from legalaid_desktop.services.report_definitions import ReportDefinitionService
 from legalaid_desktop.services.reports import ReportService
 from legalaid_desktop.services.retention import RetentionService
 from legalaid_desktop.services.search import SearchService
@@ -79,6 +80,7 @@ class AppSession:
     access: AccessReportService
     conflicts: ConflictDecisionService
     statistics: StatisticsService
+    report_definitions: ReportDefinitionService
 
     @classmethod
     def over(cls, ws: Workspace) -> AppSession:
@@ -99,6 +101,7 @@ class AppSession:
             access=AccessReportService(ws),
             conflicts=ConflictDecisionService(ws),
             statistics=StatisticsService(ws),
+            report_definitions=ReportDefinitionService(ws),
         )
 
     @property

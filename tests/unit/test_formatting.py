@@ -16,6 +16,7 @@ from legalaid_desktop.i18n.formatting import (
     format_decimal,
     format_integer,
     format_size,
+    month_names,
 )
 
 NBSP = "\xa0"
@@ -114,3 +115,10 @@ def test_language_listeners_are_called_once_per_switch() -> None:
         i18n.remove_language_listener(seen.append)
     i18n.set_language("az")  # no longer listened to
     assert seen == ["ru", "en"]
+
+
+def test_month_names_in_each_language() -> None:
+    assert month_names("az")[5] == "iyun"
+    assert month_names("ru", "abbreviated")[1] == "февр."
+    assert month_names("en", "abbreviated")[0] == "Jan"
+    assert len(month_names("az")) == 12

@@ -19,6 +19,7 @@ from legalaid_desktop.gui.pages.case_view import CaseView
 from legalaid_desktop.gui.pages.cases import CasesPage
 from legalaid_desktop.gui.pages.clients import ClientsPage
 from legalaid_desktop.gui.pages.dashboard import DashboardPage
+from legalaid_desktop.gui.pages.reports import ReportsPage
 from legalaid_desktop.gui.pages.retention import RetentionPage
 from legalaid_desktop.gui.pages.settings import SettingsPage
 from legalaid_desktop.gui.pages.sync import SyncPage
@@ -88,6 +89,16 @@ PAGES: tuple[PageSpec, ...] = (
         SyncPage,
         5,
         Permission.SYNC,
+    ),
+    # Reports: managers, administrators and HQ analysts see every figure (VIEW_STATISTICS);
+    # lawyers see the screen too, with their own figures only (VIEW_CASES: every role).
+    PageSpec(
+        "reports",
+        N_("Reports"),
+        QStyle.StandardPixmap.SP_FileDialogListView,
+        ReportsPage,
+        9,
+        Permission.VIEW_CASES,
     ),
     PageSpec(
         "admin",

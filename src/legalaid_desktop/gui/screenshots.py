@@ -204,6 +204,8 @@ def _main_screens(plan: ShotPlan, camera: Camera, tasks: TaskRunner) -> None:
     settle(1.0)
     camera.shoot("calendar", window)
 
+    reports_shots(window, camera)
+
     sync: Any = window.page("sync")
     if sync is not None:
         window.go("sync")
@@ -245,6 +247,38 @@ def _main_screens(plan: ShotPlan, camera: Camera, tasks: TaskRunner) -> None:
     window.deleteLater()
     tasks.wait()
     settle()
+
+
+def reports_shots(window: MainWindow, camera: Camera) -> None:
+    """The Reports screen with a chart: clients served by gender and age band this year
+    (stacked bars), then consultations by month (a line)."""
+    from legalaid_desktop.gui.pages.reports import ReportsPage
+    from legalaid_desktop.i18n.dates import today
+
+    page = window.page("reports")
+    if not isinstance(page, ReportsPage):
+        return
+    window.go("reports")
+    form = page.form
+    wait_until(lambda: form.campaign.count() > 0)
+    year = today().year
+
+    def run(measure: str, first: str, second: str | None) -> None:
+        form.measure.setCurrentIndex(form.measure.findData(measure))
+        form.first.setCurrentIndex(form.first.findData(first))
+        form.second.setCurrentIndex(max(form.second.findData(second), 0))
+        form.period_kind.setCurrentIndex(form.period_kind.findData("year"))
+        form.year.setValue(year)
+        page.run()
+        wait_until(lambda: not page.running, 60)
+        settle(0.5)
+
+    run("clients_served", "gender", "age_band")
+    camera.shoot("reports-stacked", window)
+    run("consultations", "month", None)
+    camera.shoot("reports-line", window)
+    run("cases_opened", "legal_area", None)
+    camera.shoot("reports-bars", window)
 
 
 def _conflict_shots(camera: Camera, clients: Any, name: str) -> None:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Literal
 
 from babel.numbers import format_decimal as _babel_decimal
 
@@ -70,3 +71,14 @@ def format_size(size: int) -> str:
     if size < 1024 * 1024:
         return _("{n} KB").format(n=format_integer(round(size / 1024)))
     return _("{n} MB").format(n=format_decimal(size / 1024 / 1024, 1))
+
+
+def month_names(
+    language: str | None = None, width: Literal["abbreviated", "narrow", "wide"] = "wide"
+) -> list[str]:
+    """The twelve month names as a calendar heads them (stand-alone: ``yanvar``, ``январь``;
+    ``width="abbreviated"``: ``yan``, ``янв.``; capitalize with ``text.casing`` for a heading)."""
+    from babel.dates import get_month_names
+
+    names = get_month_names(width, context="stand-alone", locale=babel_locale(language))
+    return [str(names[m]) for m in range(1, 13)]

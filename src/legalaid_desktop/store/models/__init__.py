@@ -19,6 +19,7 @@ from legalaid_desktop.store.models.cases import (
     ReferenceItem,
 )
 from legalaid_desktop.store.models.foundation import AuditEvent, Meta, Node, User
+from legalaid_desktop.store.models.reports import ReportDefinition
 from legalaid_desktop.store.models.sync import (
     AuditAnchorState,
     CaseTransfer,
@@ -52,6 +53,7 @@ __all__ = [
     "Party",
     "QuarantineEntry",
     "ReferenceItem",
+    "ReportDefinition",
     "SyncBundle",
     "SyncChannel",
     "SyncMixin",

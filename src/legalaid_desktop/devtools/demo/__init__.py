@@ -19,11 +19,21 @@ What the data looks like:
   (ALAC) complaints with their sector, conduct and institution. Case numbers follow the opening
   dates (``GNJ-2025-0001`` is the first case opened in 2025), continue after the numbers already
   used in the store, and the case counters are moved past them.
-* About 3.3 consultations per case over the last three years, with notes, advice and next steps
-  written from templates per legal area; follow-ups, some in the coming weeks. Older cases are
-  mostly closed with an outcome; recent ones are open or pending. Parties (banks, employers,
-  public bodies, former spouses), deadlines (some done, some coming, a few overdue) and two or
-  three advocacy campaigns linked to some cases.
+* Three years of a center's life (:mod:`.rhythm`): cases open on working days only (no
+  weekends or public holidays), fewer in August, around Novruz and the New Year, more in autumn;
+  the flow grows by half over the three years, and a center in a smaller town opened later and
+  starts small (Baku and Ganja: three years, Imishli: sixteen months). Someone walked in on the
+  last working day.
+* A case's life is planned when it opens: about 3.3 consultations weeks apart (months for the
+  one in eight that goes to court), closed a few days after the last. What lies after today has
+  not happened yet, so a case still running is open or pending, its next planned consultation is
+  its follow-up (in the coming weeks), and the consultations after today are not there: cases
+  last from days to months, most are closed with an outcome (ALAC complaints often with the
+  citizen's satisfaction), about one in ten is open, and no consultation lies before its case
+  opened, after it closed, or in the future. Follow-ups are mostly met by the next consultation;
+  a few are behind (overdue). Parties (banks, employers, public bodies, former spouses),
+  deadlines (some done, some coming, a few overdue) and two or three advocacy campaigns linked
+  to some cases.
 
 Determinism: the content (names, codes, dates, texts, case numbers) depends only on ``seed``, on
 the store (its node, its users, the case numbers it already has) and on the *base date*, which is

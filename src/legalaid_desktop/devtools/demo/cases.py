@@ -23,9 +23,9 @@ from legalaid_desktop.devtools.demo.chance import (
     PARTY_COUNTS,
     Weighted,
     one,
-    workday_back,
 )
 from legalaid_desktop.devtools.demo.pools import Names, Place, Pools
+from legalaid_desktop.devtools.demo.rhythm import Calendar
 from legalaid_desktop.devtools.demo.rows import TABLES, Rows, Stamper, TableSpec
 
 
@@ -40,6 +40,7 @@ class CaseRows:
     base: int
     """The base date as a proleptic Gregorian ordinal."""
     place: Place
+    calendar: Calendar
     names: Names
     lawyers: Weighted
     lawyer_names: list[str]
@@ -102,32 +103,33 @@ class CaseRows:
         if area == "credit" and rng.random() < 0.4:
             summary += f" Borcun məbləği təxminən {one(rng, AMOUNTS) * 10} manatdır."
 
-        # Status, consultation days, closing.
-        age = base - opened
+        # The case's life as planned on the day it opened: consultations weeks apart (months
+        # for the one in eight that goes to court), the closing a few days after the last.
+        # What lies after the base date has not happened yet: those consultations are not
+        # held, the case is open, and its next planned consultation is its follow-up.
         count = CONSULT_COUNTS.pick(rng)
-        s = rng.random()
-        if age > 150:
-            status = "closed" if s < 0.93 else "pending" if s < 0.965 else "open"
-        elif age > 45:
-            status = "closed" if s < 0.55 else "pending" if s < 0.75 else "open"
-        else:
-            status = "closed" if s < 0.2 else "pending" if s < 0.35 else "open"
-        gaps = [2 + int(rng.random() * 40) for _ in range(count - 1)]
-        tail = int(rng.random() * 15) if status == "closed" else 0
-        span = sum(gaps) + tail
-        if span > age:  # squeeze into the days since opening
-            factor = age / span
-            gaps = [int(g * factor) for g in gaps]
-            tail = int(tail * factor)
-        days = [opened]
-        for g in gaps:
-            prev = days[-1]
-            days.append(workday_back(prev + g, prev))
+        court = rng.random() < 0.12
+        if court:
+            count += 2  # hearings, appeals: more consultations, months apart
+        planned = [opened]
+        for _k in range(count - 1):
+            gap = (
+                20 + int(rng.random() * 70) if court else 3 + min(60, int(rng.expovariate(1 / 13)))
+            )
+            planned.append(self.calendar.forward(planned[-1] + gap))
+        closing = self.calendar.forward(planned[-1] + int(rng.random() * 15))
+        days = [d for d in planned if d <= base]
         closed_on: int | None = None
         outcome: str | None = None
-        if status == "closed":
-            closed_on = min(base, days[-1] + tail)
+        following: int | None = None  # the next planned consultation of an open case
+        if closing <= base and rng.random() < 0.96:
+            status = "closed"
+            closed_on = closing
             outcome = (CORRUPTION_OUTCOMES if scenario else OUTCOMES).pick(rng)
+        else:
+            # waiting for a court or a public body (pending), or still being worked on
+            status = "pending" if rng.random() < 0.3 else "open"
+            following = next((d for d in planned if d > base), closing)
         referral = ""
         if outcome in self.p.referrals:
             referral = one(rng, self.p.referrals[outcome])
@@ -164,7 +166,7 @@ class CaseRows:
         )
         if scenario is not None:
             self._corruption(rows, case_id, scenario, ctx, status, outcome)
-        self._consultations(rows, case_id, area, lawyer, days, status, outcome, scenario)
+        self._consultations(rows, case_id, area, lawyer, days, following, outcome, scenario)
         self._parties(rows, case_id, area, female, ctx)
         self._deadlines(rows, case_id, opened, closed_on, status, ctx)
 
@@ -229,10 +231,12 @@ class CaseRows:
         area: str,
         lawyer: str,
         days: list[int],
-        status: str,
+        following: int | None,
         outcome: str | None,
         scenario: tuple[str, str, str, str] | None,
     ) -> None:
+        """The consultations held on ``days``; ``following`` is the next planned one of an open
+        case (``None`` for a closed case)."""
         rng = self.rng
         base = self.base
         notes_pool = self.p.notes.get(area, self.p.notes_generic)
@@ -255,24 +259,26 @@ class CaseRows:
                 advice = one(rng, advice_pool if rng.random() < 0.7 else self.p.advice_generic)
             steps = ""
             follow: int | None = None
+            missed = False
             if i < last:
                 steps = one(rng, steps_pool if rng.random() < 0.6 else self.p.next_steps_generic)
-                if rng.random() < 0.3:
-                    follow = days[i + 1]
-            elif status != "closed":
+                if rng.random() < 0.55:
+                    follow = days[i + 1]  # "come back on ...": met by the next consultation
+            elif following is not None:
                 steps = one(rng, steps_pool if rng.random() < 0.6 else self.p.next_steps_generic)
-                if rng.random() < 0.7:
-                    follow = held + 7 + int(rng.random() * 24)
-                    if follow < base and rng.random() < 0.75:
-                        follow = base + int(rng.random() * 29)  # rescheduled: coming weeks
+                if rng.random() < 0.9:
+                    follow = following  # the next planned consultation: after the base date
+                    if held + 10 < base and rng.random() < 0.1:
+                        # one in ten is behind: a call that was due and not made yet
+                        follow = held + 7 + int(rng.random() * min(30, base - held - 8))
+                        missed = True
             lawyer_here = lawyer
             if rng.random() < 0.1:
                 lawyer_here = one(rng, self.lawyer_names)
             # A follow-up met by the next consultation is closed by it (services/agenda.py);
-            # most of the last ones already past were done by phone (three in four, chosen
-            # from the day itself so that the random draws, hence the data, stay the same).
+            # one already past and not met stays to do: a few, behind schedule (``missed``).
             done_at = done_by = None
-            if follow is not None and i == last and follow < base and held % 4 != 0:
+            if follow is not None and i == last and follow < base and not missed:
                 done_at, done_by = f"{self.iso(follow)}T08:30:00.000Z", lawyer_here
             self._emit(
                 rows,

@@ -12,23 +12,14 @@ import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Final
 
 from legalaid_desktop.devtools.demo.cases import CaseRows
-from legalaid_desktop.devtools.demo.chance import (
-    AREA_WEIGHTS,
-    CASE_COUNTS,
-    one,
-    weighted,
-    workday_back,
-)
+from legalaid_desktop.devtools.demo.chance import AREA_WEIGHTS, CASE_COUNTS, one, weighted
 from legalaid_desktop.devtools.demo.pools import Names, NameSorter, pools
+from legalaid_desktop.devtools.demo.rhythm import center_calendar
 from legalaid_desktop.devtools.demo.rows import TABLES, Rows, Stamper, json_list
 from legalaid_desktop.domain.client_numbers import format_client_number
 from legalaid_desktop.text.collation import sort_string
-
-HISTORY_DAYS: Final = 3 * 365
-"""How far back cases are opened, in days before the base date."""
 
 
 @dataclass
@@ -59,9 +50,9 @@ class Generator(CaseRows):
         self.node = node
         self.actor = actor
         self.base = base.toordinal()
-        self.place = self.p.places.get(
-            self.p.node_places.get(node.upper(), ""), self.p.places["baku"]
-        )
+        town = self.p.node_places.get(node.upper(), "")
+        self.place = self.p.places.get(town, self.p.places["baku"])
+        self.calendar = center_calendar(town, self.base)
         known = node.upper() in self.p.node_places
         regions: list[tuple[str, float]] = []
         for code, weight in self.place.regions if known else (("*", 100.0),):
@@ -129,17 +120,16 @@ class Generator(CaseRows):
     def plan(self, clients: int, existing: dict[int, int], taken: set[str]) -> Plan:
         """Decide the opening days of every case, then number them in the order they opened."""
         rng = self.rng
-        base = self.base
+        calendar = self.calendar
         openings: list[list[int]] = []
         for _i in range(clients):
-            age = int(HISTORY_DAYS * rng.random() ** 1.2)
-            first = workday_back(base - age, base - HISTORY_DAYS - 3)
-            days = [first]
-            for _k in range(1, CASE_COUNTS.pick(rng)):
-                later = first + int((base - first + 1) * rng.random())
-                days.append(workday_back(min(later, base), first))
+            # Every case opens on a working day drawn by the center's rhythm (rhythm.py), so the
+            # cases of a month follow it; the client came in on the first of them.
+            days = [calendar.pick(rng) for _k in range(CASE_COUNTS.pick(rng))]
             days.sort()
             openings.append(days)
+        if openings:  # and someone walked in on the last working day: this month has intakes
+            openings[-1] = [calendar.last_workday()]
         order = sorted(
             ((day, ci, k) for ci, days in enumerate(openings) for k, day in enumerate(days)),
         )

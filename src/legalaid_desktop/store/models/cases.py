@@ -43,13 +43,37 @@ def live_index(name: str, *columns: str, where: str = "") -> Index:
     return Index(name, *columns, sqlite_where=condition)
 
 
+_STATS_CASE = ("owner_node", "legal_area", "outcome", "assigned_lawyer", "campaign_id")
+_STATS_CLIENT = ("gender", "birth_year", "region", "displacement", "disability", "node_code")
+"""The dimension columns the statistics read (services/statistics_sql.py). Their covering
+indexes below hold them with ``deleted_hlc``, so that a figure is answered from the indexes
+alone, never from the wide encrypted rows (docs/statistics.md, "Speed")."""
+
+
 class Client(SyncMixin, Base):
     __tablename__ = "clients"
     __table_args__ = (
-        # the client list (alphabetical, optionally by region) and "new clients this month"
+        # the client list (alphabetical, optionally by region)
         live_index("ix_clients_live_name", "name_sort"),
         live_index("ix_clients_live_region_name", "region", "name_sort"),
-        live_index("ix_clients_live_created", "created_at"),
+        # the statistics: a client's values by id (every row: any join on the id can use it),
+        # and the clients registered in a period (also the dashboard's "new clients this month")
+        Index(
+            "ix_clients_stats",
+            "id",
+            *_STATS_CLIENT,
+            "created_at",
+            "referral_source",
+            "deleted_hlc",
+        ),
+        live_index(
+            "ix_clients_live_stats_created",
+            "created_at",
+            "id",
+            *_STATS_CLIENT,
+            "referral_source",
+            "deleted_hlc",
+        ),
     )
     FIELD_GROUPS: ClassVar[Groups] = {
         "identity": ("full_name", "gender", "birth_year"),
@@ -116,11 +140,43 @@ class Case(SyncMixin, Base):
             "ix_cases_live_lawyer_status", "assigned_lawyer", "status", "opened_on", "number"
         ),
         live_index("ix_cases_live_area_opened", "legal_area", "opened_on", "number"),
-        live_index("ix_cases_live_closed", "closed_on"),
         # The agenda (dashboard) without reading case rows: a lawyer's cases, then their
         # deadlines; a follow-up's case, its status and number.
         Index("ix_cases_lawyer_agenda", "assigned_lawyer", "id", "number"),
         Index("ix_cases_agenda", "id", "status", "number"),
+        # The statistics: a case's values by id (every row), the cases opened (and open) or
+        # closed in a period (also the dashboard's "closed this month"), a client's first case.
+        Index(
+            "ix_cases_stats",
+            "id",
+            "client_id",
+            *_STATS_CASE,
+            "opened_on",
+            "closed_on",
+            "deleted_hlc",
+        ),
+        live_index(
+            "ix_cases_live_stats_opened",
+            "opened_on",
+            "closed_on",
+            "client_id",
+            *_STATS_CASE,
+            "id",
+            "deleted_hlc",
+        ),
+        live_index(
+            "ix_cases_live_stats_closed",
+            "closed_on",
+            "client_id",
+            *_STATS_CASE,
+            "opened_on",
+            "id",
+            "deleted_hlc",
+            where="closed_on IS NOT NULL",
+        ),
+        live_index(
+            "ix_cases_live_stats_first", "client_id", "opened_on", "number", "id", "deleted_hlc"
+        ),
     )
     FIELD_GROUPS: ClassVar[Groups] = {
         "core": ("number", "client_id", "legal_area", "summary", "opened_on"),
@@ -175,14 +231,25 @@ class Consultation(SyncMixin, Base):
     __table_args__ = (
         Index("ix_consultations_case_date", "case_id", "held_on"),
         Index("ix_consultations_follow_up", "follow_up_on"),
-        # "consultations this month" and a lawyer's follow-ups (dashboard)
-        live_index("ix_consultations_live_held", "held_on"),
+        # a lawyer's follow-ups (dashboard)
         live_index(
             "ix_consultations_live_lawyer_follow_up",
             "lawyer",
             "follow_up_on",
             "case_id",
             where="follow_up_on IS NOT NULL AND follow_up_done_at IS NULL",
+        ),
+        # the statistics: the consultations of a period with what a figure reads of them
+        # (also the dashboard's "consultations this month")
+        live_index(
+            "ix_consultations_live_stats",
+            "held_on",
+            "case_id",
+            "lawyer",
+            "mode",
+            "minutes",
+            "id",
+            "deleted_hlc",
         ),
     )
     FIELD_GROUPS: ClassVar[Groups] = {

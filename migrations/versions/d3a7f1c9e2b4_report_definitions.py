@@ -6,7 +6,7 @@ e.g. the last complete month) and filters under a name. Kept per node and not sy
 holds codes only, no client data. Existing stores start with none.
 
 Revision ID: d3a7f1c9e2b4
-Revises: 9b4e2c7d1a05
+Revises: 5e8d1f3a7c20
 Create Date: 2026-12-05 16:15:00.000000
 """
 
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "d3a7f1c9e2b4"
-down_revision = "9b4e2c7d1a05"
+down_revision = "5e8d1f3a7c20"
 branch_labels = None
 depends_on = None
 

@@ -24,6 +24,7 @@ from legalaid_desktop.services.case_records import CaseRecordService
 from legalaid_desktop.services.cases import CaseService
 from legalaid_desktop.services.clients import ClientService
 from legalaid_desktop.services.conflict_decisions import ConflictDecisionService
+from legalaid_desktop.services.exports import ExportService
 from legalaid_desktop.services.maintenance import MaintenanceService
 from legalaid_desktop.services.reports import ReportService
 from legalaid_desktop.services.retention import RetentionService
@@ -79,6 +80,7 @@ class AppSession:
     access: AccessReportService
     conflicts: ConflictDecisionService
     statistics: StatisticsService
+    exports: ExportService
 
     @classmethod
     def over(cls, ws: Workspace) -> AppSession:
@@ -99,6 +101,7 @@ class AppSession:
             access=AccessReportService(ws),
             conflicts=ConflictDecisionService(ws),
             statistics=StatisticsService(ws),
+            exports=ExportService(ws),
         )
 
     @property

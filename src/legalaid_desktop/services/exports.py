@@ -24,33 +24,39 @@ people (a birth year, a region and a date identify one); anonymized figures are 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
-from datetime import date
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from sqlalchemy import ColumnClause, Executable, Integer, exists, func, literal_column, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from legalaid_desktop.domain.cases import CaseStatus
 from legalaid_desktop.domain.errors import InputRejected, LegalAidError
 from legalaid_desktop.domain.roles import Permission
 from legalaid_desktop.i18n import N_, _, current_language
-from legalaid_desktop.i18n.dates import from_iso, local_date, now_baku
+from legalaid_desktop.i18n.dates import now_baku
 from legalaid_desktop.i18n.formatting import format_date, format_datetime
-from legalaid_desktop.services.audit_view import _utc_bound
-from legalaid_desktop.services.cases import CaseService
-from legalaid_desktop.services.clients import ClientService
-from legalaid_desktop.services.list_order import (
-    CASE_ORDERS,
-    CLIENT_ORDERS,
-    check_order,
-    text_filter,
+from legalaid_desktop.services.export_lists import (
+    ListFilters,
+    ListSpec,
+    cases_list,
+    clients_list,
+    consultations_list,
 )
+from legalaid_desktop.services.list_order import CASE_ORDERS, CLIENT_ORDERS, check_order
 from legalaid_desktop.services.workspace import Workspace
 from legalaid_desktop.statistics.writers import Cell, RecordCell, Sheet, write_csv, write_xlsx
-from legalaid_desktop.store.models import Case, Client, Consultation, Node, User
+from legalaid_desktop.store.models import Node, User
+
+__all__ = [
+    "FORMATS",
+    "RECORD_LISTS",
+    "ExportCancelled",
+    "ExportResult",
+    "ExportService",
+    "ListFilters",
+    "check_request",
+]
 
 RECORD_LISTS: tuple[str, ...] = ("clients", "cases", "consultations")
 """What ``legalaid export`` writes."""
@@ -75,61 +81,11 @@ class ExportCancelled(LegalAidError):
 
 
 @dataclass(frozen=True)
-class ListFilters:
-    """What a list shows: its filters, and its order (``list_order`` codes).
-
-    ``start``/``end`` bound the day a row belongs to: a client's registration (Baku time), a
-    case's opening, a consultation's day (both included). ``legal_area``, ``lawyer`` and
-    ``status`` keep, in a client list, the clients with such a case.
-    """
-
-    center: str | None = None
-    region: str | None = None
-    gender: str | None = None
-    legal_area: str | None = None
-    lawyer: str | None = None
-    status: str | None = None
-    start: date | None = None
-    end: date | None = None
-    text: str | None = None
-    order: str | None = None
-    descending: bool = False
-
-    def used(self) -> dict[str, str]:
-        """The filters set, as text (the audit event, the parameters sheet)."""
-        values: dict[str, object] = {
-            "center": self.center,
-            "region": self.region,
-            "gender": self.gender,
-            "legal_area": self.legal_area,
-            "lawyer": self.lawyer,
-            "status": self.status,
-            "from": self.start.isoformat() if self.start else None,
-            "to": self.end.isoformat() if self.end else None,
-            "text": (self.text or "").strip() or None,
-            "order": self.order,
-            "descending": "yes" if self.descending and self.order else None,
-        }
-        return {k: str(v) for k, v in values.items() if v}
-
-
-@dataclass(frozen=True)
 class ExportResult:
     what: str
     path: Path
     fmt: str
     rows: int
-
-
-@dataclass
-class _Spec:
-    """One list's columns and query: ``convert`` turns a row of ``query`` into cells."""
-
-    header: list[str]
-    query: Executable
-    count: Executable
-    convert: Callable[[Sequence[Any]], list[RecordCell]]
-    notes: list[tuple[str, Cell]] = field(default_factory=list)
 
 
 def check_request(what: str, fmt: str, filters: ListFilters) -> None:
@@ -190,24 +146,83 @@ class ExportService:
             spec = self._spec(s, what, filters, lang)
             total = s.scalar(spec.count) or 0
             result = s.execute(spec.query.execution_options(yield_per=PROGRESS_EVERY))
-            rows = _stream(result, spec.convert, total, progress, cancelled)
-            sheet = Sheet(_(LIST_TITLES[what]), spec.header, rows)
-            try:
-                if fmt == "xlsx":
-                    n = write_xlsx(
-                        path,
-                        [sheet],
-                        self._parameters(what, filters, total, spec),
-                        parameters_title=_("Parameters"),
-                    )
-                else:
-                    n = write_csv(path, sheet, lang)
-            except OSError as exc:
-                raise InputRejected(
-                    _("Cannot write {file}: {reason}").format(file=path, reason=exc.strerror or exc)
-                ) from None
+            n = self._write(
+                path,
+                fmt,
+                Sheet(_(LIST_TITLES[what]), spec.header, map(spec.convert, result)),
+                self._parameters(_(LIST_TITLES[what]), filters, total, spec.notes),
+                total,
+                progress,
+                cancelled,
+            )
+        self._audited(what, fmt, n, path, filters.used())
+        return ExportResult(what, path, fmt, n)
+
+    def write_table(
+        self,
+        what: str,
+        title: str,
+        path: Path,
+        fmt: str,
+        header: Sequence[str],
+        rows: Iterable[Sequence[RecordCell]],
+        *,
+        total: int,
+        filters: Mapping[str, str] | None = None,
+        progress: ProgressFn | None = None,
+        cancelled: CancelledFn | None = None,
+    ) -> ExportResult:
+        """Write rows a screen shows (the audit log, the calendar) as :meth:`export` does: the
+        same permission, file, progress, cancel and audit event.
+
+        ``rows`` is read while the file is written (a generator that reads the store page by page
+        keeps the memory flat); ``total`` is how many it will give, for the progress.
+        """
+        if fmt not in FORMATS:
+            raise InputRejected(
+                _("Unknown format '{format}': choose csv or xlsx.").format(format=fmt)
+            )
+        self.ws.require(Permission.EXPORT_PERSONAL_DATA, "export", target=what)
+        used = dict(filters or {})
+        n = self._write(
+            path,
+            fmt,
+            Sheet(title, header, rows),
+            self._parameters(title, None, total, list(used.items())),
+            total,
+            progress,
+            cancelled,
+        )
+        self._audited(what, fmt, n, path, used)
+        return ExportResult(what, path, fmt, n)
+
+    def _write(
+        self,
+        path: Path,
+        fmt: str,
+        sheet: Sheet,
+        parameters: list[tuple[str, Cell]],
+        total: int,
+        progress: ProgressFn | None,
+        cancelled: CancelledFn | None,
+    ) -> int:
+        """Write ``sheet`` whole or not at all, reporting progress; the rows written."""
+        rows = _stream(sheet.rows, total, progress, cancelled)
+        sheet = Sheet(sheet.title, sheet.header, rows)
+        try:
+            if fmt == "xlsx":
+                n = write_xlsx(path, [sheet], parameters, parameters_title=_("Parameters"))
+            else:
+                n = write_csv(path, sheet, current_language())
+        except OSError as exc:
+            raise InputRejected(
+                _("Cannot write {file}: {reason}").format(file=path, reason=exc.strerror or exc)
+            ) from None
         if progress is not None:
             progress(n, total)
+        return n
+
+    def _audited(self, what: str, fmt: str, n: int, path: Path, used: Mapping[str, str]) -> None:
         with self.ws.write() as s:
             self.ws.audit(
                 s,
@@ -217,10 +232,9 @@ class ExportService:
                     "format": fmt,
                     "rows": n,
                     "file": str(path),
-                    "filters": filters.used(),
+                    "filters": dict(used),
                 },
             )
-        return ExportResult(what, path, fmt, n)
 
     # -- checks ---------------------------------------------------------------------------------
 
@@ -247,7 +261,7 @@ class ExportService:
 
     # -- the lists ------------------------------------------------------------------------------
 
-    def _spec(self, s: Session, what: str, filters: ListFilters, lang: str) -> _Spec:
+    def _spec(self, s: Session, what: str, filters: ListFilters, lang: str) -> ListSpec:
         catalog = self.ws.catalog()
         names = {u: n for u, n in s.execute(select(User.username, User.full_name))}
 
@@ -258,276 +272,25 @@ class ExportService:
             return names.get(username or "", username or "")
 
         if what == "clients":
-            return self._clients(filters, label)
+            return clients_list(self.ws, filters, label)
         if what == "cases":
-            return self._cases(filters, label, lawyer)
-        return self._consultations(filters, label, lawyer)
-
-    def _clients(self, f: ListFilters, label: Callable[[str, str | None], str]) -> _Spec:
-        open_cases = (
-            select(func.count())
-            .where(
-                Case.client_id == Client.id,
-                Case.status.in_((CaseStatus.OPEN.value, CaseStatus.PENDING.value)),
-                Case.deleted_hlc.is_(None),
-            )
-            .correlate(Client)
-            .scalar_subquery()
-        )
-        where = list(ClientService._list_filter(f.region, f.gender, f.text))
-        if f.center:
-            where.append(Client.node_code == f.center)
-        if f.start:
-            where.append(Client.created_at >= _utc_bound(f.start, end=False))
-        if f.end:
-            where.append(Client.created_at < _utc_bound(f.end, end=True))
-        case_where = [
-            c
-            for c in (
-                Case.legal_area == f.legal_area if f.legal_area else None,
-                Case.assigned_lawyer == f.lawyer if f.lawyer else None,
-                Case.status == f.status if f.status else None,
-            )
-            if c is not None
-        ]
-        if case_where:
-            where.append(
-                exists().where(Case.client_id == Client.id, Case.deleted_hlc.is_(None), *case_where)
-            )
-        rowid: ColumnClause[int] = literal_column("clients.rowid", Integer)
-        ordering = ClientService(self.ws)._ordering(f.order, f.descending, open_cases, rowid)
-        query = (
-            select(
-                Client.number,
-                Client.full_name,
-                Client.gender,
-                Client.birth_year,
-                Client.region,
-                Client.displacement,
-                Client.disability,
-                Client.phone,
-                Client.address,
-                Client.referral_source,
-                Client.node_code,
-                Client.created_at,
-                open_cases,
-            )
-            .where(*where)
-            .order_by(*ordering)
-        )
-        header = [
-            _("Client number"),
-            _("Name"),
-            _("Gender"),
-            _("Birth year"),
-            _("Region"),
-            _("Displacement"),
-            _("Disability"),
-            _("Phone"),
-            _("Address"),
-            _("How they heard"),
-            _("Center"),
-            _("Registered"),
-            _("Open cases"),
-        ]
-
-        def convert(r: Sequence[Any]) -> list[RecordCell]:
-            return [
-                r[0],
-                r[1],
-                label("genders", r[2]),
-                r[3],
-                label("regions", r[4]),
-                label("displacement", r[5]),
-                label("disability", r[6]),
-                r[7],
-                r[8],
-                r[9],
-                r[10],
-                local_date(r[11]),
-                r[12],
-            ]
-
-        count = select(func.count()).select_from(Client).where(*where)
-        return _Spec(header, query, count, convert)
-
-    def _cases(
-        self,
-        f: ListFilters,
-        label: Callable[[str, str | None], str],
-        lawyer: Callable[[str | None], str],
-    ) -> _Spec:
-        cases = CaseService(self.ws)
-        where = list(cases._list_filter(f.status, f.legal_area, f.lawyer, None, f.text))
-        where += _client_side(f)
-        if f.center:
-            where.append(Case.owner_node == f.center)
-        if f.start:
-            where.append(Case.opened_on >= f.start.isoformat())
-        if f.end:
-            where.append(Case.opened_on <= f.end.isoformat())
-        query = (
-            select(
-                Case.number,
-                Client.number,
-                Client.full_name,
-                Case.legal_area,
-                Case.status,
-                Case.assigned_lawyer,
-                Case.owner_node,
-                Case.opened_on,
-                Case.closed_on,
-                Case.outcome,
-            )
-            .join(Client, Client.id == Case.client_id)
-            .where(*where)
-            .order_by(*cases._ordering(f.order, f.descending))
-        )
-        header = [
-            _("Case number"),
-            _("Client number"),
-            _("Client"),
-            _("Legal area"),
-            _("Status"),
-            _("Lawyer"),
-            _("Center"),
-            _("Opened"),
-            _("Closed"),
-            _("Outcome"),
-        ]
-
-        def convert(r: Sequence[Any]) -> list[RecordCell]:
-            return [
-                r[0],
-                r[1],
-                r[2],
-                label("legal_areas", r[3]),
-                label("case_statuses", r[4]),
-                lawyer(r[5]),
-                r[6],
-                from_iso(r[7]),
-                from_iso(r[8]),
-                label("outcomes", r[9]),
-            ]
-
-        count = (
-            select(func.count())
-            .select_from(Case)
-            .join(Client, Client.id == Case.client_id)
-            .where(*where)
-        )
-        return _Spec(header, query, count, convert)
-
-    def _consultations(
-        self,
-        f: ListFilters,
-        label: Callable[[str, str | None], str],
-        lawyer: Callable[[str | None], str],
-    ) -> _Spec:
-        where = [
-            Consultation.deleted_hlc.is_(None),
-            Case.deleted_hlc.is_(None),
-            Client.deleted_hlc.is_(None),
-            *_client_side(f),
-        ]
-        typed = text_filter("case", f.text, Case.id)
-        if typed is not None:
-            where.append(typed)
-        for column, value in (
-            (Case.owner_node, f.center),
-            (Case.legal_area, f.legal_area),
-            (Case.status, f.status),
-            (Consultation.lawyer, f.lawyer),
-        ):
-            if value:
-                where.append(column == value)
-        if f.start:
-            where.append(Consultation.held_on >= f.start.isoformat())
-        if f.end:
-            where.append(Consultation.held_on <= f.end.isoformat())
-        keys: tuple[Any, ...] = (
-            Consultation.held_on,
-            Case.number,
-            literal_column("consultations.rowid"),
-        )
-        query = (
-            select(
-                Consultation.held_on,
-                Case.number,
-                Client.number,
-                Client.full_name,
-                Consultation.lawyer,
-                Consultation.mode,
-                Consultation.minutes,
-                Case.owner_node,
-                Consultation.notes,
-                Consultation.advice,
-                Consultation.next_steps,
-                Consultation.follow_up_on,
-            )
-            .join(Case, Case.id == Consultation.case_id)
-            .join(Client, Client.id == Case.client_id)
-            .where(*where)
-            .order_by(*(k.desc() for k in keys) if f.descending else keys)
-        )
-        header = [
-            _("Date"),
-            _("Case number"),
-            _("Client number"),
-            _("Client"),
-            _("Lawyer"),
-            _("Mode"),
-            _("Minutes"),
-            _("Center"),
-            _("Notes"),
-            _("Advice"),
-            _("Next steps"),
-            _("Follow-up on"),
-        ]
-
-        def convert(r: Sequence[Any]) -> list[RecordCell]:
-            return [
-                from_iso(r[0]),
-                r[1],
-                r[2],
-                r[3],
-                lawyer(r[4]),
-                label("consultation_modes", r[5]),
-                r[6],
-                r[7],
-                r[8],
-                r[9],
-                r[10],
-                from_iso(r[11]),
-            ]
-
-        count = (
-            select(func.count())
-            .select_from(Consultation)
-            .join(Case, Case.id == Consultation.case_id)
-            .join(Client, Client.id == Case.client_id)
-            .where(*where)
-        )
-        return _Spec(header, query, count, convert)
-
-    # -- the parameters sheet -------------------------------------------------------------------
+            return cases_list(self.ws, filters, label, lawyer)
+        return consultations_list(self.ws, filters, label, lawyer)
 
     def _parameters(
-        self, what: str, f: ListFilters, total: int, spec: _Spec
+        self, title: str, f: ListFilters | None, total: int, notes: list[tuple[str, Cell]]
     ) -> list[tuple[str, Cell]]:
-        period = ""
-        if f.start or f.end:
-            period = f"{format_date(f.start) or '…'} – {format_date(f.end) or '…'}"
-        out: list[tuple[str, Cell]] = [
-            (_("List"), _(LIST_TITLES[what])),
-            (_("Rows"), total),
-            (_("Center"), f.center or _("All")),
-            (_("Period"), period or _("All")),
-        ]
-        for key, value in f.used().items():
-            if key not in ("center", "from", "to"):
-                out.append((key, value))
-        out += spec.notes
+        out: list[tuple[str, Cell]] = [(_("List"), title), (_("Rows"), total)]
+        if f is not None:
+            period = ""
+            if f.start or f.end:
+                period = f"{format_date(f.start) or '…'} – {format_date(f.end) or '…'}"
+            out.append((_("Center"), f.center or _("All")))
+            out.append((_("Period"), period or _("All")))
+            for key, value in f.used().items():
+                if key not in ("center", "from", "to"):
+                    out.append((key, value))
+        out += notes
         out += [
             (_("Exported by"), self.ws.actor.username),
             (_("Exported at"), format_datetime(now_baku())),
@@ -543,31 +306,20 @@ class ExportService:
         return out
 
 
-def _client_side(f: ListFilters) -> list[Any]:
-    """The filters on the client of a case or consultation row."""
-    where: list[Any] = []
-    if f.region:
-        where.append(Client.region == f.region)
-    if f.gender:
-        where.append(Client.gender == f.gender)
-    return where
-
-
 def _stream(
-    rows: Any,
-    convert: Callable[[Sequence[Any]], list[RecordCell]],
+    rows: Iterable[Sequence[RecordCell]],
     total: int,
     progress: ProgressFn | None,
     cancelled: CancelledFn | None,
-) -> Iterator[list[RecordCell]]:
-    """The converted rows, one at a time; progress is reported and a cancel raised as it goes."""
+) -> Iterator[Sequence[RecordCell]]:
+    """The rows, one at a time; progress is reported and a cancel raised as it goes."""
     n = 0
     if progress is not None:
         progress(0, total)
     for row in rows:
         if cancelled is not None and n % _CANCEL_EVERY == 0 and cancelled():
             raise ExportCancelled(_("The export was cancelled; no file was written."))
-        yield convert(row)
+        yield row
         n += 1
         if progress is not None and n % PROGRESS_EVERY == 0:
             progress(n, total)

@@ -30,9 +30,11 @@ from legalaid_desktop.gui.tasks import Change
 from legalaid_desktop.gui.widgets.code_combo import CodeCombo
 from legalaid_desktop.gui.widgets.dialogs import open_dialog
 from legalaid_desktop.gui.widgets.lawyer_combo import LawyerCombo
+from legalaid_desktop.gui.widgets.list_export import ExportButton, Job, export_work
 from legalaid_desktop.gui.widgets.list_tools import FilterField
 from legalaid_desktop.gui.widgets.table import ListTable
 from legalaid_desktop.i18n import _, ngettext
+from legalaid_desktop.services.export_lists import ListFilters
 
 OPENED_COLUMN = 5
 """The "Opened" column: the list starts sorted by it, newest first."""
@@ -66,6 +68,8 @@ class CasesPage(Page):
         self.lawyer_label.setBuddy(self.lawyer)
         self.count_label = QLabel(self)
         self.open_button = QPushButton(self)
+        self.export_button = ExportButton(ctx, "cases", self._export_job, self)
+        self.export_button.message.connect(self.status_message)
         self.empty_label = QLabel(self)
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty_label.setStyleSheet("color: #5f6368; padding: 24px;")
@@ -122,6 +126,7 @@ class CasesPage(Page):
         top = QHBoxLayout()
         top.addWidget(self.heading)
         top.addStretch(1)
+        top.addWidget(self.export_button)
         top.addWidget(self.open_button)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -166,6 +171,19 @@ class CasesPage(Page):
         # the first rows are painted at once; the number of cases follows in the background
         self.model.reset_query(fetch, count)
 
+    def _export_job(self) -> Job:
+        """What "Export…" writes: the list as it is shown (filters, typed text, order)."""
+        order, descending = self.model.order()
+        filters = ListFilters(
+            status=self.status.code(),
+            legal_area=self.area.code(),
+            lawyer=self.ctx.actor.username if self.mine.isChecked() else self.lawyer.username(),
+            text=self.filter.text(),
+            order=order,
+            descending=descending,
+        )
+        return export_work(self.ctx, "cases", filters)
+
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         if not self._loaded:
@@ -196,6 +214,7 @@ class CasesPage(Page):
         self.lawyer.setAccessibleName(_("Filter by lawyer"))
         self.open_button.setText(_("&Open case…"))
         self.open_button.setToolTip(_("Open a new case (Ctrl+N)"))
+        self.export_button.retranslate()
         self.table.setAccessibleName(_("Cases"))
         self.filter.retranslate()
         self.model.retranslate()

@@ -27,9 +27,11 @@ from legalaid_desktop.gui.pages.base import Page
 from legalaid_desktop.gui.tasks import Change, WriteOp
 from legalaid_desktop.gui.widgets.code_combo import CodeCombo
 from legalaid_desktop.gui.widgets.dialogs import open_dialog
+from legalaid_desktop.gui.widgets.list_export import ExportButton, Job, export_work
 from legalaid_desktop.gui.widgets.list_tools import FilterField
 from legalaid_desktop.gui.widgets.table import ListTable
 from legalaid_desktop.i18n import _, ngettext
+from legalaid_desktop.services.export_lists import ListFilters
 from legalaid_desktop.services.reports import ReportDocument
 
 
@@ -63,6 +65,8 @@ class ClientsPage(Page):
         self.count_label = QLabel(self)
         self.register_button = QPushButton(self)
         self.register_button.setDefault(False)
+        self.export_button = ExportButton(ctx, "clients", self._export_job, self)
+        self.export_button.message.connect(self.status_message)
         self.empty_label = QLabel(self)
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty_label.setStyleSheet("color: #5f6368; padding: 24px;")
@@ -91,7 +95,8 @@ class ClientsPage(Page):
         self.setTabOrder(self.filter, self.region)
         self.setTabOrder(self.region, self.gender)
         self.setTabOrder(self.gender, self.register_button)
-        self.setTabOrder(self.register_button, self.table)
+        self.setTabOrder(self.register_button, self.export_button)
+        self.setTabOrder(self.export_button, self.table)
         self.setFocusProxy(self.table)
         self.retranslate()
 
@@ -105,6 +110,7 @@ class ClientsPage(Page):
         bar.addStretch(1)
         bar.addWidget(self.count_label)
         bar.addSpacing(12)
+        bar.addWidget(self.export_button)
         bar.addWidget(self.register_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
@@ -144,6 +150,18 @@ class ClientsPage(Page):
         # the first rows are painted at once; the number of clients follows in the background
         self.model.reset_query(fetch, count)
 
+    def _export_job(self) -> Job:
+        """What "Export…" writes: the list as it is shown (filters, typed text, order)."""
+        order, descending = self.model.order()
+        filters = ListFilters(
+            region=self.region.code(),
+            gender=self.gender.code(),
+            text=self.filter.text(),
+            order=order,
+            descending=descending,
+        )
+        return export_work(self.ctx, "clients", filters)
+
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         if not self._loaded:
@@ -161,6 +179,7 @@ class ClientsPage(Page):
         self.gender.setAccessibleName(_("Filter by gender"))
         self.register_button.setText(_("&Register client…"))
         self.register_button.setToolTip(_("Register a new client (Ctrl+N)"))
+        self.export_button.retranslate()
         self.table.setAccessibleName(_("Clients"))
         self.filter.retranslate()
         self.model.retranslate()

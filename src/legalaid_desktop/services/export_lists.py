@@ -94,9 +94,7 @@ def clients_list(ws: Workspace, f: ListFilters, label: Label) -> ListSpec:
         .correlate(Client)
         .scalar_subquery()
     )
-    where = list(ClientService._list_filter(f.region, f.gender, f.text))
-    if f.center:
-        where.append(Client.node_code == f.center)
+    where = list(ClientService._list_filter(f.region, f.gender, f.text, f.center))
     if f.start:
         where.append(Client.created_at >= _utc_bound(f.start, end=False))
     if f.end:
@@ -174,10 +172,8 @@ def clients_list(ws: Workspace, f: ListFilters, label: Label) -> ListSpec:
 
 def cases_list(ws: Workspace, f: ListFilters, label: Label, lawyer: Name) -> ListSpec:
     cases = CaseService(ws)
-    where = list(cases._list_filter(f.status, f.legal_area, f.lawyer, None, f.text))
+    where = list(cases._list_filter(f.status, f.legal_area, f.lawyer, None, f.text, f.center))
     where += client_side(f)
-    if f.center:
-        where.append(Case.owner_node == f.center)
     if f.start:
         where.append(Case.opened_on >= f.start.isoformat())
     if f.end:

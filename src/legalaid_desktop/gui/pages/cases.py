@@ -23,10 +23,11 @@ from legalaid_desktop.domain.roles import Permission
 from legalaid_desktop.gui.context import GuiContext
 from legalaid_desktop.gui.dialogs.batch_dialog import BatchSummariesDialog, open_batch_dialog
 from legalaid_desktop.gui.dialogs.case_dialogs import OpenCaseDialog
-from legalaid_desktop.gui.models.columns import case_columns
+from legalaid_desktop.gui.models.columns import CASE_CENTER_COLUMN, case_columns
 from legalaid_desktop.gui.models.paged_table import PagedTableModel
 from legalaid_desktop.gui.pages.base import Page
 from legalaid_desktop.gui.tasks import Change
+from legalaid_desktop.gui.widgets.center_filter import CenterFilter
 from legalaid_desktop.gui.widgets.code_combo import CodeCombo
 from legalaid_desktop.gui.widgets.dialogs import open_dialog
 from legalaid_desktop.gui.widgets.lawyer_combo import LawyerCombo
@@ -78,6 +79,8 @@ class CasesPage(Page):
         self.table = ListTable(self)
         self.table.setModel(self.model)
         self.table.set_widths([130, 280, 220, 100, 200, 95, 95], stretch=1)
+        self.center = CenterFilter(ctx, self.table, CASE_CENTER_COLUMN, self)
+        self.center.changed.connect(self._filters_changed)
         self.filter = FilterField(self)
         self.filter.focus_key(self)
         self.filter.changed.connect(lambda _t: self._filters_changed())
@@ -120,6 +123,7 @@ class CasesPage(Page):
             bar.addWidget(widget, stretch)
             bar.addSpacing(10)
         bar.addWidget(self.mine)
+        bar.addWidget(self.center)
         bar.addStretch(1)
         bar.addWidget(self.count_label)
         # the actions beside the heading: the filter row then fits a 1280-pixel window
@@ -146,7 +150,8 @@ class CasesPage(Page):
     def refresh(self) -> None:
         """Reload the list (first page) with the current filters."""
         self._loaded = True
-        status, area = self.status.code(), self.area.code()
+        self.center.start()
+        status, area, center = self.status.code(), self.area.code(), self.center.code()
         lawyer = self.ctx.actor.username if self.mine.isChecked() else self.lawyer.username()
         typed = self.filter.text()
         order, descending = self.model.order()
@@ -160,13 +165,16 @@ class CasesPage(Page):
                 text=typed,
                 order=order,
                 descending=descending,
+                center=center,
                 offset=offset,
                 limit=limit,
                 count=False,
             )
 
         def count() -> int:
-            return cases.count(status=status, legal_area=area, lawyer=lawyer, text=typed)
+            return cases.count(
+                status=status, legal_area=area, lawyer=lawyer, text=typed, center=center
+            )
 
         # the first rows are painted at once; the number of cases follows in the background
         self.model.reset_query(fetch, count)
@@ -175,6 +183,7 @@ class CasesPage(Page):
         """What "Export…" writes: the list as it is shown (filters, typed text, order)."""
         order, descending = self.model.order()
         filters = ListFilters(
+            center=self.center.code(),
             status=self.status.code(),
             legal_area=self.area.code(),
             lawyer=self.ctx.actor.username if self.mine.isChecked() else self.lawyer.username(),
@@ -209,6 +218,7 @@ class CasesPage(Page):
         for combo in (self.status, self.area):
             combo.retranslate()
         self.lawyer.retranslate()
+        self.center.retranslate()
         self.status.setAccessibleName(_("Filter by status"))
         self.area.setAccessibleName(_("Filter by legal area"))
         self.lawyer.setAccessibleName(_("Filter by lawyer"))

@@ -21,10 +21,11 @@ from legalaid_desktop.gui.dialogs.next_steps import (
     NextStepsDialog,
 )
 from legalaid_desktop.gui.dialogs.pdf_preview import PdfPreviewDialog, open_preview
-from legalaid_desktop.gui.models.columns import client_columns
+from legalaid_desktop.gui.models.columns import CLIENT_CENTER_COLUMN, client_columns
 from legalaid_desktop.gui.models.paged_table import PagedTableModel
 from legalaid_desktop.gui.pages.base import Page
 from legalaid_desktop.gui.tasks import Change, WriteOp
+from legalaid_desktop.gui.widgets.center_filter import CenterFilter
 from legalaid_desktop.gui.widgets.code_combo import CodeCombo
 from legalaid_desktop.gui.widgets.dialogs import open_dialog
 from legalaid_desktop.gui.widgets.list_export import ExportButton, Job, export_work
@@ -74,6 +75,8 @@ class ClientsPage(Page):
         self.table = ListTable(self)
         self.table.setModel(self.model)
         self.table.set_widths([360, 120, 100, 280, 110], stretch=0)
+        self.center = CenterFilter(ctx, self.table, CLIENT_CENTER_COLUMN, self)
+        self.center.changed.connect(self.refresh)
         self.filter = FilterField(self)
         self.filter.focus_key(self)
         self.filter.changed.connect(lambda _t: self.refresh())
@@ -94,7 +97,8 @@ class ClientsPage(Page):
         self.model.loading_changed.connect(lambda _b: self._show_count())
         self.setTabOrder(self.filter, self.region)
         self.setTabOrder(self.region, self.gender)
-        self.setTabOrder(self.gender, self.register_button)
+        self.setTabOrder(self.gender, self.center.combo)
+        self.setTabOrder(self.center.combo, self.register_button)
         self.setTabOrder(self.register_button, self.export_button)
         self.setTabOrder(self.export_button, self.table)
         self.setFocusProxy(self.table)
@@ -107,6 +111,8 @@ class ClientsPage(Page):
         bar.addSpacing(12)
         bar.addWidget(self.gender_label)
         bar.addWidget(self.gender, 1)
+        bar.addSpacing(12)
+        bar.addWidget(self.center)
         bar.addStretch(1)
         bar.addWidget(self.count_label)
         bar.addSpacing(12)
@@ -127,7 +133,8 @@ class ClientsPage(Page):
     def refresh(self) -> None:
         """Reload the list (first page) with the current filters."""
         self._loaded = True
-        region, gender = self.region.code(), self.gender.code()
+        self.center.start()
+        region, gender, center = self.region.code(), self.gender.code(), self.center.code()
         typed = self.filter.text()
         order, descending = self.model.order()
         clients = self.ctx.services.clients
@@ -139,13 +146,14 @@ class ClientsPage(Page):
                 text=typed,
                 order=order,
                 descending=descending,
+                center=center,
                 offset=offset,
                 limit=limit,
                 count=False,
             )
 
         def count() -> int:
-            return clients.count(region=region, gender=gender, text=typed)
+            return clients.count(region=region, gender=gender, text=typed, center=center)
 
         # the first rows are painted at once; the number of clients follows in the background
         self.model.reset_query(fetch, count)
@@ -154,6 +162,7 @@ class ClientsPage(Page):
         """What "Export…" writes: the list as it is shown (filters, typed text, order)."""
         order, descending = self.model.order()
         filters = ListFilters(
+            center=self.center.code(),
             region=self.region.code(),
             gender=self.gender.code(),
             text=self.filter.text(),
@@ -175,6 +184,7 @@ class ClientsPage(Page):
         self.gender_label.setText(_("Ge&nder:"))
         self.region.retranslate()
         self.gender.retranslate()
+        self.center.retranslate()
         self.region.setAccessibleName(_("Filter by region"))
         self.gender.setAccessibleName(_("Filter by gender"))
         self.register_button.setText(_("&Register client…"))
@@ -195,7 +205,12 @@ class ClientsPage(Page):
             )
         )
         total = self.model.total
-        filtered = bool(self.region.code() or self.gender.code() or self.filter.text().strip())
+        filtered = bool(
+            self.region.code()
+            or self.gender.code()
+            or self.center.code()
+            or self.filter.text().strip()
+        )
         if total == 0:
             self.empty_label.setText(
                 _("No client matches these filters.")

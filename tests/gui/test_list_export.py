@@ -24,6 +24,7 @@ from legalaid_desktop import app, i18n
 from legalaid_desktop.domain.cases import CaseInput, ClientInput, ConsentInput
 from legalaid_desktop.gui.context import GuiContext
 from legalaid_desktop.gui.pages.audit_log import AuditLogView
+from legalaid_desktop.gui.pages.calendar import CASE_COLUMN, CalendarPage
 from legalaid_desktop.gui.pages.cases import CasesPage
 from legalaid_desktop.gui.pages.clients import ClientsPage
 from legalaid_desktop.gui.tasks import TaskRunner, WriteOp
@@ -196,12 +197,33 @@ def test_audit_log_export(qtbot: Any, gui_ctx: GuiContext, tmp_path: Path) -> No
     assert view.export_status.text() == f"Saved 5 rows to {target}."
 
 
+def test_calendar_export(qtbot: Any, gui_ctx: GuiContext, tmp_path: Path) -> None:
+    records, cases = gui_ctx.services.records, gui_ctx.services.cases.list().rows
+    for i, case in enumerate(cases[:3]):
+        records.add_deadline(case.number, today(), f"Məhkəmə iclası {i}")
+    page = CalendarPage(gui_ctx)
+    qtbot.addWidget(page)
+    page.show()
+    qtbot.waitUntil(lambda: len(page.shown) == 3, timeout=WAIT)
+    page.sort_by(CASE_COLUMN)
+    page.sort_by(CASE_COLUMN)  # by case number, descending
+    shown = [i.case_number for i in page.shown]
+    assert shown == sorted(shown, reverse=True)
+    target = tmp_path / "calendar.xlsx"
+    export_through_dialogs(qtbot, page.export_button, target)
+    rows = _rows(target, "Calendar")
+    assert rows[0] == ("Done", "Date", "Kind", "Case", "Client", "Lawyer", "Description")
+    assert [r[3] for r in rows[1:]] == shown
+    assert {r[0] for r in rows[1:]} == {"No"} and {r[2] for r in rows[1:]} == {"Deadline"}
+    assert {r[1].date() for r in rows[1:]} == {today()}  # date cells
+
+
 def test_not_there_for_a_lawyer(qtbot: Any, gui_ctx: GuiContext, data_dir: Path) -> None:
     gui_ctx.services.users.add(LAWYER, "Hüseynova Leyla Əli qızı", "lawyer", LAWYER_PASSWORD)
     lawyer = app.login(data_dir, LAWYER, LAWYER_PASSWORD)
     try:
         ctx = GuiContext(services=lawyer, tasks=gui_ctx.tasks, catalog=gui_ctx.catalog)
-        for page in (ClientsPage(ctx), CasesPage(ctx)):
+        for page in (ClientsPage(ctx), CasesPage(ctx), CalendarPage(ctx)):
             qtbot.addWidget(page)
             page.show()
             assert page.export_button.isHidden()

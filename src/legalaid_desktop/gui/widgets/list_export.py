@@ -14,7 +14,7 @@ service checks again.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +28,7 @@ from legalaid_desktop.gui.tasks import Op, Progress, WriteOp
 from legalaid_desktop.i18n import _, ngettext
 from legalaid_desktop.i18n.dates import today
 from legalaid_desktop.services.exports import ExportCancelled, ExportResult
+from legalaid_desktop.statistics.writers import RecordCell
 
 Work = Callable[[Progress], ExportResult]
 Job = Callable[[Path, str], Work]
@@ -45,6 +46,37 @@ def export_work(ctx: GuiContext, what: str, filters: Any) -> Job:
                 path,
                 fmt,
                 filters,
+                progress=progress.report,
+                cancelled=lambda: progress.cancelled,
+            )
+
+        return work
+
+    return job
+
+
+def table_work(
+    ctx: GuiContext,
+    what: str,
+    title: str,
+    header: Sequence[str],
+    rows: Sequence[Sequence[RecordCell]],
+    filters: Mapping[str, str],
+) -> Job:
+    """The job of a list held on screen (the calendar): its rows as shown, taken now."""
+    exports = ctx.services.exports
+
+    def job(path: Path, fmt: str) -> Work:
+        def work(progress: Progress) -> ExportResult:
+            return exports.write_table(
+                what,
+                title,
+                path,
+                fmt,
+                header,
+                rows,
+                total=len(rows),
+                filters=filters,
                 progress=progress.report,
                 cancelled=lambda: progress.cancelled,
             )

@@ -195,6 +195,23 @@ def test_audit_log_export(qtbot: Any, gui_ctx: GuiContext, tmp_path: Path) -> No
     assert rows[0] == ("No.", "Time", "User", "Action", "Record", "Details")
     assert [[str(c) if c is not None else "" for c in r] for r in rows[1:]] == shown
     assert view.export_status.text() == f"Saved 5 rows to {target}."
+    # the export itself is in the log, in words
+    view.action.setCurrentIndex(0)
+    view.start()
+    qtbot.waitUntil(
+        lambda: any(
+            view.table.item(r, 3) and view.table.item(r, 3).text() == "Records exported to a file"
+            for r in range(view.table.rowCount())
+        ),
+        timeout=WAIT,
+    )
+    row = next(
+        r for r in range(view.table.rowCount())
+        if view.table.item(r, 3).text() == "Records exported to a file"
+    )  # fmt: skip
+    details = view.table.item(row, 5).text()
+    assert f"File: {target}" in details and "Rows: 5" in details
+    assert "action: case_opened" in details and "{" not in details
 
 
 def test_calendar_export(qtbot: Any, gui_ctx: GuiContext, tmp_path: Path) -> None:

@@ -107,6 +107,7 @@ ACTION_LABELS: dict[str, str] = {
     "pdf_consent_print": N_("Consent form printed"),
     "pdf_consent_save": N_("Consent form saved as PDF"),
     "print": N_("Printed"),
+    "records_exported": N_("Records exported to a file"),
     "recovery_key_rotated": N_("Recovery key replaced"),
     "save": N_("Saved as PDF"),
     "security_alert": N_("Security alert"),

@@ -350,3 +350,30 @@ def test_dates_are_dates(run: Run, tmp_path: Path) -> None:
     assert all(isinstance(d, datetime) for d in opened)
     assert min(d.date() for d in opened) == DAY
     assert rows[1][8] is None  # not closed: an empty cell
+
+
+def test_never_into_the_data_folder(
+    run: Run, store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``-o`` on the store itself would replace the encrypted database with a plain CSV."""
+    before = (store / "legalaid.db").read_bytes()
+    for target in (store / "legalaid.db", store / "clients.csv"):
+        code, _out, err = run("export", "clients", "--format", "csv", "-o", str(target))
+        assert code == 4 and "data folder" in err and err.count("\n") == 1
+    # checked before the password is asked for
+    monkeypatch.delenv("LEGALAID_PASSWORD")
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))
+    code, _out, err = run("export", "cases", "-o", str(store / ".." / "store" / "c.xlsx"))
+    assert code == 4 and "data folder" in err
+    monkeypatch.setenv("LEGALAID_PASSWORD", ADMIN_PASSWORD)
+    session = app.login(store, ADMIN, ADMIN_PASSWORD)
+    try:
+        from legalaid_desktop.domain.errors import InputRejected
+
+        with pytest.raises(InputRejected):  # the service refuses too (the GUI's way in)
+            session.exports.write_table("calendar", "x", store / "x.csv", "csv", ["a"], [], total=0)
+    finally:
+        session.close()
+    assert (store / "legalaid.db").read_bytes()[:16] == before[:16]
+    assert not (store / "clients.csv").exists()
+    assert run("client", "list")[0] == 0  # the store still opens

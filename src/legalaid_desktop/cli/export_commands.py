@@ -20,7 +20,13 @@ from legalaid_desktop.cli.context import CliContext, Output
 from legalaid_desktop.cli.report_commands import _check_output, _day
 from legalaid_desktop.domain.errors import InputRejected
 from legalaid_desktop.i18n import _, ngettext
-from legalaid_desktop.services.exports import FORMATS, RECORD_LISTS, ListFilters, check_request
+from legalaid_desktop.services.exports import (
+    FORMATS,
+    RECORD_LISTS,
+    ListFilters,
+    check_destination,
+    check_request,
+)
 
 _SUFFIXES = {".csv": "csv", ".xlsx": "xlsx"}
 
@@ -49,6 +55,7 @@ def _request(args: argparse.Namespace) -> tuple[str, str, Path, ListFilters]:
 
 def cmd_export(args: argparse.Namespace, ctx: CliContext) -> Output:
     what, fmt, output, filters = _request(args)
+    check_destination(output, ctx.data_dir)
     with ctx.session() as s:
         result = s.exports.export(what, output, fmt, filters)
     n = result.rows

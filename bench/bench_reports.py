@@ -11,7 +11,7 @@ reuses one (``--store DIR``, made with ``--keep DIR``), then prints, for the per
   target ≤ 500 ms;
 * beside each, the floor: the same aggregation as hand-written SQL ``GROUP BY`` on the same
   store (plain columns, no "not stated" folding, no first-consultation rule), and the ratio;
-* an XLSX of every case (number, area, status, dates, lawyer, center) with the chosen writer;
+* an XLSX of every case as the case list's export writes it (``ExportService``);
   target ≤ 20 s.
 
 Run with ``python bench/bench_reports.py [--clients N] [--keep DIR] [--store DIR]
@@ -39,7 +39,6 @@ from legalaid_desktop.services.statistics_sql import period_params
 from legalaid_desktop.statistics.definitions import Dimension, Measure, check_applies
 from legalaid_desktop.statistics.periods import parse_period
 from legalaid_desktop.statistics.query import FigureQuery
-from legalaid_desktop.statistics.writers import Sheet, write_xlsx
 from legalaid_desktop.store.bulk_load import without_memory_security
 from legalaid_desktop.store.vault import FLOOR
 
@@ -240,26 +239,18 @@ def run(store: Path, period_code: str, runs: int) -> int:
 
 
 def xlsx_of_cases(session: app.AppSession) -> bool:
-    """Every case to XLSX with the chosen writer (what a list export will do)."""
-    with session.ws.read() as s:
-        rows = s.execute(
-            text(
-                "SELECT number, legal_area, status, opened_on, closed_on, assigned_lawyer, "
-                "owner_node FROM cases WHERE deleted_hlc IS NULL ORDER BY opened_on"
-            )
-        ).all()
-    head = ("number", "legal area", "status", "opened", "closed", "lawyer", "center")
+    """Every case to XLSX as the case list's "Export…" and ``legalaid export cases`` write it
+    (services/exports.py: streamed from the store, labels, dates as dates, audited)."""
     with tempfile.TemporaryDirectory(prefix="legalaid-bench-xlsx-") as tmp:
+        target = Path(tmp) / "cases.xlsx"
         started = time.perf_counter()
-        n = write_xlsx(
-            Path(tmp) / "cases.xlsx", [Sheet("cases", head, rows)], [("rows", len(rows))]
-        )
+        result = session.exports.export("cases", target, "xlsx")
         spent = time.perf_counter() - started
-        size = (Path(tmp) / "cases.xlsx").stat().st_size
+        size = target.stat().st_size
     ok = spent <= XLSX_TARGET_S
     print(
-        f"XLSX of {n:,} cases: {spent:.1f} s, {size / 1e6:.1f} MB (target ≤ {XLSX_TARGET_S:.0f} s) "
-        f"{'OK' if ok else 'OVER'}"
+        f"XLSX of {result.rows:,} cases: {spent:.1f} s, {size / 1e6:.1f} MB "
+        f"(target ≤ {XLSX_TARGET_S:.0f} s) {'OK' if ok else 'OVER'}"
     )
     return ok
 

@@ -24,6 +24,7 @@ from legalaid_desktop.services.case_records import CaseRecordService
 from legalaid_desktop.services.cases import CaseService
 from legalaid_desktop.services.clients import ClientService
 from legalaid_desktop.services.conflict_decisions import ConflictDecisionService
+from legalaid_desktop.services.exports import ExportService
 from legalaid_desktop.services.maintenance import MaintenanceService
 from legalaid_desktop.services.report_definitions import ReportDefinitionService
 from legalaid_desktop.services.reports import ReportService
@@ -81,6 +82,7 @@ class AppSession:
     conflicts: ConflictDecisionService
     statistics: StatisticsService
     report_definitions: ReportDefinitionService
+    exports: ExportService
 
     @classmethod
     def over(cls, ws: Workspace) -> AppSession:
@@ -102,6 +104,7 @@ class AppSession:
             conflicts=ConflictDecisionService(ws),
             statistics=StatisticsService(ws),
             report_definitions=ReportDefinitionService(ws),
+            exports=ExportService(ws),
         )
 
     @property

@@ -21,6 +21,7 @@ from legalaid_desktop.cli import (
     admin_commands,
     case_commands,
     demo_command,
+    export_commands,
     pdf_commands,
     report_commands,
     sync_commands,
@@ -51,6 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
     case_commands.register(sub)
     pdf_commands.register(sub)
     report_commands.register(sub)
+    export_commands.register(sub)
     sync_commands.register(sub)
     return parser
 

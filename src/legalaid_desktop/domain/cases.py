@@ -224,6 +224,7 @@ class ClientRow:
     open_cases: int
     number: str = ""
     created_at: str = ""
+    center: str = ""  # the code of the center that registered the client (HQ shows it)
 
     @property
     def anonymized(self) -> bool:
@@ -275,6 +276,7 @@ class CaseRow:
     assigned_lawyer: str
     opened_on: date
     closed_on: date | None
+    center: str = ""  # the code of the center that holds the case (HQ shows it)
 
     @property
     def client_display_name(self) -> str:

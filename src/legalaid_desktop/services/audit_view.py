@@ -28,7 +28,10 @@ _USER_KEYS = frozenset({"username", "lawyer", "target", "from_lawyer", "to_lawye
 
 
 def _text(value: object) -> str:
-    """A detail value as text: a list as ``a, b``, anything else as it is."""
+    """A detail value as text: a list as ``a, b``, a mapping as ``a: 1, b: 2``, anything else as
+    it is."""
+    if isinstance(value, dict):
+        return ", ".join(f"{k}: {_text(v)}" for k, v in value.items())
     if isinstance(value, list | tuple):
         return ", ".join(str(v) for v in value)
     return str(value)

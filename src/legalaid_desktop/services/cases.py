@@ -269,6 +269,7 @@ class CaseService:
         text: str | None = None,
         order: str | None = None,
         descending: bool = False,
+        center: str | None = None,
     ) -> Page[CaseRow]:
         """Cases, newest first, filtered, one page at a time.
 
@@ -282,13 +283,14 @@ class CaseService:
             order: Sort by this column instead (``list_order.CASE_ORDERS``); descending
                 reverses it (the default, opening date, is newest first).
             offset: How many rows of the list to skip.
+            center: Only the cases this center holds (HQ holds every center's).
             limit: The most rows to return.
             count: Count the whole list for ``Page.total``. When ``False`` (a list that shows
                 its first rows at once and asks :meth:`count` later), ``total`` is only what
                 is known from the page: ``offset + len(rows)``, plus one when more rows follow.
         """
         self.ws.require(Permission.VIEW_CASES)
-        where = self._list_filter(status, legal_area, lawyer, client_id, text)
+        where = self._list_filter(status, legal_area, lawyer, client_id, text, center)
         # The page's rows are chosen from an index alone (the filters and the order are in the
         # live-row indexes), then only those rows are read: skipping rows (OFFSET) costs index
         # entries, not decrypted case rows and client lookups.
@@ -314,6 +316,7 @@ class CaseService:
                     Case.assigned_lawyer,
                     Case.opened_on,
                     Case.closed_on,
+                    Case.owner_node,
                 )
                 .join(Client, Client.id == Case.client_id)
                 .where(rowid.in_(page_ids))
@@ -328,7 +331,15 @@ class CaseService:
         return Page(
             tuple(
                 CaseRow(
-                    r[0], r[1], r[2], r[3], r[4], r[5], date.fromisoformat(r[6]), from_iso(r[7])
+                    r[0],
+                    r[1],
+                    r[2],
+                    r[3],
+                    r[4],
+                    r[5],
+                    date.fromisoformat(r[6]),
+                    from_iso(r[7]),
+                    r[8],
                 )
                 for r in rows
             ),
@@ -344,10 +355,11 @@ class CaseService:
         lawyer: str | None = None,
         client_id: str | None = None,
         text: str | None = None,
+        center: str | None = None,
     ) -> int:
         """How many cases :meth:`list` has in all with these filters (from an index)."""
         self.ws.require(Permission.VIEW_CASES)
-        where = self._list_filter(status, legal_area, lawyer, client_id, text)
+        where = self._list_filter(status, legal_area, lawyer, client_id, text, center)
         with self.ws.read() as s:
             return s.scalar(select(func.count()).select_from(Case).where(*where)) or 0
 
@@ -358,6 +370,7 @@ class CaseService:
         lawyer: str | None,
         client_id: str | None,
         text: str | None = None,
+        center: str | None = None,
     ) -> tuple[ColumnElement[bool], ...]:
         where: list[ColumnElement[bool]] = [Case.deleted_hlc.is_(None)]
         typed = text_filter("case", text, Case.id)
@@ -372,6 +385,8 @@ class CaseService:
             where.append(Case.assigned_lawyer == lawyer)
         if client_id:
             where.append(Case.client_id == client_id)
+        if center:
+            where.append(Case.owner_node == center)
         return tuple(where)
 
     def _ordering(self, order: str | None, descending: bool) -> tuple[Expr, ...]:
@@ -489,3 +504,18 @@ class CaseService:
             search_refresh.refresh_rows(s, {"cases": {case.id: ("summary", "legal_area")}})
             self.ws.audit(s, "case_updated", "case", case.id, {"number": case.number})
             return self._detail(s, case)
+
+    def centers(self) -> tuple[bool, tuple[tuple[str, str], ...]]:
+        """Whether this store is HQ's, and the centers of the network it knows, ``(code,
+        name)`` in code order: the center column and filter of the lists at HQ."""
+        self.ws.require(Permission.VIEW_CASES)
+        from legalaid_desktop.store.models import Node
+        from legalaid_desktop.sync.nodes import is_hq
+
+        with self.ws.read() as s:
+            rows = s.execute(
+                select(Node.code, Node.name)
+                .where(Node.kind == "center", Node.deleted_hlc.is_(None))
+                .order_by(Node.code)
+            ).all()
+            return is_hq(s), tuple((code, name or code) for code, name in rows)

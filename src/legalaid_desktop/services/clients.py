@@ -481,6 +481,7 @@ class ClientService:
         text: str | None = None,
         order: str | None = None,
         descending: bool = False,
+        center: str | None = None,
     ) -> Page[ClientRow]:
         """Clients in Azerbaijani alphabetical order, one page at a time.
 
@@ -491,6 +492,7 @@ class ClientService:
                 (``services.list_order.text_filter``).
             order: Sort by this column instead of the name (``list_order.CLIENT_ORDERS``).
             descending: The order reversed.
+            center: Only the clients this center registered (HQ holds every center's).
             offset: How many rows of the list to skip.
             limit: The most rows to return.
             count: Count the whole list for ``Page.total``. When ``False``, ``total`` is only
@@ -508,7 +510,7 @@ class ClientService:
             .correlate(Client)
             .scalar_subquery()
         )
-        where = self._list_filter(region, gender, text)
+        where = self._list_filter(region, gender, text, center)
         # The page is chosen from the live-row name index alone, then only its rows are read.
         # Equal names keep one order (the row id, which the index holds) so that pages neither
         # repeat nor skip a client.
@@ -533,6 +535,7 @@ class ClientService:
                     open_cases,
                     Client.number,
                     Client.created_at,
+                    Client.node_code,
                 )
                 .where(rowid.in_(page_ids))
                 .order_by(*ordering)
@@ -546,11 +549,16 @@ class ClientService:
         return Page(tuple(ClientRow(*r) for r in rows), total, offset)
 
     def count(
-        self, *, region: str | None = None, gender: str | None = None, text: str | None = None
+        self,
+        *,
+        region: str | None = None,
+        gender: str | None = None,
+        text: str | None = None,
+        center: str | None = None,
     ) -> int:
         """How many clients :meth:`list` has in all with these filters (from an index)."""
         self.ws.require(Permission.VIEW_CASES)
-        where = self._list_filter(region, gender, text)
+        where = self._list_filter(region, gender, text, center)
         with self.ws.read() as s:
             return s.scalar(select(func.count()).select_from(Client).where(*where)) or 0
 
@@ -585,7 +593,10 @@ class ClientService:
 
     @staticmethod
     def _list_filter(
-        region: str | None, gender: str | None, text: str | None = None
+        region: str | None,
+        gender: str | None,
+        text: str | None = None,
+        center: str | None = None,
     ) -> tuple[ColumnElement[bool], ...]:
         where: list[ColumnElement[bool]] = [Client.deleted_hlc.is_(None)]
         typed = text_filter("client", text, Client.id)
@@ -595,4 +606,6 @@ class ClientService:
             where.append(Client.region == region)
         if gender:
             where.append(Client.gender == gender)
+        if center:
+            where.append(Client.node_code == center)
         return tuple(where)

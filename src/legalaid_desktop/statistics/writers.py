@@ -17,14 +17,19 @@ from __future__ import annotations
 
 import csv
 import io
+import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from itertools import islice
 from pathlib import Path
 
 from legalaid_desktop.fsutil import atomic_file
 
 Cell = str | int | float | None
+RecordCell = Cell | date
+"""A cell of a sheet: text, a number, or a date (an XLSX date cell shown ``dd.mm.yyyy``; ISO in a
+CSV, which Excel reads as a date in every language)."""
 CSV_SEPARATORS: dict[str, str] = {"az": ";", "ru": ";", "en": ","}
 """The list separator of Windows (and so of Excel) in each language's main locale."""
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -39,7 +44,7 @@ class Sheet:
 
     title: str
     header: Sequence[str]
-    rows: Iterable[Sequence[Cell]] = field(default_factory=tuple)
+    rows: Iterable[Sequence[RecordCell]] = field(default_factory=tuple)
 
 
 def csv_separator(lang: str) -> str:
@@ -56,10 +61,38 @@ def csv_bytes(sheet: Sheet, lang: str) -> bytes:
     writer = csv.writer(out, delimiter=csv_separator(lang), lineterminator="\r\n")
     writer.writerow([_safe_text(h) for h in sheet.header])
     for row in sheet.rows:
-        writer.writerow(
-            ["" if c is None else _safe_text(c) if isinstance(c, str) else c for c in row]
-        )
+        writer.writerow(_csv_cells(row))
     return "\ufeff".encode() + out.getvalue().encode("utf-8")
+
+
+def _csv_cells(row: Sequence[RecordCell]) -> list[object]:
+    return [
+        ""
+        if c is None
+        else _safe_text(c)
+        if isinstance(c, str)
+        else c.isoformat()
+        if isinstance(c, date)
+        else c
+        for c in row
+    ]
+
+
+def write_csv(path: Path, sheet: Sheet, lang: str) -> int:
+    """``sheet`` as :func:`csv_bytes` does, streamed to ``path`` (whole or not at all: an error
+    raised while the rows are read, a cancel, leaves nothing behind).
+
+    Returns:
+        The number of data rows written.
+    """
+    n = 0
+    with atomic_file(path) as tmp, open(tmp, "w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle, delimiter=csv_separator(lang), lineterminator="\r\n")
+        writer.writerow([_safe_text(h) for h in sheet.header])
+        for row in sheet.rows:
+            writer.writerow(_csv_cells(row))
+            n += 1
+    return n
 
 
 def _title(title: str, taken: set[str]) -> str:
@@ -72,7 +105,9 @@ def _title(title: str, taken: set[str]) -> str:
     return name
 
 
-def _width(value: Cell) -> int:
+def _width(value: RecordCell) -> int:
+    if isinstance(value, date):
+        return 12
     return min(_MAX_WIDTH, max(6, len(str(value if value is not None else "")) + 2))
 
 
@@ -94,13 +129,21 @@ def write_xlsx(
     import xlsxwriter  # imported here: only an export needs it
 
     written = 0
-    with atomic_file(path) as tmp:
-        book = xlsxwriter.Workbook(str(tmp), {"constant_memory": True, "tmpdir": str(path.parent)})
+    # The library's own temporary files (one per sheet) go to a folder of their own beside the
+    # destination, removed however the writing ends (an error or a cancel in the rows too).
+    with (
+        atomic_file(path) as tmp,
+        tempfile.TemporaryDirectory(prefix=f".{path.name}.", dir=path.parent) as scratch,
+    ):
+        book = xlsxwriter.Workbook(str(tmp), {"constant_memory": True, "tmpdir": scratch})
         try:
             header_format = book.add_format({"bold": True, "bottom": 1})
+            date_format = book.add_format({"num_format": "dd.mm.yyyy"})
             taken: set[str] = set()
             for sheet in sheets:
-                written += _write_sheet(book, sheet, header_format, taken, written, progress)
+                written += _write_sheet(
+                    book, sheet, header_format, taken, written, progress, date_format
+                )
             if parameters:
                 params = Sheet(parameters_title, ("", ""), [(k, v) for k, v in parameters])
                 _write_sheet(book, params, header_format, taken, 0, None, header=False)
@@ -116,11 +159,12 @@ def _write_sheet(
     taken: set[str],
     done: int,
     progress: Callable[[int], None] | None,
+    date_format: object = None,
     *,
     header: bool = True,
 ) -> int:
     ws = book.add_worksheet(_title(sheet.title, taken))  # type: ignore[attr-defined]
-    rows: Iterator[Sequence[Cell]] = iter(sheet.rows)
+    rows: Iterator[Sequence[RecordCell]] = iter(sheet.rows)
     sample = list(islice(rows, _WIDTH_SAMPLE))
     widths = [_width(h) for h in sheet.header] if header else [0] * len(sheet.header)
     for row in sample:
@@ -141,7 +185,9 @@ def _write_sheet(
         for c, cell in enumerate(row):
             if cell is None:
                 continue
-            if isinstance(cell, bool) or not isinstance(cell, int | float):
+            if isinstance(cell, date):
+                ws.write_datetime(r, c, cell, date_format)
+            elif isinstance(cell, bool) or not isinstance(cell, int | float):
                 ws.write_string(r, c, str(cell))
             else:
                 ws.write_number(r, c, cell)
@@ -152,6 +198,8 @@ def _write_sheet(
     return n
 
 
-def _chain(first: list[Sequence[Cell]], rest: Iterator[Sequence[Cell]]) -> Iterator[Sequence[Cell]]:
+def _chain(
+    first: list[Sequence[RecordCell]], rest: Iterator[Sequence[RecordCell]]
+) -> Iterator[Sequence[RecordCell]]:
     yield from first
     yield from rest

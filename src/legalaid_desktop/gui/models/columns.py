@@ -11,7 +11,8 @@ from legalaid_desktop.i18n.formatting import format_date
 
 
 def client_columns(ctx: GuiContext) -> list[Column]:
-    """Name, gender, birth year, region, number of open cases and the client number."""
+    """Name, gender, birth year, region, number of open cases, the client number, and (at HQ)
+    the center."""
     return [
         Column(lambda: _("Name"), lambda r: r.display_name, sort="name"),
         Column(lambda: _("Gender"), lambda r: ctx.label("genders", r.gender), sort="gender"),
@@ -24,11 +25,17 @@ def client_columns(ctx: GuiContext) -> list[Column]:
         Column(lambda: _("Region"), lambda r: ctx.label("regions", r.region), sort="region"),
         Column(lambda: _("Open cases"), lambda r: str(r.open_cases), RIGHT, sort="open_cases"),
         Column(lambda: _("Number"), lambda r: r.number, sort="number"),
+        Column(lambda: _("Center"), lambda r: r.center),  # shown at HQ only
     ]
 
 
+CLIENT_CENTER_COLUMN = 6
+CASE_CENTER_COLUMN = 7
+
+
 def case_columns(ctx: GuiContext, lawyer_name: Callable[[str], str]) -> list[Column]:
-    """Number, client, legal area, status, lawyer, opened and closed dates."""
+    """Number, client, legal area, status, lawyer, opened and closed dates, and (at HQ) the
+    center."""
     return [
         Column(lambda: _("Number"), lambda r: r.number, sort="number"),
         Column(lambda: _("Client"), lambda r: r.client_display_name, sort="client"),
@@ -41,4 +48,5 @@ def case_columns(ctx: GuiContext, lawyer_name: Callable[[str], str]) -> list[Col
         Column(lambda: _("Lawyer"), lambda r: lawyer_name(r.assigned_lawyer), sort="lawyer"),
         Column(lambda: _("Opened"), lambda r: format_date(r.opened_on), sort="opened"),
         Column(lambda: _("Closed"), lambda r: format_date(r.closed_on), sort="closed"),
+        Column(lambda: _("Center"), lambda r: r.center),  # shown at HQ only
     ]

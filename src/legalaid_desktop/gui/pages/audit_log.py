@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from functools import partial
 
 from PySide6.QtCore import Qt
@@ -21,8 +21,10 @@ from legalaid_desktop.gui.application import set_role
 from legalaid_desktop.gui.context import GuiContext
 from legalaid_desktop.gui.errors import log_error, user_message
 from legalaid_desktop.gui.pages.audit_details import details_text, person, record_text
+from legalaid_desktop.gui.pages.audit_export import audit_job
 from legalaid_desktop.gui.tasks import QueryOp
 from legalaid_desktop.gui.widgets.case_tabs import record_table
+from legalaid_desktop.gui.widgets.list_export import ExportButton, Job
 from legalaid_desktop.i18n import N_, _, ngettext
 from legalaid_desktop.i18n.dates import BAKU, today
 from legalaid_desktop.i18n.formatting import format_datetime, format_integer
@@ -105,6 +107,7 @@ ACTION_LABELS: dict[str, str] = {
     "pdf_consent_print": N_("Consent form printed"),
     "pdf_consent_save": N_("Consent form saved as PDF"),
     "print": N_("Printed"),
+    "records_exported": N_("Records exported to a file"),
     "recovery_key_rotated": N_("Recovery key replaced"),
     "save": N_("Saved as PDF"),
     "security_alert": N_("Security alert"),
@@ -166,6 +169,11 @@ class AuditLogView(QWidget):
         self.message = QLabel()
         set_role(self.message, "error")
         self.message.hide()
+        self.export_button = ExportButton(ctx, "audit-log", self._export_job, self)
+        self.export_status = QLabel()
+        self.export_status.setWordWrap(True)
+        self.export_status.hide()
+        self.export_button.message.connect(self._exported)
 
         filters = QHBoxLayout()
         for label, field in (
@@ -178,12 +186,14 @@ class AuditLogView(QWidget):
         filters.addStretch(1)
         bottom = QHBoxLayout()
         bottom.addWidget(self.count, 1)
+        bottom.addWidget(self.export_button)
         bottom.addWidget(self.more)
         layout = QVBoxLayout(self)
         layout.addLayout(filters)
         layout.addWidget(self.message)
         layout.addWidget(self.table, 1)
         layout.addLayout(bottom)
+        layout.addWidget(self.export_status)
         self.retranslate()
         for combo in (self.actor, self.action, self.period):
             combo.currentIndexChanged.connect(self.reload)
@@ -205,6 +215,7 @@ class AuditLogView(QWidget):
         self.table.setHorizontalHeaderLabels([_(c) for c in COLUMNS])
         self.table.setAccessibleName(_("Audit log"))
         self.more.setText(_("Load &more"))
+        self.export_button.retranslate()
         self._update_count()
 
     # -- loading ------------------------------------------------------------------------------
@@ -307,6 +318,20 @@ class AuditLogView(QWidget):
         record.setToolTip(record.text())
         details.setText(details_text(row))
         details.setToolTip(details.text())  # the whole text where the column cuts it off
+
+    def _since(self) -> date | None:
+        days = self.period.currentData()
+        return None if days is None else today() - timedelta(days=int(days))
+
+    def _export_job(self) -> Job:
+        """What "Export…" writes: every event the filters keep (not only the pages loaded)."""
+        return audit_job(
+            self.ctx, self.actor.currentData(), self.action.currentData(), self._since()
+        )
+
+    def _exported(self, text: str) -> None:
+        self.export_status.setText(text)
+        self.export_status.show()
 
     def _update_count(self) -> None:
         self.count.setText(

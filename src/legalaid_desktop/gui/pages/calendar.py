@@ -33,6 +33,7 @@ from legalaid_desktop.gui.pages.base import Page
 from legalaid_desktop.gui.tasks import Change, QueryOp, WriteOp
 from legalaid_desktop.gui.widgets.case_tabs import ID_ROLE, RED, cell, record_table
 from legalaid_desktop.gui.widgets.dates import from_qdate, style_calendar, to_qdate
+from legalaid_desktop.gui.widgets.list_export import ExportButton, Job, table_work
 from legalaid_desktop.gui.widgets.list_tools import (
     FilterField,
     SortKey,
@@ -45,6 +46,7 @@ from legalaid_desktop.gui.widgets.locale import qlocale
 from legalaid_desktop.i18n import _
 from legalaid_desktop.i18n.dates import today
 from legalaid_desktop.i18n.formatting import format_date
+from legalaid_desktop.statistics.writers import RecordCell
 from legalaid_desktop.text.casing import az_upper
 
 OVERDUE_DAYS = 365
@@ -88,6 +90,8 @@ class CalendarPage(Page):
         self.show_done = QCheckBox(self)
         self.heading = QLabel(self)
         self.heading.setStyleSheet("font-size: 16px; font-weight: 600;")
+        self.export_button = ExportButton(ctx, "calendar", self._export_job, self)
+        self.export_button.message.connect(self.status_message)
         self.filter = FilterField(self)
         self.table = record_table(self, COLUMNS)
         # Room for long Azerbaijani and Russian texts: the check box column is narrow (its
@@ -149,7 +153,10 @@ class CalendarPage(Page):
         left.addWidget(self.show_done)
         left.addStretch(1)
         right = QVBoxLayout()
-        right.addWidget(self.heading)
+        top = QHBoxLayout()
+        top.addWidget(self.heading, 1)
+        top.addWidget(self.export_button)
+        right.addLayout(top)
         right.addWidget(self.filter)
         right.addWidget(self.empty_label)
         right.addWidget(self.table, 1)
@@ -349,6 +356,31 @@ class CalendarPage(Page):
             self.empty_label.setText(_("Nothing due."))
         self.empty_label.setVisible(not shown)
 
+    def _export_job(self) -> Job:
+        """What "Export…" writes: the rows the list shows, filtered and sorted as shown."""
+        header = [_("Done"), _("Date"), _("Kind"), _("Case"), _("Client"), _("Lawyer")]
+        header.append(_("Description"))
+        yes, no = _("Yes"), _("No")
+        rows: list[list[RecordCell]] = [
+            [
+                yes if i.done else no,
+                i.due_on,
+                self._kind(i),
+                i.case_number,
+                i.client,
+                self._lawyer_name(i),
+                i.description,
+            ]
+            for i in self.shown
+        ]
+        start, end = self._range()
+        used = {"from": start.isoformat(), "to": end.isoformat()}
+        if self._lawyer():
+            used["lawyer"] = str(self._lawyer())
+        if self.filter.text().strip():
+            used["text"] = self.filter.text().strip()
+        return table_work(self.ctx, "calendar", _("Calendar"), header, rows, used)
+
     def _open_index(self, index: QModelIndex) -> None:
         item = self.table.item(index.row(), 0) if index.isValid() else None
         number = item.data(_NUMBER_ROLE) if item else None
@@ -410,6 +442,7 @@ class CalendarPage(Page):
         self.scope.blockSignals(blocked)
         self.mine.setText(_("Only &mine"))
         self.show_done.setText(_("Show &done items"))
+        self.export_button.retranslate()
         self.filter.retranslate()
         self.table.setHorizontalHeaderLabels(
             ["✓", _("Date"), _("Kind"), _("Case"), _("Client"), _("Lawyer"), _("Description")]

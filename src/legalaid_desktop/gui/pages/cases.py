@@ -23,16 +23,19 @@ from legalaid_desktop.domain.roles import Permission
 from legalaid_desktop.gui.context import GuiContext
 from legalaid_desktop.gui.dialogs.batch_dialog import BatchSummariesDialog, open_batch_dialog
 from legalaid_desktop.gui.dialogs.case_dialogs import OpenCaseDialog
-from legalaid_desktop.gui.models.columns import case_columns
+from legalaid_desktop.gui.models.columns import CASE_CENTER_COLUMN, case_columns
 from legalaid_desktop.gui.models.paged_table import PagedTableModel
 from legalaid_desktop.gui.pages.base import Page
 from legalaid_desktop.gui.tasks import Change
+from legalaid_desktop.gui.widgets.center_filter import CenterFilter
 from legalaid_desktop.gui.widgets.code_combo import CodeCombo
 from legalaid_desktop.gui.widgets.dialogs import open_dialog
 from legalaid_desktop.gui.widgets.lawyer_combo import LawyerCombo
+from legalaid_desktop.gui.widgets.list_export import ExportButton, Job, export_work
 from legalaid_desktop.gui.widgets.list_tools import FilterField
 from legalaid_desktop.gui.widgets.table import ListTable
 from legalaid_desktop.i18n import _, ngettext
+from legalaid_desktop.services.export_lists import ListFilters
 
 OPENED_COLUMN = 5
 """The "Opened" column: the list starts sorted by it, newest first."""
@@ -66,6 +69,8 @@ class CasesPage(Page):
         self.lawyer_label.setBuddy(self.lawyer)
         self.count_label = QLabel(self)
         self.open_button = QPushButton(self)
+        self.export_button = ExportButton(ctx, "cases", self._export_job, self)
+        self.export_button.message.connect(self.status_message)
         self.empty_label = QLabel(self)
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty_label.setStyleSheet("color: #5f6368; padding: 24px;")
@@ -74,6 +79,8 @@ class CasesPage(Page):
         self.table = ListTable(self)
         self.table.setModel(self.model)
         self.table.set_widths([130, 280, 220, 100, 200, 95, 95], stretch=1)
+        self.center = CenterFilter(ctx, self.table, CASE_CENTER_COLUMN, self)
+        self.center.changed.connect(self._filters_changed)
         self.filter = FilterField(self)
         self.filter.focus_key(self)
         self.filter.changed.connect(lambda _t: self._filters_changed())
@@ -116,12 +123,14 @@ class CasesPage(Page):
             bar.addWidget(widget, stretch)
             bar.addSpacing(10)
         bar.addWidget(self.mine)
+        bar.addWidget(self.center)
         bar.addStretch(1)
         bar.addWidget(self.count_label)
         # the actions beside the heading: the filter row then fits a 1280-pixel window
         top = QHBoxLayout()
         top.addWidget(self.heading)
         top.addStretch(1)
+        top.addWidget(self.export_button)
         top.addWidget(self.open_button)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -141,7 +150,8 @@ class CasesPage(Page):
     def refresh(self) -> None:
         """Reload the list (first page) with the current filters."""
         self._loaded = True
-        status, area = self.status.code(), self.area.code()
+        self.center.start()
+        status, area, center = self.status.code(), self.area.code(), self.center.code()
         lawyer = self.ctx.actor.username if self.mine.isChecked() else self.lawyer.username()
         typed = self.filter.text()
         order, descending = self.model.order()
@@ -155,16 +165,33 @@ class CasesPage(Page):
                 text=typed,
                 order=order,
                 descending=descending,
+                center=center,
                 offset=offset,
                 limit=limit,
                 count=False,
             )
 
         def count() -> int:
-            return cases.count(status=status, legal_area=area, lawyer=lawyer, text=typed)
+            return cases.count(
+                status=status, legal_area=area, lawyer=lawyer, text=typed, center=center
+            )
 
         # the first rows are painted at once; the number of cases follows in the background
         self.model.reset_query(fetch, count)
+
+    def _export_job(self) -> Job:
+        """What "Export…" writes: the list as it is shown (filters, typed text, order)."""
+        order, descending = self.model.order()
+        filters = ListFilters(
+            center=self.center.code(),
+            status=self.status.code(),
+            legal_area=self.area.code(),
+            lawyer=self.ctx.actor.username if self.mine.isChecked() else self.lawyer.username(),
+            text=self.filter.text(),
+            order=order,
+            descending=descending,
+        )
+        return export_work(self.ctx, "cases", filters)
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
@@ -191,11 +218,13 @@ class CasesPage(Page):
         for combo in (self.status, self.area):
             combo.retranslate()
         self.lawyer.retranslate()
+        self.center.retranslate()
         self.status.setAccessibleName(_("Filter by status"))
         self.area.setAccessibleName(_("Filter by legal area"))
         self.lawyer.setAccessibleName(_("Filter by lawyer"))
         self.open_button.setText(_("&Open case…"))
         self.open_button.setToolTip(_("Open a new case (Ctrl+N)"))
+        self.export_button.retranslate()
         self.table.setAccessibleName(_("Cases"))
         self.filter.retranslate()
         self.model.retranslate()

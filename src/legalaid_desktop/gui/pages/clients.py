@@ -21,15 +21,18 @@ from legalaid_desktop.gui.dialogs.next_steps import (
     NextStepsDialog,
 )
 from legalaid_desktop.gui.dialogs.pdf_preview import PdfPreviewDialog, open_preview
-from legalaid_desktop.gui.models.columns import client_columns
+from legalaid_desktop.gui.models.columns import CLIENT_CENTER_COLUMN, client_columns
 from legalaid_desktop.gui.models.paged_table import PagedTableModel
 from legalaid_desktop.gui.pages.base import Page
 from legalaid_desktop.gui.tasks import Change, WriteOp
+from legalaid_desktop.gui.widgets.center_filter import CenterFilter
 from legalaid_desktop.gui.widgets.code_combo import CodeCombo
 from legalaid_desktop.gui.widgets.dialogs import open_dialog
+from legalaid_desktop.gui.widgets.list_export import ExportButton, Job, export_work
 from legalaid_desktop.gui.widgets.list_tools import FilterField
 from legalaid_desktop.gui.widgets.table import ListTable
 from legalaid_desktop.i18n import _, ngettext
+from legalaid_desktop.services.export_lists import ListFilters
 from legalaid_desktop.services.reports import ReportDocument
 
 
@@ -63,6 +66,8 @@ class ClientsPage(Page):
         self.count_label = QLabel(self)
         self.register_button = QPushButton(self)
         self.register_button.setDefault(False)
+        self.export_button = ExportButton(ctx, "clients", self._export_job, self)
+        self.export_button.message.connect(self.status_message)
         self.empty_label = QLabel(self)
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty_label.setStyleSheet("color: #5f6368; padding: 24px;")
@@ -70,6 +75,8 @@ class ClientsPage(Page):
         self.table = ListTable(self)
         self.table.setModel(self.model)
         self.table.set_widths([360, 120, 100, 280, 110], stretch=0)
+        self.center = CenterFilter(ctx, self.table, CLIENT_CENTER_COLUMN, self)
+        self.center.changed.connect(self.refresh)
         self.filter = FilterField(self)
         self.filter.focus_key(self)
         self.filter.changed.connect(lambda _t: self.refresh())
@@ -90,8 +97,10 @@ class ClientsPage(Page):
         self.model.loading_changed.connect(lambda _b: self._show_count())
         self.setTabOrder(self.filter, self.region)
         self.setTabOrder(self.region, self.gender)
-        self.setTabOrder(self.gender, self.register_button)
-        self.setTabOrder(self.register_button, self.table)
+        self.setTabOrder(self.gender, self.center.combo)
+        self.setTabOrder(self.center.combo, self.register_button)
+        self.setTabOrder(self.register_button, self.export_button)
+        self.setTabOrder(self.export_button, self.table)
         self.setFocusProxy(self.table)
         self.retranslate()
 
@@ -102,9 +111,12 @@ class ClientsPage(Page):
         bar.addSpacing(12)
         bar.addWidget(self.gender_label)
         bar.addWidget(self.gender, 1)
+        bar.addSpacing(12)
+        bar.addWidget(self.center)
         bar.addStretch(1)
         bar.addWidget(self.count_label)
         bar.addSpacing(12)
+        bar.addWidget(self.export_button)
         bar.addWidget(self.register_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
@@ -121,7 +133,8 @@ class ClientsPage(Page):
     def refresh(self) -> None:
         """Reload the list (first page) with the current filters."""
         self._loaded = True
-        region, gender = self.region.code(), self.gender.code()
+        self.center.start()
+        region, gender, center = self.region.code(), self.gender.code(), self.center.code()
         typed = self.filter.text()
         order, descending = self.model.order()
         clients = self.ctx.services.clients
@@ -133,16 +146,30 @@ class ClientsPage(Page):
                 text=typed,
                 order=order,
                 descending=descending,
+                center=center,
                 offset=offset,
                 limit=limit,
                 count=False,
             )
 
         def count() -> int:
-            return clients.count(region=region, gender=gender, text=typed)
+            return clients.count(region=region, gender=gender, text=typed, center=center)
 
         # the first rows are painted at once; the number of clients follows in the background
         self.model.reset_query(fetch, count)
+
+    def _export_job(self) -> Job:
+        """What "Export…" writes: the list as it is shown (filters, typed text, order)."""
+        order, descending = self.model.order()
+        filters = ListFilters(
+            center=self.center.code(),
+            region=self.region.code(),
+            gender=self.gender.code(),
+            text=self.filter.text(),
+            order=order,
+            descending=descending,
+        )
+        return export_work(self.ctx, "clients", filters)
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
@@ -157,10 +184,12 @@ class ClientsPage(Page):
         self.gender_label.setText(_("Ge&nder:"))
         self.region.retranslate()
         self.gender.retranslate()
+        self.center.retranslate()
         self.region.setAccessibleName(_("Filter by region"))
         self.gender.setAccessibleName(_("Filter by gender"))
         self.register_button.setText(_("&Register client…"))
         self.register_button.setToolTip(_("Register a new client (Ctrl+N)"))
+        self.export_button.retranslate()
         self.table.setAccessibleName(_("Clients"))
         self.filter.retranslate()
         self.model.retranslate()
@@ -176,7 +205,12 @@ class ClientsPage(Page):
             )
         )
         total = self.model.total
-        filtered = bool(self.region.code() or self.gender.code() or self.filter.text().strip())
+        filtered = bool(
+            self.region.code()
+            or self.gender.code()
+            or self.center.code()
+            or self.filter.text().strip()
+        )
         if total == 0:
             self.empty_label.setText(
                 _("No client matches these filters.")

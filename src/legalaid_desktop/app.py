@@ -28,6 +28,7 @@ from legalaid_desktop.services.maintenance import MaintenanceService
 from legalaid_desktop.services.reports import ReportService
 from legalaid_desktop.services.retention import RetentionService
 from legalaid_desktop.services.search import SearchService
+from legalaid_desktop.services.donor_report import DonorReportService
 from legalaid_desktop.services.statistics import StatisticsService
 from legalaid_desktop.services.sync import SyncService
 from legalaid_desktop.services.users import UserService
@@ -112,6 +113,11 @@ class AppSession:
     def center_name(self) -> str:
         """The name of this installation's center (shown on the login window next time)."""
         return self.ws.center_name()
+
+    @property
+    def donor(self) -> DonorReportService:
+        """The donor report (PDF and XLSX of anonymized figures, over :attr:`statistics`)."""
+        return DonorReportService(self.ws, self.statistics)
 
     def close(self) -> None:
         self.ws.close()

@@ -24,11 +24,11 @@ from legalaid_desktop.services.case_records import CaseRecordService
 from legalaid_desktop.services.cases import CaseService
 from legalaid_desktop.services.clients import ClientService
 from legalaid_desktop.services.conflict_decisions import ConflictDecisionService
+from legalaid_desktop.services.donor_report import DonorReportService
 from legalaid_desktop.services.maintenance import MaintenanceService
 from legalaid_desktop.services.reports import ReportService
 from legalaid_desktop.services.retention import RetentionService
 from legalaid_desktop.services.search import SearchService
-from legalaid_desktop.services.donor_report import DonorReportService
 from legalaid_desktop.services.statistics import StatisticsService
 from legalaid_desktop.services.sync import SyncService
 from legalaid_desktop.services.users import UserService

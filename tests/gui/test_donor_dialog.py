@@ -107,9 +107,7 @@ def test_the_donor_report_from_the_file_menu(
     dialog.reject()
 
 
-def test_other_dates_the_wrong_way_round_are_refused(
-    qtbot: QtBot, main_window: MainWindow
-) -> None:
+def test_other_dates_the_wrong_way_round_are_refused(qtbot: QtBot, main_window: MainWindow) -> None:
     dialog = main_window.open_donor_report()
     assert dialog is not None
     dialog.period.setCurrentIndex(dialog.period.count() - 1)  # "Other dates…"
@@ -125,8 +123,8 @@ def test_a_lawyer_has_no_donor_report(
     qtbot: QtBot,
     admin_session: app.AppSession,
     data_dir: Path,
-    tasks: TaskRunner,  # noqa: F811
-    ui_settings: UiSettings,  # noqa: F811
+    tasks: TaskRunner,
+    ui_settings: UiSettings,
 ) -> None:
     admin_session.users.add(LAWYER, "Hüseynova Leyla Əli qızı", "lawyer", LAWYER_PASSWORD)
     lawyer = app.login(data_dir, LAWYER, LAWYER_PASSWORD)

@@ -138,7 +138,10 @@ def test_the_pdf_holds_the_services_headline_figures_in_its_language(
 
 
 def test_the_languages_differ(session: app.AppSession) -> None:
-    texts = {lang: _text(session.donor.document(_period(), lang=lang).data) for lang in "az ru en".split()}
+    texts = {
+        lang: _text(session.donor.document(_period(), lang=lang).data)
+        for lang in "az ru en".split()
+    }
     for lang, text in texts.items():
         with language(lang):
             assert _(MEASURE_LABELS[Measure.CLIENTS_SERVED]) in text
@@ -158,7 +161,9 @@ def test_no_client_name_or_birth_year_leaves_in_the_files(
     path = tmp_path / "donor.xlsx"
     session.donor.write_xlsx(_period(), path, lang="az")
     book = openpyxl.load_workbook(path, read_only=True)
-    cells = [str(c) for ws in book.worksheets for row in ws.iter_rows(values_only=True) for c in row]
+    cells = [
+        str(c) for ws in book.worksheets for row in ws.iter_rows(values_only=True) for c in row
+    ]
     assert not any(NAME in c or "Əliyeva" in c or c == birth_year for c in cells)
 
 
@@ -210,7 +215,9 @@ def test_the_xlsx_has_a_sheet_per_table_and_the_parameters(
     assert params["Anonymized"] == "yes"
     assert params["Clients left out (no consent to anonymized statistics)"] == 1
     assert params["Clients served"] == COUNTING_RULES[Measure.CLIENTS_SERVED]
-    assert any("not recorded" in str(c) for ws in book for r in ws.iter_rows(values_only=True) for c in r)
+    assert any(
+        "not recorded" in str(c) for ws in book for r in ws.iter_rows(values_only=True) for c in r
+    )
 
 
 def test_a_lawyer_is_refused_and_it_is_audited(crafted: Path) -> None:

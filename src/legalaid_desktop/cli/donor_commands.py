@@ -36,9 +36,7 @@ def _kind(output: Path) -> str:
 def _lang(value: str | None) -> str:
     lang = value or current_language()
     if lang not in LANGUAGES:
-        raise InputRejected(
-            _("Unknown language '{lang}': choose az, ru or en.").format(lang=value)
-        )
+        raise InputRejected(_("Unknown language '{lang}': choose az, ru or en.").format(lang=value))
     return lang
 
 
@@ -52,9 +50,9 @@ def cmd_report_donor(args: argparse.Namespace, ctx: CliContext) -> Output:
     with ctx.session() as s:
         if kind == "pdf":
             pages = s.donor.write_pdf(period, output, center=center, lang=lang)
-            text = ngettext(
-                "Wrote {file} ({n} page).", "Wrote {file} ({n} pages).", pages
-            ).format(file=output, n=pages)
+            text = ngettext("Wrote {file} ({n} page).", "Wrote {file} ({n} pages).", pages).format(
+                file=output, n=pages
+            )
             return Output({"file": str(output), "format": kind, "pages": pages}, text)
         sheets = s.donor.write_xlsx(period, output, center=center, lang=lang)
     text = ngettext("Wrote {file} ({n} table).", "Wrote {file} ({n} tables).", sheets).format(

@@ -20,7 +20,7 @@ from reportlab.lib import colors
 
 from legalaid_desktop.reports.layout import CONTENT_WIDTH, MUTED, PRIMARY, RULE, Styles
 
-Value = int | str | None
+Value = int | float | str | None
 """A figure as published: a number, ``"<5"`` (not drawn) or None (no figure)."""
 
 PALETTE = (
@@ -35,7 +35,7 @@ _LABEL_CHARS = 34
 
 
 def _number(value: Value) -> float | None:
-    return float(value) if isinstance(value, int) else None
+    return float(value) if isinstance(value, int | float) else None
 
 
 def _short(label: str, limit: int = _LABEL_CHARS) -> str:
@@ -65,7 +65,9 @@ def _legend(drawing: Drawing, names: Sequence[str], styles: Styles, x: float, y:
     legend.columnMaximum = max(1, len(names))  # one column, top to bottom
     legend.boxAnchor = "nw"
     legend.dx = legend.dy = 7
-    legend.colorNamePairs = [(PALETTE[i % len(PALETTE)], _short(n, 24)) for i, n in enumerate(names)]
+    legend.colorNamePairs = [
+        (PALETTE[i % len(PALETTE)], _short(n, 24)) for i, n in enumerate(names)
+    ]
     drawing.add(legend)
 
 

@@ -29,7 +29,7 @@ from legalaid_desktop.reports.layout import CONTENT_WIDTH, Para, Styles, para_te
 from legalaid_desktop.reports.model import CenterInfo
 from legalaid_desktop.reports.pdf import _layout
 
-Cell = int | str | None
+Cell = int | float | str | None
 """A table cell: a count, a label or ``"<5"``, or None (nothing beside it)."""
 
 
@@ -128,7 +128,10 @@ def donor_story(data: DonorReportInput, styles: Styles, lang: str) -> list[Flowa
         for title, text in data.methodology:
             story.append(
                 KeepTogether(
-                    [Para(f"<b>{escape(title)}</b>", styles.body), Para(para_text(text), styles.body)]
+                    [
+                        Para(f"<b>{escape(title)}</b>", styles.body),
+                        Para(para_text(text), styles.body),
+                    ]
                 )
             )
     return story
@@ -153,7 +156,7 @@ def _section(part: DonorSection, styles: Styles, lang: str) -> list[Flowable]:
 def _number(value: Cell, lang: str) -> str:
     if value is None:
         return ""
-    if isinstance(value, int):
+    if isinstance(value, int | float):
         return format_decimal(value, format="#,##0", locale=lang)
     return escape(value)
 
@@ -172,7 +175,9 @@ def _table(table: DonorTable, styles: Styles, lang: str) -> list[Flowable]:
         cells: list[object] = []
         for j, value in enumerate(row):
             if j < labels:
-                text = para_text(value if isinstance(value, str) else _number(value, lang), empty="")
+                text = para_text(
+                    value if isinstance(value, str) else _number(value, lang), empty=""
+                )
                 cells.append(f"<b>{text}</b>" if bold and text else text)
             else:
                 text = _number(value, lang)

@@ -199,16 +199,17 @@ def _groups(t: FigureTable) -> DonorChart:
     genders = [c for c in t.labels.get(first.value, {}) if c in present[0]]
     bands = [c for c in t.labels.get(second.value, {}) if c in present[1]]
     cells = {r.codes: t.shown(r) for r in t.rows}
-    series = tuple(
-        (t.label(first, g), tuple(cells.get((g, b), 0) for b in bands)) for g in genders
-    )
+    series = tuple((t.label(first, g), tuple(cells.get((g, b), 0) for b in bands)) for g in genders)
     return DonorChart("groups", tuple(t.label(second, b) for b in bands), series)
 
 
 def _lines(tables: tuple[FigureTable, ...]) -> DonorChart:
     months = tuple(r.codes[0] for r in tables[0].rows)
     series = tuple(
-        (_(MEASURE_LABELS[t.measure]), tuple({r.codes[0]: t.shown(r) for r in t.rows}[m] for m in months))
+        (
+            _(MEASURE_LABELS[t.measure]),
+            tuple({r.codes[0]: t.shown(r) for r in t.rows}[m] for m in months),
+        )
         for t in tables
     )
     return DonorChart("lines", months, series)
@@ -242,9 +243,7 @@ def sections(f: DonorFigures) -> tuple[DonorSection, ...]:
             tuple(_table(t, caption=t.title.removeprefix("ALAC: ")) for t in alac),
             notes=(_(REFERRED_NOTE),),
         ),
-        DonorSection(
-            months.title, "", (_table(months),), _lines(f.months), chart_note
-        ),
+        DonorSection(months.title, "", (_table(months),), _lines(f.months), chart_note),
     )
 
 

@@ -3,7 +3,8 @@ PDF (tables, vector charts, the counting rules) or an XLSX (the same tables, one
 
 Every figure is counted by :class:`~.statistics.StatisticsService` with ``anonymized=True`` (the
 consent rule, small-cell suppression, the clients left out): there is no second counting path.
-The tables are :mod:`.donor_content`'s; the PDF is laid out by :mod:`legalaid_desktop.reports.donor`.
+The tables are :mod:`.donor_content`'s; the PDF is laid out by
+:mod:`legalaid_desktop.reports.donor`.
 
 Who: the roles that see every figure (:attr:`Permission.VIEW_STATISTICS`: managers,
 administrators, HQ analysts). A lawyer is refused (audited): a donor report speaks for a center
@@ -13,6 +14,7 @@ At HQ the report covers the network, or one center (``center``); at a center, th
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -124,9 +126,7 @@ class DonorReportService:
             legal_area=fig(Measure.CASES_OPENED, Dimension.LEGAL_AREA),
             outcome=fig(Measure.CASES_CLOSED, Dimension.OUTCOME),
             alac=tuple(fig(Measure.CASES_OPENED, d) for d in content.ALAC_DIMENSIONS),
-            months=tuple(
-                fig(m, Dimension.MONTH, previous=False) for m in content.TREND_MEASURES
-            ),
+            months=tuple(fig(m, Dimension.MONTH, previous=False) for m in content.TREND_MEASURES),
         )
 
     def _facts(
@@ -146,9 +146,9 @@ class DonorReportService:
         ]
         return facts
 
-    def _make(self, period: Period, center: str | None, lang: str) -> tuple[
-        content.DonorFigures, str, str | None
-    ]:
+    def _make(
+        self, period: Period, center: str | None, lang: str
+    ) -> tuple[content.DonorFigures, str, str | None]:
         code, name = self._center(center)
         return self.figures(period, code, lang), name, code
 
@@ -182,7 +182,9 @@ class DonorReportService:
                 sections=content.sections(figures),
                 methodology=content.methodology(figures),
             )
-            pdf, pages = render_donor_report(data, lang=chosen, generated_by=self.ws.actor.full_name)
+            pdf, pages = render_donor_report(
+                data, lang=chosen, generated_by=self.ws.actor.full_name
+            )
         doc = ReportDocument(
             kind="donor",
             entity_type="",
@@ -226,9 +228,7 @@ class DonorReportService:
                 write_xlsx(Path(path), sheets, params, parameters_title=_("Parameters"))
             except OSError as exc:
                 raise InputRejected(
-                    _("Cannot write {file}: {reason}").format(
-                        file=path, reason=exc.strerror or exc
-                    )
+                    _("Cannot write {file}: {reason}").format(file=path, reason=exc.strerror or exc)
                 ) from None
         details = self._details(period, code, chosen, figures)
         self._audit("donor_report_exported", {**details, "format": "xlsx", "file": str(path)})
@@ -249,7 +249,7 @@ class DonorReportService:
             "left_out": figures.left_out,
         }
 
-    def _audit(self, action: str, details: dict[str, object]) -> None:
+    def _audit(self, action: str, details: Mapping[str, object]) -> None:
         with self.ws.write() as s:
             self.ws.audit(s, action, details=details)
 

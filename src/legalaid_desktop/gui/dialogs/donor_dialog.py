@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from legalaid_desktop.gui.context import GuiContext
 from legalaid_desktop.gui.dialogs.form_dialog import new_form
-from legalaid_desktop.gui.dialogs.pdf_preview import PdfPreviewDialog, open_preview
+from legalaid_desktop.gui.dialogs.pdf_preview import PdfPreviewDialog
 from legalaid_desktop.gui.errors import user_message
 from legalaid_desktop.gui.tasks import QueryOp, WriteOp
 from legalaid_desktop.gui.ui_settings import LANGUAGE_NAMES
@@ -267,9 +267,9 @@ class DonorReportDialog(GuardedDialog):
         self._set_running(False)
         PdfPreviewDialog.last_folder = str(path.parent)
         self.status.setText(
-            ngettext(
-                "Saved {n} table to {path}.", "Saved {n} tables to {path}.", tables
-            ).format(n=tables, path=path)
+            ngettext("Saved {n} table to {path}.", "Saved {n} tables to {path}.", tables).format(
+                n=tables, path=path
+            )
         )
         self.saved.emit(str(path))
 

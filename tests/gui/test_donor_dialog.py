@@ -140,3 +140,32 @@ def test_a_lawyer_has_no_donor_report(
         window.idle.stop()
         tasks.wait()
         lawyer.close()
+
+
+def test_at_hq_the_center_is_chosen(qtbot: QtBot, tmp_path: Path) -> None:
+    from sync_support import enroll, make_node
+
+    from legalaid_desktop import i18n
+    from legalaid_desktop.gui.context import GuiContext
+
+    hq = make_node(tmp_path, "BAK", hq=True)
+    gnj = make_node(tmp_path, "GNJ")
+    enroll(hq, gnj, tmp_path)
+    i18n.set_language("en")
+    ctx = GuiContext(services=hq, tasks=TaskRunner(), catalog=hq.reference())
+    try:
+        dialog = DonorReportDialog(ctx)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        qtbot.waitUntil(lambda: dialog.scope is not None, timeout=WAIT)
+        assert dialog.center.isVisibleTo(dialog) and dialog.center.count() == 2
+        assert dialog.center.currentText() == "The whole network"
+        assert dialog.chosen_center() is None
+        dialog.center.setFocus()
+        qtbot.keyClick(dialog.center, Qt.Key.Key_Down)
+        assert dialog.chosen_center() == "GNJ"
+        dialog.reject()
+    finally:
+        ctx.tasks.wait()
+        hq.close()
+        gnj.close()

@@ -331,3 +331,29 @@ def test_a_lawyer_gets_exit_5_and_no_file(
         code, _out, err = run("report", "donor", "--period", "2026", "-o", str(tmp_path / name))
         assert code == 5 and err.count("\n") == 1
         assert not (tmp_path / name).exists()
+
+
+def test_at_hq_the_network_or_one_center(tmp_path: Path) -> None:
+    from sync_support import enroll, make_node, sync
+
+    hq = make_node(tmp_path, "BAK", hq=True)
+    gnj = make_node(tmp_path, "GNJ")
+    try:
+        enroll(hq, gnj, tmp_path)
+        for _i in range(6):
+            _client(gnj, "female")
+        sync(hq).import_bundle(sync(gnj).export(tmp_path / "out").path)
+        scope = hq.donor.scope()
+        assert scope.hq and [c.code for c in scope.centers] == ["GNJ"]
+        network = _text(hq.donor.document(_period(), lang="en").data)
+        assert "the whole network" in network and "Clients served 6 0 0" in network
+        center = _text(hq.donor.document(_period(), center="gnj", lang="en").data)
+        assert "Clients served 6 0 0" in center and "the whole network" not in center
+        with pytest.raises(InputRejected, match="BAK"):  # HQ itself is no center
+            hq.donor.document(_period(), center="BAK", lang="en")
+        # a center may name only itself
+        with pytest.raises(InputRejected):
+            gnj.donor.document(_period(), center="BAK", lang="en")
+    finally:
+        hq.close()
+        gnj.close()

@@ -66,7 +66,7 @@ def _legend(drawing: Drawing, names: Sequence[str], styles: Styles, x: float, y:
     legend.boxAnchor = "nw"
     legend.dx = legend.dy = 7
     legend.colorNamePairs = [
-        (PALETTE[i % len(PALETTE)], _short(n, 24)) for i, n in enumerate(names)
+        (PALETTE[i % len(PALETTE)], _short(n, 30)) for i, n in enumerate(names)
     ]
     drawing.add(legend)
 
@@ -117,7 +117,7 @@ def grouped_bars(
     drawing = Drawing(width, height)
     chart = VerticalBarChart()
     chart.x, chart.y = 36, 22
-    chart.width, chart.height = width - 36 - 130, height - 34
+    chart.width, chart.height = width - 36 - 160, height - 34
     data = [[_number(v) or 0.0 for v in values] for _name, values in series]
     chart.data = data or [[0.0]]
     chart.categoryAxis.categoryNames = [_short(c, 14) for c in categories] or [""]
@@ -135,7 +135,7 @@ def grouped_bars(
         chart.bars[i].fillColor = PALETTE[i % len(PALETTE)]
         chart.bars[i].strokeColor = None
     drawing.add(chart)
-    _legend(drawing, [name for name, _v in series], styles, width - 120, height - 8)
+    _legend(drawing, [name for name, _v in series], styles, width - 150, height - 8)
     return drawing
 
 
@@ -151,7 +151,7 @@ def month_lines(
     drawing = Drawing(width, height)
     chart = HorizontalLineChart()
     chart.x, chart.y = 36, 22
-    chart.width, chart.height = width - 36 - 130, height - 34
+    chart.width, chart.height = width - 36 - 160, height - 34
     data = [[_number(v) for v in values] for _name, values in series]
     chart.data = data or [[0.0]]
     # "2026-02" as "02.26", and only every few months past a year: labels must not overlap
@@ -172,5 +172,5 @@ def month_lines(
         chart.lines[i].strokeColor = PALETTE[i % len(PALETTE)]
         chart.lines[i].strokeWidth = 1.4
     drawing.add(chart)
-    _legend(drawing, [name for name, _v in series], styles, width - 120, height - 8)
+    _legend(drawing, [name for name, _v in series], styles, width - 150, height - 8)
     return drawing

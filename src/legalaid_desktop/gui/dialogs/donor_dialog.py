@@ -103,9 +103,10 @@ class DonorReportDialog(GuardedDialog):
             ("center", self.center),
             ("lang", self.language),
         ):
+            if name == "lang":  # at a center: its name where HQ chooses one
+                form.addRow("", self.center_name)
             self.labels[name].setBuddy(widget)
             form.addRow(self.labels[name], widget)
-        form.addRow("", self.center_name)
         self.intro = QLabel(self)
         self.intro.setWordWrap(True)
         self.progress = QProgressBar(self)

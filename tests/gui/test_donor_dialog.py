@@ -143,10 +143,9 @@ def test_a_lawyer_has_no_donor_report(
 
 
 def test_at_hq_the_center_is_chosen(qtbot: QtBot, tmp_path: Path) -> None:
-    from sync_support import enroll, make_node
-
     from legalaid_desktop import i18n
     from legalaid_desktop.gui.context import GuiContext
+    from sync_support import enroll, make_node
 
     hq = make_node(tmp_path, "BAK", hq=True)
     gnj = make_node(tmp_path, "GNJ")

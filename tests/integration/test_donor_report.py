@@ -357,3 +357,40 @@ def test_at_hq_the_network_or_one_center(tmp_path: Path) -> None:
     finally:
         hq.close()
         gnj.close()
+
+
+def test_long_tables_and_charts_are_laid_out() -> None:
+    """A network's many legal areas and a long range of months fit the pages (the charts are
+    capped at half a page, a long table continues on the next page)."""
+    from legalaid_desktop.reports.donor import (
+        DonorChart,
+        DonorReportInput,
+        DonorSection,
+        DonorTable,
+        render_donor_report,
+    )
+    from legalaid_desktop.reports.model import CenterInfo
+
+    labels = tuple(f"Hüquq sahəsi {i}" for i in range(80))
+    values = tuple(i * 7 for i in range(80))
+    months = tuple(f"{2020 + i // 12}-{i % 12 + 1:02d}" for i in range(72))
+    data = DonorReportInput(
+        center=CenterInfo("Gəncə mərkəzi", ""),
+        title="Donor report",
+        facts=(("Period", "2020 – 2025"),),
+        sections=(
+            DonorSection(
+                "Legal areas",
+                tables=(DonorTable(("Area", "Cases"), tuple(zip(labels, values, strict=True))),),
+                chart=DonorChart("bars", labels, (("Cases", values),)),
+            ),
+            DonorSection(
+                "Months",
+                chart=DonorChart("lines", months, (("Cases", tuple(range(72))),)),
+            ),
+        ),
+    )
+    pdf, pages = render_donor_report(data, lang="az", generated_by="Bench")
+    reader = PdfReader(io.BytesIO(pdf))
+    assert pages == len(reader.pages) >= 3
+    assert all(not page.images for page in reader.pages)

@@ -32,6 +32,7 @@ PALETTE = (
     colors.HexColor("#5B8DB8"),
 )
 _LABEL_CHARS = 34
+MAX_BARS_HEIGHT = 360.0
 
 
 def _number(value: Value) -> float | None:
@@ -76,7 +77,7 @@ def horizontal_bars(
 ) -> Drawing:
     """One bar per row (a region, a legal area), the largest first as the table lists them."""
     n = max(1, len(labels))
-    bar_space = 13.0
+    bar_space = min(13.0, MAX_BARS_HEIGHT / n)  # never taller than half a page
     height = n * bar_space + 24
     left = 150.0
     drawing = Drawing(width, height)

@@ -199,7 +199,7 @@ def _right(styles: Styles) -> ParagraphStyle:
 
 def _chart_height(chart: DonorChart) -> float:
     if chart.kind == "bars":
-        return max(1, len(chart.categories)) * 13.0 + 24
+        return min(max(1, len(chart.categories)) * 13.0, charts.MAX_BARS_HEIGHT) + 24
     return 150.0
 
 

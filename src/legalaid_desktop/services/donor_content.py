@@ -20,7 +20,7 @@ from legalaid_desktop.statistics.definitions import (
     Dimension,
     Measure,
 )
-from legalaid_desktop.statistics.table import FigureTable
+from legalaid_desktop.statistics.table import FigureRow, FigureTable
 from legalaid_desktop.statistics.writers import Cell, Sheet
 
 ALAC_DIMENSIONS = (
@@ -43,6 +43,8 @@ REFERRED_NOTE = N_(
     "the outcome table."
 )
 CHART_NOTE = N_('Figures shown as "<5" are not drawn in the charts.')
+LARGEST_NOTE = N_("The chart shows the {n} largest rows of the table.")
+CHART_ROWS = 15
 
 METHOD_NOTES: tuple[tuple[str, str], ...] = (
     (
@@ -80,8 +82,8 @@ METHOD_NOTES: tuple[tuple[str, str], ...] = (
     (
         N_("Previous period"),
         N_(
-            "Beside each figure is the previous period of equal length: the year, quarter or "
-            "month before, or the same number of days just before."
+            "Beside each headline figure is the previous period of equal length: the year, "
+            "quarter or month before, or the same number of days just before."
         ),
     ),
     (N_("Referred to"), REFERRED_NOTE),
@@ -90,8 +92,8 @@ METHOD_NOTES: tuple[tuple[str, str], ...] = (
 
 @dataclass(frozen=True)
 class DonorFigures:
-    """The anonymized figures of one report (each with the previous period beside it, except the
-    months)."""
+    """The anonymized figures of one report (the headline's with the previous period beside
+    them)."""
 
     headline: tuple[FigureTable, ...]
     gender_age: FigureTable
@@ -186,11 +188,26 @@ def _table(sheet: Sheet, *, caption: str = "") -> DonorTable:
     return DonorTable(tuple(sheet.header), rows, 1, bold, caption)
 
 
+def _largest(t: FigureTable) -> list[FigureRow]:
+    """The rows a bar chart draws: the :data:`CHART_ROWS` largest published ones, in the
+    table's order."""
+    shown = [r for r in t.rows if isinstance(t.shown(r), int)]
+    kept = set(sorted(shown, key=lambda r: -r.value)[:CHART_ROWS])
+    return [r for r in t.rows if r in kept]
+
+
 def _bars(t: FigureTable) -> DonorChart:
     dim = t.by[0]
-    labels = tuple(t.label(dim, r.codes[0]) for r in t.rows)
-    values = tuple(t.shown(r) for r in t.rows)
+    rows = _largest(t)
+    labels = tuple(t.label(dim, r.codes[0]) for r in rows)
+    values = tuple(t.shown(r) for r in rows)
     return DonorChart("bars", labels, ((_(MEASURE_LABELS[t.measure]), values),))
+
+
+def _bar_notes(t: FigureTable) -> tuple[str, ...]:
+    if len(t.rows) <= CHART_ROWS:
+        return (_(CHART_NOTE),)
+    return (_(CHART_NOTE), _(LARGEST_NOTE).format(n=CHART_ROWS))
 
 
 def _groups(t: FigureTable) -> DonorChart:
@@ -231,8 +248,10 @@ def sections(f: DonorFigures) -> tuple[DonorSection, ...]:
             _groups(f.gender_age),
             chart_note,
         ),
-        DonorSection(region.title, "", (_table(region),), _bars(f.region), chart_note),
-        DonorSection(area.title, "", (_table(area),), _bars(f.legal_area), chart_note),
+        DonorSection(region.title, "", (_table(region),), _bars(f.region), _bar_notes(f.region)),
+        DonorSection(
+            area.title, "", (_table(area),), _bars(f.legal_area), _bar_notes(f.legal_area)
+        ),
         DonorSection(outcome.title, "", (_table(outcome),)),
         DonorSection(
             _("Anti-corruption (ALAC) cases"),

@@ -394,3 +394,29 @@ def test_long_tables_and_charts_are_laid_out() -> None:
     reader = PdfReader(io.BytesIO(pdf))
     assert pages == len(reader.pages) >= 3
     assert all(not page.images for page in reader.pages)
+
+
+def test_figures_many_counts_as_figures_and_keeps_no_stale_consent(
+    session: app.AppSession,
+) -> None:
+    """The batch path (one consent selection per period end, in a temporary table of the read)
+    gives the same tables as one figure at a time, and a consent withdrawn after a batch counts
+    in the next one."""
+    from legalaid_desktop.statistics.definitions import Dimension
+    from legalaid_desktop.store.models import Client
+
+    queries = [
+        FigureQuery(Measure.CLIENTS_SERVED, _period(), (Dimension.GENDER,), anonymized=True),
+        FigureQuery(Measure.CASES_OPENED, _period(), (Dimension.AGE_BAND,), anonymized=True),
+        FigureQuery(Measure.CONSULTATIONS, _period(), anonymized=True, previous=False),
+        FigureQuery(Measure.CLIENTS_SERVED, _period(), (Dimension.GENDER,)),  # exact
+    ]
+    many = session.statistics.figures_many(queries)
+    assert many == [session.statistics.figures(q) for q in queries]
+    assert many[0].total == 15 and many[0].left_out == 1 and many[3].total == 16
+    with session.ws.read() as db:
+        some = db.scalars(select(Client.id).where(Client.gender == "male")).first()  # consented
+    assert some is not None
+    session.clients.withdraw_purpose(some, "anonymized_stats")
+    again = session.statistics.figures_many(queries[:1])[0]
+    assert (again.total, again.left_out) == (14, 2)

@@ -12,7 +12,9 @@ reuses one (``--store DIR``, made with ``--keep DIR``), then prints, for the per
 * beside each, the floor: the same aggregation as hand-written SQL ``GROUP BY`` on the same
   store (plain columns, no "not stated" folding, no first-consultation rule), and the ratio;
 * an XLSX of every case as the case list's export writes it (``ExportService``);
-  target ≤ 20 s.
+  target ≤ 20 s;
+* the donor report PDF of the period (every anonymized figure of it, laid out); target ≤ 5 s
+  (``--donor-only`` skips the rest).
 
 Run with ``python bench/bench_reports.py [--clients N] [--keep DIR] [--store DIR]
 [--period 2026] [--runs 5]``.
@@ -45,6 +47,7 @@ from legalaid_desktop.store.vault import FLOOR
 SINGLE_TARGET_MS = 300.0
 CROSS_TARGET_MS = 500.0
 XLSX_TARGET_S = 20.0
+DONOR_TARGET_S = 5.0
 PASSWORD = "Bench-qala-2026"
 
 # The floor: hand-written GROUP BY over plain columns, the same base rows.
@@ -169,8 +172,27 @@ def build(clients: int, keep: Path | None) -> Path:
     return store
 
 
-def run(store: Path, period_code: str, runs: int) -> int:
+def donor_report(session: app.AppSession, period_code: str) -> bool:
+    """The donor report PDF of the period, as `legalaid report donor` makes it."""
+    period = parse_period(period_code)
+    started = time.perf_counter()
+    doc = session.donor.document(period, lang="az")
+    spent = time.perf_counter() - started
+    ok = spent <= DONOR_TARGET_S
+    print(
+        f"donor report {period.code}: {spent:.1f} s, {doc.pages} pages, "
+        f"{len(doc.data) / 1e3:.0f} kB (target ≤ {DONOR_TARGET_S:.0f} s) {'OK' if ok else 'OVER'}"
+    )
+    return ok
+
+
+def run(store: Path, period_code: str, runs: int, donor_only: bool = False) -> int:
     session = app.login(store, "admin", PASSWORD)
+    if donor_only:
+        try:
+            return 0 if donor_report(session, period_code) else 1
+        finally:
+            session.close()
     period = parse_period(period_code)
     params = period_params(period)
     failed = False
@@ -233,6 +255,7 @@ def run(store: Path, period_code: str, runs: int) -> int:
         got = _ms(lambda: session.statistics.figures(with_previous), runs)
         print(f"clients_served by gender with the previous period: p95 {_p95(got):.1f} ms")
         failed |= not xlsx_of_cases(session)
+        failed |= not donor_report(session, period_code)
     finally:
         session.close()
     return 1 if failed else 0
@@ -263,13 +286,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--period", default=str(today().year))
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--build-only", action="store_true", help="build (and --keep) only")
+    parser.add_argument("--donor-only", action="store_true", help="time the donor report only")
     args = parser.parse_args(argv)
     store = args.store or build(args.clients, args.keep)
     if args.build_only:
         shutil.rmtree(store.parent, ignore_errors=True)
         return 0
     try:
-        return run(store, args.period, args.runs)
+        return run(store, args.period, args.runs, args.donor_only)
     finally:
         if args.store is None:
             shutil.rmtree(store.parent, ignore_errors=True)

@@ -24,6 +24,7 @@ from legalaid_desktop.services.case_records import CaseRecordService
 from legalaid_desktop.services.cases import CaseService
 from legalaid_desktop.services.clients import ClientService
 from legalaid_desktop.services.conflict_decisions import ConflictDecisionService
+from legalaid_desktop.services.donor_report import DonorReportService
 from legalaid_desktop.services.exports import ExportService
 from legalaid_desktop.services.maintenance import MaintenanceService
 from legalaid_desktop.services.report_definitions import ReportDefinitionService
@@ -118,6 +119,11 @@ class AppSession:
     def center_name(self) -> str:
         """The name of this installation's center (shown on the login window next time)."""
         return self.ws.center_name()
+
+    @property
+    def donor(self) -> DonorReportService:
+        """The donor report (PDF and XLSX of anonymized figures, over :attr:`statistics`)."""
+        return DonorReportService(self.ws, self.statistics)
 
     def close(self) -> None:
         self.ws.close()

@@ -207,3 +207,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     p.add_argument("--age-bands", dest="age_bands", metavar="0-13,14-17,...,60+")
     p.set_defaults(func=cmd_report_figures)
+
+    from legalaid_desktop.cli import donor_commands  # it builds on this module's checks
+
+    donor_commands.register(rsub)

@@ -30,11 +30,12 @@ from PySide6.QtWidgets import (
 
 from legalaid_desktop import __version__, i18n
 from legalaid_desktop.domain.errors import AuthenticationError
-from legalaid_desktop.domain.roles import ROLE_LABELS
+from legalaid_desktop.domain.roles import ROLE_LABELS, Permission
 from legalaid_desktop.gui.application import apply_appearance
 from legalaid_desktop.gui.context import GuiContext
 from legalaid_desktop.gui.dialogs.conflict_check import SHORTCUT as CONFLICT_SHORTCUT
 from legalaid_desktop.gui.dialogs.conflict_check import ConflictCheckDialog
+from legalaid_desktop.gui.dialogs.donor_dialog import DonorReportDialog, open_donor_dialog
 from legalaid_desktop.gui.errors import log_error, user_message
 from legalaid_desktop.gui.lock import IdleWatcher, LockScreen
 from legalaid_desktop.gui.navigation import PageSpec, build_page, visible_specs
@@ -123,7 +124,8 @@ class MainWindow(QMainWindow):
         self.lock_action = self._action("Ctrl+L", self.lock)
         self.quit_action = self._action("Ctrl+Q", self.close)
         self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
-        self.file_menu.addActions([self.lock_action, self.quit_action])
+        self.donor_action = self._action("", self.open_donor_report)
+        self.file_menu.addActions([self.donor_action, self.lock_action, self.quit_action])
         self.search_action = self._action("Ctrl+K", self.show_search)
         self.search_menu.addAction(self.search_action)
         self.conflict_action = self._action(CONFLICT_SHORTCUT, self.check_conflicts)
@@ -149,6 +151,7 @@ class MainWindow(QMainWindow):
             language=i18n.current_language(),
         )
         self.specs = visible_specs(self.ctx)
+        self.donor_action.setVisible(self.ctx.actor.can(Permission.VIEW_STATISTICS))
         for spec in self.specs:
             # a frameless scroll area per screen: a screen wider than a small laptop display
             # (1366 x 768 is common in the centers) scrolls instead of widening the window
@@ -245,6 +248,7 @@ class MainWindow(QMainWindow):
         self.go_menu.setTitle(_("&Go"))
         self.search_menu.setTitle(_("&Search"))
         self.help_menu.setTitle(_("&Help"))
+        self.donor_action.setText(_("&Donor report…"))
         self.lock_action.setText(_("&Lock"))
         self.quit_action.setText(_("&Quit"))
         self.search_action.setText(_("&Find…"))
@@ -385,6 +389,12 @@ class MainWindow(QMainWindow):
         if self.conflict_dialog is dialog:
             self.conflict_dialog = None
         dialog.deleteLater()
+
+    def open_donor_report(self) -> DonorReportDialog | None:
+        """The donor report dialog (File menu; the roles that see every figure)."""
+        if self.ctx is None or self.locked or not self.donor_action.isVisible():
+            return None
+        return open_donor_dialog(self.ctx, self)
 
     def about(self) -> None:
         QMessageBox.about(

@@ -271,20 +271,24 @@ class Furniture:
     page_of: str
 
 
-def make_furniture(fonts: ReportFonts, generated_at: datetime, generated_by: str) -> Furniture:
+def make_furniture(
+    fonts: ReportFonts, generated_at: datetime, generated_by: str, marking: str | None = None
+) -> Furniture:
     """The page furniture in the current language.
 
     Args:
         fonts: The registered fonts.
         generated_at: The generation time (Baku time).
         generated_by: The display name of the user who generates the document.
+        marking: The marking at the top of every page, if not the confidentiality marking
+            (the donor report's anonymized figures hold no personal data).
 
     Returns:
         The translated furniture texts.
     """
     return Furniture(
         fonts=fonts,
-        marking=_("CONFIDENTIAL — contains personal data"),
+        marking=marking if marking is not None else _("CONFIDENTIAL — contains personal data"),
         generated=_("Generated {time} (Baku time) by {user}").format(
             time=fmt_datetime(generated_at), user=_CONTROL_CHARS.sub("", generated_by).strip()
         ),

@@ -251,6 +251,7 @@ def _layout(
     title: str,
     center: str,
     compact: bool = False,
+    marking: str | None = None,
 ) -> tuple[bytes, int]:
     """Lay out the story made by ``build`` and return the PDF bytes and the page count.
 
@@ -277,7 +278,7 @@ def _layout(
         lang=lang,
         initialFontName=fonts.regular,
     )
-    maker = canvas_maker(make_furniture(fonts, now_baku, generated_by))
+    maker = canvas_maker(make_furniture(fonts, now_baku, generated_by, marking))
     try:
         doc.build(story, canvasmaker=maker)
     except LayoutError as exc:

@@ -54,7 +54,8 @@ class ReportDocument:
     """A PDF rendered in memory, with what its save and print audit events name.
 
     Attributes:
-        kind: ``case``, ``consent`` or ``batch`` (the audit action is ``pdf_<kind>_<purpose>``).
+        kind: ``case``, ``consent``, ``batch`` or ``donor`` (the audit action is
+            ``pdf_<kind>_<purpose>``).
         entity_type: ``case``, ``client`` or ``""`` (a batch).
         entity_id: The case's or client's id (``""`` for a batch).
         name: A short name for the file: the case number, ``consent-<client number>``, or the period
@@ -446,6 +447,9 @@ class ReportService:
     def _require_document(self, doc: ReportDocument, purpose: str) -> None:
         """The checks of the call that made ``doc``, again before it is saved or printed."""
         action = f"pdf_{doc.kind}_{purpose}"
+        if doc.kind == "donor":  # anonymized figures: the roles that see every figure
+            self.ws.require(Permission.VIEW_STATISTICS, action)
+            return
         if doc.kind == "batch":
             self.ws.require(Permission.PRINT_BATCH, action, "case")
             return

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +27,12 @@ from legalaid_desktop.fsutil import atomic_write
 from legalaid_desktop.i18n import _, current_language
 from legalaid_desktop.i18n.dates import now_baku
 from legalaid_desktop.i18n.formatting import format_datetime
-from legalaid_desktop.services.statistics_sql import figure_sql, period_params, scope_sql
+from legalaid_desktop.services.statistics_sql import (
+    ELIGIBLE,
+    figure_sql,
+    period_params,
+    scope_sql,
+)
 from legalaid_desktop.services.workspace import Workspace
 from legalaid_desktop.statistics import export
 from legalaid_desktop.statistics.definitions import (
@@ -97,13 +102,47 @@ class StatisticsService:
         """
         check_applies(query.measure, query.by)
         filters = self._scope(query.filters)
-        lang = query.lang or current_language()
         with self.ws.read() as s:
-            table = self._count(s, query, query.period, filters)
-            previous = (
-                self._count(s, query, query.period.previous(), filters) if query.previous else None
-            )
-            labels = self._labels(s, query, table, previous, lang)
+            return self._figure(s, query, filters, lambda _end: ELIGIBLE)
+
+    def figures_many(self, queries: Sequence[FigureQuery]) -> list[FigureTable]:
+        """Count several figures in one read (a report of many tables), as :meth:`figures`.
+
+        The anonymized ones share the consent rule: the eligible clients of each period end
+        are selected once, into a temporary table of this read (dropped at its end), instead
+        of once per statement.
+        """
+        for query in queries:
+            check_applies(query.measure, query.by)
+        scoped = [(query, self._scope(query.filters)) for query in queries]
+        with self.ws.read() as s:
+            tables: dict[str, str] = {}
+
+            def eligible(end: str) -> str:
+                if end not in tables:
+                    name = f"temp.stat_eligible_{len(tables)}"
+                    s.execute(text(f"DROP TABLE IF EXISTS {name}"))
+                    s.execute(text(f"CREATE TABLE {name} AS {ELIGIBLE}"), {"end": end})
+                    tables[end] = f"SELECT client_id FROM {name}"
+                return tables[end]
+
+            try:
+                return [self._figure(s, q, f, eligible) for q, f in scoped]
+            finally:
+                for i in range(len(tables)):
+                    s.execute(text(f"DROP TABLE IF EXISTS temp.stat_eligible_{i}"))
+
+    def _figure(
+        self, s: Session, query: FigureQuery, filters: Filters, eligible: Callable[[str], str]
+    ) -> FigureTable:
+        lang = query.lang or current_language()
+        table = self._count(s, query, query.period, filters, eligible)
+        previous = (
+            self._count(s, query, query.period.previous(), filters, eligible)
+            if query.previous
+            else None
+        )
+        labels = self._labels(s, query, table, previous, lang)
         order = {d.value: self._order(d, query, labels) for d in query.by}
         labels = {  # in display order, as the rows
             dim: dict(sorted(names.items(), key=lambda kv, k=order[dim]: k(kv[0])))  # type: ignore[misc]
@@ -123,11 +162,22 @@ class StatisticsService:
     # -- counting -----------------------------------------------------------------------------
 
     def _count(
-        self, s: Session, query: FigureQuery, period: Period, filters: Filters
+        self,
+        s: Session,
+        query: FigureQuery,
+        period: Period,
+        filters: Filters,
+        eligible_of: Callable[[str], str],
     ) -> FigureTable:
         params: dict[str, Any] = period_params(period)
+        eligible = eligible_of(params["end"]) if query.anonymized else ELIGIBLE
         sql, extra = figure_sql(
-            query.measure, query.by, query.bands, filters, eligible_only=query.anonymized
+            query.measure,
+            query.by,
+            query.bands,
+            filters,
+            eligible_only=query.anonymized,
+            eligible=eligible,
         )
         width = len(query.by)
         cells: dict[tuple[str, ...], list[int]] = {}
@@ -143,13 +193,13 @@ class StatisticsService:
         cells = _zero_months(cells, query.by, period)
         left_out = 0
         if query.anonymized:
-            scope, extra = scope_sql(query.measure, filters)
+            scope, extra = scope_sql(query.measure, filters, eligible)
             total_clients, eligible = s.execute(text(scope), {**params, **extra}).one()
             left_out = int(total_clients) - int(eligible)
         rows = tuple(FigureRow(k, v, n) for k, (v, n) in cells.items() if width)
         total = sum(v for v, _n in cells.values())
         total_count = sum(n for _v, n in cells.values())
-        youth, youth_hidden = self._youth(s, query, filters, params, cells)
+        youth, youth_hidden = self._youth(s, query, filters, params, cells, eligible)
         hidden: frozenset[Any] = frozenset()
         if query.anonymized:
             hidden = frozenset(suppress({k: n for k, (_v, n) in cells.items()}, width))
@@ -186,6 +236,7 @@ class StatisticsService:
         filters: Filters,
         params: Mapping[str, Any],
         cells: Mapping[tuple[str, ...], list[int]],
+        eligible: str = ELIGIBLE,
     ) -> tuple[int | None, bool]:
         """The figure for ages 14 to 29, with an age-band breakdown (from the bands when they
         split at 14 and 30, else counted apart)."""
@@ -201,6 +252,7 @@ class StatisticsService:
             youth_bands,
             filters,
             eligible_only=query.anonymized,
+            eligible=eligible,
         )
         got = {r[0]: int(r[1]) for r in s.execute(text(sql), {**params, **extra})}
         return got.get(f"{YOUTH[0]}-{YOUTH[1]}", 0), False

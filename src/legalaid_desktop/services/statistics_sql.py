@@ -228,15 +228,20 @@ def figure_sql(
     filters: Filters,
     *,
     eligible_only: bool,
+    eligible: str = ELIGIBLE,
 ) -> tuple[str, dict[str, str]]:
-    """``SELECT d0[, d1], SUM(value), COUNT(*)`` over the measure's base rows, grouped."""
+    """``SELECT d0[, d1], SUM(value), COUNT(*)`` over the measure's base rows, grouped.
+
+    ``eligible`` selects the clients counted by an anonymized figure: :data:`ELIGIBLE`, or the
+    same set read from a temporary table made of it (several figures of one report).
+    """
     src = _source(measure, by, filters)
     where, params = _where(src, filters)
     if eligible_only:
         # "+": a filter on each row, never an index constraint (the planner would otherwise
         # carry it over to ``ca.client_id`` and probe ``ix_cases_stats`` once per eligible
         # client for every consultation: minutes instead of a second)
-        where += f" AND +cl.id IN ({ELIGIBLE})"
+        where += f" AND +cl.id IN ({eligible})"
     dims = [f"{dimension_sql(d, src, bands)} AS d{i}" for i, d in enumerate(by)]
     names = [f"d{i}" for i in range(len(by))]
     inner_cols = [*dims, f"{src.value} AS v"]
@@ -256,12 +261,14 @@ def figure_sql(
     return sql, params
 
 
-def scope_sql(measure: Measure, filters: Filters) -> tuple[str, dict[str, str]]:
+def scope_sql(
+    measure: Measure, filters: Filters, eligible: str = ELIGIBLE
+) -> tuple[str, dict[str, str]]:
     """How many distinct clients are behind the measure, and how many of them are eligible."""
     src = _source(measure, (), filters)
     where, params = _where(src, filters)
     sql = (
-        f"SELECT COUNT(DISTINCT cl.id), COUNT(DISTINCT CASE WHEN cl.id IN ({ELIGIBLE}) "
+        f"SELECT COUNT(DISTINCT cl.id), COUNT(DISTINCT CASE WHEN cl.id IN ({eligible}) "
         f"THEN cl.id END) {src.body}{where}"
     )
     return sql, params

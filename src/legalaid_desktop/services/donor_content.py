@@ -8,8 +8,10 @@ active (labels, dates, numbers). Only anonymized figures come in (:class:`DonorF
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from legalaid_desktop.i18n import N_, _
+from legalaid_desktop.i18n.formatting import format_date
 from legalaid_desktop.reports.donor import DonorChart, DonorSection, DonorTable
 from legalaid_desktop.statistics import export
 from legalaid_desktop.statistics.definitions import (
@@ -21,7 +23,7 @@ from legalaid_desktop.statistics.definitions import (
     Measure,
 )
 from legalaid_desktop.statistics.table import FigureRow, FigureTable
-from legalaid_desktop.statistics.writers import Cell, Sheet
+from legalaid_desktop.statistics.writers import Cell, RecordCell, Sheet
 
 ALAC_DIMENSIONS = (
     Dimension.CORRUPTION_SECTOR,
@@ -181,8 +183,13 @@ def sheets(f: DonorFigures) -> list[Sheet]:
 # -- the PDF's sections -------------------------------------------------------------------------
 
 
+def _printed(cell: RecordCell) -> Cell:
+    """A sheet's cell as the PDF prints it (a figure table holds no dates; one would be text)."""
+    return format_date(cell) if isinstance(cell, date) else cell
+
+
 def _table(sheet: Sheet, *, caption: str = "") -> DonorTable:
-    rows = tuple(tuple(r) for r in sheet.rows)
+    rows = tuple(tuple(_printed(c) for c in r) for r in sheet.rows)
     total = _("Total")
     bold = frozenset(i for i, r in enumerate(rows) if r and r[0] == total)
     return DonorTable(tuple(sheet.header), rows, 1, bold, caption)

@@ -8,6 +8,7 @@ migrations, services.
 from __future__ import annotations
 
 import os
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -54,3 +55,28 @@ def store_with_lawyer(admin_session: app.AppSession, data_dir: Path) -> Path:
 
 def no_sleep(_seconds: float) -> None:
     """Stand-in for time.sleep where a test checks the delay itself."""
+
+
+@pytest.fixture
+def read_only_folder(tmp_path: Path) -> Iterator[Path]:
+    """A folder nobody may write in: without write permission for a user, a read-only bind
+    mount for root (whom permissions do not stop, and who runs CI)."""
+    if os.name != "posix":
+        pytest.skip("needs POSIX permissions")
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    if os.geteuid() != 0:
+        folder.chmod(0o500)
+        yield folder
+        folder.chmod(0o700)
+        return
+    mounted = subprocess.run(["mount", "--bind", str(folder), str(folder)], capture_output=True)
+    if mounted.returncode != 0:
+        pytest.skip(f"root cannot bind-mount here: {mounted.stderr.decode().strip()}")
+    try:
+        subprocess.run(
+            ["mount", "-o", "remount,ro,bind", str(folder)], check=True, capture_output=True
+        )
+        yield folder
+    finally:
+        subprocess.run(["umount", str(folder)], check=True, capture_output=True)

@@ -6,8 +6,6 @@ import io
 import os
 import re
 import shutil
-import subprocess
-from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -477,31 +475,6 @@ def test_failed_write_removes_the_temp_file(
             ConsentFormInput(CENTER, CLIENT), tmp_path / "c.pdf", lang="az", generated_by="x"
         )
     assert list(tmp_path.iterdir()) == []
-
-
-@pytest.fixture
-def read_only_folder(tmp_path: Path) -> Iterator[Path]:
-    """A folder nobody may write in: without write permission for a user, a read-only bind
-    mount for root (whom permissions do not stop, and who runs CI)."""
-    if os.name != "posix":
-        pytest.skip("needs POSIX permissions")
-    folder = tmp_path / "ro"
-    folder.mkdir()
-    if os.geteuid() != 0:
-        folder.chmod(0o500)
-        yield folder
-        folder.chmod(0o700)
-        return
-    mounted = subprocess.run(["mount", "--bind", str(folder), str(folder)], capture_output=True)
-    if mounted.returncode != 0:
-        pytest.skip(f"root cannot bind-mount here: {mounted.stderr.decode().strip()}")
-    try:
-        subprocess.run(
-            ["mount", "-o", "remount,ro,bind", str(folder)], check=True, capture_output=True
-        )
-        yield folder
-    finally:
-        subprocess.run(["umount", str(folder)], check=True, capture_output=True)
 
 
 def test_read_only_folder_gives_a_clear_error_and_no_file(read_only_folder: Path) -> None:

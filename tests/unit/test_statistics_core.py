@@ -227,6 +227,58 @@ def test_a_cross_table_gives_no_small_cell_back() -> None:
     assert ("cell", ("female", "18-29")) not in hidden
 
 
+def test_a_figure_hidden_with_a_small_one_is_marked_x_not_under_5() -> None:
+    """Secondary suppression hides figures of any size: "<5" on a cell of 386 would tell a
+    donor there were almost no men over 60. Hidden cells of 5 or more show "x", in the table,
+    the cross sheet's margins and the JSON document."""
+    from legalaid_desktop.statistics.export import cross_sheet
+    from legalaid_desktop.statistics.table import FigureRow, FigureTable
+
+    counts = {
+        ("female", "18-29"): 698,
+        ("female", "60+"): 519,
+        ("male", "18-29"): 482,
+        ("male", "60+"): 386,
+        ("male", "not_stated"): 3,
+        ("female", "not_stated"): 33,
+        ("other", "60+"): 2,
+        ("other", "18-29"): 6,
+    }
+    hidden = frozenset(suppress(counts, 2))
+    table = FigureTable(
+        measure=Measure.CLIENTS_SERVED,
+        by=(Dimension.GENDER, Dimension.AGE_BAND),
+        period=parse_period("2026"),
+        rows=tuple(FigureRow(k, n, n) for k, n in counts.items()),
+        total=sum(counts.values()),
+        total_count=sum(counts.values()),
+        anonymized=True,
+        hidden=hidden,
+        labels={
+            "gender": {"female": "Woman", "male": "Man", "other": "Other"},
+            "age_band": {"18-29": "18-29", "60+": "60+", "not_stated": "not stated"},
+        },
+    )
+    shown = {r.codes: table.shown(r) for r in table.rows}
+    assert shown[("male", "not_stated")] == shown[("other", "60+")] == "<5"
+    for row in table.rows:
+        if ("cell", row.codes) in hidden and row.count >= 5:
+            assert shown[row.codes] == "x"
+    assert "x" in shown.values()  # the table above does hide a large cell with a small one
+    sheet = cross_sheet(table)
+    assert sheet is not None
+    body = {r[0]: list(r[1:]) for r in sheet.rows}
+    assert set(body) == {"Woman", "Man", "Other", "Total"}
+    assert {c for r in body.values() for c in r if isinstance(c, str)} <= {"<5", "x"}
+    for code, label in (("female", "Woman"), ("male", "Man"), ("other", "Other")):
+        n = sum(v for k, v in counts.items() if k[0] == code)
+        margin = body[label][-1]
+        assert margin == (("<5" if n < 5 else "x") if ("row", code) in hidden else n)
+    document = table.document()
+    values = {r["value"] for r in document["rows"]}
+    assert {"<5", "x"} <= values and not any(v in values for v in (386, 3, 2))
+
+
 @pytest.mark.parametrize("seed", range(25))
 def test_random_cross_tables_give_no_small_cell_back(seed: int) -> None:
     import random

@@ -144,9 +144,9 @@ def render_table(table: FigureTable) -> str:
         out.append(
             ngettext(
                 "Anonymized: {n} client without consent to anonymized statistics is left out; "
-                'counts of 1 to 4 are shown as "<5".',
+                'counts of 1 to 4 are shown as "<5", a figure hidden with one as "x".',
                 "Anonymized: {n} clients without consent to anonymized statistics are left out; "
-                'counts of 1 to 4 are shown as "<5".',
+                'counts of 1 to 4 are shown as "<5", a figure hidden with one as "x".',
                 table.left_out,
             ).format(n=table.left_out)
         )

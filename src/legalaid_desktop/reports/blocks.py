@@ -38,7 +38,7 @@ from legalaid_desktop.reports.model import CenterInfo
 #: The tallest a table row may be before its text continues in another row (about eight lines
 #: of a table cell). A row is never split, so up to this much may be left blank at a page foot.
 MAX_ROW_HEIGHT: float = (PAGE_SIZE[1] - MARGIN_TOP - MARGIN_BOTTOM) / 10
-_CELL_PADDING = 3.0
+CELL_PADDING = 3.0
 _GRID_PADDING = 6.0
 
 
@@ -327,7 +327,7 @@ def data_table(
     Returns:
         The table.
     """
-    pad = _CELL_PADDING
+    pad = CELL_PADDING
     data: list[list[Any]] = [[Para(escape(h), styles.cell_header) for h in header]]
     commands: list[tuple[Any, ...]] = [
         ("BACKGROUND", (0, 0), (-1, 0), HEADER_BG),

@@ -18,12 +18,19 @@ from babel.numbers import format_decimal
 from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Spacer
 
 from legalaid_desktop.domain.reference import ReferenceCatalog
 from legalaid_desktop.i18n import _, language
 from legalaid_desktop.reports import charts
-from legalaid_desktop.reports.blocks import data_table, field_grid, letterhead, section
+from legalaid_desktop.reports.blocks import (
+    CELL_PADDING,
+    data_table,
+    field_grid,
+    letterhead,
+    section,
+)
 from legalaid_desktop.reports.fonts import find_fonts
 from legalaid_desktop.reports.layout import CONTENT_WIDTH, Para, Styles, para_text
 from legalaid_desktop.reports.model import CenterInfo
@@ -166,6 +173,19 @@ def _table(table: DonorTable, styles: Styles, lang: str) -> list[Flowable]:
     labels = table.label_columns
     figures = n - labels
     figure_width = min(28 * mm, (CONTENT_WIDTH * 0.55) / max(1, figures))
+    # A figure column is never narrower than the longest word of its title ("göstərilməyib",
+    # "Предыдущий"): a word is not broken across lines, as long as the labels keep 30 %.
+    header_style = styles.cell_header
+    longest = max(
+        (
+            stringWidth(word, header_style.fontName, header_style.fontSize)
+            for title in table.header[labels:]
+            for word in title.split()
+        ),
+        default=0.0,
+    )
+    widest = (CONTENT_WIDTH * 0.7) / max(1, figures)
+    figure_width = min(widest, max(figure_width, longest + 2 * CELL_PADDING + 1))
     label_width = (CONTENT_WIDTH - figures * figure_width) / max(1, labels)
     widths = [label_width] * labels + [figure_width] * figures
     right = _right(styles)

@@ -44,7 +44,7 @@ REFERRED_NOTE = N_(
     "referrals that close a case (to an advocate, a state body, another organisation) are in "
     "the outcome table."
 )
-CHART_NOTE = N_('Figures shown as "<5" are not drawn in the charts.')
+CHART_NOTE = N_('Figures shown as "<5" or "x" are not drawn in the charts.')
 LARGEST_NOTE = N_("The chart shows the {n} largest rows of the table.")
 CHART_ROWS = 15
 
@@ -62,7 +62,8 @@ METHOD_NOTES: tuple[tuple[str, str], ...] = (
         N_("Small counts"),
         N_(
             'A count of 1 to 4 is shown as "<5"; zero is shown. Where a total would give a '
-            "hidden count back, the next smallest count of its row or column is hidden too."
+            "hidden count back, the next smallest count of its row or column is hidden too and "
+            'shown as "x": it is not small, only withheld.'
         ),
     ),
     (

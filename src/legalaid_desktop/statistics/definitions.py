@@ -22,8 +22,10 @@ corruption case, the campaign of a case that feeds none."""
 OTHER = "other"
 """Every institution below the top N (:data:`INSTITUTION_TOP`)."""
 SUPPRESSED = "<5"
-"""What an anonymized figure shows in place of a count of 1 to 4 (and of the cell suppressed
-with it)."""
+"""What an anonymized figure shows in place of a count of 1 to 4."""
+WITHHELD = "x"
+"""What an anonymized figure shows in place of a larger count hidden so that a total does not
+give a "<5" back (secondary suppression): never "<5", which would say it is small."""
 INSTITUTION_TOP = 10
 
 

@@ -12,11 +12,9 @@ from legalaid_desktop.statistics.definitions import (
     COUNTING_RULES,
     DIMENSION_LABELS,
     MEASURE_LABELS,
-    SUPPRESSED,
     YOUTH_LABEL,
     Dimension,
 )
-from legalaid_desktop.statistics.suppression import TOTAL
 from legalaid_desktop.statistics.table import FigureTable, Shown
 from legalaid_desktop.statistics.writers import Cell, Sheet
 
@@ -73,20 +71,19 @@ def cross_sheet(table: FigureTable) -> Sheet | None:
     across = [c for c in table.labels.get(second.value, {}) if c in present[1]]
     cells = {r.codes: table.shown(r) for r in table.rows}
 
-    def margin(position: tuple[object, ...], value: int) -> Shown:
-        return SUPPRESSED if position in table.hidden else value
+    def margin(position: tuple[object, ...], axis: int, code: str) -> Shown:
+        line = [r for r in table.rows if r.codes[axis] == code]
+        return table.published(position, sum(r.value for r in line), sum(r.count for r in line))
 
     body: list[list[Cell]] = []
     for a in downs:
         line: list[Cell] = [table.label(first, a)]
         line += [cells.get((a, b), 0) for b in across]
-        line.append(margin(("row", a), sum(r.value for r in table.rows if r.codes[0] == a)))
+        line.append(margin(("row", a), 0, a))
         body.append(line)
     totals: list[Cell] = [_("Total")]
-    totals += [
-        margin(("col", b), sum(r.value for r in table.rows if r.codes[1] == b)) for b in across
-    ]
-    totals.append(margin(TOTAL, table.total))
+    totals += [margin(("col", b), 1, b) for b in across]
+    totals.append(table.total_shown)
     body.append(totals)
     head = [
         f"{_(DIMENSION_LABELS[first])} \\ {_(DIMENSION_LABELS[second])}",
@@ -128,8 +125,9 @@ def parameters(table: FigureTable, generated: str) -> list[tuple[str, Cell]]:
             (
                 _("Suppression"),
                 _(
-                    'Counts of 1 to 4 are shown as "<5", and so is the next smallest figure of '
-                    "a row or column where a total would give the first one back."
+                    'Counts of 1 to 4 are shown as "<5". Where a total would give such a count '
+                    "back, the next smallest figure of its row or column is hidden too, shown "
+                    'as "x".'
                 ),
             )
         )

@@ -46,7 +46,7 @@ def _lines(
 
 
 def suppress(counts: Mapping[tuple[str, ...], int], width: int) -> set[Position]:
-    """The positions to show as "<5" in a table of ``width`` dimensions (0, 1 or 2).
+    """The positions to hide in a table of ``width`` dimensions (0, 1 or 2).
 
     ``counts`` maps each cell's key to the number of records behind it (the count a reader
     could tell a person from).

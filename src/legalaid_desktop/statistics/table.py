@@ -13,15 +13,23 @@ from typing import Any
 from legalaid_desktop.statistics.definitions import (
     SUPPRESSED,
     TIME_DIMENSIONS,
+    WITHHELD,
     AgeBands,
     Dimension,
     Measure,
 )
 from legalaid_desktop.statistics.periods import Period
-from legalaid_desktop.statistics.suppression import TOTAL, Position
+from legalaid_desktop.statistics.suppression import SMALL, TOTAL, Position
 
 Shown = int | str
-"""A figure as published: the number, or ``"<5"`` where it is suppressed."""
+"""A figure as published: the number, ``"<5"`` where 1 to 4 records stand behind it, or ``"x"``
+where a larger figure is hidden so that a total does not give a ``"<5"`` back."""
+
+
+def hidden_as(count: int) -> str:
+    """The mark of a hidden figure with ``count`` records behind it: ``"<5"`` for 1 to 4 (the
+    primary suppression), ``"x"`` for more (hidden with it: saying "<5" would be false)."""
+    return SUPPRESSED if count in SMALL else WITHHELD
 
 
 @dataclass(frozen=True)
@@ -66,18 +74,22 @@ class FigureTable:
     labels: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     previous: FigureTable | None = None
 
+    def published(self, position: Position, value: int, count: int) -> Shown:
+        """The figure at ``position`` (a cell, a row or column margin, the total) as published."""
+        return hidden_as(count) if position in self.hidden else value
+
     def shown(self, row: FigureRow) -> Shown:
-        return SUPPRESSED if ("cell", row.codes) in self.hidden else row.value
+        return self.published(("cell", row.codes), row.value, row.count)
 
     @property
     def total_shown(self) -> Shown:
-        return SUPPRESSED if TOTAL in self.hidden else self.total
+        return self.published(TOTAL, self.total, self.total_count)
 
     @property
     def youth_shown(self) -> Shown | None:
         if self.youth is None:
             return None
-        return SUPPRESSED if self.youth_hidden else self.youth
+        return hidden_as(self.youth) if self.youth_hidden else self.youth
 
     def previous_of(self, row: FigureRow) -> Shown | None:
         """The previous period's value of the cell with ``row``'s codes (0 where it had none).
@@ -96,7 +108,8 @@ class FigureTable:
         return self.labels.get(dimension.value, {}).get(code, code)
 
     def document(self) -> dict[str, Any]:
-        """The JSON document: codes, not labels; a suppressed figure is the string ``"<5"``."""
+        """The JSON document: codes, not labels; a hidden figure is the string ``"<5"`` (1 to 4)
+        or ``"x"`` (a larger one hidden with it)."""
         return {
             "measure": self.measure.value,
             "by": [d.value for d in self.by],

@@ -1,6 +1,6 @@
 """A computed figure (:class:`~legalaid_desktop.statistics.table.FigureTable`) as a table model:
 one line per cell with its labels, the value, the previous period's value beside it; then the
-youth line (with an age-band breakdown) and the total. A suppressed figure shows ``<5``."""
+youth line (with an age-band breakdown) and the total. A hidden figure shows ``<5`` (1 to 4) or ``x`` (hidden with one)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,13 @@ from PySide6.QtGui import QFont
 
 from legalaid_desktop.i18n import _
 from legalaid_desktop.i18n.formatting import format_integer
-from legalaid_desktop.statistics.definitions import DIMENSION_LABELS, MEASURE_LABELS, YOUTH_LABEL
+from legalaid_desktop.statistics.definitions import (
+    DIMENSION_LABELS,
+    MEASURE_LABELS,
+    SUPPRESSED,
+    WITHHELD,
+    YOUTH_LABEL,
+)
 from legalaid_desktop.statistics.export import period_text
 from legalaid_desktop.statistics.table import FigureTable, Shown
 
@@ -20,7 +26,7 @@ RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 CODE_ROLE = Qt.ItemDataRole.UserRole + 1
 """The codes of a line's dimensions (a tuple; ``None`` on the youth and total lines)."""
 VALUE_ROLE = Qt.ItemDataRole.UserRole + 2
-"""A value column's figure as published: the number, or ``"<5"``."""
+"""A value column's figure as published: the number, or ``"<5"`` or ``"x"`` where it is hidden."""
 
 
 def shown_text(value: Shown | None) -> str:
@@ -107,6 +113,8 @@ class FigureTableModel(QAbstractTableModel):
             return codes
         if role == VALUE_ROLE and col >= width:
             return figure
-        if role == Qt.ItemDataRole.ToolTipRole and figure == "<5":
-            return _("Fewer than 5, or hidden so that a total does not give such a figure back.")
+        if role == Qt.ItemDataRole.ToolTipRole and figure == SUPPRESSED:
+            return _("Fewer than 5 (1 to 4).")
+        if role == Qt.ItemDataRole.ToolTipRole and figure == WITHHELD:
+            return _("Not small: hidden so that a total does not give a figure under 5 back.")
         return None

@@ -222,9 +222,10 @@ class ReportsPage(Page):
             parts.append(
                 ngettext(
                     "Anonymized: {n} client without consent to anonymized statistics was left "
-                    'out; counts of 1 to 4 are shown as "<5".',
+                    'out; counts of 1 to 4 are shown as "<5", a figure hidden with one as "x".',
                     "Anonymized: {n} clients without consent to anonymized statistics were "
-                    'left out; counts of 1 to 4 are shown as "<5".',
+                    'left out; counts of 1 to 4 are shown as "<5", a figure hidden with one as '
+                    '"x".',
                     table.left_out,
                 ).format(n=format_integer(table.left_out))
             )

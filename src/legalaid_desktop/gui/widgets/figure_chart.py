@@ -5,7 +5,7 @@ Bars lie horizontally when there are many categories or long labels (legal areas
 the labels then stand whole, one under the other, instead of slanted and cut. The time axis of
 a line labels every month up to a year's worth and every second or third beyond.
 
-A suppressed figure (``<5``) is drawn as zero: the chart must not give back what the table
+A hidden figure (``<5`` or ``x``) is drawn as zero: the chart must not give back what the table
 hides. Labels are the figure's own (translated when it was computed).
 """
 

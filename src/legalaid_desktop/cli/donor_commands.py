@@ -44,7 +44,7 @@ def cmd_report_donor(args: argparse.Namespace, ctx: CliContext) -> Output:
     period = _period(args)
     output = Path(args.output).expanduser()
     kind = _kind(output)
-    _check_output(output)
+    _check_output(output, ctx.data_dir)
     lang = _lang(args.pdf_lang)
     center = args.center.strip().upper() if args.center else None
     with ctx.session() as s:

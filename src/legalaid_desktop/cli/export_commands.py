@@ -24,14 +24,13 @@ from legalaid_desktop.services.exports import (
     FORMATS,
     RECORD_LISTS,
     ListFilters,
-    check_destination,
     check_request,
 )
 
 _SUFFIXES = {".csv": "csv", ".xlsx": "xlsx"}
 
 
-def _request(args: argparse.Namespace) -> tuple[str, str, Path, ListFilters]:
+def _request(args: argparse.Namespace, data_dir: Path) -> tuple[str, str, Path, ListFilters]:
     if not args.output:
         raise InputRejected(_("Say where to write the file with -o FILE.xlsx or -o FILE.csv."))
     output = Path(args.output).expanduser()
@@ -49,13 +48,12 @@ def _request(args: argparse.Namespace) -> tuple[str, str, Path, ListFilters]:
         end=_day(args.end, "--to") if args.end else None,
     )
     check_request(args.what, fmt, filters)
-    _check_output(output)
+    _check_output(output, data_dir)
     return args.what, fmt, output, filters
 
 
 def cmd_export(args: argparse.Namespace, ctx: CliContext) -> Output:
-    what, fmt, output, filters = _request(args)
-    check_destination(output, ctx.data_dir)
+    what, fmt, output, filters = _request(args, ctx.data_dir)
     with ctx.session() as s:
         result = s.exports.export(what, output, fmt, filters)
     n = result.rows

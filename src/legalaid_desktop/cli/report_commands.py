@@ -22,6 +22,7 @@ from legalaid_desktop.cli.context import CliContext, Output
 from legalaid_desktop.domain.errors import InputRejected
 from legalaid_desktop.i18n import _, ngettext
 from legalaid_desktop.i18n.formatting import format_integer
+from legalaid_desktop.services.workspace import check_destination
 from legalaid_desktop.statistics import export
 from legalaid_desktop.statistics.definitions import (
     COUNTING_RULES,
@@ -75,8 +76,10 @@ def _format(args: argparse.Namespace) -> str:
     return fmt
 
 
-def _check_output(path: Path) -> None:
-    """Refuse an output path that cannot be written before any work is done."""
+def _check_output(path: Path, data_dir: Path) -> None:
+    """Refuse an output path that cannot be written, or lies in the data folder, before the
+    password is asked for and any work is done."""
+    check_destination(path, data_dir)
     folder = path.parent
     if path.is_dir() or not folder.is_dir() or not os.access(folder, os.W_OK | os.X_OK):
         raise InputRejected(
@@ -93,14 +96,14 @@ class _Request:
     output: Path | None
 
 
-def _request(args: argparse.Namespace) -> _Request:
+def _request(args: argparse.Namespace, data_dir: Path) -> _Request:
     measure = parse_measure(args.measure)
     by = parse_dimensions(args.by)
     period = _period(args)
     fmt = _format(args)
     output = Path(args.output).expanduser() if args.output else None
     if output is not None:
-        _check_output(output)
+        _check_output(output, data_dir)
     bands = AgeBands.parse(args.age_bands) if args.age_bands else AgeBands()
     filters = Filters(
         center=args.center.strip().upper() if args.center else None,
@@ -154,7 +157,7 @@ def render_table(table: FigureTable) -> str:
 
 
 def cmd_report_figures(args: argparse.Namespace, ctx: CliContext) -> Output:
-    request = _request(args)
+    request = _request(args, ctx.data_dir)
     with ctx.session() as s:
         table = s.statistics.figures(request.query)
         if request.output is not None:

@@ -153,6 +153,7 @@ class AccessReportService:
             raise InputRejected(
                 _("Unknown language '{lang}': choose az, ru or en.").format(lang=chosen)
             )
+        self.ws.check_destination(path)
         if path.is_dir():
             raise InputRejected(_("{path} is a folder: give a file name.").format(path=path))
         if path.exists() and not overwrite:

@@ -335,6 +335,7 @@ class CaseRecordService:
         """Write an attachment where the user chose (an explicit export; audited)."""
         info, content = self.attachment_content(attachment_id)
         path = target / plain_file_name(info.file_name) if target.is_dir() else target
+        self.ws.check_destination(path)
         atomic_write(path, content)
         with self.ws.write() as s:
             self.ws.audit(s, "attachment_exported", "attachment", info.id, {"sha256": info.sha256})

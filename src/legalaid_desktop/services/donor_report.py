@@ -225,6 +225,7 @@ class DonorReportService:
         self, period: Period, path: Path, *, center: str | None = None, lang: str | None = None
     ) -> int:
         """Write the PDF to ``path`` (whole or not at all); returns its number of pages."""
+        self.ws.check_destination(Path(path))
         doc = self._document(period, center, lang, "save")
         write_pdf(doc.data, Path(path))
         self._audit("pdf_donor_save", {**doc.details, "file": str(path)})
@@ -240,6 +241,7 @@ class DonorReportService:
             PermissionDenied, InputRejected: As :meth:`document`; InputRejected also when the
                 file cannot be written (nothing is left behind).
         """
+        self.ws.check_destination(Path(path))
         chosen = self._lang(lang)
         with language(chosen):
             figures, name, code = self._make(period, center, chosen)

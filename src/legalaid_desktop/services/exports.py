@@ -44,7 +44,7 @@ from legalaid_desktop.services.export_lists import (
     consultations_list,
 )
 from legalaid_desktop.services.list_order import CASE_ORDERS, CLIENT_ORDERS, check_order
-from legalaid_desktop.services.workspace import Workspace
+from legalaid_desktop.services.workspace import Workspace, check_destination
 from legalaid_desktop.statistics.writers import Cell, RecordCell, Sheet, write_csv, write_xlsx
 from legalaid_desktop.store.models import Node, User
 
@@ -110,21 +110,6 @@ def check_request(what: str, fmt: str, filters: ListFilters) -> None:
         check_order(filters.order, allowed)
 
 
-def check_destination(path: Path, data_dir: Path) -> None:
-    """Refuse a file in the data folder: a plain-text copy beside the encrypted store, or worse,
-    written over it (``-o legalaid.db``).
-
-    Raises:
-        InputRejected: ``path`` is ``data_dir`` or inside it.
-    """
-    folder = data_dir.expanduser().resolve()
-    target = path.expanduser().resolve()
-    if target == folder or folder in target.parents:
-        raise InputRejected(
-            _("An export cannot be written into the data folder: choose another folder.")
-        )
-
-
 class ExportService:
     """The exports of records and lists (see the module's docstring)."""
 
@@ -155,7 +140,7 @@ class ExportService:
         """
         filters = filters or ListFilters()
         check_request(what, fmt, filters)
-        self._check_destination(path)
+        self.ws.check_destination(path)
         self.ws.require(Permission.EXPORT_PERSONAL_DATA, "export", target=what)
         self._check_codes(filters)
         lang = current_language()
@@ -199,7 +184,7 @@ class ExportService:
             raise InputRejected(
                 _("Unknown format '{format}': choose csv or xlsx.").format(format=fmt)
             )
-        self._check_destination(path)
+        self.ws.check_destination(path)
         self.ws.require(Permission.EXPORT_PERSONAL_DATA, "export", target=what)
         used = dict(filters or {})
         n = self._write(
@@ -255,9 +240,6 @@ class ExportService:
             )
 
     # -- checks ---------------------------------------------------------------------------------
-
-    def _check_destination(self, path: Path) -> None:
-        check_destination(path, self.ws.store.paths.root)
 
     def _check_codes(self, filters: ListFilters) -> None:
         catalog = self.ws.catalog()

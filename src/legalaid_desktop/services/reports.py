@@ -192,6 +192,7 @@ class ReportService:
         with self.ws.read() as s:
             detail = self._cases._detail(s, lookups.get_case(s, case_number))
             data = self._summary_input(s, detail)
+        self._check_out(out)
         pages = render_case_summary(
             data,
             out,
@@ -253,6 +254,7 @@ class ReportService:
             representative=self.ws.actor.full_name,
             retention_years=RetentionService(self.ws).rule().years,
         )
+        self._check_out(out)
         pages = render_consent_form(data, out, lang=chosen, generated_by=self.ws.actor.full_name)
         doc = ReportDocument(
             kind="consent",
@@ -372,6 +374,7 @@ class ReportService:
                 self._summary_input(s, self._cases._detail(s, lookups.get_case(s, n)))
                 for n in numbers
             ]
+        self._check_out(out)
         pages = render_case_summaries(
             inputs,
             out,
@@ -408,6 +411,11 @@ class ReportService:
 
     # -- saving and printing what the preview shows -------------------------------------------
 
+    def _check_out(self, out: Target) -> None:
+        """A file (not a buffer) goes nowhere inside the data folder."""
+        if isinstance(out, Path):
+            self.ws.check_destination(out)
+
     def save_document(self, doc: ReportDocument, path: Path) -> None:
         """Write the previewed PDF to ``path`` (atomically) and record the save.
 
@@ -416,6 +424,7 @@ class ReportService:
             ReportNotSaved: If the file cannot be written (nothing is left behind).
         """
         self._require_document(doc, "save")
+        self.ws.check_destination(Path(path))
         write_pdf(doc.data, Path(path))
         self._audit(doc, "save")
 

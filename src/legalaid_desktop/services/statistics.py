@@ -331,6 +331,7 @@ class StatisticsService:
             InputRejected: An unknown format, or the file cannot be written there (nothing is
                 left behind).
         """
+        self.ws.check_destination(path)
         lang = current_language()
         try:
             if fmt == "xlsx":

@@ -10,11 +10,12 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
 from typing import Any, TypeVar
 
 from sqlalchemy.orm import Session
 
-from legalaid_desktop.domain.errors import LegalAidError, PermissionDenied
+from legalaid_desktop.domain.errors import InputRejected, LegalAidError, PermissionDenied
 from legalaid_desktop.domain.hlc import HLC, HybridClock
 from legalaid_desktop.domain.reference import ReferenceCatalog
 from legalaid_desktop.domain.roles import ROLE_LABELS, Permission, roles_text, roles_with
@@ -33,6 +34,22 @@ DENIED_ACTION = "permission_denied"
 log = logging.getLogger(__name__)
 
 E = TypeVar("E", bound=LegalAidError)
+
+
+def check_destination(path: Path, data_dir: Path) -> None:
+    """Refuse to write a file the user asked for (an export, a report, a PDF, an attachment's
+    copy) into the data folder: a plain-text copy beside the encrypted store, which every backup
+    of the folder would then carry, or worse, written over the store itself (``-o legalaid.db``).
+
+    Raises:
+        InputRejected: ``path`` is ``data_dir`` or inside it (links followed).
+    """
+    folder = data_dir.expanduser().resolve()
+    target = path.expanduser().resolve()
+    if target == folder or folder in target.parents:
+        raise InputRejected(
+            _("A file cannot be written into the data folder: choose another folder.")
+        )
 
 
 class Workspace:
@@ -207,6 +224,10 @@ class Workspace:
         stamp = self.touch(session, row, ("_deleted",))
         row.deleted_hlc = stamp.encode()
         return stamp
+
+    def check_destination(self, path: Path) -> None:
+        """:func:`check_destination` for this store's data folder."""
+        check_destination(path, self.store.paths.root)
 
     def close(self) -> None:
         self.store.close()

@@ -1,6 +1,7 @@
 """A computed figure (:class:`~legalaid_desktop.statistics.table.FigureTable`) as a table model:
 one line per cell with its labels, the value, the previous period's value beside it; then the
-youth line (with an age-band breakdown) and the total. A hidden figure shows ``<5`` (1 to 4) or ``x`` (hidden with one)."""
+youth line (with an age-band breakdown) and the total. A hidden figure shows ``<5`` (1 to 4) or
+``x`` (hidden with one)."""
 
 from __future__ import annotations
 

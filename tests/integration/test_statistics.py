@@ -319,3 +319,39 @@ def test_anonymized_documents_hold_codes_and_no_person(
         assert str(client["birth_year"]) not in {str(v) for r in doc["rows"] for v in r.values()}
     # staff are named by user name only in anonymized figures
     assert "Məmmədova Günel Rəşad qızı" not in text_
+
+
+@pytest.mark.parametrize("anonymized", [False, True])
+def test_a_batch_of_figures_counts_each_as_alone(
+    demo: tuple[app.AppSession, Rows], anonymized: bool
+) -> None:
+    """``figures_many`` counts the figures of one measure by one statement grouped by every
+    dimension they use and adds each figure up from it: every table (cells, counts behind
+    them, totals, youth, suppression, previous period) is the one :meth:`figures` gives alone.
+    """
+    session, _rows = demo
+    period = date_range(date(today().year - 2, 1, 1), today())
+    d = Dimension
+    shapes: list[tuple[Measure, tuple[Dimension, ...]]] = [
+        (Measure.CLIENTS_SERVED, ()),
+        (Measure.CLIENTS_SERVED, (d.GENDER, d.AGE_BAND)),
+        (Measure.CLIENTS_SERVED, (d.REGION,)),
+        (Measure.CLIENTS_SERVED, (d.MONTH,)),
+        (Measure.CONSULTATIONS, (d.MONTH,)),
+        (Measure.CONSULTATION_MINUTES, (d.CONSULTATION_MODE, d.GENDER)),
+        (Measure.CASES_OPENED, (d.LEGAL_AREA,)),
+        (Measure.CASES_OPENED, (d.INSTITUTION,)),
+        (Measure.CASES_OPENED, (d.CORRUPTION_SECTOR, d.SATISFACTION)),
+        (Measure.CASES_CLOSED, (d.OUTCOME,)),
+        (Measure.NEW_CLIENTS, (d.AGE_BAND,)),
+        (Measure.OPEN_CASES, (d.LAWYER,)),
+    ]
+    queries = [
+        FigureQuery(m, period, by, anonymized=anonymized, previous=i % 3 != 2)
+        for i, (m, by) in enumerate(shapes)
+    ]
+    many = session.statistics.figures_many(queries)
+    alone = [session.statistics.figures(q) for q in queries]
+    for query, got, want in zip(queries, many, alone, strict=True):
+        assert got == want, (query.measure, query.by)
+    assert any(t.rows for t in many) and sum(len(t.rows) for t in many) > 50

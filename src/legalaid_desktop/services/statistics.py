@@ -67,6 +67,48 @@ _CATALOG_KINDS: dict[Dimension, str] = {
 _SPECIAL_RANK = {OTHER: 1, NOT_APPLICABLE: 2, NOT_STATED: 3}
 
 
+_MEMO = "statistics_memo"
+"""The key, in a read's ``Session.info``, of the results of the statements it ran (one report)."""
+
+
+def _fetch(s: Session, sql: str, params: Mapping[str, Any]) -> list[Any]:
+    """The rows of ``sql``; within :meth:`StatisticsService.figures_many`, each distinct
+    statement (text and values) runs once and its rows are reused."""
+    memo: dict[tuple[str, tuple[tuple[str, Any], ...]], list[Any]] | None = s.info.get(_MEMO)
+    if memo is None:
+        return list(s.execute(text(sql), params))
+    key = (sql, tuple(sorted(params.items())))
+    if key not in memo:
+        memo[key] = list(s.execute(text(sql), params))
+    return memo[key]
+
+
+_PLAN = "statistics_plan"
+"""The key, in a read's ``Session.info``, of the dimensions each group of figures of one
+measure and filters is counted by (:meth:`StatisticsService.figures_many`)."""
+
+
+def _plan_key(query: FigureQuery, filters: Filters, period: Period) -> tuple[Any, ...]:
+    """What figures must share to be counted by one statement: all but the breakdown."""
+    return (query.measure, filters, query.anonymized, query.bands, period.start, period.end)
+
+
+def _project(
+    rows: Iterable[Any], counted: tuple[Dimension, ...], by: tuple[Dimension, ...]
+) -> Iterable[Any]:
+    """Rows grouped by ``counted`` (codes, then the value and the count) added up by ``by``."""
+    if counted == by:
+        return rows
+    at = [counted.index(d) for d in by]
+    width = len(counted)
+    sums: dict[tuple[Any, ...], list[int]] = {}
+    for row in rows:
+        got = sums.setdefault(tuple(row[i] for i in at), [0, 0])
+        got[0] += int(row[width])
+        got[1] += int(row[width + 1])
+    return [(*key, value, count) for key, (value, count) in sums.items()]
+
+
 class StatisticsService:
     def __init__(self, ws: Workspace) -> None:
         self.ws = ws
@@ -110,13 +152,25 @@ class StatisticsService:
 
         The anonymized ones share the consent rule: the eligible clients of each period end
         are selected once, into a temporary table of this read (dropped at its end), instead
-        of once per statement.
+        of once per statement. The figures of one measure over the same filters are counted
+        by one statement grouped by every dimension they use, each figure adding up its own
+        dimensions from it (the rows are the same: a client served counts once, with their
+        first consultation's values, whatever the breakdown). A statement that several figures
+        share (the clients behind a measure) runs once per read.
         """
         for query in queries:
             check_applies(query.measure, query.by)
         scoped = [(query, self._scope(query.filters)) for query in queries]
+        plan: dict[tuple[Any, ...], tuple[Dimension, ...]] = {}
+        for query, filters in scoped:
+            periods = [query.period, query.period.previous()] if query.previous else [query.period]
+            for period in periods:
+                key = _plan_key(query, filters, period)
+                plan[key] = tuple(dict.fromkeys([*plan.get(key, ()), *query.by]))
         with self.ws.read() as s:
             tables: dict[str, str] = {}
+            s.info[_MEMO] = {}
+            s.info[_PLAN] = plan
 
             def eligible(end: str) -> str:
                 if end not in tables:
@@ -129,6 +183,8 @@ class StatisticsService:
             try:
                 return [self._figure(s, q, f, eligible) for q, f in scoped]
             finally:
+                s.info.pop(_MEMO, None)
+                s.info.pop(_PLAN, None)
                 for i in range(len(tables)):
                     s.execute(text(f"DROP TABLE IF EXISTS temp.stat_eligible_{i}"))
 
@@ -138,7 +194,7 @@ class StatisticsService:
         lang = query.lang or current_language()
         table = self._count(s, query, query.period, filters, eligible)
         previous = (
-            self._count(s, query, query.period.previous(), filters, eligible)
+            self._count(s, query, query.period.previous(), filters, eligible, left_out=False)
             if query.previous
             else None
         )
@@ -168,12 +224,17 @@ class StatisticsService:
         period: Period,
         filters: Filters,
         eligible_of: Callable[[str], str],
+        *,
+        left_out: bool = True,
     ) -> FigureTable:
+        """The figure over ``period``; with ``left_out=False`` (the previous period beside a
+        figure, whose left-out clients nobody reports) its ``left_out`` is not counted (0)."""
         params: dict[str, Any] = period_params(period)
         eligible = eligible_of(params["end"]) if query.anonymized else ELIGIBLE
+        counted = s.info.get(_PLAN, {}).get(_plan_key(query, filters, period), query.by)
         sql, extra = figure_sql(
             query.measure,
-            query.by,
+            counted,
             query.bands,
             filters,
             eligible_only=query.anonymized,
@@ -181,7 +242,7 @@ class StatisticsService:
         )
         width = len(query.by)
         cells: dict[tuple[str, ...], list[int]] = {}
-        for row in s.execute(text(sql), {**params, **extra}):
+        for row in _project(_fetch(s, sql, {**params, **extra}), counted, query.by):
             key = tuple(_stated(c) for c in row[:width])
             got = cells.setdefault(key, [0, 0])  # '' and NULL meet under not_stated
             got[0] += int(row[width])
@@ -191,11 +252,11 @@ class StatisticsService:
             cells = {(): [value, count]} if count else {}
         cells = _fold_institutions(cells, query.by, query.institution_top)
         cells = _zero_months(cells, query.by, period)
-        left_out = 0
-        if query.anonymized:
+        left_out_n = 0
+        if query.anonymized and left_out:
             scope, extra = scope_sql(query.measure, filters, eligible)
-            total_clients, eligible = s.execute(text(scope), {**params, **extra}).one()
-            left_out = int(total_clients) - int(eligible)
+            ((total_clients, eligible),) = _fetch(s, scope, {**params, **extra})
+            left_out_n = int(total_clients) - int(eligible)
         rows = tuple(FigureRow(k, v, n) for k, (v, n) in cells.items() if width)
         total = sum(v for v, _n in cells.values())
         total_count = sum(n for _v, n in cells.values())
@@ -221,7 +282,7 @@ class StatisticsService:
             total=total,
             total_count=total_count,
             anonymized=query.anonymized,
-            left_out=left_out,
+            left_out=left_out_n,
             hidden=hidden,
             youth=youth,
             youth_hidden=youth_hidden,
@@ -254,7 +315,7 @@ class StatisticsService:
             eligible_only=query.anonymized,
             eligible=eligible,
         )
-        got = {r[0]: int(r[1]) for r in s.execute(text(sql), {**params, **extra})}
+        got = {r[0]: int(r[1]) for r in _fetch(s, sql, {**params, **extra})}
         return got.get(f"{YOUTH[0]}-{YOUTH[1]}", 0), False
 
     # -- labels and order ---------------------------------------------------------------------

@@ -53,7 +53,7 @@ class FigureTable:
         anonymized: Only clients whose consent covers anonymized statistics are counted, and
             small cells are suppressed (``hidden``).
         left_out: How many clients within the figure's scope were left out for want of that
-            consent (0 when not anonymized).
+            consent (0 when not anonymized, and in the previous period beside a figure).
         youth: With an ``age_band`` breakdown: the figure for ages 14 to 29 (None otherwise).
         labels: For each dimension, each code's label in the language asked for.
     """

@@ -190,6 +190,35 @@ def test_two_dimensions_stack_and_months_make_a_line(qtbot: QtBot, manager: Main
     assert page.model.index(0, 2).data() == ""
 
 
+def test_switching_language_shows_the_figure_in_the_new_one(
+    qtbot: QtBot, manager: MainWindow
+) -> None:
+    """The rows' and the chart's labels are made when the figure is counted: after a language
+    switch the same figure is counted again, so no label stays in the old language."""
+    page = _page(qtbot, manager)
+    _pick(qtbot, page, "Cases opened", "Legal area")
+    _this_year(qtbot, page)
+    _run(qtbot, page)
+    assert manager.ctx is not None
+    try:
+        manager.set_language("az")
+        qtbot.waitUntil(lambda: not page.running and page.table is not None, timeout=30_000)
+        qtbot.waitUntil(lambda: _shown(page, 0)[-1] == "Cəmi", timeout=30_000)
+        expected = manager.ctx.services.statistics.figures(
+            FigureQuery(
+                Measure.CASES_OPENED, year(today().year), (Dimension.LEGAL_AREA,), lang="az"
+            )
+        )
+        labels = [expected.label(Dimension.LEGAL_AREA, r.codes[0]) for r in expected.rows]
+        assert _shown(page, 0) == [*labels, "Cəmi"]
+        assert page.chart.categories == labels
+        assert any(ch in "".join(labels) for ch in "əğışöüç")  # really Azerbaijani labels
+    finally:
+        manager.set_language("en")
+        qtbot.waitUntil(lambda: not page.running, timeout=30_000)
+    assert _shown(page, 0)[-1] == "Total"
+
+
 def test_a_dimension_is_offered_only_where_it_applies(qtbot: QtBot, manager: MainWindow) -> None:
     page = _page(qtbot, manager)
     form = page.form

@@ -10,6 +10,7 @@ narrows them; the screen offers no other lawyer). See docs/statistics.md.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 
@@ -43,6 +44,7 @@ from legalaid_desktop.i18n.dates import today
 from legalaid_desktop.i18n.formatting import format_integer
 from legalaid_desktop.services.report_definitions import ReportChoices, SavedReport
 from legalaid_desktop.statistics.definitions import COUNTING_RULES, Dimension
+from legalaid_desktop.statistics.query import FigureQuery
 from legalaid_desktop.statistics.table import FigureTable
 
 
@@ -52,6 +54,8 @@ class ReportsPage(Page):
     def __init__(self, ctx: GuiContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.table: FigureTable | None = None
+        self._asked: FigureQuery | None = None  # the figure being computed
+        self._shown: FigureQuery | None = None  # the figure the table shows
         self.question: QMessageBox | None = None
         self.heading = QLabel()
         self.heading.setStyleSheet("font-size: 18px; font-weight: 600;")  # as the other lists
@@ -155,7 +159,10 @@ class ReportsPage(Page):
         except InputRejected as exc:
             self._show_error(str(exc))
             return
-        query = spec.query(today(), lang=self.ctx.language)
+        self._compute(spec.query(today(), lang=self.ctx.language))
+
+    def _compute(self, query: FigureQuery) -> None:
+        self._asked = query
         self._show_error("")
         self._set_busy(True)
         QueryOp(
@@ -186,6 +193,7 @@ class ReportsPage(Page):
     def _arrived(self, table: FigureTable) -> None:
         self._set_busy(False)
         self.table = table
+        self._shown = self._asked
         self.model.set_table(table)
         self._fit_columns()
         self.chart.set_table(table)
@@ -315,3 +323,8 @@ class ReportsPage(Page):
         self.saved.retranslate()
         self.model.retranslate()
         self._show_note()
+        shown = self._shown
+        if shown is not None and shown.lang != self.ctx.language and not self.running:
+            # the labels of the rows and the chart were made in the old language: count the
+            # same figure again (the same period, even if the pickers have changed since)
+            self._compute(replace(shown, lang=self.ctx.language))

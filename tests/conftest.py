@@ -30,8 +30,9 @@ def data_dir(tmp_path: Path) -> Path:
     return tmp_path / "store"
 
 
-@pytest.fixture
-def admin_session(data_dir: Path) -> Iterator[app.AppSession]:
+def new_center_store(data_dir: Path) -> app.AppSession:
+    """A new store of the center GNJ at ``data_dir``, logged in as its administrator
+    :data:`ADMIN` (the caller closes the session)."""
     session, _recovery = app.create(
         data_dir,
         node_code="GNJ",
@@ -42,6 +43,12 @@ def admin_session(data_dir: Path) -> Iterator[app.AppSession]:
         admin_password=ADMIN_PASSWORD,
         kdf=FLOOR,
     )
+    return session
+
+
+@pytest.fixture
+def admin_session(data_dir: Path) -> Iterator[app.AppSession]:
+    session = new_center_store(data_dir)
     yield session
     session.close()
 

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QComboBox, QLineEdit, QMessageBox
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
-from conftest import ADMIN, ADMIN_PASSWORD
+from conftest import ADMIN, ADMIN_PASSWORD, new_center_store
 from legalaid_desktop import app
 from legalaid_desktop.devtools.demo import generate_demo
 from legalaid_desktop.gui.main_window import MainWindow
@@ -45,16 +45,7 @@ LAWYER = "gunel.m"
 def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A center with 150 demo clients over three years (its lawyers: devtools DEMO_LAWYERS)."""
     data_dir = tmp_path_factory.mktemp("reports") / "store"
-    session, _recovery = app.create(
-        data_dir,
-        node_code="GNJ",
-        node_name="Gəncə mərkəzi",
-        hq=False,
-        admin_username=ADMIN,
-        admin_full_name="Məmmədov Elçin Vaqif oğlu",
-        admin_password=ADMIN_PASSWORD,
-        kdf=FLOOR,
-    )
+    session = new_center_store(data_dir)
     generate_demo(session.ws, clients=150, seed=18, lawyer_password=DEMO_PASSWORD)
     session.close()
     return data_dir

@@ -13,13 +13,11 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from conftest import ADMIN, ADMIN_PASSWORD
-from legalaid_desktop import app
+from conftest import new_center_store
 from legalaid_desktop.devtools.demo import generate_demo
 from legalaid_desktop.devtools.demo.rhythm import HISTORY_DAYS, HOLIDAYS
 from legalaid_desktop.i18n.dates import today
 from legalaid_desktop.store.models import Case, Client, Consultation, Deadline
-from legalaid_desktop.store.vault import FLOOR
 
 CLIENTS = 600
 Rows = dict[str, list[Any]]
@@ -28,16 +26,7 @@ Rows = dict[str, list[Any]]
 @pytest.fixture(scope="module")
 def rows(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Rows]:
     """A Ganja center with 600 demo clients, its cases, consultations and deadlines."""
-    session, _recovery = app.create(
-        tmp_path_factory.mktemp("rhythm") / "store",
-        node_code="GNJ",
-        node_name="Gəncə mərkəzi",
-        hq=False,
-        admin_username=ADMIN,
-        admin_full_name="Məmmədov Elçin Vaqif oğlu",
-        admin_password=ADMIN_PASSWORD,
-        kdf=FLOOR,
-    )
+    session = new_center_store(tmp_path_factory.mktemp("rhythm") / "store")
     generate_demo(session.ws, clients=CLIENTS, seed=11, lawyer_password="Demo-pass-2026")
     with session.ws.read() as s:
         out = {

@@ -15,7 +15,7 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from conftest import ADMIN, ADMIN_PASSWORD, LAWYER, LAWYER_PASSWORD
+from conftest import ADMIN, ADMIN_PASSWORD, LAWYER, LAWYER_PASSWORD, new_center_store
 from legalaid_desktop import app
 from legalaid_desktop.cli.main import main
 from legalaid_desktop.domain.cases import (
@@ -34,7 +34,6 @@ from legalaid_desktop.statistics.definitions import COUNTING_RULES, MEASURE_LABE
 from legalaid_desktop.statistics.periods import Period, parse_period
 from legalaid_desktop.statistics.query import FigureQuery
 from legalaid_desktop.store.models import AuditEvent
-from legalaid_desktop.store.vault import FLOOR
 
 ALL = ("store_process", "share_hq", "anonymized_stats")
 NAME = "Əliyeva Günay Rəşid qızı"
@@ -64,16 +63,7 @@ def crafted_once(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Female 7 (3 of them corruption cases), male 6, other 2 who consented to anonymized
     statistics; one more female who did not: 16 clients served this month, 15 counted."""
     data_dir = tmp_path_factory.mktemp("donor") / "store"
-    s, _recovery = app.create(
-        data_dir,
-        node_code="GNJ",
-        node_name="Gəncə mərkəzi",
-        hq=False,
-        admin_username=ADMIN,
-        admin_full_name="Məmmədov Elçin Vaqif oğlu",
-        admin_password=ADMIN_PASSWORD,
-        kdf=FLOOR,
-    )
+    s = new_center_store(data_dir)
     s.users.add(LAWYER, "Hüseynova Leyla Əli qızı", "lawyer", LAWYER_PASSWORD)
     for gender, n in (("female", 7), ("male", 6), ("other", 2)):
         for i in range(n):

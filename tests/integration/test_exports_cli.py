@@ -16,7 +16,7 @@ import openpyxl
 import pytest
 from sqlalchemy import select
 
-from conftest import ADMIN, ADMIN_PASSWORD, LAWYER, LAWYER_PASSWORD
+from conftest import ADMIN, ADMIN_PASSWORD, LAWYER, LAWYER_PASSWORD, new_center_store
 from legalaid_desktop import app
 from legalaid_desktop.cli.main import main
 from legalaid_desktop.domain.cases import CaseInput, ClientInput, ConsultationInput
@@ -24,7 +24,6 @@ from legalaid_desktop.domain.errors import PermissionDenied
 from legalaid_desktop.i18n.dates import today
 from legalaid_desktop.services.exports import ExportCancelled, ListFilters
 from legalaid_desktop.store.models import AuditEvent
-from legalaid_desktop.store.vault import FLOOR
 
 Run = Callable[..., tuple[int, str, str]]
 DAY = today() - timedelta(days=10)
@@ -34,16 +33,7 @@ DAY = today() - timedelta(days=10)
 def store_once(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Three clients (Baku, Ganja, Ganja), four cases, three consultations."""
     data_dir = tmp_path_factory.mktemp("exports") / "store"
-    s, _recovery = app.create(
-        data_dir,
-        node_code="GNJ",
-        node_name="Gəncə mərkəzi",
-        hq=False,
-        admin_username=ADMIN,
-        admin_full_name="Məmmədov Elçin Vaqif oğlu",
-        admin_password=ADMIN_PASSWORD,
-        kdf=FLOOR,
-    )
+    s = new_center_store(data_dir)
     s.users.add(LAWYER, "Hüseynova Leyla Əli qızı", "lawyer", LAWYER_PASSWORD)
     ali = s.clients.register(
         ClientInput(full_name="Əliyeva Günay Rəşid qızı", gender="female", region="AZ-GA",

@@ -10,7 +10,7 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from conftest import ADMIN, ADMIN_PASSWORD
+from conftest import new_center_store
 from legalaid_desktop import app
 from legalaid_desktop.devtools.demo import generate_demo
 from legalaid_desktop.domain.errors import InputRejected, PermissionDenied
@@ -20,7 +20,6 @@ from legalaid_desktop.statistics.periods import Period, date_range, parse_period
 from legalaid_desktop.statistics.query import FigureQuery, Filters
 from legalaid_desktop.statistics.table import FigureTable
 from legalaid_desktop.store.models import AuditEvent
-from legalaid_desktop.store.vault import FLOOR
 from statistics_oracle import Rows, eligible, figure, read_rows
 
 DEMO_PASSWORD = "Demo-pass-2026"
@@ -30,16 +29,7 @@ DEMO_PASSWORD = "Demo-pass-2026"
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[app.AppSession, Rows]]:
     """A center with 250 demo clients (three years of cases) and its rows as stored."""
     data_dir = tmp_path_factory.mktemp("stats") / "store"
-    session, _recovery = app.create(
-        data_dir,
-        node_code="GNJ",
-        node_name="Gəncə mərkəzi",
-        hq=False,
-        admin_username=ADMIN,
-        admin_full_name="Məmmədov Elçin Vaqif oğlu",
-        admin_password=ADMIN_PASSWORD,
-        kdf=FLOOR,
-    )
+    session = new_center_store(data_dir)
     generate_demo(session.ws, clients=250, seed=18, lawyer_password=DEMO_PASSWORD)
     yield session, read_rows(session)
     session.close()

@@ -15,7 +15,7 @@ import openpyxl
 import pytest
 from sqlalchemy import select
 
-from conftest import ADMIN, ADMIN_PASSWORD, LAWYER, LAWYER_PASSWORD
+from conftest import ADMIN, ADMIN_PASSWORD, LAWYER, LAWYER_PASSWORD, new_center_store
 from legalaid_desktop import app
 from legalaid_desktop.cli.main import main
 from legalaid_desktop.domain.cases import CaseInput, ClientInput, ConsentInput, ConsultationInput
@@ -25,7 +25,6 @@ from legalaid_desktop.statistics.definitions import Dimension, Measure
 from legalaid_desktop.statistics.periods import parse_period
 from legalaid_desktop.statistics.query import FigureQuery
 from legalaid_desktop.store.models import AuditEvent, Consultation
-from legalaid_desktop.store.vault import FLOOR
 
 ALL = ("store_process", "share_hq", "anonymized_stats")
 Run = Callable[..., tuple[int, str, str]]
@@ -49,16 +48,7 @@ def crafted_once(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Female 7, male 6, other 2 who consented to anonymized statistics; one more female who did
     not, and one more male who withdrew it: 17 clients served this month."""
     data_dir = tmp_path_factory.mktemp("crafted") / "store"
-    s, _recovery = app.create(
-        data_dir,
-        node_code="GNJ",
-        node_name="Gəncə mərkəzi",
-        hq=False,
-        admin_username=ADMIN,
-        admin_full_name="Məmmədov Elçin Vaqif oğlu",
-        admin_password=ADMIN_PASSWORD,
-        kdf=FLOOR,
-    )
+    s = new_center_store(data_dir)
     s.users.add(LAWYER, "Hüseynova Leyla Əli qızı", "lawyer", LAWYER_PASSWORD)
     for gender, n in (("female", 7), ("male", 6), ("other", 2)):
         for _ in range(n):

@@ -8,8 +8,9 @@ migrations, services.
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -58,6 +59,39 @@ def store_with_lawyer(admin_session: app.AppSession, data_dir: Path) -> Path:
     admin_session.users.add(LAWYER, "Hüseynova Leyla Əli qızı", "lawyer", LAWYER_PASSWORD)
     admin_session.close()
     return data_dir
+
+
+Run = Callable[..., tuple[int, str, str]]
+"""The command line run in-process: arguments in; exit code, stdout and stderr out."""
+
+
+def copy_store(source: Path, tmp_path: Path) -> Path:
+    """A copy of the store at ``source`` for one test (a store built once per module)."""
+    copy = tmp_path / "store"
+    shutil.copytree(source, copy, ignore=shutil.ignore_patterns("*.lock"))
+    return copy
+
+
+def cli_as(
+    data_dir: Path,
+    user: str,
+    password: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> Run:
+    """``legalaid`` on ``data_dir`` as ``user``, the password given as an HQ script gives it."""
+    monkeypatch.setenv("LEGALAID_DATA_DIR", str(data_dir))
+    monkeypatch.setenv("LEGALAID_USER", user)
+    monkeypatch.setenv("LEGALAID_PASSWORD", password)
+
+    def run(*args: str) -> tuple[int, str, str]:
+        from legalaid_desktop.cli.main import main
+
+        code = main(list(args))
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return run
 
 
 def no_sleep(_seconds: float) -> None:

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import io
 import re
-import shutil
-from collections.abc import Callable
 from pathlib import Path
 
 import openpyxl
@@ -15,9 +13,17 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from conftest import ADMIN, ADMIN_PASSWORD, LAWYER, LAWYER_PASSWORD, new_center_store
+from conftest import (
+    ADMIN,
+    ADMIN_PASSWORD,
+    LAWYER,
+    LAWYER_PASSWORD,
+    Run,
+    cli_as,
+    copy_store,
+    new_center_store,
+)
 from legalaid_desktop import app
-from legalaid_desktop.cli.main import main
 from legalaid_desktop.domain.cases import (
     CaseInput,
     ClientInput,
@@ -38,7 +44,6 @@ from legalaid_desktop.store.models import AuditEvent
 ALL = ("store_process", "share_hq", "anonymized_stats")
 NAME = "Əliyeva Günay Rəşid qızı"
 BIRTH_AGE = 37  # a birth year that no date of the report can contain
-Run = Callable[..., tuple[int, str, str]]
 
 
 def _client(
@@ -75,9 +80,7 @@ def crafted_once(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def crafted(crafted_once: Path, tmp_path: Path) -> Path:
-    copy = tmp_path / "store"
-    shutil.copytree(crafted_once, copy, ignore=shutil.ignore_patterns("*.lock"))
-    return copy
+    return copy_store(crafted_once, tmp_path)
 
 
 @pytest.fixture
@@ -253,16 +256,7 @@ def test_the_preview_is_saved_and_printed_through_the_reports_service(
 
 @pytest.fixture
 def run(crafted: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Run:
-    monkeypatch.setenv("LEGALAID_DATA_DIR", str(crafted))
-    monkeypatch.setenv("LEGALAID_USER", ADMIN)
-    monkeypatch.setenv("LEGALAID_PASSWORD", ADMIN_PASSWORD)
-
-    def _run(*args: str) -> tuple[int, str, str]:
-        code = main(list(args))
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return _run
+    return cli_as(crafted, ADMIN, ADMIN_PASSWORD, monkeypatch, capsys)
 
 
 @pytest.mark.parametrize("suffix", ["pdf", "xlsx"])

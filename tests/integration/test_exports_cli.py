@@ -7,8 +7,6 @@ from __future__ import annotations
 import csv
 import io
 import os
-import shutil
-from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -16,7 +14,16 @@ import openpyxl
 import pytest
 from sqlalchemy import select
 
-from conftest import ADMIN, ADMIN_PASSWORD, LAWYER, LAWYER_PASSWORD, new_center_store
+from conftest import (
+    ADMIN,
+    ADMIN_PASSWORD,
+    LAWYER,
+    LAWYER_PASSWORD,
+    Run,
+    cli_as,
+    copy_store,
+    new_center_store,
+)
 from legalaid_desktop import app
 from legalaid_desktop.cli.main import main
 from legalaid_desktop.domain.cases import CaseInput, ClientInput, ConsultationInput
@@ -25,7 +32,6 @@ from legalaid_desktop.i18n.dates import today
 from legalaid_desktop.services.exports import ExportCancelled, ListFilters
 from legalaid_desktop.store.models import AuditEvent
 
-Run = Callable[..., tuple[int, str, str]]
 DAY = today() - timedelta(days=10)
 
 
@@ -70,23 +76,12 @@ def store_once(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def store(store_once: Path, tmp_path: Path) -> Path:
-    copy = tmp_path / "store"
-    shutil.copytree(store_once, copy, ignore=shutil.ignore_patterns("*.lock"))
-    return copy
+    return copy_store(store_once, tmp_path)
 
 
 @pytest.fixture
 def run(store: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Run:
-    monkeypatch.setenv("LEGALAID_DATA_DIR", str(store))
-    monkeypatch.setenv("LEGALAID_USER", ADMIN)
-    monkeypatch.setenv("LEGALAID_PASSWORD", ADMIN_PASSWORD)
-
-    def _run(*args: str) -> tuple[int, str, str]:
-        code = main(list(args))
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return _run
+    return cli_as(store, ADMIN, ADMIN_PASSWORD, monkeypatch, capsys)
 
 
 def _events(store: Path, action: str) -> list[AuditEvent]:

@@ -7,17 +7,23 @@ from __future__ import annotations
 import csv
 import io
 import json
-import shutil
-from collections.abc import Callable
 from pathlib import Path
 
 import openpyxl
 import pytest
 from sqlalchemy import select
 
-from conftest import ADMIN, ADMIN_PASSWORD, LAWYER, LAWYER_PASSWORD, new_center_store
+from conftest import (
+    ADMIN,
+    ADMIN_PASSWORD,
+    LAWYER,
+    LAWYER_PASSWORD,
+    Run,
+    cli_as,
+    copy_store,
+    new_center_store,
+)
 from legalaid_desktop import app
-from legalaid_desktop.cli.main import main
 from legalaid_desktop.domain.cases import CaseInput, ClientInput, ConsentInput, ConsultationInput
 from legalaid_desktop.domain.conflict_decisions import ConflictDecisionInput
 from legalaid_desktop.i18n.dates import today
@@ -27,7 +33,6 @@ from legalaid_desktop.statistics.query import FigureQuery
 from legalaid_desktop.store.models import AuditEvent, Consultation
 
 ALL = ("store_process", "share_hq", "anonymized_stats")
-Run = Callable[..., tuple[int, str, str]]
 
 
 def _client(session: app.AppSession, gender: str, purposes: tuple[str, ...] = ALL) -> str:
@@ -63,23 +68,12 @@ def crafted_once(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def crafted(crafted_once: Path, tmp_path: Path) -> Path:
     """A copy of the crafted store for one test."""
-    copy = tmp_path / "store"
-    shutil.copytree(crafted_once, copy, ignore=shutil.ignore_patterns("*.lock"))
-    return copy
+    return copy_store(crafted_once, tmp_path)
 
 
 @pytest.fixture
 def run(crafted: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Run:
-    monkeypatch.setenv("LEGALAID_DATA_DIR", str(crafted))
-    monkeypatch.setenv("LEGALAID_USER", ADMIN)
-    monkeypatch.setenv("LEGALAID_PASSWORD", ADMIN_PASSWORD)
-
-    def _run(*args: str) -> tuple[int, str, str]:
-        code = main(list(args))
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return _run
+    return cli_as(crafted, ADMIN, ADMIN_PASSWORD, monkeypatch, capsys)
 
 
 def _month() -> str:

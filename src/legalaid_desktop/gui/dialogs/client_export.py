@@ -17,6 +17,7 @@ from legalaid_desktop.domain.roles import Permission
 from legalaid_desktop.gui.context import GuiContext
 from legalaid_desktop.gui.errors import user_message
 from legalaid_desktop.gui.tasks import WriteOp
+from legalaid_desktop.gui.widgets.save_dialog import save_file_dialog
 from legalaid_desktop.i18n import _, current_language
 from legalaid_desktop.services.access_report import AccessExport
 
@@ -67,17 +68,15 @@ class ExportButton(QPushButton):
         pdf, json = _("PDF files (*.pdf)"), _("JSON files (*.json)")
         # The client number, never the person's name (nor a raw id).
         name = f"personal-data-{self.number or self.client_id[:8]}.pdf"
-        dialog = QFileDialog(self.window(), _("Export everything held"), name, f"{pdf};;{json}")
-        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
-        dialog.setDefaultSuffix("pdf")
-        dialog.filterSelected.connect(
-            lambda chosen: dialog.setDefaultSuffix("json" if chosen == json else "pdf")
+        dialog = save_file_dialog(
+            self.window(),
+            _("Export everything held"),
+            name,
+            [(pdf, "pdf"), (json, "json")],
+            self.export_to,
         )
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.fileSelected.connect(lambda path: self.export_to(Path(path)))
         dialog.finished.connect(lambda _r: self._closed(dialog))
         self.file_dialog = dialog
-        dialog.open()
         return dialog
 
     def _closed(self, dialog: QFileDialog) -> None:

@@ -16,7 +16,6 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QDialogButtonBox,
-    QFileDialog,
     QLabel,
     QProgressBar,
     QPushButton,
@@ -33,6 +32,7 @@ from legalaid_desktop.gui.ui_settings import LANGUAGE_NAMES
 from legalaid_desktop.gui.widgets.dates import DateEdit
 from legalaid_desktop.gui.widgets.field_error import FieldError
 from legalaid_desktop.gui.widgets.guarded_dialog import GuardedDialog
+from legalaid_desktop.gui.widgets.save_dialog import save_file_dialog
 from legalaid_desktop.i18n import LANGUAGES, _, ngettext
 from legalaid_desktop.i18n.dates import today
 from legalaid_desktop.services.donor_report import DonorScope
@@ -237,14 +237,13 @@ class DonorReportDialog(GuardedDialog):
             QStandardPaths.StandardLocation.DocumentsLocation
         )
         name = f"donor-report-{period.code.replace('..', '_')}.xlsx"
-        dialog = QFileDialog(
-            self, _("Save XLSX"), str(Path(folder) / name), _("Excel workbooks (*.xlsx)")
+        save_file_dialog(
+            self,
+            _("Save XLSX"),
+            str(Path(folder) / name),
+            [(_("Excel workbooks (*.xlsx)"), "xlsx")],
+            self.save_xlsx_to,
         )
-        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
-        dialog.setDefaultSuffix("xlsx")
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.fileSelected.connect(lambda path: self.save_xlsx_to(Path(path)))
-        dialog.open()
 
     def save_xlsx_to(self, path: Path) -> None:
         """Write the report's tables to ``path`` (whole or not at all; audited)."""

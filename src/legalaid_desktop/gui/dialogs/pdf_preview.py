@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QMessageBox,
@@ -52,6 +51,7 @@ from legalaid_desktop.gui.printing import PrintFailed, print_pdf
 from legalaid_desktop.gui.tasks import QueryOp, WriteOp
 from legalaid_desktop.gui.ui_settings import LANGUAGE_NAMES, UiSettings
 from legalaid_desktop.gui.widgets.field_error import FieldError
+from legalaid_desktop.gui.widgets.save_dialog import save_file_dialog
 from legalaid_desktop.i18n import LANGUAGES, _, ngettext
 from legalaid_desktop.services.reports import ReportDocument
 
@@ -364,13 +364,13 @@ class PdfPreviewDialog(QDialog):
         """Ask where to save the PDF (Ctrl+S), then save it there."""
         if not self.save_button.isEnabled() or not self.save_button.isVisible():
             return
-        dialog = QFileDialog(self, _("Save PDF"), self.default_file_name(), _("PDF files (*.pdf)"))
-        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
-        dialog.setDefaultSuffix("pdf")
-        dialog.selectFile(self.default_file_name())
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.fileSelected.connect(lambda path: self.save_to(Path(path)))
-        dialog.open()
+        save_file_dialog(
+            self,
+            _("Save PDF"),
+            self.default_file_name(),
+            [(_("PDF files (*.pdf)"), "pdf")],
+            self.save_to,
+        )
 
     def save_to(self, path: Path) -> None:
         """Save the PDF shown to ``path`` (atomically, recorded in the audit log)."""

@@ -25,6 +25,7 @@ from legalaid_desktop.domain.roles import Permission
 from legalaid_desktop.gui.context import GuiContext
 from legalaid_desktop.gui.errors import log_error, user_message
 from legalaid_desktop.gui.tasks import Op, Progress, WriteOp
+from legalaid_desktop.gui.widgets.save_dialog import save_file_dialog
 from legalaid_desktop.i18n import _, ngettext
 from legalaid_desktop.i18n.dates import today
 from legalaid_desktop.services.exports import ExportCancelled, ExportResult
@@ -131,17 +132,15 @@ class ExportButton(QPushButton):
             return None
         xlsx, csv = _("Excel workbooks (*.xlsx)"), _("CSV files (*.csv)")
         suggested = f"{self.name}-{today().isoformat()}.xlsx"
-        dialog = QFileDialog(self.window(), _("Export the list"), suggested, f"{xlsx};;{csv}")
-        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
-        dialog.setDefaultSuffix("xlsx")
-        dialog.filterSelected.connect(
-            lambda chosen: dialog.setDefaultSuffix("csv" if chosen == csv else "xlsx")
+        dialog = save_file_dialog(
+            self.window(),
+            _("Export the list"),
+            suggested,
+            [(xlsx, "xlsx"), (csv, "csv")],
+            self.confirm,
         )
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.fileSelected.connect(lambda path: self.confirm(Path(path)))
         dialog.finished.connect(lambda _r: self._forget_dialog(dialog))
         self.file_dialog = dialog
-        dialog.open()
         return dialog
 
     def _forget_dialog(self, dialog: QFileDialog) -> None:

@@ -177,6 +177,8 @@ def test_two_dimensions_stack_and_months_make_a_line(qtbot: QtBot, manager: Main
     assert len(page.chart.series()) == 1
     assert len(page.chart.categories) == 12
     assert [r.codes[0] for r in table.rows] == year(today().year).months()
+    # the rows name the months (the codes stay in JSON for scripts)
+    assert _shown(page, 0)[:2] == [f"January {today().year}", f"February {today().year}"]
     # a time breakdown has no previous value per month, only the previous total
     assert page.model.index(0, 2).data() == ""
 

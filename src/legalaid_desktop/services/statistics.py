@@ -26,7 +26,7 @@ from legalaid_desktop.domain.roles import Permission
 from legalaid_desktop.fsutil import atomic_write
 from legalaid_desktop.i18n import _, current_language
 from legalaid_desktop.i18n.dates import now_baku
-from legalaid_desktop.i18n.formatting import format_datetime
+from legalaid_desktop.i18n.formatting import format_datetime, month_names
 from legalaid_desktop.services.statistics_sql import (
     ELIGIBLE,
     figure_sql,
@@ -52,6 +52,7 @@ from legalaid_desktop.statistics.suppression import suppress
 from legalaid_desktop.statistics.table import FigureRow, FigureTable
 from legalaid_desktop.statistics.writers import csv_bytes, write_xlsx
 from legalaid_desktop.store.models import Campaign, Node, User
+from legalaid_desktop.text.casing import az_title
 
 _CATALOG_KINDS: dict[Dimension, str] = {
     Dimension.GENDER: "genders",
@@ -107,6 +108,15 @@ def _project(
         got[0] += int(row[width])
         got[1] += int(row[width + 1])
     return [(*key, value, count) for key, (value, count) in sums.items()]
+
+
+def _month_label(code: str, lang: str) -> str:
+    """A month's row label: ``2026-02`` → ``Fevral 2026``, ``Февраль 2026``, ``February 2026``
+    (the code stays in JSON, which scripts read)."""
+    year_, _sep, month = code.partition("-")
+    if not (year_.isdigit() and month.isdigit() and 1 <= int(month) <= 12):
+        return code
+    return f"{az_title(month_names(lang)[int(month) - 1])} {year_}"
 
 
 class StatisticsService:
@@ -346,6 +356,8 @@ class StatisticsService:
             elif dim is Dimension.CAMPAIGN:
                 query_ = select(Campaign.id, Campaign.title).where(Campaign.id.in_(found))
                 names = {code: title for code, title in s.execute(query_)}
+            elif dim is Dimension.MONTH:
+                names = {c: _month_label(c, lang) for c in found}
             elif dim is Dimension.LAWYER and not query.anonymized:
                 query_ = select(User.username, User.full_name).where(User.username.in_(found))
                 names = {code: full for code, full in s.execute(query_)}

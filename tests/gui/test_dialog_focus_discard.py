@@ -49,6 +49,7 @@ from legalaid_desktop.gui.dialogs.case_dialogs import (
 )
 from legalaid_desktop.gui.dialogs.client_dialog import ClientDialog
 from legalaid_desktop.gui.dialogs.conflict_decision import ConflictDecisionDialog
+from legalaid_desktop.gui.dialogs.donor_dialog import DonorReportDialog
 from legalaid_desktop.gui.dialogs.recovery_dialog import RecoveryDialog
 from legalaid_desktop.gui.dialogs.retention_dialogs import EraseDialog, ReasonDialog
 from legalaid_desktop.gui.dialogs.user_dialog import AddUserDialog, ResetPasswordDialog
@@ -122,6 +123,7 @@ FACTORIES: dict[type[QDialog], Factory] = {
     EraseDialog: lambda ctx, n, d: EraseDialog(ctx, _due()),
     RecoveryDialog: lambda ctx, n, d: RecoveryDialog(d, ctx.tasks),
     BatchSummariesDialog: lambda ctx, n, d: BatchSummariesDialog(ctx),
+    DonorReportDialog: lambda ctx, n, d: DonorReportDialog(ctx),
     ConflictDecisionDialog: lambda ctx, n, d: ConflictDecisionDialog(
         ctx, ctx.services.search.conflicts("Qasımlı Musa", audit=False)
     ),

@@ -104,7 +104,11 @@ def test_the_donor_report_from_the_file_menu(
     headline = list(book.worksheets[0].iter_rows(values_only=True))
     assert headline[1][:2] == ("Обслужено клиентов", 6)
     assert "Сохранено" in dialog.status.text() or str(xlsx) in dialog.status.text()
-    dialog.reject()
+    # the choices made their report: Esc closes without asking to discard them
+    assert not dialog.has_unsaved_input()
+    qtbot.keyClick(dialog.period, Qt.Key.Key_Escape)
+    assert dialog.discard_box is None
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=WAIT)
 
 
 def test_other_dates_the_wrong_way_round_are_refused(qtbot: QtBot, main_window: MainWindow) -> None:

@@ -12,7 +12,6 @@ from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QStandardPaths, Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QDialogButtonBox,
@@ -126,7 +125,7 @@ class DonorReportDialog(GuardedDialog):
         self.buttons.addButton(self.close_button, QDialogButtonBox.ButtonRole.RejectRole)
         self.preview_button.clicked.connect(self.make_preview)
         self.xlsx_button.clicked.connect(self.save_xlsx)
-        self.close_button.clicked.connect(self.reject)
+        self.close_button.clicked.connect(self.leave)
         layout = QVBoxLayout(self)
         layout.addWidget(self.intro)
         layout.addLayout(form)
@@ -135,7 +134,6 @@ class DonorReportDialog(GuardedDialog):
         layout.addWidget(self.error)
         layout.addStretch(1)
         layout.addWidget(self.buttons)
-        QShortcut(QKeySequence(QKeySequence.StandardKey.Cancel), self, self.reject)
         self._show_center(None)
         self._period_changed()
         self.retranslate()
@@ -216,7 +214,7 @@ class DonorReportDialog(GuardedDialog):
             ctx, lambda: _("Donor report {period}").format(period=period.code), produce,
             parent=parent,
         )  # fmt: skip
-        dialog.loaded.connect(lambda _n: self.previewed.emit(dialog.document))
+        dialog.loaded.connect(lambda _n: self._previewed(dialog))
         dialog.load_failed.connect(self.failed.emit)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
@@ -262,7 +260,12 @@ class DonorReportDialog(GuardedDialog):
             action="donor-xlsx",
         ).run()
 
+    def _previewed(self, dialog: PdfPreviewDialog) -> None:
+        self.mark_clean()  # the choices made a report: closing now loses nothing
+        self.previewed.emit(dialog.document)
+
     def _saved(self, path: Path, tables: int) -> None:
+        self.mark_clean()
         self.task = None
         self._set_running(False)
         PdfPreviewDialog.last_folder = str(path.parent)

@@ -51,6 +51,7 @@ TARGETS: dict[str, list[str]] = {
         _H + "test_refusal_records.py",
     ],
     "src/legalaid_desktop/search/conflicts.py": [
+        _U + "test_conflict_name_forms.py",
         _I + "test_conflicts.py",
         _I + "test_conflict_scores.py",
         _I + "test_names_as_written.py",

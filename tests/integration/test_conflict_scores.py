@@ -166,3 +166,35 @@ def test_birth_year_bands(
     assert (hit.score, hit.level) == (score, level)
     year_reasons = [r for r in hit.reasons if "birth year" in r.lower()]
     assert year_reasons == ([reason] if reason else [])
+
+
+# What the lawyer reads beside each hit: the reasons, in order, in the user's words (English
+# here). Phone first, then how the names relate, the father's name, the birth year, the role.
+REASONS: list[tuple[str, dict[str, Any], str, tuple[str, ...]]] = [
+    ("Əliyev Rəşad İsmayıl oğlu", {}, "rashad",
+     ("Same name: Əliyev Rəşad", "Same father's name (İsmayıl)")),
+    ("Əliyev Rəşad Kamran oğlu", {}, "rashad",
+     ("Same name: Əliyev Rəşad", "Different father's name (İsmayıl)")),
+    ("Əliyev Rəşadə", {"phone": "0501234567"}, "rashad",
+     ("Same phone number", "Similar name: Əliyev Rəşad")),
+    ("Əliyev Kamran İsmayıl oğlu", {}, "rashad",
+     ("Same family name (Əliyev)", "Same father's name (İsmayıl)")),
+    ("Əliyeva Günel", {}, "rashad", ("Same family name (Əliyev)",)),
+    # the given name and the father agree, the surname is the other gender's form
+    ("Əliyeva Rəşad İsmayıl oğlu", {}, "rashad",
+     ("Same given name: Əliyev Rəşad", "Same family name (Əliyev)",
+      "Same father's name (İsmayıl)")),
+    ("Abbasov Tural", {"phone": "+994 (55) 765-43-21"}, "kamran", ("Same phone number",)),
+    ("Наширов Камран", {}, "kamran", ("Similar name: Nəsirov Kamran",)),
+    ("Насиров Камран", {}, "kamran", ("Same name in another spelling: Nəsirov Kamran",)),
+    ("Quliyev Orxan Fuad oğlu", {}, "adverse",
+     ("Same name: Quliyev Orxan", "Same father's name (Fuad)",
+      "Adverse party in case GNJ-2026-0002")),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("name", "kwargs", "who", "reasons"), REASONS)
+def test_reasons_say_what_matched(
+    world: World, name: str, kwargs: dict[str, Any], who: str, reasons: tuple[str, ...]
+) -> None:
+    assert world.hits(name, **kwargs)[who].reasons == reasons

@@ -37,6 +37,15 @@ CASES = [
     # the record has a surname: the father's name is compared as a father's name (40+15+10)
     ("Ceyhun Qara oğlu", "Əliyev Ceyhun Qara oğlu", 65, "unknown", "same"),
     ("Əliyev Ceyhun Qara oğlu", "Ceyhun Qara oğlu", 65, "unknown", "same"),
+    # the other gender's form where the ending is replaced, not added (-ский/-ская,
+    # -ski/-skaya): the same family (50), in any script; with the same given name a person,
+    # 40 + 30 for the other gender's form
+    ("Ковальский Пётр", "Kovalskaya Marina", 50, "gender", "unknown"),
+    ("Ковальская Анна", "Ковальский Пётр", 50, "gender", "unknown"),
+    ("Ковальская Анна", "Kovalski Anna", 70, "gender", "unknown"),
+    # ... while a surname that only sounds alike stays another family in that form too
+    ("Наширова Айгюн", "Nəsirov Kamran", 0, "none", "unknown"),
+    ("Насирова Айгюн", "Nəsirov Kamran", 50, "gender", "unknown"),
     # the ordinary forms, for contrast
     ("Əliyev Rəşad Vaqif oğlu", "Əliyev Rəşad Vaqif oğlu", 95, "same", "same"),
     ("Əliyev Rəşad Vaqif oğlu", "Əliyev Rəşad Tofiq oğlu", 65, "same", "none"),

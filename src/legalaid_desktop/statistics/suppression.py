@@ -28,7 +28,7 @@ def _lines(
     values[TOTAL] = sum(counts.values())
     if width < 2:
         # with no breakdown the one cell is the total: a line of it would change nothing
-        one = [([("cell", k) for k in counts], TOTAL)]
+        one: list[tuple[list[Position], Position]] = [([("cell", k) for k in counts], TOTAL)]
         return values, one if width else []  # pragma: no mutate (equivalent)
     rows: dict[str, list[Position]] = {}
     cols: dict[str, list[Position]] = {}

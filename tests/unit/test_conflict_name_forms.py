@@ -11,10 +11,12 @@ stood for the surname).
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
-from legalaid_desktop.search.conflicts import _score
-from legalaid_desktop.search.entries import name_signature
+from legalaid_desktop.search.conflicts import _score, level_of
+from legalaid_desktop.search.entries import NameSignature, name_signature
 
 CASES = [
     # a compound surname is the father's name + oğlu: the same person, and the father's name
@@ -58,3 +60,44 @@ def test_father_and_surname_forms(
 ) -> None:
     got = _score(name_signature(checked), name_signature(record))
     assert (got.points, got.surname, got.father) == (points, surname, father)
+
+
+def _adverse(name: str) -> NameSignature:
+    return replace(name_signature(name), role="adverse")
+
+
+@pytest.mark.parametrize(
+    ("checked", "record", "points", "adverse", "swapped"),
+    [
+        # both parts could be either: the other order is the same person, 45 + 40 - 3
+        ("Kamran Tural", name_signature("Tural Kamran"), 82, False, True),
+        # nothing in common: 0, and an adverse party adds nothing to nothing
+        ("Abbasov Tural", _adverse("Quliyev Orxan"), 0, False, False),
+        # an adverse party whose surname only sounds alike: 70 + 5, kept below strong (69)
+        ("Наширов Камран", _adverse("Nəsirov Kamran"), 69, True, False),
+        ("Nəsirov Kamran", _adverse("Nəsirov Kamran"), 90, True, False),
+    ],
+)
+def test_order_adverse_parties_and_the_floor(
+    checked: str, record: NameSignature, points: int, adverse: bool, swapped: bool
+) -> None:
+    got = _score(name_signature(checked), record)
+    assert (got.points, got.adverse, got.swapped) == (points, adverse, swapped)
+
+
+def test_points_never_go_below_zero() -> None:
+    # 45 + 20 (a typo of the given name) - 20 (another father) - 20 (born 35 years apart) = 25;
+    # without the surname the same would be negative: clamped to 0
+    checked = name_signature("Əliyev Rəşadə Kamran oğlu", 1950)
+    assert _score(checked, name_signature("Əliyev Rəşad İsmayıl oğlu", 1985)).points == 25
+    far = name_signature("Rəşadə Kamran oğlu", 1950)
+    assert _score(far, name_signature("Quliyev Rəşad İsmayıl oğlu", 1985)).points == 0
+
+
+@pytest.mark.parametrize(
+    ("score", "level"),
+    [(49, None), (50, "possible"), (69, "possible"), (70, "strong"), (89, "strong"),
+     (90, "exact"), (100, "exact")],
+)  # fmt: skip
+def test_level_edges(score: int, level: str | None) -> None:
+    assert level_of(score) == level

@@ -41,6 +41,7 @@ PEOPLE = {
     "vaqif_q": "Vaqif Qasımov",
     "orxan": "Orxan Şahbazov",
     "elcin": "Elçin Cəlilov",
+    "anna": "Ковальская Анна",
 }
 
 
@@ -238,3 +239,14 @@ SAME_SURNAME = [
 @pytest.mark.parametrize(("query", "who"), SAME_SURNAME)
 def test_other_spellings_of_one_surname_stay_strong(world: World, query: str, who: str) -> None:
     assert_found_and_strong(world, query, who)
+
+
+# A feminine form that replaces the masculine ending (-ский/-ская, -ski/-skaya), not adds to it.
+def test_a_replaced_feminine_ending_is_the_same_family(world: World) -> None:
+    assert_found_and_strong(world, "Kovalskaya Anna", "anna")
+    assert_found_and_strong(world, "Ковальская Анна Петровна", "anna")
+    father = world.conflict("Ковальский Пётр", "anna")  # found under the other gender's form
+    assert father is not None and (father.score, father.level) == (50, "possible")
+    assert father.reasons == ("Same family name (Ковальская)",)
+    brother = world.conflict("Kovalski Pyotr", "anna")
+    assert brother is not None and brother.score == 50

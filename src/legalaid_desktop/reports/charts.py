@@ -11,6 +11,7 @@ line): drawing it would give the hidden number back.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
 from reportlab.graphics.charts.legends import Legend
@@ -57,6 +58,20 @@ def _style_axis_labels(axis: object, styles: Styles, size: float = 7) -> None:
     labels.fillColor = MUTED
 
 
+def _style_axes(chart: Any, styles: Styles, values: Sequence[float], label_size: float = 7) -> None:
+    """The axes every chart shares: thin rules, a value axis from 0 with a light grid and whole
+    numbers, labels in the report font."""
+    chart.categoryAxis.strokeColor = RULE
+    chart.valueAxis.valueMin = 0
+    chart.valueAxis.valueMax = _top(values)
+    chart.valueAxis.strokeColor = RULE
+    chart.valueAxis.visibleGrid = True
+    chart.valueAxis.gridStrokeColor = colors.HexColor("#E6E9ED")
+    chart.valueAxis.labelTextFormat = "%d"
+    _style_axis_labels(chart.categoryAxis, styles, label_size)
+    _style_axis_labels(chart.valueAxis, styles)
+
+
 def _legend(drawing: Drawing, names: Sequence[str], styles: Styles, x: float, y: float) -> None:
     legend = Legend()
     legend.x, legend.y = x, y
@@ -88,15 +103,7 @@ def horizontal_bars(
     data = [_number(v) or 0.0 for v in values][::-1]
     chart.data = [data or [0.0]]
     chart.categoryAxis.categoryNames = [_short(x) for x in labels][::-1] or [""]
-    chart.categoryAxis.strokeColor = RULE
-    chart.valueAxis.valueMin = 0
-    chart.valueAxis.valueMax = _top(data)
-    chart.valueAxis.strokeColor = RULE
-    chart.valueAxis.visibleGrid = True
-    chart.valueAxis.gridStrokeColor = colors.HexColor("#E6E9ED")
-    chart.valueAxis.labelTextFormat = "%d"
-    _style_axis_labels(chart.categoryAxis, styles)
-    _style_axis_labels(chart.valueAxis, styles)
+    _style_axes(chart, styles, data)
     chart.categoryAxis.labels.boxAnchor = "e"
     chart.categoryAxis.labels.dx = -4
     chart.bars[0].fillColor = PRIMARY
@@ -122,15 +129,7 @@ def grouped_bars(
     data = [[_number(v) or 0.0 for v in values] for _name, values in series]
     chart.data = data or [[0.0]]
     chart.categoryAxis.categoryNames = [_short(c, 14) for c in categories] or [""]
-    chart.categoryAxis.strokeColor = RULE
-    chart.valueAxis.valueMin = 0
-    chart.valueAxis.valueMax = _top([v for row in data for v in row])
-    chart.valueAxis.strokeColor = RULE
-    chart.valueAxis.visibleGrid = True
-    chart.valueAxis.gridStrokeColor = colors.HexColor("#E6E9ED")
-    chart.valueAxis.labelTextFormat = "%d"
-    _style_axis_labels(chart.categoryAxis, styles)
-    _style_axis_labels(chart.valueAxis, styles)
+    _style_axes(chart, styles, [v for row in data for v in row])
     chart.groupSpacing = 6
     for i in range(len(data)):
         chart.bars[i].fillColor = PALETTE[i % len(PALETTE)]
@@ -159,15 +158,7 @@ def month_lines(
     short = [f"{m[5:7]}.{m[2:4]}" if len(m) == 7 else m for m in months]
     step = max(1, (len(short) + 11) // 12)
     chart.categoryAxis.categoryNames = [m if i % step == 0 else "" for i, m in enumerate(short)]
-    chart.categoryAxis.strokeColor = RULE
-    chart.valueAxis.valueMin = 0
-    chart.valueAxis.valueMax = _top([v for row in data for v in row if v is not None])
-    chart.valueAxis.strokeColor = RULE
-    chart.valueAxis.visibleGrid = True
-    chart.valueAxis.gridStrokeColor = colors.HexColor("#E6E9ED")
-    chart.valueAxis.labelTextFormat = "%d"
-    _style_axis_labels(chart.categoryAxis, styles, 6.5)
-    _style_axis_labels(chart.valueAxis, styles)
+    _style_axes(chart, styles, [v for row in data for v in row if v is not None], 6.5)
     chart.joinedLines = 1
     for i in range(len(data)):
         chart.lines[i].strokeColor = PALETTE[i % len(PALETTE)]

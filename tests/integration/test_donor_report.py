@@ -404,3 +404,27 @@ def test_figures_many_counts_as_figures_and_keeps_no_stale_consent(
     session.clients.withdraw_purpose(some, "anonymized_stats")
     again = session.statistics.figures_many(queries[:1])[0]
     assert (again.total, again.left_out) == (14, 2)
+
+
+def test_a_heading_word_is_not_broken_across_lines() -> None:
+    """The gender × age table has six figure columns; "göstərilməyib" (not stated) heads one of
+    them and must stand whole, not as "göstərilməyi" over "b"."""
+    from legalaid_desktop.reports.donor import (
+        DonorReportInput,
+        DonorSection,
+        DonorTable,
+        render_donor_report,
+    )
+    from legalaid_desktop.reports.model import CenterInfo
+
+    header = ("Cins \\ Yaş qrupu", "18-29", "30-44", "45-59", "60+", "göstərilməyib", "Cəmi")
+    rows = (("Qadın", 698, 1015, 580, 519, 33, 2845), ("Bildirilməyib", "x", 13, 7, "<5", 0, 27))
+    data = DonorReportInput(
+        center=CenterInfo("Gəncə mərkəzi", ""),
+        title="Donor hesabatı",
+        facts=(("Dövr", "2026"),),
+        sections=(DonorSection("Cins və yaş qrupu", tables=(DonorTable(header, rows),)),),
+    )
+    pdf, _pages = render_donor_report(data, lang="az", generated_by="Bench")
+    words = _text(pdf).split()
+    assert "göstərilməyib" in words and "Bildirilməyib" in words

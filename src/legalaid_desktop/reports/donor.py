@@ -173,19 +173,20 @@ def _table(table: DonorTable, styles: Styles, lang: str) -> list[Flowable]:
     labels = table.label_columns
     figures = n - labels
     figure_width = min(28 * mm, (CONTENT_WIDTH * 0.55) / max(1, figures))
-    # A figure column is never narrower than the longest word of its title ("göstərilməyib",
-    # "Предыдущий"): a word is not broken across lines, as long as the labels keep 30 %.
-    header_style = styles.cell_header
-    longest = max(
-        (
-            stringWidth(word, header_style.fontName, header_style.fontSize)
-            for title in table.header[labels:]
-            for word in title.split()
-        ),
-        default=0.0,
-    )
-    widest = (CONTENT_WIDTH * 0.7) / max(1, figures)
-    figure_width = min(widest, max(figure_width, longest + 2 * CELL_PADDING + 1))
+
+    # No word is broken across lines where the page allows: a figure column is as wide as the
+    # longest word of its title ("göstərilməyib", "Предыдущий"), the label columns keep room
+    # for their own longest word.
+    def word_width(texts: list[str]) -> float:
+        style = styles.cell_header  # bold: the widest a cell's word can be
+        widths = (stringWidth(w, style.fontName, style.fontSize) for t in texts for w in t.split())
+        return max(widths, default=0.0) + 2 * CELL_PADDING + 1
+
+    label_texts = [*table.header[:labels]]
+    label_texts += [c for row in table.rows for c in row[:labels] if isinstance(c, str)]
+    label_min = max(word_width(label_texts), CONTENT_WIDTH * 0.15)
+    widest = (CONTENT_WIDTH - labels * label_min) / max(1, figures)
+    figure_width = min(widest, max(figure_width, word_width(list(table.header[labels:]))))
     label_width = (CONTENT_WIDTH - figures * figure_width) / max(1, labels)
     widths = [label_width] * labels + [figure_width] * figures
     right = _right(styles)

@@ -28,7 +28,7 @@ from PySide6.QtCharts import (
     QValueAxis,
 )
 from PySide6.QtCore import QMargins, Qt
-from PySide6.QtGui import QPainter
+from PySide6.QtGui import QFontMetrics, QPainter
 from PySide6.QtWidgets import QWidget
 
 from legalaid_desktop.i18n import _
@@ -53,6 +53,9 @@ def _short(text: str) -> str:
 def _lying(categories: list[str]) -> bool:
     """Whether bars lie horizontally (see the module's docstring)."""
     return len(categories) > 6 or any(len(c) > 10 for c in categories)
+
+
+_AXIS_MARGIN = 120  # the value axis and the chart's margins, in pixels, beside the plot
 
 
 def time_label(dim: Dimension, code: str, years: int) -> str:
@@ -181,9 +184,11 @@ class FigureChart(QChartView):
             series.append(float(i), value)
         series.setPointsVisible(True)
         chart.addSeries(series)
-        # short labels (``yan``) for up to a year's worth of points; longer ones (``февр.``,
-        # ``yan 25``) for up to six: the axis cuts a label wider than its room
-        room = 12 if max((len(c) for c in self.categories), default=0) <= 3 else 6
+        # as many labels as fit the plot's width whole (the axis cuts a label wider than its
+        # room to "y..."): every month on a wide window, every second or third on a narrow one
+        metrics = QFontMetrics(QCategoryAxis().labelsFont())
+        widest = max((metrics.horizontalAdvance(c) for c in self.categories), default=0) + 14
+        room = max(2, (self.width() - _AXIS_MARGIN) // max(1, widest))
         step = max(1, -(-len(self.categories) // room))
         if step == 1:
             self._axes(chart, series, max([*values, 0.0]))

@@ -16,7 +16,7 @@ import json
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
@@ -29,9 +29,11 @@ from legalaid_desktop.i18n.dates import now_baku
 from legalaid_desktop.i18n.formatting import format_datetime, month_names
 from legalaid_desktop.services.statistics_sql import (
     ELIGIBLE,
+    Grouped,
+    Statement,
     figure_sql,
+    grouped,
     period_params,
-    scope_sql,
 )
 from legalaid_desktop.services.workspace import Workspace
 from legalaid_desktop.statistics import export
@@ -68,6 +70,8 @@ _CATALOG_KINDS: dict[Dimension, str] = {
 _SPECIAL_RANK = {OTHER: 1, NOT_APPLICABLE: 2, NOT_STATED: 3}
 
 
+_T = TypeVar("_T")
+
 _MEMO = "statistics_memo"
 """The key, in a read's ``Session.info``, of the results of the statements it ran (one report)."""
 
@@ -75,12 +79,48 @@ _MEMO = "statistics_memo"
 def _fetch(s: Session, sql: str, params: Mapping[str, Any]) -> list[Any]:
     """The rows of ``sql``; within :meth:`StatisticsService.figures_many`, each distinct
     statement (text and values) runs once and its rows are reused."""
-    memo: dict[tuple[str, tuple[tuple[str, Any], ...]], list[Any]] | None = s.info.get(_MEMO)
+    return _memo(s, sql, params, lambda: list(s.execute(text(sql), params)))
+
+
+def _fetch_figure(s: Session, statement: Statement, params: Mapping[str, Any]) -> Grouped:
+    """A figure's rows, added up (as :func:`_fetch`)."""
+
+    def run() -> Grouped:
+        keys: frozenset[Any] = frozenset()
+        if statement.eligible_only:
+            keys = _eligible(s, params["end"])
+        cursor = s.connection().connection.cursor()  # the DB-API's: plain tuples, no Row each
+        try:
+            return grouped(statement, cursor.execute(statement.sql, dict(params)), keys)
+        finally:
+            cursor.close()
+
+    # the consent rule is applied in Python: it is part of what the rows are
+    memo_key = f"{statement.sql} -- eligible only" if statement.eligible_only else statement.sql
+    return _memo(s, memo_key, params, run)
+
+
+def _eligible(s: Session, end: str) -> frozenset[str]:
+    """The ids of the clients whose consent covers anonymized statistics on ``end``
+    (:data:`ELIGIBLE`), selected once a read."""
+
+    def ids() -> frozenset[str]:
+        cursor = s.connection().connection.cursor()
+        try:
+            return frozenset(r[0] for r in cursor.execute(ELIGIBLE, {"end": end}))
+        finally:
+            cursor.close()
+
+    return _memo(s, "eligible", {"end": end}, ids)
+
+
+def _memo(s: Session, sql: str, params: Mapping[str, Any], run: Callable[[], _T]) -> _T:
+    memo: dict[tuple[str, tuple[tuple[str, Any], ...]], Any] | None = s.info.get(_MEMO)
     if memo is None:
-        return list(s.execute(text(sql), params))
+        return run()
     key = (sql, tuple(sorted(params.items())))
     if key not in memo:
-        memo[key] = list(s.execute(text(sql), params))
+        memo[key] = run()
     return memo[key]
 
 
@@ -152,21 +192,17 @@ class StatisticsService:
             InputRejected: A dimension that does not break the measure down.
             PermissionDenied: See :meth:`_scope`.
         """
-        check_applies(query.measure, query.by)
-        filters = self._scope(query.filters)
-        with self.ws.read() as s:
-            return self._figure(s, query, filters, lambda _end: ELIGIBLE)
+        return self.figures_many([query])[0]
 
     def figures_many(self, queries: Sequence[FigureQuery]) -> list[FigureTable]:
         """Count several figures in one read (a report of many tables), as :meth:`figures`.
 
         The anonymized ones share the consent rule: the eligible clients of each period end
-        are selected once, into a temporary table of this read (dropped at its end), instead
-        of once per statement. The figures of one measure over the same filters are counted
-        by one statement grouped by every dimension they use, each figure adding up its own
-        dimensions from it (the rows are the same: a client served counts once, with their
-        first consultation's values, whatever the breakdown). A statement that several figures
-        share (the clients behind a measure) runs once per read.
+        are selected once a read, instead of once per statement. The figures of one measure
+        over the same filters are counted by one statement grouped by every dimension they
+        use, each figure adding up its own dimensions from it (the rows are the same: a client
+        served counts once, with their first consultation's values, whatever the breakdown). A
+        statement that several figures share runs once per read.
         """
         for query in queries:
             check_applies(query.measure, query.by)
@@ -178,33 +214,19 @@ class StatisticsService:
                 key = _plan_key(query, filters, period)
                 plan[key] = tuple(dict.fromkeys([*plan.get(key, ()), *query.by]))
         with self.ws.read() as s:
-            tables: dict[str, str] = {}
             s.info[_MEMO] = {}
             s.info[_PLAN] = plan
-
-            def eligible(end: str) -> str:
-                if end not in tables:
-                    name = f"temp.stat_eligible_{len(tables)}"
-                    s.execute(text(f"DROP TABLE IF EXISTS {name}"))
-                    s.execute(text(f"CREATE TABLE {name} AS {ELIGIBLE}"), {"end": end})
-                    tables[end] = f"SELECT client_id FROM {name}"
-                return tables[end]
-
             try:
-                return [self._figure(s, q, f, eligible) for q, f in scoped]
+                return [self._figure(s, q, f) for q, f in scoped]
             finally:
                 s.info.pop(_MEMO, None)
                 s.info.pop(_PLAN, None)
-                for i in range(len(tables)):
-                    s.execute(text(f"DROP TABLE IF EXISTS temp.stat_eligible_{i}"))
 
-    def _figure(
-        self, s: Session, query: FigureQuery, filters: Filters, eligible: Callable[[str], str]
-    ) -> FigureTable:
+    def _figure(self, s: Session, query: FigureQuery, filters: Filters) -> FigureTable:
         lang = query.lang or current_language()
-        table = self._count(s, query, query.period, filters, eligible)
+        table = self._count(s, query, query.period, filters)
         previous = (
-            self._count(s, query, query.period.previous(), filters, eligible, left_out=False)
+            self._count(s, query, query.period.previous(), filters, left_out=False)
             if query.previous
             else None
         )
@@ -233,26 +255,24 @@ class StatisticsService:
         query: FigureQuery,
         period: Period,
         filters: Filters,
-        eligible_of: Callable[[str], str],
         *,
         left_out: bool = True,
     ) -> FigureTable:
         """The figure over ``period``; with ``left_out=False`` (the previous period beside a
         figure, whose left-out clients nobody reports) its ``left_out`` is not counted (0)."""
         params: dict[str, Any] = period_params(period)
-        eligible = eligible_of(params["end"]) if query.anonymized else ELIGIBLE
         counted = s.info.get(_PLAN, {}).get(_plan_key(query, filters, period), query.by)
-        sql, extra = figure_sql(
+        statement = figure_sql(
             query.measure,
             counted,
             query.bands,
             filters,
             eligible_only=query.anonymized,
-            eligible=eligible,
         )
         width = len(query.by)
         cells: dict[tuple[str, ...], list[int]] = {}
-        for row in _project(_fetch(s, sql, {**params, **extra}), counted, query.by):
+        fetched = _fetch_figure(s, statement, {**params, **statement.params})
+        for row in _project(fetched.rows, counted, query.by):
             key = tuple(_stated(c) for c in row[:width])
             got = cells.setdefault(key, [0, 0])  # '' and NULL meet under not_stated
             got[0] += int(row[width])
@@ -264,13 +284,12 @@ class StatisticsService:
         cells = _zero_months(cells, query.by, period)
         left_out_n = 0
         if query.anonymized and left_out:
-            scope, extra = scope_sql(query.measure, filters, eligible)
-            ((total_clients, eligible),) = _fetch(s, scope, {**params, **extra})
-            left_out_n = int(total_clients) - int(eligible)
+            assert fetched.clients is not None and fetched.eligible_clients is not None
+            left_out_n = fetched.clients - fetched.eligible_clients
         rows = tuple(FigureRow(k, v, n) for k, (v, n) in cells.items() if width)
         total = sum(v for v, _n in cells.values())
         total_count = sum(n for _v, n in cells.values())
-        youth, youth_hidden = self._youth(s, query, filters, params, cells, eligible)
+        youth, youth_hidden = self._youth(s, query, filters, params, cells)
         hidden: frozenset[Any] = frozenset()
         if query.anonymized:
             hidden = frozenset(suppress({k: n for k, (_v, n) in cells.items()}, width))
@@ -307,7 +326,6 @@ class StatisticsService:
         filters: Filters,
         params: Mapping[str, Any],
         cells: Mapping[tuple[str, ...], list[int]],
-        eligible: str = ELIGIBLE,
     ) -> tuple[int | None, bool]:
         """The figure for ages 14 to 29, with an age-band breakdown (from the bands when they
         split at 14 and 30, else counted apart)."""
@@ -317,15 +335,15 @@ class StatisticsService:
         if {YOUTH[0], YOUTH[1] + 1} <= lower:
             return sum(v for k, (v, _n) in cells.items() if _band_in_youth(k, query)), False
         youth_bands = AgeBands((0, YOUTH[0], YOUTH[1] + 1))
-        sql, extra = figure_sql(
+        statement = figure_sql(
             query.measure,
             (Dimension.AGE_BAND,),
             youth_bands,
             filters,
             eligible_only=query.anonymized,
-            eligible=eligible,
         )
-        got = {r[0]: int(r[1]) for r in _fetch(s, sql, {**params, **extra})}
+        fetched = _fetch_figure(s, statement, {**params, **statement.params})
+        got = {r[0]: int(r[1]) for r in fetched.rows}
         return got.get(f"{YOUTH[0]}-{YOUTH[1]}", 0), False
 
     # -- labels and order ---------------------------------------------------------------------

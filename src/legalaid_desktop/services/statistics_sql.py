@@ -1,16 +1,19 @@
-"""The SQL of the figures (docs/statistics.md): one ``GROUP BY`` per figure, built from fixed
-fragments (never from user text: codes go in as bound parameters).
+"""The SQL of the figures (docs/statistics.md): one statement per figure, built from fixed
+fragments (never from user text: codes go in as bound parameters), and the adding up of its rows.
 
-Every measure is a set of *base rows* (one per consultation, case or client, see
-:func:`_source`) with the client (``cl``), the case (``ca``), the consultation (``co``, for the
-measures counted over consultations) and the corruption details (``cd``, left-joined) in scope.
-The inner query gives each base row its dimension codes and its value; the outer one groups.
-Tombstoned rows (``deleted_hlc``) are never counted.
+Every measure is a set of *base rows* (see :func:`_source`): one per consultation, read from
+``consultation_figures`` (``f``: the consultation with its case's, corruption details' and
+client's values, kept by triggers), or one per case or client with the client (``cl``), the
+case (``ca``) and the corruption details (``cd``, left-joined) in scope. The statement gives
+each base row its dimension codes and its value; :func:`grouped` adds them up (see
+:func:`figure_sql` for why not SQLite). Tombstoned rows (``deleted_hlc``) are never counted.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import Counter
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
@@ -39,6 +42,35 @@ _BAKU_OFFSET = "'+4 hours'"  # i18n.dates.BAKU: UTC+4 all year (no summer time s
 assert BAKU.utcoffset(None) == timedelta(hours=4)
 
 
+_TABLES: dict[str, str] = {
+    "client": "cl.id",
+    "gender": "cl.gender",
+    "birth_year": "cl.birth_year",
+    "region": "cl.region",
+    "displacement": "cl.displacement",
+    "disability": "cl.disability",
+    "referral_source": "cl.referral_source",
+    "legal_area": "ca.legal_area",
+    "outcome": "ca.outcome",
+    "campaign": "ca.campaign_id",
+    "no_corruption": "cd.id IS NULL",
+    "sector": "cd.sector",
+    "conduct": "cd.conduct",
+    "institution": "cd.institution",
+    "satisfaction": "cd.satisfaction",
+    "mode": "co.mode",
+}
+"""A base row's values, read from the tables (``cl``, ``ca``, ``cd``, ``co`` in scope)."""
+
+_FIGURES: dict[str, str] = {
+    **{name: f"f.{name}" for name in _TABLES},
+    "campaign": "f.campaign_id",
+    "client": "f.client_id",
+    "no_corruption": "NOT f.corruption",
+}
+"""A base row's values, read from ``consultation_figures`` (``f``, store/models/figures.py)."""
+
+
 @dataclass(frozen=True)
 class _Source:
     body: str  # FROM ... WHERE ... (the base rows in the period)
@@ -46,7 +78,9 @@ class _Source:
     lawyer: str
     center: str
     value: str
-    first_per_client: bool = False
+    columns: dict[str, str] = field(default_factory=lambda: _TABLES)
+    first_per_client: bool = False  # a client counts once, with their first base row's values
+    order: str = ""  # first_per_client: the base rows' order (the earliest first)
 
 
 _CORRUPTION_DIMENSIONS = frozenset(
@@ -65,6 +99,11 @@ _CASE_DIMENSIONS = _CORRUPTION_DIMENSIONS | {
 }
 _CASE_FILTERS = frozenset({"legal_area", "lawyer", "campaign"})
 
+# The consultations of the period, each with its case's, corruption details' and client's
+# values in the same narrow row (``consultation_figures``, kept by triggers), read as one range
+# of its primary key: no lookup by id per consultation (docs/statistics.md "Speed").
+_CONSULTATIONS = "FROM consultation_figures f WHERE f.held_on BETWEEN :start AND :end"
+
 
 def _source(
     measure: Measure, by: tuple[Dimension, ...] = (), filters: Filters | None = None
@@ -75,20 +114,19 @@ def _source(
     case_values = bool(_CASE_DIMENSIONS & set(by)) or bool(
         filters is not None and _CASE_FILTERS & set(filters.items())
     )
-    consult = (
-        "FROM consultations co INDEXED BY ix_consultations_live_stats "
-        "JOIN cases ca INDEXED BY ix_cases_stats ON ca.id = co.case_id AND ca.deleted_hlc IS NULL "
-        f"{_CLIENT} {corruption} "
-        "WHERE co.deleted_hlc IS NULL AND co.held_on BETWEEN :start AND :end"
-    )
     opened = f"FROM cases ca INDEXED BY ix_cases_live_stats_opened {_CLIENT} {corruption}"
     opened += " WHERE ca.deleted_hlc IS NULL"
-    if measure is Measure.CONSULTATIONS:
-        return _Source(consult, "co.held_on", "co.lawyer", "ca.owner_node", "1")
-    if measure is Measure.CONSULTATION_MINUTES:
-        return _Source(consult, "co.held_on", "co.lawyer", "ca.owner_node", "co.minutes")
-    if measure is Measure.CLIENTS_SERVED:
-        return _Source(consult, "co.held_on", "co.lawyer", "ca.owner_node", "1", True)
+    if measure in _OVER_CONSULTATIONS:
+        return _Source(
+            _CONSULTATIONS,
+            "f.held_on",
+            "f.lawyer",
+            "f.owner_node",
+            "f.minutes" if measure is Measure.CONSULTATION_MINUTES else "1",
+            _FIGURES,
+            first_per_client=measure is Measure.CLIENTS_SERVED,
+            order="f.held_on, f.id",  # the earliest day, then the smallest id
+        )
     if measure is Measure.CASES_OPENED:
         body = f"{opened} AND ca.opened_on BETWEEN :start AND :end"
         return _Source(body, "ca.opened_on", "ca.assigned_lawyer", "ca.owner_node", "1")
@@ -121,6 +159,11 @@ def _source(
     )
 
 
+_OVER_CONSULTATIONS = frozenset(
+    {Measure.CONSULTATIONS, Measure.CONSULTATION_MINUTES, Measure.CLIENTS_SERVED}
+)
+
+
 def _stated(expr: str) -> str:
     """The plain column: an empty or missing value becomes ``not_stated`` after the GROUP BY,
     on the grouped rows (``services.statistics._stated``), which costs half the time of
@@ -128,32 +171,34 @@ def _stated(expr: str) -> str:
     return expr
 
 
-def _corruption(expr: str) -> str:
-    return f"CASE WHEN cd.id IS NULL THEN '{NOT_APPLICABLE}' ELSE {_stated(expr)} END"
-
-
 def dimension_sql(dim: Dimension, src: _Source, bands: AgeBands) -> str:
     """The SQL expression of ``dim``'s code for one base row."""
     event = src.event or "NULL"
+    col = src.columns
+
+    def corruption(expr: str) -> str:
+        return f"CASE WHEN {col['no_corruption']} THEN '{NOT_APPLICABLE}' ELSE {_stated(expr)} END"
+
     fixed: dict[Dimension, str] = {
-        Dimension.GENDER: _stated("cl.gender"),
-        Dimension.AGE_BAND: bands.sql_case("(:age_year - cl.birth_year)"),
-        Dimension.REGION: _stated("cl.region"),
+        Dimension.GENDER: _stated(col["gender"]),
+        Dimension.AGE_BAND: bands.sql_case(f"(:age_year - {col['birth_year']})"),
+        Dimension.REGION: _stated(col["region"]),
         Dimension.CENTER: _stated(src.center),
-        Dimension.LEGAL_AREA: _stated("ca.legal_area"),
-        Dimension.CORRUPTION_SECTOR: _corruption("cd.sector"),
-        Dimension.CORRUPTION_CONDUCT: _corruption("cd.conduct"),
-        Dimension.INSTITUTION: _corruption("cd.institution"),
-        Dimension.OUTCOME: _stated("ca.outcome"),
-        Dimension.DISPLACEMENT: _stated("cl.displacement"),
-        Dimension.DISABILITY: _stated("cl.disability"),
-        Dimension.CONSULTATION_MODE: _stated("co.mode"),
-        Dimension.HEARD_FROM: _stated("cl.referral_source"),
-        Dimension.CAMPAIGN: f"COALESCE(ca.campaign_id, '{NOT_APPLICABLE}')",
+        Dimension.LEGAL_AREA: _stated(col["legal_area"]),
+        Dimension.CORRUPTION_SECTOR: corruption(col["sector"]),
+        Dimension.CORRUPTION_CONDUCT: corruption(col["conduct"]),
+        Dimension.INSTITUTION: corruption(col["institution"]),
+        Dimension.OUTCOME: _stated(col["outcome"]),
+        Dimension.DISPLACEMENT: _stated(col["displacement"]),
+        Dimension.DISABILITY: _stated(col["disability"]),
+        Dimension.CONSULTATION_MODE: _stated(col["mode"]),
+        Dimension.HEARD_FROM: _stated(col["referral_source"]),
+        Dimension.CAMPAIGN: f"COALESCE({col['campaign']}, '{NOT_APPLICABLE}')",
         Dimension.LAWYER: _stated(src.lawyer),
         Dimension.SATISFACTION: (
-            f"CASE WHEN cd.id IS NULL THEN '{NOT_APPLICABLE}' WHEN cd.satisfaction IS NULL "
-            f"THEN '{NOT_STATED}' ELSE CAST(cd.satisfaction AS TEXT) END"
+            f"CASE WHEN {col['no_corruption']} THEN '{NOT_APPLICABLE}' "
+            f"WHEN {col['satisfaction']} IS NULL "
+            f"THEN '{NOT_STATED}' ELSE CAST({col['satisfaction']} AS TEXT) END"
         ),
         Dimension.MONTH: f"substr({event}, 1, 7)",
         Dimension.QUARTER: (
@@ -175,18 +220,37 @@ def _has_purpose(alias: str, purpose: str) -> str:
     return f"instr({alias}.purposes, '\"{purpose}\"') > 0"
 
 
+def _consents(alias: str, *conditions: str) -> str:
+    """The live consents (read from their covering index) meeting ``conditions``."""
+    where = " AND ".join([f"{alias}.deleted_hlc IS NULL", *conditions])
+    return f"FROM consents {alias} INDEXED BY ix_consents_stats WHERE {where}"
+
+
+_STORE = ConsentPurpose.STORE_PROCESS.value
+
 ELIGIBLE = (
     # a consent holding "anonymized statistics" in force on the period's last day and never
     # withdrawn (making the figure now is processing) ...
-    "SELECT k.client_id FROM consents k WHERE k.deleted_hlc IS NULL AND k.withdrawn_on IS NULL "
-    "AND k.given_on <= :end AND (k.valid_until IS NULL OR k.valid_until >= :end) AND "
-    + _has_purpose("k", ConsentPurpose.ANONYMIZED_STATS.value)
-    # ... of a client who has not withdrawn consent to store and process their data
-    + " EXCEPT SELECT w.client_id FROM consents w WHERE w.deleted_hlc IS NULL "
-    "AND w.withdrawn_on IS NOT NULL AND "
-    + _has_purpose("w", ConsentPurpose.STORE_PROCESS.value)
-    + " AND w.client_id NOT IN (SELECT u.client_id FROM consents u WHERE u.deleted_hlc IS NULL "
-    "AND u.withdrawn_on IS NULL AND " + _has_purpose("u", ConsentPurpose.STORE_PROCESS.value) + ")"
+    "SELECT k.client_id "
+    + _consents(
+        "k",
+        "k.withdrawn_on IS NULL",
+        "k.given_on <= :end",
+        "(k.valid_until IS NULL OR k.valid_until >= :end)",
+        _has_purpose("k", ConsentPurpose.ANONYMIZED_STATS.value),
+    )
+    # ... of a client who has not withdrawn consent to store and process their data (or has
+    # given it again since). Probes of the index by client, not EXCEPT: a compound SELECT
+    # sorts both sides, and every row a sort holds costs a locked, wiped allocation.
+    + " AND (NOT EXISTS (SELECT 1 "
+    + _consents(
+        "w", "w.client_id = k.client_id", "w.withdrawn_on IS NOT NULL", _has_purpose("w", _STORE)
+    )
+    + ") OR EXISTS (SELECT 1 "
+    + _consents(
+        "u", "u.client_id = k.client_id", "u.withdrawn_on IS NULL", _has_purpose("u", _STORE)
+    )
+    + "))"
 )
 """The clients whose consent covers anonymized statistics (docs/statistics.md)."""
 
@@ -194,10 +258,10 @@ ELIGIBLE = (
 def _where(src: _Source, filters: Filters) -> tuple[str, dict[str, str]]:
     columns = {
         "center": src.center,
-        "region": "cl.region",
-        "legal_area": "ca.legal_area",
+        "region": src.columns["region"],
+        "legal_area": src.columns["legal_area"],
         "lawyer": src.lawyer,
-        "campaign": "ca.campaign_id",
+        "campaign": src.columns["campaign"],
     }
     clauses: list[str] = []
     params: dict[str, str] = {}
@@ -221,6 +285,21 @@ def period_params(period: Period) -> dict[str, Any]:
     }
 
 
+@dataclass(frozen=True)
+class Statement:
+    """One statement of a figure: one row per base row, its codes first (``d0[, d1]``, or
+    ``''`` for the total alone), then its value unless every value is 1; read by client, the
+    client's id before them. :func:`grouped` adds the rows up."""
+
+    sql: str
+    params: dict[str, str]
+    width: int  # how many dimensions
+    by_client: bool = False  # each row starts with its client's id
+    first_per_client: bool = False  # only each client's first row counts
+    eligible_only: bool = False  # only the rows of eligible clients count
+    unit: bool = False  # every base row's value is 1 (no value column)
+
+
 def figure_sql(
     measure: Measure,
     by: tuple[Dimension, ...],
@@ -228,47 +307,81 @@ def figure_sql(
     filters: Filters,
     *,
     eligible_only: bool,
-    eligible: str = ELIGIBLE,
-) -> tuple[str, dict[str, str]]:
-    """``SELECT d0[, d1], SUM(value), COUNT(*)`` over the measure's base rows, grouped.
+) -> Statement:
+    """The figure's statement: the measure's base rows in the period, each with its codes.
 
-    ``eligible`` selects the clients counted by an anonymized figure: :data:`ELIGIBLE`, or the
-    same set read from a temporary table made of it (several figures of one report).
+    SQLite would group them by sorting, and with SQLCipher's memory security every row a sort
+    holds costs a locked, wiped allocation: at HQ scale a ``GROUP BY`` took twice the time of
+    :func:`grouped` for a count, ten times for clients served (each client's first
+    consultation: two sorts), and ``COUNT(DISTINCT ...)`` (the clients behind an anonymized
+    figure) as long again (docs/statistics.md "Speed"). So the rows are read as they are and
+    added up in Python, and an anonymized figure's consent rule is applied there too (a
+    client's id in a set of the eligible ones).
     """
     src = _source(measure, by, filters)
     where, params = _where(src, filters)
-    if eligible_only:
-        # "+": a filter on each row, never an index constraint (the planner would otherwise
-        # carry it over to ``ca.client_id`` and probe ``ix_cases_stats`` once per eligible
-        # client for every consultation: minutes instead of a second)
-        where += f" AND +cl.id IN ({eligible})"
     dims = [f"{dimension_sql(d, src, bands)} AS d{i}" for i, d in enumerate(by)]
-    names = [f"d{i}" for i in range(len(by))]
-    inner_cols = [*dims, f"{src.value} AS v"]
-    per_client = ""
-    if src.first_per_client:
-        # One row per client, its columns from its first consultation of the period (the
-        # earliest day, then the smallest id): with exactly one min() in a query, SQLite takes
-        # the other ("bare") columns from the row where the minimum is. Half the time of a
-        # ROW_NUMBER() window over every consultation (bench/bench_reports.py).
-        inner_cols.append("MIN(co.held_on || co.id) AS first_key")
-        per_client = " GROUP BY ca.client_id"
-    group = f" GROUP BY {', '.join(names)}" if names else ""
-    sql = (
-        f"SELECT {', '.join([*names, 'COALESCE(SUM(v), 0)', 'COUNT(*)'])} "
-        f"FROM (SELECT {', '.join(inner_cols)} {src.body}{where}{per_client}){group}"
+    unit = src.value == "1"
+    by_client = src.first_per_client or eligible_only
+    cols = [
+        *([src.columns["client"]] if by_client else []),
+        *(dims or ["''"]),  # a key, even for the total alone
+        *([] if unit else [src.value]),
+    ]
+    # a client's first row must come first: the order of consultation_figures' primary key
+    order = f" ORDER BY {src.order}" if src.first_per_client else ""
+    sql = f"SELECT {', '.join(cols)} {src.body}{where}{order}"
+    return Statement(
+        sql,
+        params,
+        len(by),
+        by_client=by_client,
+        first_per_client=src.first_per_client,
+        eligible_only=eligible_only,
+        unit=unit,
     )
-    return sql, params
 
 
-def scope_sql(
-    measure: Measure, filters: Filters, eligible: str = ELIGIBLE
-) -> tuple[str, dict[str, str]]:
-    """How many distinct clients are behind the measure, and how many of them are eligible."""
-    src = _source(measure, (), filters)
-    where, params = _where(src, filters)
-    sql = (
-        f"SELECT COUNT(DISTINCT cl.id), COUNT(DISTINCT CASE WHEN cl.id IN ({eligible}) "
-        f"THEN cl.id END) {src.body}{where}"
+@dataclass(frozen=True)
+class Grouped:
+    """A figure's rows ``(d0[, d1], value, count)``, one per combination of codes; for an
+    anonymized figure, how many clients are behind it and how many of them are eligible."""
+
+    rows: list[tuple[Any, ...]]
+    clients: int | None = None
+    eligible_clients: int | None = None
+
+
+def grouped(
+    statement: Statement,
+    rows: Iterable[Sequence[Any]],
+    eligible: Collection[Any] = frozenset(),
+) -> Grouped:
+    """Add up ``statement``'s rows; ``eligible``: the eligible clients' ids."""
+    width = statement.width
+    clients = eligible_clients = None
+    if statement.by_client:
+        rows = list(rows)
+        if statement.eligible_only:
+            behind = {row[0] for row in rows}
+            clients, eligible_clients = len(behind), len(behind.intersection(eligible))
+            rows = [row for row in rows if row[0] in eligible]
+        if statement.first_per_client:
+            # the first row of each client is the last one to set its key, reversed
+            rows = list({row[0]: row for row in reversed(rows)}.values())
+        rows = [row[1:] for row in rows]
+    if statement.unit:  # the rows are the keys; the value is the count
+        counts = Counter(map(tuple, rows))
+        return Grouped([(*k[:width], n, n) for k, n in counts.items()], clients, eligible_clients)
+    cells: dict[tuple[Any, ...], list[int]] = {}
+    for row in rows:
+        k = tuple(row[:-1])
+        cell = cells.get(k)
+        if cell is None:
+            cells[k] = [row[-1] or 0, 1]
+        else:
+            cell[0] += row[-1] or 0
+            cell[1] += 1
+    return Grouped(
+        [(*k[:width], value, n) for k, (value, n) in cells.items()], clients, eligible_clients
     )
-    return sql, params

@@ -26,7 +26,7 @@ from legalaid_desktop.i18n.dates import today
 from legalaid_desktop.search import index as search_index
 from legalaid_desktop.services.users import UserService
 from legalaid_desktop.services.workspace import Workspace
-from legalaid_desktop.store import bulk_load
+from legalaid_desktop.store import bulk_load, consultation_figures
 from legalaid_desktop.store.models import (
     AuditEvent,
     Case,
@@ -308,6 +308,7 @@ def generate_demo(
                 search_index.bulk_rebuild(
                     s, cache_kib=_BULK_CACHE_KIB, hashsize=_BULK_FTS_HASHSIZE
                 ) as bulk,
+                consultation_figures.rebuilt_after(s),  # after the indexes are back
                 _bulk_indexes(s),
             ):
                 for batch in batches:

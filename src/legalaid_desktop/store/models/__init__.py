@@ -18,6 +18,7 @@ from legalaid_desktop.store.models.cases import (
     Party,
     ReferenceItem,
 )
+from legalaid_desktop.store.models.figures import ConsultationFigure
 from legalaid_desktop.store.models.foundation import AuditEvent, Meta, Node, User
 from legalaid_desktop.store.models.reports import ReportDefinition
 from legalaid_desktop.store.models.sync import (
@@ -46,6 +47,7 @@ __all__ = [
     "ConflictEntry",
     "Consent",
     "Consultation",
+    "ConsultationFigure",
     "CorruptionDetails",
     "Deadline",
     "Meta",

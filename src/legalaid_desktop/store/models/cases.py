@@ -102,6 +102,18 @@ class Client(SyncMixin, Base):
 
 class Consent(SyncMixin, Base):
     __tablename__ = "consents"
+    __table_args__ = (
+        # the consent rule of the anonymized statistics (services/statistics_sql.py ELIGIBLE)
+        live_index(
+            "ix_consents_stats",
+            "client_id",
+            "given_on",
+            "valid_until",
+            "withdrawn_on",
+            "purposes",
+            "deleted_hlc",
+        ),
+    )
     FIELD_GROUPS: ClassVar[Groups] = {
         "consent": ("client_id", "given_on", "purposes", "valid_until", "attachment_id"),
         "withdrawal": ("withdrawn_on",),

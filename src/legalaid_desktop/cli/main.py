@@ -23,6 +23,7 @@ from legalaid_desktop.cli import (
     demo_command,
     export_commands,
     pdf_commands,
+    reference_commands,
     report_commands,
     sync_commands,
 )
@@ -54,6 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
     report_commands.register(sub)
     export_commands.register(sub)
     sync_commands.register(sub)
+    reference_commands.register(sub)
     return parser
 
 

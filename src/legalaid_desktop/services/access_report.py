@@ -185,7 +185,9 @@ class AccessReportService:
         numbers = {c.id: c.number for c in cases}
         case_ids = list(numbers)
         consents = s.scalars(
-            select(Consent).where(Consent.client_id == client.id).order_by(Consent.given_on)
+            select(Consent)
+            .where(Consent.client_id == client.id)
+            .order_by(Consent.given_on, Consent.id)
         ).all()
         scans = [c.attachment_id for c in consents if c.attachment_id]
         order = {case_id: index for index, case_id in enumerate(case_ids)}

@@ -46,7 +46,7 @@ def client_info(session: Session, row: Client) -> ClientInfo:
     consents = session.scalars(
         select(Consent)
         .where(Consent.client_id == row.id, Consent.deleted_hlc.is_(None))
-        .order_by(Consent.given_on)
+        .order_by(Consent.given_on, Consent.id)  # the same day: in the order given (UUIDv7)
     ).all()
     numbers = session.scalars(
         select(Case.number)

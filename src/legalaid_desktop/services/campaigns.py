@@ -296,7 +296,11 @@ class CampaignService:
                         "case_campaign",
                         "case",
                         case.id,
-                        {"number": case.number, "campaign": campaign_id, "previous": before},
+                        {
+                            "number": case.number,
+                            "campaign": campaign_id,
+                            "previous_campaign": before,
+                        },
                     )
                 return before
         raise self.ws.refuse(

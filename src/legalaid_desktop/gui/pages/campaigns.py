@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QPushButton,
     QSplitter,
@@ -72,6 +73,13 @@ class CampaignsPage(Page):
         self.message = message_label()
         self.list = record_table(self, len(LIST_COLUMNS))
         self.list.itemSelectionChanged.connect(self._selection_changed)
+        # a long title is cut short rather than pushing the period and the count out of sight
+        header = self.list.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(False)
+        self.list.setColumnWidth(1, 150)
+        self.list.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.empty = QLabel(self)
         self.empty.setWordWrap(True)
         self.empty.setStyleSheet(_MUTED + " padding: 12px;")
@@ -234,6 +242,7 @@ class CampaignsPage(Page):
             )
             for column, text in enumerate(values):
                 item = cell(text)
+                item.setToolTip(text)
                 if column == 0:
                     item.setData(ID_ROLE, c.id)
                 if column == 3:

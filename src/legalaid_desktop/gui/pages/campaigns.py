@@ -143,6 +143,11 @@ class CampaignsPage(Page):
         self.cases_caption = QLabel(self.detail_box)
         self.cases_caption.setStyleSheet("font-weight: 600;")
         self.cases = record_table(self.detail_box, len(CASE_COLUMNS))
+        # the client's name gives way (cut short) so that the lawyer stays in sight
+        cases_header = self.cases.horizontalHeader()
+        cases_header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        cases_header.setStretchLastSection(False)
+        self.cases.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.cases.itemActivated.connect(self._case_activated)
         self.cases.cellDoubleClicked.connect(lambda row, _c: self._open_row(row))
         head = QHBoxLayout()

@@ -145,8 +145,11 @@ class CampaignsPage(Page):
         self.cases = record_table(self.detail_box, len(CASE_COLUMNS))
         # the client's name gives way (cut short) so that the lawyer stays in sight
         cases_header = self.cases.horizontalHeader()
+        cases_header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         cases_header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         cases_header.setStretchLastSection(False)
+        for column, width in ((0, 115), (2, 80), (3, 130), (4, 150)):
+            self.cases.setColumnWidth(column, width)
         self.cases.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.cases.itemActivated.connect(self._case_activated)
         self.cases.cellDoubleClicked.connect(lambda row, _c: self._open_row(row))

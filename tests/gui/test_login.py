@@ -80,7 +80,15 @@ def test_right_password_opens_main_window(qtbot: QtBot, launcher: Launcher) -> N
     assert window.page("admin") is None
     labels = [window.nav.item(i).text() for i in range(window.nav.count())]
     assert "Administration" not in labels
-    assert labels == ["Dashboard", "Clients", "Cases", "Calendar", "Reports", "Settings"]
+    assert labels == [
+        "Dashboard",
+        "Clients",
+        "Cases",
+        "Campaigns",
+        "Calendar",
+        "Reports",
+        "Settings",
+    ]
     assert "leyla" in window.user_label.text()
     assert "Lawyer" in window.role_label.text()
     assert "GNJ" in window.node_label.text()

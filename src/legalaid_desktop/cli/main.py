@@ -19,6 +19,7 @@ from collections.abc import Sequence
 
 from legalaid_desktop.cli import (
     admin_commands,
+    campaign_commands,
     case_commands,
     demo_command,
     export_commands,
@@ -51,6 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
     admin_commands.register(sub)
     demo_command.register(sub)
     case_commands.register(sub)
+    campaign_commands.register(sub)
     pdf_commands.register(sub)
     report_commands.register(sub)
     export_commands.register(sub)

@@ -389,12 +389,16 @@ class CaseDetail:
 
 @dataclass(frozen=True)
 class CampaignInfo:
+    """A campaign in a list (its notes and period: :mod:`~legalaid_desktop.domain.campaigns`)."""
+
     id: str
     title: str
     node_code: str
     issue_area: str
     partners: tuple[str, ...]
-    description: str
+    notes: str
+    starts_on: date | None = None
+    ends_on: date | None = None
     case_numbers: tuple[str, ...] = field(default=())
 
 

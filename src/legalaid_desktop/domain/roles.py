@@ -28,6 +28,10 @@ Everything held about one client (the access report of the Law on Personal Data)
 :attr:`Permission.EXPORT_PERSONAL_DATA`: the center's managers and administrators, who answer the
 person's request; not a lawyer (who sees only their own work) and not an HQ analyst (whose copy
 may be pseudonymized and who does not deal with the person).
+
+Campaigns: whoever edits cases creates and edits their center's campaigns; a lawyer links (or
+unlinks) only the cases assigned to them, and linking any case of the center needs
+:attr:`Permission.EDIT_ANY_CASE` (managers and administrators).
 """
 
 from __future__ import annotations
@@ -47,6 +51,7 @@ class Role(StrEnum):
 class Permission(StrEnum):
     VIEW_CASES = "view_cases"
     EDIT_CASES = "edit_cases"
+    EDIT_ANY_CASE = "edit_any_case"  # not only the cases assigned to oneself (campaign links)
     MANAGE_USERS = "manage_users"
     VIEW_AUDIT = "view_audit"
     PRINT = "print"
@@ -79,6 +84,7 @@ ROLE_RANK: dict[Role, int] = {
 
 _LAWYER = {Permission.VIEW_CASES, Permission.EDIT_CASES, Permission.PRINT}
 _MANAGER = _LAWYER | {
+    Permission.EDIT_ANY_CASE,
     Permission.MANAGE_USERS,
     Permission.VIEW_AUDIT,
     Permission.SYNC,

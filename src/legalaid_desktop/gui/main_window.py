@@ -167,7 +167,8 @@ class MainWindow(QMainWindow):
             item = QListWidgetItem(self.style().standardIcon(spec.icon), "")
             item.setData(KEY_ROLE, spec.key)
             self.nav.addItem(item)
-            action = self._action(f"Ctrl+{spec.shortcut}", partial(self.go, spec.key))
+            shortcut = f"Ctrl+{spec.shortcut}" if spec.shortcut else ""
+            action = self._action(shortcut, partial(self.go, spec.key))
             self.go_menu.addAction(action)
             self.go_actions[spec.key] = action
         self.search_palette = SearchPalette(self.ctx, self)

@@ -15,6 +15,7 @@ from legalaid_desktop.gui.context import GuiContext
 from legalaid_desktop.gui.pages.admin import AdminPage
 from legalaid_desktop.gui.pages.base import Page
 from legalaid_desktop.gui.pages.calendar import CalendarPage
+from legalaid_desktop.gui.pages.campaigns import CampaignsPage
 from legalaid_desktop.gui.pages.case_view import CaseView
 from legalaid_desktop.gui.pages.cases import CasesPage
 from legalaid_desktop.gui.pages.clients import ClientsPage
@@ -38,6 +39,7 @@ class PageSpec:
         page: The page class.
         shortcut: Ctrl+<digit> that opens it (0: none; the case view is reached from lists).
         permission: Needed to see the screen at all (``None``: everyone).
+        listed: In the navigation without a shortcut of its own (the nine digits are taken).
     """
 
     key: str
@@ -46,10 +48,11 @@ class PageSpec:
     page: type[Page]
     shortcut: int = 0
     permission: Permission | None = None
+    listed: bool = False
 
     @property
     def in_navigation(self) -> bool:
-        return self.shortcut > 0
+        return self.shortcut > 0 or self.listed
 
 
 PAGES: tuple[PageSpec, ...] = (
@@ -73,6 +76,15 @@ PAGES: tuple[PageSpec, ...] = (
         QStyle.StandardPixmap.SP_FileDialogDetailedView,
         CasesPage,
         3,
+    ),
+    # Campaigns: every role that sees cases (a lawyer's figures are their own only).
+    PageSpec(
+        "campaigns",
+        N_("Campaigns"),
+        QStyle.StandardPixmap.SP_FileDialogNewFolder,
+        CampaignsPage,
+        permission=Permission.VIEW_CASES,
+        listed=True,
     ),
     PageSpec(
         "calendar",

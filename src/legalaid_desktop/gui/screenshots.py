@@ -204,6 +204,8 @@ def _main_screens(plan: ShotPlan, camera: Camera, tasks: TaskRunner) -> None:
     settle(1.0)
     camera.shoot("calendar", window)
 
+    _campaign_shots(window, camera)
+
     reports_shots(window, camera)
 
     sync: Any = window.page("sync")
@@ -279,6 +281,26 @@ def reports_shots(window: MainWindow, camera: Camera) -> None:
     camera.shoot("reports-line", window)
     run("cases_opened", "legal_area", None)
     camera.shoot("reports-bars", window)
+
+
+def _campaign_shots(window: MainWindow, camera: Camera) -> None:
+    """The Campaigns screen with its first campaign shown, and the "New campaign" dialog."""
+    page: Any = window.page("campaigns")
+    if page is None:
+        return
+    window.go("campaigns")
+    wait_until(lambda: getattr(page, "detail", None) is not None, 30)
+    if page.campaigns:  # the campaign with the most cases, to show them and their figures
+        fullest = max(page.campaigns, key=lambda c: len(c.case_numbers))
+        page.show_campaign(fullest.id)
+        wait_until(lambda: page.detail is not None and page.detail.id == fullest.id, 30)
+        page.list.selectRow([c.id for c in page.campaigns].index(fullest.id))
+    camera.shoot("campaigns", window)
+    dialog = page.new_campaign()
+    if dialog is not None:
+        camera.shoot("campaign-dialog", dialog)
+        dialog.mark_clean()
+        dialog.reject()
 
 
 def _conflict_shots(camera: Camera, clients: Any, name: str) -> None:

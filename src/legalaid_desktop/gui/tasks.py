@@ -50,6 +50,7 @@ class Change(StrEnum):
 
     CLIENTS = "clients"
     CASES = "cases"
+    CAMPAIGNS = "campaigns"  # campaigns and which cases they link
     AGENDA = "agenda"  # consultations and deadlines
     DOCUMENTS = "documents"
     USERS = "users"

@@ -476,17 +476,14 @@ class CaseService:
             return self._detail(s, case)
 
     def link_campaign(self, number: str, campaign_id: str | None) -> CaseDetail:
-        with self.ws.write() as s:
-            case = lookups.get_case(s, number)
-            self._editable(case)
-            if campaign_id is not None:
-                campaign = s.get(Campaign, campaign_id)
-                if campaign is None or campaign.deleted_hlc is not None:
-                    raise NotFound(_("There is no such campaign."))
-            case.campaign_id = campaign_id
-            self.ws.touch(s, case, ("campaign",))
-            self.ws.audit(s, "case_campaign", "case", case.id, {"campaign": campaign_id})
-            return self._detail(s, case)
+        """Link the case to a campaign of this center, or unlink it (``None``), by the rules
+        of :meth:`CampaignService.link <legalaid_desktop.services.campaigns.CampaignService.link>`
+        (a lawyer only the cases assigned to them)."""
+        from legalaid_desktop.services.campaigns import CampaignService
+
+        CampaignService(self.ws).link_case(number, campaign_id)
+        with self.ws.read() as s:
+            return self._detail(s, lookups.get_case(s, number))
 
     def update_summary(
         self, number: str, summary: str, legal_area: str | None = None

@@ -37,6 +37,7 @@ DETAIL_LABELS: dict[str, str] = {
     "attachments": N_("Documents"),
     "campaign": N_("Campaign"),
     "campaigns": N_("Campaigns"),
+    "previous_campaign": N_("Previous campaign"),
     "cases": N_("Cases"),
     "clients": N_("Clients"),
     "consent": N_("Consent"),

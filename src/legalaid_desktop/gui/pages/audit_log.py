@@ -53,6 +53,8 @@ ACTION_LABELS: dict[str, str] = {
     "bundle_recovery_key_created": N_("Bundle recovery key created"),
     "bundle_recovery_key_rotated": N_("Bundle recovery key replaced"),
     "campaign_created": N_("Campaign created"),
+    "campaign_updated": N_("Campaign changed"),
+    "campaign_viewed": N_("Campaign viewed"),
     "case_assigned": N_("Case assigned"),
     "case_campaign": N_("Case linked to a campaign"),
     "case_closed": N_("Case closed"),

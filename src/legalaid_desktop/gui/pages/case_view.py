@@ -39,6 +39,7 @@ from legalaid_desktop.gui.dialogs.case_dialogs import (
 from legalaid_desktop.gui.dialogs.pdf_preview import PdfPreviewDialog, open_preview
 from legalaid_desktop.gui.pages.base import Page
 from legalaid_desktop.gui.tasks import Change, QueryOp, WriteOp
+from legalaid_desktop.gui.widgets.campaign_link import CampaignLink
 from legalaid_desktop.gui.widgets.case_tabs import DeadlinesTab, PartiesTab
 from legalaid_desktop.gui.widgets.dialogs import confirm, open_dialog
 from legalaid_desktop.gui.widgets.documents_tab import DocumentsTab
@@ -142,6 +143,9 @@ class CaseView(Page):
         self.summary = _label(self.header)
         self.corruption = _label(self.header)
         self.notice = _label(self.header, "color: #6b4e00;")
+        self.campaign_link = CampaignLink(self.ctx, self.header)
+        self.campaign_link.linked.connect(self._campaign_linked)
+        self.campaign_link.failed.connect(self.status_message)
         top = QHBoxLayout()
         top.addWidget(self.number_label)
         top.addWidget(self.badge)
@@ -157,6 +161,7 @@ class CaseView(Page):
         column.addLayout(top)
         column.addLayout(client_row)
         column.addWidget(self.facts)
+        column.addWidget(self.campaign_link)
         column.addWidget(self.summary)
         column.addWidget(self.corruption)
         column.addWidget(self.notice)
@@ -289,6 +294,7 @@ class CaseView(Page):
         self._render_corruption(detail)
         self._render_notice(detail)
         self._render_buttons(detail)
+        self.campaign_link.set_case(detail)
         editable = self.editable()
         lawyer_name = self.lawyer_name
         self.timeline.set_consultations(detail.consultations, lawyer_name)
@@ -448,6 +454,10 @@ class CaseView(Page):
             )
         )
 
+    def _campaign_linked(self, detail: CaseDetail) -> None:
+        self.set_detail(detail)
+        self.status_message.emit(_("Case {number}: campaign saved.").format(number=detail.number))
+
     def may_print(self, detail: CaseDetail) -> bool:
         """Whether the user may print this case's summary: a lawyer only the cases assigned to
         them (the report service checks the same and refuses the rest)."""
@@ -505,6 +515,7 @@ class CaseView(Page):
         self.reopen_button.setText(_("&Reopen"))
         self.assign_button.setText(_("Assi&gn lawyer…"))
         self.tabs.setAccessibleName(_("Case records"))
+        self.campaign_link.retranslate()
         self.timeline.retranslate()
         if self.preview is not None:
             self.preview.retranslate()

@@ -17,7 +17,8 @@ reuses one (``--store DIR``, made with ``--keep DIR``), then prints, for the per
   (``--donor-only`` skips the rest).
 
 Run with ``python bench/bench_reports.py [--clients N] [--keep DIR] [--store DIR]
-[--period 2026] [--runs 5]``.
+[--period 2026] [--runs 5] [--key-figures]`` (``--key-figures``: the table of
+docs/statistics.md "Speed" and the donor report, without the floors).
 """
 
 from __future__ import annotations
@@ -105,6 +106,41 @@ CROSSES: tuple[tuple[Measure, tuple[Dimension, Dimension], bool], ...] = (
     (Measure.CASES_CLOSED, (Dimension.LEGAL_AREA, Dimension.OUTCOME), False),
     (Measure.CLIENTS_SERVED, (Dimension.GENDER, Dimension.AGE_BAND), True),
 )
+
+
+KEY_FIGURES: tuple[tuple[Measure, tuple[Dimension, ...], bool], ...] = (
+    (Measure.CONSULTATIONS, (Dimension.GENDER,), False),
+    (Measure.CONSULTATIONS, (Dimension.REGION,), False),
+    (Measure.CONSULTATION_MINUTES, (Dimension.LEGAL_AREA,), False),
+    (Measure.CONSULTATIONS, (Dimension.INSTITUTION,), False),
+    (Measure.CONSULTATIONS, (Dimension.LAWYER,), False),
+    (Measure.CLIENTS_SERVED, (Dimension.GENDER,), False),
+    (Measure.CLIENTS_SERVED, (Dimension.LAWYER,), False),
+    (Measure.CLIENTS_SERVED, (Dimension.GENDER, Dimension.AGE_BAND), False),
+    (Measure.CONSULTATIONS, (Dimension.GENDER, Dimension.AGE_BAND), False),
+    (Measure.CLIENTS_SERVED, (Dimension.GENDER, Dimension.AGE_BAND), True),
+)
+"""The figures of the table in docs/statistics.md "Speed" (``--key-figures``: no floors, fast)."""
+
+
+def key_figures(store: Path, period_code: str, runs: int) -> int:
+    """Median and p95 of :data:`KEY_FIGURES`, then the donor report: a few minutes at HQ scale
+    where the full matrix with its floors takes most of an hour."""
+    session = app.login(store, "admin", PASSWORD)
+    period = parse_period(period_code)
+    try:
+        print(f"period {period.code}, {runs} runs each (after one to warm), ms")
+        for measure, dims, anonymized in KEY_FIGURES:
+            query = FigureQuery(measure, period, dims, anonymized=anonymized, previous=False)
+            got = _ms(lambda q=query: session.statistics.figures(q), runs)  # type: ignore[misc]
+            label = "×".join(d.value for d in dims) + (" anon" if anonymized else "")
+            print(
+                f"{measure.value:22} {label:26} median {statistics.median(got):7.1f} "
+                f"p95 {_p95(got):7.1f}"
+            )
+        return 0 if donor_report(session, period_code) else 1
+    finally:
+        session.close()
 
 
 def _ms(function: Callable[[], Any], runs: int) -> list[float]:
@@ -344,12 +380,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--build-only", action="store_true", help="build (and --keep) only")
     parser.add_argument("--donor-only", action="store_true", help="time the donor report only")
+    parser.add_argument(
+        "--key-figures", action="store_true", help="the key figures and the donor report only"
+    )
     args = parser.parse_args(argv)
     store = args.store or build(args.clients, args.keep)
     if args.build_only:
         shutil.rmtree(store.parent, ignore_errors=True)
         return 0
     try:
+        if args.key_figures:
+            return key_figures(store, args.period, args.runs)
         return run(store, args.period, args.runs, args.donor_only)
     finally:
         if args.store is None:

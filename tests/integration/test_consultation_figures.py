@@ -260,3 +260,60 @@ def test_an_older_store_gets_the_table_filled_at_upgrade(tmp_path: Path) -> None
         assert session.maintenance.verify().ok
     finally:
         session.close()
+
+
+def test_figures_faked_in_the_table_fail_verification_until_rebuilt(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An insider with the store's key inflates the donor figures by writing to the derived
+    table (no record, no audit event changes): ``db verify`` fails naming the table, the figure
+    comes back right after ``db rebuild-figures``, which only an administrator may run."""
+    import json
+
+    from conftest import ADMIN, ADMIN_PASSWORD, cli_as
+
+    data_dir = tmp_path / "store"
+    session = new_center_store(data_dir)
+    add_case(session)
+    session.users.add("leyla", "Məmmədova Leyla", "lawyer", "Sheki-silk-2026")
+    period = parse_period(str(today().year))
+    query = FigureQuery(Measure.CONSULTATIONS, period, previous=False)
+    assert session.statistics.figures(query).total == 1
+    _raw(
+        session,
+        "INSERT INTO consultation_figures (held_on, id, client_id, corruption, gender) "
+        "SELECT held_on, randomblob(16), client_id, 0, 'female' FROM consultation_figures",
+    )
+    _raw(session, "UPDATE consultation_figures SET gender = 'female'")
+    assert session.statistics.figures(query).total == 2  # what the fake makes of the figure
+    session.close()
+
+    run = cli_as(data_dir, ADMIN, ADMIN_PASSWORD, monkeypatch, capsys)
+    code, out, _err = run("--json", "db", "verify")
+    doc = json.loads(out)
+    assert code == 1 and not doc["ok"]
+    assert doc["pages"] == doc["structure"] == doc["audit"] == []  # nothing else sees it
+    assert len(doc["figures"]) == 1 and "3 rows" in doc["figures"][0]  # 1 made up, 1 altered
+    lawyer = cli_as(data_dir, "leyla", "Sheki-silk-2026", monkeypatch, capsys)
+    code, _out, err = lawyer("db", "rebuild-figures")
+    assert code == 5 and "Traceback" not in err
+    run = cli_as(data_dir, ADMIN, ADMIN_PASSWORD, monkeypatch, capsys)  # the env is per user
+    code, out, err = run("--json", "db", "rebuild-figures")
+    assert code == 0, err
+    assert json.loads(out) == {"differed": 3}
+    code, out, _err = run("--json", "db", "verify")
+    assert code == 0 and json.loads(out)["figures"] == []
+
+    session = app.login(data_dir, ADMIN, ADMIN_PASSWORD)
+    try:
+        got = session.statistics.figures(
+            FigureQuery(Measure.CONSULTATIONS, period, (Dimension.GENDER,), previous=False)
+        )
+        assert {r.codes: r.value for r in got.rows} == {("male",): 1}
+        with session.ws.read() as s:
+            events = s.execute(
+                text("SELECT details FROM audit_events WHERE action = 'figures_rebuilt'")
+            ).all()
+        assert [json.loads(e[0]) for e in events] == [{"differed": 3, "rows": 1}]
+    finally:
+        session.close()

@@ -202,6 +202,7 @@ def cmd_db_verify(args: argparse.Namespace, ctx: CliContext) -> Output:
         "structure": list(report.structure_problems),
         "audit_events": report.audit_events,
         "audit": list(report.audit_problems),
+        "figures": list(report.figures_problems),
     }
     if report.ok:
         text = _(
@@ -212,10 +213,27 @@ def cmd_db_verify(args: argparse.Namespace, ctx: CliContext) -> Output:
     lines = [_("The store FAILED verification:")]
     lines += [
         f"- {p}"
-        for p in (*report.page_problems, *report.structure_problems, *report.audit_problems)
+        for p in (
+            *report.page_problems,
+            *report.structure_problems,
+            *report.audit_problems,
+            *report.figures_problems,
+        )
     ]
     sys.stderr.write(lines[0] + "\n")
     return Output(data, "\n".join(lines), exit_code=1)
+
+
+def cmd_db_rebuild_figures(args: argparse.Namespace, ctx: CliContext) -> Output:
+    with ctx.session() as s:
+        differed = s.maintenance.rebuild_figures()
+    return Output(
+        {"differed": differed},
+        _(
+            "The statistics' table of consultations was rebuilt from the records "
+            "({n} rows had differed)."
+        ).format(n=differed),
+    )
 
 
 def cmd_db_backup(args: argparse.Namespace, ctx: CliContext) -> Output:
@@ -288,6 +306,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     db.add_parser("status").set_defaults(func=cmd_db_status)
     db.add_parser("migrate").set_defaults(func=cmd_db_migrate)
     db.add_parser("verify").set_defaults(func=cmd_db_verify)
+    db.add_parser(
+        "rebuild-figures",
+        help=_("fill the statistics' table of consultations again from the records"),
+    ).set_defaults(func=cmd_db_rebuild_figures)
     db.add_parser("backup").set_defaults(func=cmd_db_backup)
     p = db.add_parser(
         "restore",

@@ -8,7 +8,7 @@ from typing import Any
 
 from legalaid_desktop.domain.roles import Permission
 from legalaid_desktop.services.workspace import Workspace
-from legalaid_desktop.store import inspection, migrate
+from legalaid_desktop.store import consultation_figures, inspection, migrate
 from legalaid_desktop.store.inspection import IntegrityReport
 from legalaid_desktop.sync.anchor_store import acknowledged_mismatches
 
@@ -21,7 +21,8 @@ class MaintenanceService:
         return inspection.status(self.ws.store)
 
     def verify(self) -> IntegrityReport:
-        """Check page MACs, structure and the audit chain (and record that it was done).
+        """Check page MACs, structure, the audit chain and the statistics' table of
+        consultations (and record that it was done).
 
         The chain is also compared with the heads the sync peers acknowledged: someone with the
         key can recompute the chain, but not what HQ already received (docs/sync.md §9).
@@ -52,6 +53,16 @@ class MaintenanceService:
         with self.ws.write() as s:
             self.ws.audit(s, "db_migrated", details={"from": before, "to": head})
         return {"from": before, "to": head, "backup": str(backup) if backup else None}
+
+    def rebuild_figures(self) -> int:
+        """Fill the statistics' table of consultations again from the records (after ``db
+        verify`` found it changed); audited with how many rows differed and how many it holds."""
+        self.ws.require(Permission.MAINTAIN_STORE)
+        with self.ws.write() as s:
+            differed = consultation_figures.differences(s)
+            rows = consultation_figures.rebuild(s)
+            self.ws.audit(s, "figures_rebuilt", details={"differed": differed, "rows": rows})
+        return differed
 
     def backup(self) -> Path:
         self.ws.require(Permission.MAINTAIN_STORE)

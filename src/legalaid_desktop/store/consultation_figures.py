@@ -15,7 +15,7 @@ from contextlib import contextmanager
 
 from sqlalchemy.orm import Session
 
-__all__ = ["SELECT", "TABLE", "differences", "key", "rebuilt_after"]
+__all__ = ["SELECT", "TABLE", "differences", "key", "rebuild", "rebuilt_after"]
 
 TABLE = "consultation_figures"
 
@@ -57,10 +57,18 @@ def rebuilt_after(session: Session) -> Iterator[None]:
     for name, _sql in triggers:
         conn.exec_driver_sql(f'DROP TRIGGER "{name}"')
     yield
-    conn.exec_driver_sql(f"DELETE FROM {TABLE}")
-    conn.exec_driver_sql(f"INSERT INTO {TABLE} {SELECT}")
+    rebuild(session)
     for _name, sql in triggers:
         conn.exec_driver_sql(sql)
+
+
+def rebuild(session: Session) -> int:
+    """Fill the table again from :data:`SELECT` (in the caller's write transaction); returns
+    how many rows it holds."""
+    conn = session.connection()
+    conn.exec_driver_sql(f"DELETE FROM {TABLE}")
+    conn.exec_driver_sql(f"INSERT INTO {TABLE} {SELECT}")
+    return int(conn.exec_driver_sql(f"SELECT count(*) FROM {TABLE}").scalar_one())
 
 
 def differences(session: Session) -> int:

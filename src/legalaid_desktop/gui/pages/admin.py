@@ -297,6 +297,7 @@ class MaintenanceView(QWidget):
             *getattr(report, "page_problems", ()),
             *getattr(report, "structure_problems", ()),
             *getattr(report, "audit_problems", ()),
+            *getattr(report, "figures_problems", ()),
         ]
         self.details.setText("\n".join(str(p) for p in problems[:50]))
 

@@ -78,6 +78,7 @@ ACTION_LABELS: dict[str, str] = {
     "consultation_added": N_("Consultation added"),
     "db_migrated": N_("Data store upgraded"),
     "db_verified": N_("Data store verified"),
+    "figures_rebuilt": N_("Statistics table rebuilt from the records"),
     "deadline_added": N_("Deadline added"),
     "deadline_done": N_("Deadline done"),
     "deadline_reopened": N_("Deadline reopened"),

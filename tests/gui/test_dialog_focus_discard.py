@@ -39,6 +39,7 @@ from legalaid_desktop.domain.cases import CaseInput, ClientInput, ConsentInput
 from legalaid_desktop.domain.retention import DueReason, RetentionDue
 from legalaid_desktop.gui.context import GuiContext
 from legalaid_desktop.gui.dialogs.batch_dialog import BatchSummariesDialog
+from legalaid_desktop.gui.dialogs.campaign_dialog import CampaignDialog
 from legalaid_desktop.gui.dialogs.case_dialogs import (
     AssignLawyerDialog,
     CloseCaseDialog,
@@ -124,6 +125,7 @@ FACTORIES: dict[type[QDialog], Factory] = {
     RecoveryDialog: lambda ctx, n, d: RecoveryDialog(d, ctx.tasks),
     BatchSummariesDialog: lambda ctx, n, d: BatchSummariesDialog(ctx),
     DonorReportDialog: lambda ctx, n, d: DonorReportDialog(ctx),
+    CampaignDialog: lambda ctx, n, d: CampaignDialog(ctx),
     ConflictDecisionDialog: lambda ctx, n, d: ConflictDecisionDialog(
         ctx, ctx.services.search.conflicts("Qasımlı Musa", audit=False)
     ),

@@ -167,6 +167,7 @@ TARGETS: dict[str, list[str]] = {
     ],
     # Without test_sync.py: its round trips add minutes per mutant and check no rule here.
     "src/legalaid_desktop/sync/import_checks.py": [
+        _H + "test_import_check_reasons.py",
         _H + "test_sync_ownership.py",
         _H + "test_bundle_import.py",
     ],

@@ -23,6 +23,7 @@ from sqlalchemy import select, text
 
 from legalaid_desktop import app
 from legalaid_desktop.domain.errors import BundleContentInvalid, OwnershipViolation
+from legalaid_desktop.domain.hlc import HLC
 from legalaid_desktop.domain.ids import new_id
 from legalaid_desktop.i18n import language
 from legalaid_desktop.store.models import Case, Client
@@ -284,11 +285,13 @@ def test_one_number_twice_in_a_bundle_refuses_it_whole(world: World) -> None:
 # --- HQ's bundle at a center: refused whole ------------------------------------------------------
 
 
-def from_hq(world: World, records: list[dict[str, Any]]) -> Path:
+def from_hq(world: World, records: list[dict[str, Any]], *, restamp: bool = True) -> Path:
+    """HQ's next bundle to GNJ with these records (stamped as HQ's newest edits, or as given)."""
     for record in records:
         record["o"] = "BAK"
         for group in record["g"].values():
-            group["c"] = stamp("BAK", ahead_ms=3000)
+            if restamp:
+                group["c"] = stamp("BAK", ahead_ms=3000)
     seq, prev = channel(world.gnj, "BAK")
     return write(
         world.folder / f"hq-{new_id()}.bundle",
@@ -315,6 +318,51 @@ def test_an_owner_change_from_hq_without_a_transfer_is_named_with_its_line(world
         "The bundle from BAK changes a record it does not own (cases, line 2): "
         "its owner changes without a transfer from HQ. Nothing was imported."
     )
+    assert snapshot(world.gnj) == before
+
+
+@pytest.mark.parametrize("when", ["older", "the same"])
+def test_an_owner_stamped_no_later_than_the_centers_changes_nothing_and_blocks_nothing(
+    world: World, when: str
+) -> None:
+    """A stale owner in HQ's bundle (an edit the center already has, or an older one) is no
+    owner change: the merge keeps the center's, and the bundle's other records apply."""
+    with world.gnj.ws.read() as s:
+        case = s.get(Case, world.gnj_case)
+        assert case is not None
+        local = case.clocks["ownership"]
+    old = HLC.decode(local)
+    moved = case_record(world, world.gnj_case, owner_node="QBA")
+    moved["g"]["ownership"]["c"] = (
+        local if when == "the same" else HLC(old.wall_ms - 1, 0, "BAK").encode()
+    )
+    # ... beside a newer edit of its referral, which applies.
+    moved["g"]["referral"]["v"]["referral"] = f"Qərargah ({when})"
+    moved["g"]["referral"]["c"] = stamp("BAK", ahead_ms=3000)
+    other = client_record("BAK", owner="GNJ", name="Qərargahdan Gələn Adam", c=stamp("BAK"))
+    result = sync(world.gnj).import_bundle(from_hq(world, [other, moved], restamp=False))
+    assert (result.inserted, result.updated, result.refused) == (1, 1, 0)
+    with world.gnj.ws.read() as s:
+        case = s.get(Case, world.gnj_case)
+        assert case is not None and (case.owner_node, case.referral) == (
+            "GNJ",
+            f"Qərargah ({when})",
+        )
+        assert s.get(Client, other["id"]) is not None
+
+
+def test_an_owner_change_from_hq_without_a_transfer_on_a_case_never_stamped_for_it(
+    world: World,
+) -> None:
+    """A case whose owner was never stamped here (an older row): any owner change is new."""
+    with world.gnj.ws.write() as s:
+        case = s.get(Case, world.gnj_case)
+        assert case is not None
+        case.clocks = {k: v for k, v in case.clocks.items() if k != "ownership"}
+    moved = case_record(world, world.gnj_case, owner_node="QBA")
+    before = snapshot(world.gnj)
+    with language("en"), pytest.raises(OwnershipViolation, match="without a transfer"):
+        sync(world.gnj).import_bundle(from_hq(world, [moved]))
     assert snapshot(world.gnj) == before
 
 

@@ -27,6 +27,7 @@ from legalaid_desktop.domain.hlc import HLC
 from legalaid_desktop.domain.ids import new_id
 from legalaid_desktop.i18n import language
 from legalaid_desktop.store.models import Case, Client
+from legalaid_desktop.sync import strictjson
 from legalaid_desktop.sync.records import record_from_row, table_specs
 from sync_support import (
     add_case,
@@ -285,7 +286,13 @@ def test_one_number_twice_in_a_bundle_refuses_it_whole(world: World) -> None:
 # --- HQ's bundle at a center: refused whole ------------------------------------------------------
 
 
-def from_hq(world: World, records: list[dict[str, Any]], *, restamp: bool = True) -> Path:
+def from_hq(
+    world: World,
+    records: list[dict[str, Any]],
+    *,
+    restamp: bool = True,
+    transfers: list[dict[str, Any]] | None = None,
+) -> Path:
     """HQ's next bundle to GNJ with these records (stamped as HQ's newest edits, or as given)."""
     for record in records:
         record["o"] = "BAK"
@@ -301,7 +308,7 @@ def from_hq(world: World, records: list[dict[str, Any]], *, restamp: bool = True
             ("meta", meta_part("BAK")),
             ("acks", b"[]"),
             ("changes", jsonl(records)),
-            ("transfers", b"[]"),
+            ("transfers", strictjson.dumps(transfers or [])),
         ],
         seq=seq + 1,
         prev_hash=prev,
@@ -318,6 +325,29 @@ def test_an_owner_change_from_hq_without_a_transfer_is_named_with_its_line(world
         "The bundle from BAK changes a record it does not own (cases, line 2): "
         "its owner changes without a transfer from HQ. Nothing was imported."
     )
+    assert snapshot(world.gnj) == before
+
+
+@pytest.mark.parametrize("wrong", ["to another center", "stamped otherwise"])
+def test_an_owner_change_from_hq_with_a_transfer_that_does_not_match_it(
+    world: World, wrong: str
+) -> None:
+    moved = case_record(world, world.gnj_case, owner_node="QBA")
+    decided = stamp("BAK", ahead_ms=3000)
+    for group in moved["g"].values():
+        group["c"] = decided
+    transfer = {
+        "id": new_id(),
+        "case_id": world.gnj_case,
+        "number": _number(world, Case, world.gnj_case),
+        "from": "GNJ",
+        "to": "SHK" if wrong == "to another center" else "QBA",
+        "hlc": decided if wrong == "to another center" else stamp("BAK", ahead_ms=1),
+    }
+    path = from_hq(world, [moved], restamp=False, transfers=[transfer])
+    before = snapshot(world.gnj)
+    with language("en"), pytest.raises(OwnershipViolation, match="without a transfer"):
+        sync(world.gnj).import_bundle(path)
     assert snapshot(world.gnj) == before
 
 

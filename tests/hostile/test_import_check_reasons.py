@@ -96,7 +96,7 @@ def case_record(world: World, row_id: str, **values: Any) -> dict[str, Any]:
     spec = table_specs()["cases"]
     with world.hq.ws.read() as s:
         row = s.execute(select(spec.table).where(spec.table.c.id == row_id)).mappings().one()
-        record, _content = record_from_row(spec, row)
+        record, _content = record_from_row(spec, dict(row))
     c = stamp("GNJ", ahead_ms=1000)
     record["o"] = "GNJ"
     for group in record["g"].values():

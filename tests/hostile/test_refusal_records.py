@@ -123,3 +123,29 @@ def test_an_unknown_account_is_named_in_the_message(store_with_lawyer: Path) -> 
             assert str(missing.value) == "There is no user 'ghost'."
     assert [u.username for u in s.users.list()] == [ADMIN, LAWYER]
     s.close()
+
+
+def test_a_managers_refused_role_change_of_an_administrator_is_audited(
+    store_with_lawyer: Path,
+) -> None:
+    # Refused because the account ranks above the manager's (not because of the new role).
+    s = app.login(store_with_lawyer, ADMIN, ADMIN_PASSWORD)
+    s.users.add(MANAGER, "Əliyev Rauf Samir oğlu", "manager", MANAGER_PASSWORD)
+    s.close()
+    m = app.login(store_with_lawyer, MANAGER, MANAGER_PASSWORD)
+    with language("en"), pytest.raises(PermissionDenied, match="account of role Administrator"):
+        m.users.change_role(ADMIN, "lawyer")
+    m.close()
+    assert _refusals(store_with_lawyer) == [
+        (
+            MANAGER,
+            "user",
+            _ids(store_with_lawyer)[ADMIN],
+            {
+                "action": "user_role_changed",
+                "target": ADMIN,
+                "role": "admin",
+                "refusal": "PermissionDenied",
+            },
+        )
+    ]

@@ -128,6 +128,7 @@ TARGETS: dict[str, list[str]] = {
         _I + "test_audit_chain.py",
         _I + "test_login_audit.py",
         _I + "test_cli_admin.py",
+        _I + "test_consultation_figures.py",  # the statistics' table faked, verify fails
     ],
     "src/legalaid_desktop/store/store.py": [
         _I + "test_store.py",

@@ -293,7 +293,10 @@ def test_figures_faked_in_the_table_fail_verification_until_rebuilt(
     doc = json.loads(out)
     assert code == 1 and not doc["ok"]
     assert doc["pages"] == doc["structure"] == doc["audit"] == []  # nothing else sees it
-    assert len(doc["figures"]) == 1 and "3 rows" in doc["figures"][0]  # 1 made up, 1 altered
+    assert doc["figures"] == [  # 3 rows: 1 made up, 1 altered (and its true form missing)
+        "The statistics' table of consultations differs from the records in 3 rows: figures "
+        "over consultations are wrong until it is rebuilt (legalaid db rebuild-figures)."
+    ]
     lawyer = cli_as(data_dir, "leyla", "Sheki-silk-2026", monkeypatch, capsys)
     code, _out, err = lawyer("db", "rebuild-figures")
     assert code == 5 and "Traceback" not in err

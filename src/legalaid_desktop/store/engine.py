@@ -32,8 +32,10 @@ from legalaid_desktop.store import bulk_load, failures
 
 BUSY_TIMEOUT_MS = 15_000
 KEY_BYTES = 32
-CACHE_KIB = 32 * 1024
-"""Page cache of each connection, in KiB (allocated only as pages are read)."""
+CACHE_KIB = 64 * 1024
+"""Page cache of each connection, in KiB (allocated only as pages are read). A year of HQ
+consultations in ``consultation_figures`` is more than 32 MiB: with 32 every figure over them
+decrypted the whole range again (120 ms a scan at 100,000 clients, 27 ms with 64)."""
 
 
 class WrongStoreKey(StoreError):

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import select, text
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from legalaid_desktop.domain.errors import InputRejected, PermissionDenied
@@ -76,14 +76,8 @@ _MEMO = "statistics_memo"
 """The key, in a read's ``Session.info``, of the results of the statements it ran (one report)."""
 
 
-def _fetch(s: Session, sql: str, params: Mapping[str, Any]) -> list[Any]:
-    """The rows of ``sql``; within :meth:`StatisticsService.figures_many`, each distinct
-    statement (text and values) runs once and its rows are reused."""
-    return _memo(s, sql, params, lambda: list(s.execute(text(sql), params)))
-
-
 def _fetch_figure(s: Session, statement: Statement, params: Mapping[str, Any]) -> Grouped:
-    """A figure's rows, added up (as :func:`_fetch`)."""
+    """A figure's rows, added up, once per read (:func:`_memo`)."""
 
     def run() -> Grouped:
         keys: frozenset[Any] = frozenset()
@@ -115,6 +109,8 @@ def _eligible(s: Session, end: str) -> frozenset[str]:
 
 
 def _memo(s: Session, sql: str, params: Mapping[str, Any], run: Callable[[], _T]) -> _T:
+    """``run()``, or within :meth:`StatisticsService.figures_many` its result for the same
+    statement (text and values) if that already ran in this read."""
     memo: dict[tuple[str, tuple[tuple[str, Any], ...]], Any] | None = s.info.get(_MEMO)
     if memo is None:
         return run()

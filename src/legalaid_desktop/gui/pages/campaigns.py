@@ -29,23 +29,13 @@ from legalaid_desktop.gui.pages.base import Page
 from legalaid_desktop.gui.tasks import Change, QueryOp, WriteOp
 from legalaid_desktop.gui.widgets.case_tabs import cell, record_table
 from legalaid_desktop.gui.widgets.dialogs import open_dialog
-from legalaid_desktop.gui.widgets.feedback import message_label, show_message
+from legalaid_desktop.gui.widgets.feedback import MUTED, message_label, show_message, text_label
 from legalaid_desktop.i18n import N_, _, ngettext
 from legalaid_desktop.i18n.formatting import format_date
 
-_MUTED = "color: #5f6368;"
 LIST_COLUMNS = (N_("Title"), N_("Issue area"), N_("Period"), N_("Cases"))
 CASE_COLUMNS = (N_("Number"), N_("Client"), N_("Status"), N_("Legal area"), N_("Lawyer"))
 ID_ROLE = Qt.ItemDataRole.UserRole
-
-
-def _label(parent: QWidget, style: str = "") -> QLabel:
-    label = QLabel(parent)
-    label.setWordWrap(True)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    if style:
-        label.setStyleSheet(style)
-    return label
 
 
 class CampaignsPage(Page):
@@ -82,7 +72,7 @@ class CampaignsPage(Page):
         self.list.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.empty = QLabel(self)
         self.empty.setWordWrap(True)
-        self.empty.setStyleSheet(_MUTED + " padding: 12px;")
+        self.empty.setStyleSheet(MUTED + " padding: 12px;")
         self._build_detail()
         left = QWidget(self)
         left_box = QVBoxLayout(left)
@@ -108,18 +98,18 @@ class CampaignsPage(Page):
 
     def _build_detail(self) -> None:
         self.detail_stack = QStackedWidget(self)
-        self.placeholder = _label(self, _MUTED + " font-size: 14px;")
+        self.placeholder = text_label(self, MUTED + " font-size: 14px;")
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.detail_box = QWidget(self)
         self.detail_stack.addWidget(self.placeholder)
         self.detail_stack.addWidget(self.detail_box)
-        self.title_label = _label(self.detail_box, "font-size: 18px; font-weight: 700;")
+        self.title_label = text_label(self.detail_box, "font-size: 18px; font-weight: 700;")
         self.edit_button = QPushButton(self.detail_box)
         self.edit_button.clicked.connect(self.edit_campaign)
-        self.facts = _label(self.detail_box, _MUTED)
-        self.partners = _label(self.detail_box)
-        self.notes = _label(self.detail_box)
-        self.read_only = _label(self.detail_box, "color: #6b4e00;")
+        self.facts = text_label(self.detail_box, MUTED)
+        self.partners = text_label(self.detail_box)
+        self.notes = text_label(self.detail_box)
+        self.read_only = text_label(self.detail_box, "color: #6b4e00;")
         self.figures_frame = QFrame(self.detail_box)
         self.figures_frame.setObjectName("campaignFigures")
         self.figures_frame.setStyleSheet(
@@ -135,10 +125,10 @@ class CampaignsPage(Page):
             value.setAlignment(Qt.AlignmentFlag.AlignCenter)
             caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
             caption.setWordWrap(True)
-            caption.setStyleSheet(_MUTED)
+            caption.setStyleSheet(MUTED)
             grid.addWidget(value, 0, column)
             grid.addWidget(caption, 1, column)
-        self.figures_note = _label(self.figures_frame, _MUTED)
+        self.figures_note = text_label(self.figures_frame, MUTED)
         grid.addWidget(self.figures_note, 2, 0, 1, 3)
         self.cases_caption = QLabel(self.detail_box)
         self.cases_caption.setStyleSheet("font-weight: 600;")

@@ -43,22 +43,12 @@ from legalaid_desktop.gui.widgets.campaign_link import CampaignLink
 from legalaid_desktop.gui.widgets.case_tabs import DeadlinesTab, PartiesTab
 from legalaid_desktop.gui.widgets.dialogs import confirm, open_dialog
 from legalaid_desktop.gui.widgets.documents_tab import DocumentsTab
+from legalaid_desktop.gui.widgets.feedback import MUTED, text_label
 from legalaid_desktop.gui.widgets.status_badge import StatusBadge
 from legalaid_desktop.gui.widgets.timeline import ConsultationTimeline
 from legalaid_desktop.i18n import _
 from legalaid_desktop.i18n.formatting import format_date
 from legalaid_desktop.services.reports import ReportDocument
-
-_MUTED = "color: #5f6368;"
-
-
-def _label(parent: QWidget, style: str = "") -> QLabel:
-    label = QLabel(parent)
-    label.setWordWrap(True)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    if style:
-        label.setStyleSheet(style)
-    return label
 
 
 class CaseView(Page):
@@ -88,7 +78,7 @@ class CaseView(Page):
         self.placeholder = QLabel(self)
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.placeholder.setWordWrap(True)
-        self.placeholder.setStyleSheet(_MUTED + " font-size: 14px;")
+        self.placeholder.setStyleSheet(MUTED + " font-size: 14px;")
         self.content = QWidget(self)
         self.stack.addWidget(self.placeholder)
         self.stack.addWidget(self.content)
@@ -126,7 +116,7 @@ class CaseView(Page):
         self.header.setStyleSheet(
             "QFrame#caseHeader { border-bottom: 1px solid #d0d4da; padding-bottom: 6px; }"
         )
-        self.number_label = _label(self.header, "font-size: 20px; font-weight: 700;")
+        self.number_label = text_label(self.header, "font-size: 20px; font-weight: 700;")
         self.number_label.setWordWrap(False)
         self.badge = StatusBadge(self.header)
         self.print_button = QPushButton(self.header)
@@ -139,10 +129,10 @@ class CaseView(Page):
             " text-align: left; padding: 0 2px; }"
         )
         self.client_button.clicked.connect(self._client_clicked)
-        self.facts = _label(self.header, _MUTED)
-        self.summary = _label(self.header)
-        self.corruption = _label(self.header)
-        self.notice = _label(self.header, "color: #6b4e00;")
+        self.facts = text_label(self.header, MUTED)
+        self.summary = text_label(self.header)
+        self.corruption = text_label(self.header)
+        self.notice = text_label(self.header, "color: #6b4e00;")
         self.campaign_link = CampaignLink(self.ctx, self.header)
         self.campaign_link.linked.connect(self._campaign_linked)
         self.campaign_link.failed.connect(self.status_message)

@@ -1,13 +1,27 @@
-"""Feedback helpers: validation messages beside fields, busy indicators."""
+"""Feedback helpers: validation messages beside fields, busy indicators, read-only text."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtWidgets import QLabel, QProgressBar
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QProgressBar, QWidget
 
 from legalaid_desktop.domain.errors import ValidationError
 from legalaid_desktop.gui.application import set_role
+
+MUTED = "color: #5f6368;"
+"""The style sheet of secondary text (facts under a heading, captions, placeholders)."""
+
+
+def text_label(parent: QWidget, style: str = "") -> QLabel:
+    """A wrapping label whose text can be selected with the mouse (a record's facts)."""
+    label = QLabel(parent)
+    label.setWordWrap(True)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    if style:
+        label.setStyleSheet(style)
+    return label
 
 
 def message_label() -> QLabel:

@@ -51,6 +51,11 @@ def test_the_analyst_reads_but_never_edits() -> None:
     assert ROLE_PERMISSIONS[ADMIN] > ROLE_PERMISSIONS[MANAGER] > ROLE_PERMISSIONS[LAWYER]
 
 
+def test_only_managers_and_administrators_change_any_case_of_the_center() -> None:
+    """A lawyer links to a campaign only the cases assigned to them (docs/campaigns.md)."""
+    assert roles_with(Permission.EDIT_ANY_CASE) == [MANAGER, ADMIN]
+
+
 def test_roles_with_lists_the_roles_lowest_rank_first() -> None:
     assert roles_with(Permission.PRINT) == [LAWYER, MANAGER, ANALYST, ADMIN]
     assert roles_with(Permission.PRINT_BATCH) == [MANAGER, ANALYST, ADMIN]

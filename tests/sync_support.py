@@ -43,6 +43,7 @@ SYNC_TABLES = (
     "parties",
     "deadlines",
     "attachments",
+    "corrections",
     "change_log",
     "sync_channels",
     "sync_bundles",
@@ -55,7 +56,7 @@ SYNC_TABLES = (
 )
 """Everything an import may change besides the audit log and the clock."""
 
-DATA_TABLES = SYNC_TABLES[:9]
+DATA_TABLES = SYNC_TABLES[:10]
 
 
 def make_node(

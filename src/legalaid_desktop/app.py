@@ -24,6 +24,7 @@ from legalaid_desktop.services.case_records import CaseRecordService
 from legalaid_desktop.services.cases import CaseService
 from legalaid_desktop.services.clients import ClientService
 from legalaid_desktop.services.conflict_decisions import ConflictDecisionService
+from legalaid_desktop.services.corrections import CorrectionService, HistoryService
 from legalaid_desktop.services.donor_report import DonorReportService
 from legalaid_desktop.services.exports import ExportService
 from legalaid_desktop.services.maintenance import MaintenanceService
@@ -84,6 +85,8 @@ class AppSession:
     statistics: StatisticsService
     report_definitions: ReportDefinitionService
     exports: ExportService
+    corrections: CorrectionService
+    history: HistoryService
 
     @classmethod
     def over(cls, ws: Workspace) -> AppSession:
@@ -106,6 +109,8 @@ class AppSession:
             statistics=StatisticsService(ws),
             report_definitions=ReportDefinitionService(ws),
             exports=ExportService(ws),
+            corrections=CorrectionService(ws),
+            history=HistoryService(ws),
         )
 
     @property

@@ -66,9 +66,11 @@ def test_allow_list_is_the_synced_tables_in_foreign_key_order() -> None:
         "deadlines",
         "attachments",
         "conflict_decisions",
+        "corrections",
     }
     assert order.index("clients") < order.index("cases") < order.index("consultations")
     assert order.index("cases") < order.index("conflict_decisions")
+    assert order.index("cases") < order.index("corrections")
     assert order.index("campaigns") < order.index("cases")
 
 

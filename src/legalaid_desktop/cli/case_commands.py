@@ -9,7 +9,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from legalaid_desktop.cli import access_commands, client_commands, retention_commands
+from legalaid_desktop.cli import (
+    access_commands,
+    client_commands,
+    correction_commands,
+    retention_commands,
+)
 from legalaid_desktop.cli.context import CliContext, Output
 from legalaid_desktop.domain.cases import (
     CaseDetail,
@@ -378,6 +383,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     retention_commands.register_client_commands(client)
     access_commands.register_client_commands(client)
     client_commands.register_client_commands(client)
+    correction_commands.register_client(client)
 
     case = sub.add_parser("case", help=_("cases")).add_subparsers(dest="case_cmd", required=True)
     p = case.add_parser("open", help=_("open a case (prints the case number)"))
@@ -410,6 +416,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--outcome", required=True, metavar="CODE")
     p.add_argument("--date", type=_date)
     p.set_defaults(func=cmd_case_close)
+    correction_commands.register_case(case, _day)
     p = case.add_parser("reopen")
     p.add_argument("number")
     p.set_defaults(func=cmd_case_reopen)
@@ -433,6 +440,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--next-steps")
     p.add_argument("--follow-up", type=_date, metavar="YYYY-MM-DD")
     p.set_defaults(func=cmd_consult_add)
+    correction_commands.register_consult(consult, _day)
 
     party = sub.add_parser("party", help=_("parties to a case")).add_subparsers(
         dest="party_cmd", required=True

@@ -284,6 +284,10 @@ class CaseRow:
         return display_name(self.client_name)
 
 
+MAX_MINUTES = 12 * 60
+"""The longest a consultation can be recorded as (minutes)."""
+
+
 @dataclass(frozen=True)
 class ConsultationInput:
     notes: str

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from legalaid_desktop.domain import validation
 from legalaid_desktop.domain.cases import (
+    MAX_MINUTES,
     AttachmentInfo,
     ConsultationInfo,
     ConsultationInput,
@@ -39,7 +40,6 @@ from legalaid_desktop.store.models import Attachment, Case, Consultation, Deadli
 from legalaid_desktop.text.cleaning import clean
 
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
-MAX_MINUTES = 12 * 60
 
 
 def checked_file(file_name: str, content: bytes, media_type: str | None = None) -> tuple[str, str]:

@@ -16,13 +16,14 @@ from legalaid_desktop.domain.cases import (
     CorruptionInput,
     Page,
 )
+from legalaid_desktop.domain.corrections import CaseEdit, RecordKind
 from legalaid_desktop.domain.errors import InputRejected, NotFound, ValidationError
 from legalaid_desktop.domain.ids import new_id
 from legalaid_desktop.domain.roles import Permission, Role
 from legalaid_desktop.i18n import _
 from legalaid_desktop.i18n.dates import from_iso, today
 from legalaid_desktop.search import refresh as search_refresh
-from legalaid_desktop.services import consents, lookups
+from legalaid_desktop.services import consents, corrections, lookups
 from legalaid_desktop.services.conflict_decisions import decisions_for_case
 from legalaid_desktop.services.list_order import (
     CASE_ORDERS,
@@ -468,8 +469,14 @@ class CaseService:
         with self.ws.write() as s:
             case = lookups.get_case(s, number)
             self._editable(case)
-            case.assigned_lawyer = self._lawyer(s, lawyer)
-            self.ws.touch(s, case, ("assignment",))
+            corrections.apply(
+                self.ws,
+                s,
+                case,
+                {"assigned_lawyer": self._lawyer(s, lawyer)},
+                kind=RecordKind.CASE,
+                case_id=case.id,
+            )
             self.ws.audit(
                 s, "case_assigned", "case", case.id, {"number": case.number, "lawyer": lawyer}
             )
@@ -488,19 +495,14 @@ class CaseService:
     def update_summary(
         self, number: str, summary: str, legal_area: str | None = None
     ) -> CaseDetail:
-        text = validation.text(summary, "summary", _("Summary"), required=True, max_length=4000)
-        with self.ws.write() as s:
-            case = lookups.get_case(s, number)
-            self._editable(case)
-            if legal_area:
-                case.legal_area = validation.code(
-                    self.ws.catalog(), "legal_areas", legal_area, "legal_area", _("legal area")
-                )
-            case.summary = text
-            self.ws.touch(s, case, ("core",))
-            search_refresh.refresh_rows(s, {"cases": {case.id: ("summary", "legal_area")}})
-            self.ws.audit(s, "case_updated", "case", case.id, {"number": case.number})
-            return self._detail(s, case)
+        """Correct the case's summary (and legal area): :meth:`CorrectionService.edit_case
+        <legalaid_desktop.services.corrections.CorrectionService.edit_case>`, kept in the
+        history."""
+        corrections.CorrectionService(self.ws).edit_case(
+            number, CaseEdit(summary=summary, legal_area=legal_area or None)
+        )
+        with self.ws.read() as s:
+            return self._detail(s, lookups.get_case(s, number))
 
     def centers(self) -> tuple[bool, tuple[tuple[str, str], ...]]:
         """Whether this store is HQ's, and the centers of the network it knows, ``(code,

@@ -22,13 +22,20 @@ from legalaid_desktop.domain.cases import (
 )
 from legalaid_desktop.domain.client_numbers import format_client_number
 from legalaid_desktop.domain.conflict_decisions import ConflictDecisionInput
+from legalaid_desktop.domain.corrections import RecordKind
 from legalaid_desktop.domain.errors import InputRejected, PermissionDenied, ValidationError
 from legalaid_desktop.domain.ids import new_id
 from legalaid_desktop.domain.roles import Permission, roles_text, roles_with
 from legalaid_desktop.i18n import _
 from legalaid_desktop.i18n.dates import from_iso, today
 from legalaid_desktop.search import refresh as search_refresh
-from legalaid_desktop.services import conflict_decisions, consent_scans, consents, lookups
+from legalaid_desktop.services import (
+    conflict_decisions,
+    consent_scans,
+    consents,
+    corrections,
+    lookups,
+)
 from legalaid_desktop.services.list_order import (
     CLIENT_ORDERS,
     Expr,
@@ -447,19 +454,17 @@ class ClientService:
         with self.ws.write() as s:
             row = lookups.get_client(s, client_id)
             consents.refuse_if_withdrawn(s, row.id)
-            changed = [
-                group
-                for group, fields in Client.FIELD_GROUPS.items()
-                if any(f in values and getattr(row, f) != values[f] for f in fields)
-            ]
-            if not changed:
+            fields = corrections.apply(
+                self.ws, s, row, values, kind=RecordKind.CLIENT, case_id=None, client_id=row.id
+            )
+            if not fields:
                 return client_info(s, row)
-            for key, value in values.items():
-                setattr(row, key, value)
             row.name_sort = sort_string(row.full_name)
-            self.ws.touch(s, row, changed)
+            changed = [g for g, names in Client.FIELD_GROUPS.items() if set(names) & set(fields)]
             search_refresh.refresh_rows(s, {"clients": {row.id: set(values)}})
-            self.ws.audit(s, "client_updated", "client", row.id, {"groups": changed})
+            self.ws.audit(
+                s, "client_updated", "client", row.id, {"groups": changed, "fields": sorted(fields)}
+            )
             return client_info(s, row)
 
     def get(self, client_id: str) -> ClientInfo:

@@ -53,6 +53,7 @@ from legalaid_desktop.store.models import (
     Client,
     Consent,
     Consultation,
+    Correction,
     CorruptionDetails,
     Deadline,
     Meta,
@@ -458,6 +459,15 @@ class RetentionService:
             live = attachment.deleted_hlc is None
             _blank(ws, s, attachment, dict(erasure.ATTACHMENT_BLANK), gone=True)
             out.note(attachment, live=live)
+        corrections = s.scalars(
+            select(Correction).where(
+                (Correction.client_id == client.id) | Correction.case_id.in_(case_ids)
+            )
+        )
+        for correction in corrections:
+            # what a field was and became is the person's content: gone with the rest
+            _blank(ws, s, correction, dict(erasure.ERASED_FIELDS["corrections"]), gone=erase)
+            out.note(correction, live=correction.deleted_hlc is None)
         return out
 
     def _forget_sync_copies(self, s: Session, ids: dict[str, set[str]]) -> None:

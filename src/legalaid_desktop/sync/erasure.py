@@ -85,6 +85,7 @@ ANONYMIZED_FIELDS: Mapping[str, Mapping[str, Any]] = {
     "parties": {"name": "", "notes": ""},
     "deadlines": {"description": ""},
     "conflict_decisions": {"reason": ""},
+    "corrections": {"old_value": "", "new_value": ""},
     "attachments": ATTACHMENT_BLANK,
 }
 """What an anonymization empties, by table (the client's name and birth year apart)."""
@@ -308,7 +309,7 @@ def _person_rows(session: Session, client_id: str) -> dict[str, list[str]]:
     for table in ("corruption_details", "consultations", "parties", "deadlines"):
         c = specs[table].table.c
         found[table] = list(session.scalars(select(c.id).where(c.case_id.in_(case_ids))))
-    for table in ("attachments", "conflict_decisions"):
+    for table in ("attachments", "conflict_decisions", "corrections"):
         a = specs[table].table.c
         found[table] = list(
             session.scalars(

@@ -180,7 +180,7 @@ class _Owners:
         return self._client_node[client_id]
 
 
-_CLIENT_OR_CASE = frozenset({"attachments", "conflict_decisions"})
+_CLIENT_OR_CASE = frozenset({"attachments", "conflict_decisions", "corrections"})
 """Tables whose rows hang off a case or, without one, off a client (and go where it goes)."""
 
 
@@ -352,7 +352,7 @@ def _transfer_closure(session: Session, case_ids: set[str]) -> dict[str, set[str
                 extra.setdefault(name, set()).update(
                     session.scalars(select(columns.id).where(columns.case_id.in_(batch)))
                 )
-        if name in ("consents", "attachments"):
+        if name in ("consents", "attachments", "corrections"):
             for batch in _batches(sorted(clients)):
                 extra.setdefault(name, set()).update(
                     session.scalars(select(columns.id).where(columns.client_id.in_(batch)))

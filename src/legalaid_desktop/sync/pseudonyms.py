@@ -92,6 +92,7 @@ BLANKED: Mapping[str, Mapping[str, tuple[str, ...]]] = {
     "parties": {"party": ("name", "notes")},
     "deadlines": {"deadline": ("description",)},
     "conflict_decisions": {"decision": ("reason",)},
+    "corrections": {"values": ("old_value", "new_value")},
 }
 """Free-text fields emptied, by table and field group."""
 

@@ -11,6 +11,7 @@ from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtWidgets import QGroupBox, QLineEdit, QPlainTextEdit, QSpinBox, QWidget
 
 from legalaid_desktop.domain.cases import (
+    MAX_MINUTES,
     CaseInput,
     ConsultationInput,
     ConsultationMode,
@@ -31,7 +32,6 @@ from legalaid_desktop.i18n import _
 from legalaid_desktop.i18n.dates import today
 
 CORRUPTION = "corruption"
-MAX_MINUTES = 12 * 60
 
 
 def text_box(parent: QWidget, height: int = 70) -> QPlainTextEdit:

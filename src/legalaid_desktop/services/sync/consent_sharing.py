@@ -30,6 +30,7 @@ from legalaid_desktop.store.models import (
     Client,
     ConflictDecision,
     Consultation,
+    Correction,
     CorruptionDetails,
     Deadline,
     Party,
@@ -46,6 +47,7 @@ _CASE_CHILDREN: tuple[type[Any], ...] = (
     Deadline,
     Attachment,
     ConflictDecision,
+    Correction,
 )
 
 
@@ -77,13 +79,12 @@ def consent_changed(ws: Workspace, session: Session, client_id: str) -> int:
                 )
             )
         )
-        rows.extend(
-            session.scalars(
-                select(ConflictDecision).where(
-                    ConflictDecision.client_id == client_id, ConflictDecision.case_id.is_(None)
+        for model in (ConflictDecision, Correction):
+            rows.extend(
+                session.scalars(
+                    select(model).where(model.client_id == client_id, model.case_id.is_(None))
                 )
             )
-        )
     cases = list(
         session.scalars(select(Case).where(Case.client_id == client_id, Case.owner_node == me))
     )

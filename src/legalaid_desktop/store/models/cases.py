@@ -376,6 +376,47 @@ class ConflictDecision(SyncMixin, Base):
     decided_at: Mapped[str] = mapped_column(String(32))
 
 
+class Correction(SyncMixin, Base):
+    """One field of a record corrected after it was entered (issue 19): what it was, what it
+    became, who changed it and when. Written by the services beside the change, never changed
+    afterwards; the history views read it.
+
+    Like a conflict decision, it hangs off a case (``case_id``: the case, its corruption
+    details, consultations, parties and deadlines) or, for the client's own record, off the
+    client (``client_id``, no case): it travels where that case or client goes. The values are
+    text (``""`` for none) and a field group of their own, emptied where the client's free
+    text is (a pseudonymized bundle to HQ, an anonymization, an erasure).
+    """
+
+    __tablename__ = "corrections"
+    __table_args__ = (
+        Index("ix_corrections_case", "case_id", "changed_at"),
+        Index("ix_corrections_client", "client_id", "changed_at"),
+    )
+    FIELD_GROUPS: ClassVar[Groups] = {
+        "correction": (
+            "client_id",
+            "case_id",
+            "record_kind",
+            "record_id",
+            "field",
+            "changed_by",
+            "changed_at",
+        ),
+        "values": ("old_value", "new_value"),
+    }
+
+    client_id: Mapped[str | None] = mapped_column(ForeignKey("clients.id"), default=None)
+    case_id: Mapped[str | None] = mapped_column(ForeignKey("cases.id"), default=None)
+    record_kind: Mapped[str] = mapped_column(String(16))
+    record_id: Mapped[str] = mapped_column(String(36))
+    field: Mapped[str] = mapped_column(String(32))
+    old_value: Mapped[str] = mapped_column(Text, default="")
+    new_value: Mapped[str] = mapped_column(Text, default="")
+    changed_by: Mapped[str] = mapped_column(String(64))
+    changed_at: Mapped[str] = mapped_column(String(32))
+
+
 class ReferenceItem(Base):
     """Reference data (legal areas, regions, ...) as loaded into the store, versioned."""
 
@@ -433,4 +474,5 @@ SYNCED_MODELS: tuple[type[SyncMixin], ...] = (
     Deadline,
     Attachment,
     ConflictDecision,
+    Correction,
 )

@@ -296,3 +296,50 @@ def test_an_older_store_upgrades_with_an_empty_history(data_dir: Path) -> None:
     assert session.history.case_history(number) == ()
     session.close()
     assert date.today()  # the fixture's store is at the head revision (test_migrations checks)
+
+
+def test_the_case_summary_prints_the_last_correction(
+    world: tuple[Path, str, str], tmp_path: Path
+) -> None:
+    import io
+
+    from pypdf import PdfReader
+
+    from legalaid_desktop.i18n import language
+
+    data_dir, _client, number = world
+    leyla = _login(data_dir, LAWYER)
+    out = tmp_path / "before.pdf"
+    leyla.reports.case_summary(number, out, lang="en")
+    before = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(out.read_bytes())).pages)
+    assert "Last correction" in before and "Assigned lawyer" in before  # the fixture's
+    consultation = _consultation(leyla, number, LAWYER)
+    leyla.corrections.edit_consultation(consultation, ConsultationEdit(notes="Düzəldilmiş qeyd"))
+    with language("en"):
+        leyla.reports.case_summary(number, out, lang="en")
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(out.read_bytes())).pages)
+    assert "Last correction" in text and "Hüseynova Leyla" in text
+    assert "Consultation of" in text and "Notes" in text
+    leyla.close()
+
+
+def test_the_access_report_lists_every_correction(
+    world: tuple[Path, str, str], tmp_path: Path
+) -> None:
+    import io
+
+    from pypdf import PdfReader
+
+    data_dir, client_id, number = world
+    admin = _login(data_dir, ADMIN)
+    admin.corrections.edit_case(number, CaseEdit(summary="Kirayə haqqı mübahisəsi"))
+    report = admin.access.report(client_id)
+    summary = next(e for e in report.corrections if e.field == "summary")
+    assert summary.new_value == "Kirayə haqqı mübahisəsi"
+    exported = admin.access.export(client_id, tmp_path / "access.json")
+    doc = json.loads(exported.path.read_text("utf-8"))
+    assert {"summary", "assigned_lawyer"} <= {c["field"] for c in doc["corrections"]}
+    pdf = admin.access.export(client_id, tmp_path / "access.pdf", lang="en")
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.path.read_bytes())).pages)
+    assert "Corrections" in text and "Kirayə haqqı mübahisəsi" in text
+    admin.close()

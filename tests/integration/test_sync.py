@@ -153,11 +153,14 @@ def test_bundles_both_ways_converge(
         ),
     )
     third = sync(gnj).export(tmp_path / "3.bundle")
-    assert third.counts == {"clients": 1}
+    # the correction travels with the row it corrected: HQ's history has it
+    assert third.counts == {"clients": 1, "corrections": 1}
     sync(hq).import_bundle(again.path)
     result = sync(hq).import_bundle(third.path)
     assert result.updated == 1
     assert_converged(hq, gnj)
+    phone = next(e for e in hq.history.client_history(client_id) if e.field == "phone")
+    assert (phone.old_value, phone.new_value) == ("+994 50 123 45 67", "+994 55 765 43 21")
     # A replay is harmless.
     replay = sync(hq).import_bundle(third.path)
     assert replay.already_imported and "already imported" in replay.message

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from legalaid_desktop.domain.corrections import HistoryEntry
+
 FORMAT_NAME = "legalaid-personal-data-access"
 """The ``format`` field of the JSON file."""
 
@@ -180,6 +182,8 @@ class AccessReport:
     deadlines: tuple[AccessDeadline, ...]
     attachments: tuple[AccessAttachment, ...]
     events: tuple[AccessEvent, ...]
+    corrections: tuple[HistoryEntry, ...] = ()
+    """Every correction of their records: what a field was and became, who, when."""
 
     @property
     def record_count(self) -> int:
@@ -234,5 +238,6 @@ def report_json(report: AccessReport) -> dict[str, Any]:
         "parties": [_record(p) for p in report.parties],
         "deadlines": [_record(d) for d in report.deadlines],
         "attachments": [_record(a) for a in report.attachments],
+        "corrections": [_record(c) for c in report.corrections],
         "audit_events": [_record(e, details=dict(e.details)) for e in report.events],
     }

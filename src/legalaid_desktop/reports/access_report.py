@@ -26,6 +26,7 @@ from legalaid_desktop.domain.access import (
     AccessParty,
     AccessReport,
 )
+from legalaid_desktop.domain.corrections import HistoryEntry, readable
 from legalaid_desktop.domain.reference import ReferenceCatalog
 from legalaid_desktop.i18n import N_, _, language
 from legalaid_desktop.i18n.formatting import format_datetime, format_size
@@ -52,6 +53,8 @@ ACTION_LABELS: dict[str, str] = {
     "case_assigned": N_("Case assigned"),
     "case_campaign": N_("Case linked to a campaign"),
     "case_closed": N_("Case closed"),
+    "case_corrected": N_("Case corrected"),
+    "case_history_viewed": N_("Case history viewed"),
     "case_opened": N_("Case opened"),
     "case_pending": N_("Case set to pending"),
     "case_reopened": N_("Case reopened"),
@@ -61,11 +64,13 @@ ACTION_LABELS: dict[str, str] = {
     "client_access_report": N_("Personal data report made"),
     "client_registered": N_("Client registered"),
     "client_updated": N_("Client changed"),
+    "client_history_viewed": N_("Client history viewed"),
     "client_viewed": N_("Client viewed"),
     "conflict_resolved": N_("Sync conflict resolved"),
     "consent_recorded": N_("Consent recorded"),
     "consent_withdrawn": N_("Consent withdrawn"),
     "consultation_added": N_("Consultation added"),
+    "consultation_corrected": N_("Consultation corrected"),
     "deadline_added": N_("Deadline added"),
     "deadline_done": N_("Deadline done"),
     "deadline_reopened": N_("Deadline reopened"),
@@ -161,6 +166,7 @@ def access_report_story(
     story += _parties(report.parties, ctx)
     story += _deadlines(report.deadlines, ctx)
     story += _attachments(report.attachments, ctx)
+    story += _corrections(report.corrections, ctx)
     story += _events(report, ctx)
     return story
 
@@ -324,6 +330,32 @@ def _attachments(items: Sequence[AccessAttachment], ctx: _Ctx) -> list[Flowable]
     fixed = [30 * mm, 34 * mm, 18 * mm, 28 * mm]
     widths = [fixed[0], CONTENT_WIDTH - sum(fixed), *fixed[1:]]
     header = [_("Case"), _("File"), _("Type"), _("Size"), _("Added")]
+    return [*flowables, data_table(header, rows, widths, ctx.styles)]
+
+
+def _corrections(items: Sequence[HistoryEntry], ctx: _Ctx) -> list[Flowable]:
+    """Every correction of the person's records: when, who, what, from what to what."""
+    flowables: list[Flowable] = [*section(_("Corrections"), ctx.styles)]
+    if not items:
+        return [*flowables, _none(ctx)]
+
+    def label(kind: str, code: str) -> str:
+        return ctx.catalog[kind].label(code, ctx.lang) if kind in ctx.catalog else code
+
+    rows = [
+        [
+            escape(_when(e.changed_at)),
+            para_text(e.changed_by_name),
+            para_text(f"{e.case_number} {e.what}" if e.case_number else e.what),
+            para_lines(readable(e.field, e.old_value, label)),
+            para_lines(readable(e.field, e.new_value, label)),
+        ]
+        for e in items
+    ]
+    fixed = [26 * mm, 32 * mm, 40 * mm]
+    rest = (CONTENT_WIDTH - sum(fixed)) / 2
+    widths = [*fixed, rest, rest]
+    header = [_("When"), _("Who"), _("What"), _("From"), _("To")]
     return [*flowables, data_table(header, rows, widths, ctx.styles)]
 
 

@@ -8,7 +8,7 @@ the catalog in the same language.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from xml.sax.saxutils import escape
 
@@ -17,10 +17,12 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Spacer
 
 from legalaid_desktop.domain.conflict_decisions import decision_text
+from legalaid_desktop.domain.corrections import HistoryEntry
 from legalaid_desktop.domain.documents import document_kind
 from legalaid_desktop.domain.reference import ReferenceCatalog
 from legalaid_desktop.domain.retention import display_name
 from legalaid_desktop.i18n import _
+from legalaid_desktop.i18n.formatting import format_datetime
 from legalaid_desktop.reports.blocks import (
     Signatory,
     data_table,
@@ -135,6 +137,9 @@ def case_summary_story(
             columns=3,
         ),
     ]
+    if data.last_change is not None:
+        story.append(Spacer(1, 2 * mm))
+        story.append(Para(escape(_last_change(data.last_change)), styles.small))
     story.append(
         KeepTogether(
             [
@@ -153,6 +158,15 @@ def case_summary_story(
         )
     )
     return story
+
+
+def _last_change(entry: HistoryEntry) -> str:
+    """ "Last correction: 05.12.2026 14:30, Hüseynova Leyla — Consultation of 02.12.2026: Notes"
+    (who, when and what; the values stay in the History view)."""
+    when = format_datetime(datetime.fromisoformat(entry.changed_at))
+    return _("Last correction: {when}, {who} — {what}").format(
+        when=when, who=entry.changed_by_name, what=entry.what
+    )
 
 
 def _client(client: ClientInfo, ctx: _Context, include_contact: bool) -> list[Flowable]:

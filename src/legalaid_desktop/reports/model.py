@@ -15,6 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from legalaid_desktop.domain.conflict_decisions import ConflictDecisionInfo
+from legalaid_desktop.domain.corrections import HistoryEntry
 from legalaid_desktop.domain.retention import DEFAULT_RETENTION_YEARS
 
 
@@ -189,6 +190,8 @@ class CaseSummaryInput:
         deadlines: All deadlines (the summary prints those not done).
         attachments: The attached documents.
         conflict_decisions: The conflict-of-interest decisions on the case and its client.
+        last_change: The newest correction of the case (who, when, which field); ``None``
+            when nothing was corrected.
     """
 
     center: CenterInfo
@@ -208,6 +211,7 @@ class CaseSummaryInput:
     deadlines: Sequence[DeadlineInfo] = field(default_factory=tuple)
     attachments: Sequence[AttachmentInfo] = field(default_factory=tuple)
     conflict_decisions: Sequence[ConflictDecisionInfo] = field(default_factory=tuple)
+    last_change: HistoryEntry | None = None
 
     def __post_init__(self) -> None:
         _freeze(self, "parties", "consultations", "deadlines", "attachments", "conflict_decisions")

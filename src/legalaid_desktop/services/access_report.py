@@ -43,6 +43,7 @@ from legalaid_desktop.fsutil import atomic_write
 from legalaid_desktop.i18n import LANGUAGES, _, current_language
 from legalaid_desktop.i18n.dates import from_iso
 from legalaid_desktop.reports.access_report import render_access_report
+from legalaid_desktop.services import corrections
 from legalaid_desktop.services.workspace import Workspace
 from legalaid_desktop.store.audit import utc_now_iso
 from legalaid_desktop.store.models import (
@@ -318,6 +319,7 @@ class AccessReportService:
                 for a in attachments
             ),
             events=(),
+            corrections=corrections.client_entries(s, client.id, removed=True),
         )
 
 

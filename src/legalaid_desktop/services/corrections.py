@@ -47,7 +47,14 @@ from legalaid_desktop.store.models import (
 )
 from legalaid_desktop.store.models.base import SyncMixin
 
-__all__ = ["CorrectionService", "HistoryService", "apply", "last_change", "may_correct"]
+__all__ = [
+    "CorrectionService",
+    "HistoryService",
+    "apply",
+    "client_entries",
+    "last_change",
+    "may_correct",
+]
 
 
 def may_correct(ws: Workspace, case: Case, author: str | None = None) -> PermissionDenied | None:
@@ -176,6 +183,22 @@ def last_change(s: Session, case_id: str) -> HistoryEntry | None:
     return _entries(s, [row])[0] if row is not None else None
 
 
+def client_entries(
+    s: Session, client_id: str, *, removed: bool = False
+) -> tuple[HistoryEntry, ...]:
+    """The corrections of a client's record and of their cases held here, newest first
+    (``removed``: also those of removed records, for the access report)."""
+    case_ids = list(s.scalars(select(Case.id).where(Case.client_id == client_id)))
+    mine = (Correction.client_id == client_id) | Correction.case_id.in_(case_ids)
+    live = () if removed else (Correction.deleted_hlc.is_(None),)
+    rows = s.scalars(
+        select(Correction)
+        .where(mine, *live)
+        .order_by(Correction.changed_at.desc(), Correction.id.desc())
+    )
+    return _entries(s, rows)
+
+
 class HistoryService:
     """The history of corrections of a case or a client, newest first. Reading it is an audit
     event, as viewing the case or client is: it holds their earlier values."""
@@ -203,16 +226,7 @@ class HistoryService:
         self.ws.require(Permission.VIEW_CASES)
         with self.ws.write() as s:
             client = lookups.get_client(s, client_ref)
-            case_ids = list(s.scalars(select(Case.id).where(Case.client_id == client.id)))
-            rows = s.scalars(
-                select(Correction)
-                .where(
-                    (Correction.client_id == client.id) | Correction.case_id.in_(case_ids),
-                    Correction.deleted_hlc.is_(None),
-                )
-                .order_by(Correction.changed_at.desc(), Correction.id.desc())
-            )
-            entries = _entries(s, rows)
+            entries = client_entries(s, client.id)
             self.ws.audit(s, "client_history_viewed", "client", client.id)
             return entries
 

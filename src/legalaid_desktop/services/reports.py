@@ -38,7 +38,7 @@ from legalaid_desktop.reports.pdf import (
     render_consent_form,
     write_pdf,
 )
-from legalaid_desktop.services import lookups
+from legalaid_desktop.services import corrections, lookups
 from legalaid_desktop.services.cases import CaseService
 from legalaid_desktop.services.retention import RetentionService
 from legalaid_desktop.services.rows import client_info
@@ -160,6 +160,7 @@ class ReportService:
                 for a in detail.attachments
             ],
             conflict_decisions=detail.conflict_decisions,
+            last_change=corrections.last_change(s, detail.id),
         )
 
     def case_summary(

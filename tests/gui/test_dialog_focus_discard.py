@@ -35,7 +35,7 @@ from typing_keys import type_into_focus
 
 import legalaid_desktop.gui as gui_package
 from legalaid_desktop import app
-from legalaid_desktop.domain.cases import CaseInput, ClientInput, ConsentInput
+from legalaid_desktop.domain.cases import CaseInput, ClientInput, ConsentInput, ConsultationInfo
 from legalaid_desktop.domain.retention import DueReason, RetentionDue
 from legalaid_desktop.gui.context import GuiContext
 from legalaid_desktop.gui.dialogs.batch_dialog import BatchSummariesDialog
@@ -50,6 +50,7 @@ from legalaid_desktop.gui.dialogs.case_dialogs import (
 )
 from legalaid_desktop.gui.dialogs.client_dialog import ClientDialog
 from legalaid_desktop.gui.dialogs.conflict_decision import ConflictDecisionDialog
+from legalaid_desktop.gui.dialogs.correction_dialogs import EditCaseDialog, EditConsultationDialog
 from legalaid_desktop.gui.dialogs.donor_dialog import DonorReportDialog
 from legalaid_desktop.gui.dialogs.recovery_dialog import RecoveryDialog
 from legalaid_desktop.gui.dialogs.retention_dialogs import EraseDialog, ReasonDialog
@@ -69,6 +70,7 @@ NO_INPUT = {
     "PdfPreviewDialog",
     "NextStepsDialog",  # buttons only: what to do after a client is saved
     "ConflictCheckDialog",  # a query, like the search palette: it records nothing to lose
+    "HistoryDialog",  # a case's or client's corrections, read only
 }
 #: The first-run wizard has rules of its own (it cannot be left once the store exists).
 OWN_RULES = {"FirstRunWizard"}
@@ -95,6 +97,20 @@ def case_number(admin_session: app.AppSession) -> str:
 
 
 Factory = Callable[[GuiContext, str, Path], QDialog]
+
+
+def _consultation() -> ConsultationInfo:
+    return ConsultationInfo(
+        id="x",
+        held_on=today(),
+        lawyer="admin",
+        mode="in_person",
+        minutes=30,
+        notes="Görüş",
+        advice="",
+        next_steps="",
+        follow_up_on=None,
+    )
 
 
 def _due() -> RetentionDue:
@@ -126,6 +142,10 @@ FACTORIES: dict[type[QDialog], Factory] = {
     BatchSummariesDialog: lambda ctx, n, d: BatchSummariesDialog(ctx),
     DonorReportDialog: lambda ctx, n, d: DonorReportDialog(ctx),
     CampaignDialog: lambda ctx, n, d: CampaignDialog(ctx),
+    EditCaseDialog: lambda ctx, n, d: EditCaseDialog(ctx, ctx.services.cases.get(n)),
+    EditConsultationDialog: lambda ctx, n, d: EditConsultationDialog(
+        ctx, n, today(), _consultation()
+    ),
     ConflictDecisionDialog: lambda ctx, n, d: ConflictDecisionDialog(
         ctx, ctx.services.search.conflicts("Qasımlı Musa", audit=False)
     ),

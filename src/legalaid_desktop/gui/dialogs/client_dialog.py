@@ -39,6 +39,7 @@ from legalaid_desktop.gui.dialogs.client_export import ExportButton
 from legalaid_desktop.gui.dialogs.conflict_decision import DecisionMixin
 from legalaid_desktop.gui.dialogs.consent_scan import ID_ROLE, ConsentScanMixin
 from legalaid_desktop.gui.dialogs.form_dialog import FormDialog, new_form
+from legalaid_desktop.gui.dialogs.history_dialog import CLIENT, HistoryButton
 from legalaid_desktop.gui.dialogs.pdf_preview import PdfPreviewDialog, open_preview
 from legalaid_desktop.gui.tasks import Change, WriteOp
 from legalaid_desktop.gui.widgets import checks
@@ -550,6 +551,12 @@ class ClientDialog(DecisionMixin, ConsentScanMixin, FormDialog):
         self.buttons.addButton(self.export_button, QDialogButtonBox.ButtonRole.ActionRole)
         self.export_button.setVisible(self.export_button.allowed)  # adding it showed it
         self.export_button.failed.connect(self.general_error.show_message)
+        self.history_button = HistoryButton(self.ctx, self, lambda: _("His&tory…"))
+        if client is not None:  # the corrections of the client's record and cases (issue 19)
+            subject = " · ".join(t for t in (client.number, client.display_name) if t)
+            self.history_button.set_record(CLIENT, client.id, subject)
+        self.buttons.addButton(self.history_button, QDialogButtonBox.ButtonRole.ActionRole)
+        self.history_button.setVisible(self.history_button.allowed)  # adding it showed it
         self.outer.insertWidget(self.outer.indexOf(self.buttons), self.export_button.status)
         if not self.read_only:
             return
@@ -568,6 +575,7 @@ class ClientDialog(DecisionMixin, ConsentScanMixin, FormDialog):
     def retranslate(self) -> None:
         super().retranslate()
         self.export_button.retranslate()
+        self.history_button.retranslate()
         if self.read_only and self._client is not None:
             self.name.setText(self._client.display_name)
             for line in (self.birth_year, self.phone, self.address, self.referral):

@@ -40,6 +40,7 @@ from legalaid_desktop.gui.dialogs.pdf_preview import PdfPreviewDialog, open_prev
 from legalaid_desktop.gui.pages.base import Page
 from legalaid_desktop.gui.tasks import Change, QueryOp, WriteOp
 from legalaid_desktop.gui.widgets.campaign_link import CampaignLink
+from legalaid_desktop.gui.widgets.case_corrections import CaseCorrections
 from legalaid_desktop.gui.widgets.case_tabs import DeadlinesTab, PartiesTab
 from legalaid_desktop.gui.widgets.dialogs import confirm, open_dialog
 from legalaid_desktop.gui.widgets.documents_tab import DocumentsTab
@@ -136,10 +137,14 @@ class CaseView(Page):
         self.campaign_link = CampaignLink(self.ctx, self.header)
         self.campaign_link.linked.connect(self._campaign_linked)
         self.campaign_link.failed.connect(self.status_message)
+        # "Edit case…", "Edit…" on a consultation and "History…" (issue 19)
+        self.corrections = CaseCorrections(self.ctx, self)
+        self.corrections.corrected.connect(self.status_message)
         top = QHBoxLayout()
         top.addWidget(self.number_label)
         top.addWidget(self.badge)
         top.addStretch(1)
+        top.addWidget(self.corrections.history_button)
         top.addWidget(self.print_button)
         client_row = QHBoxLayout()
         self.client_caption = QLabel(self.header)
@@ -169,7 +174,8 @@ class CaseView(Page):
         self.reopen_button.clicked.connect(self.reopen)
         self.assign_button.clicked.connect(self.assign_lawyer)
         self.consult_button.setStyleSheet("font-weight: 600;")
-        for button in (self.consult_button, self.assign_button, self.pending_button):
+        edit = self.corrections.edit_button
+        for button in (self.consult_button, edit, self.assign_button, self.pending_button):
             self.action_row.addWidget(button)
         self.action_row.addStretch(1)
         self.action_row.addWidget(self.reopen_button)
@@ -178,6 +184,7 @@ class CaseView(Page):
     def _build_tabs(self) -> None:
         self.tabs = QTabWidget(self)
         self.timeline = ConsultationTimeline(self.ctx, self)
+        self.timeline.edit_requested.connect(self.corrections.edit_consultation)
         self.parties_tab = PartiesTab(self.ctx, self)
         self.deadlines_tab = DeadlinesTab(self.ctx, self)
         self.documents_tab = DocumentsTab(self.ctx, self)
@@ -287,7 +294,8 @@ class CaseView(Page):
         self.campaign_link.set_case(detail)
         editable = self.editable()
         lawyer_name = self.lawyer_name
-        self.timeline.set_consultations(detail.consultations, lawyer_name)
+        may_edit = self.corrections.may_edit_consultation
+        self.timeline.set_consultations(detail.consultations, lawyer_name, may_edit)
         self.parties_tab.set_case(detail.number, detail.parties, editable)
         self.parties_tab.set_decisions(detail.conflict_decisions)
         self.deadlines_tab.set_case(detail.number, detail.deadlines, editable)
@@ -347,6 +355,7 @@ class CaseView(Page):
         self.reopen_button.setVisible(editable and status == CaseStatus.CLOSED)
         self.assign_button.setVisible(editable and status != CaseStatus.CLOSED)
         self.print_button.setVisible(self.may_print(detail))
+        self.corrections.set_case(detail, editable)
 
     def _tab_titles(self) -> None:
         detail = self.detail
@@ -506,6 +515,7 @@ class CaseView(Page):
         self.assign_button.setText(_("Assi&gn lawyer…"))
         self.tabs.setAccessibleName(_("Case records"))
         self.campaign_link.retranslate()
+        self.corrections.retranslate()
         self.timeline.retranslate()
         if self.preview is not None:
             self.preview.retranslate()

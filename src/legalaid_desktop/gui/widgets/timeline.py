@@ -1,11 +1,24 @@
-"""The consultation timeline of a case: one card per consultation, newest first."""
+"""The consultation timeline of a case: one card per consultation, newest first.
+
+A consultation the user may correct has an "Edit…" button on its card (double-clicking the
+card does the same); the timeline only asks for the correction (:attr:`edit_requested`).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QMouseEvent
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
 
 from legalaid_desktop.domain.cases import ConsultationInfo
 from legalaid_desktop.gui.context import GuiContext
@@ -28,12 +41,22 @@ def _section(title: str, text: str) -> QLabel:
 
 
 class ConsultationCard(QFrame):
-    """Date, mode, duration and lawyer; notes, advice, next steps and follow-up."""
+    """Date, mode, duration and lawyer; notes, advice, next steps and follow-up.
+
+    With ``on_edit`` (the user may correct this consultation) the card has an "Edit…" button,
+    and a double click on it does the same.
+    """
 
     def __init__(
-        self, ctx: GuiContext, item: ConsultationInfo, lawyer_name: Callable[[str], str]
+        self,
+        ctx: GuiContext,
+        item: ConsultationInfo,
+        lawyer_name: Callable[[str], str],
+        on_edit: Callable[[ConsultationInfo], None] | None = None,
     ) -> None:
         super().__init__()
+        self.item = item
+        self._on_edit = on_edit
         self.setObjectName("consultationCard")
         self.setStyleSheet(_CARD_STYLE)
         self.setFocusPolicy(Qt.FocusPolicy.TabFocus)
@@ -51,7 +74,18 @@ class ConsultationCard(QFrame):
         layout.setSpacing(4)
         head = _section("", heading)
         head.setStyleSheet("font-weight: 600;")
-        layout.addWidget(head)
+        top = QHBoxLayout()
+        top.addWidget(head, 1)
+        self.edit_button: QPushButton | None = None
+        if on_edit is not None:
+            self.edit_button = QPushButton(_("Edit…"), self)  # no mnemonic: one on every card
+            self.edit_button.setToolTip(_("Correct this consultation"))
+            self.edit_button.setAccessibleDescription(
+                _("Consultation of {date}").format(date=format_date(item.held_on))
+            )
+            self.edit_button.clicked.connect(self.request_edit)
+            top.addWidget(self.edit_button, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addLayout(top)
         layout.addWidget(_section("", item.notes))
         texts = [heading, item.notes]
         for title, text in (
@@ -67,25 +101,47 @@ class ConsultationCard(QFrame):
         self.setAccessibleName(_("Consultation of {date}").format(date=format_date(item.held_on)))
         self.setAccessibleDescription("\n".join(texts))
 
+    def request_edit(self) -> None:
+        if self._on_edit is not None:
+            self._on_edit(self.item)
+
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
+        if self._on_edit is not None and event.button() == Qt.MouseButton.LeftButton:
+            self.request_edit()
+            return
+        super().mouseDoubleClickEvent(event)
+
 
 class ConsultationTimeline(QScrollArea):
-    """A scrolling column of consultation cards, newest first."""
+    """A scrolling column of consultation cards, newest first.
+
+    Signals:
+        edit_requested(object): "Edit…" of this :class:`ConsultationInfo` was chosen.
+    """
+
+    edit_requested = Signal(object)
 
     def __init__(self, ctx: GuiContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._ctx = ctx
         self._items: tuple[ConsultationInfo, ...] = ()
         self._lawyer_name: Callable[[str], str] = lambda username: username
+        self._may_edit: Callable[[ConsultationInfo], bool] = lambda _item: False
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
         self._render()
 
     def set_consultations(
-        self, items: Sequence[ConsultationInfo], lawyer_name: Callable[[str], str]
+        self,
+        items: Sequence[ConsultationInfo],
+        lawyer_name: Callable[[str], str],
+        may_edit: Callable[[ConsultationInfo], bool] | None = None,
     ) -> None:
-        """Show ``items`` (any order; shown newest first)."""
+        """Show ``items`` (any order; shown newest first); those ``may_edit`` accepts can be
+        corrected from their card."""
         self._items = tuple(sorted(items, key=lambda c: (c.held_on, c.id), reverse=True))
         self._lawyer_name = lawyer_name
+        self._may_edit = may_edit or (lambda _item: False)
         self._render()
 
     def count(self) -> int:
@@ -110,7 +166,8 @@ class ConsultationTimeline(QScrollArea):
             empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
             column.addWidget(empty)
         for item in self._items:
-            column.addWidget(ConsultationCard(self._ctx, item, self._lawyer_name))
+            on_edit = self.edit_requested.emit if self._may_edit(item) else None
+            column.addWidget(ConsultationCard(self._ctx, item, self._lawyer_name, on_edit))
         column.addStretch(1)
         self.setWidget(content)
         self.setAccessibleName(_("Consultations"))

@@ -5,7 +5,9 @@
 Builds a temporary demo store (``devtools.demo.generate_demo``, about 300 clients, fast test key
 derivation: the store is thrown away afterwards), logs in, and saves PNGs of the login window,
 the wizard pages (with the recovery key page), the dashboard, the clients list and a client
-dialog, the cases list, a case with consultations and its PDF preview, the calendar, the
+dialog, the cases list, a case with consultations and its PDF preview, corrections (a case
+and a consultation corrected, then the case's and its client's history and the "Edit case" and
+"Edit consultation" dialogs; the store is a throwaway), the calendar, the
 Campaigns screen (a campaign's cases and figures) and its "New campaign" dialog, the Reports
 screen with its chart (stacked bars, a line over the months, bars), the Sync
 page, the search palette with results, administration, settings, Qt's own dialogs (message box,

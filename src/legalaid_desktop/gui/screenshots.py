@@ -24,7 +24,7 @@ from legalaid_desktop.gui.application import apply_appearance, create_applicatio
 from legalaid_desktop.gui.login import LoginWindow
 from legalaid_desktop.gui.main_window import MainWindow
 from legalaid_desktop.gui.session_loader import OpenedSession, open_session
-from legalaid_desktop.gui.tasks import TaskRunner, WriteOp
+from legalaid_desktop.gui.tasks import Change, TaskRunner, WriteOp
 from legalaid_desktop.gui.ui_settings import UiSettings
 from legalaid_desktop.gui.wizard import CreateStore, FirstRunWizard
 
@@ -199,6 +199,7 @@ def _main_screens(plan: ShotPlan, camera: Camera, tasks: TaskRunner) -> None:
         wait_until(lambda: getattr(view, "detail", None) is not None)
         camera.shoot("case-view", window)
         _pdf_preview(camera, view, number)
+        _correction_shots(camera, window, view, tasks)
 
     window.go("calendar")
     settle(1.0)
@@ -325,6 +326,69 @@ def _conflict_shots(camera: Camera, clients: Any, name: str) -> None:
         decision.reject()
     dialog.reject()
     settle()
+
+
+def _correction_shots(camera: Camera, window: MainWindow, view: Any, tasks: TaskRunner) -> None:
+    """Corrections (issue 19): a case's summary and a consultation corrected through the
+    services, then the case's and its client's history, the "Edit case" dialog and a
+    consultation's "Edit" dialog."""
+    from legalaid_desktop.domain.corrections import CaseEdit, ConsultationEdit
+    from legalaid_desktop.gui.dialogs.history_dialog import CLIENT, HistoryDialog
+    from legalaid_desktop.gui.dialogs.history_dialog import SIZE as HISTORY_SIZE
+
+    detail, ctx = getattr(view, "detail", None), window.ctx
+    if detail is None or ctx is None or not detail.consultations:
+        return
+    corrections, first = ctx.services.corrections, detail.consultations[0]
+    modes = [c for c in ctx.catalog["consultation_modes"].codes() if c != first.mode]
+
+    def correct() -> None:
+        corrections.edit_case(detail.number, CaseEdit(summary=detail.summary + " (düzəliş)"))
+        notes = first.notes + "\nMüştəri torpaq sənədlərinin surətlərini də gətirdi."
+        corrections.edit_consultation(
+            first.id, ConsultationEdit(notes=notes, mode=modes[0] if modes else None)
+        )
+
+    done: list[bool] = []
+    WriteOp(
+        tasks,
+        correct,
+        changes={Change.CASES, Change.AGENDA},
+        success=lambda _r: done.append(True),
+        failure=lambda _e: done.append(False),
+    ).run()
+    wait_until(lambda: bool(done), 30)
+    # the case view reloads the corrected case (the edit dialogs open with it)
+    wait_until(lambda: view.detail is not None and view.detail.summary != detail.summary, 30)
+    history = view.corrections.history_button.open_history()
+    if history is not None:
+        history.resize(*HISTORY_SIZE)  # as on a real screen (the offscreen one is 800 wide)
+        wait_until(lambda: history.entries is not None, 30)
+        notes = [i for i, e in enumerate(history.entries or ()) if e.field == "notes"]
+        if notes:  # a long text, whole in the boxes under the table
+            history.table.setCurrentCell(notes[0], 0)
+        camera.shoot("case-history", history)
+        history.reject()
+    client = detail.client
+    subject = " · ".join(t for t in (client.number, client.display_name) if t)
+    of_client = HistoryDialog(ctx, CLIENT, client.id, subject, window)
+    of_client.resize(*HISTORY_SIZE)
+    of_client.show()
+    wait_until(lambda: of_client.entries is not None, 30)
+    camera.shoot("client-history", of_client)
+    of_client.reject()
+    of_client.deleteLater()
+    shown = view.detail or detail
+    for name, open_edit in (
+        ("case-edit", view.corrections.edit_case),
+        ("consultation-edit", lambda: view.corrections.edit_consultation(shown.consultations[0])),
+    ):
+        dialog = open_edit()
+        if dialog is not None:
+            settle(0.5)
+            camera.shoot(name, dialog)
+            dialog.reject()
+            settle()
 
 
 def _pdf_preview(camera: Camera, view: Any, number: str) -> None:

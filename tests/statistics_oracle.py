@@ -122,9 +122,7 @@ def _dims(
         "heard_from": _stated(cl["referral_source"]),
         "campaign": (ca["campaign_id"] if ca and ca["campaign_id"] else NA),
         "lawyer": _stated(lawyer),
-        "satisfaction": (
-            NA if cd is None else NS if cd["satisfaction"] is None else str(cd["satisfaction"])
-        ),
+        "satisfaction": _stated(ca["satisfaction"] if ca else None),
     }
     if event is not None:
         d["month"] = event[:7]

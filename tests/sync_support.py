@@ -44,6 +44,7 @@ SYNC_TABLES = (
     "deadlines",
     "attachments",
     "corrections",
+    "referrals",
     "change_log",
     "sync_channels",
     "sync_bundles",
@@ -56,7 +57,7 @@ SYNC_TABLES = (
 )
 """Everything an import may change besides the audit log and the clock."""
 
-DATA_TABLES = SYNC_TABLES[:10]
+DATA_TABLES = SYNC_TABLES[:11]
 
 
 def make_node(

@@ -28,6 +28,7 @@ from legalaid_desktop.services.corrections import CorrectionService, HistoryServ
 from legalaid_desktop.services.donor_report import DonorReportService
 from legalaid_desktop.services.exports import ExportService
 from legalaid_desktop.services.maintenance import MaintenanceService
+from legalaid_desktop.services.referrals import ReferralService
 from legalaid_desktop.services.report_definitions import ReportDefinitionService
 from legalaid_desktop.services.reports import ReportService
 from legalaid_desktop.services.retention import RetentionService
@@ -87,6 +88,7 @@ class AppSession:
     exports: ExportService
     corrections: CorrectionService
     history: HistoryService
+    referrals: ReferralService
 
     @classmethod
     def over(cls, ws: Workspace) -> AppSession:
@@ -111,6 +113,7 @@ class AppSession:
             exports=ExportService(ws),
             corrections=CorrectionService(ws),
             history=HistoryService(ws),
+            referrals=ReferralService(ws),
         )
 
     @property

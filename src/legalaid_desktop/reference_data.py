@@ -43,6 +43,10 @@ REQUIRED_KINDS: tuple[str, ...] = (
     "party_roles",
     "case_statuses",
     "consent_purposes",
+    "satisfaction",
+    "referral_bodies",
+    "referral_results",
+    "client_kinds",
 )
 
 _TOP_LEVEL_KEYS = frozenset({"kind", "version", "items"})

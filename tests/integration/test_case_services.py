@@ -262,7 +262,7 @@ def test_every_change_goes_to_the_outbox_with_field_groups(lawyer_session: app.A
         row = db.get(Client, client.id)
         assert row is not None
         clocks = dict(row.clocks)
-    assert set(rows[0][0]) == {"identity", "contact", "profile", "owner"}
+    assert set(rows[0][0]) == {"identity", "contact", "profile", "owner", "organization", "merge"}
     assert rows[1][0] == ["contact"]
     assert clocks["contact"] > clocks["identity"]
 

@@ -25,7 +25,10 @@ from legalaid_desktop.store import consultation_figures
 from sync_support import add_case, assert_converged, enroll, make_node, sync
 
 ROOT = Path(__file__).resolve().parents[2]
-MIGRATION = ROOT / "migrations" / "versions" / "e6b2c4d8f0a1_consultation_figures.py"
+MIGRATION = ROOT / "migrations" / "versions" / "b7d2e5a9c4f1_case_life.py"
+"""The newest revision that makes the table and its triggers (their text is checked here)."""
+BEFORE_FIGURES = "d3a7f1c9e2b4"
+"""The revision before the table existed (e6b2c4d8f0a1 made it)."""
 
 
 def _migration() -> Any:
@@ -245,7 +248,7 @@ def test_an_older_store_gets_the_table_filled_at_upgrade(tmp_path: Path) -> None
     add_case(session, name="Məmmədova Leyla Arif qızı", phone="+994 55 111 22 33")
     with session.ws.store.engine.execution_options(write=True).begin() as conn:
         conn.exec_driver_sql("PRAGMA foreign_keys = OFF")
-        command.downgrade(migrate.alembic_config(conn), _migration().down_revision)
+        command.downgrade(migrate.alembic_config(conn), BEFORE_FIGURES)
         tables = {r[0] for r in conn.exec_driver_sql("SELECT name FROM sqlite_master")}
     assert "consultation_figures" not in tables and "ix_consents_stats" not in tables
     assert not any(name.startswith("consultation_figures_") for name in tables)

@@ -49,6 +49,15 @@ EXPECTED_CODES: dict[str, list[str]] = {
     "party_roles": ["adverse", "institution", "witness", "representative"],
     "case_statuses": ["open", "pending", "closed", "transferred"],
     "consent_purposes": ["store_process", "share_hq", "anonymized_stats"],
+    # issue 19: the ALAC satisfaction scale at closing, referrals, kinds of client
+    "satisfaction": ["5", "4", "3", "2", "1", "unreachable"],
+    "referral_bodies": [
+        "advocate", "prosecutor_anticorruption", "ombudsman", "ministry_justice",
+        "ministry_labour", "ministry_interior", "ministry_health", "ministry_education",
+        "local_executive", "court", "asan", "other_ngo",
+    ],
+    "referral_results": ["resolved", "partly_resolved", "forwarded", "refused", "no_action"],
+    "client_kinds": ["person", "organization", "initiative"],
 }  # fmt: skip
 
 NAKHCHIVAN_PARTS = {"AZ-BAB", "AZ-CUL", "AZ-KAN", "AZ-NV", "AZ-ORD", "AZ-SAD", "AZ-SAH", "AZ-SAR"}

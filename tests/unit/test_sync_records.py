@@ -67,6 +67,7 @@ def test_allow_list_is_the_synced_tables_in_foreign_key_order() -> None:
         "attachments",
         "conflict_decisions",
         "corrections",
+        "referrals",
     }
     assert order.index("clients") < order.index("cases") < order.index("consultations")
     assert order.index("cases") < order.index("conflict_decisions")

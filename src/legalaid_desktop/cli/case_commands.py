@@ -13,6 +13,7 @@ from legalaid_desktop.cli import (
     access_commands,
     client_commands,
     correction_commands,
+    referral_commands,
     retention_commands,
 )
 from legalaid_desktop.cli.context import CliContext, Output
@@ -234,9 +235,14 @@ def cmd_case_show(args: argparse.Namespace, ctx: CliContext) -> Output:
 
 def cmd_case_close(args: argparse.Namespace, ctx: CliContext) -> Output:
     with ctx.session() as s:
-        detail = s.cases.close(args.number, args.outcome, args.date)
+        detail = s.cases.close(args.number, args.outcome, args.date, args.satisfaction)
     return Output(
-        {"number": detail.number, "status": detail.status, "outcome": detail.outcome},
+        {
+            "number": detail.number,
+            "status": detail.status,
+            "outcome": detail.outcome,
+            "satisfaction": detail.satisfaction,
+        },
         _("Closed {number} ({outcome}).").format(number=detail.number, outcome=detail.outcome),
     )
 
@@ -415,8 +421,17 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("number")
     p.add_argument("--outcome", required=True, metavar="CODE")
     p.add_argument("--date", type=_date)
+    p.add_argument(
+        "--satisfaction",
+        metavar="CODE",
+        help=_(
+            "the citizen's satisfaction: 1 to 5, or 'unreachable' "
+            "(legalaid reference list satisfaction)"
+        ),
+    )
     p.set_defaults(func=cmd_case_close)
     correction_commands.register_case(case, _day)
+    referral_commands.register(case, _day)
     p = case.add_parser("reopen")
     p.add_argument("number")
     p.set_defaults(func=cmd_case_reopen)

@@ -9,6 +9,7 @@ from enum import StrEnum
 from typing import Generic, TypeVar
 
 from legalaid_desktop.domain.conflict_decisions import ConflictDecisionInfo
+from legalaid_desktop.domain.referrals import ReferralInfo
 from legalaid_desktop.domain.retention import display_name, is_anonymized
 
 T = TypeVar("T")
@@ -389,6 +390,10 @@ class CaseDetail:
         return self.user_names.get(username) or username
 
     conflict_decisions: tuple[ConflictDecisionInfo, ...] = ()  # on its parties and its client
+    satisfaction: str | None = None
+    """The citizen's satisfaction recorded at closing (a ``satisfaction`` code), or None."""
+    referrals: tuple[ReferralInfo, ...] = ()
+    """Where the case was referred and what came back, oldest first."""
 
 
 @dataclass(frozen=True)

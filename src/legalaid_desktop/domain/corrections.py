@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from legalaid_desktop.domain.referrals import STATUS_LABELS
 from legalaid_desktop.i18n import N_, _
 from legalaid_desktop.i18n.formatting import format_date
 
@@ -27,6 +28,7 @@ class RecordKind(StrEnum):
     CONSULTATION = "consultation"
     PARTY = "party"
     DEADLINE = "deadline"
+    REFERRAL = "referral"
 
 
 KIND_LABELS: dict[str, str] = {
@@ -36,6 +38,7 @@ KIND_LABELS: dict[str, str] = {
     RecordKind.CONSULTATION: N_("Consultation"),
     RecordKind.PARTY: N_("Party"),
     RecordKind.DEADLINE: N_("Deadline"),
+    RecordKind.REFERRAL: N_("Referral"),
 }
 
 FIELD_LABELS: dict[str, str] = {
@@ -68,6 +71,14 @@ FIELD_LABELS: dict[str, str] = {
     "role": N_("Role"),
     "due_on": N_("Due date"),
     "description": N_("Description"),
+    "referred_on": N_("Referred on"),
+    "body": N_("Referred to"),
+    "to_whom": N_("Name or office"),
+    "request": N_("What was asked"),
+    "status": N_("Answer status"),
+    "answered_on": N_("Answered on"),
+    "answer": N_("Answer"),
+    "result": N_("Result"),
 }
 """The label of every field a correction can name (the history shows these, not the names)."""
 
@@ -81,10 +92,12 @@ CODE_LISTS: dict[str, str] = {
     "conduct": "corruption_conduct",
     "mode": "consultation_modes",
     "role": "party_roles",
+    "body": "referral_bodies",
+    "result": "referral_results",
 }
 """The reference list whose label shows a field's code."""
 
-DATE_FIELDS = frozenset({"opened_on", "held_on", "due_on"})
+DATE_FIELDS = frozenset({"opened_on", "held_on", "due_on", "referred_on", "answered_on"})
 """Fields whose value is an ISO date."""
 
 
@@ -129,6 +142,8 @@ def readable(field: str, value: str, label: Callable[[str, str], str]) -> str:
         return "—"
     if field in CODE_LISTS:
         return label(CODE_LISTS[field], value)
+    if field == "status" and value in STATUS_LABELS:
+        return _(STATUS_LABELS[value])
     if field in DATE_FIELDS:
         try:
             return format_date(date.fromisoformat(value))

@@ -20,6 +20,7 @@ from legalaid_desktop.domain.conflict_decisions import decision_text
 from legalaid_desktop.domain.corrections import HistoryEntry
 from legalaid_desktop.domain.documents import document_kind
 from legalaid_desktop.domain.reference import ReferenceCatalog
+from legalaid_desktop.domain.referrals import STATUS_LABELS, ReferralInfo
 from legalaid_desktop.domain.retention import display_name
 from legalaid_desktop.i18n import _
 from legalaid_desktop.i18n.formatting import format_datetime
@@ -124,6 +125,8 @@ def case_summary_story(
         story += [Para(para_text(decision_text(d)), styles.body) for d in data.conflict_decisions]
     story += _consultations(data.consultations, ctx)
     story += _deadlines(data.deadlines, ctx)
+    if data.referrals:
+        story += _referrals(data.referrals, ctx)
     story += _attachments(data.attachments, ctx)
     story += [
         *section(_("Outcome"), styles),
@@ -132,6 +135,7 @@ def case_summary_story(
                 (_("Outcome"), ctx.ref("outcomes", data.outcome)),
                 (_("Closed"), fmt_date(data.closed)),
                 (_("Referral"), para_text(data.referral)),
+                (_("Citizen satisfaction"), ctx.ref("satisfaction", data.satisfaction)),
             ],
             styles,
             columns=3,
@@ -201,10 +205,6 @@ def _corruption(info: CorruptionInfo, ctx: _Context) -> list[Flowable]:
         amount = DASH
     else:
         amount = f"{ctx.number(info.amount_requested, '#,##0.00')} {escape(info.currency)}"
-    if info.satisfaction is None:
-        satisfaction = DASH
-    else:
-        satisfaction = escape(_("{n} of 5").format(n=info.satisfaction))
     return [
         *section(_("Corruption complaint"), ctx.styles),
         field_grid(
@@ -214,7 +214,6 @@ def _corruption(info: CorruptionInfo, ctx: _Context) -> list[Flowable]:
                 (_("Institution"), para_text(info.institution)),
                 (_("Amount requested"), amount),
                 (_("Reported to"), para_text(info.reported_to)),
-                (_("Citizen satisfaction"), satisfaction),
             ],
             ctx.styles,
             columns=3,
@@ -278,6 +277,31 @@ def _deadlines(items: Sequence[DeadlineInfo], ctx: _Context) -> list[Flowable]:
     widths = [22 * mm, CONTENT_WIDTH - 48 * mm, 26 * mm]
     header = [_("Due"), _("Description"), ""]
     return [*flowables, data_table(header, rows, widths, ctx.styles)]
+
+
+def _referrals(items: Sequence[ReferralInfo], ctx: _Context) -> list[Flowable]:
+    """Where the case was referred and what came back: date, to whom, what was asked, the
+    answer (its status, date, result and text)."""
+    rows = []
+    for r in items:
+        to = ctx.ref("referral_bodies", r.body)
+        if r.to_whom:
+            to += "<br/>" + para_text(r.to_whom)
+        status = escape(_(STATUS_LABELS.get(r.status, r.status)))
+        if r.answered_on is not None:
+            status += " " + fmt_date(r.answered_on)
+        answer = [status]
+        if r.result:
+            answer.append("<b>" + ctx.ref("referral_results", r.result) + "</b>")
+        if r.answer:
+            answer += para_lines(r.answer)
+        rows.append([fmt_date(r.referred_on), to, para_lines(r.request), answer])
+    widths = [22 * mm, 45 * mm, (CONTENT_WIDTH - 67 * mm) / 2, (CONTENT_WIDTH - 67 * mm) / 2]
+    header = [_("Date"), _("Referred to"), _("What was asked"), _("Answer")]
+    return [
+        *section(_("Referrals and follow-up"), ctx.styles),
+        data_table(header, rows, widths, ctx.styles),
+    ]
 
 
 def _attachments(items: Sequence[AttachmentInfo], ctx: _Context) -> list[Flowable]:

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from legalaid_desktop.domain.conflict_decisions import ConflictDecisionInfo
 from legalaid_desktop.domain.corrections import HistoryEntry
+from legalaid_desktop.domain.referrals import ReferralInfo
 from legalaid_desktop.domain.retention import DEFAULT_RETENTION_YEARS
 
 
@@ -84,6 +85,7 @@ class CorruptionInfo:
         currency: The ISO 4217 code of ``amount_requested``.
         reported_to: Where the matter was reported (e.g. the prosecutor's anti-corruption
             department, the ombudsman); empty if nowhere yet.
+        referrals: Where the case was referred, and the follow-up of each.
         satisfaction: The citizen's satisfaction on a scale of 1 (not at all) to 5 (fully);
             ``None`` if not asked yet.
     """
@@ -190,6 +192,8 @@ class CaseSummaryInput:
         deadlines: All deadlines (the summary prints those not done).
         attachments: The attached documents.
         conflict_decisions: The conflict-of-interest decisions on the case and its client.
+        satisfaction: The citizen's satisfaction recorded at closing (a ``satisfaction``
+            code); ``None`` when not recorded.
         last_change: The newest correction of the case (who, when, which field); ``None``
             when nothing was corrected.
     """
@@ -212,6 +216,8 @@ class CaseSummaryInput:
     attachments: Sequence[AttachmentInfo] = field(default_factory=tuple)
     conflict_decisions: Sequence[ConflictDecisionInfo] = field(default_factory=tuple)
     last_change: HistoryEntry | None = None
+    satisfaction: str | None = None
+    referrals: Sequence[ReferralInfo] = field(default_factory=tuple)
 
     def __post_init__(self) -> None:
         _freeze(self, "parties", "consultations", "deadlines", "attachments", "conflict_decisions")

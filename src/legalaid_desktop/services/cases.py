@@ -34,6 +34,7 @@ from legalaid_desktop.services.list_order import (
     ranked,
     text_filter,
 )
+from legalaid_desktop.services.referrals import referrals_of
 from legalaid_desktop.services.rows import (
     attachment_info,
     client_info,
@@ -171,6 +172,9 @@ class CaseService:
                 referral=data.referral.strip(),
                 grant_code=data.grant_code.strip(),
                 campaign_id=data.campaign_id,
+                satisfaction=None
+                if data.corruption is None or data.corruption.satisfaction is None
+                else str(data.corruption.satisfaction),
                 origin_node=self.ws.node_code,
                 clocks={},
                 hlc="",
@@ -255,6 +259,8 @@ class CaseService:
             attachments=tuple(attachment_info(a) for a in attachments),
             user_names=user_names,
             conflict_decisions=tuple(decisions_for_case(s, case)),
+            satisfaction=case.satisfaction,
+            referrals=referrals_of(s, case.id),
         )
 
     def list(
@@ -421,9 +427,22 @@ class CaseService:
             first = tuple(k.desc() for k in first)
         return (*blanks, *first, Case.opened_on.desc(), Case.number.desc())
 
-    def close(self, number: str, outcome: str, closed_on: date | None = None) -> CaseDetail:
+    def close(
+        self,
+        number: str,
+        outcome: str,
+        closed_on: date | None = None,
+        satisfaction: str | None = None,
+    ) -> CaseDetail:
+        """Close the case with its outcome and, when asked, the citizen's satisfaction (a
+        ``satisfaction`` code: ``1`` to ``5``, or ``unreachable`` when the client could not be
+        reached); None leaves it not recorded."""
         catalog = self.ws.catalog()
         validation.code(catalog, "outcomes", outcome, "outcome", _("outcome"))
+        if satisfaction is not None:
+            validation.code(
+                catalog, "satisfaction", satisfaction, "satisfaction", _("citizen satisfaction")
+            )
         when = validation.not_in_future(closed_on or today(), "closed_on", _("Closing date"))
         with self.ws.write() as s:
             case = lookups.get_case(s, number)
@@ -437,9 +456,15 @@ class CaseService:
                 when.isoformat(),
                 outcome,
             )
+            if satisfaction is not None:
+                case.satisfaction = satisfaction  # else any recorded before stays
             self.ws.touch(s, case, ("status",))
             self.ws.audit(
-                s, "case_closed", "case", case.id, {"number": case.number, "outcome": outcome}
+                s,
+                "case_closed",
+                "case",
+                case.id,
+                {"number": case.number, "outcome": outcome, "satisfaction": satisfaction},
             )
             return self._detail(s, case)
 
@@ -450,6 +475,7 @@ class CaseService:
             if case.status != CaseStatus.CLOSED:
                 raise InputRejected(_("Case {number} is not closed.").format(number=number))
             case.status, case.closed_on, case.outcome = CaseStatus.OPEN.value, None, None
+            case.satisfaction = None
             self.ws.touch(s, case, ("status",))
             self.ws.audit(s, "case_reopened", "case", case.id, {"number": case.number})
             return self._detail(s, case)

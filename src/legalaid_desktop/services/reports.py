@@ -161,6 +161,8 @@ class ReportService:
             ],
             conflict_decisions=detail.conflict_decisions,
             last_change=corrections.last_change(s, detail.id),
+            satisfaction=detail.satisfaction,
+            referrals=detail.referrals,
         )
 
     def case_summary(

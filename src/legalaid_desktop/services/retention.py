@@ -58,6 +58,7 @@ from legalaid_desktop.store.models import (
     Deadline,
     Meta,
     Party,
+    Referral,
 )
 from legalaid_desktop.store.models.base import SyncMixin
 from legalaid_desktop.sync import erasure
@@ -418,11 +419,14 @@ class RetentionService:
             "phone": "",
             "address": "",
             "referral_source": "",
+            "contact_person": "",
             "full_name": "" if erase else ANONYMIZED_NAME,
             "birth_year": None if erase else anonymized_birth_year(client.birth_year),
         }
         if erase:
-            values.update(gender="", region="", displacement="", disability="")
+            values.update(
+                gender="", region="", displacement="", disability="", registration="", members=None
+            )
         _blank(ws, s, client, values, gone=erase)
         client.name_sort = sort_string(client.full_name)
         out.note(client, ("full_name", "phone", "address", "birth_year"))
@@ -443,6 +447,7 @@ class RetentionService:
             (Consultation, {"notes": "", "advice": "", "next_steps": ""}, erase),
             (Party, {"name": "", "notes": ""}, True),
             (Deadline, {"description": ""}, erase),
+            (Referral, {"to_whom": "", "request": "", "answer": ""}, erase),
         )
         for model, blank, gone in children:
             column = model.case_id  # type: ignore[attr-defined]

@@ -66,6 +66,7 @@ _CATALOG_KINDS: dict[Dimension, str] = {
     Dimension.DISPLACEMENT: "displacement",
     Dimension.DISABILITY: "disability",
     Dimension.CONSULTATION_MODE: "consultation_modes",
+    Dimension.SATISFACTION: "satisfaction",
 }
 _SPECIAL_RANK = {OTHER: 1, NOT_APPLICABLE: 2, NOT_STATED: 3}
 

@@ -21,7 +21,6 @@ from legalaid_desktop.domain.cases import ConsentPurpose
 from legalaid_desktop.i18n.dates import BAKU
 from legalaid_desktop.statistics.definitions import (
     NOT_APPLICABLE,
-    NOT_STATED,
     AgeBands,
     Dimension,
     Measure,
@@ -57,7 +56,7 @@ _TABLES: dict[str, str] = {
     "sector": "cd.sector",
     "conduct": "cd.conduct",
     "institution": "cd.institution",
-    "satisfaction": "cd.satisfaction",
+    "satisfaction": "ca.satisfaction",
     "mode": "co.mode",
 }
 """A base row's values, read from the tables (``cl``, ``ca``, ``cd``, ``co`` in scope)."""
@@ -88,10 +87,10 @@ _CORRUPTION_DIMENSIONS = frozenset(
         Dimension.CORRUPTION_SECTOR,
         Dimension.CORRUPTION_CONDUCT,
         Dimension.INSTITUTION,
-        Dimension.SATISFACTION,
     }
 )
 _CASE_DIMENSIONS = _CORRUPTION_DIMENSIONS | {
+    Dimension.SATISFACTION,
     Dimension.LEGAL_AREA,
     Dimension.OUTCOME,
     Dimension.CAMPAIGN,
@@ -195,11 +194,8 @@ def dimension_sql(dim: Dimension, src: _Source, bands: AgeBands) -> str:
         Dimension.HEARD_FROM: _stated(col["referral_source"]),
         Dimension.CAMPAIGN: f"COALESCE({col['campaign']}, '{NOT_APPLICABLE}')",
         Dimension.LAWYER: _stated(src.lawyer),
-        Dimension.SATISFACTION: (
-            f"CASE WHEN {col['no_corruption']} THEN '{NOT_APPLICABLE}' "
-            f"WHEN {col['satisfaction']} IS NULL "
-            f"THEN '{NOT_STATED}' ELSE CAST({col['satisfaction']} AS TEXT) END"
-        ),
+        # recorded at the closing of every case (a ``satisfaction`` code), not only ALAC's
+        Dimension.SATISFACTION: _stated(col["satisfaction"]),
         Dimension.MONTH: f"substr({event}, 1, 7)",
         # the month: its quarter is made of it after grouping (:data:`_AFTER`), since a string
         # built in SQL for every row is an allocation each (memory security)

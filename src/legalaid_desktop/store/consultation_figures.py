@@ -1,7 +1,7 @@
 """The derived table ``consultation_figures`` (store/models/figures.py): what it must hold, and
 its rebuild after a bulk load.
 
-Triggers (revision ``e6b2c4d8f0a1``) keep the table equal to :data:`SELECT` after every write.
+Triggers (revision ``b7d2e5a9c4f1``) keep the table equal to :data:`SELECT` after every write.
 A bulk load (the demo generator) drops the secondary indexes of the tables it fills, and with
 them the ones the triggers look rows up by, so that each trigger would scan a table: it loads
 inside :func:`rebuilt_after` instead, which takes the triggers away for the load and fills the
@@ -29,8 +29,9 @@ def key(column: str) -> str:
 SELECT = (
     f"SELECT co.held_on, {key('co.id')}, ca.client_id, co.lawyer, co.mode, "
     "co.minutes, ca.owner_node, ca.legal_area, ca.outcome, ca.campaign_id, "
-    "cd.id IS NOT NULL, cd.sector, cd.conduct, cd.institution, cd.satisfaction, "
-    "cl.gender, cl.birth_year, cl.region, cl.displacement, cl.disability, cl.referral_source "
+    "cd.id IS NOT NULL, cd.sector, cd.conduct, cd.institution, ca.satisfaction, "
+    "cl.gender, cl.birth_year, cl.region, cl.displacement, cl.disability, cl.referral_source, "
+    "cl.kind "
     "FROM consultations co "
     "JOIN cases ca ON ca.id = co.case_id AND ca.deleted_hlc IS NULL "
     "JOIN clients cl ON cl.id = ca.client_id AND cl.deleted_hlc IS NULL "
@@ -38,7 +39,7 @@ SELECT = (
     "WHERE co.deleted_hlc IS NULL"
 )
 """The table's rows, in its column order: every live consultation of a live case of a live
-client, with the values a figure reads (revision ``e6b2c4d8f0a1`` holds the same text)."""
+client, with the values a figure reads (revision ``b7d2e5a9c4f1`` holds the same text)."""
 
 
 @contextmanager

@@ -77,7 +77,7 @@ ATTACHMENT_BLANK: Mapping[str, Any] = {
 its SHA-256)."""
 
 ANONYMIZED_FIELDS: Mapping[str, Mapping[str, Any]] = {
-    "clients": {"phone": "", "address": "", "referral_source": ""},
+    "clients": {"phone": "", "address": "", "referral_source": "", "contact_person": ""},
     "consents": {"attachment_id": None},
     "cases": {"summary": "", "referral": ""},
     "corruption_details": {"institution": "", "reported_to": ""},
@@ -86,6 +86,7 @@ ANONYMIZED_FIELDS: Mapping[str, Mapping[str, Any]] = {
     "deadlines": {"description": ""},
     "conflict_decisions": {"reason": ""},
     "corrections": {"old_value": "", "new_value": ""},
+    "referrals": {"to_whom": "", "request": "", "answer": ""},
     "attachments": ATTACHMENT_BLANK,
 }
 """What an anonymization empties, by table (the client's name and birth year apart)."""
@@ -100,6 +101,8 @@ ERASED_FIELDS: Mapping[str, Mapping[str, Any]] = {
         "region": "",
         "displacement": "",
         "disability": "",
+        "registration": "",
+        "members": None,
     },
     "cases": {**ANONYMIZED_FIELDS["cases"], "grant_code": ""},
 }
@@ -306,7 +309,7 @@ def _person_rows(session: Session, client_id: str) -> dict[str, list[str]]:
         c = specs[table].table.c
         found[table] = list(session.scalars(select(c.id).where(c.client_id == client_id)))
     case_ids = found["cases"]
-    for table in ("corruption_details", "consultations", "parties", "deadlines"):
+    for table in ("corruption_details", "consultations", "parties", "deadlines", "referrals"):
         c = specs[table].table.c
         found[table] = list(session.scalars(select(c.id).where(c.case_id.in_(case_ids))))
     for table in ("attachments", "conflict_decisions", "corrections"):

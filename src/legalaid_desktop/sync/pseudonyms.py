@@ -85,7 +85,11 @@ PLACEHOLDER_MEDIA_TYPE = "application/octet-stream"
 EMPTY_SHA256 = hashlib.sha256(b"").hexdigest()
 
 BLANKED: Mapping[str, Mapping[str, tuple[str, ...]]] = {
-    "clients": {"contact": ("phone", "address"), "profile": ("referral_source",)},
+    "clients": {
+        "contact": ("phone", "address"),
+        "profile": ("referral_source",),
+        "organization": ("contact_person",),
+    },
     "cases": {"core": ("summary",), "referral": ("referral",)},
     "corruption_details": {"details": ("institution", "reported_to")},
     "consultations": {"content": ("notes", "advice", "next_steps")},
@@ -93,12 +97,13 @@ BLANKED: Mapping[str, Mapping[str, tuple[str, ...]]] = {
     "deadlines": {"deadline": ("description",)},
     "conflict_decisions": {"decision": ("reason",)},
     "corrections": {"values": ("old_value", "new_value")},
+    "referrals": {"referral": ("to_whom", "request"), "answer": ("answer",)},
 }
 """Free-text fields emptied, by table and field group."""
 
 SENSITIVE_GROUPS: Mapping[str, tuple[str, ...]] = {
     **{table: tuple(groups) for table, groups in BLANKED.items()},
-    "clients": ("identity", "contact", "profile"),
+    "clients": ("identity", "contact", "profile", "organization"),
     "attachments": ("file",),
 }
 """Every field group whose value differs between the real and the pseudonymized record."""

@@ -162,6 +162,7 @@ class CaseRows:
                 grant,  # grant_code
                 campaign_id,
                 0,  # needs_review
+                self._satisfaction(number) if status == "closed" and not scenario else None,
             ),
         )
         if scenario is not None:
@@ -169,6 +170,19 @@ class CaseRows:
         self._consultations(rows, case_id, area, lawyer, days, following, outcome, scenario)
         self._parties(rows, case_id, area, female, ctx)
         self._deadlines(rows, case_id, opened, closed_on, status, ctx)
+
+    @staticmethod
+    def _satisfaction(number: str) -> str | None:
+        """The satisfaction recorded at the closing of a case that is not a corruption case
+        (those draw theirs with their details): from a generator of its own, so that the
+        other rows stay as they were before satisfaction was recorded for every case."""
+        rng = random.Random(f"satisfaction:{number}")
+        draw = rng.random()
+        if draw < 0.08:
+            return "unreachable"
+        if draw < 0.7:
+            return str(one(rng, (1, 2, 3, 3, 4, 4, 4, 5, 5, 5)))
+        return None
 
     def _context(self, area: str) -> dict[str, str]:
         """The case's own court, bank, employer (for the templates; plus :attr:`institutions`)."""
@@ -208,6 +222,9 @@ class CaseRows:
         satisfaction = None
         if status == "closed" and rng.random() < 0.7:
             satisfaction = one(rng, (1, 2, 3, 3, 4, 4, 4, 5, 5, 5))
+            # the case (emitted just before) records it too: the figures read the case's
+            *case, _none = rows.cases[-1]
+            rows.cases[-1] = (*case, str(satisfaction))
         self._emit(
             rows,
             rows.corruption,

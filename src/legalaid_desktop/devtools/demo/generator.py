@@ -233,6 +233,11 @@ class Generator(CaseRows):
                 self.next_client_number(),  # number
                 f"{self.iso(intake)}T{hh:02d}:{mm:02d}:00.000Z",  # created_at
                 0,  # needs_review
+                "person",  # kind
+                "",  # registration
+                "",  # contact_person
+                None,  # members
+                None,  # merged_into
             ),
         )
         purposes = ["store_process"]

@@ -126,7 +126,8 @@ TABLES: Final[dict[str, TableSpec]] = {
             (
                 "full_name", "name_sort", "gender", "birth_year", "region", "displacement",
                 "disability", "phone", "address", "referral_source", "node_code", "number",
-                "created_at", "needs_review",
+                "created_at", "needs_review", "kind", "registration", "contact_person",
+                "members", "merged_into",
             ),
         ),
         TableSpec(
@@ -138,7 +139,7 @@ TABLES: Final[dict[str, TableSpec]] = {
             (
                 "number", "client_id", "legal_area", "summary", "status", "assigned_lawyer",
                 "owner_node", "opened_on", "closed_on", "outcome", "referral", "grant_code",
-                "campaign_id", "needs_review",
+                "campaign_id", "needs_review", "satisfaction",
             ),
         ),
         TableSpec(

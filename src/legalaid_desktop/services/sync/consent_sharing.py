@@ -34,6 +34,7 @@ from legalaid_desktop.store.models import (
     CorruptionDetails,
     Deadline,
     Party,
+    Referral,
 )
 from legalaid_desktop.sync.nodes import is_hq
 from legalaid_desktop.sync.pseudonyms import SENSITIVE_GROUPS, sharing_clients
@@ -42,6 +43,7 @@ __all__ = ["consent_changed", "follow_sharing", "shares_with_hq"]
 
 _CASE_CHILDREN: tuple[type[Any], ...] = (
     CorruptionDetails,
+    Referral,
     Consultation,
     Party,
     Deadline,

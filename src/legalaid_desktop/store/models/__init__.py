@@ -18,6 +18,7 @@ from legalaid_desktop.store.models.cases import (
     Deadline,
     Party,
     ReferenceItem,
+    Referral,
 )
 from legalaid_desktop.store.models.figures import ConsultationFigure
 from legalaid_desktop.store.models.foundation import AuditEvent, Meta, Node, User
@@ -57,6 +58,7 @@ __all__ = [
     "Party",
     "QuarantineEntry",
     "ReferenceItem",
+    "Referral",
     "ReportDefinition",
     "SyncBundle",
     "SyncChannel",

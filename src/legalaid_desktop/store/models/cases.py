@@ -43,8 +43,23 @@ def live_index(name: str, *columns: str, where: str = "") -> Index:
     return Index(name, *columns, sqlite_where=condition)
 
 
-_STATS_CASE = ("owner_node", "legal_area", "outcome", "assigned_lawyer", "campaign_id")
-_STATS_CLIENT = ("gender", "birth_year", "region", "displacement", "disability", "node_code")
+_STATS_CASE = (
+    "owner_node",
+    "legal_area",
+    "outcome",
+    "assigned_lawyer",
+    "campaign_id",
+    "satisfaction",
+)
+_STATS_CLIENT = (
+    "gender",
+    "birth_year",
+    "region",
+    "displacement",
+    "disability",
+    "node_code",
+    "kind",
+)
 """The dimension columns the statistics read (services/statistics_sql.py). Their covering
 indexes below hold them with ``deleted_hlc``, so that a figure is answered from the indexes
 alone, never from the wide encrypted rows (docs/statistics.md, "Speed")."""
@@ -82,6 +97,11 @@ class Client(SyncMixin, Base):
         # The readable number is made once by the owning center (services.client_numbers)
         # and never changes: it travels with the owner, who made it.
         "owner": ("node_code", "number"),
+        # a community organization or initiative group (issue 19): what it is, its
+        # registration, who speaks for it, how many members it has
+        "organization": ("kind", "registration", "contact_person", "members"),
+        # a client merged into another by a manager: a tombstone pointing to the one kept
+        "merge": ("merged_into",),
     }
 
     full_name: Mapped[str] = mapped_column(String(200))
@@ -98,6 +118,13 @@ class Client(SyncMixin, Base):
     number: Mapped[str] = mapped_column(String(32), unique=True, index=True)
     created_at: Mapped[str] = mapped_column(String(32))
     needs_review: Mapped[bool] = mapped_column(Boolean, default=False)
+    kind: Mapped[str] = mapped_column(String(16), default="person", server_default="person")
+    """``person``, ``organization`` or ``initiative`` (the ``client_kinds`` reference list)."""
+    registration: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    contact_person: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    members: Mapped[int | None] = mapped_column(Integer, default=None)
+    merged_into: Mapped[str | None] = mapped_column(String(36), default=None)
+    """The client this one was merged into (a tombstone then), or None."""
 
 
 class Consent(SyncMixin, Base):
@@ -192,7 +219,7 @@ class Case(SyncMixin, Base):
     )
     FIELD_GROUPS: ClassVar[Groups] = {
         "core": ("number", "client_id", "legal_area", "summary", "opened_on"),
-        "status": ("status", "closed_on", "outcome"),
+        "status": ("status", "closed_on", "outcome", "satisfaction"),
         "assignment": ("assigned_lawyer",),
         "ownership": ("owner_node",),
         "referral": ("referral", "grant_code"),
@@ -213,6 +240,9 @@ class Case(SyncMixin, Base):
     grant_code: Mapped[str] = mapped_column(String(64), default="")
     campaign_id: Mapped[str | None] = mapped_column(ForeignKey("campaigns.id"), default=None)
     needs_review: Mapped[bool] = mapped_column(Boolean, default=False)
+    satisfaction: Mapped[str | None] = mapped_column(String(16), default=None)
+    """The citizen's satisfaction recorded at closing: a ``satisfaction`` code (``1``-``5`` on
+    the ALAC scale, or ``unreachable``); None while not recorded."""
 
 
 class CorruptionDetails(SyncMixin, Base):
@@ -235,7 +265,9 @@ class CorruptionDetails(SyncMixin, Base):
     institution: Mapped[str] = mapped_column(String(300), default="")
     amount_requested: Mapped[int | None] = mapped_column(Integer, default=None)  # manat
     reported_to: Mapped[str] = mapped_column(String(300), default="")
-    satisfaction: Mapped[int | None] = mapped_column(Integer, default=None)  # 1..5
+    satisfaction: Mapped[int | None] = mapped_column(Integer, default=None)
+    """Kept from before revision b7d2e5a9c4f1 (1..5), which copied it to ``Case.satisfaction``:
+    the satisfaction is the case's now, recorded at closing for every case."""
 
 
 class Consultation(SyncMixin, Base):
@@ -284,6 +316,29 @@ class Consultation(SyncMixin, Base):
     """When the follow-up was marked done (UTC ISO), by hand or by a later consultation."""
     follow_up_done_by: Mapped[str | None] = mapped_column(String(64), default=None)
     """Who marked it done (a user name)."""
+
+
+class Referral(SyncMixin, Base):
+    """A case referred to an advocate, a state body or another organization, and the follow-up
+    of the answer (issue 19). ``body`` is a ``referral_bodies`` code; ``status`` is
+    ``pending``, ``answered`` or ``no_answer``; ``result`` a ``referral_results`` code."""
+
+    __tablename__ = "referrals"
+    __table_args__ = (Index("ix_referrals_case", "case_id", "referred_on"),)
+    FIELD_GROUPS: ClassVar[Groups] = {
+        "referral": ("case_id", "referred_on", "body", "to_whom", "request"),
+        "answer": ("status", "answered_on", "answer", "result"),
+    }
+
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"))
+    referred_on: Mapped[str] = mapped_column(String(10))
+    body: Mapped[str] = mapped_column(String(32))
+    to_whom: Mapped[str] = mapped_column(String(300), default="")
+    request: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    answered_on: Mapped[str | None] = mapped_column(String(10), default=None)
+    answer: Mapped[str] = mapped_column(Text, default="")
+    result: Mapped[str | None] = mapped_column(String(32), default=None)
 
 
 class Party(SyncMixin, Base):
@@ -475,4 +530,5 @@ SYNCED_MODELS: tuple[type[SyncMixin], ...] = (
     Attachment,
     ConflictDecision,
     Correction,
+    Referral,
 )

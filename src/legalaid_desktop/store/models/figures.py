@@ -8,7 +8,7 @@ the same values side by side, ordered by the day (``WITHOUT ROWID``, primary key
 ``(held_on, id)``): a period is one contiguous range of it. The consultation's id is kept as the
 UUID's 16 bytes (:func:`legalaid_desktop.store.consultation_figures.key`), not its 36 characters.
 
-It is derived, never written by the services: SQLite triggers (revision ``e6b2c4d8f0a1``) keep
+It is derived, never written by the services: SQLite triggers (revision ``b7d2e5a9c4f1``) keep
 it equal to the join below after every insert, update and delete of a consultation, a case, its
 corruption details or a client, whoever writes them (a lawyer's screen, a bundle's merge, an
 import). A row exists exactly when the consultation, its case and its client are all live
@@ -17,8 +17,8 @@ import). A row exists exactly when the consultation, its case and its client are
     SELECT co.held_on, key(co.id), ca.client_id, co.lawyer, co.mode, co.minutes,
            ca.owner_node, ca.legal_area, ca.outcome, ca.campaign_id,
            cd.id IS NOT NULL AS corruption, cd.sector, cd.conduct, cd.institution,
-           cd.satisfaction, cl.gender, cl.birth_year, cl.region, cl.displacement,
-           cl.disability, cl.referral_source
+           ca.satisfaction, cl.gender, cl.birth_year, cl.region, cl.displacement,
+           cl.disability, cl.referral_source, cl.kind AS client_kind
     FROM consultations co
     JOIN cases ca ON ca.id = co.case_id AND ca.deleted_hlc IS NULL
     JOIN clients cl ON cl.id = ca.client_id AND cl.deleted_hlc IS NULL
@@ -54,10 +54,11 @@ class ConsultationFigure(Base):
     sector: Mapped[str | None] = mapped_column(String(32))
     conduct: Mapped[str | None] = mapped_column(String(32))
     institution: Mapped[str | None] = mapped_column(String(300))
-    satisfaction: Mapped[int | None] = mapped_column(Integer)
+    satisfaction: Mapped[str | None] = mapped_column(String(16))
     gender: Mapped[str | None] = mapped_column(String(16))
     birth_year: Mapped[int | None] = mapped_column(Integer)
     region: Mapped[str | None] = mapped_column(String(8))
     displacement: Mapped[str | None] = mapped_column(String(24))
     disability: Mapped[str | None] = mapped_column(String(16))
     referral_source: Mapped[str | None] = mapped_column(String(200))
+    client_kind: Mapped[str | None] = mapped_column(String(16))

@@ -221,6 +221,11 @@ def client_record(
                 },
             },
             "owner": {"c": c, "v": {"node_code": owner or node, "number": number}},
+            "organization": {
+                "c": c,
+                "v": {"kind": "person", "registration": "", "contact_person": "", "members": None},
+            },
+            "merge": {"c": c, "v": {"merged_into": None}},
         },
         "d": None,
     }

@@ -9,6 +9,9 @@
   ``registration``, ``contact_person`` and ``members``; existing clients are people.
 * ``clients.merged_into``: a client merged into another by a manager is a tombstone pointing to
   the one kept.
+* ``cases.transfer_to`` / ``transfer_reason``: a center's request that HQ transfer one of its
+  cases to another center, with the reason; ``case_transfers.reason``: the reason HQ gave (it
+  travels in the bundle's transfers part).
 * ``referrals``: a case referred to an advocate, a state body or another organization, and the
   follow-up of the answer (synchronized, one row per referral).
 * ``consultation_figures`` is made again with the case's satisfaction (text, was the corruption
@@ -252,6 +255,14 @@ def _replace_indexes(
 def upgrade() -> None:
     with op.batch_alter_table("cases", recreate="never") as batch:
         batch.add_column(sa.Column("satisfaction", sa.String(length=16), nullable=True))
+        batch.add_column(sa.Column("transfer_to", sa.String(length=16), nullable=True))
+        batch.add_column(
+            sa.Column("transfer_reason", sa.String(length=500), nullable=False, server_default="")
+        )
+    with op.batch_alter_table("case_transfers", recreate="never") as batch:
+        batch.add_column(
+            sa.Column("reason", sa.String(length=500), nullable=False, server_default="")
+        )
     op.execute(
         "UPDATE cases SET satisfaction = (SELECT CAST(cd.satisfaction AS TEXT) "
         "FROM corruption_details cd WHERE cd.case_id = cases.id "
@@ -317,6 +328,9 @@ def downgrade() -> None:
     for column in ("merged_into", "members", "contact_person", "registration", "kind"):
         op.execute(f"ALTER TABLE clients DROP COLUMN {column}")
     op.execute("ALTER TABLE cases DROP COLUMN satisfaction")
+    op.execute("ALTER TABLE cases DROP COLUMN transfer_to")
+    op.execute("ALTER TABLE cases DROP COLUMN transfer_reason")
+    op.execute("ALTER TABLE case_transfers DROP COLUMN reason")
     before = _revision_e6b2()
     _figures_table(sa.Integer(), kind=False)
     op.execute(f"INSERT INTO {TABLE} {before.SELECT}")

@@ -22,6 +22,7 @@ from legalaid_desktop.services.audit_view import AuditService
 from legalaid_desktop.services.campaigns import CampaignService
 from legalaid_desktop.services.case_records import CaseRecordService
 from legalaid_desktop.services.cases import CaseService
+from legalaid_desktop.services.client_merge import ClientMergeService
 from legalaid_desktop.services.clients import ClientService
 from legalaid_desktop.services.conflict_decisions import ConflictDecisionService
 from legalaid_desktop.services.corrections import CorrectionService, HistoryService
@@ -89,6 +90,7 @@ class AppSession:
     corrections: CorrectionService
     history: HistoryService
     referrals: ReferralService
+    merges: ClientMergeService
 
     @classmethod
     def over(cls, ws: Workspace) -> AppSession:
@@ -114,6 +116,7 @@ class AppSession:
             corrections=CorrectionService(ws),
             history=HistoryService(ws),
             referrals=ReferralService(ws),
+            merges=ClientMergeService(ws),
         )
 
     @property

@@ -343,6 +343,7 @@ def test_an_owner_change_from_hq_with_a_transfer_that_does_not_match_it(
         "from": "GNJ",
         "to": "SHK" if wrong == "to another center" else "QBA",
         "hlc": decided if wrong == "to another center" else stamp("BAK", ahead_ms=1),
+        "reason": "",
     }
     path = from_hq(world, [moved], restamp=False, transfers=[transfer])
     before = snapshot(world.gnj)

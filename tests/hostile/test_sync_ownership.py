@@ -300,7 +300,11 @@ def _case_for(client_id: str, number: str) -> dict[str, Any]:
                     "opened_on": "2026-01-05",
                 },
             },
-            "status": {"c": c, "v": {"status": "open", "closed_on": None, "outcome": None}},
+            "status": {
+                "c": c,
+                "v": {"status": "open", "closed_on": None, "outcome": None, "satisfaction": None},
+            },
+            "transfer_request": {"c": c, "v": {"transfer_to": None, "transfer_reason": ""}},
             "assignment": {"c": c, "v": {"assigned_lawyer": "admin"}},
             "ownership": {"c": c, "v": {"owner_node": "GNJ"}},
             "referral": {"c": c, "v": {"referral": "", "grant_code": ""}},

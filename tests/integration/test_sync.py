@@ -395,10 +395,12 @@ def test_transfer_and_revocation(tmp_path: Path) -> None:
         sync(hq).import_bundle(sync(qba).export(tmp_path / "q-up.bundle").path)
         assert hq.cases.get(number).status == "closed"
         # GNJ's late edit is set aside at HQ (kept, not applied over QBA's case).
+        # (the edit and its history line: both set aside)
         late = sync(hq).import_bundle(sync(gnj).export(tmp_path / "g2.bundle").path)
-        assert late.quarantined == 1
-        [aside] = sync(hq).quarantined()
-        assert aside.table_name == "cases" and "transferred" in aside.reason
+        assert late.quarantined == 2
+        aside = {q.table_name: q for q in sync(hq).quarantined()}
+        assert set(aside) == {"cases", "corrections"}
+        assert all("transferred" in q.reason for q in aside.values())
         assert hq.cases.get(number).summary == "Alimentlə bağlı məsləhət"
         # GNJ learns the case moved; it can no longer change it.
         sync(gnj).import_bundle(sync(hq).export(tmp_path / "g-down.bundle", to="GNJ").path)

@@ -13,17 +13,21 @@ from legalaid_desktop.cli import (
     access_commands,
     client_commands,
     correction_commands,
+    merge_commands,
     referral_commands,
     retention_commands,
+    transfer_commands,
 )
 from legalaid_desktop.cli.context import CliContext, Output
 from legalaid_desktop.domain.cases import (
     CaseDetail,
     CaseInput,
     ClientInput,
+    ClientKind,
     ConsentInput,
     ConsultationInput,
     CorruptionInput,
+    is_person,
     purposes_in_force,
 )
 from legalaid_desktop.domain.conflict_decisions import ConflictDecisionInput
@@ -63,10 +67,34 @@ def _jsonable(obj: Any) -> Any:
     return asdict(obj) if hasattr(obj, "__dataclass_fields__") else obj
 
 
+_PERSON_ONLY = ("gender", "birth_year")
+_GROUP_ONLY = ("registration", "contact_person", "members")
+
+
 def cmd_client_add(args: argparse.Namespace, ctx: CliContext) -> Output:
+    # A person has a gender (and maybe a birth year); an organization or initiative group has
+    # neither, and may have a registration, a contact person and members (issue 19).
+    person = is_person(args.kind)
+    known = {k.value for k in ClientKind}  # an unknown kind is the service's to refuse (exit 4)
+    misplaced = [
+        name
+        for name in (_GROUP_ONLY if person else _PERSON_ONLY if args.kind in known else ())
+        if getattr(args, name) is not None
+    ]
+    if misplaced:
+        args.usage_error(
+            _("{options}: not for the kind of client '{kind}'").format(
+                options=", ".join("--" + name.replace("_", "-") for name in misplaced),
+                kind=args.kind,
+            )
+        )
+    if person and args.gender is None:
+        args.usage_error(
+            _("the following arguments are required: {options}").format(options="--gender")
+        )
     data = ClientInput(
         full_name=args.full_name,
-        gender=args.gender,
+        gender=args.gender or "",
         birth_year=args.birth_year,
         region=args.region,
         phone=args.phone or "",
@@ -74,6 +102,10 @@ def cmd_client_add(args: argparse.Namespace, ctx: CliContext) -> Output:
         displacement=args.displacement,
         disability=args.disability,
         referral_source=args.heard_from or "",
+        kind=args.kind,
+        registration=args.registration or "",
+        contact_person=args.contact_person or "",
+        members=args.members,
     )
     # Only the purposes the client gave (--share-hq is the first version's way to add one).
     purposes = [*_purposes(args.consent), *(["share_hq"] if args.share_hq else [])]
@@ -343,8 +375,16 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         dest="client_cmd", required=True
     )
     p = client.add_parser("add", help=_("register a client (prints the client id)"))
-    p.add_argument("--full-name", required=True)
-    p.add_argument("--gender", required=True)
+    p.add_argument(
+        "--kind",
+        default="person",
+        metavar="KIND",
+        help=_("person (the default), organization or initiative (an initiative group)"),
+    )
+    p.add_argument(
+        "--full-name", required=True, help=_("the person's full name, or the organization's name")
+    )
+    p.add_argument("--gender", help=_("a person's gender (required for a person)"))
     p.add_argument("--birth-year", type=int)
     p.add_argument("--region", required=True, metavar="AZ-XX")
     p.add_argument("--phone")
@@ -363,8 +403,17 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--consent-date", type=_date, metavar="YYYY-MM-DD")
     p.add_argument("--consent-until", type=_date, metavar="YYYY-MM-DD")
     p.add_argument("--share-hq", action="store_true", help=_("consent to share with HQ"))
+    p.add_argument(
+        "--registration", metavar="TEXT", help=_("an organization's registration, if any")
+    )
+    p.add_argument(
+        "--contact-person", metavar="NAME", help=_("who speaks for the organization or group")
+    )
+    p.add_argument(
+        "--members", type=int, metavar="N", help=_("how many members the organization has")
+    )
     _decision_options(p)
-    p.set_defaults(func=cmd_client_add)
+    p.set_defaults(func=cmd_client_add, usage_error=p.error)
     p = client.add_parser(
         "consent", help=_("record a consent purpose given or withdrawn by a client")
     )
@@ -390,6 +439,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     access_commands.register_client_commands(client)
     client_commands.register_client_commands(client)
     correction_commands.register_client(client)
+    merge_commands.register(client)
 
     case = sub.add_parser("case", help=_("cases")).add_subparsers(dest="case_cmd", required=True)
     p = case.add_parser("open", help=_("open a case (prints the case number)"))
@@ -432,6 +482,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.set_defaults(func=cmd_case_close)
     correction_commands.register_case(case, _day)
     referral_commands.register(case, _day)
+    transfer_commands.register(case)
     p = case.add_parser("reopen")
     p.add_argument("number")
     p.set_defaults(func=cmd_case_reopen)

@@ -492,9 +492,15 @@ class CaseService:
             return self._detail(s, case)
 
     def assign(self, number: str, lawyer: str) -> CaseDetail:
+        """Assign the case to a lawyer of this center. A case that arrived by transfer waits
+        in the ``transferred`` state ("to assign") until its new center's manager assigns it:
+        the assignment opens it."""
         with self.ws.write() as s:
             case = lookups.get_case(s, number)
             self._editable(case)
+            if case.status == CaseStatus.TRANSFERRED:
+                case.status = CaseStatus.OPEN.value
+                self.ws.touch(s, case, ("status",))
             corrections.apply(
                 self.ws,
                 s,

@@ -54,6 +54,7 @@ __all__ = [
     "client_entries",
     "last_change",
     "may_correct",
+    "note",
 ]
 
 
@@ -117,24 +118,42 @@ def apply(
     ws.touch(s, row, [g for g, fields in groups.items() if any(f in changes for f in fields)])
     when = utc_now_iso()
     for name, (old, new) in changes.items():
-        correction = Correction(
-            id=new_id(),
-            client_id=client_id if case_id is None else None,
-            case_id=case_id,
-            record_kind=kind.value,
-            record_id=row.id,
-            field=name,
-            old_value=as_text(old),
-            new_value=as_text(new),
-            changed_by=ws.actor.username,
-            changed_at=when,
-            origin_node=ws.node_code,
-            clocks={},
-            hlc="",
-        )
-        s.add(correction)
-        ws.touch(s, correction, Correction.FIELD_GROUPS)
+        note(ws, s, kind, row.id, name, (old, new), case_id=case_id, client_id=client_id, at=when)
     return changes
+
+
+def note(
+    ws: Workspace,
+    s: Session,
+    kind: RecordKind,
+    record_id: str,
+    field: str,
+    values: tuple[object, object],
+    *,
+    case_id: str | None,
+    client_id: str | None = None,
+    at: str | None = None,
+) -> None:
+    """Write one history line (:func:`apply` writes one per changed field; a merge writes its
+    own) in the caller's transaction."""
+    old, new = values
+    correction = Correction(
+        id=new_id(),
+        client_id=client_id if case_id is None else None,
+        case_id=case_id,
+        record_kind=kind.value,
+        record_id=record_id,
+        field=field,
+        old_value=as_text(old),
+        new_value=as_text(new),
+        changed_by=ws.actor.username,
+        changed_at=at or utc_now_iso(),
+        origin_node=ws.node_code,
+        clocks={},
+        hlc="",
+    )
+    s.add(correction)
+    ws.touch(s, correction, Correction.FIELD_GROUPS)
 
 
 def _pairs(s: Session, query: Select[str, str]) -> dict[str, str]:

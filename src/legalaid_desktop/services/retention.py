@@ -437,7 +437,7 @@ class RetentionService:
         case_ids = [c.id for c in cases]
         for case in cases:
             live = case.deleted_hlc is None
-            blank: dict[str, object] = {"summary": "", "referral": ""}
+            blank: dict[str, object] = {"summary": "", "referral": "", "transfer_reason": ""}
             if erase:
                 blank["grant_code"] = ""
             _blank(ws, s, case, blank, gone=erase)

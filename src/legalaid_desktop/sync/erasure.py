@@ -79,7 +79,7 @@ its SHA-256)."""
 ANONYMIZED_FIELDS: Mapping[str, Mapping[str, Any]] = {
     "clients": {"phone": "", "address": "", "referral_source": "", "contact_person": ""},
     "consents": {"attachment_id": None},
-    "cases": {"summary": "", "referral": ""},
+    "cases": {"summary": "", "referral": "", "transfer_reason": ""},
     "corruption_details": {"institution": "", "reported_to": ""},
     "consultations": {"notes": "", "advice": "", "next_steps": ""},
     "parties": {"name": "", "notes": ""},

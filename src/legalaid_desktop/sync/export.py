@@ -390,6 +390,7 @@ def _transfers_for(
                 "from": t.from_node,
                 "to": t.to_node,
                 "hlc": t.hlc,
+                "reason": t.reason,
             }
         )
         if t.to_node == peer:

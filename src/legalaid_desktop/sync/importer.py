@@ -64,6 +64,7 @@ from legalaid_desktop.sync.import_checks import (
 )
 from legalaid_desktop.sync.inbound import ParsedBundle, check_channel
 from legalaid_desktop.sync.merge import IncompleteRecord, MergeContext, Outcome, merge_record
+from legalaid_desktop.sync.merged_clients import follow_merges
 from legalaid_desktop.sync.pseudonyms import (
     keep_real_values,
     replaces_real_values,
@@ -173,6 +174,7 @@ class _Apply(RecordChecks):
 
     def run(self, progress: Progress | None) -> tuple[list[tuple[Record, Outcome]], list[HLC]]:
         records = sorted(self.p.records, key=lambda r: r.spec.order)
+        follow_merges(self.s, records)  # a record naming a client merged away lands on the kept
         self.load_local()
         self.removals = Removals.find(self.s, records, self.local)
         live: list[Record] = []
@@ -442,6 +444,7 @@ def apply_bundle(
                         hlc=transfer.hlc,
                         at=now,
                         actor=actor,
+                        reason=transfer.reason,
                     )
                 )
                 run.counts.transfers += 1

@@ -64,6 +64,7 @@ __all__ = [
 _MAX_RECORDS = 2_000_000
 _MAX_ACKS = 16
 _MAX_TRANSFERS = 100_000
+_REASON_MAX = 500
 _CHANGES_MAX_SIZE = 256 * 1024 * 1024
 _NODE_RE = re.compile(NODE_PATTERN)
 _HASH_RE = re.compile(r"[0-9a-f]{64}")
@@ -187,6 +188,7 @@ class Transfer:
     from_node: str
     to_node: str
     hlc: str
+    reason: str = ""
 
 
 @dataclass
@@ -262,6 +264,7 @@ def _parse_transfers(value: Any) -> list[Transfer]:
             "from",
             "to",
             "hlc",
+            "reason",
         }:
             raise content_invalid(_("a transfer does not have the expected fields"))
         if not (
@@ -272,11 +275,19 @@ def _parse_transfers(value: Any) -> list[Transfer]:
             and _node(item["from"])
             and _node(item["to"])
             and _stamp(item["hlc"])
+            and type(item["reason"]) is str
+            and len(item["reason"]) <= _REASON_MAX
         ):
             raise content_invalid(_("a transfer is not valid"))
         transfers.append(
             Transfer(
-                item["id"], item["case_id"], item["number"], item["from"], item["to"], item["hlc"]
+                item["id"],
+                item["case_id"],
+                item["number"],
+                item["from"],
+                item["to"],
+                item["hlc"],
+                item["reason"],
             )
         )
     return transfers

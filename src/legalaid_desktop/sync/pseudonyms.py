@@ -90,7 +90,11 @@ BLANKED: Mapping[str, Mapping[str, tuple[str, ...]]] = {
         "profile": ("referral_source",),
         "organization": ("contact_person",),
     },
-    "cases": {"core": ("summary",), "referral": ("referral",)},
+    "cases": {
+        "core": ("summary",),
+        "referral": ("referral",),
+        "transfer_request": ("transfer_reason",),
+    },
     "corruption_details": {"details": ("institution", "reported_to")},
     "consultations": {"content": ("notes", "advice", "next_steps")},
     "parties": {"party": ("name", "notes")},

@@ -255,6 +255,18 @@ class TransferInfo:
     from_node: str
     to_node: str
     hlc: str
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class TransferRequest:
+    """A center's request that HQ transfer one of its cases (``cases.transfer_to``)."""
+
+    number: str
+    from_node: str
+    to_node: str
+    reason: str
+    requested_by: str
 
 
 def node_info(row: Node) -> NodeInfo:

@@ -224,6 +224,8 @@ class Case(SyncMixin, Base):
         "ownership": ("owner_node",),
         "referral": ("referral", "grant_code"),
         "campaign": ("campaign_id",),
+        # the owning center asks HQ to transfer the case (HQ decides; the transfer clears it)
+        "transfer_request": ("transfer_to", "transfer_reason"),
     }
 
     number: Mapped[str] = mapped_column(String(24), unique=True)
@@ -240,6 +242,9 @@ class Case(SyncMixin, Base):
     grant_code: Mapped[str] = mapped_column(String(64), default="")
     campaign_id: Mapped[str | None] = mapped_column(ForeignKey("campaigns.id"), default=None)
     needs_review: Mapped[bool] = mapped_column(Boolean, default=False)
+    transfer_to: Mapped[str | None] = mapped_column(String(16), default=None)
+    """The center the owning center asked HQ to transfer the case to; None when no request."""
+    transfer_reason: Mapped[str] = mapped_column(String(500), default="", server_default="")
     satisfaction: Mapped[str | None] = mapped_column(String(16), default=None)
     """The citizen's satisfaction recorded at closing: a ``satisfaction`` code (``1``-``5`` on
     the ALAC scale, or ``unreachable``); None while not recorded."""

@@ -112,6 +112,8 @@ class CaseTransfer(Base):
     hlc: Mapped[str] = mapped_column(String(40))
     at: Mapped[str] = mapped_column(String(32))
     actor: Mapped[str] = mapped_column(String(64), default="")
+    reason: Mapped[str] = mapped_column(String(500), default="", server_default="")
+    """Why HQ moved the case (given at HQ, sent with the transfer)."""
 
 
 class AuditAnchorState(Base):

@@ -36,6 +36,7 @@ from typing_keys import type_into_focus
 import legalaid_desktop.gui as gui_package
 from legalaid_desktop import app
 from legalaid_desktop.domain.cases import CaseInput, ClientInput, ConsentInput, ConsultationInfo
+from legalaid_desktop.domain.referrals import ReferralInfo
 from legalaid_desktop.domain.retention import DueReason, RetentionDue
 from legalaid_desktop.gui.context import GuiContext
 from legalaid_desktop.gui.dialogs.batch_dialog import BatchSummariesDialog
@@ -53,6 +54,7 @@ from legalaid_desktop.gui.dialogs.conflict_decision import ConflictDecisionDialo
 from legalaid_desktop.gui.dialogs.correction_dialogs import EditCaseDialog, EditConsultationDialog
 from legalaid_desktop.gui.dialogs.donor_dialog import DonorReportDialog
 from legalaid_desktop.gui.dialogs.recovery_dialog import RecoveryDialog
+from legalaid_desktop.gui.dialogs.referral_dialogs import AnswerDialog, ReferDialog
 from legalaid_desktop.gui.dialogs.retention_dialogs import EraseDialog, ReasonDialog
 from legalaid_desktop.gui.dialogs.user_dialog import AddUserDialog, ResetPasswordDialog
 from legalaid_desktop.gui.main_window import MainWindow
@@ -113,6 +115,20 @@ def _consultation() -> ConsultationInfo:
     )
 
 
+def _referral() -> ReferralInfo:
+    return ReferralInfo(
+        id="x",
+        referred_on=today(),
+        body="ombudsman",
+        to_whom="",
+        request="",
+        status="pending",
+        answered_on=None,
+        answer="",
+        result=None,
+    )
+
+
 def _due() -> RetentionDue:
     return RetentionDue(
         client_id="x",
@@ -146,6 +162,8 @@ FACTORIES: dict[type[QDialog], Factory] = {
     EditConsultationDialog: lambda ctx, n, d: EditConsultationDialog(
         ctx, n, today(), _consultation()
     ),
+    ReferDialog: lambda ctx, n, d: ReferDialog(ctx, n, today() - timedelta(days=3)),
+    AnswerDialog: lambda ctx, n, d: AnswerDialog(ctx, n, _referral()),
     ConflictDecisionDialog: lambda ctx, n, d: ConflictDecisionDialog(
         ctx, ctx.services.search.conflicts("Qasımlı Musa", audit=False)
     ),

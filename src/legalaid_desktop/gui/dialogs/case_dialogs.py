@@ -310,8 +310,16 @@ class DeadlineDialog(FormDialog):
         self.description.setPlaceholderText(_("e.g. File the appeal at the district court"))
 
 
+def _not_asked() -> str:
+    return _("Not asked")
+
+
 class CloseCaseDialog(FormDialog):
-    """Close a case with an outcome and a date."""
+    """Close a case with an outcome, a date and the citizen's satisfaction (issue 19).
+
+    Satisfaction is a ``satisfaction`` code: the ALAC scale 5 to 1, or "Could not be reached";
+    "Not asked" (the default) records nothing.
+    """
 
     changes = frozenset({Change.CASES, Change.AGENDA})
 
@@ -324,8 +332,12 @@ class CloseCaseDialog(FormDialog):
         self.closed_on = DateEdit(today(), self)
         self.closed_on.set_latest(today())
         self.closed_on.setMinimumDate(to_qdate(min(opened_on, today())))
+        self.satisfaction = CodeCombo(ctx, "satisfaction", empty_text=_not_asked, parent=self)
         self.add_field("outcome", lambda: _("&Outcome"), self.outcome)
         self.add_field("closed_on", lambda: _("&Closed on"), self.closed_on)
+        # the words of the summary and the figures (no mnemonic: "&Outcome", "&Closed on" and
+        # Tab reach it; translated as they are)
+        self.add_field("satisfaction", lambda: _("Citizen satisfaction"), self.satisfaction)
         self.finish_layout()
         self.retranslate()
 
@@ -336,13 +348,16 @@ class CloseCaseDialog(FormDialog):
     def save_call(self) -> Callable[[], Any]:
         number, cases = self.number, self.ctx.services.cases
         outcome, when = self.outcome.code() or "", self.closed_on.value()
-        return lambda: cases.close(number, outcome, when)
+        satisfaction = self.satisfaction.code()
+        return lambda: cases.close(number, outcome, when, satisfaction)
 
     def window_title(self) -> str:
         return _("Close case {number}").format(number=self.number)
 
     def retranslate_extra(self) -> None:
         self.outcome.retranslate()
+        self.satisfaction.retranslate()
+        self.satisfaction.setToolTip(_("The client's answer when asked at the closing"))
         self.save_button.setText(_("Close case"))
 
 

@@ -28,6 +28,7 @@ from legalaid_desktop.domain.cases import (
     PartyInfo,
 )
 from legalaid_desktop.domain.errors import LegalAidError
+from legalaid_desktop.domain.referrals import ReferralInfo
 from legalaid_desktop.domain.roles import Permission
 from legalaid_desktop.domain.users import UserInfo
 from legalaid_desktop.gui.context import GuiContext
@@ -45,6 +46,7 @@ from legalaid_desktop.gui.widgets.case_tabs import DeadlinesTab, PartiesTab
 from legalaid_desktop.gui.widgets.dialogs import confirm, open_dialog
 from legalaid_desktop.gui.widgets.documents_tab import DocumentsTab
 from legalaid_desktop.gui.widgets.feedback import MUTED, text_label
+from legalaid_desktop.gui.widgets.referrals_tab import ReferralsTab
 from legalaid_desktop.gui.widgets.status_badge import StatusBadge
 from legalaid_desktop.gui.widgets.timeline import ConsultationTimeline
 from legalaid_desktop.i18n import _
@@ -188,14 +190,22 @@ class CaseView(Page):
         self.parties_tab = PartiesTab(self.ctx, self)
         self.deadlines_tab = DeadlinesTab(self.ctx, self)
         self.documents_tab = DocumentsTab(self.ctx, self)
-        for widget in (self.timeline, self.parties_tab, self.deadlines_tab, self.documents_tab):
+        self.referrals_tab = ReferralsTab(self.ctx, self)  # issue 19
+        for widget in (
+            self.timeline,
+            self.parties_tab,
+            self.deadlines_tab,
+            self.documents_tab,
+            self.referrals_tab,
+        ):
             self.tabs.addTab(widget, "")
         self.parties_tab.party_added.connect(self._party_added)
         self.parties_tab.party_removed.connect(self._party_removed)
         self.parties_tab.party_declined.connect(self.refresh)
         self.deadlines_tab.deadline_changed.connect(self._deadline_changed)
         self.documents_tab.attachment_added.connect(self._attachment_added)
-        for tab in (self.parties_tab, self.deadlines_tab, self.documents_tab):
+        self.referrals_tab.referral_saved.connect(self._referral_saved)
+        for tab in (self.parties_tab, self.deadlines_tab, self.documents_tab, self.referrals_tab):
             tab.status_message.connect(self.status_message)
 
     # -- loading --------------------------------------------------------------------------------
@@ -286,6 +296,9 @@ class CaseView(Page):
             facts.append(
                 _("Outcome: {outcome}").format(outcome=ctx.label("outcomes", detail.outcome))
             )
+        if detail.status == CaseStatus.CLOSED and detail.satisfaction:
+            satisfaction = ctx.label("satisfaction", detail.satisfaction)
+            facts.append(_("Citizen satisfaction: {mark}").format(mark=satisfaction))
         self.facts.setText(" · ".join(facts))
         self.summary.setText(detail.summary)
         self._render_corruption(detail)
@@ -300,6 +313,11 @@ class CaseView(Page):
         self.parties_tab.set_decisions(detail.conflict_decisions)
         self.deadlines_tab.set_case(detail.number, detail.deadlines, editable)
         self.documents_tab.set_case(detail.number, detail.attachments, editable, lawyer_name)
+        may_change = self.corrections.may_edit_case()  # the role rule of corrections
+        may_refer = may_change and detail.status in (CaseStatus.OPEN, CaseStatus.PENDING)
+        self.referrals_tab.set_case(
+            detail.number, detail.opened_on, detail.referrals, may_refer, may_change
+        )
         self._tab_titles()
         self.stack.setCurrentWidget(self.content)
         self.take_focus()
@@ -364,6 +382,7 @@ class CaseView(Page):
             (_("Par&ties"), len(detail.parties) if detail else 0),
             (_("Dead&lines"), len(detail.deadlines) if detail else 0),
             (_("Doc&uments"), len(detail.attachments) if detail else 0),
+            (_("&Referrals"), len(detail.referrals) if detail else 0),
         )
         for index, (text, count) in enumerate(counts):
             self.tabs.setTabText(index, f"{text} ({count})")
@@ -397,6 +416,16 @@ class CaseView(Page):
     def _attachment_added(self, info: AttachmentInfo) -> None:
         if self.detail is not None:
             self._merge(attachments=(*self.detail.attachments, info))
+
+    def _referral_saved(self, info: ReferralInfo) -> None:
+        if self.detail is None:
+            return
+        others = tuple(r for r in self.detail.referrals if r.id != info.id)
+        ordered = sorted((*others, info), key=lambda r: (r.referred_on, r.id))
+        self._merge(referrals=tuple(ordered))
+        self.status_message.emit(
+            _("Case {number}: referral saved.").format(number=self.detail.number)
+        )
 
     # -- actions --------------------------------------------------------------------------------
 
@@ -511,7 +540,7 @@ class CaseView(Page):
         self.consult_button.setToolTip(_("Log a consultation (Ctrl+N)"))
         self.pending_button.setText(_("Set pe&nding"))
         self.close_button.setText(_("Cl&ose case…"))
-        self.reopen_button.setText(_("&Reopen"))
+        self.reopen_button.setText(_("Re&open"))  # Alt+R: the Referrals tab
         self.assign_button.setText(_("Assi&gn lawyer…"))
         self.tabs.setAccessibleName(_("Case records"))
         self.campaign_link.retranslate()
@@ -519,7 +548,7 @@ class CaseView(Page):
         self.timeline.retranslate()
         if self.preview is not None:
             self.preview.retranslate()
-        for tab in (self.parties_tab, self.deadlines_tab, self.documents_tab):
+        for tab in (self.parties_tab, self.deadlines_tab, self.documents_tab, self.referrals_tab):
             tab.retranslate()
         self._tab_titles()
         self._render()

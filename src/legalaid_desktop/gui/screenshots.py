@@ -200,6 +200,7 @@ def _main_screens(plan: ShotPlan, camera: Camera, tasks: TaskRunner) -> None:
         camera.shoot("case-view", window)
         _pdf_preview(camera, view, number)
         _correction_shots(camera, window, view, tasks)
+        _referral_shots(camera, window, view, tasks)
 
     window.go("calendar")
     settle(1.0)
@@ -389,6 +390,120 @@ def _correction_shots(camera: Camera, window: MainWindow, view: Any, tasks: Task
             camera.shoot(name, dialog)
             dialog.reject()
             settle()
+
+
+def _open_case_opened_weeks_ago(window: MainWindow, tasks: TaskRunner) -> str | None:
+    """The number of an open case opened three weeks ago or more (else any open case)."""
+    from datetime import timedelta
+
+    from legalaid_desktop.i18n.dates import today
+
+    ctx = window.ctx
+    if ctx is None:
+        return None
+    cases = ctx.services.cases
+
+    def find() -> str | None:
+        rows = cases.list(status="open", limit=60).rows
+        old = [r for r in rows if r.opened_on <= today() - timedelta(days=21)]
+        return (old or rows)[0].number if rows else None
+
+    found: list[str | None] = []
+    WriteOp(tasks, find, success=found.append, failure=lambda _e: found.append(None)).run()
+    wait_until(lambda: bool(found), 60)
+    return found[0] if found else None
+
+
+def _referral_shots(camera: Camera, window: MainWindow, view: Any, tasks: TaskRunner) -> None:
+    """Referrals (issue 19) of an open case: one answered and one waiting, made through the
+    services, in the case view's Referrals tab; the "Refer" dialog, the answer dialog of the
+    answered one (a correction) and the "Close case" dialog with the citizen's satisfaction."""
+    from datetime import timedelta
+
+    from legalaid_desktop.domain.referrals import AnswerInput, ReferralInput
+    from legalaid_desktop.gui.dialogs.case_dialogs import CloseCaseDialog
+    from legalaid_desktop.i18n.dates import today
+
+    number = _open_case_opened_weeks_ago(window, tasks)
+    ctx = window.ctx
+    if number is None or ctx is None:
+        return
+    window.open_case(number)
+    wait_until(lambda: view.detail is not None and view.detail.number == number, 30)
+    detail = view.detail
+    if detail is None or detail.number != number:
+        return
+    referrals = ctx.services.referrals
+    first_day = max(detail.opened_on, today() - timedelta(days=40))
+    answered_on = min(first_day + timedelta(days=14), today())
+
+    def refer() -> None:
+        sent = referrals.refer(
+            number,
+            ReferralInput(
+                "prosecutor_anticorruption",
+                first_day,
+                "Şikayətlərə baxılması şöbəsi",
+                "Rayon icra hakimiyyətində torpaq sənədinin verilməsi üçün pul tələb "
+                "olunmasına dair şikayətin araşdırılması xahiş olunur.",
+            ),
+        )
+        referrals.record_answer(
+            number,
+            AnswerInput(
+                "answered",
+                answered_on,
+                "Şikayət araşdırılıb; vəzifəli şəxsə xəbərdarlıq edilib, sənəd verilib.",
+                "partly_resolved",
+            ),
+            sent.id,
+        )
+        referrals.refer(
+            number,
+            ReferralInput(
+                "ombudsman",
+                max(first_day, today() - timedelta(days=5)),
+                "",
+                "Müraciətə baxılma müddətinin pozulması barədə.",
+            ),
+        )
+
+    done: list[bool] = []
+    WriteOp(
+        tasks,
+        refer,
+        changes={Change.CASES},
+        success=lambda _r: done.append(True),
+        failure=lambda _e: done.append(False),
+    ).run()
+    wait_until(lambda: bool(done), 30)
+    wait_until(lambda: view.detail is not None and len(view.detail.referrals) >= 2, 30)
+    tab = view.referrals_tab
+    view.tabs.setCurrentWidget(tab)
+    tab.table.setCurrentCell(0, 0)
+    camera.shoot("case-referrals", window)
+    for name, open_dialog in (
+        ("referral-refer", tab.refer),
+        ("referral-answer", tab.record_answer),
+    ):
+        dialog = open_dialog()
+        if dialog is not None:
+            settle(0.5)
+            camera.shoot(name, dialog)
+            dialog.reject()
+            settle()
+    view.close_case()
+    closing = view.active_dialog
+    if isinstance(closing, CloseCaseDialog):
+        closing.outcome.set_code("resolved_partial")
+        closing.satisfaction.set_code("unreachable")
+        closing.revalidate()
+        settle(0.5)
+        camera.shoot("case-close", closing)
+        closing.reject()
+        settle()
+    view.tabs.setCurrentIndex(0)
+    settle()
 
 
 def _pdf_preview(camera: Camera, view: Any, number: str) -> None:

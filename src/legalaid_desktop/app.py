@@ -29,6 +29,7 @@ from legalaid_desktop.services.corrections import CorrectionService, HistoryServ
 from legalaid_desktop.services.donor_report import DonorReportService
 from legalaid_desktop.services.exports import ExportService
 from legalaid_desktop.services.maintenance import MaintenanceService
+from legalaid_desktop.services.reference_editor import ReferenceEditor
 from legalaid_desktop.services.referrals import ReferralService
 from legalaid_desktop.services.report_definitions import ReportDefinitionService
 from legalaid_desktop.services.reports import ReportService
@@ -91,6 +92,7 @@ class AppSession:
     history: HistoryService
     referrals: ReferralService
     merges: ClientMergeService
+    reference_editor: ReferenceEditor
 
     @classmethod
     def over(cls, ws: Workspace) -> AppSession:
@@ -117,6 +119,7 @@ class AppSession:
             history=HistoryService(ws),
             referrals=ReferralService(ws),
             merges=ClientMergeService(ws),
+            reference_editor=ReferenceEditor(ws),
         )
 
     @property

@@ -10,6 +10,7 @@ and without KIND the document lists every kind with its version and number of co
 from __future__ import annotations
 
 import argparse
+from dataclasses import asdict
 from typing import Any
 
 from legalaid_desktop.cli.context import CliContext, Output
@@ -51,6 +52,29 @@ def cmd_reference_list(args: argparse.Namespace, ctx: CliContext) -> Output:
     return Output(_list_data(lst), text)
 
 
+def cmd_reference_set(args: argparse.Namespace, ctx: CliContext) -> Output:
+    labels = {"az": args.az, "ru": args.ru, "en": args.en}
+    with ctx.session() as s:
+        item = s.reference_editor.set_item(args.kind, args.code, labels)
+    return Output(
+        asdict(item),
+        _(
+            "{kind}: {code} saved; version {version} goes to the centers in their next bundle."
+        ).format(kind=item.kind, code=item.code, version=item.version),
+    )
+
+
+def cmd_reference_retire(args: argparse.Namespace, ctx: CliContext) -> Output:
+    with ctx.session() as s:
+        item = s.reference_editor.retire(args.kind, args.code)
+    return Output(
+        asdict(item),
+        _("{kind}: {code} retired (records that have it keep it); version {version}.").format(
+            kind=item.kind, code=item.code, version=item.version
+        ),
+    )
+
+
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     reference = sub.add_parser(
         "reference", help=_("the reference lists: the codes commands take, with their labels")
@@ -58,3 +82,16 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = reference.add_parser("list", help=_("the lists, or the codes and labels of one list"))
     p.add_argument("kind", nargs="?", metavar="KIND")
     p.set_defaults(func=cmd_reference_list)
+    p = reference.add_parser(
+        "set", help=_("HQ: add a code to a list or change its labels (az, ru and en)")
+    )
+    p.add_argument("kind", metavar="KIND")
+    p.add_argument("code", metavar="CODE")
+    p.add_argument("--az", required=True, metavar="LABEL")
+    p.add_argument("--ru", required=True, metavar="LABEL")
+    p.add_argument("--en", required=True, metavar="LABEL")
+    p.set_defaults(func=cmd_reference_set)
+    p = reference.add_parser("retire", help=_("HQ: retire a code (never deleted)"))
+    p.add_argument("kind", metavar="KIND")
+    p.add_argument("code", metavar="CODE")
+    p.set_defaults(func=cmd_reference_retire)

@@ -163,6 +163,8 @@ class CaseRows:
                 campaign_id,
                 0,  # needs_review
                 self._satisfaction(number) if status == "closed" and not scenario else None,
+                None,  # transfer_to
+                "",  # transfer_reason
             ),
         )
         if scenario is not None:
@@ -223,8 +225,8 @@ class CaseRows:
         if status == "closed" and rng.random() < 0.7:
             satisfaction = one(rng, (1, 2, 3, 3, 4, 4, 4, 5, 5, 5))
             # the case (emitted just before) records it too: the figures read the case's
-            *case, _none = rows.cases[-1]
-            rows.cases[-1] = (*case, str(satisfaction))
+            *case, _none, transfer_to, transfer_reason = rows.cases[-1]
+            rows.cases[-1] = (*case, str(satisfaction), transfer_to, transfer_reason)
         self._emit(
             rows,
             rows.corruption,

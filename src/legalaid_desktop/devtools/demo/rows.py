@@ -139,7 +139,7 @@ TABLES: Final[dict[str, TableSpec]] = {
             (
                 "number", "client_id", "legal_area", "summary", "status", "assigned_lawyer",
                 "owner_node", "opened_on", "closed_on", "outcome", "referral", "grant_code",
-                "campaign_id", "needs_review", "satisfaction",
+                "campaign_id", "needs_review", "satisfaction", "transfer_to", "transfer_reason",
             ),
         ),
         TableSpec(

@@ -106,9 +106,11 @@ def _dims(
     def corr(field: str) -> str:
         return NA if cd is None else _stated(cd[field])
 
+    person = cl.get("kind") in (None, "person")  # an organization has no gender nor age
     d = {
-        "gender": _stated(cl["gender"]),
-        "age_band": age_band(cl["birth_year"], year),
+        "gender": _stated(cl["gender"]) if person else NA,
+        "age_band": age_band(cl["birth_year"], year) if person else NA,
+        "client_kind": _stated(cl.get("kind")),
         "region": _stated(cl["region"]),
         "center": _stated(center),
         "legal_area": _stated(ca["legal_area"] if ca else None),

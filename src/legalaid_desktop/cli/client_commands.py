@@ -11,7 +11,7 @@ import argparse
 from typing import Any
 
 from legalaid_desktop.cli.context import CliContext, Output
-from legalaid_desktop.domain.cases import ClientInfo, ClientRow, purposes_in_force
+from legalaid_desktop.domain.cases import ClientInfo, ClientRow, is_person, purposes_in_force
 from legalaid_desktop.domain.reference import ReferenceCatalog
 from legalaid_desktop.i18n import _, current_language
 from legalaid_desktop.i18n.dates import local_date, today
@@ -64,7 +64,9 @@ def cmd_client_list(args: argparse.Namespace, ctx: CliContext) -> Output:
             r.number,
             r.display_name,
             _label(catalog, "regions", r.region),
-            _label(catalog, "genders", r.gender),
+            _label(catalog, "genders", r.gender)
+            if is_person(r.kind)
+            else _label(catalog, "client_kinds", r.kind),  # an organization: its kind
             format_date(local_date(r.created_at)),
         )
         for r in rows
@@ -80,13 +82,29 @@ def cmd_client_list(args: argparse.Namespace, ctx: CliContext) -> Output:
 def _show_text(info: ClientInfo, catalog: ReferenceCatalog) -> str:
     day = today()
     withdrawn = info.processing_withdrawn_on
+    if info.is_person:
+        about = [
+            _("Gender: {gender}   Birth year: {year}   Region: {region}").format(
+                gender=_label(catalog, "genders", info.gender),
+                year=info.birth_year or "—",
+                region=_label(catalog, "regions", info.region),
+            )
+        ]
+    else:  # an organization or initiative group (issue 19)
+        about = [
+            _("Kind: {kind}   Registration: {registration}   Region: {region}").format(
+                kind=_label(catalog, "client_kinds", info.kind),
+                registration=info.registration or "—",
+                region=_label(catalog, "regions", info.region),
+            ),
+            _("Contact person: {name}   Members: {members}").format(
+                name=info.contact_person or "—",
+                members=info.members if info.members is not None else "—",
+            ),
+        ]
     lines = [
         f"{info.number}  {info.display_name}",
-        _("Gender: {gender}   Birth year: {year}   Region: {region}").format(
-            gender=_label(catalog, "genders", info.gender),
-            year=info.birth_year or "—",
-            region=_label(catalog, "regions", info.region),
-        ),
+        *about,
         _("Phone: {phone}   Address: {address}").format(
             phone=info.phone or "—", address=info.address or "—"
         ),
@@ -130,6 +148,10 @@ def cmd_client_show(args: argparse.Namespace, ctx: CliContext) -> Output:
         "phone": info.phone,
         "address": info.address,
         "referral_source": info.referral_source,
+        "kind": info.kind,
+        "registration": info.registration,
+        "contact_person": info.contact_person,
+        "members": info.members,
         "center": info.node_code,
         "created_on": _created(info.created_at),
         "cases": list(info.case_numbers),

@@ -45,6 +45,11 @@ class AccessClient:
     last_changed_by: str
     number: str = ""
     """The readable client number (``GNJ-C-00042``)."""
+    kind: str = "person"
+    """``person``, or ``organization`` / ``initiative`` (issue 19) with the three below."""
+    registration: str = ""
+    contact_person: str = ""
+    members: int | None = None
 
 
 @dataclass(frozen=True)

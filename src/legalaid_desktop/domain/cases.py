@@ -22,6 +22,21 @@ class Gender(StrEnum):
     UNDISCLOSED = "undisclosed"
 
 
+class ClientKind(StrEnum):
+    """Who the client is (the ``client_kinds`` reference list, issue 19): a person, or a
+    community organization or initiative group represented by a contact person."""
+
+    PERSON = "person"
+    ORGANIZATION = "organization"
+    INITIATIVE = "initiative"
+
+
+def is_person(kind: str | None) -> bool:
+    """Whether a client of ``kind`` is a person (an empty or missing kind is: every client
+    recorded before organizations could be)."""
+    return not kind or kind == ClientKind.PERSON.value
+
+
 class CaseStatus(StrEnum):
     OPEN = "open"
     PENDING = "pending"
@@ -64,7 +79,12 @@ class Page(Generic[T]):
 
 @dataclass(frozen=True)
 class ClientInput:
-    """What intake asks for. Codes are validated against the reference data."""
+    """What intake asks for. Codes are validated against the reference data.
+
+    An organization or initiative group (``kind``) has a name, a region, and optionally its
+    registration, contact person and number of members; gender and birth year are a person's
+    only (``""`` and ``None`` for the others), as the organization fields are the others' only.
+    """
 
     full_name: str
     gender: str
@@ -75,6 +95,10 @@ class ClientInput:
     displacement: str = "resident"
     disability: str = "none"
     referral_source: str = ""
+    kind: str = ClientKind.PERSON.value
+    registration: str = ""
+    contact_person: str = ""
+    members: int | None = None
 
 
 @dataclass(frozen=True)
@@ -182,6 +206,19 @@ class ClientInfo:
     case_numbers: tuple[str, ...] = ()
     number: str = ""
     """The readable client number (``GNJ-C-00042``): what people read and type."""
+    kind: str = ClientKind.PERSON.value
+    """``person``, ``organization`` or ``initiative`` (the ``client_kinds`` list)."""
+    registration: str = ""
+    """An organization's registration (a state registration or tax number), if any."""
+    contact_person: str = ""
+    """Who speaks for an organization or initiative group."""
+    members: int | None = None
+    """How many members an organization or initiative group has, if known."""
+
+    @property
+    def is_person(self) -> bool:
+        """Whether the client is a person (not an organization or initiative group)."""
+        return is_person(self.kind)
 
     @property
     def anonymized(self) -> bool:
@@ -226,6 +263,7 @@ class ClientRow:
     number: str = ""
     created_at: str = ""
     center: str = ""  # the code of the center that registered the client (HQ shows it)
+    kind: str = ClientKind.PERSON.value  # person, organization or initiative
 
     @property
     def anonymized(self) -> bool:

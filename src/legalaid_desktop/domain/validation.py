@@ -147,6 +147,38 @@ def birth_year(value: int | None) -> int | None:
     return value
 
 
+MAX_MEMBERS = 1_000_000
+
+
+def members(value: int | None) -> int | None:
+    """How many members an organization or initiative group has: from 1, or ``None`` (not
+    known)."""
+    if value is None:
+        return None
+    if value < 1:
+        raise ValidationError(
+            _("The number of members must be at least 1 (leave it empty if not known)."),
+            field="members",
+        )
+    if value > MAX_MEMBERS:
+        raise ValidationError(
+            _("The number of members {n} is not plausible.").format(n=value), field="members"
+        )
+    return value
+
+
+def line(value: str, field: str, label: str, *, max_length: int) -> str:
+    """Cleaned text on one line (inner whitespace made single spaces), possibly empty, at most
+    ``max_length`` characters."""
+    cleaned = " ".join(clean(value).split())
+    if len(cleaned) > max_length:
+        raise ValidationError(
+            _("{label} is too long (at most {n} characters).").format(label=label, n=max_length),
+            field=field,
+        )
+    return cleaned
+
+
 def phone(value: str) -> str:
     """A trimmed phone number (digits, spaces, brackets, dashes, a leading ``+``) or ``""``."""
     value = value.strip()

@@ -26,6 +26,7 @@ from legalaid_desktop.domain.access import (
     AccessParty,
     AccessReport,
 )
+from legalaid_desktop.domain.cases import is_person
 from legalaid_desktop.domain.corrections import HistoryEntry, readable
 from legalaid_desktop.domain.reference import ReferenceCatalog
 from legalaid_desktop.i18n import N_, _, language
@@ -177,11 +178,24 @@ def _none(ctx: _Ctx) -> Para:
 
 def _client(report: AccessReport, ctx: _Ctx) -> list[Flowable]:
     c = report.client
+    person = is_person(c.kind)
     pairs = [
-        (_("Full name"), para_text(c.full_name)),
+        (_("Full name") if person else _("Name"), para_text(c.full_name)),
         (_("Client number"), para_text(c.number or c.id)),
-        (_("Gender"), ctx.ref("genders", c.gender)),
-        (_("Year of birth"), str(c.birth_year) if c.birth_year is not None else DASH),
+    ]
+    if person:
+        pairs += [
+            (_("Gender"), ctx.ref("genders", c.gender)),
+            (_("Year of birth"), str(c.birth_year) if c.birth_year is not None else DASH),
+        ]
+    else:  # an organization or initiative group (issue 19)
+        pairs += [
+            (_("Kind of client"), ctx.ref("client_kinds", c.kind)),
+            (_("Registration"), para_text(c.registration)),
+            (_("Contact person"), para_text(c.contact_person)),
+            (_("Members"), str(c.members) if c.members is not None else DASH),
+        ]
+    pairs += [
         (_("Region"), ctx.ref("regions", c.region)),
         (_("Displacement status"), ctx.ref("displacement", c.displacement)),
         (_("Disability"), ctx.ref("disability", c.disability)),

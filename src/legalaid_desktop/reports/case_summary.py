@@ -16,6 +16,7 @@ from babel.numbers import format_decimal
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Spacer
 
+from legalaid_desktop.domain.cases import is_person
 from legalaid_desktop.domain.conflict_decisions import decision_text
 from legalaid_desktop.domain.corrections import HistoryEntry
 from legalaid_desktop.domain.documents import document_kind
@@ -174,29 +175,41 @@ def _last_change(entry: HistoryEntry) -> str:
 
 
 def _client(client: ClientInfo, ctx: _Context, include_contact: bool) -> list[Flowable]:
-    birth = str(client.birth_year) if client.birth_year is not None else DASH
+    person = is_person(client.kind)
     pairs = [
-        (_("Full name"), para_text(display_name(client.full_name))),
+        (_("Full name") if person else _("Name"), para_text(display_name(client.full_name))),
         (_("Client number"), para_text(client.number)),
-        (_("Gender"), ctx.ref("genders", client.gender)),
-        (_("Year of birth"), birth),
+    ]
+    if person:
+        birth = str(client.birth_year) if client.birth_year is not None else DASH
+        pairs += [(_("Gender"), ctx.ref("genders", client.gender)), (_("Year of birth"), birth)]
+    else:  # an organization or initiative group (issue 19)
+        members = str(client.members) if client.members is not None else DASH
+        pairs += [
+            (_("Kind of client"), ctx.ref("client_kinds", client.kind)),
+            (_("Registration"), para_text(client.registration)),
+            (_("Members"), members),
+        ]
+    pairs += [
         (_("Region"), ctx.ref("regions", client.region)),
         (_("Displacement status"), ctx.ref("displacement", client.displacement)),
         (_("Disability"), ctx.ref("disability", client.disability)),
     ]
     if include_contact:
+        if not person:
+            pairs.append((_("Contact person"), para_text(client.contact_person)))
         pairs += [(_("Phone"), para_text(client.phone)), (_("Address"), para_text(client.address))]
     flowables: list[Flowable] = [
         *section(_("Client"), ctx.styles),
         field_grid(pairs, ctx.styles, columns=3),
     ]
     if not include_contact:
-        flowables.append(
-            Para(
-                escape(_("Contact details (phone, address) are left out of this copy.")),
-                ctx.styles.small,
-            )
+        left_out = (
+            _("Contact details (phone, address) are left out of this copy.")
+            if person
+            else _("Contact details (contact person, phone, address) are left out of this copy.")
         )
+        flowables.append(Para(escape(left_out), ctx.styles.small))
     return flowables
 
 

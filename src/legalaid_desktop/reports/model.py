@@ -70,6 +70,12 @@ class ClientInfo:
     disability: str = "none"
     number: str = ""
     """The readable client number (``GNJ-C-00042``): the reference printed for people."""
+    kind: str = "person"
+    """A ``client_kinds`` code: ``person``, ``organization`` or ``initiative``."""
+    registration: str = ""
+    contact_person: str = ""
+    members: int | None = None
+    """An organization's or initiative group's registration, contact person and members."""
 
 
 @dataclass(frozen=True)

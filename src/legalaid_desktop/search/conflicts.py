@@ -37,6 +37,23 @@ phone                           +20, and at least 75: the same number alone is a
 adverse party                   +5 (the classic conflict)
 ==============================  ============================================================
 
+An organization or initiative group (a client whose kind is not ``person``, issue 19) has no
+surname, given or father's name and no birth year: its name is the set of its words' keys,
+less the words of a legal form or kind of body (``İctimai Birliyi``, ``Fondu``, ``Mərkəzi``,
+``объединение``, ...: :data:`GENERIC_WORDS`). A name checked as an organization's is compared
+that way with organizations and with parties (an organization is often a party), never with
+people registered as clients; a person's name meets an organization client the same way (a
+party being added may be an organization). The same spelling rules apply to every word
+(``Gənclər Birliyi`` = ``Gencler birliyi`` = ``Гянджлар Бирлийи``):
+
+==============================  ============================================================
+the same words                  95 (exact) the same keys; 80 (strong) with a typo
+one name within the other       60 (possible): ``Dirçəliş`` and ``Dirçəliş Gənclər Birliyi``;
+                                only for an organization, or a shorter name of two words or
+                                more (a person named Ümid is not the group "Ümid")
+phone, adverse party            as for people
+==============================  ============================================================
+
 A typo is a Jaro-Winkler similarity of the keys (what
 :func:`~legalaid_desktop.text.similarity.similarity` computes) of at least 0.9, or 0.93 for
 keys shorter than six letters (Tural is not Turan). Levels: ``exact`` from 90, ``strong`` from
@@ -49,7 +66,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Final
+from typing import Any, Final
 
 from sqlalchemy import bindparam, text
 from sqlalchemy.orm import Session
@@ -57,7 +74,10 @@ from sqlalchemy.orm import Session
 from legalaid_desktop.domain.search import ConflictHit
 from legalaid_desktop.i18n import _
 from legalaid_desktop.search.entries import (
+    GROUP_ROLES,
     NameSignature,
+    _part_keys,
+    group_signature,
     kind_range,
     name_signature,
     phone_digits,
@@ -71,6 +91,7 @@ from legalaid_desktop.text.spelling import different_spelling
 __all__ = [
     "CANDIDATES_PER_QUERY",
     "EXACT",
+    "GENERIC_WORDS",
     "POSSIBLE",
     "STRONG",
     "check_conflicts",
@@ -103,6 +124,24 @@ _YEAR_SAME, _YEAR_CLOSE, _YEAR_FAR = 8, 3, -20
 _PHONE, _PHONE_FLOOR = 20, 75
 _ADVERSE = 5
 
+_GROUP_SAME, _GROUP_TYPO, _GROUP_PART = 95, 80, 60
+
+GENERIC_WORDS: Final = (
+    # Azerbaijani: the legal forms and kinds of body (with their usual endings)
+    "ictimai birlik birliyi təşkilat təşkilatı assosiasiya assosiasiyası fond fondu mərkəz "
+    "mərkəzi qrup qrupu təşəbbüs təşəbbüsü cəmiyyət cəmiyyəti ittifaq ittifaqı şəbəkə "
+    "şəbəkəsi klub klubu hərəkat hərəkatı qeyri-hökumət QHT İB MMC federasiya federasiyası "
+    "adına "
+    # Russian
+    "общественное общественная объединение организация ассоциация фонд центр группа "
+    "инициативная общество союз клуб имени "
+    # English
+    "public union association organization organisation foundation fund center centre group "
+    "initiative society club network NGO"
+)
+"""Words that say what kind of body an organization is, not which one: left out when two
+organizations' names are compared (unless nothing else is left)."""
+
 _SQL_CANDIDATES: Final = text(
     """
     SELECT r.id, r.kind, r.ref_id, r.name_sig
@@ -114,12 +153,28 @@ _SQL_CANDIDATES: Final = text(
 )
 
 
+_SQL_GROUP_CANDIDATES: Final = text(
+    """
+    SELECT r.id, r.kind, r.ref_id, r.name_sig
+    FROM search_index JOIN search_index_refs r ON r.id = search_index.rowid
+    WHERE search_index MATCH :match AND search_index.rowid BETWEEN :first AND :last
+      AND (r.name_sig LIKE '%|organization|%' OR r.name_sig LIKE '%|initiative|%')
+    ORDER BY search_index.rowid DESC
+    LIMIT :limit
+    """
+)
+"""The same for the clients that are organizations or initiative groups (their signature's
+role, :data:`~legalaid_desktop.search.entries.GROUP_ROLES`)."""
+assert {"organization", "initiative"} == GROUP_ROLES
+
+
 # --------------------------------------------------------------------------------------------
 # Scoring
 # --------------------------------------------------------------------------------------------
 
 _SAME, _TYPO_MATCH, _GENDER, _NONE, _UNKNOWN = "same", "typo", "gender", "none", "unknown"
 _SOUND = "sound"  # surnames with one key but surely different spellings (Гасымов, Həşimov)
+_PART = "part"  # an organization's name within the other
 _COMPOUND_ENDINGS: Final = ("oklu", "okli", "kizi")  # keys of oğlu, ogly, qızı
 _GENDER_ENDING: Final = 2  # letters a feminine surname may add (Əliyev, Алиева)
 
@@ -183,6 +238,7 @@ class _Score:
     year: str = ""  # same, close, far or ""
     phone: bool = False
     adverse: bool = False
+    group: str = ""  # an organization's name: same, typo or part ("" for a person's)
 
 
 def _person_points(query: NameSignature, cand: NameSignature, swapped: bool) -> _Score | None:
@@ -211,17 +267,58 @@ def _person_points(query: NameSignature, cand: NameSignature, swapped: bool) -> 
     return _Score(points, True, surname, given, father, swapped)
 
 
-def _score(query: NameSignature, cand: NameSignature, *, same_phone: bool = False) -> _Score:
-    """Scores a candidate's name signature against the checked name's.
+@lru_cache(maxsize=1)
+def _generic_keys() -> frozenset[str]:
+    return frozenset(key for word in GENERIC_WORDS.split() for key in _part_keys(word))
 
-    Args:
-        query: Signature of the name being checked (with its birth year, if known).
-        cand: Signature of a client (with the birth year) or party (with the role).
-        same_phone: The candidate has the same phone number.
 
-    Returns:
-        The score (its ``points``, clamped to 0..100) and its parts.
-    """
+def _distinctive(keys: Sequence[str]) -> tuple[str, ...]:
+    """The keys of a name that tell one organization from another (all when none does)."""
+    unique = tuple(dict.fromkeys(keys))
+    kept = tuple(k for k in unique if k not in _generic_keys())
+    return kept or unique
+
+
+def _is_group(sig: NameSignature) -> bool:
+    return sig.role in GROUP_ROLES
+
+
+def _group_points(query: NameSignature, cand: NameSignature) -> _Score:
+    """The score of two names compared as organizations' (see the module docstring)."""
+    ours, theirs = _distinctive(query.keys), _distinctive(cand.keys)
+    if not ours or not theirs:
+        return _Score()
+    left = list(theirs)
+    typos = 0
+    matched = 0
+    for key in sorted(ours, key=lambda k: k not in left):  # the same keys first
+        if key in left:
+            left.remove(key)
+            matched += 1
+            continue
+        typo = next((k for k in left if _compare(key, k) == _TYPO_MATCH), None)
+        if typo is not None:
+            left.remove(typo)
+            matched += 1
+            typos += 1
+    if matched == len(ours) == len(theirs):
+        if typos:
+            return _Score(_GROUP_TYPO, group=_TYPO_MATCH)
+        return _Score(_GROUP_SAME, group=_SAME)
+    shorter = min(len(ours), len(theirs))
+    if matched == shorter and (shorter >= 2 or (_group_like(query) and _group_like(cand))):
+        return _Score(_GROUP_PART, group=_PART)
+    return _Score()
+
+
+def _group_like(sig: NameSignature) -> bool:
+    """Whether a name is an organization's: a client's of that kind, or a name with a word of
+    :data:`GENERIC_WORDS` (a party that is an organization)."""
+    return _is_group(sig) or any(k in _generic_keys() for k in sig.keys)
+
+
+def _person_score(query: NameSignature, cand: NameSignature) -> _Score:
+    """The name and birth year's part of a person's score (see :func:`_score`)."""
     best: _Score | None = None
     for swapped in (False, True):
         if swapped and (not cand.surname or not cand.given):
@@ -246,6 +343,24 @@ def _score(query: NameSignature, cand: NameSignature, *, same_phone: bool = Fals
             best.year, best.points = "close", best.points + _YEAR_CLOSE
         elif apart >= 10:
             best.year, best.points = "far", best.points + _YEAR_FAR
+    return best
+
+
+def _score(query: NameSignature, cand: NameSignature, *, same_phone: bool = False) -> _Score:
+    """Scores a candidate's name signature against the checked name's.
+
+    Args:
+        query: Signature of the name being checked (with its birth year, if known).
+        cand: Signature of a client (with the birth year) or party (with the role).
+        same_phone: The candidate has the same phone number.
+
+    Returns:
+        The score (its ``points``, clamped to 0..100) and its parts.
+    """
+    if _is_group(query) or _is_group(cand):
+        best = _group_points(query, cand)  # no family, no birth year
+    else:
+        best = _person_score(query, cand)
     if best.surname == _SOUND:  # only sounds alike: never more than possible
         best.points = min(best.points, STRONG - 1)
     if same_phone:
@@ -354,6 +469,24 @@ def _queries(sig: NameSignature) -> list[tuple[str, int]]:
     return [(f"keys : ({q})", limit) for q, limit in out]
 
 
+def _group_queries(sig: NameSignature) -> list[tuple[str, int]]:
+    """FTS5 expressions retrieving candidates for an organization's name: every distinctive
+    key (the same name, or one holding it), then any of them (a name within it, a typo in one
+    word), then the first letters of each (a typo in a one-word name)."""
+    keys = _distinctive(sig.keys)
+    if not keys:
+        return []
+    every = _all(keys)
+    some = " OR ".join(_quote(k) for k in keys)
+    out = [(every, CANDIDATES_PER_QUERY)]
+    if len(keys) > 1:
+        out.append((f"({some}) NOT ({every})", _TYPO_CANDIDATES))
+    prefixes = [f"{_quote(k[:_PREFIX])} *" for k in keys if len(k) > _PREFIX]
+    if prefixes:
+        out.append((f"({' OR '.join(prefixes)}) NOT ({some})", _FAMILY_CANDIDATES))
+    return [(f"keys : ({q})", limit) for q, limit in out]
+
+
 Candidate = tuple[int, str, str, str | None]
 
 
@@ -363,17 +496,24 @@ def _retrieve(
     """Candidates by entry id, and the ids of clients with the same phone number."""
     candidates: dict[int, Candidate] = {}
 
-    def read(match: str, first: int, last: int, limit: int) -> list[int]:
+    def read(
+        match: str, first: int, last: int, limit: int, sql: Any = _SQL_CANDIDATES
+    ) -> list[int]:
         params = {"match": match, "first": first, "last": last, "limit": limit}
         found: list[int] = []
-        for entry_id, kind, ref_id, encoded in session.execute(_SQL_CANDIDATES, params):
+        for entry_id, kind, ref_id, encoded in session.execute(sql, params):
             candidates.setdefault(entry_id, (entry_id, kind, ref_id, encoded))
             found.append(entry_id)
         return found
 
-    people = (kind_range("party")[0], kind_range("client")[1])  # one range: see KIND_BITS
-    for match, limit in _queries(sig):
-        read(match, *people, limit)
+    if _is_group(sig):  # the organizations among the clients, and every party
+        for match, limit in _group_queries(sig):
+            read(match, *kind_range("client"), limit, _SQL_GROUP_CANDIDATES)
+            read(match, *kind_range("party"), limit)
+    else:
+        people = (kind_range("party")[0], kind_range("client")[1])  # one range: see KIND_BITS
+        for match, limit in _queries(sig):
+            read(match, *people, limit)
     same_phone: set[int] = set()
     numbers = phone_digits(phone)
     if numbers:
@@ -441,16 +581,23 @@ def _short(name: str) -> tuple[str, str, str]:
     return short, parts.surname or "", parts.patronymic or ""
 
 
-def _reasons(score: _Score, query_short: str, record: _Record) -> tuple[str, ...]:
+def _reasons(score: _Score, query: str, record: _Record) -> tuple[str, ...]:
     short, surname, father = _short(record.name)
     reasons: list[str] = []
     if score.phone:
         reasons.append(_("Same phone number"))
-    if score.person:
+    if score.group == _SAME:  # an organization's name: the whole of it
+        if fold(record.name) == fold(query):
+            reasons.append(_("Same name: {name}").format(name=record.name))
+        else:
+            reasons.append(_("Same name in another spelling: {name}").format(name=record.name))
+    elif score.group:
+        reasons.append(_("Similar name: {name}").format(name=record.name))
+    elif score.person:
         if score.surname == _SAME and score.given == _SAME:
             if score.swapped:
                 reasons.append(_("Same name, parts in another order: {name}").format(name=short))
-            elif fold(short) == fold(query_short):
+            elif fold(short) == fold(_short(query)[0]):
                 reasons.append(_("Same name: {name}").format(name=short))
             else:
                 reasons.append(_("Same name in another spelling: {name}").format(name=short))
@@ -497,6 +644,7 @@ def check_conflicts(
     phone: str | None = None,
     exclude_client_id: str | None = None,
     limit: int = 25,
+    kind: str = "person",
 ) -> list[ConflictHit]:
     """Finds clients and case parties who may be the person named (or their family).
 
@@ -509,13 +657,18 @@ def check_conflicts(
             whatever the name.
         exclude_client_id: A client to leave out (the one being edited).
         limit: At most this many hits.
+        kind: What the name is: a person's, or an organization's or initiative group's
+            (``organization``, ``initiative``: matched as such, see the module docstring).
 
     Returns:
         The hits scoring at least 50, best first (ties: clients first, then the most recent).
     """
     if limit <= 0:
         return []
-    query = name_signature(name, birth_year)
+    if kind in GROUP_ROLES:
+        query = group_signature(name, kind)
+    else:
+        query = name_signature(name, birth_year)
     candidates, same_phone = _retrieve(session, query, phone)
     scored: list[tuple[_Score, Candidate]] = []
     for candidate in candidates.values():
@@ -534,7 +687,6 @@ def check_conflicts(
         [c[2] for _s, c in top if c[1] == "client"],
         [c[2] for _s, c in top if c[1] == "party"],
     )
-    query_short = _short(name)[0]
     hits: list[ConflictHit] = []
     for score, (_entry_id, kind, ref_id, _encoded) in top:
         record = records.get((kind, ref_id))
@@ -547,7 +699,7 @@ def check_conflicts(
                 name=record.name,
                 score=score.points,
                 level=level_of(score.points) or "possible",
-                reasons=_reasons(score, query_short, record),
+                reasons=_reasons(score, name, record),
                 case_numbers=record.case_numbers,
                 role=record.role,
                 birth_year=record.birth_year,

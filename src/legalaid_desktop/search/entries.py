@@ -19,6 +19,7 @@ from legalaid_desktop.text.phonetic import marker_of, phonetic_key
 from legalaid_desktop.text.transliteration import to_latin
 
 __all__ = [
+    "GROUP_ROLES",
     "KINDS",
     "KIND_BITS",
     "KIND_NUMBERS",
@@ -27,6 +28,7 @@ __all__ = [
     "NameEntry",
     "NameSignature",
     "fold_text",
+    "group_signature",
     "kind_of",
     "kind_range",
     "name_signature",
@@ -213,6 +215,24 @@ def _signature(tokens: Sequence[str], parts: Any, birth_year: int | None) -> Nam
     return signature
 
 
+GROUP_ROLES: Final = frozenset(("organization", "initiative"))
+"""The signature's ``role`` of a client that is an organization or initiative group (the
+``client_kinds`` other than ``person``): its name is matched as an organization's."""
+
+
+def group_signature(name: str, kind: str) -> NameSignature:
+    """The signature of an organization's or initiative group's name: the keys of every word,
+    in order, as its "given name" (an organization has no surname, given or father's name to
+    tell apart), its kind as the role, no birth year.
+
+    Args:
+        name: The name as entered (``"Gənclər Birliyi"``, ``"«Dirçəliş» İB"``).
+        kind: ``organization`` or ``initiative``.
+    """
+    tokens = split_name(name).tokens
+    return NameSignature("", _keys_of(" ".join(tokens)), "", None, role=kind)
+
+
 def name_signature(name: str, birth_year: int | None = None) -> NameSignature:
     """Splits a name into its parts and returns the phonetic keys of each part.
 
@@ -295,11 +315,32 @@ def _body(*parts: str | int | None) -> str:
 
 
 def _client_entry(
-    name: NameEntry, birth_year: int | None, phone: str | None, address: str, number: str = ""
+    name: NameEntry,
+    birth_year: int | None,
+    phone: str | None,
+    address: str,
+    number: str = "",
+    kind: str | None = None,
+    registration: str | None = None,
+    contact_person: str | None = None,
+    full_name: str = "",
 ) -> Entry:
+    """A client's entry; an organization or initiative group (``kind``) is matched by the
+    conflict check as one (:func:`group_signature`, from ``full_name``) and found by its
+    registration and contact person too."""
     names, keys, signature = name
     compact = fold(number).replace(" ", "") if number else ""
-    body = _body(number, compact, " ".join(phone_digits(phone)), address, birth_year)
+    body = _body(
+        number,
+        compact,
+        " ".join(phone_digits(phone)),
+        address,
+        birth_year,
+        registration,
+        contact_person,
+    )
+    if kind in GROUP_ROLES:
+        return names, keys, body, group_signature(full_name, kind).encode()
     return names, keys, body, replace(signature, birth_year=birth_year).encode()
 
 

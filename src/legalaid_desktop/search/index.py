@@ -182,7 +182,8 @@ def purge_deleted(session: Session) -> None:
 
 
 def index_client(session: Session, client: Client) -> None:
-    """Indexes a client (name, phone, address, birth year), or removes a tombstoned one.
+    """Indexes a client (name, phone, address, birth year; an organization's registration and
+    contact person), or removes a tombstoned one.
 
     Args:
         session: A session in a write transaction on the store.
@@ -193,7 +194,15 @@ def index_client(session: Session, client: Client) -> None:
         return
     name = _name_entry(client.full_name)
     entry = _client_entry(
-        name, client.birth_year, client.phone, client.address or "", client.number or ""
+        name,
+        client.birth_year,
+        client.phone,
+        client.address or "",
+        client.number or "",
+        client.kind,
+        client.registration,
+        client.contact_person,
+        client.full_name,
     )
     _put(session, "client", client.id, None, entry)
 
@@ -264,7 +273,8 @@ def index_party(session: Session, party: Party) -> None:
 # per-row work in SQLAlchemy.
 _SOURCES: Final[dict[str, str]] = {
     "client": (
-        "SELECT x._rowid_, x.id, NULL, x.full_name, x.birth_year, x.phone, x.address, x.number "
+        "SELECT x._rowid_, x.id, NULL, x.full_name, x.birth_year, x.phone, x.address, x.number, "
+        "x.kind, x.registration, x.contact_person "
         "FROM clients x WHERE x._rowid_ > ? AND x.deleted_hlc IS NULL "
         "ORDER BY x._rowid_ LIMIT ?"
     ),
@@ -328,8 +338,21 @@ _BODIES_KEPT: Final = 20_000
 
 def _entry_of(kind: str, row: Sequence[Any], names: _Names, bodies: _Bodies) -> Entry:
     if kind == "client":
-        name, birth_year, phone, address, number = row
-        return _client_entry(names(name), birth_year, phone, address or "", number or "")
+        # an organization's kind, registration and contact person may follow (the demo
+        # generator's people come without them)
+        name, birth_year, phone, address, number, *group = row
+        kind, registration, contact_person = (*group, None, None, None)[:3]
+        return _client_entry(
+            names(name),
+            birth_year,
+            phone,
+            address or "",
+            number or "",
+            kind,
+            registration,
+            contact_person,
+            name,
+        )
     if kind == "case":
         client_name, number, area, summary, referral, grant, institution, reported_to = row
         return _case_entry(
@@ -349,8 +372,25 @@ def _entry_of(kind: str, row: Sequence[Any], names: _Names, bodies: _Bodies) -> 
     return _party_entry(names(name), role, notes or "")
 
 
+_CLIENTS_BEFORE_KINDS: Final = (
+    "SELECT x._rowid_, x.id, NULL, x.full_name, x.birth_year, x.phone, x.address, x.number "
+    "FROM clients x WHERE x._rowid_ > ? AND x.deleted_hlc IS NULL "
+    "ORDER BY x._rowid_ LIMIT ?"
+)
+"""The clients' source for a store not yet migrated to revision ``b7d2e5a9c4f1`` (no kind,
+registration or contact person): a migration before it rebuilds the index with this code."""
+
+
+def _source(session: Session, kind: str) -> str:
+    if kind == "client":
+        columns = {row[1] for row in session.execute(text("PRAGMA table_info(clients)")).fetchall()}
+        if "kind" not in columns:
+            return _CLIENTS_BEFORE_KINDS
+    return _SOURCES[kind]
+
+
 def _batches(session: Session, kind: str) -> Iterator[Sequence[Sequence[Any]]]:
-    sql = _SOURCES[kind]
+    sql = _source(session, kind)
     cursor = session.connection().connection.cursor()  # the DB-API's: plain tuples
     try:
         after = 0
@@ -387,7 +427,7 @@ class EntryMaker:
             kind: One of :data:`KINDS`.
             rows: Per record ``(id, case id, fields...)``, the fields as :func:`rebuild` reads
                 them (see ``_SOURCES``): a client's ``full_name, birth_year, phone, address,
-                number``;
+                number`` (then, optionally, ``kind, registration, contact_person``);
                 a case's ``client's full name, number, legal_area, summary, referral,
                 grant_code, institution, reported_to`` (the last two of its corruption details,
                 or ``None``); a consultation's ``notes, advice, next_steps``; a party's

@@ -332,7 +332,7 @@ def _describe(
     """``(kind, id) → (case number, title, subtitle)`` of the live records among ``wanted``."""
     clients = _rows(
         session,
-        "SELECT id, full_name, region, birth_year, number FROM clients "
+        "SELECT id, full_name, region, birth_year, number, kind FROM clients "
         "WHERE id IN :ids AND deleted_hlc IS NULL",
         wanted["client"],
     )
@@ -356,15 +356,17 @@ def _describe(
         wanted["party"],
     )
     regions = _labels(session, "regions", {r[2] for r in clients if r[2]})
+    # an organization or initiative group says so (issue 19); a person says nothing more
+    kinds = _labels(session, "client_kinds", {r[5] for r in clients if r[5] and r[5] != "person"})
     areas = _labels(session, "legal_areas", {r[2] for r in cases if r[2]})
     roles = _labels(session, "party_roles", {r[3] for r in parties if r[3]})
     out: dict[tuple[str, str], tuple[str | None, str, str]] = {}
-    for ref_id, name, region, birth_year, client_number in clients:
+    for ref_id, name, region, birth_year, client_number, kind in clients:
         title = display_name(name)  # never the marker of an anonymized client
         out["client", ref_id] = (
             None,
             title,
-            _join(client_number, regions.get(region, region), birth_year),
+            _join(client_number, kinds.get(kind, ""), regions.get(region, region), birth_year),
         )
     for ref_id, number, area, client_name in cases:
         subtitle = _join(areas.get(area, area), display_name(client_name) if client_name else "")

@@ -258,6 +258,10 @@ class AccessReportService:
                 created_at=client.created_at,
                 last_changed_by=client.updated_by,
                 number=client.number,
+                kind=client.kind or "person",
+                registration=client.registration or "",
+                contact_person=client.contact_person or "",
+                members=client.members,
             ),
             consents=tuple(
                 AccessConsent(

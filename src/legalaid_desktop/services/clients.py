@@ -18,6 +18,7 @@ from legalaid_desktop.domain.cases import (
     ConsentInput,
     ConsentPurpose,
     Page,
+    is_person,
     purposes_in_force,
 )
 from legalaid_desktop.domain.client_numbers import format_client_number
@@ -25,6 +26,7 @@ from legalaid_desktop.domain.conflict_decisions import ConflictDecisionInput
 from legalaid_desktop.domain.corrections import RecordKind
 from legalaid_desktop.domain.errors import InputRejected, PermissionDenied, ValidationError
 from legalaid_desktop.domain.ids import new_id
+from legalaid_desktop.domain.reference import ReferenceCatalog
 from legalaid_desktop.domain.roles import Permission, roles_text, roles_with
 from legalaid_desktop.i18n import _
 from legalaid_desktop.i18n.dates import from_iso, today
@@ -70,16 +72,69 @@ def next_client_number(session: Session, node_code: str) -> str:
             return number
 
 
+def _person_values(catalog: ReferenceCatalog, data: ClientInput) -> dict[str, object]:
+    """A person's gender and birth year; the organization fields stay empty."""
+    for field, given in (
+        ("registration", data.registration.strip()),
+        ("contact_person", data.contact_person.strip()),
+        ("members", data.members is not None),
+    ):
+        if given:
+            raise ValidationError(
+                _(
+                    "A person has no registration, contact person or members: choose an "
+                    "organization or initiative group as the kind of client."
+                ),
+                field,
+            )
+    return {
+        "gender": validation.code(catalog, "genders", data.gender, "gender", _("gender")),
+        "birth_year": validation.birth_year(data.birth_year),
+        "registration": "",
+        "contact_person": "",
+        "members": None,
+    }
+
+
+def _group_values(data: ClientInput) -> dict[str, object]:
+    """An organization's or initiative group's registration, contact person and members;
+    gender and birth year are a person's only, stored empty (docs/clients.md)."""
+    if data.gender.strip():
+        raise ValidationError(_("An organization or initiative group has no gender."), "gender")
+    if data.birth_year is not None:
+        raise ValidationError(
+            _("An organization or initiative group has no birth year."), "birth_year"
+        )
+    contact = data.contact_person.strip()
+    return {
+        "gender": "",
+        "birth_year": None,
+        "registration": validation.line(
+            data.registration, "registration", _("Registration"), max_length=64
+        ),
+        "contact_person": (
+            validation.person_name(contact, "contact_person", _("Contact person"))
+            if contact
+            else ""
+        ),
+        "members": validation.members(data.members),
+    }
+
+
 class ClientService:
     def __init__(self, ws: Workspace) -> None:
         self.ws = ws
 
     def _validated(self, data: ClientInput) -> dict[str, object]:
         catalog = self.ws.catalog()
+        kind = validation.code(catalog, "client_kinds", data.kind, "kind", _("kind of client"))
+        person = is_person(kind)
         return {
-            "full_name": validation.person_name(data.full_name, "full_name", _("Full name")),
-            "gender": validation.code(catalog, "genders", data.gender, "gender", _("gender")),
-            "birth_year": validation.birth_year(data.birth_year),
+            "kind": kind,
+            "full_name": validation.person_name(
+                data.full_name, "full_name", _("Full name") if person else _("Name")
+            ),
+            **(_person_values(catalog, data) if person else _group_values(data)),
             "region": validation.code(catalog, "regions", data.region, "region", _("region")),
             "displacement": validation.code(
                 catalog, "displacement", data.displacement, "displacement", _("displacement")
@@ -136,6 +191,7 @@ class ClientService:
                 str(values["full_name"]),
                 birth_year=data.birth_year,
                 phone=str(values["phone"]) or None,
+                kind=str(values["kind"]),
             )
             decided = conflict_decisions.checked_decision(hits, decision)
             row = Client(
@@ -541,6 +597,7 @@ class ClientService:
                     Client.number,
                     Client.created_at,
                     Client.node_code,
+                    Client.kind,
                 )
                 .where(rowid.in_(page_ids))
                 .order_by(*ordering)

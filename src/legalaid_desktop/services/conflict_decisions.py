@@ -90,10 +90,17 @@ def strong_matches(
     birth_year: int | None = None,
     phone: str | None = None,
     exclude_client_id: str | None = None,
+    kind: str = "person",
 ) -> tuple[ConflictHit, ...]:
-    """The strong and exact matches for ``name`` (the check run in the caller's transaction)."""
+    """The strong and exact matches for ``name`` (the check run in the caller's transaction);
+    ``kind``: a person's name, or an organization's or initiative group's."""
     hits = check_conflicts(
-        session, name, birth_year=birth_year, phone=phone, exclude_client_id=exclude_client_id
+        session,
+        name,
+        birth_year=birth_year,
+        phone=phone,
+        exclude_client_id=exclude_client_id,
+        kind=kind,
     )
     return group_hits(hits).same_person
 
@@ -171,14 +178,19 @@ class ConflictDecisionService:
         self.ws = ws
 
     def decline_client(
-        self, name: str, *, birth_year: int | None = None, phone: str | None = None
+        self,
+        name: str,
+        *,
+        birth_year: int | None = None,
+        phone: str | None = None,
+        kind: str = "person",
     ) -> int:
         """Record that a new client matching strongly was declined: nothing is saved but an
         audit event (no name in it). Returns the number of strong matches."""
         self.ws.require(Permission.EDIT_CASES, "conflict_declined")
         clean = validation.person_name(name, "full_name", _("Full name"))
         with self.ws.write() as s:
-            hits = strong_matches(s, clean, birth_year=birth_year, phone=phone or None)
+            hits = strong_matches(s, clean, birth_year=birth_year, phone=phone or None, kind=kind)
             if not hits:
                 raise ValidationError(
                     _("There is no strong match to decline for."), "conflict_decision"

@@ -44,6 +44,10 @@ REFERRED_NOTE = N_(
     "referrals that close a case (to an advocate, a state body, another organisation) are in "
     "the outcome table."
 )
+KINDS_NOTE = N_(
+    "People apart from community organizations and initiative groups. An organization or "
+    'group has no gender or age: it is "not applicable" in the table above.'
+)
 CHART_NOTE = N_('Figures shown as "<5" or "x" are not drawn in the charts.')
 LARGEST_NOTE = N_("The chart shows the {n} largest rows of the table.")
 CHART_ROWS = 15
@@ -105,6 +109,9 @@ class DonorFigures:
     outcome: FigureTable
     alac: tuple[FigureTable, ...]
     months: tuple[FigureTable, ...]
+    client_kind: FigureTable | None = None
+    """Clients served by kind of client: people apart from organizations and initiative
+    groups (issue 19)."""
 
     @property
     def left_out(self) -> int:
@@ -175,6 +182,8 @@ def sheets(f: DonorFigures) -> list[Sheet]:
         _by(f.legal_area, _title(f.legal_area.measure, Dimension.LEGAL_AREA)),
         _by(f.outcome, _title(f.outcome.measure, Dimension.OUTCOME)),
     ]
+    if f.client_kind is not None:
+        out.insert(2, _by(f.client_kind, _title(f.client_kind.measure, Dimension.CLIENT_KIND)))
     out += [_by(t, "ALAC: " + _(DIMENSION_LABELS[t.by[0]])) for t in f.alac]
     out.append(Sheet("ALAC: " + _(REFERRED_TO), [_(REFERRED_TO)], [[_(NOT_RECORDED)]]))
     out.append(_months(f.months))
@@ -243,6 +252,10 @@ def _lines(tables: tuple[FigureTable, ...]) -> DonorChart:
 def sections(f: DonorFigures) -> tuple[DonorSection, ...]:
     """The PDF's sections: the same tables as :func:`sheets`, with their charts."""
     s = sheets(f)
+    kinds: list[DonorSection] = []
+    if f.client_kind is not None:
+        kind = s.pop(2)
+        kinds.append(DonorSection(kind.title, _(KINDS_NOTE), (_table(kind),)))
     headline, gender_age, region, area, outcome = s[:5]
     alac = s[5 : 5 + len(f.alac)]
     months = s[-1]
@@ -256,6 +269,7 @@ def sections(f: DonorFigures) -> tuple[DonorSection, ...]:
             _groups(f.gender_age),
             chart_note,
         ),
+        *kinds,
         DonorSection(region.title, "", (_table(region),), _bars(f.region), _bar_notes(f.region)),
         DonorSection(
             area.title, "", (_table(area),), _bars(f.legal_area), _bar_notes(f.legal_area)

@@ -133,6 +133,7 @@ class DonorReportService:
             q(Measure.CASES_CLOSED, Dimension.OUTCOME),
             *(q(Measure.CASES_OPENED, d) for d in content.ALAC_DIMENSIONS),
             *(q(m, Dimension.MONTH) for m in content.TREND_MEASURES),
+            q(Measure.CLIENTS_SERVED, Dimension.CLIENT_KIND),
         ]
         got = iter(self.statistics.figures_many(queries))
 
@@ -149,6 +150,7 @@ class DonorReportService:
             outcome=outcome,
             alac=take(len(content.ALAC_DIMENSIONS)),
             months=take(len(content.TREND_MEASURES)),
+            client_kind=next(got),
         )
 
     def _facts(

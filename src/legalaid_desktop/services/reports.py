@@ -91,6 +91,10 @@ def _client(info: object) -> rm.ClientInfo:
         displacement=info.displacement,
         disability=info.disability,
         number=info.number,
+        kind=info.kind,
+        registration=info.registration,
+        contact_person=info.contact_person,
+        members=info.members,
     )
 
 

@@ -70,6 +70,10 @@ def client_info(session: Session, row: Client) -> ClientInfo:
         consents=tuple(consent_info(c) for c in consents),
         case_numbers=tuple(numbers),
         number=row.number,
+        kind=row.kind or "person",
+        registration=row.registration or "",
+        contact_person=row.contact_person or "",
+        members=row.members,
     )
 
 

@@ -31,16 +31,23 @@ class SearchService:
         phone: str | None = None,
         exclude_client_id: str | None = None,
         audit: bool = True,
+        kind: str = "person",
     ) -> list[ConflictHit]:
         """Possible conflicts of interest for ``name``, scored, with reasons and case numbers.
 
         ``audit=False`` is for the live warning while a name is being typed (one audit event per
-        keystroke would drown the log); an explicit check is audited.
+        keystroke would drown the log); an explicit check is audited. ``kind``: the name is a
+        person's, or an organization's or initiative group's (``client_kinds``).
         """
         self.ws.require(Permission.VIEW_CASES)
         with self.ws.read() as s:
             hits = conflict_check.check_conflicts(
-                s, name, birth_year=birth_year, phone=phone, exclude_client_id=exclude_client_id
+                s,
+                name,
+                birth_year=birth_year,
+                phone=phone,
+                exclude_client_id=exclude_client_id,
+                kind=kind,
             )
         if audit:
             with self.ws.write() as s:

@@ -67,6 +67,7 @@ _CATALOG_KINDS: dict[Dimension, str] = {
     Dimension.DISABILITY: "disability",
     Dimension.CONSULTATION_MODE: "consultation_modes",
     Dimension.SATISFACTION: "satisfaction",
+    Dimension.CLIENT_KIND: "client_kinds",
 }
 _SPECIAL_RANK = {OTHER: 1, NOT_APPLICABLE: 2, NOT_STATED: 3}
 

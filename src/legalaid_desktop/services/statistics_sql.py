@@ -49,6 +49,7 @@ _TABLES: dict[str, str] = {
     "displacement": "cl.displacement",
     "disability": "cl.disability",
     "referral_source": "cl.referral_source",
+    "kind": "cl.kind",
     "legal_area": "ca.legal_area",
     "outcome": "ca.outcome",
     "campaign": "ca.campaign_id",
@@ -65,6 +66,7 @@ _FIGURES: dict[str, str] = {
     **{name: f"f.{name}" for name in _TABLES},
     "campaign": "f.campaign_id",
     "client": "f.client_id",
+    "kind": "f.client_kind",
     "no_corruption": "NOT f.corruption",
 }
 """A base row's values, read from ``consultation_figures`` (``f``, store/models/figures.py)."""
@@ -178,9 +180,15 @@ def dimension_sql(dim: Dimension, src: _Source, bands: AgeBands) -> str:
     def corruption(expr: str) -> str:
         return f"CASE WHEN {col['no_corruption']} THEN '{NOT_APPLICABLE}' ELSE {_stated(expr)} END"
 
+    def person(expr: str) -> str:
+        # an organization or initiative group has no gender nor age (PERSON_DIMENSIONS); a
+        # client stored before kinds existed is a person (``kind`` NULL is not "<> 'person'")
+        return f"CASE WHEN {col['kind']} <> 'person' THEN '{NOT_APPLICABLE}' ELSE {expr} END"
+
     fixed: dict[Dimension, str] = {
-        Dimension.GENDER: _stated(col["gender"]),
-        Dimension.AGE_BAND: bands.sql_case(f"(:age_year - {col['birth_year']})"),
+        Dimension.GENDER: person(_stated(col["gender"])),
+        Dimension.AGE_BAND: person(bands.sql_case(f"(:age_year - {col['birth_year']})")),
+        Dimension.CLIENT_KIND: _stated(col["kind"]),
         Dimension.REGION: _stated(col["region"]),
         Dimension.CENTER: _stated(src.center),
         Dimension.LEGAL_AREA: _stated(col["legal_area"]),

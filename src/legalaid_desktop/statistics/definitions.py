@@ -18,7 +18,8 @@ NOT_STATED = "not_stated"
 """The value of a field nobody filled in (an unknown birth year, no outcome yet)."""
 NOT_APPLICABLE = "not_applicable"
 """The value of a field that does not apply: the corruption sector of a case that is not a
-corruption case, the campaign of a case that feeds none."""
+corruption case, the campaign of a case that feeds none, the gender and age band of a client
+that is an organization or initiative group (:data:`PERSON_DIMENSIONS`)."""
 OTHER = "other"
 """Every institution below the top N (:data:`INSTITUTION_TOP`)."""
 SUPPRESSED = "<5"
@@ -89,6 +90,7 @@ class Dimension(StrEnum):
     OUTCOME = "outcome"
     DISPLACEMENT = "displacement"
     DISABILITY = "disability"
+    CLIENT_KIND = "client_kind"
     CONSULTATION_MODE = "consultation_mode"
     HEARD_FROM = "heard_from"
     CAMPAIGN = "campaign"
@@ -111,6 +113,7 @@ DIMENSION_LABELS: dict[Dimension, str] = {
     Dimension.OUTCOME: N_("Outcome"),
     Dimension.DISPLACEMENT: N_("Displacement status"),
     Dimension.DISABILITY: N_("Disability"),
+    Dimension.CLIENT_KIND: N_("Kind of client"),
     Dimension.CONSULTATION_MODE: N_("Consultation mode"),
     Dimension.HEARD_FROM: N_("How they heard of us"),
     Dimension.CAMPAIGN: N_("Campaign"),
@@ -122,6 +125,10 @@ DIMENSION_LABELS: dict[Dimension, str] = {
 }
 
 TIME_DIMENSIONS = frozenset({Dimension.MONTH, Dimension.QUARTER, Dimension.YEAR})
+
+PERSON_DIMENSIONS = frozenset({Dimension.GENDER, Dimension.AGE_BAND})
+"""A person's own: an organization or initiative group client has neither (``not_applicable``;
+docs/statistics.md "People and organizations")."""
 
 SPECIAL_LABELS: dict[str, str] = {
     NOT_STATED: N_("not stated"),

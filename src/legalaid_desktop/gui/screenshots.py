@@ -185,6 +185,7 @@ def _main_screens(plan: ShotPlan, camera: Camera, tasks: TaskRunner) -> None:
             dialog.close()
     if model is not None and model.rowCount():
         _conflict_shots(camera, clients, model.row(0).display_name)
+    _organization_shot(camera, clients)
 
     window.go("cases")
     cases = window.page("cases")
@@ -325,6 +326,32 @@ def _conflict_shots(camera: Camera, clients: Any, name: str) -> None:
         settle(0.5)
         camera.shoot("conflict-decision", decision)
         decision.reject()
+    dialog.reject()
+    settle()
+
+
+def _organization_shot(camera: Camera, clients: Any) -> None:
+    """A community organization being registered (issue 19): its own rows in place of a
+    person's gender and birth year."""
+    from legalaid_desktop.gui.dialogs.client_dialog import ClientDialog
+
+    dialog = ClientDialog(clients.ctx, parent=clients)
+    dialog.show()
+    dialog.kind.setCurrentIndex(dialog.kind.findData("organization"))
+    dialog.name.setText("Gəncə Gənclər Təşəbbüs Mərkəzi İctimai Birliyi")
+    dialog.region.set_code("AZ-GA")
+    dialog.registration.setText("1402345671")
+    dialog.contact_person.setText("Məmmədova Aytən Rauf qızı")
+    dialog.members.setText("40")
+    dialog.phone.setText("+994 22 256 11 22")
+    dialog.address.setText("Gəncə şəhəri, Atatürk prospekti 12")
+    dialog.purposes["store_process"].setChecked(True)
+    dialog.touch_all()
+    for line in (dialog.name, dialog.address):
+        line.setCursorPosition(0)  # the start of a long name, as when it is opened
+    settle(0.5)
+    camera.shoot("client-organization", dialog)
+    dialog.mark_clean()
     dialog.reject()
     settle()
 

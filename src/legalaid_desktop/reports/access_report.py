@@ -29,7 +29,7 @@ from legalaid_desktop.domain.access import (
 from legalaid_desktop.domain.cases import is_person
 from legalaid_desktop.domain.corrections import HistoryEntry, readable
 from legalaid_desktop.domain.reference import ReferenceCatalog
-from legalaid_desktop.i18n import N_, _, language
+from legalaid_desktop.i18n import N_, _, language, pgettext
 from legalaid_desktop.i18n.formatting import format_datetime, format_size
 from legalaid_desktop.reports.blocks import data_table, field_grid, letterhead, section
 from legalaid_desktop.reports.fonts import find_fonts
@@ -180,7 +180,7 @@ def _client(report: AccessReport, ctx: _Ctx) -> list[Flowable]:
     c = report.client
     person = is_person(c.kind)
     pairs = [
-        (_("Full name") if person else _("Name"), para_text(c.full_name)),
+        (_("Full name") if person else pgettext("organization", "Name"), para_text(c.full_name)),
         (_("Client number"), para_text(c.number or c.id)),
     ]
     if person:

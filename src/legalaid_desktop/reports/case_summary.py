@@ -23,7 +23,7 @@ from legalaid_desktop.domain.documents import document_kind
 from legalaid_desktop.domain.reference import ReferenceCatalog
 from legalaid_desktop.domain.referrals import STATUS_LABELS, ReferralInfo
 from legalaid_desktop.domain.retention import display_name
-from legalaid_desktop.i18n import _
+from legalaid_desktop.i18n import _, pgettext
 from legalaid_desktop.i18n.formatting import format_datetime
 from legalaid_desktop.reports.blocks import (
     Signatory,
@@ -177,7 +177,10 @@ def _last_change(entry: HistoryEntry) -> str:
 def _client(client: ClientInfo, ctx: _Context, include_contact: bool) -> list[Flowable]:
     person = is_person(client.kind)
     pairs = [
-        (_("Full name") if person else _("Name"), para_text(display_name(client.full_name))),
+        (
+            _("Full name") if person else pgettext("organization", "Name"),
+            para_text(display_name(client.full_name)),
+        ),
         (_("Client number"), para_text(client.number)),
     ]
     if person:

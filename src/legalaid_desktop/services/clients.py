@@ -28,7 +28,7 @@ from legalaid_desktop.domain.errors import InputRejected, PermissionDenied, Vali
 from legalaid_desktop.domain.ids import new_id
 from legalaid_desktop.domain.reference import ReferenceCatalog
 from legalaid_desktop.domain.roles import Permission, roles_text, roles_with
-from legalaid_desktop.i18n import _
+from legalaid_desktop.i18n import _, pgettext
 from legalaid_desktop.i18n.dates import from_iso, today
 from legalaid_desktop.search import refresh as search_refresh
 from legalaid_desktop.services import (
@@ -132,7 +132,9 @@ class ClientService:
         return {
             "kind": kind,
             "full_name": validation.person_name(
-                data.full_name, "full_name", _("Full name") if person else _("Name")
+                data.full_name,
+                "full_name",
+                _("Full name") if person else pgettext("organization", "Name"),
             ),
             **(_person_values(catalog, data) if person else _group_values(data)),
             "region": validation.code(catalog, "regions", data.region, "region", _("region")),

@@ -35,10 +35,12 @@ from legalaid_desktop.domain.cases import (
 from legalaid_desktop.domain.roles import Permission
 from legalaid_desktop.gui.application import set_role
 from legalaid_desktop.gui.context import GuiContext
+from legalaid_desktop.gui.dialogs.client_consent_texts import consent_state_text, consent_texts
 from legalaid_desktop.gui.dialogs.client_export import ExportButton
+from legalaid_desktop.gui.dialogs.client_kind_fields import ClientKindMixin
 from legalaid_desktop.gui.dialogs.conflict_decision import DecisionMixin
 from legalaid_desktop.gui.dialogs.consent_scan import ID_ROLE, ConsentScanMixin
-from legalaid_desktop.gui.dialogs.form_dialog import FormDialog, new_form
+from legalaid_desktop.gui.dialogs.form_dialog import FormDialog, new_form, plain
 from legalaid_desktop.gui.dialogs.history_dialog import CLIENT, HistoryButton
 from legalaid_desktop.gui.dialogs.pdf_preview import PdfPreviewDialog, open_preview
 from legalaid_desktop.gui.tasks import Change, WriteOp
@@ -49,7 +51,6 @@ from legalaid_desktop.gui.widgets.dates import DateEdit, OptionalDateEdit
 from legalaid_desktop.gui.widgets.dialogs import confirm
 from legalaid_desktop.i18n import _
 from legalaid_desktop.i18n.dates import today
-from legalaid_desktop.i18n.formatting import format_date
 from legalaid_desktop.services.reports import ReportDocument
 
 CONSENT_YEARS = 5
@@ -63,8 +64,9 @@ def _years_later(day: date, years: int) -> date:
         return day.replace(year=day.year + years, day=28)
 
 
-class ClientDialog(DecisionMixin, ConsentScanMixin, FormDialog):
-    """Register a new client (with consent) or edit an existing one.
+class ClientDialog(DecisionMixin, ConsentScanMixin, ClientKindMixin, FormDialog):
+    """Register a new client (with consent) or edit an existing one: a person, or an
+    organization or initiative group (:class:`ClientKindMixin`).
 
     Args:
         ctx: The screen's context.
@@ -104,10 +106,12 @@ class ClientDialog(DecisionMixin, ConsentScanMixin, FormDialog):
         self.phone = QLineEdit(self)
         self.address = QLineEdit(self)
         self.referral = QLineEdit(self)
-        self.add_field("full_name", lambda: _("&Full name"), self.name)
+        self._build_kind(self)  # above the name; the dialog still opens on the name
+        self.add_field("full_name", self.name_label, self.name)
         self.form.addRow(self.banner)
         self.add_field("gender", lambda: _("&Gender"), self.gender)
         self.add_field("birth_year", lambda: _("&Birth year"), self.birth_year)
+        self._build_group_fields(self)
         self.add_field("region", lambda: _("&Region"), self.region)
         self.add_field("displacement", lambda: _("&Displacement status"), self.displacement)
         self.add_field("disability", lambda: _("D&isability"), self.disability)
@@ -124,9 +128,11 @@ class ClientDialog(DecisionMixin, ConsentScanMixin, FormDialog):
         self.disability.set_code("none")
         if client is not None:
             self._fill(client)
+        self._show_kind_rows()
         self._set_tab_order()
         self._build_personal_data()
         self.retranslate()
+        self.name.setFocus()  # most clients are people: the kind is changed by going back to it
 
     # -- building -------------------------------------------------------------------------------
 
@@ -230,9 +236,11 @@ class ClientDialog(DecisionMixin, ConsentScanMixin, FormDialog):
     def _set_tab_order(self) -> None:
         """Details first, then the client's consents and cases, then the new consent."""
         chain: list[QWidget] = [
+            self.kind,
             self.name,
             self.gender,
             self.birth_year,
+            *self.group_widgets(),
             self.region,
             self.displacement,
             self.disability,
@@ -262,6 +270,7 @@ class ClientDialog(DecisionMixin, ConsentScanMixin, FormDialog):
         self.referral.setText(client.referral_source)
         for line in (self.name, self.phone, self.address, self.referral):
             line.setCursorPosition(0)  # show the start of a long address, not its end
+        self._fill_kind(client)
         self.touch_all()
 
     # -- behaviour ------------------------------------------------------------------------------
@@ -271,10 +280,11 @@ class ClientDialog(DecisionMixin, ConsentScanMixin, FormDialog):
         self.banner.check(
             self.name.text(),
             birth_year=checks.parse_year(self.birth_year.text())
-            if checks.birth_year(self.birth_year.text()) is None
+            if self.is_person() and checks.birth_year(self.birth_year.text()) is None
             else None,
             phone=phone if phone and checks.phone(phone) is None else None,
             exclude_client_id=self._client.id if self._client else None,
+            kind=self.kind.code() or "person",
         )
 
     def _consent_wanted(self) -> bool:
@@ -284,12 +294,16 @@ class ClientDialog(DecisionMixin, ConsentScanMixin, FormDialog):
         return tuple(code for code, check in self.purposes.items() if check.isChecked())
 
     def validate(self) -> dict[str, str]:
+        person = self.is_person()  # an organization has no gender nor birth year
         found = {
-            "full_name": checks.person_name(self.name.text(), _("Full name")),
-            "gender": checks.chosen(self.gender.code(), _("Choose the gender.")),
-            "birth_year": checks.birth_year(self.birth_year.text()),
+            "full_name": checks.person_name(self.name.text(), plain(self.name_label())),
+            "gender": checks.chosen(self.gender.code(), _("Choose the gender."))
+            if person
+            else None,
+            "birth_year": checks.birth_year(self.birth_year.text()) if person else None,
             "region": checks.chosen(self.region.code(), _("Choose the region.")),
             "phone": checks.phone(self.phone.text()),
+            **self.validate_group(),
         }
         if self._consent_wanted():
             if ConsentPurpose.STORE_PROCESS.value not in self._chosen_purposes():
@@ -303,16 +317,18 @@ class ClientDialog(DecisionMixin, ConsentScanMixin, FormDialog):
 
     def client_input(self) -> ClientInput:
         """The form's values as the service takes them."""
+        person = self.is_person()
         return ClientInput(
             full_name=self.name.text(),
-            gender=self.gender.code() or "",
+            gender=(self.gender.code() or "") if person else "",
             region=self.region.code() or "",
-            birth_year=checks.parse_year(self.birth_year.text()),
+            birth_year=checks.parse_year(self.birth_year.text()) if person else None,
             phone=self.phone.text().strip(),
             address=self.address.text(),
             displacement=self.displacement.code() or "resident",
             disability=self.disability.code() or "none",
             referral_source=self.referral.text(),
+            **self.group_values(),  # type: ignore[arg-type]
         )
 
     def consent_input(self) -> ConsentInput | None:
@@ -343,7 +359,7 @@ class ClientDialog(DecisionMixin, ConsentScanMixin, FormDialog):
     def decline_call(self) -> Callable[[], Any]:
         data, conflicts = self.client_input(), self.ctx.services.conflicts
         return lambda: conflicts.decline_client(
-            data.full_name, birth_year=data.birth_year, phone=data.phone or None
+            data.full_name, birth_year=data.birth_year, phone=data.phone or None, kind=data.kind
         )
 
     # -- consents and cases of an existing client -----------------------------------------------
@@ -369,7 +385,7 @@ class ClientDialog(DecisionMixin, ConsentScanMixin, FormDialog):
             return
         self.consents.clear()
         for consent in reversed(self._client.consents):
-            texts = self._consent_texts(consent)
+            texts = consent_texts(self.ctx, consent)
             item = QTreeWidgetItem(texts)
             item.setData(0, _ID_ROLE, consent.id)
             item.setToolTip(3, texts[3])
@@ -388,36 +404,9 @@ class ClientDialog(DecisionMixin, ConsentScanMixin, FormDialog):
 
     def _show_consent_state(self, client: ClientInfo) -> None:
         """A line above the consents when processing was withdrawn or a consent expired."""
-        day = today()
-        withdrawn = client.processing_withdrawn_on
-        expired_on = client.consent_expired_on(day)
-        if withdrawn is not None:
-            text = _(
-                "Consent to store and process was withdrawn on {date}: this client's records "
-                "can be read but not changed."
-            ).format(date=format_date(withdrawn))
-        elif expired_on is not None:
-            purposes = ", ".join(
-                self.ctx.label("consent_purposes", p) for p in client.expired_purposes(day)
-            )
-            text = _("The consent expired on {date} ({purposes}): record a new consent.").format(
-                date=format_date(expired_on), purposes=purposes
-            )
-        else:
-            text = ""
+        text = consent_state_text(self.ctx, client)
         self.consent_state.setText(text)
         self.consent_state.setVisible(bool(text))
-
-    def _consent_texts(self, consent: ConsentInfo) -> list[str]:
-        purposes = "\n".join(self.ctx.label("consent_purposes", p) for p in consent.purposes)
-        if consent.withdrawn_on is not None:
-            state = _("withdrawn {date}").format(date=format_date(consent.withdrawn_on))
-        elif consent.active_on(today()):
-            state = _("in force")
-        else:
-            state = _("expired")
-        until = format_date(consent.valid_until) if consent.valid_until else _("no end date")
-        return [format_date(consent.given_on), until, state, purposes]
 
     def _update_withdraw(self) -> None:
         item = self.consents.currentItem()
@@ -504,7 +493,7 @@ class ClientDialog(DecisionMixin, ConsentScanMixin, FormDialog):
         )
 
     def retranslate_extra(self) -> None:
-        self.name.setPlaceholderText(_("Surname, first name, patronymic"))
+        self._retranslate_kind()
         self.birth_year.setPlaceholderText(_("e.g. 1985"))
         self.phone.setPlaceholderText("+994 50 123 45 67")
         for combo in (self.gender, self.region, self.displacement, self.disability):
@@ -564,6 +553,7 @@ class ClientDialog(DecisionMixin, ConsentScanMixin, FormDialog):
             line.setReadOnly(True)
         for combo in (self.gender, self.region, self.displacement, self.disability):
             combo.setEnabled(False)
+        self._kind_read_only()
         self.consent_box.hide()
         self.save_button.hide()
         self.revalidate()

@@ -4,10 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from legalaid_desktop.domain.cases import ClientRow, is_person
 from legalaid_desktop.gui.context import GuiContext
 from legalaid_desktop.gui.models.paged_table import RIGHT, Column
 from legalaid_desktop.i18n import _
 from legalaid_desktop.i18n.formatting import format_date
+
+
+def _gender_or_kind(ctx: GuiContext, row: ClientRow) -> str:
+    if is_person(row.kind):
+        return ctx.label("genders", row.gender)
+    return ctx.label("client_kinds", row.kind)
 
 
 def client_columns(ctx: GuiContext) -> list[Column]:
@@ -15,7 +22,8 @@ def client_columns(ctx: GuiContext) -> list[Column]:
     the center."""
     return [
         Column(lambda: _("Name"), lambda r: r.display_name, sort="name"),
-        Column(lambda: _("Gender"), lambda r: ctx.label("genders", r.gender), sort="gender"),
+        # an organization or initiative group has no gender: its kind shows there (issue 19)
+        Column(lambda: _("Gender"), lambda r: _gender_or_kind(ctx, r), sort="gender"),
         Column(
             lambda: _("Birth year"),
             lambda r: str(r.birth_year) if r.birth_year else "",

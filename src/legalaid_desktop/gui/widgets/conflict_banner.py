@@ -65,7 +65,7 @@ class ConflictBanner(QFrame):
         super().__init__(parent)
         self._ctx = ctx
         self._hits: tuple[ConflictHit, ...] = ()
-        self._query: tuple[str, int | None, str | None, str | None] | None = None
+        self._query: tuple[str, int | None, str | None, str | None, str] | None = None
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(DEBOUNCE_MS)
@@ -101,8 +101,10 @@ class ConflictBanner(QFrame):
         birth_year: int | None = None,
         phone: str | None = None,
         exclude_client_id: str | None = None,
+        kind: str = "person",
     ) -> None:
-        """Check ``name`` after a pause in typing (a newer call replaces an older one)."""
+        """Check ``name`` after a pause in typing (a newer call replaces an older one);
+        ``kind``: a person's name, or an organization's or initiative group's."""
         letters = sum(ch.isalpha() for ch in name)
         if letters < MIN_LETTERS:
             self._timer.stop()
@@ -112,7 +114,7 @@ class ConflictBanner(QFrame):
             self._query = None
             self.set_hits(())
             return
-        self._query = (name, birth_year, phone or None, exclude_client_id)
+        self._query = (name, birth_year, phone or None, exclude_client_id, kind)
         self._timer.start()
 
     def pending(self) -> bool:
@@ -122,7 +124,7 @@ class ConflictBanner(QFrame):
     def _run(self) -> None:
         if self._query is None:
             return
-        name, birth_year, phone, exclude = self._query
+        name, birth_year, phone, exclude, kind = self._query
         search = self._ctx.services.search
         QueryOp(
             self._ctx.tasks,
@@ -132,6 +134,7 @@ class ConflictBanner(QFrame):
                 phone=phone,
                 exclude_client_id=exclude,
                 audit=False,
+                kind=kind,
             ),
             success=self.set_hits,
             failure=self._failed,

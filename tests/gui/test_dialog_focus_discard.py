@@ -56,6 +56,7 @@ from legalaid_desktop.gui.dialogs.donor_dialog import DonorReportDialog
 from legalaid_desktop.gui.dialogs.recovery_dialog import RecoveryDialog
 from legalaid_desktop.gui.dialogs.referral_dialogs import AnswerDialog, ReferDialog
 from legalaid_desktop.gui.dialogs.retention_dialogs import EraseDialog, ReasonDialog
+from legalaid_desktop.gui.dialogs.transfer_dialogs import RequestTransferDialog, TransferDialog
 from legalaid_desktop.gui.dialogs.user_dialog import AddUserDialog, ResetPasswordDialog
 from legalaid_desktop.gui.main_window import MainWindow
 from legalaid_desktop.gui.tasks import TaskRunner
@@ -99,6 +100,9 @@ def case_number(admin_session: app.AppSession) -> str:
 
 
 Factory = Callable[[GuiContext, str, Path], QDialog]
+
+CENTERS = (("QBA", "Quba mərkəzi"), ("SKI", "Şəki mərkəzi"))
+"""The network's other centers, as the case view passes them to the transfer dialogs."""
 
 
 def _consultation() -> ConsultationInfo:
@@ -167,6 +171,8 @@ FACTORIES: dict[type[QDialog], Factory] = {
     ConflictDecisionDialog: lambda ctx, n, d: ConflictDecisionDialog(
         ctx, ctx.services.search.conflicts("Qasımlı Musa", audit=False)
     ),
+    RequestTransferDialog: lambda ctx, n, d: RequestTransferDialog(ctx, n, CENTERS),
+    TransferDialog: lambda ctx, n, d: TransferDialog(ctx, n, CENTERS),
 }
 
 

@@ -432,6 +432,10 @@ class CaseDetail:
     """The citizen's satisfaction recorded at closing (a ``satisfaction`` code), or None."""
     referrals: tuple[ReferralInfo, ...] = ()
     """Where the case was referred and what came back, oldest first."""
+    transfer_to: str | None = None
+    """The center this center asked HQ to transfer the case to (``None``: no request pending)."""
+    transfer_reason: str = ""
+    """Why (empty at HQ for a client who does not share with HQ)."""
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ class GuiContext:
     tasks: TaskRunner
     catalog: ReferenceCatalog  # loaded once after login (in the background), then shared
     language: str = "az"
+    at_hq: bool = False  # whether the store is HQ's (read with the session, in the background)
 
     @property
     def actor(self) -> Actor:

@@ -149,6 +149,7 @@ class MainWindow(QMainWindow):
             tasks=self.tasks,
             catalog=opened.catalog,
             language=i18n.current_language(),
+            at_hq=opened.at_hq,
         )
         self.specs = visible_specs(self.ctx)
         self.donor_action.setVisible(self.ctx.actor.can(Permission.VIEW_STATISTICS))

@@ -20,11 +20,13 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class OpenedSession:
-    """A logged-in session, the reference data it was opened with and its center's name."""
+    """A logged-in session, the reference data it was opened with, its center's name and
+    whether the store is HQ's (which screens it has depends on it)."""
 
     services: AppSession
     catalog: ReferenceCatalog
     center_name: str = ""
+    at_hq: bool = False
 
 
 def known_usernames(data_dir: Path) -> list[str]:
@@ -45,7 +47,9 @@ def open_session(data_dir: Path, username: str, password: str) -> OpenedSession:
 def loaded(session: AppSession) -> OpenedSession:
     """``session`` with its reference data (closes the session if loading fails)."""
     try:
-        return OpenedSession(session, session.reference(), session.center_name())
+        return OpenedSession(
+            session, session.reference(), session.center_name(), session.sync.at_hq()
+        )
     except BaseException:
         session.close()
         raise

@@ -261,6 +261,8 @@ class CaseService:
             conflict_decisions=tuple(decisions_for_case(s, case)),
             satisfaction=case.satisfaction,
             referrals=referrals_of(s, case.id),
+            transfer_to=case.transfer_to,
+            transfer_reason=case.transfer_reason or "",
         )
 
     def list(

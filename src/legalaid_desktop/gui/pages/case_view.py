@@ -43,6 +43,7 @@ from legalaid_desktop.gui.tasks import Change, QueryOp, WriteOp
 from legalaid_desktop.gui.widgets.campaign_link import CampaignLink
 from legalaid_desktop.gui.widgets.case_corrections import CaseCorrections
 from legalaid_desktop.gui.widgets.case_tabs import DeadlinesTab, PartiesTab
+from legalaid_desktop.gui.widgets.case_transfer import CaseTransfer
 from legalaid_desktop.gui.widgets.dialogs import confirm, open_dialog
 from legalaid_desktop.gui.widgets.documents_tab import DocumentsTab
 from legalaid_desktop.gui.widgets.feedback import MUTED, text_label
@@ -142,6 +143,10 @@ class CaseView(Page):
         # "Edit case…", "Edit…" on a consultation and "History…" (issue 19)
         self.corrections = CaseCorrections(self.ctx, self)
         self.corrections.corrected.connect(self.status_message)
+        # "Ask HQ to transfer…", "Transfer…" (HQ) and what a transfer means here (issue 19)
+        self.transfer = CaseTransfer(self.ctx, self)
+        self.transfer.changed.connect(self.status_message)
+        self.transfer.ready.connect(self._transfer_ready)
         top = QHBoxLayout()
         top.addWidget(self.number_label)
         top.addWidget(self.badge)
@@ -162,6 +167,7 @@ class CaseView(Page):
         column.addWidget(self.summary)
         column.addWidget(self.corruption)
         column.addWidget(self.notice)
+        column.addWidget(self.transfer.banner)
 
     def _build_actions(self) -> None:
         self.action_row = QHBoxLayout()
@@ -180,6 +186,8 @@ class CaseView(Page):
         for button in (self.consult_button, edit, self.assign_button, self.pending_button):
             self.action_row.addWidget(button)
         self.action_row.addStretch(1)
+        self.action_row.addWidget(self.transfer.request_button)
+        self.action_row.addWidget(self.transfer.transfer_button)
         self.action_row.addWidget(self.reopen_button)
         self.action_row.addWidget(self.close_button)
 
@@ -332,6 +340,10 @@ class CaseView(Page):
         target = self.tabs.currentWidget() if self.stack.currentWidget() is self.content else None
         (target or self).setFocus(Qt.FocusReason.OtherFocusReason)
 
+    def _transfer_ready(self) -> None:
+        if self.detail is not None:
+            self._render_notice(self.detail)
+
     def _render_corruption(self, detail: CaseDetail) -> None:
         info = detail.corruption
         if info is None:
@@ -354,7 +366,9 @@ class CaseView(Page):
 
     def _render_notice(self, detail: CaseDetail) -> None:
         notes = []
-        if detail.owner_node != self.ctx.actor.node_code:
+        # at a center, another center's case is one transferred away: the transfer banner
+        # says so (at HQ, every center's case is another center's)
+        if detail.owner_node != self.ctx.actor.node_code and self.transfer.at_hq:
             notes.append(
                 _("This case belongs to the {node} center; it can only be changed there.").format(
                     node=detail.owner_node
@@ -372,8 +386,18 @@ class CaseView(Page):
         self.close_button.setVisible(editable and status in (CaseStatus.OPEN, CaseStatus.PENDING))
         self.reopen_button.setVisible(editable and status == CaseStatus.CLOSED)
         self.assign_button.setVisible(editable and status != CaseStatus.CLOSED)
+        # a case that arrived by transfer waits for a lawyer of this center: assigning it is
+        # the one thing to do, and it goes first
+        arrived = editable and status == CaseStatus.TRANSFERRED
+        self.assign_button.setStyleSheet("font-weight: 600;" if arrived else "")
+        self.consult_button.setStyleSheet("" if arrived else "font-weight: 600;")
+        first = self.assign_button if arrived else self.consult_button
+        if self.action_row.indexOf(first) != 0:
+            self.action_row.removeWidget(first)
+            self.action_row.insertWidget(0, first)
         self.print_button.setVisible(self.may_print(detail))
         self.corrections.set_case(detail, editable)
+        self.transfer.set_case(detail)
 
     def _tab_titles(self) -> None:
         detail = self.detail
@@ -545,6 +569,7 @@ class CaseView(Page):
         self.tabs.setAccessibleName(_("Case records"))
         self.campaign_link.retranslate()
         self.corrections.retranslate()
+        self.transfer.retranslate()
         self.timeline.retranslate()
         if self.preview is not None:
             self.preview.retranslate()

@@ -3,7 +3,8 @@
 Who sees it: everyone with :attr:`Permission.SYNC` (center managers, administrators, HQ
 analysts); lawyers do not, since bundles carry every client of the center and importing changes
 data they did not enter. Enrollment steps and HQ's "Accept enrollment request…" need
-:attr:`Permission.MANAGE_USERS` (managers and administrators), as in the services.
+:attr:`Permission.MANAGE_USERS` (managers and administrators), as in the services. HQ also
+lists the centers' transfer requests and transfers the cases from there (``sync_transfers.py``).
 
 A center that is not enrolled yet sees the two enrollment steps instead of the bundle tabs.
 A bundle file dropped anywhere on the screen is opened in the Import tab and checked. Switch tabs
@@ -34,6 +35,7 @@ from legalaid_desktop.gui.pages.sync_bundles import ExportView, ImportView
 from legalaid_desktop.gui.pages.sync_conflicts import ConflictsView
 from legalaid_desktop.gui.pages.sync_enroll import CenterEnrollView, NodesView
 from legalaid_desktop.gui.pages.sync_history import HistoryView
+from legalaid_desktop.gui.pages.sync_transfers import TransferRequestsView
 from legalaid_desktop.gui.tasks import QueryOp
 from legalaid_desktop.gui.widgets.feedback import message_label, show_message
 from legalaid_desktop.i18n import _, ngettext
@@ -63,7 +65,8 @@ def dropped_file(urls: list[object]) -> Path | None:
 
 
 class SyncPage(Page):
-    """Export, Import, History, Conflicts (and Nodes at HQ); enrollment first when needed.
+    """Export, Import, History, Conflicts (and Nodes and Transfer requests at HQ); enrollment
+    first when needed.
 
     Signals:
         conflicts_changed(int): the number of unresolved conflicts (for the navigation badge).
@@ -75,6 +78,7 @@ class SyncPage(Page):
         super().__init__(ctx, parent)
         self.overview: SyncOverview | None = None
         self.conflict_count = 0
+        self.transfer_count = 0
         self._loading = False
         self.setAcceptDrops(True)
         self.heading = QLabel()
@@ -92,12 +96,16 @@ class SyncPage(Page):
         self.conflicts_view = ConflictsView(ctx)
         self.nodes_view = NodesView(ctx)
         self.enroll_view = CenterEnrollView(ctx)
+        self.transfers_view = TransferRequestsView(ctx)  # HQ only (issue 19)
         self.export_view.exported.connect(self._changed)
         self.import_view.imported.connect(self._changed)
         self.conflicts_view.count_changed.connect(self._set_conflicts)
         self.conflicts_view.open_case.connect(self.open_case)
         self.nodes_view.changed.connect(self.refresh)
         self.enroll_view.enrolled.connect(self.refresh)
+        self.transfers_view.open_case.connect(self.open_case)
+        self.transfers_view.count_changed.connect(self._set_transfers)
+        self.transfers_view.transferred.connect(self.status_message)
 
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
@@ -140,6 +148,7 @@ class SyncPage(Page):
             self.conflicts_view,
             self.nodes_view,
             self.enroll_view,
+            self.transfers_view,
         ):
             view.retranslate()
         self._retitle()
@@ -154,6 +163,9 @@ class SyncPage(Page):
             if self.conflict_count
             else _("Conflicts"),
             self.nodes_view: _("Nodes"),
+            self.transfers_view: _("Transfer requests ({n})").format(n=self.transfer_count)
+            if self.transfer_count
+            else _("Transfer requests"),
         }
         for view, text in titles.items():
             index = self.tabs.indexOf(view)
@@ -208,6 +220,9 @@ class SyncPage(Page):
         self.enroll_view.set_overview(overview)
         if overview.is_hq and self.tabs.indexOf(self.nodes_view) < 0:
             self.tabs.addTab(self.nodes_view, "")
+        if overview.is_hq and self.tabs.indexOf(self.transfers_view) < 0:
+            self.tabs.addTab(self.transfers_view, "")
+            self._retitle()
         needs_enrollment = not overview.is_hq and not overview.enrolled
         self.stack.setCurrentWidget(self.enroll_view if needs_enrollment else self.tabs)
         if overview.is_hq and not overview.peers:
@@ -217,6 +232,8 @@ class SyncPage(Page):
         if not needs_enrollment:
             self.history_view.refresh()
             self.conflicts_view.refresh()
+        if overview.is_hq:
+            self.transfers_view.refresh()
 
     def _failed(self, exc: BaseException) -> None:
         self._loading = False
@@ -225,6 +242,10 @@ class SyncPage(Page):
 
     def _changed(self, _result: object) -> None:
         self.refresh()
+
+    def _set_transfers(self, count: int) -> None:
+        self.transfer_count = count
+        self._retitle()
 
     def _set_conflicts(self, count: int) -> None:
         self.conflict_count = count

@@ -54,6 +54,7 @@ from legalaid_desktop.gui.dialogs.conflict_decision import ConflictDecisionDialo
 from legalaid_desktop.gui.dialogs.correction_dialogs import EditCaseDialog, EditConsultationDialog
 from legalaid_desktop.gui.dialogs.donor_dialog import DonorReportDialog
 from legalaid_desktop.gui.dialogs.recovery_dialog import RecoveryDialog
+from legalaid_desktop.gui.dialogs.reference_dialog import ReferenceItemDialog
 from legalaid_desktop.gui.dialogs.referral_dialogs import AnswerDialog, ReferDialog
 from legalaid_desktop.gui.dialogs.retention_dialogs import EraseDialog, ReasonDialog
 from legalaid_desktop.gui.dialogs.transfer_dialogs import RequestTransferDialog, TransferDialog
@@ -173,6 +174,7 @@ FACTORIES: dict[type[QDialog], Factory] = {
     ),
     RequestTransferDialog: lambda ctx, n, d: RequestTransferDialog(ctx, n, CENTERS),
     TransferDialog: lambda ctx, n, d: TransferDialog(ctx, n, CENTERS),
+    ReferenceItemDialog: lambda ctx, n, d: ReferenceItemDialog(ctx, "grant_codes"),
 }
 
 

@@ -20,6 +20,7 @@ from legalaid_desktop.gui.pages.case_view import CaseView
 from legalaid_desktop.gui.pages.cases import CasesPage
 from legalaid_desktop.gui.pages.clients import ClientsPage
 from legalaid_desktop.gui.pages.dashboard import DashboardPage
+from legalaid_desktop.gui.pages.reference_lists import ReferenceListsPage
 from legalaid_desktop.gui.pages.reports import ReportsPage
 from legalaid_desktop.gui.pages.retention import RetentionPage
 from legalaid_desktop.gui.pages.settings import SettingsPage
@@ -40,6 +41,7 @@ class PageSpec:
         shortcut: Ctrl+<digit> that opens it (0: none; the case view is reached from lists).
         permission: Needed to see the screen at all (``None``: everyone).
         listed: In the navigation without a shortcut of its own (the nine digits are taken).
+        hq_only: Only in HQ's store (``GuiContext.at_hq``).
     """
 
     key: str
@@ -49,6 +51,7 @@ class PageSpec:
     shortcut: int = 0
     permission: Permission | None = None
     listed: bool = False
+    hq_only: bool = False
 
     @property
     def in_navigation(self) -> bool:
@@ -120,6 +123,17 @@ PAGES: tuple[PageSpec, ...] = (
         6,
         Permission.MANAGE_USERS,
     ),
+    # Reference lists: HQ's administrators (Permission.EDIT_REFERENCE), at HQ only: the centers
+    # receive the lists in their bundles.
+    PageSpec(
+        "reference_lists",
+        N_("Reference lists"),
+        QStyle.StandardPixmap.SP_FileDialogListView,
+        ReferenceListsPage,
+        permission=Permission.EDIT_REFERENCE,
+        listed=True,
+        hq_only=True,
+    ),
     # Retention: managers and administrators (Permission.MANAGE_PERSONAL_DATA); not lawyers,
     # not HQ analysts.
     PageSpec(
@@ -147,8 +161,12 @@ PAGES: tuple[PageSpec, ...] = (
 
 
 def visible_specs(ctx: GuiContext) -> list[PageSpec]:
-    """The screens ``ctx.actor`` may see, in order."""
-    return [s for s in PAGES if s.permission is None or ctx.actor.can(s.permission)]
+    """The screens ``ctx.actor`` may see, in order (the HQ-only ones at HQ only)."""
+    return [
+        s
+        for s in PAGES
+        if (s.permission is None or ctx.actor.can(s.permission)) and (ctx.at_hq or not s.hq_only)
+    ]
 
 
 def build_page(spec: PageSpec, ctx: GuiContext, settings: UiSettings) -> Page:

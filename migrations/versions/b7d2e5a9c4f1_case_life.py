@@ -52,7 +52,7 @@ SELECT = (
     "co.minutes, ca.owner_node, ca.legal_area, ca.outcome, ca.campaign_id, "
     "cd.id IS NOT NULL, cd.sector, cd.conduct, cd.institution, ca.satisfaction, "
     "cl.gender, cl.birth_year, cl.region, cl.displacement, cl.disability, cl.referral_source, "
-    "cl.kind "
+    "cl.kind, ca.grant_code "
     "FROM consultations co "
     "JOIN cases ca ON ca.id = co.case_id AND ca.deleted_hlc IS NULL "
     "JOIN clients cl ON cl.id = ca.client_id AND cl.deleted_hlc IS NULL "
@@ -61,7 +61,10 @@ SELECT = (
 )
 
 _OF_CONSULTATION = "id, case_id, held_on, lawyer, mode, minutes, deleted_hlc"
-_OF_CASE = "id, client_id, owner_node, legal_area, outcome, campaign_id, satisfaction, deleted_hlc"
+_OF_CASE = (
+    "id, client_id, owner_node, legal_area, outcome, campaign_id, satisfaction, grant_code, "
+    "deleted_hlc"
+)
 _OF_CORRUPTION = "id, case_id, sector, conduct, institution, deleted_hlc"
 _OF_CLIENT = (
     "id, gender, birth_year, region, displacement, disability, referral_source, kind, deleted_hlc"
@@ -160,9 +163,17 @@ TRIGGERS: tuple[tuple[str, str, str], ...] = (
     ),
 )
 
-_CASE = ["owner_node", "legal_area", "outcome", "assigned_lawyer", "campaign_id", "satisfaction"]
+_CASE = [
+    "owner_node",
+    "legal_area",
+    "outcome",
+    "assigned_lawyer",
+    "campaign_id",
+    "satisfaction",
+    "grant_code",
+]
 _CLIENT = ["gender", "birth_year", "region", "displacement", "disability", "node_code", "kind"]
-_OLD_CASE = _CASE[:-1]
+_OLD_CASE = _CASE[:-2]
 _OLD_CLIENT = _CLIENT[:-1]
 
 
@@ -230,6 +241,7 @@ def _figures_table(satisfaction: sa.types.TypeEngine[object], kind: bool) -> Non
     ]
     if kind:
         columns.append(sa.Column("client_kind", sa.String(length=16), nullable=True))
+        columns.append(sa.Column("grant_code", sa.String(length=64), nullable=True))
     op.create_table(
         TABLE, *columns, sa.PrimaryKeyConstraint("held_on", "id"), sqlite_with_rowid=False
     )

@@ -207,6 +207,7 @@ def cmd_case_open(args: argparse.Namespace, ctx: CliContext) -> Output:
         lawyer=args.lawyer,
         corruption=corruption,
         opened_on=args.opened,
+        grant_code=args.grant or "",
     )
     with ctx.session() as s:
         detail = s.cases.open(data)
@@ -457,6 +458,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--institution", metavar="I")
     p.add_argument("--amount", type=int, metavar="AZN")
     p.add_argument("--reported-to", metavar="TEXT")
+    p.add_argument(
+        "--grant",
+        metavar="CODE",
+        help=_(
+            "the grant or project the case is counted for (legalaid reference list grant_codes)"
+        ),
+    )
     p.add_argument(
         "--opened",
         type=_day,

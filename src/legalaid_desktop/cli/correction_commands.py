@@ -42,6 +42,7 @@ def cmd_case_edit(args: argparse.Namespace, ctx: CliContext) -> Output:
         institution=args.institution,
         amount_requested=args.amount,
         reported_to=args.reported_to,
+        grant_code=args.grant,
     )
     if all(value is None for value in vars(edit).values()):
         raise ValidationError(_("Say what to correct (for example --summary or --area)."))
@@ -132,6 +133,7 @@ def register_case(
     p.add_argument("--institution", metavar="I")
     p.add_argument("--amount", type=int, metavar="AZN")
     p.add_argument("--reported-to", metavar="TEXT")
+    p.add_argument("--grant", metavar="CODE", help=_('the grant or project code ("" for none)'))
     p.set_defaults(func=cmd_case_edit)
     p = case.add_parser("history", help=_("every correction of a case, newest first"))
     p.add_argument("number")

@@ -75,6 +75,8 @@ FIELD_LABELS: dict[str, str] = {
     "role": N_("Role"),
     "due_on": N_("Due date"),
     "description": N_("Description"),
+    "merged_from": N_("Merged with the client"),
+    "grant_code": N_("Grant code"),
     "referred_on": N_("Referred on"),
     "body": N_("Referred to"),
     "to_whom": N_("Name or office"),
@@ -182,6 +184,7 @@ class CaseEdit:
     institution: str | None = None
     amount_requested: int | None = None
     reported_to: str | None = None
+    grant_code: str | None = None
 
     def corruption_given(self) -> bool:
         return any(

@@ -202,3 +202,16 @@ def not_in_future(value: date, field: str, label: str) -> date:
             _("{label} cannot be in the future.").format(label=label), field=field
         )
     return value
+
+
+def grant_code(catalog: ReferenceCatalog, value: str, field: str = "grant_code") -> str:
+    """A case's grant or project code: ``""`` for none; once HQ keeps the ``grant_codes`` list,
+    one of its codes (before that, any text up to 64 characters, as entered so far)."""
+    value = value.strip()
+    if not value:
+        return ""
+    if "grant_codes" in catalog:
+        return code(catalog, "grant_codes", value, field, _("grant code"))
+    if len(value) > 64:
+        raise ValidationError(_("A grant code has at most 64 characters."), field=field)
+    return value

@@ -170,7 +170,7 @@ class CaseService:
                 owner_node=self.ws.node_code,
                 opened_on=opened.isoformat(),
                 referral=data.referral.strip(),
-                grant_code=data.grant_code.strip(),
+                grant_code=validation.grant_code(catalog, data.grant_code),
                 campaign_id=data.campaign_id,
                 satisfaction=None
                 if data.corruption is None or data.corruption.satisfaction is None

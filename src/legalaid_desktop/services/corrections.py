@@ -280,6 +280,8 @@ class CorrectionService:
         if edit.opened_on is not None:
             day = validation.not_in_future(edit.opened_on, "opened_on", _("Opening date"))
             values["opened_on"] = day.isoformat()
+        if edit.grant_code is not None:
+            values["grant_code"] = validation.grant_code(catalog, edit.grant_code)
         return values
 
     def _corruption_values(self, edit: CaseEdit) -> dict[str, object]:

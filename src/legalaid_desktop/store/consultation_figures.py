@@ -31,7 +31,7 @@ SELECT = (
     "co.minutes, ca.owner_node, ca.legal_area, ca.outcome, ca.campaign_id, "
     "cd.id IS NOT NULL, cd.sector, cd.conduct, cd.institution, ca.satisfaction, "
     "cl.gender, cl.birth_year, cl.region, cl.displacement, cl.disability, cl.referral_source, "
-    "cl.kind "
+    "cl.kind, ca.grant_code "
     "FROM consultations co "
     "JOIN cases ca ON ca.id = co.case_id AND ca.deleted_hlc IS NULL "
     "JOIN clients cl ON cl.id = ca.client_id AND cl.deleted_hlc IS NULL "

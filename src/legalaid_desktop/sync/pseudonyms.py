@@ -88,7 +88,8 @@ BLANKED: Mapping[str, Mapping[str, tuple[str, ...]]] = {
     "clients": {
         "contact": ("phone", "address"),
         "profile": ("referral_source",),
-        "organization": ("contact_person",),
+        # a registration number names an organization as surely as its name
+        "organization": ("contact_person", "registration"),
     },
     "cases": {
         "core": ("summary",),

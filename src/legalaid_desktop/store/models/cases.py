@@ -50,6 +50,7 @@ _STATS_CASE = (
     "assigned_lawyer",
     "campaign_id",
     "satisfaction",
+    "grant_code",
 )
 _STATS_CLIENT = (
     "gender",

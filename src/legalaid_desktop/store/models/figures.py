@@ -18,7 +18,8 @@ import). A row exists exactly when the consultation, its case and its client are
            ca.owner_node, ca.legal_area, ca.outcome, ca.campaign_id,
            cd.id IS NOT NULL AS corruption, cd.sector, cd.conduct, cd.institution,
            ca.satisfaction, cl.gender, cl.birth_year, cl.region, cl.displacement,
-           cl.disability, cl.referral_source, cl.kind AS client_kind
+           cl.disability, cl.referral_source, cl.kind AS client_kind,
+           ca.grant_code
     FROM consultations co
     JOIN cases ca ON ca.id = co.case_id AND ca.deleted_hlc IS NULL
     JOIN clients cl ON cl.id = ca.client_id AND cl.deleted_hlc IS NULL
@@ -62,3 +63,4 @@ class ConsultationFigure(Base):
     disability: Mapped[str | None] = mapped_column(String(16))
     referral_source: Mapped[str | None] = mapped_column(String(200))
     client_kind: Mapped[str | None] = mapped_column(String(16))
+    grant_code: Mapped[str | None] = mapped_column(String(64))

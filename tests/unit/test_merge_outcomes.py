@@ -142,6 +142,13 @@ def client_values(name: str) -> dict[str, dict[str, Any]]:
         "contact": {"phone": "+994 50 000 00 00", "address": "Gəncə"},
         "profile": {"region": "Gəncə", "displacement": "", "disability": "", "referral_source": ""},
         "owner": {"node_code": PEER},
+        "organization": {
+            "kind": "person",
+            "registration": "",
+            "contact_person": "",
+            "members": None,
+        },
+        "merge": {"merged_into": None},
     }
 
 

@@ -520,9 +520,7 @@ class ClientService:
             row.name_sort = sort_string(row.full_name)
             changed = [g for g, names in Client.FIELD_GROUPS.items() if set(names) & set(fields)]
             search_refresh.refresh_rows(s, {"clients": {row.id: set(values)}})
-            self.ws.audit(
-                s, "client_updated", "client", row.id, {"groups": changed, "fields": sorted(fields)}
-            )
+            self.ws.audit(s, "client_updated", "client", row.id, {"groups": changed})
             return client_info(s, row)
 
     def get(self, client_id: str) -> ClientInfo:

@@ -37,7 +37,16 @@ from legalaid_desktop.gui.widgets.feedback import MUTED, message_label, show_mes
 from legalaid_desktop.i18n import N_, _
 from legalaid_desktop.services.reference_editor import EDITABLE_KINDS, EditableItem
 
-COLUMNS = (N_("Code"), N_("Azerbaijani"), N_("Russian"), N_("English"), N_("Status"))
+COLUMNS = (
+    N_("Code"),
+    N_("Label ({lang})"),
+    N_("Label ({lang})"),
+    N_("Label ({lang})"),
+    N_("Status"),
+)
+"""The table's columns: the code, its label in az, ru and en (by their codes: "English" as a
+header would be the same word as the language chooser's own name), whether it is in use."""
+LABEL_LANGUAGES = ("az", "ru", "en")
 LANGS = ("az", "ru", "en")
 
 
@@ -330,7 +339,10 @@ class ReferenceListsPage(Page):
             )
         )
         self.empty.setText(_("This list has no code yet. Add one with “Add…”."))
-        self.table.setHorizontalHeaderLabels([_(c) for c in COLUMNS])
+        labels = iter(LABEL_LANGUAGES)
+        self.table.setHorizontalHeaderLabels(
+            [_(c).format(lang=next(labels)) if "{lang}" in c else _(c) for c in COLUMNS]
+        )
         self.table.setAccessibleName(_("Codes of the list"))
         self.add_button.setText(_("&Add…"))
         self.add_button.setToolTip(_("Add a code to the list"))

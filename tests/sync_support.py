@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
+import itertools
 import json
 import os
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -376,3 +378,47 @@ def rewrite_audit_log(
         head.value = f"{len(data)}:{prev}"
     report = inspection.verify(session.ws.store)
     assert report.ok, report.audit_problems  # the rewrite is invisible locally
+
+
+# --- a network of three real stores: HQ and two centers ----------------------------------------
+
+
+@dataclass
+class World:
+    """HQ (BAK) and the centers GNJ and QBA, enrolled, in one folder."""
+
+    folder: Path
+    hq: app.AppSession
+    gnj: app.AppSession
+    qba: app.AppSession
+
+
+@contextlib.contextmanager
+def three_nodes(folder: Path) -> Iterator[World]:
+    """HQ and two enrolled centers for one test; every session is closed at the end."""
+    hq = make_node(folder, "BAK", hq=True)
+    gnj = make_node(folder, "GNJ")
+    qba = make_node(folder, "QBA")
+    try:
+        enroll(hq, gnj, folder)
+        enroll(hq, qba, folder)
+        yield World(folder, hq, gnj, qba)
+    finally:
+        for node in (hq, gnj, qba):
+            node.close()
+
+
+_bundle_counter = itertools.count(1)
+
+
+def up(world: World, center: app.AppSession) -> Any:
+    """The center's next bundle, imported at HQ."""
+    path = world.folder / f"{center.ws.node_code}-up-{next(_bundle_counter)}.bundle"
+    return sync(world.hq).import_bundle(sync(center).export(path).path)
+
+
+def down(world: World, center: app.AppSession) -> Any:
+    """HQ's next bundle for the center, imported there."""
+    code = center.ws.node_code
+    path = world.folder / f"{code}-down-{next(_bundle_counter)}.bundle"
+    return sync(center).import_bundle(sync(world.hq).export(path, to=code).path)

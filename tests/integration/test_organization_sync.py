@@ -8,9 +8,7 @@ Three real stores: HQ (BAK) and the centers GNJ and QBA, enrolled through the se
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -26,43 +24,13 @@ from legalaid_desktop.i18n.dates import today
 from legalaid_desktop.statistics.definitions import Dimension, Measure
 from legalaid_desktop.statistics.periods import parse_period
 from legalaid_desktop.statistics.query import FigureQuery
-from sync_support import add_case, enroll, make_node, sync
-
-
-@dataclass
-class World:
-    folder: Path
-    hq: app.AppSession
-    gnj: app.AppSession
-    qba: app.AppSession
+from sync_support import World, add_case, down, sync, three_nodes, up
 
 
 @pytest.fixture
 def world(tmp_path: Path) -> Iterator[World]:
-    hq = make_node(tmp_path, "BAK", hq=True)
-    gnj = make_node(tmp_path, "GNJ")
-    qba = make_node(tmp_path, "QBA")
-    try:
-        enroll(hq, gnj, tmp_path)
-        enroll(hq, qba, tmp_path)
-        yield World(tmp_path, hq, gnj, qba)
-    finally:
-        for node in (hq, gnj, qba):
-            node.close()
-
-
-_counter = iter(range(1, 1_000_000))
-
-
-def up(world: World, center: app.AppSession) -> Any:
-    path = world.folder / f"{center.ws.node_code}-up-{next(_counter)}.bundle"
-    return sync(world.hq).import_bundle(sync(center).export(path).path)
-
-
-def down(world: World, center: app.AppSession) -> Any:
-    code = center.ws.node_code
-    path = world.folder / f"{code}-down-{next(_counter)}.bundle"
-    return sync(center).import_bundle(sync(world.hq).export(path, to=code).path)
+    with three_nodes(tmp_path) as world:
+        yield world
 
 
 def register(

@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -20,45 +18,14 @@ from legalaid_desktop import app
 from legalaid_desktop.domain.cases import ConsultationInput
 from legalaid_desktop.domain.errors import InputRejected, PermissionDenied
 from legalaid_desktop.store.models import CaseTransfer
-from sync_support import PASSWORD, add_case, enroll, make_node, sync
-
-
-@dataclass
-class World:
-    folder: Path
-    hq: app.AppSession
-    gnj: app.AppSession
-    qba: app.AppSession
+from sync_support import PASSWORD, World, add_case, down, sync, three_nodes, up
 
 
 @pytest.fixture
 def world(tmp_path: Path) -> Iterator[World]:
-    hq = make_node(tmp_path, "BAK", hq=True)
-    gnj = make_node(tmp_path, "GNJ")
-    qba = make_node(tmp_path, "QBA")
-    try:
-        enroll(hq, gnj, tmp_path)
-        enroll(hq, qba, tmp_path)
-        world = World(tmp_path, hq, gnj, qba)
-        down(world, gnj)  # GNJ learns of QBA from HQ's roster (the centers it can name)
+    with three_nodes(tmp_path) as world:
+        down(world, world.gnj)  # GNJ learns of QBA from HQ's roster (the centers it can name)
         yield world
-    finally:
-        for node in (hq, gnj, qba):
-            node.close()
-
-
-_counter = iter(range(1, 1_000_000))
-
-
-def up(world: World, center: app.AppSession) -> Any:
-    path = world.folder / f"{center.ws.node_code}-up-{next(_counter)}.bundle"
-    return sync(world.hq).import_bundle(sync(center).export(path).path)
-
-
-def down(world: World, center: app.AppSession) -> Any:
-    code = center.ws.node_code
-    path = world.folder / f"{code}-down-{next(_counter)}.bundle"
-    return sync(center).import_bundle(sync(world.hq).export(path, to=code).path)
 
 
 def test_a_requested_transfer_from_request_to_a_local_lawyer(world: World) -> None:

@@ -56,6 +56,12 @@ TARGETS: dict[str, list[str]] = {
         _I + "test_conflict_scores.py",
         _I + "test_names_as_written.py",
     ],
+    "src/legalaid_desktop/search/conflict_scores.py": [
+        _U + "test_conflict_name_forms.py",
+        _I + "test_conflicts.py",
+        _I + "test_conflict_scores.py",
+        _I + "test_names_as_written.py",
+    ],
     "src/legalaid_desktop/store/audit.py": [_I + "test_audit_chain.py", _I + "test_login_audit.py"],
     # What reaches donors: a small cell given back by a total names a person in a small center.
     "src/legalaid_desktop/statistics/suppression.py": [

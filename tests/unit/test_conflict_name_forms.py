@@ -15,7 +15,7 @@ from dataclasses import replace
 
 import pytest
 
-from legalaid_desktop.search.conflicts import _score, level_of
+from legalaid_desktop.search.conflict_scores import _score, level_of
 from legalaid_desktop.search.entries import NameSignature, name_signature
 
 CASES = [

@@ -106,8 +106,9 @@ def test_thread_safe_unique_and_ordered_per_thread() -> None:
     [
         "",
         "not-a-uuid",
-        str(uuid.uuid4()),
-        str(uuid.uuid1()),
+        # fixed values (a v4 and a v1), so that every pytest-xdist worker collects the same ids
+        "2f1d7c8e-5b4a-4c3d-9e2f-1a0b9c8d7e6f",
+        "2e363476-f198-11f1-8acd-02fc00000001",
         "019a4f2c-7b3e-7c41-9a0d-5e6f7a8b9c0d".upper(),
         "{019a4f2c-7b3e-7c41-9a0d-5e6f7a8b9c0d}",
         "urn:uuid:019a4f2c-7b3e-7c41-9a0d-5e6f7a8b9c0d",

@@ -25,7 +25,7 @@ from legalaid_desktop.store import consultation_figures
 from sync_support import add_case, assert_converged, enroll, make_node, sync
 
 ROOT = Path(__file__).resolve().parents[2]
-MIGRATION = ROOT / "migrations" / "versions" / "b7d2e5a9c4f1_case_life.py"
+MIGRATION = ROOT / "migrations" / "versions" / "a4c7e2f9b1d3_referred_to_in_the_figures.py"
 """The newest revision that makes the table and its triggers (their text is checked here)."""
 BEFORE_FIGURES = "d3a7f1c9e2b4"
 """The revision before the table existed (e6b2c4d8f0a1 made it)."""

@@ -1,7 +1,7 @@
 """The derived table ``consultation_figures`` (store/models/figures.py): what it must hold, and
 its rebuild after a bulk load.
 
-Triggers (revision ``b7d2e5a9c4f1``) keep the table equal to :data:`SELECT` after every write.
+Triggers (revision ``a4c7e2f9b1d3``) keep the table equal to :data:`SELECT` after every write.
 A bulk load (the demo generator) drops the secondary indexes of the tables it fills, and with
 them the ones the triggers look rows up by, so that each trigger would scan a table: it loads
 inside :func:`rebuilt_after` instead, which takes the triggers away for the load and fills the
@@ -15,7 +15,7 @@ from contextlib import contextmanager
 
 from sqlalchemy.orm import Session
 
-__all__ = ["SELECT", "TABLE", "differences", "key", "rebuild", "rebuilt_after"]
+__all__ = ["FIRST_REFERRAL", "SELECT", "TABLE", "differences", "key", "rebuild", "rebuilt_after"]
 
 TABLE = "consultation_figures"
 
@@ -26,12 +26,20 @@ def key(column: str) -> str:
     return f"coalesce(unhex(replace({column}, '-', '')), CAST({column} AS BLOB))"
 
 
+FIRST_REFERRAL = (
+    "(SELECT r.body FROM referrals r WHERE r.case_id = ca.id AND r.deleted_hlc IS NULL "
+    "ORDER BY r.referred_on, r.id LIMIT 1)"
+)
+"""The body of a case's first live referral (``ca`` in scope; the earliest day, then the
+smallest id, as ``services.referrals.referrals_of`` lists them), or NULL: the ``referred_to``
+dimension (revision ``a4c7e2f9b1d3`` holds the same text)."""
+
 SELECT = (
     f"SELECT co.held_on, {key('co.id')}, ca.client_id, co.lawyer, co.mode, "
     "co.minutes, ca.owner_node, ca.legal_area, ca.outcome, ca.campaign_id, "
     "cd.id IS NOT NULL, cd.sector, cd.conduct, cd.institution, ca.satisfaction, "
     "cl.gender, cl.birth_year, cl.region, cl.displacement, cl.disability, cl.referral_source, "
-    "cl.kind, ca.grant_code "
+    f"cl.kind, ca.grant_code, {FIRST_REFERRAL} "
     "FROM consultations co "
     "JOIN cases ca ON ca.id = co.case_id AND ca.deleted_hlc IS NULL "
     "JOIN clients cl ON cl.id = ca.client_id AND cl.deleted_hlc IS NULL "
@@ -39,7 +47,7 @@ SELECT = (
     "WHERE co.deleted_hlc IS NULL"
 )
 """The table's rows, in its column order: every live consultation of a live case of a live
-client, with the values a figure reads (revision ``b7d2e5a9c4f1`` holds the same text)."""
+client, with the values a figure reads (revision ``a4c7e2f9b1d3`` holds the same text)."""
 
 
 @contextmanager

@@ -330,7 +330,13 @@ class Referral(SyncMixin, Base):
     ``pending``, ``answered`` or ``no_answer``; ``result`` a ``referral_results`` code."""
 
     __tablename__ = "referrals"
-    __table_args__ = (Index("ix_referrals_case", "case_id", "referred_on"),)
+    __table_args__ = (
+        Index("ix_referrals_case", "case_id", "referred_on"),
+        # a case's first referral, covered (the "referred to" dimension, statistics_sql.py)
+        live_index(
+            "ix_referrals_live_first", "case_id", "referred_on", "id", "body", "deleted_hlc"
+        ),
+    )
     FIELD_GROUPS: ClassVar[Groups] = {
         "referral": ("case_id", "referred_on", "body", "to_whom", "request"),
         "answer": ("status", "answered_on", "answer", "result"),

@@ -8,18 +8,21 @@ the same values side by side, ordered by the day (``WITHOUT ROWID``, primary key
 ``(held_on, id)``): a period is one contiguous range of it. The consultation's id is kept as the
 UUID's 16 bytes (:func:`legalaid_desktop.store.consultation_figures.key`), not its 36 characters.
 
-It is derived, never written by the services: SQLite triggers (revision ``b7d2e5a9c4f1``) keep
-it equal to the join below after every insert, update and delete of a consultation, a case, its
-corruption details or a client, whoever writes them (a lawyer's screen, a bundle's merge, an
-import). A row exists exactly when the consultation, its case and its client are all live
-(``deleted_hlc IS NULL``). It is per node and never synchronized: each node derives its own.
+It is derived, never written by the services: SQLite triggers (revisions ``b7d2e5a9c4f1`` and
+``a4c7e2f9b1d3``) keep it equal to the join below after every insert, update and delete of a
+consultation, a case, its corruption details, its referrals or a client, whoever writes them
+(a lawyer's screen, a bundle's merge, an import). A row exists exactly when the consultation,
+its case and its client are all live (``deleted_hlc IS NULL``). It is per node and never
+synchronized: each node derives its own.
 
     SELECT co.held_on, key(co.id), ca.client_id, co.lawyer, co.mode, co.minutes,
            ca.owner_node, ca.legal_area, ca.outcome, ca.campaign_id,
            cd.id IS NOT NULL AS corruption, cd.sector, cd.conduct, cd.institution,
            ca.satisfaction, cl.gender, cl.birth_year, cl.region, cl.displacement,
            cl.disability, cl.referral_source, cl.kind AS client_kind,
-           ca.grant_code
+           ca.grant_code,
+           (SELECT r.body FROM referrals r WHERE r.case_id = ca.id
+            AND r.deleted_hlc IS NULL ORDER BY r.referred_on, r.id LIMIT 1) AS referred_to
     FROM consultations co
     JOIN cases ca ON ca.id = co.case_id AND ca.deleted_hlc IS NULL
     JOIN clients cl ON cl.id = ca.client_id AND cl.deleted_hlc IS NULL
@@ -64,3 +67,5 @@ class ConsultationFigure(Base):
     referral_source: Mapped[str | None] = mapped_column(String(200))
     client_kind: Mapped[str | None] = mapped_column(String(16))
     grant_code: Mapped[str | None] = mapped_column(String(64))
+    referred_to: Mapped[str | None] = mapped_column(String(32))
+    """The body of the case's first referral (``referral_bodies``), NULL when not referred."""

@@ -23,6 +23,7 @@ from legalaid_desktop.store.models.cases import (
 from legalaid_desktop.store.models.figures import ConsultationFigure
 from legalaid_desktop.store.models.foundation import AuditEvent, Meta, Node, User
 from legalaid_desktop.store.models.reports import ReportDefinition
+from legalaid_desktop.store.models.roster import RosterEntry
 from legalaid_desktop.store.models.sync import (
     AuditAnchorState,
     CaseTransfer,
@@ -60,6 +61,7 @@ __all__ = [
     "ReferenceItem",
     "Referral",
     "ReportDefinition",
+    "RosterEntry",
     "SyncBundle",
     "SyncChannel",
     "SyncMixin",

@@ -1,3 +1,5 @@
-"""LegalAid Desktop: offline-first case management for legal-aid centers."""
+"""LegalAid Desktop: offline-first case management for legal-aid centers.
 
-__version__ = "0.1.0"
+The version is the package metadata's (one place: ``pyproject.toml``); see
+:mod:`legalaid_desktop.version`.
+"""

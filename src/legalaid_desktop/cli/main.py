@@ -29,6 +29,7 @@ from legalaid_desktop.cli import (
     sync_commands,
 )
 from legalaid_desktop.cli.context import CliContext, emit
+from legalaid_desktop.cli.version_option import add_version_option
 from legalaid_desktop.domain.errors import LegalAidError
 from legalaid_desktop.i18n import LANGUAGES, _, set_language
 from legalaid_desktop.services.failures import storage_failure
@@ -48,6 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
         choices=LANGUAGES,
         help=_("language of messages and labels (LEGALAID_LANG; default en, for scripts)"),
     )
+    add_version_option(parser)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     admin_commands.register(sub)
     demo_command.register(sub)

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from legalaid_desktop import __version__, i18n
+from legalaid_desktop import i18n
 from legalaid_desktop.domain.errors import AuthenticationError
 from legalaid_desktop.domain.roles import ROLE_LABELS, Permission
 from legalaid_desktop.gui.application import apply_appearance
@@ -45,6 +45,7 @@ from legalaid_desktop.gui.session_loader import OpenedSession, open_session
 from legalaid_desktop.gui.tasks import QueryOp, TaskRunner, WriteOp
 from legalaid_desktop.gui.ui_settings import UiSettings
 from legalaid_desktop.i18n import _
+from legalaid_desktop.version import version_info
 
 KEY_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -399,12 +400,16 @@ class MainWindow(QMainWindow):
         return open_donor_dialog(self.ctx, self)
 
     def about(self) -> None:
+        """Help › About: the version and the schema revision (as ``legalaid --version``)."""
+        info = version_info()
         QMessageBox.about(
             self,
             _("About LegalAid Desktop"),
             _("LegalAid Desktop {version}\nCase management for legal-aid centers.").format(
-                version=__version__
-            ),
+                version=info.version
+            )
+            + "\n\n"
+            + _("Schema revision: {revision}").format(revision=info.schema_revision),
         )
 
     # -- locking ------------------------------------------------------------------------------

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
 from legalaid_desktop import app
+from legalaid_desktop.cli import backup_commands
 from legalaid_desktop.cli.context import CliContext, Output
 from legalaid_desktop.domain.errors import InputRejected
 from legalaid_desktop.domain.roles import Role
@@ -90,11 +90,17 @@ def cmd_user_revoke(args: argparse.Namespace, ctx: CliContext) -> Output:
     with ctx.session() as s:
         info = s.users.revoke(args.username)
         epoch = s.users.key_epoch()
+        left = s.maintenance.backups.still_open_to(info.username)
     text = _(
         "Revoked {name}. The database has a new key (epoch {epoch}); old copies of the key file "
         "no longer open it."
     ).format(name=info.username, epoch=epoch)
-    return Output({**_user_dict(info), "key_epoch": epoch}, text)
+    warning = backup_commands.revocation_warning(info.username, left)
+    if warning:
+        sys.stderr.write(warning + "\n")
+        text += "\n" + warning
+    data = {**_user_dict(info), "key_epoch": epoch, "outside_backups_left": [i.path for i in left]}
+    return Output(data, text)
 
 
 def cmd_user_role(args: argparse.Namespace, ctx: CliContext) -> Output:
@@ -236,36 +242,6 @@ def cmd_db_rebuild_figures(args: argparse.Namespace, ctx: CliContext) -> Output:
     )
 
 
-def cmd_db_backup(args: argparse.Namespace, ctx: CliContext) -> Output:
-    with ctx.session() as s:
-        folder = s.maintenance.backup()
-    return Output(
-        {"backup": str(folder)}, _("Encrypted backup written to {path}.").format(path=folder)
-    )
-
-
-def cmd_db_restore(args: argparse.Namespace, ctx: CliContext) -> Output:
-    from legalaid_desktop.domain.errors import AuthenticationError
-    from legalaid_desktop.services import backups
-
-    folder = Path(args.backup).expanduser()
-    target = Path(args.to).expanduser()
-    if args.recovery:
-        backups.restore_with_recovery_key(folder, ctx.recovery_key(), target)
-    else:
-        if not ctx.user:
-            raise AuthenticationError(
-                _("Say which administrator opens the backup with --user, or use --recovery.")
-            )
-        backups.restore_with_password(folder, ctx.user, ctx.password(), target)
-    text = _(
-        "The backup {backup} was restored into {path}. Only its administrators and the recovery "
-        "key open it: reset the other users' passwords, and revoke again anyone revoked since "
-        "the backup was made."
-    ).format(backup=folder, path=target)
-    return Output({"backup": str(folder), "restored_to": str(target)}, text)
-
-
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("init", help=_("create the data store and its first administrator"))
     p.add_argument("--node-code", required=True)
@@ -310,14 +286,4 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "rebuild-figures",
         help=_("fill the statistics' table of consultations again from the records"),
     ).set_defaults(func=cmd_db_rebuild_figures)
-    db.add_parser("backup").set_defaults(func=cmd_db_backup)
-    p = db.add_parser(
-        "restore",
-        help=_("make a new data store from a backup (an administrator's password or recovery key)"),
-    )
-    p.add_argument("backup", metavar="BACKUP_FOLDER")
-    p.add_argument("--to", required=True, metavar="NEW_DATA_DIR")
-    p.add_argument(
-        "--recovery", action="store_true", help=_("open the backup with the recovery key")
-    )
-    p.set_defaults(func=cmd_db_restore)
+    backup_commands.register(db)

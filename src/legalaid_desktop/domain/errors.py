@@ -105,6 +105,29 @@ class StoreIOError(StoreError):
     """The disk reported a read or write error; nothing was changed."""
 
 
+# --- Backups to a folder outside the data folder, and restores (store/backup_file.py) ---------
+
+
+class BackupRejected(InputRejected):
+    """This file is not a LegalAid backup, or it is damaged or altered: nothing was restored."""
+
+
+class BackupNoSpace(StoreDiskFull):
+    """There is not enough space for the backup; nothing of it was left."""
+
+
+class BackupCancelled(LegalAidError):
+    """The backup was cancelled; nothing of it was left."""
+
+
+class RestoreTargetTaken(InputRejected):
+    """A data store already exists in the target folder; nothing was restored."""
+
+
+class ExportAfterRestore(InputRejected):
+    """This data store was restored from a backup: import the peer's latest bundle first."""
+
+
 class VaultError(StoreError):
     """The key file could not be used."""
 

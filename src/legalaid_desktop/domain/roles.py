@@ -29,6 +29,13 @@ Everything held about one client (the access report of the Law on Personal Data)
 person's request; not a lawyer (who sees only their own work) and not an HQ analyst (whose copy
 may be pseudonymized and who does not deal with the person).
 
+Backups: a center manager or an administrator writes a backup file to a folder outside the data
+folder, a USB stick (:attr:`Permission.BACKUP_OUTSIDE`); the file opens only with an
+administrator's password or the recovery key, never a manager's. A lawyer makes none: the copy
+would take every client of the center off the computer. The backup inside the data folder stays
+an administrator's (:attr:`Permission.MAINTAIN_STORE`); a restore needs no login, only what opens
+the backup.
+
 Campaigns: whoever edits cases creates and edits their center's campaigns; a lawyer links (or
 unlinks) only the cases assigned to them, and linking any case of the center needs
 :attr:`Permission.EDIT_ANY_CASE` (managers and administrators).
@@ -65,6 +72,7 @@ class Permission(StrEnum):
     MANAGE_PERSONAL_DATA = "manage_personal_data"  # the retention list, anonymize, erase
     SET_RETENTION = "set_retention"  # the center's retention rule
     EXPORT_PERSONAL_DATA = "export_personal_data"
+    BACKUP_OUTSIDE = "backup_outside"  # a backup file in a folder outside the data folder
 
 
 ROLE_LABELS: dict[Role, str] = {
@@ -94,6 +102,7 @@ _MANAGER = _LAWYER | {
     Permission.RESUME_PROCESSING,
     Permission.MANAGE_PERSONAL_DATA,
     Permission.EXPORT_PERSONAL_DATA,
+    Permission.BACKUP_OUTSIDE,
 }
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.LAWYER: frozenset(_LAWYER),

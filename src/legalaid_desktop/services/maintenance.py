@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from legalaid_desktop.domain.roles import Permission
+from legalaid_desktop.services.backups import BackupService
 from legalaid_desktop.services.workspace import Workspace
 from legalaid_desktop.store import consultation_figures, inspection, migrate
 from legalaid_desktop.store.inspection import IntegrityReport
@@ -16,6 +17,8 @@ from legalaid_desktop.sync.anchor_store import acknowledged_mismatches
 class MaintenanceService:
     def __init__(self, ws: Workspace) -> None:
         self.ws = ws
+        self.backups = BackupService(ws)
+        """Backup files outside the data folder (a USB stick) and the dashboard's reminder."""
 
     def status(self) -> dict[str, Any]:
         return inspection.status(self.ws.store)
@@ -65,6 +68,7 @@ class MaintenanceService:
         return differed
 
     def backup(self) -> Path:
+        """A backup folder inside the data folder (administrators; see also :attr:`backups`)."""
         self.ws.require(Permission.MAINTAIN_STORE)
         folder = self.ws.store.backup("manual")
         with self.ws.write() as s:

@@ -208,6 +208,11 @@ class BackupKeys:
             ) from None
         if not isinstance(data, dict) or data.get("format") != FORMAT:
             raise VaultTampered(_("The backup's key file {path} is damaged.").format(path=path))
+        return cls.from_dict(data, path)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any], path: Path) -> BackupKeys:
+        """The key part read from ``data`` (a key file's, or a backup file's footer)."""
         try:
             slots = [Slot.from_dict(s) for s in data["slots"]]
             keys = cls(
@@ -223,12 +228,12 @@ class BackupKeys:
                 pending=data.get("pending"),
                 mac_keys=str(data.get("mac_keys", "")),
             )
-        except (KeyError, TypeError, ValueError):
+        except (KeyError, TypeError, ValueError, AttributeError):
             raise VaultTampered(_("The backup's key file is malformed.")) from None
         return keys
 
-    def save(self) -> None:
-        data = {
+    def to_dict(self) -> dict[str, Any]:
+        return {
             "format": FORMAT,
             "version": VERSION,
             "store_id": self.store_id,
@@ -242,6 +247,9 @@ class BackupKeys:
             "pending": self.pending,
             "mac_keys": self.mac_keys,
         }
+
+    def save(self) -> None:
+        data = self.to_dict()
         atomic_write(self.path, json.dumps(data, indent=1, sort_keys=True).encode("utf-8"))
 
     def wrap_for(self, secret: bytes, slots: Iterable[Slot], generation: int) -> dict[str, Any]:
@@ -455,7 +463,11 @@ def opener_for_password(folder: Path, username: str, password: str) -> Opener:
     Raises:
         AuthenticationError: not an administrator of this backup, or a wrong password.
     """
-    keys = BackupKeys.load(folder / KEY_FILE)
+    return password_opener(BackupKeys.load(folder / KEY_FILE), username, password)
+
+
+def password_opener(keys: BackupKeys, username: str, password: str) -> Opener:
+    """:func:`opener_for_password` for a key part already read (a folder's or a file's)."""
     slot = next((s for s in keys.slots if s.kind == "user" and s.username == username), None)
     if slot is None:
         raise AuthenticationError(
@@ -464,13 +476,18 @@ def opener_for_password(folder: Path, username: str, password: str) -> Opener:
                 "or with the recovery key."
             )
         )
-    shell = Vault(path=folder / KEY_FILE, store_id=keys.store_id, epoch=0, slots=[slot])
+    shell = Vault(path=keys.path, store_id=keys.store_id, epoch=0, slots=[slot])
     return Opener(slot.slot_id, shell._user_private(slot, password)[0])
 
 
 def opener_for_recovery(folder: Path, recovery_key: str) -> Opener:
     """The opener of a backup's recovery slot (its key derivation follows the slot's format)."""
-    slot = BackupKeys.load(folder / KEY_FILE).slot(RECOVERY_SLOT)
+    return recovery_opener(BackupKeys.load(folder / KEY_FILE), recovery_key)
+
+
+def recovery_opener(keys: BackupKeys, recovery_key: str) -> Opener:
+    """:func:`opener_for_recovery` for a key part already read."""
+    slot = keys.slot(RECOVERY_SLOT)
     secret = parse_recovery_key(recovery_key)
     if slot is None:
         return Opener(RECOVERY_SLOT, recovery_private(secret))

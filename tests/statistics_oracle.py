@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
@@ -18,7 +18,7 @@ from sqlalchemy import text
 from legalaid_desktop import app
 
 BAKU = timezone(timedelta(hours=4))
-NS, NA = "not_stated", "not_applicable"
+NS, NA, NOT_REFERRED = "not_stated", "not_applicable", "not_referred"
 TOP = 10
 
 
@@ -29,6 +29,16 @@ class Rows:
     consultations: list[dict[str, Any]]
     corruption: dict[str, dict[str, Any]]  # by case id
     consents: list[dict[str, Any]]
+    referrals: list[dict[str, Any]] = field(default_factory=list)
+
+    def first_bodies(self) -> dict[str, str]:
+        """Each referred case's first referral's body (the earliest day, then the smallest id)."""
+        first: dict[str, dict[str, Any]] = {}
+        for r in self.referrals:
+            got = first.get(r["case_id"])
+            if got is None or (r["referred_on"], r["id"]) < (got["referred_on"], got["id"]):
+                first[r["case_id"]] = r
+        return {case: r["body"] for case, r in first.items()}
 
 
 def read_rows(session: app.AppSession) -> Rows:
@@ -43,6 +53,7 @@ def read_rows(session: app.AppSession) -> Rows:
         consultations=table("SELECT * FROM consultations" + live),
         corruption={r["case_id"]: r for r in table("SELECT * FROM corruption_details" + live)},
         consents=table("SELECT * FROM consents" + live),
+        referrals=table("SELECT * FROM referrals" + live),
     )
 
 
@@ -102,6 +113,7 @@ def _dims(
     lawyer: str | None,
     event: str | None,
     year: int,
+    bodies: dict[str, str] | None = None,
 ) -> dict[str, str]:
     def corr(field: str) -> str:
         return NA if cd is None else _stated(cd[field])
@@ -125,6 +137,10 @@ def _dims(
         "campaign": (ca["campaign_id"] if ca and ca["campaign_id"] else NA),
         "lawyer": _stated(lawyer),
         "satisfaction": _stated(ca["satisfaction"] if ca else None),
+        # the first referral's body; a case never referred is "not referred", no case at all
+        # (a new client without one) "not stated"
+        "referred_to": NS if ca is None else (bodies or {}).get(ca["id"], NOT_REFERRED),
+        "grant_code": _stated(ca["grant_code"] if ca else None),
     }
     if event is not None:
         d["month"] = event[:7]
@@ -145,6 +161,7 @@ def base(
     filter narrows the consultations, then each client is counted once)."""
     s, e, year = start.isoformat(), end.isoformat(), end.year
     out: list[tuple[dict[str, str], int]] = []
+    bodies = rows.first_bodies()
 
     def case_row(ca: dict[str, Any], event: str | None) -> None:
         cl = rows.clients.get(ca["client_id"])
@@ -153,7 +170,7 @@ def base(
         cd = rows.corruption.get(ca["id"])
         dims = _dims(
             cl, ca, None, cd, center=ca["owner_node"], lawyer=ca["assigned_lawyer"],
-            event=event, year=year,
+            event=event, year=year, bodies=bodies,
         )  # fmt: skip
         out.append(({**dims, "_client": cl["id"]}, 1))
 
@@ -166,7 +183,7 @@ def base(
                 continue
             dims = _dims(
                 cl, ca, co, rows.corruption.get(ca["id"]), center=ca["owner_node"],
-                lawyer=co["lawyer"], event=co["held_on"], year=year,
+                lawyer=co["lawyer"], event=co["held_on"], year=year, bodies=bodies,
             )  # fmt: skip
             if keep({**dims, "_client": cl["id"]}):
                 held.append((co, ca, cl))
@@ -180,7 +197,7 @@ def base(
         for co, ca, cl in held:
             dims = _dims(
                 cl, ca, co, rows.corruption.get(ca["id"]), center=ca["owner_node"],
-                lawyer=co["lawyer"], event=co["held_on"], year=year,
+                lawyer=co["lawyer"], event=co["held_on"], year=year, bodies=bodies,
             )  # fmt: skip
             value = co["minutes"] if measure == "consultation_minutes" else 1
             out.append(({**dims, "_client": cl["id"]}, value))
@@ -210,6 +227,7 @@ def base(
             dims = _dims(
                 cl, ca, None, cd, center=cl["node_code"],
                 lawyer=ca["assigned_lawyer"] if ca else None, event=day.isoformat(), year=year,
+                bodies=bodies,
             )  # fmt: skip
             out.append(({**dims, "_client": cl["id"]}, 1))
     else:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import timedelta
 from pathlib import Path
 
 import openpyxl
@@ -33,10 +34,17 @@ from legalaid_desktop.domain.cases import (
 )
 from legalaid_desktop.domain.conflict_decisions import ConflictDecisionInput
 from legalaid_desktop.domain.errors import InputRejected, PermissionDenied
+from legalaid_desktop.domain.referrals import ReferralInput
 from legalaid_desktop.i18n import _, language
 from legalaid_desktop.i18n.dates import today
-from legalaid_desktop.services.donor_content import METHOD_NOTES, REFERRED_NOTE
-from legalaid_desktop.statistics.definitions import COUNTING_RULES, MEASURE_LABELS, Measure
+from legalaid_desktop.services.donor_content import METHOD_NOTES, REFERRED_NOTE, SATISFACTION_NOTE
+from legalaid_desktop.statistics.definitions import (
+    COUNTING_RULES,
+    MEASURE_LABELS,
+    NOT_REFERRED,
+    Dimension,
+    Measure,
+)
 from legalaid_desktop.statistics.periods import Period, parse_period
 from legalaid_desktop.statistics.query import FigureQuery
 from legalaid_desktop.store.models import AuditEvent
@@ -181,10 +189,62 @@ def test_the_charts_are_vectors_not_images(session: app.AppSession) -> None:
     assert text.count("Женщина") >= 2
 
 
-def test_referred_to_is_said_not_recorded(session: app.AppSession) -> None:
+def _cases(session: app.AppSession) -> list[str]:
+    """The cases of the clients who consented to anonymized statistics (all but the last one
+    opened, whose client did not)."""
+    return sorted(r.number for r in session.cases.list(limit=100).rows)[:-1]
+
+
+def test_the_alac_table_says_where_the_cases_were_referred(session: app.AppSession) -> None:
+    """Referred to: the cases opened, each under its first referral's body; a case referred
+    twice counts once; the others are "not referred" (the table adds up to the cases opened)."""
+    numbers = _cases(session)
+    day = today()
+    for number in numbers[:6]:
+        session.referrals.refer(number, ReferralInput("prosecutor_anticorruption", day))
+    session.referrals.refer(numbers[0], ReferralInput("ombudsman", day))  # the second: not counted
+    figures = session.donor.figures(_period(), None, "en")
+    referred = next(t for t in figures.alac if t.by == (Dimension.REFERRED_TO,))
+    assert referred.measure is Measure.CASES_OPENED
+    got = {r.codes[0]: r.value for r in referred.rows}
+    assert got == {"prosecutor_anticorruption": 6, NOT_REFERRED: len(numbers) - 6}
+    assert referred.total == len(numbers) == 15  # the 16th client did not consent
     text = _text(session.donor.document(_period(), lang="en").data)
     assert re.sub(r"\s+", " ", REFERRED_NOTE)[:60] in text
+    assert "Prosecutor General's Anti-Corruption Directorate 6" in text
+    assert "not referred 9" in text
     assert "Health care <5" in text  # 3 corruption cases in health care: suppressed
+
+
+def test_the_satisfaction_table_counts_the_cases_closed_that_recorded_it(
+    session: app.AppSession,
+) -> None:
+    """Satisfaction is asked at closing: the cases closed in the period with a score or "could
+    not be reached" — not the cases opened, not a case closed without asking."""
+    numbers = _cases(session)
+    day = today()
+    scores = ["5", "5", "4", "unreachable", "1", "3"]
+    for number, score in zip(numbers, scores, strict=False):
+        session.cases.close(number, "advice_given", day, score)
+    session.cases.close(numbers[6], "advice_given", day)  # closed without asking
+    # opened last month, closed now with a score: in this period's table
+    client = session.clients.register(
+        ClientInput(full_name=NAME, gender="male", region="AZ-GA", birth_year=1980),
+        ConsentInput(given_on=day, purposes=ALL),
+        ConflictDecisionInput("no_conflict"),
+    )
+    earlier = session.cases.open(
+        CaseInput(client.id, "family", "aliment", opened_on=_period().start - timedelta(days=3))
+    )
+    session.cases.close(earlier.number, "resolved_full", day, "5")
+    figures = session.donor.figures(_period(), None, "en")
+    table = figures.alac[-1]
+    assert (table.measure, table.by) == (Measure.CASES_CLOSED, (Dimension.SATISFACTION,))
+    got = {r.codes[0]: r.value for r in table.rows}
+    assert got == {"5": 3, "4": 1, "3": 1, "1": 1, "unreachable": 1}
+    assert table.total == 7  # not the 15 cases opened (counted), not the 8 closed
+    text = _text(session.donor.document(_period(), lang="en").data)
+    assert re.sub(r"\s+", " ", SATISFACTION_NOTE)[:60] in text
 
 
 def test_the_xlsx_has_a_sheet_per_table_and_the_parameters(
@@ -208,9 +268,8 @@ def test_the_xlsx_has_a_sheet_per_table_and_the_parameters(
     assert params["Anonymized"] == "yes"
     assert params["Clients left out (no consent to anonymized statistics)"] == 1
     assert params["Clients served"] == COUNTING_RULES[Measure.CLIENTS_SERVED]
-    assert any(
-        "not recorded" in str(c) for ws in book for r in ws.iter_rows(values_only=True) for c in r
-    )
+    assert "ALAC_ Referred to" in book.sheetnames  # a colon cannot be in a sheet's name
+    assert params["Referred to"] == REFERRED_NOTE
 
 
 def test_a_lawyer_is_refused_and_it_is_audited(crafted: Path) -> None:

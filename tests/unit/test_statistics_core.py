@@ -90,7 +90,7 @@ def test_the_codes_of_the_contract() -> None:
     assert {d.value for d in Dimension} == set(
         "gender age_band region center legal_area corruption_sector corruption_conduct "
         "institution outcome displacement disability consultation_mode heard_from campaign "
-        "lawyer satisfaction month quarter year client_kind".split()
+        "lawyer satisfaction month quarter year client_kind referred_to grant_code".split()
     )
 
 

@@ -29,20 +29,25 @@ ALAC_DIMENSIONS = (
     Dimension.CORRUPTION_SECTOR,
     Dimension.CORRUPTION_CONDUCT,
     Dimension.INSTITUTION,
-    Dimension.SATISFACTION,
+    Dimension.REFERRED_TO,
 )
-"""The ALAC table's breakdowns of the cases opened. "Referred to" is not among them: the store
-has no coded field for it (a corruption case's "reported to" is free text, not counted), so the
-report says it is not recorded."""
+"""The ALAC table's breakdowns of the cases opened; its satisfaction table (the cases closed that
+recorded one) follows them (:data:`ALAC_SATISFACTION`)."""
+ALAC_SATISFACTION = (Measure.CASES_CLOSED, Dimension.SATISFACTION)
+"""The citizens' satisfaction: asked when a case closes, so the cases closed in the period that
+recorded it (a score, or "could not be reached"); a case closed without asking is left out
+(``FigureQuery.recorded_only``), not counted as "not stated"."""
 TREND_MEASURES = (Measure.CLIENTS_SERVED, Measure.CASES_OPENED, Measure.CONSULTATIONS)
 
-NOT_RECORDED = N_("not recorded")
-REFERRED_TO = N_("Referred to")
 REFERRED_NOTE = N_(
-    "Referred to: not recorded. The statistics hold no coded field for where a corruption "
-    "complaint was referred (the free text a lawyer writes on the case is not counted); the "
-    "referrals that close a case (to an advocate, a state body, another organisation) are in "
-    "the outcome table."
+    "Referred to: each case counts once, under the body of its first referral (the earliest "
+    "date); a case referred to two bodies counts under the first, and a case never referred is "
+    '"not referred", so the table adds up to the cases opened.'
+)
+SATISFACTION_NOTE = N_(
+    "Citizen satisfaction is asked when a case closes: the table counts the cases closed in "
+    'the period that recorded it (a score from 5, very satisfied, to 1, or "could not be '
+    'reached"); cases closed without asking are not in it.'
 )
 KINDS_NOTE = N_(
     "People apart from community organizations and initiative groups. An organization or "
@@ -94,6 +99,7 @@ METHOD_NOTES: tuple[tuple[str, str], ...] = (
         ),
     ),
     (N_("Referred to"), REFERRED_NOTE),
+    (N_("Citizen satisfaction"), SATISFACTION_NOTE),
 )
 
 
@@ -108,6 +114,7 @@ class DonorFigures:
     legal_area: FigureTable
     outcome: FigureTable
     alac: tuple[FigureTable, ...]
+    """The cases opened by :data:`ALAC_DIMENSIONS`, then :data:`ALAC_SATISFACTION`."""
     months: tuple[FigureTable, ...]
     client_kind: FigureTable | None = None
     """Clients served by kind of client: people apart from organizations and initiative
@@ -185,7 +192,6 @@ def sheets(f: DonorFigures) -> list[Sheet]:
     if f.client_kind is not None:
         out.insert(2, _by(f.client_kind, _title(f.client_kind.measure, Dimension.CLIENT_KIND)))
     out += [_by(t, "ALAC: " + _(DIMENSION_LABELS[t.by[0]])) for t in f.alac]
-    out.append(Sheet("ALAC: " + _(REFERRED_TO), [_(REFERRED_TO)], [[_(NOT_RECORDED)]]))
     out.append(_months(f.months))
     return out
 
@@ -278,11 +284,13 @@ def sections(f: DonorFigures) -> tuple[DonorSection, ...]:
         DonorSection(
             _("Anti-corruption (ALAC) cases"),
             _(
-                "The cases opened in the period, by the corruption details recorded on them; "
-                'cases that are not corruption cases are "not applicable".'
+                "The cases opened in the period, by the corruption details recorded on them "
+                'and where they were referred (cases that are not corruption cases are "not '
+                'applicable" to the corruption details); then the satisfaction of the citizens '
+                "whose cases closed in the period."
             ),
             tuple(_table(t, caption=t.title.removeprefix("ALAC: ")) for t in alac),
-            notes=(_(REFERRED_NOTE),),
+            notes=(_(REFERRED_NOTE), _(SATISFACTION_NOTE)),
         ),
         DonorSection(months.title, "", (_table(months),), _lines(f.months), chart_note),
     )

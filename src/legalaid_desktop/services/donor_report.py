@@ -119,9 +119,18 @@ class DonorReportService:
         """
         filters = Filters(center=center)
 
-        def q(measure: Measure, *by: Dimension, previous: bool = False) -> FigureQuery:
+        def q(
+            measure: Measure, *by: Dimension, previous: bool = False, recorded_only: bool = False
+        ) -> FigureQuery:
             return FigureQuery(
-                measure, period, tuple(by), filters, anonymized=True, previous=previous, lang=lang
+                measure,
+                period,
+                tuple(by),
+                filters,
+                anonymized=True,
+                previous=previous,
+                lang=lang,
+                recorded_only=recorded_only,
             )
 
         measures = tuple(Measure)
@@ -132,6 +141,7 @@ class DonorReportService:
             q(Measure.CASES_OPENED, Dimension.LEGAL_AREA),
             q(Measure.CASES_CLOSED, Dimension.OUTCOME),
             *(q(Measure.CASES_OPENED, d) for d in content.ALAC_DIMENSIONS),
+            q(*content.ALAC_SATISFACTION, recorded_only=True),
             *(q(m, Dimension.MONTH) for m in content.TREND_MEASURES),
             q(Measure.CLIENTS_SERVED, Dimension.CLIENT_KIND),
         ]
@@ -148,7 +158,7 @@ class DonorReportService:
             region=region,
             legal_area=legal_area,
             outcome=outcome,
-            alac=take(len(content.ALAC_DIMENSIONS)),
+            alac=take(len(content.ALAC_DIMENSIONS) + 1),
             months=take(len(content.TREND_MEASURES)),
             client_kind=next(got),
         )

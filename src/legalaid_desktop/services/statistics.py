@@ -39,6 +39,7 @@ from legalaid_desktop.services.workspace import Workspace
 from legalaid_desktop.statistics import export
 from legalaid_desktop.statistics.definitions import (
     NOT_APPLICABLE,
+    NOT_REFERRED,
     NOT_STATED,
     OTHER,
     SPECIAL_LABELS,
@@ -68,8 +69,10 @@ _CATALOG_KINDS: dict[Dimension, str] = {
     Dimension.CONSULTATION_MODE: "consultation_modes",
     Dimension.SATISFACTION: "satisfaction",
     Dimension.CLIENT_KIND: "client_kinds",
+    Dimension.REFERRED_TO: "referral_bodies",
+    Dimension.GRANT_CODE: "grant_codes",
 }
-_SPECIAL_RANK = {OTHER: 1, NOT_APPLICABLE: 2, NOT_STATED: 3}
+_SPECIAL_RANK = {OTHER: 1, NOT_REFERRED: 1, NOT_APPLICABLE: 2, NOT_STATED: 3}
 
 
 _T = TypeVar("_T")
@@ -275,6 +278,8 @@ class StatisticsService:
             got = cells.setdefault(key, [0, 0])  # '' and NULL meet under not_stated
             got[0] += int(row[width])
             got[1] += int(row[width + 1])
+        if query.recorded_only:  # e.g. only the cases that recorded a satisfaction
+            cells = {k: v for k, v in cells.items() if NOT_STATED not in k}
         if width == 0:
             value, count = cells.pop((), [0, 0])
             cells = {(): [value, count]} if count else {}

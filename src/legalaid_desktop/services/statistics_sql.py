@@ -21,6 +21,7 @@ from legalaid_desktop.domain.cases import ConsentPurpose
 from legalaid_desktop.i18n.dates import BAKU
 from legalaid_desktop.statistics.definitions import (
     NOT_APPLICABLE,
+    NOT_REFERRED,
     AgeBands,
     Dimension,
     Measure,
@@ -37,6 +38,13 @@ _CLIENT = (
     "JOIN clients cl INDEXED BY ix_clients_stats ON cl.id = ca.client_id AND cl.deleted_hlc IS NULL"
 )
 _CORRUPTION = "LEFT JOIN corruption_details cd ON cd.case_id = ca.id AND cd.deleted_hlc IS NULL"
+_FIRST_REFERRAL = (
+    "(SELECT r.body FROM referrals r INDEXED BY ix_referrals_live_first "
+    "WHERE r.case_id = ca.id AND r.deleted_hlc IS NULL ORDER BY r.referred_on, r.id LIMIT 1)"
+)
+"""The body of the case's first live referral (the earliest day, then the smallest id), or NULL:
+one probe of a covering index per case (``store.consultation_figures.FIRST_REFERRAL`` is the
+same rule for the figures table)."""
 _BAKU_OFFSET = "'+4 hours'"  # i18n.dates.BAKU: UTC+4 all year (no summer time since 2016)
 assert BAKU.utcoffset(None) == timedelta(hours=4)
 
@@ -58,6 +66,9 @@ _TABLES: dict[str, str] = {
     "conduct": "cd.conduct",
     "institution": "cd.institution",
     "satisfaction": "ca.satisfaction",
+    "grant_code": "ca.grant_code",
+    "case": "ca.id",  # NULL: a new client without a case
+    "referred_to": _FIRST_REFERRAL,
     "mode": "co.mode",
 }
 """A base row's values, read from the tables (``cl``, ``ca``, ``cd``, ``co`` in scope)."""
@@ -68,6 +79,7 @@ _FIGURES: dict[str, str] = {
     "client": "f.client_id",
     "kind": "f.client_kind",
     "no_corruption": "NOT f.corruption",
+    "case": "f.id",  # a consultation always has its case
 }
 """A base row's values, read from ``consultation_figures`` (``f``, store/models/figures.py)."""
 
@@ -93,6 +105,8 @@ _CORRUPTION_DIMENSIONS = frozenset(
 )
 _CASE_DIMENSIONS = _CORRUPTION_DIMENSIONS | {
     Dimension.SATISFACTION,
+    Dimension.REFERRED_TO,
+    Dimension.GRANT_CODE,
     Dimension.LEGAL_AREA,
     Dimension.OUTCOME,
     Dimension.CAMPAIGN,
@@ -204,6 +218,11 @@ def dimension_sql(dim: Dimension, src: _Source, bands: AgeBands) -> str:
         Dimension.LAWYER: _stated(src.lawyer),
         # recorded at the closing of every case (a ``satisfaction`` code), not only ALAC's
         Dimension.SATISFACTION: _stated(col["satisfaction"]),
+        # the body of the case's first referral; a case never referred is its own row, a new
+        # client without a case has none (not stated)
+        Dimension.REFERRED_TO: f"CASE WHEN {col['case']} IS NULL THEN NULL "
+        f"ELSE COALESCE({col['referred_to']}, '{NOT_REFERRED}') END",
+        Dimension.GRANT_CODE: _stated(col["grant_code"]),
         Dimension.MONTH: f"substr({event}, 1, 7)",
         # the month: its quarter is made of it after grouping (:data:`_AFTER`), since a string
         # built in SQL for every row is an allocation each (memory security)

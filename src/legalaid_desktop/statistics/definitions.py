@@ -22,6 +22,9 @@ corruption case, the campaign of a case that feeds none, the gender and age band
 that is an organization or initiative group (:data:`PERSON_DIMENSIONS`)."""
 OTHER = "other"
 """Every institution below the top N (:data:`INSTITUTION_TOP`)."""
+NOT_REFERRED = "not_referred"
+"""The ``referred_to`` value of a case that has no referral: a row of its own, so that the
+breakdown adds up to the total."""
 SUPPRESSED = "<5"
 """What an anonymized figure shows in place of a count of 1 to 4."""
 WITHHELD = "x"
@@ -96,6 +99,8 @@ class Dimension(StrEnum):
     CAMPAIGN = "campaign"
     LAWYER = "lawyer"
     SATISFACTION = "satisfaction"
+    REFERRED_TO = "referred_to"
+    GRANT_CODE = "grant_code"
     MONTH = "month"
     QUARTER = "quarter"
     YEAR = "year"
@@ -119,6 +124,8 @@ DIMENSION_LABELS: dict[Dimension, str] = {
     Dimension.CAMPAIGN: N_("Campaign"),
     Dimension.LAWYER: N_("Lawyer"),
     Dimension.SATISFACTION: N_("Citizen satisfaction"),
+    Dimension.REFERRED_TO: N_("Referred to"),
+    Dimension.GRANT_CODE: N_("Grant or project"),
     Dimension.MONTH: N_("Month"),
     Dimension.QUARTER: N_("Quarter"),
     Dimension.YEAR: N_("Year"),
@@ -134,6 +141,7 @@ SPECIAL_LABELS: dict[str, str] = {
     NOT_STATED: N_("not stated"),
     NOT_APPLICABLE: N_("not applicable"),
     OTHER: N_("other"),
+    NOT_REFERRED: N_("not referred"),
 }
 
 

@@ -35,6 +35,10 @@ class FigureQuery:
         anonymized: Count only clients whose consent covers anonymized statistics and suppress
             small cells (what goes to donors and the public).
         previous: Also count the previous period of equal length.
+        recorded_only: Leave out what has a breakdown value nobody recorded (``not_stated``):
+            the figure counts only what recorded one (the donor report's satisfaction table:
+            the cases closed with a satisfaction or "could not be reached"). Its total is then
+            theirs, so the breakdown still adds up to it.
     """
 
     measure: Measure
@@ -46,3 +50,4 @@ class FigureQuery:
     institution_top: int = INSTITUTION_TOP
     previous: bool = True
     lang: str | None = None
+    recorded_only: bool = False

@@ -130,7 +130,7 @@ _FLOORS: tuple[tuple[str, ...], ...] = (
     ("text", "fsutil", "paths", "__init__"),
     ("i18n", "version"),
     ("domain",),
-    ("reference_data", "tracebacks"),
+    ("reference_data", "tracebacks", "spreadsheet_import"),
     ("store",),
     ("search", "reports", "statistics"),
     ("sync",),

@@ -267,3 +267,42 @@ class ReportLayoutFailed(LegalAidError):
 
 class StoreKeyChanged(StoreError):
     """The database key was changed by another program (a user was revoked). Log in again."""
+
+
+# --- Importing clients from a spreadsheet (spreadsheet_import/, services/client_import.py) ------
+
+
+class SpreadsheetRejected(InputRejected):
+    """The spreadsheet could not be read."""
+
+
+class MappingRejected(InputRejected):
+    """The mapping file is not valid."""
+
+
+class ImportProblems(InputRejected):
+    """Some rows of the spreadsheet have problems: nothing was imported.
+
+    ``report`` holds the rows and their problems (a
+    :class:`~legalaid_desktop.services.client_import.ImportReport`).
+    """
+
+    def __init__(self, message: str | None = None, report: object = None) -> None:
+        super().__init__(message)
+        self.report = report
+
+
+class DuplicatesUndecided(InputRejected):
+    """Some rows may be clients already in the store: decide for each whether to merge, keep
+    both or skip. Nothing was imported.
+
+    ``report`` lists the rows and their likely duplicates.
+    """
+
+    def __init__(self, message: str | None = None, report: object = None) -> None:
+        super().__init__(message)
+        self.report = report
+
+
+class ImportCancelled(LegalAidError):
+    """The import was cancelled. Nothing was imported."""

@@ -61,6 +61,7 @@ from legalaid_desktop.i18n import _
 from legalaid_desktop.store.backups import (
     BackupKeys,
     Opener,
+    fast_target,
     is_disk_full,
     password_opener,
     recovery_opener,
@@ -404,6 +405,7 @@ def _export(
 
     source.execute("ATTACH DATABASE ? AS backup KEY ?", (str(target), "x'" + key.hex() + "'"))
     try:
+        fast_target(source)
         source.set_progress_handler(step, 1000)
         source.execute("SELECT sqlcipher_export('backup')").fetchall()
     finally:

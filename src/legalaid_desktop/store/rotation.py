@@ -11,7 +11,10 @@ the meta row ``revocations_pending`` lists the user names whose revocation is no
 3. gives every backup the revoked users could open (an administrator's slot copy, or a backup
    their own program made) a fresh backup key, or, when this login cannot open it, removes
    their slot copies from it and leaves the revocation listed as unfinished;
-4. clears the meta row and writes the ``key_rotated`` audit event.
+4. re-keys every backup file recorded outside the data folder (a USB stick) that the revoked
+   users could open and that is reachable at its recorded path; the others are listed in the
+   result (``outside_not_rekeyed``) and stay listed by :func:`outside_backups.still_open_to`;
+5. clears the meta row and writes the ``key_rotated`` audit event.
 
 Every step can run again: opening the store (any login, so also ``db status`` and ``db verify``)
 calls :func:`finish_revocations` whenever the meta row or the vault's pending rotation says a
@@ -33,8 +36,8 @@ from sqlcipher3 import dbapi2
 
 from legalaid_desktop.domain.errors import StoreError
 from legalaid_desktop.i18n import _
-from legalaid_desktop.store import backups
-from legalaid_desktop.store.audit import append_event
+from legalaid_desktop.store import backups, outside_backups
+from legalaid_desktop.store.audit import append_event, utc_now_iso
 from legalaid_desktop.store.engine import connect_raw, create_store_engine
 from legalaid_desktop.store.models import Meta
 from legalaid_desktop.store.slots import RECOVERY_SLOT, Slot
@@ -63,6 +66,11 @@ class RevocationResult:
     backups_rekeyed: int
     backups_not_rekeyed: tuple[str, ...]
     """Backups this login could not open: their slot copies were removed, the key not changed."""
+    outside_rekeyed: tuple[str, ...] = ()
+    """Backup files outside the data folder that got a new key (their paths)."""
+    outside_not_rekeyed: tuple[str, ...] = ()
+    """Backup files outside the data folder the revoked users may still open: not reachable at
+    their recorded path, not opened by this login, or no room beside them for the new copy."""
 
 
 def pending_in(session: Session) -> list[str]:
@@ -195,6 +203,23 @@ def _rekey_backups(store: Store, names: list[str], admins: set[str]) -> tuple[in
     return rekeyed, unfinished
 
 
+def _rekey_outside(store: Store, revoked: set[str]) -> outside_backups.RekeyOutcome:
+    """Re-key the recorded backup files outside the data folder the revoked users may open."""
+    with store.session() as s:
+        items = outside_backups.records(s)
+    if not any(item.opens_for(name) for item in items for name in revoked):
+        return outside_backups.RekeyOutcome()
+    updated, outcome = outside_backups.rekey_reachable(
+        items, revoked, store.opener, backup_slots(store), backup_mac_keys(store), utc_now_iso()
+    )
+    if outcome.rekeyed:
+        changed = {u.backup_id: u for u in updated if u.path in outcome.rekeyed}
+        with store.session(write=True) as s:
+            current = outside_backups.records(s)
+            outside_backups.save(s, [changed.get(c.backup_id, c) for c in current])
+    return outcome
+
+
 def finish_revocations(store: Store) -> RevocationResult | None:
     """Finish every revocation recorded as pending (see the module docstring).
 
@@ -230,10 +255,18 @@ def finish_revocations(store: Store) -> RevocationResult | None:
             if rotated:
                 rotate_key(store, names)
             rekeyed, unfinished = _rekey_backups(store, names, admins)
+            outside = _rekey_outside(store, set(names))
             left = names if unfinished else []
             if not rotated and not rekeyed and left == names:
                 # Nothing this login can do (backups only an administrator opens).
-                return RevocationResult(tuple(names), False, 0, tuple(unfinished))
+                return RevocationResult(
+                    tuple(names),
+                    False,
+                    0,
+                    tuple(unfinished),
+                    tuple(outside.rekeyed),
+                    tuple(outside.left),
+                )
             with store.session(write=True) as s:
                 row = s.get(Meta, PENDING_KEY)
                 if row is not None:
@@ -249,6 +282,8 @@ def finish_revocations(store: Store) -> RevocationResult | None:
                         "key_rotated": rotated,
                         "backups_rekeyed": rekeyed,
                         "backups_not_rekeyed": len(unfinished),
+                        "outside_rekeyed": len(outside.rekeyed),
+                        "outside_not_rekeyed": len(outside.left),
                     },
                 )
         except Exception as exc:
@@ -257,7 +292,14 @@ def finish_revocations(store: Store) -> RevocationResult | None:
             ):
                 raise disk_full() from None
             raise
-        return RevocationResult(tuple(names), rotated, rekeyed, tuple(unfinished))
+        return RevocationResult(
+            tuple(names),
+            rotated,
+            rekeyed,
+            tuple(unfinished),
+            tuple(outside.rekeyed),
+            tuple(outside.left),
+        )
 
 
 def refresh_backups(store: Store, *, rekey_all: bool = False) -> int:

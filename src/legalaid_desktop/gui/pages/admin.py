@@ -30,6 +30,7 @@ from legalaid_desktop.gui.tasks import Change, QueryOp, WriteOp
 from legalaid_desktop.gui.widgets.feedback import busy_bar
 from legalaid_desktop.i18n import N_, _, ngettext
 from legalaid_desktop.i18n.formatting import format_integer
+from legalaid_desktop.services.backups import OutsideBackup
 
 USER_COLUMNS = (N_("User name"), N_("Full name"), N_("Role"), N_("Center"), N_("Status"))
 
@@ -41,6 +42,7 @@ class UsersView(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.users: list[UserInfo] = []
+        self.backup_warning: QMessageBox | None = None
         self.table = QTableWidget(0, len(USER_COLUMNS))
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -193,20 +195,44 @@ class UsersView(QWidget):
         self.revoke_button.setEnabled(False)
         WriteOp(
             self.ctx.tasks,
-            partial(self.ctx.services.users.revoke, user.username),
+            partial(self._revoke, user.username),
             changes={Change.USERS},
             success=self._revoked,
             failure=self._failed,
             action="user_revoke",
         ).run()
 
-    def _revoked(self, info: UserInfo) -> None:
+    def _revoke(self, username: str) -> tuple[UserInfo, list[OutsideBackup]]:
+        """Revoke ``username`` (on the writer thread); also the backup files outside the data
+        folder their old password may still open (not reachable, so not re-keyed)."""
+        services = self.ctx.services
+        info = services.users.revoke(username)
+        return info, services.maintenance.backups.still_open_to(username)
+
+    def _revoked(self, result: tuple[UserInfo, list[OutsideBackup]]) -> None:
+        info, left = result
         self.busy.hide()
         self._say(
             _("{username} was revoked and the data store has a new key.").format(
                 username=info.username
             )
         )
+        if left:
+            box = QMessageBox(
+                QMessageBox.Icon.Warning,
+                _("Backups not re-keyed"),
+                _(
+                    "These backups outside the data folder can still be opened by {name}'s old "
+                    "password: they were not reachable (a USB stick not plugged in) or could not "
+                    "be given a new key. Make a new backup and destroy them."
+                ).format(name=info.username),
+                QMessageBox.StandardButton.Ok,
+                self,
+            )
+            box.setDetailedText("\n".join(item.path for item in left))
+            box.setInformativeText("\n".join(item.path for item in left[:5]))
+            box.open()
+            self.backup_warning = box
         self.refresh()
 
 

@@ -123,7 +123,9 @@ def cmd_enroll_rotate_recovery(args: argparse.Namespace, ctx: CliContext) -> Out
 
 def cmd_bundle_export(args: argparse.Namespace, ctx: CliContext) -> Output:
     with ctx.session() as s:
-        result = s.sync.export(Path(args.output), to=args.to, full=args.full)
+        result = s.sync.export(
+            Path(args.output), to=args.to, full=args.full, after_restore=args.after_restore
+        )
     text = _(
         "Bundle no. {seq} for {peer} written to {path}: {records} records, {attachments} "
         "documents, {size} bytes."
@@ -272,6 +274,14 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("-o", "--output", required=True, metavar="FILE")
     p.add_argument("--to", metavar="NODE")
     p.add_argument("--full", action="store_true", help=_("every record, not only the changes"))
+    p.add_argument(
+        "--after-restore",
+        action="store_true",
+        help=_(
+            "the store was restored from a backup and no bundle was sent to the peer after that "
+            "backup was made (otherwise import the peer's latest bundle first)"
+        ),
+    )
     p.set_defaults(func=cmd_bundle_export)
     p = bundle.add_parser("inspect", help=_("sender, recipient, sequence, counts, verdict"))
     p.add_argument("file", metavar="FILE")

@@ -55,7 +55,7 @@ from legalaid_desktop.store.models import (
     SyncBundle,
     SyncChannel,
 )
-from legalaid_desktop.sync import strictjson
+from legalaid_desktop.sync import restored, strictjson
 from legalaid_desktop.sync.anchor_store import own_anchor
 from legalaid_desktop.sync.container import write_bundle
 from legalaid_desktop.sync.enrollment import roster_to_dict
@@ -519,6 +519,7 @@ def prepare_export(
     to: str | None,
     full: bool,
     progress: Progress | None = None,
+    after_restore: bool = False,
 ) -> PreparedExport:
     """Write the bundle for a peer under a temporary name and record it (not yet committed).
 
@@ -528,6 +529,9 @@ def prepare_export(
     Raises:
         NotEnrolled: This node has no keys, or (a center) is not enrolled with HQ.
         InputRejected: The peer is unknown, revoked, or not a valid recipient.
+        ExportAfterRestore: The store was restored from a backup and has not heard from the
+            peer since (``after_restore`` says none was sent after the backup; see
+            :mod:`legalaid_desktop.sync.restored`).
         OSError: The file could not be written.
     """
     keys = load_node_keys(session)
@@ -536,6 +540,7 @@ def prepare_export(
     hq = is_hq(session)
     peer_row, peer_keys = _peer_node(session, me, to)
     peer = peer_row.code
+    restored.check_export(session, peer, after_restore=after_restore)
     channel = session.get(SyncChannel, peer)
     if channel is None:
         channel = SyncChannel(peer=peer, out_seq=0, out_acked_seq=0, in_seq=0)

@@ -52,6 +52,7 @@ from legalaid_desktop.store.models import (
     SyncBundle,
     SyncChannel,
 )
+from legalaid_desktop.sync import restored
 from legalaid_desktop.sync.anchor_store import AnchorAlert, accept_anchor
 from legalaid_desktop.sync.enrollment import Roster
 from legalaid_desktop.sync.erasure import Removals, purge_people
@@ -103,6 +104,8 @@ class ImportCounts:
     audit_alert: AnchorAlert | None = None
     purged: int = 0
     """Rows of anonymized or erased persons this import emptied (the store is compacted)."""
+    adopted_seq: int = 0
+    """A restored store took the peer's acknowledgement as its own ``out_seq`` (sync/restored)."""
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -451,6 +454,7 @@ def apply_bundle(
         session.flush()
     # Acknowledgements first: they tell the merge which of our changes the peer had seen.
     run.counts.acks = _apply_acks(session, parsed, me)
+    run.counts.adopted_seq = restored.adopt(session, parsed, me)
     session.flush()
     outcomes, observed = run.run(progress)
     with ExitStack() as removing:

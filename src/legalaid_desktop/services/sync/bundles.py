@@ -85,12 +85,17 @@ class BundleUseCases(SyncBase):
         to: str | None = None,
         full: bool = False,
         progress: Progress | None = None,
+        after_restore: bool = False,
     ) -> ExportResult:
         """Write a bundle for HQ (a center) or for the center ``to`` (HQ).
+
+        ``after_restore``: the store was restored from a backup and the person knows no bundle
+        was sent to the peer after that backup was made (see :mod:`legalaid_desktop.sync.restored`).
 
         Raises:
             NotEnrolled: This node is not enrolled yet.
             InputRejected: ``to`` is missing (HQ), unknown, revoked, or not HQ (a center).
+            ExportAfterRestore: Restored, and the peer was not heard from since.
         """
         self.ws.require(Permission.SYNC)
         prepared = None
@@ -105,6 +110,7 @@ class BundleUseCases(SyncBase):
                     to=to,
                     full=full,
                     progress=progress,
+                    after_restore=after_restore,
                 )
                 result = prepared.result
                 self.ws.audit(
@@ -119,6 +125,7 @@ class BundleUseCases(SyncBase):
                         "attachments": result.attachments,
                         "full": full,
                         "not_owned": result.not_owned,
+                        **({"after_restore": True} if after_restore else {}),
                     },
                 )
         except BaseException:
@@ -319,6 +326,13 @@ class BundleUseCases(SyncBase):
             conflicts=counts.conflicts,
             quarantined=counts.quarantined,
         )
+        if counts.adopted_seq:
+            message += " " + _(
+                "This store was restored from a backup older than the bundles {node} received: "
+                "its next bundle follows no. {seq}, the last {node} received. The records those "
+                "bundles carried are at {node}: ask for a full bundle ({node}: bundle export "
+                "--to {me} --full) before adding clients or cases."
+            ).format(node=parsed.peer, seq=counts.adopted_seq, me=self.ws.node_code)
         alert = ""
         if counts.refused:
             alert = ngettext(
@@ -394,6 +408,15 @@ class BundleUseCases(SyncBase):
                         "refused": len(counts.refused),
                         "records": counts.refused[:_ALERT_RECORDS],
                     },
+                )
+            if counts.adopted_seq:
+                # A restored store takes up its channel where the peer holds it (sync/restored).
+                self.ws.audit(
+                    s,
+                    "sync_sequence_adopted",
+                    "bundle",
+                    parsed.bundle_hash,
+                    {"peer": parsed.peer, "out_seq": counts.adopted_seq},
                 )
             if counts.audit_alert is not None:
                 self.ws.audit(

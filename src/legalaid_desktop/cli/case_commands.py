@@ -527,6 +527,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     _decision_options(p)
     p.set_defaults(func=cmd_party_add)
+    correction_commands.register_party(party, _decision_options, _decision)
 
     deadline = sub.add_parser("deadline", help=_("deadlines")).add_subparsers(
         dest="deadline_cmd", required=True
@@ -536,6 +537,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--due", required=True, type=_date)
     p.add_argument("--description", required=True)
     p.set_defaults(func=cmd_deadline_add)
+    correction_commands.register_deadline(deadline, _day)
 
     p = sub.add_parser("search", help=_("clients, cases, consultations, best first"))
     p.add_argument("query")

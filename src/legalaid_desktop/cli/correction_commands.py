@@ -1,4 +1,5 @@
-"""``case edit``, ``consult edit``, ``case history`` and ``client history`` (issue 19).
+"""``case edit``, ``consult edit``, ``party edit``, ``deadline edit``, ``case history`` and
+``client history`` (issue 19).
 
 A correction changes only the fields named on the command line and keeps what each was; the
 history lists them newest first, as the GUI's History view does.
@@ -7,17 +8,31 @@ history lists them newest first, as the GUI's History view does.
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
 from legalaid_desktop.cli.context import CliContext, Output
-from legalaid_desktop.domain.corrections import CaseEdit, ConsultationEdit, HistoryEntry, readable
+from legalaid_desktop.domain.corrections import (
+    CaseEdit,
+    ConsultationEdit,
+    DeadlineEdit,
+    HistoryEntry,
+    PartyEdit,
+    readable,
+)
 from legalaid_desktop.domain.errors import ValidationError
 from legalaid_desktop.domain.reference import ReferenceCatalog
 from legalaid_desktop.i18n import _, current_language
 from legalaid_desktop.i18n.formatting import format_datetime
 
-__all__ = ["register_case", "register_client", "register_consult"]
+__all__ = [
+    "register_case",
+    "register_client",
+    "register_consult",
+    "register_deadline",
+    "register_party",
+]
 
 _JSON_FLAG: dict[str, Any] = {
     "action": "store_true",
@@ -71,6 +86,30 @@ def cmd_consult_edit(args: argparse.Namespace, ctx: CliContext) -> Output:
     )
 
 
+def cmd_party_edit(args: argparse.Namespace, ctx: CliContext) -> Output:
+    edit = PartyEdit(name=args.name, role=args.role, notes=args.notes)
+    if edit.empty():
+        raise ValidationError(_("Say what to correct (for example --name or --role)."))
+    decision = args.decision_of(args)
+    with ctx.session() as s:
+        fields = s.corrections.edit_party(args.id, edit, decision)
+    return Output(
+        {"party": args.id.strip(), "changed": list(fields)}, _changed(fields, _("the party"))
+    )
+
+
+def cmd_deadline_edit(args: argparse.Namespace, ctx: CliContext) -> Output:
+    edit = DeadlineEdit(due_on=args.due, description=args.description)
+    if edit.empty():
+        raise ValidationError(_("Say what to correct (--due or --description)."))
+    with ctx.session() as s:
+        fields = s.corrections.edit_deadline(args.id, edit)
+    return Output(
+        {"deadline": args.id.strip(), "changed": list(fields)},
+        _changed(fields, _("the deadline")),
+    )
+
+
 def _entry_json(entry: HistoryEntry) -> dict[str, Any]:
     return {
         "changed_at": entry.changed_at,
@@ -79,6 +118,7 @@ def _entry_json(entry: HistoryEntry) -> dict[str, Any]:
         "case": entry.case_number,
         "record": entry.record_kind,
         "record_date": entry.record_date.isoformat() if entry.record_date else None,
+        "record_name": entry.record_name or None,
         "field": entry.field,
         "old": entry.old_value,
         "new": entry.new_value,
@@ -165,3 +205,35 @@ def register_client(client: argparse._SubParsersAction[argparse.ArgumentParser])
     p.add_argument("client", metavar="NUMBER|ID")
     p.add_argument("--json", **_JSON_FLAG)
     p.set_defaults(func=cmd_client_history)
+
+
+def register_party(
+    party: argparse._SubParsersAction[argparse.ArgumentParser],
+    decision_options: Callable[[argparse.ArgumentParser], None],
+    decision_of: Callable[[argparse.Namespace], Any],
+) -> None:
+    """``party edit`` (``decision_options``/``decision_of``: the conflict decision flags of
+    ``party add``, for a new name that matches strongly)."""
+    p = party.add_parser("edit", help=_("correct a party of a case: only the fields given change"))
+    p.add_argument("id", metavar="PARTY_ID", help=_("as printed by party add and case show --json"))
+    p.add_argument("--name")
+    p.add_argument("--role", choices=["adverse", "institution", "witness", "representative"])
+    p.add_argument("--notes")
+    decision_options(p)
+    p.set_defaults(func=cmd_party_edit, decision_of=decision_of)
+
+
+def register_deadline(
+    deadline: argparse._SubParsersAction[argparse.ArgumentParser],
+    day: Any,
+) -> None:
+    """``deadline edit``."""
+    p = deadline.add_parser(
+        "edit", help=_("correct a deadline's date or description (done: tick it instead)")
+    )
+    p.add_argument(
+        "id", metavar="DEADLINE_ID", help=_("as printed by deadline add and case show --json")
+    )
+    p.add_argument("--due", type=day, metavar="DD.MM.YYYY")
+    p.add_argument("--description")
+    p.set_defaults(func=cmd_deadline_edit)

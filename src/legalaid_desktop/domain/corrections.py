@@ -127,18 +127,24 @@ class HistoryEntry:
     case_number: str | None = None
     record_date: date | None = None
     """The date of the consultation or deadline corrected (what tells it from the others)."""
+    record_name: str = ""
+    """The name of the party corrected, as it is now (what tells it from the case's others)."""
 
     @property
     def what(self) -> str:
-        """The record and field in the user's language: "Consultation of 12.03.2026: Notes"."""
-        return what_label(self.record_kind, self.field, self.record_date)
+        """The record and field in the user's language: "Consultation of 12.03.2026: Notes",
+        "Party Məmmədov Elçin: Role"."""
+        return what_label(self.record_kind, self.field, self.record_date, self.record_name)
 
 
-def what_label(kind: str, field: str, on: date | None = None) -> str:
-    """The readable name of a corrected field of a record of ``kind`` (dated ``on``)."""
+def what_label(kind: str, field: str, on: date | None = None, name: str = "") -> str:
+    """The readable name of a corrected field of a record of ``kind`` (dated ``on``, or
+    named ``name``)."""
     record = _(KIND_LABELS.get(kind, kind))
     if on is not None:
         record = _("{record} of {date}").format(record=record, date=format_date(on))
+    elif name:
+        record = _("{record} {name}").format(record=record, name=name)
     return _("{record}: {field}").format(record=record, field=_(FIELD_LABELS.get(field, field)))
 
 
@@ -209,6 +215,30 @@ class ConsultationEdit:
     notes: str | None = None
     advice: str | None = None
     next_steps: str | None = None
+
+    def empty(self) -> bool:
+        return all(value is None for value in vars(self).values())
+
+
+@dataclass(frozen=True)
+class PartyEdit:
+    """The corrections to a party of a case (``None``: leave the field as it is)."""
+
+    name: str | None = None
+    role: str | None = None
+    notes: str | None = None
+
+    def empty(self) -> bool:
+        return all(value is None for value in vars(self).values())
+
+
+@dataclass(frozen=True)
+class DeadlineEdit:
+    """The corrections to a deadline of a case (``None``: leave the field as it is); whether it
+    is done is ticked, not corrected (``CaseRecordService.set_deadline_done``)."""
+
+    due_on: date | None = None
+    description: str | None = None
 
     def empty(self) -> bool:
         return all(value is None for value in vars(self).values())

@@ -21,10 +21,13 @@ from sqlalchemy.orm import Session
 
 from legalaid_desktop.domain import validation
 from legalaid_desktop.domain.cases import MAX_MINUTES
+from legalaid_desktop.domain.conflict_decisions import ConflictDecisionInput
 from legalaid_desktop.domain.corrections import (
     CaseEdit,
     ConsultationEdit,
+    DeadlineEdit,
     HistoryEntry,
+    PartyEdit,
     RecordKind,
     as_text,
 )
@@ -35,6 +38,7 @@ from legalaid_desktop.i18n import _
 from legalaid_desktop.i18n.formatting import format_date
 from legalaid_desktop.search import refresh as search_refresh
 from legalaid_desktop.services import lookups
+from legalaid_desktop.services.people import People, node_code
 from legalaid_desktop.services.workspace import Workspace
 from legalaid_desktop.store.audit import utc_now_iso
 from legalaid_desktop.store.models import (
@@ -43,7 +47,7 @@ from legalaid_desktop.store.models import (
     Correction,
     CorruptionDetails,
     Deadline,
-    User,
+    Party,
 )
 from legalaid_desktop.store.models.base import SyncMixin
 
@@ -163,8 +167,9 @@ def _pairs(s: Session, query: Select[str, str]) -> dict[str, str]:
 def _entries(s: Session, rows: Iterable[Correction]) -> tuple[HistoryEntry, ...]:
     """History entries of ``rows`` (newest first), with names and the dates of their records."""
     chosen = list(rows)
-    names = {c.changed_by for c in chosen}
-    full = _pairs(s, select(User.username, User.full_name).where(User.username.in_(names)))
+    # who: a user of the node the correction was made at (another center's by the roster)
+    authors = {(c.origin_node, c.changed_by) for c in chosen}
+    people = People.load(s, node_code(s), authors)
     dated: dict[str, str] = {}
     for kind, model, column in (
         (RecordKind.CONSULTATION, Consultation, Consultation.held_on),
@@ -173,19 +178,22 @@ def _entries(s: Session, rows: Iterable[Correction]) -> tuple[HistoryEntry, ...]
         ids = {c.record_id for c in chosen if c.record_kind == kind}
         if ids:
             dated.update(_pairs(s, select(model.id, column).where(model.id.in_(ids))))
+    parties = {c.record_id for c in chosen if c.record_kind == RecordKind.PARTY}
+    named = _pairs(s, select(Party.id, Party.name).where(Party.id.in_(parties))) if parties else {}
     case_ids = {c.case_id for c in chosen if c.case_id is not None}
     numbers = _pairs(s, select(Case.id, Case.number).where(Case.id.in_(case_ids)))
     return tuple(
         HistoryEntry(
             changed_at=c.changed_at,
             changed_by=c.changed_by,
-            changed_by_name=full.get(c.changed_by) or c.changed_by,
+            changed_by_name=people.name(c.changed_by, c.origin_node),
             record_kind=c.record_kind,
             field=c.field,
             old_value=c.old_value,
             new_value=c.new_value,
             case_number=numbers.get(c.case_id) if c.case_id else None,
             record_date=date.fromisoformat(dated[c.record_id]) if c.record_id in dated else None,
+            record_name=named.get(c.record_id, ""),
         )
         for c in chosen
     )
@@ -251,7 +259,8 @@ class HistoryService:
 
 
 class CorrectionService:
-    """Correct a case (with its corruption details) or a consultation after it was entered."""
+    """Correct a case (with its corruption details), a consultation, a party or a deadline
+    after it was entered."""
 
     def __init__(self, ws: Workspace) -> None:
         self.ws = ws
@@ -469,3 +478,17 @@ class CorrectionService:
             held = validation.not_in_future(edit.held_on, "held_on", _("The consultation date"))
             values["held_on"] = held.isoformat()
         return values
+
+    def edit_party(
+        self, party_id: str, edit: PartyEdit, decision: ConflictDecisionInput | None = None
+    ) -> tuple[str, ...]:
+        """Correct a party (name, role, notes): :func:`.part_corrections.edit_party`."""
+        from legalaid_desktop.services.part_corrections import edit_party
+
+        return edit_party(self, party_id, edit, decision)
+
+    def edit_deadline(self, deadline_id: str, edit: DeadlineEdit) -> tuple[str, ...]:
+        """Correct a deadline (date, description): :func:`.part_corrections.edit_deadline`."""
+        from legalaid_desktop.services.part_corrections import edit_deadline
+
+        return edit_deadline(self, deadline_id, edit)

@@ -56,6 +56,7 @@ SYNC_TABLES = (
     "nodes",
     "reference_items",
     "search_index_refs",
+    "user_roster",
 )
 """Everything an import may change besides the audit log and the clock."""
 

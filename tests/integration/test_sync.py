@@ -131,7 +131,7 @@ def test_bundles_both_ways_converge(
     gnj.records.add_party(number, "Hüseynov Tural", "adverse")
     gnj.records.add_attachment(number, "ərizə.pdf", b"%PDF-1.4 scanned consent " * 300)
     up, down = roundtrip(hq, gnj, tmp_path, "1")
-    assert up.inserted == 6 and up.conflicts == 0
+    assert up.inserted == 7 and up.conflicts == 0  # 6 rows and GNJ's admin in the roster
     assert down.acks == 1
     assert_converged(hq, gnj)
     # HQ can find the client and read the case; its search index knows them.
@@ -501,7 +501,7 @@ def test_cli_enroll_export_import(
     assert _run(["--data-dir", gnj_dir, "bundle", "export", "-o", bundle], monkeypatch) == 0
     capsys.readouterr()
     assert _run(["--data-dir", hq_dir, "--json", "bundle", "import", bundle], monkeypatch) == 0
-    assert '"inserted": 4' in capsys.readouterr().out
+    assert '"inserted": 5' in capsys.readouterr().out  # 4 rows and the user roster's admin
     assert _run(["--data-dir", hq_dir, "bundle", "import", bundle], monkeypatch) == 0
     assert "already imported" in capsys.readouterr().out
     (tmp_path / "junk.bundle").write_bytes(b"not a bundle at all")

@@ -68,6 +68,7 @@ def test_allow_list_is_the_synced_tables_in_foreign_key_order() -> None:
         "conflict_decisions",
         "corrections",
         "referrals",
+        "user_roster",
     }
     assert order.index("clients") < order.index("cases") < order.index("consultations")
     assert order.index("cases") < order.index("conflict_decisions")

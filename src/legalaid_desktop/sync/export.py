@@ -16,6 +16,8 @@ Which rows:
   of C names it: :mod:`~legalaid_desktop.sync.ownership`), the cases C owns (or that were just
   transferred away from it) and their children. A case transferred *to* C comes with its client
   and every child, changed or not. HQ adds its roster, reference lists and transfers.
+- **The user roster** (``user_roster``: names and roles): a center sends its own people's
+  entries, HQ the whole network's, so that a record arriving from anywhere shows its author.
 
 A center sends the rows of a client who did not consent to "share with HQ" pseudonymized
 (:mod:`~legalaid_desktop.sync.pseudonyms`): no name, contact, free text or attachment.
@@ -71,6 +73,7 @@ from legalaid_desktop.sync.nodes import (
 from legalaid_desktop.sync.ownership import given_by_transfer
 from legalaid_desktop.sync.pseudonyms import pseudonym_key, pseudonymize_record, withheld_rows
 from legalaid_desktop.sync.records import TableSpec, record_from_row, table_specs
+from legalaid_desktop.sync.roster_checks import ROSTER
 
 __all__ = [
     "ExportResult",
@@ -275,7 +278,7 @@ class _Rules:
 
     def _owned_by_me(self, table: str, row: Mapping[str, Any]) -> bool:
         me = self.me
-        if table in ("clients", "campaigns"):
+        if table in ("clients", "campaigns", ROSTER):
             return bool(row["node_code"] == me)
         if table == "cases":
             return row["owner_node"] == me or row["id"] in self.transferred_from_me
@@ -288,6 +291,8 @@ class _Rules:
 
     def _relevant_to_peer(self, table: str, row: Mapping[str, Any]) -> bool:
         peer = self.peer
+        if table == ROSTER:  # the whole network's people: any center's records may arrive
+            return True
         if table == "clients":
             return row["node_code"] == peer or row["id"] in self.peer_case_clients
         if table == "campaigns":

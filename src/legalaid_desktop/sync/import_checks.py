@@ -24,12 +24,18 @@ from legalaid_desktop.store.models import CaseTransfer
 from legalaid_desktop.sync.inbound import ParsedBundle, Transfer, content_invalid
 from legalaid_desktop.sync.ownership import case_number_node, given_by_transfer
 from legalaid_desktop.sync.records import Record, TableSpec
+from legalaid_desktop.sync.roster_checks import ROSTER, roster_refusal
 
 if TYPE_CHECKING:
     from legalaid_desktop.sync.importer import ImportCounts
 
 _BATCH = 500
-_OWNER_FIELD = {"clients": "node_code", "campaigns": "node_code", "cases": "owner_node"}
+_OWNER_FIELD = {
+    "clients": "node_code",
+    "campaigns": "node_code",
+    "cases": "owner_node",
+    ROSTER: "node_code",  # a person's entry belongs to their node
+}
 _SET_ASIDE = "\x00set-aside"
 
 
@@ -154,6 +160,10 @@ class RecordChecks:
         name = record.spec.name
         peer = self.peer
         center_sender = self.hq
+        if name == ROSTER:
+            refused = roster_refusal(record, local)
+            if refused is not None:
+                return self.refuse(record, refused)  # from HQ too: set aside, never blocking
         if name in _OWNER_FIELD:
             column = _OWNER_FIELD[name]
             new_owner = record.value(column) if record.has(column) else None

@@ -36,6 +36,7 @@ from legalaid_desktop.domain.errors import (
 )
 from legalaid_desktop.domain.roles import Permission
 from legalaid_desktop.i18n import _, ngettext
+from legalaid_desktop.services import roster
 from legalaid_desktop.services.reference import install_lists
 from legalaid_desktop.services.sync.base import Progress, SyncBase
 from legalaid_desktop.services.sync.results import (
@@ -102,6 +103,7 @@ class BundleUseCases(SyncBase):
         try:
             with self.ws.write() as s:
                 own = self._own_node(s)
+                roster.refresh_own(self.ws, s)  # this node's people, as its users are now
                 prepared = prepare_export(
                     s,
                     me=self.ws.node_code,

@@ -24,6 +24,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from legalaid_desktop.store.models.base import Base, SyncMixin
+from legalaid_desktop.store.models.roster import RosterEntry
 
 Groups = dict[str, tuple[str, ...]]
 
@@ -543,4 +544,5 @@ SYNCED_MODELS: tuple[type[SyncMixin], ...] = (
     ConflictDecision,
     Correction,
     Referral,
+    RosterEntry,
 )

@@ -10,9 +10,11 @@ from legalaid_desktop.cli import backup_commands
 from legalaid_desktop.cli.context import CliContext, Output
 from legalaid_desktop.domain.errors import InputRejected
 from legalaid_desktop.domain.roles import Role
+from legalaid_desktop.domain.roster import RosterMember
 from legalaid_desktop.domain.users import UserInfo
 from legalaid_desktop.i18n import _
 from legalaid_desktop.services.recovery_keys import rotate_store_recovery_key
+from legalaid_desktop.services.roster import RosterService
 
 
 def _user_dict(u: UserInfo) -> dict[str, object]:
@@ -110,6 +112,37 @@ def cmd_user_role(args: argparse.Namespace, ctx: CliContext) -> Output:
         _user_dict(info),
         _("{name} now has the role {role}.").format(name=info.username, role=info.role.value),
     )
+
+
+def cmd_user_rename(args: argparse.Namespace, ctx: CliContext) -> Output:
+    with ctx.session() as s:
+        info = s.users.rename(args.username, args.full_name)
+    return Output(
+        _user_dict(info),
+        _("{name} is now {full_name}.").format(name=info.username, full_name=info.full_name),
+    )
+
+
+def _member_dict(m: RosterMember) -> dict[str, object]:
+    return {
+        "node": m.node,
+        "username": m.username,
+        "full_name": m.full_name,
+        "role": m.role.value,
+        "active": m.active,
+        "here": m.here,
+    }
+
+
+def cmd_user_roster(args: argparse.Namespace, ctx: CliContext) -> Output:
+    with ctx.session() as s:
+        members = RosterService(s.ws).list()
+    lines = [
+        f"{m.node:<5} {m.username:<16} {m.role.value:<11} "
+        f"{_('active') if m.active else _('revoked'):<8} {m.full_name}"
+        for m in members
+    ]
+    return Output([_member_dict(m) for m in members], "\n".join(lines))
 
 
 def cmd_passwd(args: argparse.Namespace, ctx: CliContext) -> Output:
@@ -267,6 +300,14 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("username")
     p.add_argument("role", choices=[r.value for r in Role])
     p.set_defaults(func=cmd_user_role)
+    p = user.add_parser("rename", help=_("correct a user's full name"))
+    p.add_argument("username")
+    p.add_argument("--full-name", required=True)
+    p.set_defaults(func=cmd_user_rename)
+    user.add_parser(
+        "roster",
+        help=_("the people of every node known here (user name, full name, role; no secrets)"),
+    ).set_defaults(func=cmd_user_roster)
 
     sub.add_parser("passwd", help=_("change your password")).set_defaults(func=cmd_passwd)
     p = sub.add_parser(

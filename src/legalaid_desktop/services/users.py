@@ -145,6 +145,32 @@ class UserService:
         store.revoke_key_slot(username)
         return info
 
+    def rename(self, username: str, full_name: str) -> UserInfo:
+        """Correct the full name of ``username``, a user of this node.
+
+        The account's own user may correct their name; anyone else needs
+        :attr:`Permission.MANAGE_USERS` and a role ranking at least as high as the account's.
+        The user's roster entry follows with the next bundle, so the records they wrote show
+        the new name at every node.
+        """
+        if username != self.ws.actor.username:
+            self.ws.require(Permission.MANAGE_USERS, "user_renamed", target=username)
+        full_name = validation.required_text(full_name, "full_name", _("Full name"))
+        target = user_rules.load_target(self.ws, username)
+        if target.username != self.ws.actor.username:
+            user_rules.check_may_manage(self.ws, "user_renamed", target)
+        keys = set(self.ws.store.vault.usernames())
+        with self.ws.write() as s:
+            row = s.scalar(select(User).where(User.username == username))
+            if row is None:
+                raise NotFound(_("There is no user '{name}'.").format(name=username))
+            if row.full_name != full_name:
+                row.full_name = full_name
+                self.ws.touch(s, row, ("profile",))
+                self.ws.audit(s, "user_renamed", "user", row.id, {"username": username})
+            info = user_info(row, row.username in keys)
+        return info
+
     def change_password(self, new_password: str) -> None:
         """Change the acting user's own password (they are logged in, so they know the old one)."""
         validation.new_password(new_password, self.ws.actor.username)

@@ -126,6 +126,7 @@ ACTION_LABELS: dict[str, str] = {
     "user_added": N_("User added"),
     "user_revoked": N_("User revoked"),
     "user_role_changed": N_("User's role changed"),
+    "user_renamed": N_("User's full name corrected"),
 }
 
 

@@ -22,6 +22,7 @@ from legalaid_desktop.services.audit_view import AuditService
 from legalaid_desktop.services.campaigns import CampaignService
 from legalaid_desktop.services.case_records import CaseRecordService
 from legalaid_desktop.services.cases import CaseService
+from legalaid_desktop.services.client_import import ClientImportService
 from legalaid_desktop.services.client_merge import ClientMergeService
 from legalaid_desktop.services.clients import ClientService
 from legalaid_desktop.services.conflict_decisions import ConflictDecisionService
@@ -138,6 +139,11 @@ class AppSession:
     def donor(self) -> DonorReportService:
         """The donor report (PDF and XLSX of anonymized figures, over :attr:`statistics`)."""
         return DonorReportService(self.ws, self.statistics)
+
+    @property
+    def imports(self) -> ClientImportService:
+        """Clients and their cases from a spreadsheet (docs/import.md)."""
+        return ClientImportService(self.ws)
 
     def close(self) -> None:
         self.ws.close()

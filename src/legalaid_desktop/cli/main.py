@@ -23,6 +23,7 @@ from legalaid_desktop.cli import (
     case_commands,
     demo_command,
     export_commands,
+    import_commands,
     pdf_commands,
     reference_commands,
     report_commands,
@@ -58,6 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
     pdf_commands.register(sub)
     report_commands.register(sub)
     export_commands.register(sub)
+    import_commands.register(sub)
     sync_commands.register(sub)
     reference_commands.register(sub)
     return parser

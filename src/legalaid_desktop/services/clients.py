@@ -196,29 +196,49 @@ class ClientService:
                 kind=str(values["kind"]),
             )
             decided = conflict_decisions.checked_decision(hits, decision)
-            row = Client(
-                id=new_id(),
-                node_code=self.ws.node_code,
-                number=next_client_number(s, self.ws.node_code),
-                created_at=utc_now_iso(),
-                origin_node=self.ws.node_code,
-                clocks={},
-                hlc="",
-                **values,
-            )
-            row.name_sort = sort_string(row.full_name)
-            s.add(row)
-            self.ws.touch(s, row, Client.FIELD_GROUPS)
-            if consent is not None:
-                self._add_consent(s, row.id, consent)
-            search_refresh.refresh_rows(s, {"clients": {row.id: set(values)}})
-            self.ws.audit(s, "client_registered", "client", row.id)
+            row = self.insert(s, values, consent)
             if decided is not None:
                 conflict_decisions.record_decision(
                     self.ws, s, hits, decided.decision, decided.reason, client_id=row.id
                 )
             s.flush()
             return client_info(s, row)
+
+    def insert(
+        self,
+        s: Session,
+        values: dict[str, object],
+        consent: ConsentInput | None = None,
+        details: dict[str, object] | None = None,
+    ) -> Client:
+        """Write a new client in the caller's transaction as intake does (number, sync stamps,
+        consent, search index, audit with ``details``); ``values`` from :meth:`checked`. The
+        conflict check is the caller's (:mod:`~legalaid_desktop.services.client_import`)."""
+        row = Client(
+            id=new_id(),
+            node_code=self.ws.node_code,
+            number=next_client_number(s, self.ws.node_code),
+            created_at=utc_now_iso(),
+            origin_node=self.ws.node_code,
+            clocks={},
+            hlc="",
+            **values,
+        )
+        row.name_sort = sort_string(row.full_name)
+        s.add(row)
+        self.ws.touch(s, row, Client.FIELD_GROUPS)
+        if consent is not None:
+            self._add_consent(s, row.id, consent)
+        search_refresh.refresh_rows(s, {"clients": {row.id: set(values)}})
+        self.ws.audit(s, "client_registered", "client", row.id, details)
+        return row
+
+    def checked(self, data: ClientInput) -> dict[str, object]:
+        """The values intake would store, or its :class:`ValidationError`."""
+        return self._validated(data)
+
+    def check_consent(self, consent: ConsentInput) -> None:
+        self._validate_consent(consent)
 
     def _add_consent(self, s, client_id: str, consent: ConsentInput) -> Consent:  # type: ignore[no-untyped-def]
         row = Consent(

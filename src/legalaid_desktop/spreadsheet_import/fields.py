@@ -124,7 +124,9 @@ FIELDS: tuple[Field, ...] = (
         N_("Kind of client"),
         Kind.CODE,
         reference="client_kinds",
-        headers=_h("Müştəri növü", "Şəxs növü", "Тип клиента", "Kind of client", "Client kind"),
+        headers=_h(
+            "Müştəri növü", "Şəxs növü", "Növ", "Тип клиента", "Тип", "Kind of client", "Kind"
+        ),
     ),
     Field(
         "gender",
@@ -377,6 +379,11 @@ _IGNORED = _h(
     "Центр",
     "Registered",
     "Open cases",
+    "Müştərinin nömrəsi",
+    "Qeydə alınıb",
+    "Açıq işlər",
+    "Зарегистрирован",
+    "Открытые дела",
 )
 """Headers of columns that are not imported (a row number, a number the store gives, our
 own export's columns that describe the store): never guessed as a field."""

@@ -41,6 +41,7 @@ __all__ = [
     "checked_archive",
     "checked_file_size",
     "checked_shape",
+    "shown",
 ]
 
 MB: Final = 1024 * 1024
@@ -58,6 +59,13 @@ MAX_CELL_CHARS: Final = 32_767
 """The most characters a spreadsheet program puts in one cell (Excel's own limit)."""
 
 _CHUNK: Final = 1 << 20
+
+
+def shown(text: str, limit: int = 60) -> str:
+    """Text from a file (a sheet's name) as a message may quote it: printable, at most
+    ``limit`` characters (a hostile file's names go into one short line)."""
+    clean = "".join(ch if ch.isprintable() else "?" for ch in text)
+    return clean if len(clean) <= limit else clean[: limit - 1] + "…"
 
 
 def checked_file_size(path: Path) -> int:
@@ -81,7 +89,7 @@ def checked_shape(rows: int, cols: int, sheet: str) -> None:
             _(
                 "The sheet '{sheet}' reaches row {rows}: at most {limit} rows can be imported "
                 "at once. Split the file (or delete a stray cell far below the list)."
-            ).format(sheet=sheet, rows=rows, limit=MAX_ROWS)
+            ).format(sheet=shown(sheet), rows=rows, limit=MAX_ROWS)
         )
     if cols > MAX_COLUMNS:
         raise SpreadsheetRejected(
@@ -89,14 +97,14 @@ def checked_shape(rows: int, cols: int, sheet: str) -> None:
                 "The sheet '{sheet}' reaches column {cols}: at most {limit} columns can be "
                 "read. Delete the empty columns at its right (or a stray cell far to the right) "
                 "and save it again."
-            ).format(sheet=sheet, cols=cols, limit=MAX_COLUMNS)
+            ).format(sheet=shown(sheet), cols=cols, limit=MAX_COLUMNS)
         )
     if rows * cols > MAX_CELLS:
         raise SpreadsheetRejected(
             _(
                 "The sheet '{sheet}' spans {rows} rows and {cols} columns, more cells than can "
                 "be read at once ({limit}). Split the file."
-            ).format(sheet=sheet, rows=rows, cols=cols, limit=MAX_CELLS)
+            ).format(sheet=shown(sheet), rows=rows, cols=cols, limit=MAX_CELLS)
         )
 
 

@@ -55,6 +55,7 @@ from legalaid_desktop.i18n import _
 from legalaid_desktop.spreadsheet_import.cells import Table, column_index, column_letter
 from legalaid_desktop.spreadsheet_import.csv_text import DELIMITERS, ENCODINGS
 from legalaid_desktop.spreadsheet_import.fields import BY_NAME, NAME_PARTS, Kind, guess_field
+from legalaid_desktop.spreadsheet_import.guard import shown
 from legalaid_desktop.spreadsheet_import.headers import bottom_titles, column_titles, guess_header
 from legalaid_desktop.spreadsheet_import.values import DateOrder
 from legalaid_desktop.text.folding import fold
@@ -331,7 +332,7 @@ def resolve_columns(mapping: ImportMapping, table: Table) -> dict[int, str]:
                             "The mapping expects column {column} to be headed '{expected}'; in "
                             "this file it is headed '{found}' and no other column is headed so. "
                             "Check that this is the right file, or make the mapping again."
-                        ).format(column=letter, expected=expected, found=found)
+                        ).format(column=letter, expected=shown(expected), found=shown(found))
                     )
                 col = moved[0]
         if col >= table.width:
@@ -346,7 +347,8 @@ def resolve_columns(mapping: ImportMapping, table: Table) -> dict[int, str]:
 
 def guess_mapping(table: Table) -> ImportMapping:
     """A starting mapping for ``table``: its header row and each column's field as its title
-    suggests (:func:`~.fields.guess_field`; the last header row's words first)."""
+    suggests (:func:`~.fields.guess_field`; the last header row's words first). A lone part of
+    a name (``Ad``, ``Имя``: this program's own export) is taken for the whole name."""
     header_row, header_rows = guess_header(table)
     titles = column_titles(table, header_row, header_rows)
     bottom = bottom_titles(table, header_row)
@@ -357,8 +359,11 @@ def guess_mapping(table: Table) -> ImportMapping:
         if name is not None:
             columns[column_letter(col)] = name
             taken.append(name)
+    parts = [k for k, v in columns.items() if v in NAME_PARTS]
     if "full_name" in taken:
         columns = {k: v for k, v in columns.items() if v not in NAME_PARTS}
+    elif len(parts) == 1:  # one column named "Ad" or "Имя" alone holds the whole name
+        columns[parts[0]] = "full_name"
     headers = {k: titles[column_index(k)] for k in columns if header_row > 0}
     return ImportMapping(
         columns=columns,

@@ -123,7 +123,7 @@ def _read_workbook(path: Path, kind: str, sheet: str | None) -> Table:
             if sheet is not None and sheet not in names:
                 raise SpreadsheetRejected(
                     _("The file has no sheet named '{sheet}' (it has: {names}).").format(
-                        sheet=sheet, names=", ".join(names)
+                        sheet=guard.shown(sheet), names=guard.shown(", ".join(names), 200)
                     )
                 )
             chosen = sheet or (visible[0] if visible else names[0] if names else None)

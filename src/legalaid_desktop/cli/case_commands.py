@@ -229,7 +229,7 @@ def _case_text(c: CaseDetail, catalog: ReferenceCatalog) -> str:
         )
         + (f"  {c.client.number}" if c.client.number else ""),
         _("Lawyer: {lawyer}   Opened: {opened}   Closed: {closed}   Outcome: {outcome}").format(
-            lawyer=c.person(c.assigned_lawyer),
+            lawyer=c.person(c.assigned_lawyer, c.assigned_lawyer_node),
             opened=format_date(c.opened_on),
             closed=format_date(c.closed_on) or "—",
             outcome=label("outcomes", c.outcome),
@@ -251,7 +251,8 @@ def _case_text(c: CaseDetail, catalog: ReferenceCatalog) -> str:
     for k in c.consultations:
         mode = label("consultation_modes", k.mode)
         lines.append(
-            f"  {format_date(k.held_on)} {mode} {k.minutes}′ {c.person(k.lawyer)}: {k.notes}"
+            f"  {format_date(k.held_on)} {mode} {k.minutes}′ "
+            f"{c.person(k.lawyer, k.lawyer_node)}: {k.notes}"
         )
     for d in c.deadlines:
         mark = "x" if d.done else " "

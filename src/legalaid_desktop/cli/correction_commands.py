@@ -19,7 +19,6 @@ from legalaid_desktop.domain.corrections import (
     DeadlineEdit,
     HistoryEntry,
     PartyEdit,
-    readable,
 )
 from legalaid_desktop.domain.errors import ValidationError
 from legalaid_desktop.domain.reference import ReferenceCatalog
@@ -137,7 +136,7 @@ def history_text(entries: tuple[HistoryEntry, ...], catalog: ReferenceCatalog) -
     for e in entries:
         when = format_datetime(datetime.fromisoformat(e.changed_at))
         case = f"{e.case_number} " if e.case_number else ""
-        old, new = readable(e.field, e.old_value, label), readable(e.field, e.new_value, label)
+        old, new = e.shown_old(label), e.shown_new(label)
         lines.append(f"{when}  {e.changed_by_name}  {case}{e.what}: {old} → {new}")
     return "\n".join(lines) or _("No corrections have been made.")
 

@@ -48,7 +48,8 @@ def cmd_assign(args: argparse.Namespace, ctx: CliContext) -> Output:
     return Output(
         {"number": detail.number, "lawyer": detail.assigned_lawyer, "status": detail.status},
         _("{number} is assigned to {lawyer}.").format(
-            number=detail.number, lawyer=detail.person(detail.assigned_lawyer)
+            number=detail.number,
+            lawyer=detail.person(detail.assigned_lawyer, detail.assigned_lawyer_node),
         ),
     )
 

@@ -11,6 +11,7 @@ from typing import Generic, TypeVar
 from legalaid_desktop.domain.conflict_decisions import ConflictDecisionInfo
 from legalaid_desktop.domain.referrals import ReferralInfo
 from legalaid_desktop.domain.retention import display_name, is_anonymized
+from legalaid_desktop.domain.roster import person_key
 
 T = TypeVar("T")
 
@@ -353,6 +354,8 @@ class ConsultationInfo:
     follow_up_done: bool = False
     """The follow-up was marked done (by hand; one closed by a later consultation is worked out
     by the agenda, ``services.agenda.closing_consultation``)."""
+    lawyer_node: str = ""
+    """The node the consultation was given at, whose user ``lawyer`` is (``""``: not known)."""
 
 
 @dataclass(frozen=True)
@@ -383,6 +386,8 @@ class AttachmentInfo:
     added_at: str
     added_by: str = ""
     """The user name of who added it (``CaseDetail.user_names`` has their full name)."""
+    added_by_node: str = ""
+    """The node whose user ``added_by`` is (``""``: not known)."""
 
 
 @dataclass(frozen=True)
@@ -420,12 +425,15 @@ class CaseDetail:
     deadlines: tuple[DeadlineInfo, ...] = ()
     attachments: tuple[AttachmentInfo, ...] = ()
     user_names: Mapping[str, str] = field(default_factory=dict)
-    """User name → full name of the people the case names (its lawyer, the lawyers of its
-    consultations, who added its documents): what people read instead of ``admin``."""
+    """What people read for the people the case names (its lawyer, the lawyers of its
+    consultations, who added its documents) instead of ``admin``: keyed ``username@NODE``
+    (:func:`~legalaid_desktop.domain.roster.person_key`), and by the bare user name for this
+    node's users. A user of another node reads "Məmmədova Leyla (GNJ)"."""
 
-    def person(self, username: str) -> str:
-        """The full name of ``username`` when known here, else the user name itself."""
-        return self.user_names.get(username) or username
+    def person(self, username: str, node: str = "") -> str:
+        """What people read for ``username`` of ``node`` (``""``: a user of this node), else
+        the user name itself (never the name of a namesake of another node)."""
+        return self.user_names.get(person_key(username, node)) or username
 
     conflict_decisions: tuple[ConflictDecisionInfo, ...] = ()  # on its parties and its client
     satisfaction: str | None = None
@@ -436,6 +444,9 @@ class CaseDetail:
     """The center this center asked HQ to transfer the case to (``None``: no request pending)."""
     transfer_reason: str = ""
     """Why (empty at HQ for a client who does not share with HQ)."""
+    assigned_lawyer_node: str = ""
+    """The node whose user ``assigned_lawyer`` is: the case's own center once it assigned the
+    case, the earlier center while a transferred case waits for a lawyer (``""``: not known)."""
 
 
 @dataclass(frozen=True)

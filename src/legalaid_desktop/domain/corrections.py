@@ -129,12 +129,24 @@ class HistoryEntry:
     """The date of the consultation or deadline corrected (what tells it from the others)."""
     record_name: str = ""
     """The name of the party corrected, as it is now (what tells it from the case's others)."""
+    old_name: str = ""
+    new_name: str = ""
+    """What people read for a value that names a person (the assigned lawyer): their full name,
+    another center's with its code (the user roster); ``""`` for any other field."""
 
     @property
     def what(self) -> str:
         """The record and field in the user's language: "Consultation of 12.03.2026: Notes",
         "Party Məmmədov Elçin: Role"."""
         return what_label(self.record_kind, self.field, self.record_date, self.record_name)
+
+    def shown_old(self, label: Callable[[str, str], str]) -> str:
+        """The value before, as the user reads it (:func:`readable`, or the person named)."""
+        return self.old_name or readable(self.field, self.old_value, label)
+
+    def shown_new(self, label: Callable[[str, str], str]) -> str:
+        """The value after, as the user reads it (:func:`readable`, or the person named)."""
+        return self.new_name or readable(self.field, self.new_value, label)
 
 
 def what_label(kind: str, field: str, on: date | None = None, name: str = "") -> str:

@@ -27,7 +27,7 @@ from legalaid_desktop.domain.access import (
     AccessReport,
 )
 from legalaid_desktop.domain.cases import is_person
-from legalaid_desktop.domain.corrections import HistoryEntry, readable
+from legalaid_desktop.domain.corrections import HistoryEntry
 from legalaid_desktop.domain.reference import ReferenceCatalog
 from legalaid_desktop.i18n import N_, _, language, pgettext
 from legalaid_desktop.i18n.formatting import format_datetime, format_size
@@ -361,8 +361,8 @@ def _corrections(items: Sequence[HistoryEntry], ctx: _Ctx) -> list[Flowable]:
             escape(_when(e.changed_at)),
             para_text(e.changed_by_name),
             para_text(f"{e.case_number} {e.what}" if e.case_number else e.what),
-            para_lines(readable(e.field, e.old_value, label)),
-            para_lines(readable(e.field, e.new_value, label)),
+            para_lines(e.shown_old(label)),
+            para_lines(e.shown_new(label)),
         ]
         for e in items
     ]

@@ -34,6 +34,7 @@ from legalaid_desktop.services.list_order import (
     ranked,
     text_filter,
 )
+from legalaid_desktop.services.people import People, author_node
 from legalaid_desktop.services.referrals import referrals_of
 from legalaid_desktop.services.rows import (
     attachment_info,
@@ -228,14 +229,15 @@ class CaseService:
             .order_by(Attachment.added_at)
         ).all()
         corruption = s.scalar(select(CorruptionDetails).where(CorruptionDetails.case_id == case.id))
-        named = {case.assigned_lawyer, *(c.lawyer for c in consultations)}
-        named |= {a.updated_by for a in attachments if a.updated_by}
-        user_names = {
-            username: full_name
-            for username, full_name in s.execute(
-                select(User.username, User.full_name).where(User.username.in_(named))
-            )
-        }
+        consultation_infos = tuple(consultation_info(c) for c in consultations)
+        attachment_infos = tuple(attachment_info(a) for a in attachments)
+        # the lawyer is of the node that assigned the case (a transferred case keeps the
+        # earlier center's until its new center assigns one of its own)
+        lawyer_node = author_node(case.clocks, "assignment", case.origin_node)
+        named = {(lawyer_node, case.assigned_lawyer)}
+        named |= {(c.lawyer_node, c.lawyer) for c in consultation_infos}
+        named |= {(a.added_by_node, a.added_by) for a in attachment_infos if a.added_by}
+        user_names = People.load(s, self.ws.node_code, named).names(named)
         return CaseDetail(
             id=case.id,
             number=case.number,
@@ -253,16 +255,17 @@ class CaseService:
             needs_review=case.needs_review,
             client=client_info(s, client),
             corruption=corruption_info(corruption),
-            consultations=tuple(consultation_info(c) for c in consultations),
+            consultations=consultation_infos,
             parties=tuple(party_info(p) for p in parties),
             deadlines=tuple(deadline_info(d, case.number) for d in deadlines),
-            attachments=tuple(attachment_info(a) for a in attachments),
+            attachments=attachment_infos,
             user_names=user_names,
             conflict_decisions=tuple(decisions_for_case(s, case)),
             satisfaction=case.satisfaction,
             referrals=referrals_of(s, case.id),
             transfer_to=case.transfer_to,
             transfer_reason=case.transfer_reason or "",
+            assigned_lawyer_node=lawyer_node,
         )
 
     def list(

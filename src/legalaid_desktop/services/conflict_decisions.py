@@ -41,9 +41,10 @@ from legalaid_desktop.i18n import _
 from legalaid_desktop.search.conflicts import check_conflicts
 from legalaid_desktop.services import lookups
 from legalaid_desktop.services.conflict_groups import group_hits
+from legalaid_desktop.services.people import People, node_code
 from legalaid_desktop.services.workspace import Workspace
 from legalaid_desktop.store.audit import utc_now_iso
-from legalaid_desktop.store.models import Case, Client, ConflictDecision, Party, User
+from legalaid_desktop.store.models import Case, Client, ConflictDecision, Party
 
 __all__ = [
     "ConflictDecisionService",
@@ -259,11 +260,9 @@ def decisions_for_case(session: Session, case: Case) -> list[ConflictDecisionInf
             select(Party.id, Party.name).where(Party.id.in_(party_ids), Party.deleted_hlc.is_(None))
         ):
             names["party", ref] = party_name
-    users: dict[str, str] = {}
-    for username, full_name in session.execute(
-        select(User.username, User.full_name).where(User.username.in_({r.decided_by for r in rows}))
-    ):
-        users[username] = full_name
+    # who decided: a user of the node the decision was made at (another's by the user roster)
+    deciders = {(r.origin_node, r.decided_by) for r in rows}
+    people = People.load(session, node_code(session), deciders)
     return [
         ConflictDecisionInfo(
             id=r.id,
@@ -278,7 +277,7 @@ def decisions_for_case(session: Session, case: Case) -> list[ConflictDecisionInf
             matched_score=r.matched_score,
             decision=r.decision,
             reason=r.reason,
-            decided_by=users.get(r.decided_by) or r.decided_by,
+            decided_by=people.name(r.decided_by, r.origin_node),
             decided_at=r.decided_at,
         )
         for r in rows

@@ -168,8 +168,12 @@ def _entries(s: Session, rows: Iterable[Correction]) -> tuple[HistoryEntry, ...]
     """History entries of ``rows`` (newest first), with names and the dates of their records."""
     chosen = list(rows)
     # who: a user of the node the correction was made at (another center's by the roster)
-    authors = {(c.origin_node, c.changed_by) for c in chosen}
-    people = People.load(s, node_code(s), authors)
+    wanted = {(c.origin_node, c.changed_by) for c in chosen}
+    lawyers = _assignment_nodes(s, chosen)
+    for c in chosen:
+        if c.id in lawyers:
+            wanted |= set(zip(lawyers[c.id], (c.old_value, c.new_value), strict=True))
+    people = People.load(s, node_code(s), wanted)
     dated: dict[str, str] = {}
     for kind, model, column in (
         (RecordKind.CONSULTATION, Consultation, Consultation.held_on),
@@ -194,9 +198,35 @@ def _entries(s: Session, rows: Iterable[Correction]) -> tuple[HistoryEntry, ...]
             case_number=numbers.get(c.case_id) if c.case_id else None,
             record_date=date.fromisoformat(dated[c.record_id]) if c.record_id in dated else None,
             record_name=named.get(c.record_id, ""),
+            old_name=people.name(c.old_value, lawyers[c.id][0]) if c.id in lawyers else "",
+            new_name=people.name(c.new_value, lawyers[c.id][1]) if c.id in lawyers else "",
         )
         for c in chosen
     )
+
+
+def _assignment_nodes(s: Session, chosen: list[Correction]) -> dict[str, tuple[str, str]]:
+    """The nodes of the lawyers an assignment's history line names (correction id → before,
+    after): the new lawyer is of the node that assigned the case; the one before, of the node
+    of the assignment before it, else of the center that opened the case (a transferred case's
+    earlier lawyer)."""
+    moves = sorted(
+        (c for c in chosen if c.field == "assigned_lawyer" and c.case_id),
+        key=lambda c: (c.changed_at, c.id),
+    )
+    if not moves:
+        return {}
+    opened_at = _pairs(
+        s, select(Case.id, Case.origin_node).where(Case.id.in_({c.case_id for c in moves}))
+    )
+    nodes: dict[str, tuple[str, str]] = {}
+    last: dict[str, str] = {}
+    for c in moves:
+        case_id = c.case_id or ""
+        before = last.get(case_id) or opened_at.get(case_id) or c.origin_node
+        nodes[c.id] = (before, c.origin_node)
+        last[case_id] = c.origin_node
+    return nodes
 
 
 def last_change(s: Session, case_id: str) -> HistoryEntry | None:

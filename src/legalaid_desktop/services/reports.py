@@ -43,7 +43,7 @@ from legalaid_desktop.services.cases import CaseService
 from legalaid_desktop.services.retention import RetentionService
 from legalaid_desktop.services.rows import client_info
 from legalaid_desktop.services.workspace import Workspace
-from legalaid_desktop.store.models import Case, Node, User
+from legalaid_desktop.store.models import Case, Node
 
 Target = Path | BinaryIO
 PURPOSES = ("save", "print", "preview")
@@ -116,11 +116,7 @@ class ReportService:
         name = node.name if node else self.ws.node_code
         return rm.CenterInfo(name=name, address=node.address if node else "")
 
-    def _names(self, s: Session) -> dict[str, str]:
-        return {name: full for name, full in s.execute(select(User.username, User.full_name))}
-
     def _summary_input(self, s: Session, detail: CaseDetail) -> rm.CaseSummaryInput:
-        names = self._names(s)
         c = detail.corruption
         return rm.CaseSummaryInput(
             center=self._center(s),
@@ -128,7 +124,9 @@ class ReportService:
             status=detail.status,
             legal_area=detail.legal_area,
             summary=detail.summary,
-            lawyer=names.get(detail.assigned_lawyer, detail.assigned_lawyer),
+            # the people as the case names them (another center's by the user roster, with
+            # its code: a transferred case's earlier lawyer)
+            lawyer=detail.person(detail.assigned_lawyer, detail.assigned_lawyer_node),
             opened=detail.opened_on,
             closed=detail.closed_on,
             outcome=detail.outcome,
@@ -150,7 +148,7 @@ class ReportService:
                     date=k.held_on,
                     mode=k.mode,
                     minutes=k.minutes,
-                    lawyer=names.get(k.lawyer, k.lawyer),
+                    lawyer=detail.person(k.lawyer, k.lawyer_node),
                     notes=k.notes,
                     advice=k.advice,
                     next_steps=k.next_steps,

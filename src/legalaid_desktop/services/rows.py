@@ -19,6 +19,7 @@ from legalaid_desktop.domain.cases import (
 )
 from legalaid_desktop.domain.filenames import plain_file_name
 from legalaid_desktop.i18n.dates import from_iso
+from legalaid_desktop.services.people import stamp_node
 from legalaid_desktop.store.models import (
     Attachment,
     Case,
@@ -89,6 +90,7 @@ def consultation_info(row: Consultation) -> ConsultationInfo:
         next_steps=row.next_steps,
         follow_up_on=from_iso(row.follow_up_on),
         follow_up_done=row.follow_up_done_at is not None,
+        lawyer_node=row.origin_node or "",
     )
 
 
@@ -116,6 +118,7 @@ def attachment_info(row: Attachment) -> AttachmentInfo:
         sha256=row.sha256,
         added_at=row.added_at,
         added_by=row.updated_by or "",
+        added_by_node=stamp_node(row.hlc, row.origin_node or ""),
     )
 
 

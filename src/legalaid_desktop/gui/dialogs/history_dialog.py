@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from legalaid_desktop.domain.corrections import HistoryEntry, readable
+from legalaid_desktop.domain.corrections import HistoryEntry
 from legalaid_desktop.domain.roles import Permission
 from legalaid_desktop.gui.context import GuiContext
 from legalaid_desktop.gui.errors import log_error, user_message
@@ -201,8 +201,8 @@ class HistoryDialog(QDialog):
             when_text(entry.changed_at),
             entry.changed_by_name,
             self.what(entry),
-            readable(entry.field, entry.old_value, self.label),
-            readable(entry.field, entry.new_value, self.label),
+            entry.shown_old(self.label),
+            entry.shown_new(self.label),
         ]
 
     def _render(self) -> None:

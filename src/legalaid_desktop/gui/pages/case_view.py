@@ -30,6 +30,7 @@ from legalaid_desktop.domain.cases import (
 from legalaid_desktop.domain.errors import LegalAidError
 from legalaid_desktop.domain.referrals import ReferralInfo
 from legalaid_desktop.domain.roles import Permission
+from legalaid_desktop.domain.roster import person_key
 from legalaid_desktop.domain.users import UserInfo
 from legalaid_desktop.gui.context import GuiContext
 from legalaid_desktop.gui.dialogs.case_dialogs import (
@@ -261,11 +262,17 @@ class CaseView(Page):
         if self.detail is not None:
             self._render()
 
-    def lawyer_name(self, username: str) -> str:
-        """The full name of ``username``: from the case itself (its service resolved the
-        people it names), else from the list of users, else the user name."""
-        known = self.detail.user_names.get(username) if self.detail is not None else None
-        return known or self._lawyers.get(username, username)
+    def lawyer_name(self, username: str, node: str = "") -> str:
+        """What people read for ``username`` of ``node`` (``""``: this center): from the case
+        itself (its service resolved the people it names, another center's by the user roster,
+        "Məmmədova Leyla (GNJ)"), else this center's list of users, else the user name."""
+        detail = self.detail
+        known = detail.user_names.get(person_key(username, node)) if detail is not None else None
+        if known:
+            return known
+        if node and node != self.ctx.actor.node_code:
+            return username  # never a namesake of this center
+        return self._lawyers.get(username, username)
 
     def editable(self) -> bool:
         """Whether this user may change the case shown (own center, permission to edit)."""
@@ -295,7 +302,9 @@ class CaseView(Page):
         self.client_button.setText(detail.client.display_name)
         facts = [
             ctx.label("legal_areas", detail.legal_area),
-            _("Lawyer: {name}").format(name=self.lawyer_name(detail.assigned_lawyer)),
+            _("Lawyer: {name}").format(
+                name=self.lawyer_name(detail.assigned_lawyer, detail.assigned_lawyer_node)
+            ),
             _("Opened {date}").format(date=format_date(detail.opened_on)),
         ]
         if detail.closed_on is not None:
@@ -317,11 +326,11 @@ class CaseView(Page):
         lawyer_name = self.lawyer_name
         may_edit = self.corrections.may_edit_consultation
         self.timeline.set_consultations(detail.consultations, lawyer_name, may_edit)
-        self.parties_tab.set_case(detail.number, detail.parties, editable)
-        self.parties_tab.set_decisions(detail.conflict_decisions)
-        self.deadlines_tab.set_case(detail.number, detail.deadlines, editable)
-        self.documents_tab.set_case(detail.number, detail.attachments, editable, lawyer_name)
         may_change = self.corrections.may_edit_case()  # the role rule of corrections
+        self.parties_tab.set_case(detail.number, detail.parties, editable, may_change)
+        self.parties_tab.set_decisions(detail.conflict_decisions)
+        self.deadlines_tab.set_case(detail.number, detail.deadlines, editable, may_change)
+        self.documents_tab.set_case(detail.number, detail.attachments, editable, lawyer_name)
         may_refer = may_change and detail.status in (CaseStatus.OPEN, CaseStatus.PENDING)
         self.referrals_tab.set_case(
             detail.number, detail.opened_on, detail.referrals, may_refer, may_change

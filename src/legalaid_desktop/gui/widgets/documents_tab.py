@@ -51,6 +51,11 @@ def read_document(path: Path) -> bytes:
     return path.read_bytes()
 
 
+def _user_name(username: str, _node: str) -> str:
+    """A user name as it is (no case view to name people)."""
+    return username
+
+
 class DocumentsTab(RecordTab):
     """Scanned documents and files of a case.
 
@@ -63,7 +68,7 @@ class DocumentsTab(RecordTab):
     def __init__(self, ctx: GuiContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, 5, parent)
         self._attachments: tuple[AttachmentInfo, ...] = ()
-        self._person: Callable[[str], str] = str
+        self._person: Callable[[str, str], str] = _user_name
         self.viewer: AttachmentViewer | None = None
         self.file_dialog: QFileDialog | None = None  # "Add file…" while it is open
         self.add = self.add_button(self.choose_file)
@@ -78,14 +83,14 @@ class DocumentsTab(RecordTab):
         number: str,
         attachments: tuple[AttachmentInfo, ...],
         editable: bool,
-        person: Callable[[str], str] = str,
+        person: Callable[[str, str], str] | None = None,
     ) -> None:
         """Show the case's documents: name, kind in words, size, date, who added them.
 
-        ``person`` gives a user name's full name (the case view's); no hash or MIME type is
-        shown to people."""
+        ``person`` gives what people read for a user name of a node (the case view's: the full
+        name, another center's with its code); no hash or MIME type is shown to people."""
         self.number, self._attachments, self.editable = number, attachments, editable
-        self._person = person
+        self._person = person or _user_name
         chosen = self.current_id()
         self.table.setRowCount(0)
         for info in attachments:
@@ -96,7 +101,7 @@ class DocumentsTab(RecordTab):
                 cell(document_kind(info.media_type)),
                 cell(size_text(info.size)),
                 cell(added_on(info.added_at)),
-                cell(self._person(info.added_by) if info.added_by else "—"),
+                cell(self._person(info.added_by, info.added_by_node) if info.added_by else "—"),
             ]
             items[2].setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             for column, item in enumerate(items):

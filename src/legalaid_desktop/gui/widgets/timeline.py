@@ -51,7 +51,7 @@ class ConsultationCard(QFrame):
         self,
         ctx: GuiContext,
         item: ConsultationInfo,
-        lawyer_name: Callable[[str], str],
+        lawyer_name: Callable[[str, str], str],
         on_edit: Callable[[ConsultationInfo], None] | None = None,
     ) -> None:
         super().__init__()
@@ -66,7 +66,7 @@ class ConsultationCard(QFrame):
                 format_date(item.held_on),
                 ctx.label("consultation_modes", item.mode),
                 minutes,
-                lawyer_name(item.lawyer),
+                lawyer_name(item.lawyer, item.lawyer_node),
             )
         )
         layout = QVBoxLayout(self)
@@ -125,7 +125,7 @@ class ConsultationTimeline(QScrollArea):
         super().__init__(parent)
         self._ctx = ctx
         self._items: tuple[ConsultationInfo, ...] = ()
-        self._lawyer_name: Callable[[str], str] = lambda username: username
+        self._lawyer_name: Callable[[str, str], str] = lambda username, _node: username
         self._may_edit: Callable[[ConsultationInfo], bool] = lambda _item: False
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
@@ -134,7 +134,7 @@ class ConsultationTimeline(QScrollArea):
     def set_consultations(
         self,
         items: Sequence[ConsultationInfo],
-        lawyer_name: Callable[[str], str],
+        lawyer_name: Callable[[str, str], str],
         may_edit: Callable[[ConsultationInfo], bool] | None = None,
     ) -> None:
         """Show ``items`` (any order; shown newest first); those ``may_edit`` accepts can be

@@ -1,0 +1,90 @@
+"""The case view names another center's people by the user roster (issue 19): at QBA, a case
+transferred from GNJ shows GNJ's lawyer and the author of its consultation as "full name (GNJ)",
+never QBA's own user of the same user name. Three real encrypted stores (HQ BAK, centers GNJ
+and QBA), real bundles, real widgets."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from legalaid_desktop import app, i18n
+from legalaid_desktop.domain.cases import CaseInput, ConsultationInput
+from legalaid_desktop.gui.context import GuiContext
+from legalaid_desktop.gui.pages.case_view import CaseView
+from legalaid_desktop.gui.tasks import TaskRunner
+from sync_support import PASSWORD, World, add_case, down, sync, three_nodes, up
+
+WAIT = 20_000
+LEYLA = "Məmmədova Leyla Rauf qızı"
+NAMESAKE = "Hüseynova Leyla Elçin qızı"
+
+
+@pytest.fixture
+def world(tmp_path: Path) -> Iterator[World]:
+    with three_nodes(tmp_path) as world:
+        yield world
+
+
+@pytest.fixture
+def qba_context(qapp: object, world: World) -> Iterator[GuiContext]:
+    errors: list[BaseException] = []
+    i18n.set_language("en")
+    ctx = GuiContext(
+        services=world.qba,
+        tasks=TaskRunner(),
+        catalog=world.qba.reference(),
+        language="en",
+        at_hq=False,
+    )
+    ctx.tasks.error_handler = errors.append
+    yield ctx
+    ctx.tasks.wait()
+    assert errors == []
+
+
+def transferred_case(world: World) -> str:
+    """GNJ's lawyer Leyla opens a case and consults; HQ transfers it to QBA, which has a
+    `leyla` of its own. Returns the case number."""
+    world.gnj.users.add("leyla", LEYLA, "lawyer", PASSWORD)
+    world.qba.users.add("leyla", NAMESAKE, "lawyer", PASSWORD)
+    client_id, _number = add_case(world.gnj)
+    leyla = app.login(world.folder / "gnj", "leyla", PASSWORD)
+    try:
+        case = leyla.cases.open(
+            CaseInput(client_id=client_id, legal_area="labour", summary="İşdən çıxarılma")
+        )
+        leyla.records.add_consultation(case.number, ConsultationInput(notes="İlk görüş"))
+    finally:
+        leyla.close()
+    up(world, world.gnj)
+    sync(world.hq).transfer_case(case.number, "QBA", "Müştəri Qubaya köçüb")
+    down(world, world.qba)
+    return case.number
+
+
+def test_qba_shows_the_gnj_lawyer_by_full_name_and_center(
+    qtbot: Any, world: World, qba_context: GuiContext
+) -> None:
+    number = transferred_case(world)
+    view = CaseView(qba_context)
+    qtbot.addWidget(view)
+    view.resize(1100, 750)
+    view.show()
+    view.show_case(number)
+    qtbot.waitUntil(lambda: view.detail is not None and view.detail.number == number, timeout=WAIT)
+    shown = f"{LEYLA} (GNJ)"
+    assert f"Lawyer: {shown}" in view.facts.text()
+    assert NAMESAKE not in view.facts.text()
+    (card,) = view.timeline.cards()
+    heading = " ".join(label.text() for label in card.findChildren(type(view.facts)))
+    assert shown in heading and NAMESAKE not in heading
+    folder = os.environ.get("LEGALAID_SHOTS")
+    if (
+        folder
+    ):  # a look at it: LEGALAID_SHOTS=/some/folder pytest tests/gui/test_roster_names_gui.py
+        view.grab().save(str(Path(folder) / "roster-case-view-qba.png"))

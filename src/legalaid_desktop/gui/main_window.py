@@ -33,6 +33,7 @@ from legalaid_desktop.domain.errors import AuthenticationError
 from legalaid_desktop.domain.roles import ROLE_LABELS, Permission
 from legalaid_desktop.gui.application import apply_appearance
 from legalaid_desktop.gui.context import GuiContext
+from legalaid_desktop.gui.dialogs.backup_dialog import BackupToFolder
 from legalaid_desktop.gui.dialogs.conflict_check import SHORTCUT as CONFLICT_SHORTCUT
 from legalaid_desktop.gui.dialogs.conflict_check import ConflictCheckDialog
 from legalaid_desktop.gui.dialogs.donor_dialog import DonorReportDialog, open_donor_dialog
@@ -126,7 +127,11 @@ class MainWindow(QMainWindow):
         self.quit_action = self._action("Ctrl+Q", self.close)
         self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
         self.donor_action = self._action("", self.open_donor_report)
-        self.file_menu.addActions([self.donor_action, self.lock_action, self.quit_action])
+        self.backup_action = self._action("", self.back_up)
+        self.backup: BackupToFolder | None = None
+        self.file_menu.addActions(
+            [self.donor_action, self.backup_action, self.lock_action, self.quit_action]
+        )
         self.search_action = self._action("Ctrl+K", self.show_search)
         self.search_menu.addAction(self.search_action)
         self.conflict_action = self._action(CONFLICT_SHORTCUT, self.check_conflicts)
@@ -154,6 +159,10 @@ class MainWindow(QMainWindow):
         )
         self.specs = visible_specs(self.ctx)
         self.donor_action.setVisible(self.ctx.actor.can(Permission.VIEW_STATISTICS))
+        self.backup_action.setVisible(self.ctx.actor.can(Permission.BACKUP_OUTSIDE))
+        if self.backup is None:
+            self.backup = BackupToFolder(self.ctx, self)
+        self.backup.ctx = self.ctx  # a new session after an unlock
         for spec in self.specs:
             # a frameless scroll area per screen: a screen wider than a small laptop display
             # (1366 x 768 is common in the centers) scrolls instead of widening the window
@@ -208,6 +217,9 @@ class MainWindow(QMainWindow):
         open_page = getattr(page, "open_page", None)
         if open_page is not None:
             open_page.connect(self.go)  # the dashboard's "Open Sync"
+        backup_requested = getattr(page, "backup_requested", None)
+        if backup_requested is not None:
+            backup_requested.connect(self.back_up)  # the dashboard's reminder
         counted = getattr(page, "conflicts_changed", None)
         if counted is not None:
             counted.connect(partial(self.set_badge, key))
@@ -252,6 +264,7 @@ class MainWindow(QMainWindow):
         self.search_menu.setTitle(_("&Search"))
         self.help_menu.setTitle(_("&Help"))
         self.donor_action.setText(_("&Donor report…"))
+        self.backup_action.setText(_("&Back up…"))
         self.lock_action.setText(_("&Lock"))
         self.quit_action.setText(_("&Quit"))
         self.search_action.setText(_("&Find…"))
@@ -398,6 +411,12 @@ class MainWindow(QMainWindow):
         if self.ctx is None or self.locked or not self.donor_action.isVisible():
             return None
         return open_donor_dialog(self.ctx, self)
+
+    def back_up(self) -> None:
+        """File › Back up…: one encrypted file in a folder outside the data folder."""
+        if self.ctx is None or self.locked or self.backup is None:
+            return
+        self.backup.ask()
 
     def about(self) -> None:
         """Help › About: the version and the schema revision (as ``legalaid --version``)."""

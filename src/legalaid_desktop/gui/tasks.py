@@ -55,6 +55,7 @@ class Change(StrEnum):
     DOCUMENTS = "documents"
     USERS = "users"
     SYNC = "sync"  # nodes, bundles, conflicts, quarantine
+    BACKUPS = "backups"  # backup files made outside the data folder, the reminder's limit
 
 
 @dataclass

@@ -1,5 +1,8 @@
 """The first-run wizard: a new center or HQ, its first administrator, the recovery key.
 
+Or, on the first page, "Restore from a backup": a new computer for a center whose backup file is
+on a USB stick (the pages are in :mod:`legalaid_desktop.gui.wizard_restore`).
+
 Pages: kind (center or HQ, and the language) → node code and name → first administrator →
 creating the store (in the background: the key derivation is calibrated to this computer, a few
 seconds) → the recovery key, shown once, with Print and Copy and a required confirmation.
@@ -41,6 +44,7 @@ from legalaid_desktop.gui.tasks import TaskRunner, WriteOp
 from legalaid_desktop.gui.ui_settings import LANGUAGE_NAMES
 from legalaid_desktop.gui.widgets.feedback import busy_bar, check, message_label, show_message
 from legalaid_desktop.gui.widgets.passwords import NewPasswordFields
+from legalaid_desktop.gui.wizard_restore import RestoreSourcePage, RestoringPage
 from legalaid_desktop.i18n import LANGUAGES, _
 
 if TYPE_CHECKING:
@@ -76,13 +80,18 @@ class KindPage(QWizardPage):
         self.language_label.setBuddy(self.language)
         self.center = QRadioButton()
         self.hq = QRadioButton()
+        self.restore = QRadioButton()
         self.center.setChecked(True)
         self.group = QButtonGroup(self)
         self.group.addButton(self.center)
         self.group.addButton(self.hq)
+        self.group.addButton(self.restore)
+        self.restore_page_id = -1
+        """The wizard's id of the restore pages' first page (set by the wizard)."""
         self.center_help = QLabel()
         self.hq_help = QLabel()
-        for label in (self.center_help, self.hq_help):
+        self.restore_help = QLabel()
+        for label in (self.center_help, self.hq_help, self.restore_help):
             label.setWordWrap(True)
             label.setIndent(24)
             set_role(label, "muted")
@@ -100,6 +109,8 @@ class KindPage(QWizardPage):
         layout.addWidget(self.center_help)
         layout.addWidget(self.hq)
         layout.addWidget(self.hq_help)
+        layout.addWidget(self.restore)
+        layout.addWidget(self.restore_help)
         layout.addStretch(1)
         self.retranslate()
 
@@ -116,9 +127,21 @@ class KindPage(QWizardPage):
         self.hq_help.setText(
             _("Enrolls the centers, imports their bundles and prepares national statistics.")
         )
+        self.restore.setText(_("&Restore from a backup"))
+        self.restore_help.setText(
+            _(
+                "A new computer for an installation whose backup file (.labackup) is on a USB "
+                "stick; it needs an administrator's password or the recovery key."
+            )
+        )
 
     def is_hq(self) -> bool:
         return self.hq.isChecked()
+
+    def nextId(self) -> int:
+        if self.restore.isChecked() and self.restore_page_id >= 0:
+            return self.restore_page_id
+        return super().nextId()
 
 
 class NodePage(QWizardPage):
@@ -387,6 +410,9 @@ class RecoveryKeyPage(QWizardPage):
     def isComplete(self) -> bool:
         return self.stored.isChecked()
 
+    def nextId(self) -> int:
+        return -1  # the restore pages come after it, but never after a new store
+
     def show_opening(self) -> None:
         """After Finish: the key is gone from the screen and the program is being opened."""
         self.print_button.setEnabled(False)
@@ -449,6 +475,10 @@ class FirstRunWizard(QWizard):
         self.key_page = RecoveryKeyPage(self)
         for page in (self.kind, self.node, self.admin, self.create_page, self.key_page):
             self.addPage(page)
+        self.restore_source = RestoreSourcePage()
+        self.restoring = RestoringPage(self, self.restore_source)
+        self.kind.restore_page_id = self.addPage(self.restore_source)
+        self.addPage(self.restoring)
         self.kind.language_chosen.connect(self.language_changed)
         self.retranslate()
 
@@ -456,6 +486,8 @@ class FirstRunWizard(QWizard):
         self.setWindowTitle(_("LegalAid Desktop – first start"))
         for page in (self.kind, self.node, self.admin, self.create_page, self.key_page):
             page.retranslate()
+        self.restore_source.retranslate()
+        self.restoring.retranslate()
         self.setButtonText(QWizard.WizardButton.FinishButton, _("&Finish"))
         self.setButtonText(QWizard.WizardButton.NextButton, _("&Next >"))
         self.setButtonText(QWizard.WizardButton.BackButton, _("< &Back"))
@@ -490,7 +522,10 @@ class FirstRunWizard(QWizard):
         the program without a visible window while the main window is being prepared, and Qt
         quits then (the first start ended with no main window).
         """
-        if self.session is None or not self.key_page.stored.isChecked() or self.handing_over:
+        restored = self.kind.restore.isChecked()
+        if self.session is None or self.handing_over:
+            return
+        if not restored and not self.key_page.stored.isChecked():
             return
         session = self.session
         self.key_page.forget()
@@ -504,7 +539,8 @@ class FirstRunWizard(QWizard):
             button = self.button(which)
             if button is not None:
                 button.setEnabled(False)
-        self.key_page.show_opening()
+        if not restored:
+            self.key_page.show_opening()
         self.created.emit(session)
 
     def close_after_handover(self) -> None:
@@ -514,6 +550,6 @@ class FirstRunWizard(QWizard):
 
     def reject(self) -> None:
         # Once the store exists, leaving before the key is acknowledged would lose it.
-        if self.session is not None or self.create_page.running:
+        if self.session is not None or self.create_page.running or self.restoring.running:
             return
         super().reject()

@@ -30,6 +30,7 @@ __all__ = [
     "BackupService",
     "OutsideBackup",
     "RestoreOutcome",
+    "backup_administrators",
     "check_target",
     "restore_backup",
     "restore_with_password",
@@ -197,6 +198,21 @@ def _opener(
     if recovery_key is not None:
         return backup_file.opener_for_recovery(bf, recovery_key)
     return backup_file.opener_for_password(bf, username or "", password or "")
+
+
+def backup_administrators(source: Path) -> list[str]:
+    """The user names whose password opens the backup file or folder ``source`` (they are in
+    the clear in it: no secret is needed to read them).
+
+    Raises:
+        BackupRejected: a file that is not a backup, or is damaged.
+    """
+    source = Path(source).expanduser()
+    if source.is_dir():
+        keys = backups.BackupKeys.load(source / backups.KEY_FILE)
+    else:
+        keys = backup_file.read(source).keys
+    return sorted(s.username for s in keys.slots if s.kind == "user")
 
 
 def _stamp() -> str:

@@ -2,6 +2,9 @@
 
 For the people who send sync bundles (managers, administrators, HQ analysts), a warning when no
 bundle went out for :data:`EXPORT_WARNING_DAYS` days or never, with a button to the Sync screen.
+For managers and administrators, a reminder when the last backup outside the data folder (a USB
+stick) is older than the store's limit (7 days unless set: ``legalaid db backup-reminder``,
+or Settings) or when there never was one, with a button to File › Back up….
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ from legalaid_desktop.gui.pages.base import Page
 from legalaid_desktop.gui.tasks import Change, QueryOp, WriteOp
 from legalaid_desktop.i18n import N_, _, ngettext
 from legalaid_desktop.i18n.formatting import format_date, format_integer
+from legalaid_desktop.services.backups import BackupReminder
 from legalaid_desktop.services.sync import EXPORT_WARNING_DAYS
 
 CASE_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -129,16 +133,41 @@ class SyncWarning(QFrame):
         self.button.setToolTip(_("Go to the Sync screen"))
 
 
+class BackupWarning(SyncWarning):
+    """ "No backup outside this computer for N days" (or never), with a Back up… button."""
+
+    def retranslate(self) -> None:
+        if self.days is None:
+            text = _(
+                "No backup was ever made outside this computer: a stolen or broken laptop takes "
+                "every record with it. Back up to a USB stick and keep it somewhere else."
+            )
+        else:
+            text = ngettext(
+                "The last backup outside this computer was made {n} day ago. Back up to a USB "
+                "stick and keep it somewhere else.",
+                "The last backup outside this computer was made {n} days ago. Back up to a USB "
+                "stick and keep it somewhere else.",
+                self.days,
+            ).format(n=self.days)
+        self.text.setText(text)
+        self.setAccessibleName(text)
+        self.button.setText(_("&Back up…"))
+        self.button.setToolTip(_("Write an encrypted backup file to a USB stick"))
+
+
 class DashboardPage(Page):
     """What needs attention today. Every deadline or follow-up opens its case.
 
     Signals:
         open_page(str): the user wants another screen (``sync``).
+        backup_requested(): the reminder's "Back up…" (the main window's File › Back up…).
     """
 
-    shows = frozenset({Change.CLIENTS, Change.CASES, Change.AGENDA, Change.SYNC})
+    shows = frozenset({Change.CLIENTS, Change.CASES, Change.AGENDA, Change.SYNC, Change.BACKUPS})
 
     open_page = Signal(str)
+    backup_requested = Signal()
 
     def __init__(self, ctx: GuiContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
@@ -150,6 +179,12 @@ class DashboardPage(Page):
         self.sync_known = False
         self.sync_warning = SyncWarning()
         self.sync_warning.button.clicked.connect(lambda: self.open_page.emit("sync"))
+        self._backup_loading = False
+        self.can_backup = ctx.actor.can(Permission.BACKUP_OUTSIDE)
+        self.backup_reminder: BackupReminder | None = None
+        self.backup_warning = BackupWarning()
+        self.backup_warning.setObjectName("backupReminder")
+        self.backup_warning.button.clicked.connect(self.backup_requested.emit)
         self.heading = QLabel()
         set_role(self.heading, "heading")
         self.greeting = QLabel()
@@ -203,6 +238,7 @@ class DashboardPage(Page):
         layout.addLayout(top)
         layout.addWidget(self.message)
         layout.addWidget(self.sync_warning)
+        layout.addWidget(self.backup_warning)
         layout.addLayout(grid)
         layout.addLayout(lists, 1)
         layout.addLayout(done_row)
@@ -268,6 +304,7 @@ class DashboardPage(Page):
         for card in (*self.cards.values(), self.sync_card):
             card.retranslate()
         self.sync_warning.retranslate()
+        self.backup_warning.retranslate()
         self._fill_sync()
         self.overdue.setAccessibleName(_("Overdue deadlines and follow-ups"))
         self.week.setAccessibleName(_("Due this week"))
@@ -287,6 +324,7 @@ class DashboardPage(Page):
 
     def refresh(self) -> None:
         self._refresh_sync()
+        self._refresh_backup()
         if self._loading:
             return
         self._loading = True
@@ -330,6 +368,28 @@ class DashboardPage(Page):
     def _sync_failed(self, exc: BaseException) -> None:
         self._sync_loading = False
         log_error(exc, "dashboard_sync")
+
+    def _refresh_backup(self) -> None:
+        if not self.can_backup or self._backup_loading:
+            return
+        self._backup_loading = True
+        QueryOp(
+            self.ctx.tasks,
+            self.ctx.services.maintenance.backups.reminder,
+            success=self._backup_loaded,
+            failure=self._backup_failed,
+            action="dashboard_backup",
+        ).run()
+
+    def _backup_loaded(self, reminder: BackupReminder) -> None:
+        self._backup_loading = False
+        self.backup_reminder = reminder
+        self.backup_warning.set_days(reminder.days)
+        self.backup_warning.setVisible(self.can_backup and reminder.due)
+
+    def _backup_failed(self, exc: BaseException) -> None:
+        self._backup_loading = False
+        log_error(exc, "dashboard_backup")
 
     def _fill_sync(self) -> None:
         """The days card, and the warning when it is time to send a bundle."""

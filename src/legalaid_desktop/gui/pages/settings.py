@@ -1,4 +1,8 @@
-"""Settings: idle lock, theme, language, font size. Applied at once and remembered per user."""
+"""Settings: idle lock, theme, language, font size. Applied at once and remembered per user.
+
+For managers and administrators, also the data store's backup reminder (after how many days the
+dashboard reminds to back up to a USB stick; kept in the store, not on this computer).
+"""
 
 from __future__ import annotations
 
@@ -24,6 +28,7 @@ from legalaid_desktop.gui.ui_settings import (
     THEMES,
     UiSettings,
 )
+from legalaid_desktop.gui.widgets.backup_reminder_setting import BackupReminderSetting
 from legalaid_desktop.i18n import LANGUAGES, N_, _, current_language
 
 THEME_LABELS = {"system": N_("As the system"), "light": N_("Light"), "dark": N_("Dark")}
@@ -93,6 +98,9 @@ class SettingsPage(Page):
         layout.addLayout(form)
         layout.addSpacing(8)
         layout.addWidget(self.note)
+        layout.addSpacing(16)
+        self.backup_reminder = BackupReminderSetting(ctx, self)
+        layout.addWidget(self.backup_reminder)
         layout.addStretch(1)
 
         self.idle.valueChanged.connect(self._idle_changed)
@@ -120,6 +128,7 @@ class SettingsPage(Page):
                 "itself when nobody has used it for the time above; Ctrl+L locks it at once."
             )
         )
+        self.backup_reminder.retranslate()
 
     def _idle_changed(self, minutes: int) -> None:
         self.settings.set_idle_minutes(self.username, minutes)

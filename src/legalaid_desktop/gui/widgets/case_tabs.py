@@ -27,6 +27,7 @@ from legalaid_desktop.domain.cases import DeadlineInfo, PartyInfo
 from legalaid_desktop.domain.conflict_decisions import ConflictDecisionInfo, decision_text
 from legalaid_desktop.gui.context import GuiContext
 from legalaid_desktop.gui.dialogs.case_dialogs import DeadlineDialog, PartyDialog
+from legalaid_desktop.gui.dialogs.part_dialogs import EditDeadlineDialog, EditPartyDialog
 from legalaid_desktop.gui.tasks import Change, WriteOp
 from legalaid_desktop.gui.widgets.dialogs import confirm, open_dialog
 from legalaid_desktop.gui.widgets.field_error import ERROR_COLOR
@@ -82,6 +83,7 @@ class RecordTab(QWidget):
         self.ctx = ctx
         self.number = ""
         self.editable = False
+        self.correctable = False  # the role rule of corrections (services.corrections)
         self.active_dialog: QDialog | None = None
         self.table = record_table(self, columns)
         self.buttons = QHBoxLayout()
@@ -127,6 +129,17 @@ class RecordTab(QWidget):
     def failed(self, exc: BaseException) -> None:
         self.ctx.tasks.error_handler(exc)
 
+    def corrected(self, fields: tuple[str, ...]) -> None:
+        """A correction was saved: say so (the view reloads the case: it changed)."""
+        if not fields:
+            self.status_message.emit(_("Nothing was changed."))
+            return
+        self.status_message.emit(
+            _("Case {number} corrected; the earlier values are in its history.").format(
+                number=self.number
+            )
+        )
+
 
 class PartiesTab(RecordTab):
     """The people and bodies involved in a case; used by the conflict-of-interest check.
@@ -145,6 +158,8 @@ class PartiesTab(RecordTab):
         super().__init__(ctx, 3, parent)
         self._parties: tuple[PartyInfo, ...] = ()
         self.add = self.add_button(self.add_party)
+        self.edit = self.add_button(self.edit_party)
+        self.table.doubleClicked.connect(lambda _i: self.edit_party())
         self.remove = self.add_button(self.remove_party)
         shortcut = QShortcut(QKeySequence.StandardKey.Delete, self.table, self.remove_party)
         shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
@@ -168,8 +183,18 @@ class PartiesTab(RecordTab):
         self.decisions.setText("\n".join(lines) if decisions else "")
         self.decisions.setVisible(bool(decisions))
 
-    def set_case(self, number: str, parties: tuple[PartyInfo, ...], editable: bool) -> None:
+    def set_case(
+        self,
+        number: str,
+        parties: tuple[PartyInfo, ...],
+        editable: bool,
+        correctable: bool | None = None,
+    ) -> None:
+        """``editable``: parties may be added and removed; ``correctable``: corrected (the
+        user may correct the case: :func:`~legalaid_desktop.services.corrections.may_correct`;
+        ``None``: as ``editable``)."""
         self.number, self._parties, self.editable = number, parties, editable
+        self.correctable = editable if correctable is None else editable and correctable
         chosen = self.current_id()
         self.table.setRowCount(0)
         for party in parties:
@@ -187,10 +212,22 @@ class PartiesTab(RecordTab):
         self.restore(chosen)
         self.add.setVisible(editable)
         self.remove.setVisible(editable)
+        self.edit.setVisible(self.correctable)
         self._update_buttons()
 
     def _update_buttons(self) -> None:
         self.remove.setEnabled(self.editable and self.current_id() is not None)
+        self.edit.setEnabled(self.correctable and self.current_id() is not None)
+
+    def edit_party(self) -> EditPartyDialog | None:
+        """Correct the selected party (kept in the case's history)."""
+        party = next((p for p in self._parties if p.id == self.current_id()), None)
+        if not self.correctable or party is None:
+            return None
+        dialog = EditPartyDialog(self.ctx, self.number, party, self)
+        dialog.declined.connect(self.party_declined.emit)
+        self.show_dialog(dialog, self.corrected)
+        return dialog
 
     def add_party(self) -> None:
         if self.editable:
@@ -222,6 +259,8 @@ class PartiesTab(RecordTab):
         self.table.setHorizontalHeaderLabels([_("Name"), _("Role"), _("Notes")])
         self.table.setAccessibleName(_("Parties"))
         self.add.setText(_("Add part&y…"))
+        self.edit.setText(_("&Modify party…"))
+        self.edit.setToolTip(_("Correct the selected party's name, role or notes"))
         self.remove.setText(_("Remo&ve"))
         self.remove.setToolTip(_("Remove the selected party (Delete)"))
         if self.number:
@@ -243,11 +282,23 @@ class DeadlinesTab(RecordTab):
         self._deadlines: tuple[DeadlineInfo, ...] = ()
         self._filling = False
         self.add = self.add_button(self.add_deadline)
+        self.edit = self.add_button(self.edit_deadline)
+        self.table.doubleClicked.connect(lambda _i: self.edit_deadline())
+        self.table.currentCellChanged.connect(lambda *_a: self._update_edit())
         self.table.itemChanged.connect(self._ticked)
         self.retranslate()
 
-    def set_case(self, number: str, deadlines: tuple[DeadlineInfo, ...], editable: bool) -> None:
+    def set_case(
+        self,
+        number: str,
+        deadlines: tuple[DeadlineInfo, ...],
+        editable: bool,
+        correctable: bool | None = None,
+    ) -> None:
+        """As :meth:`PartiesTab.set_case`: ticking and adding need ``editable``, correcting a
+        deadline ``correctable`` too."""
         self.number, self._deadlines, self.editable = number, deadlines, editable
+        self.correctable = editable if correctable is None else editable and correctable
         self._filling = True
         chosen = self.current_id()
         self.table.setRowCount(0)
@@ -272,6 +323,20 @@ class DeadlinesTab(RecordTab):
         self.restore(chosen)
         self._filling = False
         self.add.setVisible(editable)
+        self.edit.setVisible(self.correctable)
+        self._update_edit()
+
+    def _update_edit(self) -> None:
+        self.edit.setEnabled(self.correctable and self.current_id() is not None)
+
+    def edit_deadline(self) -> EditDeadlineDialog | None:
+        """Correct the selected deadline's date or description (kept in the case's history)."""
+        deadline = next((d for d in self._deadlines if d.id == self.current_id()), None)
+        if not self.correctable or deadline is None:
+            return None
+        dialog = EditDeadlineDialog(self.ctx, self.number, deadline, self)
+        self.show_dialog(dialog, self.corrected)
+        return dialog
 
     def add_deadline(self) -> None:
         if self.editable:
@@ -306,5 +371,7 @@ class DeadlinesTab(RecordTab):
         self.table.setAccessibleName(_("Deadlines"))
         self.add.setText(_("Add &deadline…"))
         self.add.setToolTip(_("Tick a deadline (Space) to mark it done."))
+        self.edit.setText(_("&Modify deadline…"))
+        self.edit.setToolTip(_("Correct the selected deadline's date or description"))
         if self.number:
             self.set_case(self.number, self._deadlines, self.editable)

@@ -65,6 +65,7 @@ class ConflictBanner(QFrame):
         super().__init__(parent)
         self._ctx = ctx
         self._hits: tuple[ConflictHit, ...] = ()
+        self._exclude_party: str | None = None
         self._query: tuple[str, int | None, str | None, str | None, str] | None = None
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -102,9 +103,12 @@ class ConflictBanner(QFrame):
         phone: str | None = None,
         exclude_client_id: str | None = None,
         kind: str = "person",
+        exclude_party_id: str | None = None,
     ) -> None:
         """Check ``name`` after a pause in typing (a newer call replaces an older one);
-        ``kind``: a person's name, or an organization's or initiative group's."""
+        ``kind``: a person's name, or an organization's or initiative group's;
+        ``exclude_party_id``: a party being renamed, which is not a match of itself."""
+        self._exclude_party = exclude_party_id
         letters = sum(ch.isalpha() for ch in name)
         if letters < MIN_LETTERS:
             self._timer.stop()
@@ -160,7 +164,8 @@ class ConflictBanner(QFrame):
         return self.groups().needs_decision
 
     def set_hits(self, hits: Sequence[ConflictHit]) -> None:
-        self._hits = tuple(hits)
+        gone = self._exclude_party
+        self._hits = tuple(h for h in hits if not (gone and h.kind == "party" and h.ref_id == gone))
         self._surname_open = False  # a new list opens folded again
         self._render()
         self.hits_changed.emit(len(self._hits))

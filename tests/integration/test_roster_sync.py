@@ -123,10 +123,10 @@ def test_a_gnj_lawyer_is_named_at_hq_and_at_qba_after_a_transfer(world: World) -
     assert f"{LEYLA} (GNJ)" in text and NAMESAKE not in text
     # at HQ, QBA's people arrive with QBA's bundle: the history reads the same there
     up(world, world.qba)
-    (at_hq,) = [e for e in world.hq.history.case_history(number) if e.field == "assigned_lawyer"]
-    assert at_hq.changed_by_name == "Admin QBA (QBA)"
-    assert at_hq.shown_new(lambda _k, code: code) == "Əliyev Rauf Tofiq oğlu (QBA)"
-    assert at_hq.shown_old(lambda _k, code: code) == f"{LEYLA} (GNJ)"
+    (hq_line,) = [e for e in world.hq.history.case_history(number) if e.field == "assigned_lawyer"]
+    assert hq_line.changed_by_name == "Admin QBA (QBA)"
+    assert hq_line.shown_new(lambda _k, code: code) == "Əliyev Rauf Tofiq oğlu (QBA)"
+    assert hq_line.shown_old(lambda _k, code: code) == f"{LEYLA} (GNJ)"
 
     # renamed at GNJ, she is renamed on QBA's records too
     world.gnj.users.rename("leyla", "Məmmədova-Quliyeva Leyla Rauf qızı")

@@ -23,8 +23,11 @@ $(STAMP): requirements.lock pyproject.toml
 run: $(STAMP)
 	$(BIN)/python -m legalaid_desktop.devtools.demo_run --data-dir $(DEMO_DIR)
 
+# The suite runs over every core (pytest-xdist; a module's tests stay on one worker, so its
+# module fixtures are built once). TEST_WORKERS=0 runs it in this process (for a debugger).
+TEST_WORKERS ?= auto
 test: $(STAMP)
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -p no:cacheprovider
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -p no:cacheprovider -n $(TEST_WORKERS) --dist loadscope
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench scripts migrations

@@ -35,7 +35,14 @@ from typing_keys import type_into_focus
 
 import legalaid_desktop.gui as gui_package
 from legalaid_desktop import app
-from legalaid_desktop.domain.cases import CaseInput, ClientInput, ConsentInput, ConsultationInfo
+from legalaid_desktop.domain.cases import (
+    CaseInput,
+    ClientInput,
+    ConsentInput,
+    ConsultationInfo,
+    DeadlineInfo,
+    PartyInfo,
+)
 from legalaid_desktop.domain.referrals import ReferralInfo
 from legalaid_desktop.domain.retention import DueReason, RetentionDue
 from legalaid_desktop.gui.context import GuiContext
@@ -53,6 +60,7 @@ from legalaid_desktop.gui.dialogs.client_dialog import ClientDialog
 from legalaid_desktop.gui.dialogs.conflict_decision import ConflictDecisionDialog
 from legalaid_desktop.gui.dialogs.correction_dialogs import EditCaseDialog, EditConsultationDialog
 from legalaid_desktop.gui.dialogs.donor_dialog import DonorReportDialog
+from legalaid_desktop.gui.dialogs.part_dialogs import EditDeadlineDialog, EditPartyDialog
 from legalaid_desktop.gui.dialogs.recovery_dialog import RecoveryDialog
 from legalaid_desktop.gui.dialogs.reference_dialog import ReferenceItemDialog
 from legalaid_desktop.gui.dialogs.referral_dialogs import AnswerDialog, ReferDialog
@@ -75,6 +83,7 @@ NO_INPUT = {
     "NextStepsDialog",  # buttons only: what to do after a client is saved
     "ConflictCheckDialog",  # a query, like the search palette: it records nothing to lose
     "HistoryDialog",  # a case's or client's corrections, read only
+    "MergeClientsDialog",  # a record found by typing, as in the search palette, and a choice
 }
 #: The first-run wizard has rules of its own (it cannot be left once the store exists).
 OWN_RULES = {"FirstRunWizard"}
@@ -175,6 +184,12 @@ FACTORIES: dict[type[QDialog], Factory] = {
     RequestTransferDialog: lambda ctx, n, d: RequestTransferDialog(ctx, n, CENTERS),
     TransferDialog: lambda ctx, n, d: TransferDialog(ctx, n, CENTERS),
     ReferenceItemDialog: lambda ctx, n, d: ReferenceItemDialog(ctx, "grant_codes"),
+    EditPartyDialog: lambda ctx, n, d: EditPartyDialog(
+        ctx, n, PartyInfo("x", "Məmmədov Elçin", "adverse", "")
+    ),
+    EditDeadlineDialog: lambda ctx, n, d: EditDeadlineDialog(
+        ctx, n, DeadlineInfo("x", "y", n, today(), "Şikayət", False)
+    ),
 }
 
 

@@ -394,6 +394,7 @@ class MainWindow(QMainWindow):
         if self.conflict_dialog is None:
             dialog = ConflictCheckDialog(self.ctx, self)
             dialog.finished.connect(lambda _r: self._conflict_dialog_closed(dialog))
+            dialog.client_merged.connect(self.open_client)  # the client kept
             self.conflict_dialog = dialog
         self.conflict_dialog.show()
         self.conflict_dialog.raise_()

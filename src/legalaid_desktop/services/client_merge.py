@@ -12,11 +12,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
 
+from legalaid_desktop.domain.client_numbers import normalize_client_number
 from legalaid_desktop.domain.corrections import RecordKind
-from legalaid_desktop.domain.errors import InputRejected
+from legalaid_desktop.domain.errors import InputRejected, NotFound
+from legalaid_desktop.domain.retention import display_name
 from legalaid_desktop.domain.roles import Permission
 from legalaid_desktop.i18n import _
 from legalaid_desktop.search import refresh as search_refresh
@@ -33,7 +35,11 @@ from legalaid_desktop.store.models import (
 from legalaid_desktop.store.models.base import SyncMixin
 from legalaid_desktop.sync.erasure import removal_kind
 
-__all__ = ["ClientMergeService", "MergeResult"]
+__all__ = ["ClientMergeService", "MergePreview", "MergeResult", "MergeSide"]
+
+MAX_CHAIN = 20
+"""How many merges in a row :meth:`ClientMergeService.resolve` follows (a merged client merged
+again); a longer chain is a damaged store, not a user's doing."""
 
 
 @dataclass(frozen=True)
@@ -45,6 +51,31 @@ class MergeResult:
     cases: int
     consents: int
     documents: int
+
+
+@dataclass(frozen=True)
+class MergeSide:
+    """One of the two clients as the merge screen shows them side by side."""
+
+    id: str
+    number: str
+    name: str  # as shown ("Anonymized client" for one)
+    kind: str
+    birth_year: int | None
+    phone: str
+    region: str
+    cases: int
+    consents: int
+    documents: int  # the client's own and their cases'
+
+
+@dataclass(frozen=True)
+class MergePreview:
+    """The two clients, and why they cannot be merged (``""``: they can)."""
+
+    keep: MergeSide
+    other: MergeSide | None
+    refusal: str = ""
 
 
 class ClientMergeService:
@@ -111,6 +142,56 @@ class ClientMergeService:
             )
             return result
 
+    def preview(self, keep_ref: str, other_ref: str = "") -> MergePreview:
+        """Both clients side by side before a merge (``other_ref`` empty: only the first), and
+        the reason the merge would be refused, if it would. Showing them is viewing them: each is
+        audited as ``client_viewed``.
+
+        Raises:
+            PermissionDenied: Not a manager or administrator (audited).
+            NotFound: No such client.
+        """
+        self.ws.require(Permission.EDIT_ANY_CASE, "clients_merged", "client", target=keep_ref)
+        with self.ws.write() as s:
+            keep = lookups.get_client(s, keep_ref.strip())
+            other = lookups.get_client(s, other_ref.strip()) if other_ref.strip() else None
+            refusal = ""
+            if other is not None:
+                try:
+                    self._check(s, keep, other)
+                except InputRejected as exc:
+                    refusal = str(exc)
+            for row in (keep, other):
+                if row is not None:
+                    self.ws.audit(s, "client_viewed", "client", row.id)
+            return MergePreview(
+                _side(s, keep), _side(s, other) if other is not None else None, refusal
+            )
+
+    def resolve(self, client_ref: str) -> tuple[str, str]:
+        """The client to open for ``client_ref`` (an id or a number): itself, or the client it
+        was merged into (following later merges), with the number of the one merged away
+        (``""`` when it was not).
+
+        Raises:
+            NotFound: No such client, or one deleted without a merge.
+        """
+        self.ws.require(Permission.VIEW_CASES)
+        ref = client_ref.strip()
+        number = normalize_client_number(ref)
+        with self.ws.read() as s:
+            row = s.scalar(
+                select(Client).where(Client.number == number if number else Client.id == ref)
+            )
+            first = row
+            for _step in range(MAX_CHAIN):
+                if row is None or row.deleted_hlc is None or row.merged_into is None:
+                    break
+                row = s.get(Client, row.merged_into)
+            if row is None or first is None or row.deleted_hlc is not None:
+                raise NotFound(_("There is no client {ref}.").format(ref=ref))
+            return row.id, first.number if first.id != row.id else ""
+
     def _check(self, s: Session, keep: Client, other: Client) -> None:
         if keep.id == other.id:
             raise InputRejected(_("A client cannot be merged with themselves."))
@@ -164,3 +245,27 @@ class ClientMergeService:
                 self.ws.touch(s, row, (group,))
             moved[model.__tablename__] = [r.id for r in rows]
         return moved
+
+
+def _side(s: Session, client: Client) -> MergeSide:
+    case_ids = select(Case.id).where(Case.client_id == client.id, Case.deleted_hlc.is_(None))
+
+    def count(model: type[SyncMixin], *where: ColumnElement[bool]) -> int:
+        query = select(func.count()).select_from(model).where(model.deleted_hlc.is_(None), *where)
+        return int(s.scalar(query) or 0)
+
+    return MergeSide(
+        id=client.id,
+        number=client.number,
+        name=display_name(client.full_name),
+        kind=client.kind or "person",
+        birth_year=client.birth_year,
+        phone=client.phone or "",
+        region=client.region or "",
+        cases=count(Case, Case.client_id == client.id),
+        consents=count(Consent, Consent.client_id == client.id),
+        documents=count(
+            Attachment,
+            or_(Attachment.client_id == client.id, Attachment.case_id.in_(case_ids)),
+        ),
+    )

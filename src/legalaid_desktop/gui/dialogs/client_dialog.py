@@ -42,6 +42,7 @@ from legalaid_desktop.gui.dialogs.conflict_decision import DecisionMixin
 from legalaid_desktop.gui.dialogs.consent_scan import ID_ROLE, ConsentScanMixin
 from legalaid_desktop.gui.dialogs.form_dialog import FormDialog, new_form, plain
 from legalaid_desktop.gui.dialogs.history_dialog import CLIENT, HistoryButton
+from legalaid_desktop.gui.dialogs.merge_dialog import MergeButton
 from legalaid_desktop.gui.dialogs.pdf_preview import PdfPreviewDialog, open_preview
 from legalaid_desktop.gui.tasks import Change, WriteOp
 from legalaid_desktop.gui.widgets import checks
@@ -546,6 +547,10 @@ class ClientDialog(DecisionMixin, ConsentScanMixin, ClientKindMixin, FormDialog)
             self.history_button.set_record(CLIENT, client.id, subject)
         self.buttons.addButton(self.history_button, QDialogButtonBox.ButtonRole.ActionRole)
         self.history_button.setVisible(self.history_button.allowed)  # adding it showed it
+        self.merge_button = MergeButton(self.ctx, client, self)  # a duplicate (issue 19)
+        self.buttons.addButton(self.merge_button, QDialogButtonBox.ButtonRole.ActionRole)
+        self.merge_button.setVisible(self.merge_button.allowed)
+        self.outer.insertWidget(self.outer.indexOf(self.buttons), self.merge_button.note)
         self.outer.insertWidget(self.outer.indexOf(self.buttons), self.export_button.status)
         if not self.read_only:
             return
@@ -566,6 +571,7 @@ class ClientDialog(DecisionMixin, ConsentScanMixin, ClientKindMixin, FormDialog)
         super().retranslate()
         self.export_button.retranslate()
         self.history_button.retranslate()
+        self.merge_button.retranslate()
         if self.read_only and self._client is not None:
             self.name.setText(self._client.display_name)
             for line in (self.birth_year, self.phone, self.address, self.referral):

@@ -4,14 +4,15 @@ The lawyer types a name (and, if known, the birth year and the father's name) an
 Enter: the check runs in the background (``services.search.conflicts``, audited as one
 ``conflict_check`` event with the number of hits, no name) and the result shows grouped as in
 the intake dialogs (:class:`~legalaid_desktop.gui.widgets.conflict_banner.ConflictBanner`). Nothing
-else is recorded.
+else is recorded. When two of the clients found look like the same person, a manager can merge
+them from here ("Merge two of these clients…", :mod:`.merge_dialog`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtWidgets import (
     QDialog,
@@ -24,11 +25,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from legalaid_desktop.domain.roles import Permission
 from legalaid_desktop.domain.search import ConflictHit
 from legalaid_desktop.gui.context import GuiContext
+from legalaid_desktop.gui.dialogs.merge_dialog import MergeClientsDialog
 from legalaid_desktop.gui.errors import user_message
 from legalaid_desktop.gui.tasks import WriteOp
 from legalaid_desktop.gui.widgets.conflict_banner import ConflictBanner
+from legalaid_desktop.gui.widgets.dialogs import open_dialog
 from legalaid_desktop.gui.widgets.field_error import FieldError
 from legalaid_desktop.i18n import _
 
@@ -36,7 +40,13 @@ SHORTCUT = "Ctrl+Shift+K"
 
 
 class ConflictCheckDialog(QDialog):
-    """Check a name for conflicts of interest; records only that a check was made."""
+    """Check a name for conflicts of interest; records only that a check was made.
+
+    Signals:
+        client_merged(str): two clients found were merged; the id of the one kept.
+    """
+
+    client_merged = Signal(str)
 
     def __init__(self, ctx: GuiContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -73,6 +83,11 @@ class ConflictCheckDialog(QDialog):
         layout.addWidget(self.result_label)
         self.banner = ConflictBanner(ctx, self)
         layout.addWidget(self.banner)
+        self.merge_button = QPushButton(self)
+        self.merge_button.clicked.connect(lambda: self.merge_clients())
+        self.merge_button.hide()
+        self.merge_dialog: MergeClientsDialog | None = None
+        layout.addWidget(self.merge_button, 0, Qt.AlignmentFlag.AlignLeft)
         self.error = FieldError(self)
         layout.addWidget(self.error)
         layout.addStretch(1)
@@ -96,6 +111,12 @@ class ConflictCheckDialog(QDialog):
         self.year_label.setText(_("&Birth year:"))
         self.name.setPlaceholderText(_("Surname, first name, patronymic"))
         self.check_button.setText(_("&Check"))
+        self.merge_button.setText(_("&Merge two of these clients…"))
+        self.merge_button.setToolTip(
+            _("Two of the clients found are the same person: compare them and merge them")
+        )
+        if self.merge_dialog is not None:
+            self.merge_dialog.retranslate()
         self.buttons.button(QDialogButtonBox.StandardButton.Close).setText(_("Close"))
         self.banner.retranslate()
         self._show_result()
@@ -139,6 +160,35 @@ class ConflictCheckDialog(QDialog):
         else:
             self.result_label.setText("")
         self.result_label.setVisible(bool(self.result_label.text()))
+        self.merge_button.setVisible(
+            len(self.alike_clients()) >= 2 and self.ctx.actor.can(Permission.EDIT_ANY_CASE)
+        )
+
+    def alike_clients(self) -> list[ConflictHit]:
+        """The clients found, the strongest match first."""
+        return sorted((h for h in self.hits() if h.kind == "client"), key=lambda h: -h.score)
+
+    def merge_clients(self) -> MergeClientsDialog | None:
+        """The merge dialog with the two strongest clients found side by side (a manager's)."""
+        alike = self.alike_clients()
+        if len(alike) < 2 or not self.ctx.actor.can(Permission.EDIT_ANY_CASE):
+            return None
+        dialog = MergeClientsDialog(self.ctx, alike[0].ref_id, alike[1].ref_id, self)
+        self.merge_dialog = dialog
+        dialog.merged.connect(lambda result: self._merged(result.kept))
+        dialog.finished.connect(lambda _r: self._merge_closed(dialog))
+        open_dialog(dialog)
+        return dialog
+
+    def _merge_closed(self, dialog: MergeClientsDialog) -> None:
+        if self.merge_dialog is dialog:
+            self.merge_dialog = None
+
+    def _merged(self, kept_id: str) -> None:
+        self._hits = None  # the list is out of date: check again to see it
+        self.banner.set_hits(())
+        self._show_result()
+        self.client_merged.emit(kept_id)
 
     def hits(self) -> tuple[ConflictHit, ...]:
         return self._hits or ()

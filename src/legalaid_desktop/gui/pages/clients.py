@@ -28,6 +28,7 @@ from legalaid_desktop.gui.tasks import Change, WriteOp
 from legalaid_desktop.gui.widgets.center_filter import CenterFilter
 from legalaid_desktop.gui.widgets.code_combo import CodeCombo
 from legalaid_desktop.gui.widgets.dialogs import open_dialog
+from legalaid_desktop.gui.widgets.import_button import ImportButton
 from legalaid_desktop.gui.widgets.list_export import ExportButton, Job, export_work
 from legalaid_desktop.gui.widgets.list_tools import FilterField
 from legalaid_desktop.gui.widgets.table import ListTable
@@ -52,6 +53,7 @@ class ClientsPage(Page):
         self.next_steps: NextStepsDialog | None = None
         self.case_dialog: OpenCaseDialog | None = None
         self._registered: ClientInfo | None = None
+        self._merged_from = ""  # the number of the merged-away client asked for, if it was
         self.preview: PdfPreviewDialog | None = None
         self._loaded = False
         self.model = PagedTableModel(ctx.tasks, client_columns(ctx), self)
@@ -68,6 +70,7 @@ class ClientsPage(Page):
         self.register_button.setDefault(False)
         self.export_button = ExportButton(ctx, "clients", self._export_job, self)
         self.export_button.message.connect(self.status_message)
+        self.import_button = ImportButton(ctx, self)
         self.empty_label = QLabel(self)
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty_label.setStyleSheet("color: #5f6368; padding: 24px;")
@@ -99,7 +102,8 @@ class ClientsPage(Page):
         self.setTabOrder(self.region, self.gender)
         self.setTabOrder(self.gender, self.center.combo)
         self.setTabOrder(self.center.combo, self.register_button)
-        self.setTabOrder(self.register_button, self.export_button)
+        self.setTabOrder(self.register_button, self.import_button)
+        self.setTabOrder(self.import_button, self.export_button)
         self.setTabOrder(self.export_button, self.table)
         self.setFocusProxy(self.table)
         self.retranslate()
@@ -117,6 +121,7 @@ class ClientsPage(Page):
         bar.addWidget(self.count_label)
         bar.addSpacing(12)
         bar.addWidget(self.export_button)
+        bar.addWidget(self.import_button)
         bar.addWidget(self.register_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
@@ -190,6 +195,7 @@ class ClientsPage(Page):
         self.register_button.setText(_("&Register client…"))
         self.register_button.setToolTip(_("Register a new client (Ctrl+N)"))
         self.export_button.retranslate()
+        self.import_button.retranslate()
         self.table.setAccessibleName(_("Clients"))
         self.filter.retranslate()
         self.model.retranslate()
@@ -226,10 +232,16 @@ class ClientsPage(Page):
         self._open_dialog(ClientDialog(self.ctx, None, self))
 
     def show_client(self, client_id: str) -> None:
-        """Open the record of ``client_id`` (loaded in the background; viewing is audited)."""
-        clients = self.ctx.services.clients
+        """Open the record of ``client_id`` (loaded in the background; viewing is audited); a
+        client merged into another opens the one kept, saying so."""
+        clients, merges = self.ctx.services.clients, self.ctx.services.merges
+
+        def load() -> tuple[ClientInfo, str]:
+            kept, merged_from = merges.resolve(client_id)
+            return clients.get(kept), merged_from
+
         WriteOp(
-            self.ctx.tasks, lambda: clients.get(client_id), success=self._edit_client, parent=self
+            self.ctx.tasks, load, success=lambda got: self._edit_client(*got), parent=self
         ).latest("client").run()
 
     def selected_client_id(self) -> str | None:
@@ -240,8 +252,21 @@ class ClientsPage(Page):
         if index.isValid():
             self.show_client(self.model.row(index.row()).id)
 
-    def _edit_client(self, info: ClientInfo) -> None:
-        self._open_dialog(ClientDialog(self.ctx, info, self))
+    def _edit_client(self, info: ClientInfo, merged_from: str = "") -> None:
+        self._open_dialog(ClientDialog(self.ctx, info, self))  # closes the one open before
+        self._merged_from = merged_from
+        self._show_merged_note()
+
+    def _show_merged_note(self) -> None:
+        if self.active_dialog is not None:
+            self.active_dialog.merge_button.set_merged_from(self._merged_from)
+
+    def _merged(self, kept_id: str) -> None:
+        """Two records were merged from the record shown: show the one kept."""
+        if self.active_dialog is not None:
+            self.active_dialog.reject()
+        self.status_message.emit(_("The clients were merged."))
+        self.show_client(kept_id)
 
     def _record_consent(self, info: ClientInfo) -> None:
         """The client's record, at "Record a new consent" (Space starts one; the signed scan's
@@ -257,6 +282,7 @@ class ClientsPage(Page):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.saved.connect(self._saved)
         dialog.open_case.connect(self._dialog_case)
+        dialog.merge_button.merged.connect(self._merged)
         dialog.new_case.connect(lambda cid, name, d=dialog: self.open_case_for(cid, name, d))
         dialog.finished.connect(lambda _r, d=dialog: self._dialog_closed(d))
         dialog.open()
@@ -264,6 +290,7 @@ class ClientsPage(Page):
     def _dialog_closed(self, dialog: ClientDialog) -> None:
         if self.active_dialog is dialog:
             self.active_dialog = None
+            self._merged_from = ""
         registered, self._registered = self._registered, None
         if registered is not None:
             self.show_next_steps(registered)

@@ -22,6 +22,7 @@ from legalaid_desktop.gui.dialogs import merge_dialog
 from legalaid_desktop.gui.dialogs.client_dialog import ClientDialog
 from legalaid_desktop.gui.dialogs.conflict_check import ConflictCheckDialog
 from legalaid_desktop.gui.dialogs.merge_dialog import MergeClientsDialog
+from legalaid_desktop.gui.pages.audit_log import ACTION_LABELS
 from legalaid_desktop.gui.pages.clients import ClientsPage
 from legalaid_desktop.gui.tasks import TaskRunner
 from legalaid_desktop.store.models import AuditEvent, Client
@@ -173,6 +174,9 @@ def test_a_manager_merges_a_duplicate_from_the_clients_record(
         assert gone.deleted_hlc is not None
         actions = list(s.scalars(select(AuditEvent.action)))
     assert "clients_merged" in actions
+    # the audit log reads it, and the corrections of parties and deadlines, as words
+    assert ACTION_LABELS["clients_merged"] == "Duplicate clients merged"
+    assert {"party_corrected", "deadline_corrected"} <= set(ACTION_LABELS)
 
     # the merged-away client opens as the kept one, saying so
     again = _record(qtbot, page, twice["other"])

@@ -62,8 +62,8 @@ def test_a_mapping_then_a_dry_run_then_the_import(admin: Run, tmp_path: Path) ->
     args = ("--lang", "en", "import", "clients", str(sheet), "--mapping", str(mapping))
     code, text, err = admin(*args, "--dry-run", "--on-duplicate", "keep")
     assert code == 0, err
-    assert "Dry run: nothing was written" in text and "3 new clients" in text
-    assert "1 kept beside a likely duplicate" in text
+    assert "Dry run: nothing was written" in text and "  New clients: 3\n" in text
+    assert "  New clients beside a likely duplicate (kept): 1\n" in text
     code, out, _err = admin("client", "list", "--json")
     assert len(json.loads(out)["clients"] if "clients" in out else json.loads(out)) == 1
     code, text, err = admin(*args, "--on-duplicate", "keep", "--json")
@@ -73,7 +73,8 @@ def test_a_mapping_then_a_dry_run_then_the_import(admin: Run, tmp_path: Path) ->
     assert "Quliyeva" not in text and "Əliyev" not in text  # rows and numbers, no names
     code, text, err = admin(*args)
     assert code == 0, err
-    assert "Imported:" in text and "0 new clients, 4 already here" in text
+    assert "Imported:" in text and "  New clients: 0\n" in text
+    assert "  Rows whose client was already here: 4\n" in text
 
 
 def test_problems_are_listed_by_row_and_cell_with_exit_4(admin: Run, tmp_path: Path) -> None:

@@ -41,6 +41,7 @@ from legalaid_desktop.services.import_report import (
     OnDuplicate,
     decisions_template,
     load_decisions,
+    summary_lines,
 )
 from legalaid_desktop.spreadsheet_import.mapping import ImportMapping, save_mapping
 from legalaid_desktop.spreadsheet_import.problems import Problem
@@ -99,9 +100,7 @@ def _duplicate_lines(report: ImportReport) -> list[str]:
 
 def _summary(report: ImportReport) -> str:
     counts = report.totals()
-    head = _("{file}: {rows} rows read ({empty} empty rows skipped).").format(
-        file=report.file_name, rows=report.rows, empty=report.empty_rows
-    )
+    head = _("{file}: rows read: {rows}.").format(file=report.file_name, rows=report.rows)
     if not report.done and not report.dry_run and not report.undecided:
         invalid = counts["invalid"]
         return f"{head}\n" + ngettext(
@@ -115,22 +114,8 @@ def _summary(report: ImportReport) -> str:
         done = _("Dry run: nothing was written. It would make:")
     else:
         done = _("Nothing was imported. Once decided, the import would make:")
-    body = _(
-        "{created} new clients, {existing} already here, {same} more rows of a client, "
-        "{merged} merged, {kept} kept beside a likely duplicate, {skipped} skipped, "
-        "{invalid} rows with problems; {cases} new cases ({cases_existing} already here)."
-    ).format(
-        created=counts["created"],
-        existing=counts["existing"],
-        same=counts["same_client"],
-        merged=counts["merged"],
-        kept=counts["kept"],
-        skipped=counts["skipped"],
-        invalid=counts["invalid"],
-        cases=counts["cases_created"],
-        cases_existing=counts["cases_existing"],
-    )
-    return f"{head}\n{done} {body}"
+    body = "\n".join(f"  {label}: {n}" for label, n in summary_lines(report))
+    return f"{head}\n{done}\n{body}"
 
 
 def _text(report: ImportReport) -> str:

@@ -27,6 +27,7 @@ __all__ = [
     "OnDuplicate",
     "RowOutcome",
     "load_decisions",
+    "summary_lines",
 ]
 
 MAX_DECISIONS_BYTES: Final = 4 * 1024 * 1024
@@ -229,3 +230,20 @@ def decisions_template(report: ImportReport) -> dict[str, Any]:
             for o in report.undecided
         }
     }
+
+
+def summary_lines(report: ImportReport) -> list[tuple[str, int]]:
+    """What an import did, as ``(what, how many)`` lines (no plural forms to get wrong)."""
+    counts = report.totals()
+    return [
+        (_("New clients"), counts["created"]),
+        (_("New clients beside a likely duplicate (kept)"), counts["kept"]),
+        (_("Rows whose client was already here"), counts["existing"]),
+        (_("Further rows of a client (another case)"), counts["same_client"]),
+        (_("Rows merged into a client"), counts["merged"]),
+        (_("Rows skipped"), counts["skipped"]),
+        (_("Rows with problems, left out"), counts["invalid"]),
+        (_("New cases"), counts["cases_created"]),
+        (_("Cases already here"), counts["cases_existing"]),
+        (_("Empty rows"), counts["empty_rows"]),
+    ]

@@ -62,6 +62,8 @@ class RowResult:
         consent: The consent of a row with a consent date.
         case: The case the row carries, if any.
         shown: Field → the value as imported, for the preview table.
+        raw: Field → the cell's text as in the file, where a problem kept it from being read
+            (the preview table shows it, tinted; the problem's own text never quotes it).
         problems: Its problems, blocking ones and notes.
         same_client_as: An earlier row with the same client (its case joins that client).
     """
@@ -73,6 +75,7 @@ class RowResult:
     shown: Mapping[str, str]
     problems: tuple[Problem, ...]
     same_client_as: int | None = None
+    raw: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -247,6 +250,7 @@ def build_preview(
                 shown=dict(reader.shown),
                 problems=tuple(reader.problems),
                 same_client_as=same if same is not None and same != index + 1 else None,
+                raw=dict(reader.raw_shown),
             )
         )
     return Preview(

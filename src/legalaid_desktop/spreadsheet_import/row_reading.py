@@ -116,6 +116,7 @@ class RowReader:
     cells: dict[str, list[tuple[int, Cell]]]
     problems: list[Problem] = field(default_factory=list)
     shown: dict[str, str] = field(default_factory=dict)
+    raw_shown: dict[str, str] = field(default_factory=dict)
     unknown: list[Unknown] = field(default_factory=list)
 
     # -- problems -------------------------------------------------------------------------------
@@ -131,6 +132,9 @@ class RowReader:
         self, name: str, message: str, expected: str = "", *, value: str = "", blocking: bool = True
     ) -> None:
         column, header = self._where(name)
+        if blocking and name not in self.shown and self.cells.get(name):
+            text = " ".join(text_of(v) for _c, v in self.cells[name] if not blank(v))
+            self.raw_shown[name] = text[:200]
         self.problems.append(
             Problem(self.row, column, header, name, message, expected, value, blocking)
         )

@@ -92,6 +92,7 @@ ACTION_LABELS: dict[str, str] = {
     "deadline_reopened": N_("Deadline reopened"),
     "follow_up_done": N_("Follow-up done"),
     "follow_up_reopened": N_("Follow-up reopened"),
+    "import_clients": N_("Clients imported from a spreadsheet"),
     "demo_generated": N_("Demo data generated"),
     "donor_report_exported": N_("Donor report saved as XLSX"),
     "enrollment_completed": N_("Center enrollment completed"),

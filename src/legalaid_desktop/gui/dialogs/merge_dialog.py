@@ -109,18 +109,21 @@ class MergeClientsDialog(QDialog):
         layout.addWidget(self.intro)
         layout.addWidget(self.find_label)
         layout.addWidget(self.picker)
-        layout.addWidget(self.table, 1)
+        layout.addWidget(self.table)
         keep = QHBoxLayout()
         keep.addWidget(self.keep_first, 1)
         keep.addWidget(self.keep_second, 1)
         layout.addLayout(keep)
         layout.addWidget(self.note)
         layout.addWidget(self.error)
+        layout.addStretch(1)
         layout.addWidget(self.buttons)
 
     # -- the two clients ------------------------------------------------------------------------
 
     def _chosen(self, client_id: str, _name: str) -> None:
+        if client_id == self.second_id:
+            return  # already shown (the record the dialog opened with, named in the field)
         self.second_id = client_id
         self._load()
 
@@ -139,6 +142,9 @@ class MergeClientsDialog(QDialog):
     def _arrived(self, preview: MergePreview) -> None:
         self.preview = preview
         self.error.show_message(preview.refusal or None)
+        other = preview.other
+        if other is not None and self.picker.client_id() != other.id:
+            self.picker.set_client(other.id, other.name)  # found alike: say whom
         self._show()
 
     def _failed(self, exc: BaseException) -> None:
@@ -154,6 +160,10 @@ class MergeClientsDialog(QDialog):
                 item.setFlags(Qt.ItemFlag.ItemIsEnabled)
                 self.table.setItem(row, column, item)
         self.table.setHorizontalHeaderLabels([self._title(s) for s in sides])
+        self.table.resizeRowsToContents()
+        rows = sum(self.table.rowHeight(r) for r in range(self.table.rowCount()))
+        frame = 2 * self.table.frameWidth()
+        self.table.setFixedHeight(self.table.horizontalHeader().sizeHint().height() + rows + frame)
         self._show_note()
 
     def _values(self, side: MergeSide | None) -> list[str]:

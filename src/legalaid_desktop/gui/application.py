@@ -27,7 +27,15 @@ from PySide6.QtCore import (
     QTimer,
     QTranslator,
 )
-from PySide6.QtGui import QColor, QFont, QFontDatabase, QFontInfo, QGuiApplication, QPalette
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontDatabase,
+    QFontInfo,
+    QGuiApplication,
+    QIcon,
+    QPalette,
+)
 from PySide6.QtWidgets import QApplication, QStyleFactory, QWidget
 
 from legalaid_desktop import i18n
@@ -70,8 +78,15 @@ def create_application(argv: Sequence[str] | None = None) -> QApplication:
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationName(APPLICATION)
     app.setDesktopFileName("legalaid-desktop")
+    app.setWindowIcon(QIcon(str(app_icon_path())))
     install_qt_translations(i18n.current_language())
     return app
+
+
+def app_icon_path() -> Path:
+    """The program's icon, an SVG (drawn by Qt's SVG icon engine; the installers' PNG and ICO
+    sizes are rendered from it, see packaging/icons.py)."""
+    return resource_path("icons", "legalaid-desktop.svg")
 
 
 # -- Qt's own strings -------------------------------------------------------------------------

@@ -58,11 +58,10 @@ from legalaid_desktop.domain.errors import (
     VaultTampered,
 )
 from legalaid_desktop.i18n import _
+from legalaid_desktop.store.backup_io import fast_target, is_disk_full
 from legalaid_desktop.store.backups import (
     BackupKeys,
     Opener,
-    fast_target,
-    is_disk_full,
     password_opener,
     recovery_opener,
     seal_mac_keys,

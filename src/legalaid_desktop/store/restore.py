@@ -32,6 +32,7 @@ from legalaid_desktop.domain.errors import BackupRejected, StoreAlreadyExists, S
 from legalaid_desktop.i18n import _
 from legalaid_desktop.store import backup_file
 from legalaid_desktop.store.audit import append_event, utc_now_iso
+from legalaid_desktop.store.backup_io import connect_backup, export_copy, is_disk_full
 from legalaid_desktop.store.backups import (
     DB_FILE,
     KEY_FILE,
@@ -39,9 +40,6 @@ from legalaid_desktop.store.backups import (
     BackupKeys,
     Opener,
     backup_key,
-    connect_backup,
-    export_copy,
-    is_disk_full,
     open_mac_keys,
     slot_copy,
 )

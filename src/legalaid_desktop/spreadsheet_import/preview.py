@@ -219,7 +219,8 @@ def build_preview(
         same = None
         if client is not None:
             key = client_key(client)
-            same = clients.setdefault(key, index + 1)
+            if key[2] is not None or key[3]:  # a name alone is asked about, not assumed
+                same = clients.setdefault(key, index + 1)
             whole = (*key, _case_key(case))
             first = full_rows.setdefault(whole, index + 1)
             if first != index + 1:

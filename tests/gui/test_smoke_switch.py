@@ -71,8 +71,10 @@ def test_the_login_window_and_qts_parts(tmp_path: Path, data_dir: Path) -> None:
 
 
 def test_an_empty_folder_shows_the_wizard(tmp_path: Path) -> None:
-    code, report, stderr = smoke(tmp_path / "empty", tmp_path)
+    written = tmp_path / "report.json"
+    code, report, stderr = smoke(tmp_path / "empty", tmp_path, LEGALAID_SMOKE_REPORT=str(written))
     assert code == 0, (report, stderr)
+    assert json.loads(written.read_text("utf-8")) == report  # for a program without a console
     assert report["window"] == "wizard" and report["users"] == []
     assert report["pdf"] == "ok (1 pages)"  # one it wrote itself with QPdfWriter
 

@@ -17,9 +17,10 @@ frozen build can lose without the login window showing it:
   here with :class:`QPdfWriter`) and one page rendered, a printer object set up;
 * where the version, resources and migrations are read from.
 
-It prints one JSON document on standard output and the event loop ends with 0 when every check
-passed, 1 otherwise (or after ``TIMEOUT_MS`` without a first window). Nothing is written to the
-data folder.
+It prints one JSON document on standard output (and into the file ``LEGALAID_SMOKE_REPORT``
+if set: the windowed program on Windows has no standard output), and the event loop ends with 0
+when every check passed, 1 otherwise (or after ``TIMEOUT_MS`` without a first window). Nothing is
+written to the data folder.
 """
 
 from __future__ import annotations
@@ -259,8 +260,23 @@ class SmokeTest(QObject):
         self.qapp.exit(0 if ok else 1)
 
 
+def _writer() -> Callable[[str], Any]:
+    """Standard output, and the file ``LEGALAID_SMOKE_REPORT`` if set (a windowed program on
+    Windows has no standard output)."""
+    target = os.environ.get("LEGALAID_SMOKE_REPORT")
+
+    def write(text: str) -> None:
+        if sys.stdout is not None:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+        if target:
+            Path(target).write_text(text, "utf-8")
+
+    return write
+
+
 def install(qapp: QApplication, launcher: Any) -> SmokeTest:
     """Start the smoke test on the running application (see the module docstring)."""
-    smoke = SmokeTest(qapp, launcher, sys.stdout.write)
+    smoke = SmokeTest(qapp, launcher, _writer())
     smoke.start()
     return smoke

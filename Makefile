@@ -5,7 +5,8 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 DEMO_DIR ?= demo-data
 
-.PHONY: setup run test lint format bench fuzz migration lock i18n screenshots clean mutate mutate-quick
+.PHONY: setup run test lint format bench fuzz migration lock i18n screenshots clean mutate mutate-quick \
+	package package-check
 
 setup: $(STAMP)
 
@@ -75,6 +76,18 @@ i18n: $(STAMP)
 # PNGs of every main screen with demo data, in every language (offscreen).
 screenshots: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m legalaid_desktop.devtools.screenshots --out screenshots --lang all
+
+# The frozen one-folder build (PyInstaller; packaging/README.md): dist/legalaid-desktop/ with the
+# desktop program and the `legalaid` command, and on Linux the tarball a center unpacks,
+# dist/legalaid-desktop-<version>-linux-<machine>.tar.gz. `make package-check` tries the BUILT
+# program from a temporary folder with a clean environment and, as root, the checkout hidden
+# (packaging/check.py; it also compiles the Windows installer script and asks the package index
+# for the Windows wheels). Not part of `make test`; CI runs both after it (.ci/run).
+package: $(STAMP)
+	$(BIN)/python packaging/build.py
+
+package-check: $(STAMP)
+	$(BIN)/python packaging/check.py
 
 migration: $(STAMP)
 	$(BIN)/python scripts/make_migration.py "$(MSG)"

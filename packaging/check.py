@@ -24,6 +24,7 @@ What is tried (each step timed):
 * the desktop program with ``QT_QPA_PLATFORM=offscreen --smoke-test`` on the center's store (the
   login window, Qt's plugins, QtPdf on the case's PDF, translations) and on an empty folder (the
   first-run wizard); it must exit with 0;
+* nothing was written into the program's folder by all of the above;
 * the Windows installer script compiles with ``makensis`` against a staged folder of the
   frozen layout (tests/unit/test_packaging_files.py does the same; here it is required);
 * every package the Windows build installs has a wheel for Windows x86-64 on CPython 3.11-3.13
@@ -231,10 +232,11 @@ def check_layout(program: Path, version: str) -> None:
     require(not sources, f"translation sources shipped: {sources}")
 
 
-def check_libraries(program: Path) -> None:
-    """Every ELF file of the bundle finds every library it links against."""
+def check_libraries(program: Path) -> str:
+    """Every ELF file of the bundle finds every library it links against; returns the newest
+    glibc symbol version the bundle needs (the oldest Linux it runs on)."""
     if not sys.platform.startswith("linux"):
-        return
+        return ""
     internal = program / "_internal"
     elves = [
         p
@@ -249,6 +251,12 @@ def check_libraries(program: Path) -> None:
             if "not found" in line:
                 missing.setdefault(line.split("=>")[0].strip(), []).append(path.name)
     require(not missing, f"libraries not found: {missing}")
+    versions = {
+        tuple(int(n) for n in found.split(b"."))
+        for path in [program / "legalaid", *elves]
+        for found in re.findall(rb"GLIBC_(2\.[0-9]+)", path.read_bytes())
+    }
+    return "glibc " + ".".join(map(str, max(versions))) if versions else ""
 
 
 def check_version(box: Sandbox, version: str, revision: str) -> None:
@@ -380,6 +388,21 @@ def check_gui(box: Sandbox, program: Path, pdf: Path, version: str, revision: st
     require(report["window"] == "wizard", f"an empty folder opened {report['window']}")
 
 
+def snapshot(program: Path) -> dict[str, tuple[int, int]]:
+    """Every file of the unpacked program with its size and modification time."""
+    return {
+        str(p.relative_to(program)): (p.lstat().st_size, p.lstat().st_mtime_ns)
+        for p in program.rglob("*")
+    }
+
+
+def check_unchanged(program: Path, before: dict[str, tuple[int, int]]) -> None:
+    """The programs wrote nothing into their own folder (no bytecode cache, no settings)."""
+    after = snapshot(program)
+    changed = sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
+    require(not changed, f"written into the program's folder: {changed[:20]}")
+
+
 def check_nsis(work: Path, version: str) -> None:
     if not shutil.which("makensis"):
         raise CheckFailed("makensis is not installed (Debian: apt-get install nsis)")
@@ -437,6 +460,7 @@ def main(argv: list[str] | None = None) -> int:
         with report.step("unpack"):
             program = unpack(tarball, work, version)
         box = Sandbox(program, work)
+        unpacked = snapshot(program)
         if box.hiding:
             print(f"== hidden from the program: {', '.join(map(str, box.hidden))}")
         else:
@@ -447,7 +471,9 @@ def main(argv: list[str] | None = None) -> int:
         with report.step("layout"):
             check_layout(program, version)
         with report.step("libraries"):
-            check_libraries(program)
+            glibc = check_libraries(program)
+        if glibc:
+            report.note(f"the build runs on Linux with {glibc} or newer (the build machine's)")
         with report.step("legalaid --version"):
             check_version(box, version, revision)
         with report.step("init an HQ and a center store"):
@@ -470,6 +496,8 @@ def main(argv: list[str] | None = None) -> int:
             check_demo(box)
         with report.step("desktop program --smoke-test"):
             check_gui(box, program, pdf, version, revision)
+        with report.step("nothing written into the program's folder"):
+            check_unchanged(program, unpacked)
         if not args.no_nsis:
             with report.step("the Windows installer script compiles"):
                 check_nsis(work, version)

@@ -37,7 +37,7 @@ from legalaid_desktop.gui.models.import_preview import PreviewModel, problem_tex
 from legalaid_desktop.gui.tasks import Change, Progress, QueryOp, WriteOp
 from legalaid_desktop.gui.widgets.feedback import MUTED, busy_bar, message_label, show_message
 from legalaid_desktop.gui.widgets.table import ListTable
-from legalaid_desktop.i18n import _, ngettext
+from legalaid_desktop.i18n import N_, _, ngettext
 from legalaid_desktop.services.import_report import (
     Action,
     Decision,
@@ -289,9 +289,9 @@ class PreviewPage(QWizardPage):
 
 
 _CHOICES = (
-    (OnDuplicate.MERGE, "Merge into it"),
-    (OnDuplicate.KEEP, "Keep both"),
-    (OnDuplicate.SKIP, "Skip the row"),
+    (OnDuplicate.MERGE, N_("Merge into it")),
+    (OnDuplicate.KEEP, N_("Keep both")),
+    (OnDuplicate.SKIP, N_("Skip the row")),
 )
 
 

@@ -323,3 +323,47 @@ def test_a_realistic_center_file_previews_with_its_known_problems(tmp_path: Path
     assert len([p for p in preview.blocking if p.field == "region"]) == 3
     assert len([p for p in preview.blocking if not p.field]) == 2
     assert sum(1 for r in preview.rows if r.same_client_as) == 5  # 3 second cases + 2 repeats
+
+
+def test_an_ods_file_reads_like_an_xlsx(tmp_path: Path, catalog) -> None:  # type: ignore[no-untyped-def]
+    """LibreOffice writes the empty rest of a sheet as one repeated empty row and cell: the
+    guard does not count them, the reader skips them."""
+    import zipfile
+
+    def cell(text: str) -> str:
+        inner = f"<text:p>{text}</text:p>"
+        return f'<table:table-cell office:value-type="string">{inner}</table:table-cell>'
+
+    rows = "".join(
+        f"<table:table-row>{''.join(cell(t) for t in row)}</table:table-row>"
+        for row in (("Ad", "Cinsi", "Rayon"), ("Əliyev Rəşad İsmayıl oğlu", "Kişi", "Quba"))
+    )
+    empty = (
+        '<table:table-row table:number-rows-repeated="1048574">'
+        '<table:table-cell table:number-columns-repeated="16384"/></table:table-row>'
+    )
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+        'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body>'
+        f'<office:spreadsheet><table:table table:name="Siyahı">{rows}{empty}</table:table>'
+        "</office:spreadsheet></office:body></office:document-content>"
+    )
+    path = tmp_path / "list.ods"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr("content.xml", content)
+        archive.writestr(
+            "META-INF/manifest.xml",
+            '<?xml version="1.0"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:'
+            'opendocument:xmlns:manifest:1.0"><manifest:file-entry manifest:full-path="/" '
+            'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+            '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type='
+            '"text/xml"/></manifest:manifest>',
+        )
+    table = read_table(path)
+    assert (table.kind, table.sheet, len(table.rows), table.width) == ("ods", "Siyahı", 2, 3)
+    preview = build_preview(table, validated(guess_mapping(table), catalog), catalog, USERS)
+    (row,) = preview.rows
+    assert row.ok and row.client is not None and row.client.region == "AZ-QBA"

@@ -259,3 +259,22 @@ def test_no_password_or_key_material_travels(world: World) -> None:
         if len(raw) >= 16:
             assert raw not in decrypted
     assert PASSWORD.encode() not in decrypted
+
+
+def test_the_case_list_at_qba_names_a_transferred_cases_gnj_lawyer(world: World) -> None:
+    """The case list's lawyer column: GNJ's Leyla on the case transferred to QBA, QBA's own
+    `leyla` (a namesake) on QBA's case; the filter still works on the user name."""
+    number = leyla_writes_a_case(world)
+    world.qba.users.add("leyla", NAMESAKE, "lawyer", PASSWORD)
+    _client, own_number = add_case(world.qba)
+    world.qba.cases.assign(own_number, "leyla")
+    up(world, world.gnj)
+    sync(world.hq).transfer_case(number, "QBA", "Müştəri Qubaya köçüb")
+    down(world, world.qba)
+
+    listed = {r.number: r for r in world.qba.cases.list().rows}
+    assert listed[number].assigned_lawyer == listed[own_number].assigned_lawyer == "leyla"
+    assert listed[number].lawyer_name == f"{LEYLA} (GNJ)"
+    assert listed[own_number].lawyer_name == NAMESAKE
+    filtered = {r.number for r in world.qba.cases.list(lawyer="leyla").rows}
+    assert filtered == {number, own_number}

@@ -317,6 +317,10 @@ class CaseRow:
     opened_on: date
     closed_on: date | None
     center: str = ""  # the code of the center that holds the case (HQ shows it)
+    lawyer_name: str = ""
+    """What people read for ``assigned_lawyer``: their full name, another center's with its
+    code (the lawyer of the node that last assigned the case, "Məmmədova Leyla (GNJ)" at QBA
+    for a transferred case); ``""`` when not resolved (the user name is shown then)."""
 
     @property
     def client_display_name(self) -> str:

@@ -329,6 +329,8 @@ class CaseService:
                     Case.opened_on,
                     Case.closed_on,
                     Case.owner_node,
+                    Case.clocks,
+                    Case.origin_node,
                 )
                 .join(Client, Client.id == Case.client_id)
                 .where(rowid.in_(page_ids))
@@ -340,6 +342,11 @@ class CaseService:
                 more = len(rows) > limit
                 rows = rows[:limit]
                 total = offset + len(rows) + (1 if more else 0)
+            # the lawyer is of the node that last assigned the case (a transferred case keeps
+            # the earlier center's until its new center assigns one of its own): the page's
+            # people are named at once, by the one resolver
+            lawyers = [(author_node(r[9], "assignment", r[10] or ""), r[5]) for r in rows]
+            people = People.load(s, self.ws.node_code, lawyers)
         return Page(
             tuple(
                 CaseRow(
@@ -352,8 +359,9 @@ class CaseService:
                     date.fromisoformat(r[6]),
                     from_iso(r[7]),
                     r[8],
+                    lawyer_name=people.name(r[5], node),
                 )
-                for r in rows
+                for r, (node, _username) in zip(rows, lawyers, strict=True)
             ),
             total,
             offset,

@@ -53,7 +53,11 @@ def case_columns(ctx: GuiContext, lawyer_name: Callable[[str], str]) -> list[Col
             sort="legal_area",
         ),
         Column(lambda: _("Status"), lambda r: ctx.label("case_statuses", r.status), sort="status"),
-        Column(lambda: _("Lawyer"), lambda r: lawyer_name(r.assigned_lawyer), sort="lawyer"),
+        Column(
+            lambda: _("Lawyer"),
+            lambda r: r.lawyer_name or lawyer_name(r.assigned_lawyer),
+            sort="lawyer",
+        ),
         Column(lambda: _("Opened"), lambda r: format_date(r.opened_on), sort="opened"),
         Column(lambda: _("Closed"), lambda r: format_date(r.closed_on), sort="closed"),
         Column(lambda: _("Center"), lambda r: r.center),  # shown at HQ only

@@ -466,7 +466,8 @@ def main(argv: list[str] | None = None) -> int:
         else:
             report.note(
                 f"the checkout is NOT hidden ({box.why_not}): a read of the source tree by the "
-                "frozen program would go unnoticed; the environment and the folders are clean"
+                "frozen program would go unnoticed, and the PDF's font may be the system's; "
+                "the environment and the folders are clean"
             )
         with report.step("layout"):
             check_layout(program, version)

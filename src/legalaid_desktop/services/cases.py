@@ -514,11 +514,17 @@ class CaseService:
             if case.status == CaseStatus.TRANSFERRED:
                 case.status = CaseStatus.OPEN.value
                 self.ws.touch(s, case, ("status",))
+            chosen = self._lawyer(s, lawyer)
+            held_by = author_node(case.clocks, "assignment", case.origin_node or "")
+            if chosen == case.assigned_lawyer and held_by != self.ws.node_code:
+                # the same user name, another person: the case still names the lawyer of the
+                # center it came from (a namesake), so the assignment is stamped here
+                self.ws.touch(s, case, ("assignment",))
             corrections.apply(
                 self.ws,
                 s,
                 case,
-                {"assigned_lawyer": self._lawyer(s, lawyer)},
+                {"assigned_lawyer": chosen},
                 kind=RecordKind.CASE,
                 case_id=case.id,
             )

@@ -25,8 +25,12 @@ from legalaid_desktop.domain.cases import CaseInput, ConsultationInput
 from legalaid_desktop.domain.ids import is_uuid7
 from legalaid_desktop.domain.roles import Role
 from legalaid_desktop.domain.roster import roster_id
+from legalaid_desktop.i18n.dates import today
 from legalaid_desktop.services.people import People
 from legalaid_desktop.services.roster import RosterService
+from legalaid_desktop.statistics.definitions import Dimension, Measure
+from legalaid_desktop.statistics.periods import parse_period
+from legalaid_desktop.statistics.query import FigureQuery
 from legalaid_desktop.store.models import RosterEntry
 from legalaid_desktop.sync import strictjson
 from legalaid_desktop.sync.container import open_bundle
@@ -278,3 +282,41 @@ def test_the_case_list_at_qba_names_a_transferred_cases_gnj_lawyer(world: World)
     assert listed[own_number].lawyer_name == NAMESAKE
     filtered = {r.number for r in world.qba.cases.list(lawyer="leyla").rows}
     assert filtered == {number, own_number}
+
+
+def by_lawyer(session: app.AppSession) -> dict[str, tuple[str, int]]:
+    """The open cases by lawyer this year: code → (label, cases)."""
+    query = FigureQuery(
+        Measure.OPEN_CASES, parse_period(str(today().year)), (Dimension.LAWYER,), previous=False
+    )
+    table = session.statistics.figures(query)
+    labels = table.labels["lawyer"]
+    return {r.codes[0]: (labels[r.codes[0]], r.value) for r in table.rows}
+
+
+def test_statistics_by_lawyer_tell_a_transferred_cases_gnj_lawyer_from_a_namesake(
+    world: World,
+) -> None:
+    """At QBA the case transferred from GNJ counts for GNJ's Leyla, named with GNJ's code, not
+    for QBA's own `leyla`; at HQ the two namesakes are two rows, each named by the roster."""
+    number = leyla_writes_a_case(world)
+    world.qba.users.add("leyla", NAMESAKE, "lawyer", PASSWORD)
+    _client, own_number = add_case(world.qba)
+    world.qba.cases.assign(own_number, "leyla")
+    up(world, world.gnj)
+    up(world, world.qba)
+    sync(world.hq).transfer_case(number, "QBA", "Müştəri Qubaya köçüb")
+    down(world, world.qba)
+
+    assert by_lawyer(world.qba) == {
+        "leyla@GNJ": (f"{LEYLA} (GNJ)", 1),
+        "leyla": (NAMESAKE, 1),
+    }
+    assert by_lawyer(world.hq) == {
+        "admin@GNJ": ("Admin GNJ (GNJ)", 1),  # the case of the client Leyla's case is for
+        "leyla@GNJ": (f"{LEYLA} (GNJ)", 1),
+        "leyla@QBA": (f"{NAMESAKE} (QBA)", 1),
+    }
+    # QBA assigns the case to its own `leyla`: one row of hers, two cases
+    world.qba.cases.assign(number, "leyla")
+    assert by_lawyer(world.qba) == {"leyla": (NAMESAKE, 2)}

@@ -27,6 +27,7 @@ from legalaid_desktop.fsutil import atomic_write
 from legalaid_desktop.i18n import _, current_language
 from legalaid_desktop.i18n.dates import now_baku
 from legalaid_desktop.i18n.formatting import format_datetime, month_names
+from legalaid_desktop.services.people import People
 from legalaid_desktop.services.statistics_sql import (
     ELIGIBLE,
     Grouped,
@@ -54,7 +55,7 @@ from legalaid_desktop.statistics.query import FigureQuery, Filters
 from legalaid_desktop.statistics.suppression import suppress
 from legalaid_desktop.statistics.table import FigureRow, FigureTable
 from legalaid_desktop.statistics.writers import csv_bytes, write_xlsx
-from legalaid_desktop.store.models import Campaign, Node, User
+from legalaid_desktop.store.models import Campaign, Node
 from legalaid_desktop.text.casing import az_title
 
 _CATALOG_KINDS: dict[Dimension, str] = {
@@ -149,6 +150,13 @@ def _project(
         got[0] += int(row[width])
         got[1] += int(row[width + 1])
     return [(*key, value, count) for key, (value, count) in sums.items()]
+
+
+def _person(code: str) -> tuple[str, str]:
+    """``(node, user name)`` of a ``lawyer`` code: ``leyla@GNJ`` is GNJ's, ``leyla`` this
+    node's (``""``); ``@`` never occurs in a user name (``domain.roster.person_key``)."""
+    username, _at, node = code.partition("@")
+    return node, username
 
 
 def _month_label(code: str, lang: str) -> str:
@@ -269,6 +277,7 @@ class StatisticsService:
             query.bands,
             filters,
             eligible_only=query.anonymized,
+            node=self.ws.node_code,
         )
         width = len(query.by)
         cells: dict[tuple[str, ...], list[int]] = {}
@@ -380,8 +389,11 @@ class StatisticsService:
             elif dim is Dimension.MONTH:
                 names = {c: _month_label(c, lang) for c in found}
             elif dim is Dimension.LAWYER and not query.anonymized:
-                query_ = select(User.username, User.full_name).where(User.username.in_(found))
-                names = {code: full for code, full in s.execute(query_)}
+                # the code is the user name of this node's lawyer, ``username@NODE`` of
+                # another node's (statistics_sql.lawyer_code): named by the one resolver
+                people = {code: _person(code) for code in found}
+                named = People.load(s, self.ws.node_code, people.values())
+                names = {code: named.name(user, node) for code, (node, user) in people.items()}
             for code, label in SPECIAL_LABELS.items():
                 # "other" is a legal area's code too: it means the folded rest only here
                 if code in found and (code != OTHER or dim is Dimension.INSTITUTION):

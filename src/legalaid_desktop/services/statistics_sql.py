@@ -94,6 +94,7 @@ class _Source:
     columns: dict[str, str] = field(default_factory=lambda: _TABLES)
     first_per_client: bool = False  # a client counts once, with their first base row's values
     order: str = ""  # first_per_client: the base rows' order (the earliest first)
+    lawyer_node: str = ""  # SQL of the node whose user ``lawyer`` is ("": not known)
 
 
 _CORRUPTION_DIMENSIONS = frozenset(
@@ -120,6 +121,29 @@ _CASE_FILTERS = frozenset({"legal_area", "lawyer", "campaign"})
 _CONSULTATIONS = "FROM consultation_figures f WHERE f.held_on BETWEEN :start AND :end"
 
 
+_ASSIGNED: dict[str, Any] = {
+    "lawyer_node": "COALESCE(substr(json_extract(ca.clocks, '$.assignment'), 17), ca.origin_node)"
+}
+"""A case's lawyer is a user of the node that last assigned the case (the node of the stamp of
+its ``assignment`` group: 12 hex digits of time, 4 of counter, then the node), else of the node
+that opened it (``services.people.author_node``): a case transferred from GNJ to QBA keeps GNJ's
+lawyer until QBA assigns one of its own."""
+
+
+def lawyer_code(src: _Source, node: str) -> str:
+    """The ``lawyer`` dimension's code: the user name for a user of this node (``node``), and
+    ``username@NODE`` (``domain.roster.person_key``) for another node's, so that namesakes of two
+    centers are two rows, each named by the user roster (``services.people``). The string is
+    built only for the rows of another node's lawyer (an allocation each, memory security)."""
+    if not node or not src.lawyer_node:
+        return src.lawyer
+    theirs = f"COALESCE({src.lawyer_node}, :lawyer_node)"
+    return (
+        f"CASE WHEN {theirs} = :lawyer_node THEN {src.lawyer} "
+        f"ELSE {src.lawyer} || '@' || {theirs} END"
+    )
+
+
 def _source(
     measure: Measure, by: tuple[Dimension, ...] = (), filters: Filters | None = None
 ) -> _Source:
@@ -141,21 +165,28 @@ def _source(
             _FIGURES,
             first_per_client=measure is Measure.CLIENTS_SERVED,
             order="f.held_on, f.id",  # the earliest day, then the smallest id
+            # the case's center: consultation_figures does not carry the node a consultation
+            # was given at (a transferred case's earlier consultations are named as its own)
+            lawyer_node="f.owner_node",
         )
     if measure is Measure.CASES_OPENED:
         body = f"{opened} AND ca.opened_on BETWEEN :start AND :end"
-        return _Source(body, "ca.opened_on", "ca.assigned_lawyer", "ca.owner_node", "1")
+        return _Source(
+            body, "ca.opened_on", "ca.assigned_lawyer", "ca.owner_node", "1", **_ASSIGNED
+        )
     if measure is Measure.CASES_CLOSED:
         body = (
             f"FROM cases ca INDEXED BY ix_cases_live_stats_closed {_CLIENT} {corruption} "
             "WHERE ca.deleted_hlc IS NULL AND ca.closed_on BETWEEN :start AND :end"
         )
-        return _Source(body, "ca.closed_on", "ca.assigned_lawyer", "ca.owner_node", "1")
+        return _Source(
+            body, "ca.closed_on", "ca.assigned_lawyer", "ca.owner_node", "1", **_ASSIGNED
+        )
     if measure is Measure.OPEN_CASES:
         body = (
             f"{opened} AND ca.opened_on <= :end AND (ca.closed_on IS NULL OR ca.closed_on > :end)"
         )
-        return _Source(body, None, "ca.assigned_lawyer", "ca.owner_node", "1")
+        return _Source(body, None, "ca.assigned_lawyer", "ca.owner_node", "1", **_ASSIGNED)
     # new clients: the day of intake in Baku; case values from the client's first case
     first_case = (
         "LEFT JOIN cases ca INDEXED BY ix_cases_stats ON ca.id = (SELECT c2.id FROM cases c2 "
@@ -170,7 +201,12 @@ def _source(
         "WHERE cl.deleted_hlc IS NULL AND cl.created_at >= :start_utc AND cl.created_at < :end_utc"
     )
     return _Source(
-        body, f"date(cl.created_at, {_BAKU_OFFSET})", "ca.assigned_lawyer", "cl.node_code", "1"
+        body,
+        f"date(cl.created_at, {_BAKU_OFFSET})",
+        "ca.assigned_lawyer",
+        "cl.node_code",
+        "1",
+        **_ASSIGNED,
     )
 
 
@@ -186,8 +222,9 @@ def _stated(expr: str) -> str:
     return expr
 
 
-def dimension_sql(dim: Dimension, src: _Source, bands: AgeBands) -> str:
-    """The SQL expression of ``dim``'s code for one base row."""
+def dimension_sql(dim: Dimension, src: _Source, bands: AgeBands, node: str = "") -> str:
+    """The SQL expression of ``dim``'s code for one base row (``node``: this store's node
+    code, which tells this node's lawyers from another's, :func:`lawyer_code`)."""
     event = src.event or "NULL"
     col = src.columns
 
@@ -215,7 +252,7 @@ def dimension_sql(dim: Dimension, src: _Source, bands: AgeBands) -> str:
         Dimension.CONSULTATION_MODE: _stated(col["mode"]),
         Dimension.HEARD_FROM: _stated(col["referral_source"]),
         Dimension.CAMPAIGN: f"COALESCE({col['campaign']}, '{NOT_APPLICABLE}')",
-        Dimension.LAWYER: _stated(src.lawyer),
+        Dimension.LAWYER: _stated(lawyer_code(src, node)),
         # recorded at the closing of every case (a ``satisfaction`` code), not only ALAC's
         Dimension.SATISFACTION: _stated(col["satisfaction"]),
         # the body of the case's first referral; a case never referred is its own row, a new
@@ -342,6 +379,7 @@ def figure_sql(
     filters: Filters,
     *,
     eligible_only: bool,
+    node: str = "",
 ) -> Statement:
     """The figure's statement: the measure's base rows in the period, each with its codes.
 
@@ -355,7 +393,9 @@ def figure_sql(
     """
     src = _source(measure, by, filters)
     where, params = _where(src, filters)
-    dims = [f"{dimension_sql(d, src, bands)} AS d{i}" for i, d in enumerate(by)]
+    dims = [f"{dimension_sql(d, src, bands, node)} AS d{i}" for i, d in enumerate(by)]
+    if node and Dimension.LAWYER in by:
+        params = {**params, "lawyer_node": node}
     unit = src.value == "1"
     by_client = src.first_per_client or eligible_only
     cols = [

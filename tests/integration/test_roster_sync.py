@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
@@ -282,6 +283,21 @@ def test_the_case_list_at_qba_names_a_transferred_cases_gnj_lawyer(world: World)
     assert listed[own_number].lawyer_name == NAMESAKE
     filtered = {r.number for r in world.qba.cases.list(lawyer="leyla").rows}
     assert filtered == {number, own_number}
+
+    # the list exports name them the same way (the consultation of the node it was given at)
+    exported = {}
+    for what in ("cases", "consultations"):
+        path = world.folder / f"qba-{what}.xlsx"
+        world.qba.exports.export(what, path, "xlsx")
+        book = openpyxl.load_workbook(path, read_only=True)
+        rows = list(book.worksheets[0].iter_rows(values_only=True))
+        lawyer = rows[0].index("Lawyer")
+        number_at = rows[0].index("Case number")
+        exported[what] = sorted((r[number_at], r[lawyer]) for r in rows[1:])
+        book.close()
+    assert exported["cases"] == sorted([(number, f"{LEYLA} (GNJ)"), (own_number, NAMESAKE)])
+    assert (number, f"{LEYLA} (GNJ)") in exported["consultations"]
+    assert (number, NAMESAKE) not in exported["consultations"]
 
 
 def by_lawyer(session: app.AppSession) -> dict[str, tuple[str, int]]:

@@ -23,14 +23,16 @@ from legalaid_desktop.services.audit_view import _utc_bound
 from legalaid_desktop.services.cases import CaseService
 from legalaid_desktop.services.clients import ClientService
 from legalaid_desktop.services.list_order import text_filter
+from legalaid_desktop.services.people import author_node
 from legalaid_desktop.services.workspace import Workspace
 from legalaid_desktop.statistics.writers import Cell, RecordCell
 from legalaid_desktop.store.models import Case, Client, Consultation
 
 Label = Callable[[str, str | None], str]
 """The label of a reference code in the export's language (``""`` for none)."""
-Name = Callable[[str | None], str]
-"""The full name of a user name."""
+Name = Callable[[str | None, str], str]
+"""What people read for a user name of a node (``services.people``): the full name, another
+node's with its code."""
 
 
 @dataclass(frozen=True)
@@ -190,6 +192,8 @@ def cases_list(ws: Workspace, f: ListFilters, label: Label, lawyer: Name) -> Lis
             Case.opened_on,
             Case.closed_on,
             Case.outcome,
+            Case.clocks,
+            Case.origin_node,
         )
         .join(Client, Client.id == Case.client_id)
         .where(*where)
@@ -215,7 +219,9 @@ def cases_list(ws: Workspace, f: ListFilters, label: Label, lawyer: Name) -> Lis
             r[2],
             label("legal_areas", r[3]),
             label("case_statuses", r[4]),
-            lawyer(r[5]),
+            # of the node that last assigned the case (a transferred case keeps the earlier
+            # center's lawyer until its new center assigns one of its own)
+            lawyer(r[5], author_node(r[10], "assignment", r[11] or "")),
             r[6],
             from_iso(r[7]),
             from_iso(r[8]),
@@ -272,6 +278,7 @@ def consultations_list(ws: Workspace, f: ListFilters, label: Label, lawyer: Name
             Consultation.advice,
             Consultation.next_steps,
             Consultation.follow_up_on,
+            Consultation.origin_node,
         )
         .join(Case, Case.id == Consultation.case_id)
         .join(Client, Client.id == Case.client_id)
@@ -299,7 +306,7 @@ def consultations_list(ws: Workspace, f: ListFilters, label: Label, lawyer: Name
             r[1],
             r[2],
             r[3],
-            lawyer(r[4]),
+            lawyer(r[4], r[12] or ""),  # of the node the consultation was given at
             label("consultation_modes", r[5]),
             r[6],
             r[7],

@@ -44,6 +44,7 @@ from legalaid_desktop.services.export_lists import (
     consultations_list,
 )
 from legalaid_desktop.services.list_order import CASE_ORDERS, CLIENT_ORDERS, check_order
+from legalaid_desktop.services.people import People
 from legalaid_desktop.services.workspace import Workspace, check_destination
 from legalaid_desktop.statistics.writers import Cell, RecordCell, Sheet, write_csv, write_xlsx
 from legalaid_desktop.store.models import Node, User
@@ -266,13 +267,15 @@ class ExportService:
 
     def _spec(self, s: Session, what: str, filters: ListFilters, lang: str) -> ListSpec:
         catalog = self.ws.catalog()
-        names = {u: n for u, n in s.execute(select(User.username, User.full_name))}
+        # the people the list names are not known before its rows stream: every user of this
+        # node and every roster entry, named by the one resolver by (node, user name)
+        people = People.everyone(s, self.ws.node_code)
 
         def label(kind: str, code: str | None) -> str:
             return catalog[kind].label(code, lang) if code else ""
 
-        def lawyer(username: str | None) -> str:
-            return names.get(username or "", username or "")
+        def lawyer(username: str | None, node: str) -> str:
+            return people.name(username or "", node)
 
         if what == "clients":
             return clients_list(self.ws, filters, label)

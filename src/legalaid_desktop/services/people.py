@@ -98,6 +98,24 @@ class People:
             )
         return cls(me, local, roster)
 
+    @classmethod
+    def everyone(cls, session: Session, me: str) -> People:
+        """The names of every user of this node and every roster entry (a few hundred people
+        at most): for a list streamed to a file, whose people are not known beforehand."""
+        local = {
+            username: full_name
+            for username, full_name in session.execute(
+                select(User.username, User.full_name).where(User.node_code == me)
+            )
+        }
+        roster = {
+            (node, username): full_name
+            for node, username, full_name in session.execute(
+                select(RosterEntry.node_code, RosterEntry.username, RosterEntry.full_name)
+            )
+        }
+        return cls(me, local, roster)
+
     def name(self, username: str, node: str = "") -> str:
         """What people read for ``username`` of ``node`` (``""``: this node)."""
         if not username:

@@ -86,7 +86,9 @@ NO_INPUT = {
     "MergeClientsDialog",  # a record found by typing, as in the search palette, and a choice
 }
 #: The first-run wizard has rules of its own (it cannot be left once the store exists).
-OWN_RULES = {"FirstRunWizard"}
+#: The import wizard asks before its column and value choices are lost (tested in
+#: tests/gui/test_import_wizard.py).
+OWN_RULES = {"FirstRunWizard", "ImportWizard"}
 
 
 @pytest.fixture

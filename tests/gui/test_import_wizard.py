@@ -174,3 +174,31 @@ def test_no_import_button_for_a_lawyer(qtbot: Any, store_with_lawyer: Path) -> N
         ctx.tasks.wait()
     finally:
         session.close()
+
+
+def test_escape_asks_before_the_choices_are_lost(
+    qtbot: Any, gui_ctx: GuiContext, tmp_path: Path
+) -> None:
+    wizard = _wizard(qtbot, gui_ctx)
+    wizard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)  # looked at after closing
+    assert not wizard.has_unsaved_work()  # nothing chosen yet: Esc would simply close
+    wizard.file_page.choose(center_xlsx(tmp_path / "list.xlsx", EXTRA))
+    qtbot.waitUntil(lambda: wizard.file_page.isComplete(), timeout=WAIT)
+    _next(qtbot, wizard)
+    wizard.columns_page.combos[0].setCurrentIndex(1)
+    qtbot.keyClick(wizard, Qt.Key.Key_Escape)
+    box = wizard.discard_box
+    assert box is not None and box.isVisible()
+    assert wizard.isVisible()
+    keep = box.escapeButton()
+    assert keep is not None
+    keep.click()
+    qtbot.waitUntil(lambda: wizard.discard_box is None, timeout=WAIT)
+    assert wizard.isVisible() and wizard.currentId() == 1
+    assert wizard.columns_page.combos[0].currentIndex() == 1  # the choice is still there
+    wizard.reject()
+    box = wizard.discard_box
+    assert box is not None
+    discard = next(b for b in box.buttons() if b is not box.escapeButton())
+    discard.click()
+    qtbot.waitUntil(lambda: not wizard.isVisible(), timeout=WAIT)

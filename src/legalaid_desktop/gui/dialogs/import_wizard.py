@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QSpinBox,
     QTableWidget,
@@ -451,6 +452,7 @@ class ImportWizard(QWizard):
         self.loaded_mapping = False
         self.lawyers: dict[str, str] = {}
         self.preview: Preview | None = None
+        self.discard_box: QMessageBox | None = None
         self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
         self.setOption(QWizard.WizardOption.NoBackButtonOnLastPage, True)
         self.setOption(QWizard.WizardOption.NoCancelButtonOnLastPage, True)
@@ -480,12 +482,50 @@ class ImportWizard(QWizard):
         self.setButtonText(QWizard.WizardButton.BackButton, _("< &Back"))
         self.setButtonText(QWizard.WizardButton.CancelButton, _("Cancel"))
 
+    def has_unsaved_work(self) -> bool:
+        """Whether closing now would lose choices the user made: a file was read and the
+        wizard is past its first page, and nothing was imported yet."""
+        return self.table is not None and self.currentId() > 0 and self.run_page.report is None
+
     def reject(self) -> None:
         """Escape (or closing the window) stops a running import first (nothing is written);
-        a second press closes."""
+        a second press closes, asking first when the column and value choices would be lost
+        (the rule of every input dialog, gui/widgets/guarded_dialog.py)."""
         if self.run_page.stop():
             return
-        super().reject()
+        if self.discard_box is not None:
+            return
+        if not self.has_unsaved_work():
+            super().reject()
+            return
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            _("Close the import?"),
+            _("Close the import?"),
+            QMessageBox.StandardButton.NoButton,
+            self,
+        )
+        box.setInformativeText(
+            _(
+                "Nothing was imported. The choices made for the columns and values are lost "
+                "unless the mapping was saved."
+            )
+        )
+        discard = box.addButton(_("&Discard"), QMessageBox.ButtonRole.DestructiveRole)
+        keep = box.addButton(_("&Keep editing"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(keep)
+        box.setEscapeButton(keep)
+        box.setWindowModality(Qt.WindowModality.WindowModal)
+
+        def answered(_result: int) -> None:
+            self.discard_box = None
+            if box.clickedButton() is discard:
+                QWizard.reject(self)
+            box.deleteLater()
+
+        box.finished.connect(answered)
+        self.discard_box = box
+        box.open()
 
 
 def open_import_wizard(ctx: GuiContext, parent: QWidget) -> ImportWizard:

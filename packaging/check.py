@@ -19,8 +19,9 @@ What is tried (each step timed):
   case at the center, the case's PDF summary (``%PDF``, the Azerbaijani text read back, the
   bundle's DejaVu Sans embedded), an XLSX export, a bundle exported, inspected and imported at
   HQ; ``db verify`` in Azerbaijani and Russian; a common password refused (the shipped list);
-  the reference lists; 10,000 demo clients (the demo's second process is this frozen program
-  started again);
+  the reference lists; a client list in XLSX imported (python-calamine); a backup file written to
+  a folder, restored into a new data folder and verified; 10,000 demo clients
+  (the demo's second process is this frozen program started again);
 * the desktop program with ``QT_QPA_PLATFORM=offscreen --smoke-test`` on the center's store (the
   login window, Qt's plugins, QtPdf on the case's PDF, translations) and on an empty folder (the
   first-run wizard); it must exit with 0;
@@ -350,6 +351,35 @@ def check_export(box: Sandbox) -> None:
     require((box.cwd / "clients.xlsx").read_bytes()[:2] == b"PK", "the XLSX export")
 
 
+def check_spreadsheet_import(box: Sandbox) -> None:
+    """A center's list in XLSX, read by python-calamine (a native extension) and imported."""
+    import xlsxwriter  # the checker's own tool, from the build environment
+
+    rows = [
+        ["Ad, soyad, ata adı", "Cins", "Doğum ili", "Bölgə", "Telefon"],
+        ["Məmmədova Leyla Əli qızı", "Qadın", 1985, "Gəncə", "050 222 33 44"],
+        ["Quliyev Orxan Rauf oğlu", "Kişi", 1979, "Quba", "055 765 43 21"],
+    ]
+    book = xlsxwriter.Workbook(str(box.cwd / "list.xlsx"))
+    sheet = book.add_worksheet("Müştərilər")
+    for number, row in enumerate(rows):
+        sheet.write_row(number, 0, row)
+    book.close()
+    box.cli("--data-dir", "gnj", "import", "mapping", "list.xlsx", "-o", "mapping.json")
+    done = box.cli_json("--data-dir", "gnj", "import", "clients", "list.xlsx",
+                        "--mapping", "mapping.json")  # fmt: skip
+    require(done["counts"]["created"] == 2, str(done["counts"]))
+
+
+def check_backup(box: Sandbox) -> None:
+    """A backup file written to a folder (a USB stick), restored into a new data folder."""
+    (box.cwd / "stick").mkdir()
+    made = box.cli_json("--data-dir", "gnj", "db", "backup", "-o", "stick")
+    box.cli("--user", "admin", "db", "restore", made["path"], "--data-dir", "restored")
+    verified = box.cli("--data-dir", "restored", "db", "verify").stdout
+    require(verified.strip(), "db verify of the restored store printed nothing")
+
+
 def check_demo(box: Sandbox) -> None:
     box.cli("--data-dir", "demo", "init", "--node-code", "QBA", "--node-name", "Quba mərkəzi",
             "--admin", "admin")  # fmt: skip
@@ -493,6 +523,10 @@ def main(argv: list[str] | None = None) -> int:
             check_password_list(box)
         with report.step("XLSX export"):
             check_export(box)
+        with report.step("spreadsheet import (XLSX)"):
+            check_spreadsheet_import(box)
+        with report.step("backup to a folder, restore, verify"):
+            check_backup(box)
         with report.step("demo data, 10,000 clients (a second process)"):
             check_demo(box)
         with report.step("desktop program --smoke-test"):

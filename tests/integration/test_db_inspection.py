@@ -205,8 +205,11 @@ def test_verify_reports_a_damaged_page_and_leaves_the_chain_alone(store_with_law
     assert not report.ok
     assert report.page_problems and all(isinstance(p, str) for p in report.page_problems)
     assert any(f"page {pages}" in p for p in report.page_problems), report.page_problems
-    # SQLite's own check stops at the damaged page: its error is the structure's problem.
-    assert [("malformed" in p) for p in report.structure_problems] == [True]
+    # SQLite's own check meets the damaged page: its answer is the structure's one problem,
+    # "malformed" when it stops there, or the tree's pages it could not read (SQLITE_CORRUPT,
+    # code 11) when the page belongs to a tree it walks — which, depends on the tables' layout.
+    (problem,) = report.structure_problems
+    assert "malformed" in problem or "error code 11" in problem, problem
     assert (report.audit_events, report.audit_problems) == (0, ())
 
 

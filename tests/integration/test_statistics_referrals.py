@@ -62,6 +62,10 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[app.AppSes
     rng = random.Random(19)
     cases = list(session.cases.list(limit=1000).rows)
     rng.shuffle(cases)
+    # six open cases first, so that open cases are referred to several bodies whatever day
+    # the demo was made on (the measure of open cases by body needs more than one body)
+    still_open = [c for c in cases if c.status != "closed"][:6]
+    cases = still_open + [c for c in cases if c not in still_open]
     referred = 0
     for i, case in enumerate(cases[:60]):
         opened, last = case.opened_on, today()

@@ -129,7 +129,13 @@ class CaseRows:
         else:
             # waiting for a court or a public body (pending), or still being worked on
             status = "pending" if rng.random() < 0.3 else "open"
-            following = next((d for d in planned if d > base), closing)
+            # its next planned consultation; a case that outlived its plan (the court or the
+            # body has not answered yet) has its next call planned in the coming weeks (spread
+            # by the opening day, not by a draw, so the rest of the data stays as it was)
+            following = next(
+                (d for d in planned if d > base),
+                self.calendar.forward(base + 3 + opened % 37),
+            )
         referral = ""
         if outcome in self.p.referrals:
             referral = one(rng, self.p.referrals[outcome])

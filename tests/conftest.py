@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+import store_templates
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from legalaid_desktop import app
@@ -31,9 +33,25 @@ def data_dir(tmp_path: Path) -> Path:
     return tmp_path / "store"
 
 
+@pytest.fixture(autouse=True)
+def _fresh_store_templates() -> None:
+    """Each test gets at most one copy of each template store (tests/store_templates.py)."""
+    store_templates.new_test()
+
+
 def new_center_store(data_dir: Path) -> app.AppSession:
     """A new store of the center GNJ at ``data_dir``, logged in as its administrator
-    :data:`ADMIN` (the caller closes the session)."""
+    :data:`ADMIN` (the caller closes the session).
+
+    A copy of this process's template of that store, the first time in a test (see
+    tests/store_templates.py); made for real the second time.
+    """
+    if store_templates.copied("center-GNJ", data_dir, lambda d: _create_center(d).close()):
+        return app.login(data_dir, ADMIN, ADMIN_PASSWORD)
+    return _create_center(data_dir)
+
+
+def _create_center(data_dir: Path) -> app.AppSession:
     session, _recovery = app.create(
         data_dir,
         node_code="GNJ",

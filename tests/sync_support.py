@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import delete, select, text
 
+import store_templates
 from legalaid_desktop import app
 from legalaid_desktop.domain.cases import CaseInput, ClientInput, ConsentInput, ConsultationInput
 from legalaid_desktop.domain.conflict_decisions import ConflictDecisionInput
@@ -66,8 +67,21 @@ DATA_TABLES = SYNC_TABLES[:11]
 def make_node(
     root: Path, code: str, *, hq: bool = False, name: str | None = None
 ) -> app.AppSession:
+    """A new store of the node ``code`` in ``root``, logged in as its administrator.
+
+    A copy of this process's template of that node the first time in a test (see
+    tests/store_templates.py), made for real the second time.
+    """
+    kind = f"node-{code}-{hq}-{name}"
+    folder = root / code.lower()
+    if store_templates.copied(kind, folder, lambda d: _create_node(d, code, hq, name).close()):
+        return app.login(folder, "admin", PASSWORD)
+    return _create_node(folder, code, hq, name)
+
+
+def _create_node(folder: Path, code: str, hq: bool, name: str | None) -> app.AppSession:
     session, _recovery = app.create(
-        root / code.lower(),
+        folder,
         node_code=code,
         node_name=name or f"{code} mərkəzi",
         hq=hq,

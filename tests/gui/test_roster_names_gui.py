@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -15,8 +16,10 @@ import pytest
 from legalaid_desktop import app, i18n
 from legalaid_desktop.domain.cases import CaseInput, ConsultationInput
 from legalaid_desktop.gui.context import GuiContext
+from legalaid_desktop.gui.pages.calendar import CASE_COLUMN, LAWYER_COLUMN, CalendarPage
 from legalaid_desktop.gui.pages.case_view import CaseView
 from legalaid_desktop.gui.tasks import TaskRunner
+from legalaid_desktop.i18n.dates import today
 from sync_support import PASSWORD, World, add_case, down, sync, three_nodes, up
 
 WAIT = 20_000
@@ -47,9 +50,9 @@ def qba_context(qapp: object, world: World) -> Iterator[GuiContext]:
     assert errors == []
 
 
-def transferred_case(world: World) -> str:
-    """GNJ's lawyer Leyla opens a case and consults; HQ transfers it to QBA, which has a
-    `leyla` of its own. Returns the case number."""
+def transferred_case(world: World, follow_up_on: date | None = None) -> str:
+    """GNJ's lawyer Leyla opens a case and consults (with a follow-up on ``follow_up_on``);
+    HQ transfers it to QBA, which has a `leyla` of its own. Returns the case number."""
     world.gnj.users.add("leyla", LEYLA, "lawyer", PASSWORD)
     world.qba.users.add("leyla", NAMESAKE, "lawyer", PASSWORD)
     client_id, _number = add_case(world.gnj)
@@ -58,7 +61,9 @@ def transferred_case(world: World) -> str:
         case = leyla.cases.open(
             CaseInput(client_id=client_id, legal_area="labour", summary="İşdən çıxarılma")
         )
-        leyla.records.add_consultation(case.number, ConsultationInput(notes="İlk görüş"))
+        leyla.records.add_consultation(
+            case.number, ConsultationInput(notes="İlk görüş", follow_up_on=follow_up_on)
+        )
     finally:
         leyla.close()
     up(world, world.gnj)
@@ -88,3 +93,19 @@ def test_qba_shows_the_gnj_lawyer_by_full_name_and_center(
         folder
     ):  # a look at it: LEGALAID_SHOTS=/some/folder pytest tests/gui/test_roster_names_gui.py
         view.grab().save(str(Path(folder) / "roster-case-view-qba.png"))
+
+
+def test_qbas_calendar_names_the_gnj_lawyer_of_a_follow_up(
+    qtbot: Any, world: World, qba_context: GuiContext
+) -> None:
+    """The calendar's lawyer column: GNJ's Leyla's follow-up due today on the case QBA took
+    over reads "full name (GNJ)", not QBA's `leyla`."""
+    number = transferred_case(world, follow_up_on=today())
+    world.qba.cases.assign(number, "admin")
+    page = CalendarPage(qba_context)
+    qtbot.addWidget(page)
+    page.mine.setChecked(False)
+    page.show()
+    qtbot.waitUntil(lambda: page.table.rowCount() == 1, timeout=WAIT)
+    assert page.table.item(0, CASE_COLUMN).text() == number
+    assert page.table.item(0, LAWYER_COLUMN).text() == f"{LEYLA} (GNJ)"

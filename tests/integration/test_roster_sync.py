@@ -13,6 +13,7 @@ import base64
 import io
 import json
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -336,3 +337,55 @@ def test_statistics_by_lawyer_tell_a_transferred_cases_gnj_lawyer_from_a_namesak
     # QBA assigns the case to its own `leyla`: one row of hers, two cases
     world.qba.cases.assign(number, "leyla")
     assert by_lawyer(world.qba) == {"leyla": (NAMESAKE, 2)}
+
+
+def test_the_calendar_at_qba_names_a_transferred_cases_gnj_lawyer_not_the_namesake(
+    world: World,
+) -> None:
+    """The calendar and the dashboard: GNJ's Leyla's follow-up on the case transferred to QBA is
+    named with GNJ's code and is not on the agenda of QBA's own `leyla`, whose deadline is hers."""
+    world.gnj.users.add("leyla", LEYLA, "lawyer", PASSWORD)
+    client_id, _number = add_case(world.gnj)
+    leyla = as_user(world, "GNJ", "leyla")
+    soon = today() + timedelta(days=3)
+    try:
+        case = leyla.cases.open(
+            CaseInput(client_id=client_id, legal_area="labour", summary="İşdən çıxarılma")
+        )
+        leyla.records.add_consultation(
+            case.number, ConsultationInput(notes="İlk görüş", follow_up_on=soon)
+        )
+    finally:
+        leyla.close()
+    number = case.number
+    world.qba.users.add("leyla", NAMESAKE, "lawyer", PASSWORD)
+    _client, own_number = add_case(world.qba)
+    world.qba.cases.assign(own_number, "leyla")
+    world.qba.records.add_deadline(own_number, soon, "Məhkəməyə ərizə")
+    up(world, world.gnj)
+    sync(world.hq).transfer_case(number, "QBA", "Müştəri Qubaya köçüb")
+    down(world, world.qba)
+    world.qba.cases.assign(number, "admin")  # QBA's manager takes it: the case is open there
+
+    span = (today(), today() + timedelta(days=7))
+    named = {(i.case_number, i.kind): i.lawyer_name for i in world.qba.agenda.items(*span)}
+    assert named == {
+        (number, "follow_up"): f"{LEYLA} (GNJ)",
+        (own_number, "deadline"): NAMESAKE,
+    }
+    # the filter (and the dashboard) is of this node's `leyla`: not GNJ's namesake's follow-up
+    mine = world.qba.agenda.items(*span, lawyer="leyla")
+    assert [(i.case_number, i.kind) for i in mine] == [(own_number, "deadline")]
+    qba_leyla = as_user(world, "QBA", "leyla")
+    try:
+        due = qba_leyla.agenda.dashboard().due_this_week
+        assert [(i.case_number, i.lawyer_name) for i in due] == [(own_number, NAMESAKE)]
+    finally:
+        qba_leyla.close()
+    # at HQ, once QBA's bundle brings the assignment, both are named by the roster
+    up(world, world.qba)
+    at_hq = {(i.case_number, i.kind): i.lawyer_name for i in world.hq.agenda.items(*span)}
+    assert at_hq == {
+        (number, "follow_up"): f"{LEYLA} (GNJ)",
+        (own_number, "deadline"): f"{NAMESAKE} (QBA)",
+    }

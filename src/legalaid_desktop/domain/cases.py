@@ -483,6 +483,9 @@ class AgendaItem:
     """The client's name as stored (the marker for an anonymized client)."""
     closed_by: date | None = None
     """A follow-up closed by a later consultation of its case: that consultation's date."""
+    lawyer_name: str = ""
+    """Who :attr:`lawyer` is, as people read it (``services/people.py``): the full name of a
+    user of this node, "Məmmədova Leyla (GNJ)" for another node's."""
 
     @property
     def client(self) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from sqlalchemy import ColumnElement, func, select
@@ -12,6 +12,7 @@ from legalaid_desktop.domain.cases import AgendaItem, CaseStatus
 from legalaid_desktop.domain.roles import Permission
 from legalaid_desktop.i18n.dates import today
 from legalaid_desktop.services import consents
+from legalaid_desktop.services.people import People, author_node
 from legalaid_desktop.services.workspace import Workspace
 from legalaid_desktop.store.models import Case, Client, Consultation, Deadline
 
@@ -40,7 +41,9 @@ class AgendaService:
         """Deadlines and consultation follow-ups due between ``start`` and ``end`` (inclusive)."""
         self.ws.require(Permission.VIEW_CASES)
         with self.ws.read() as s:
-            return _items(s, start, end, lawyer=lawyer, include_done=include_done)
+            return _items(
+                s, self.ws.node_code, start, end, lawyer=lawyer, include_done=include_done
+            )
 
     def dashboard(self) -> Dashboard:
         """The dashboard's figures and agenda, read in one transaction.
@@ -69,7 +72,9 @@ class AgendaService:
             closed = count(Case, Case.closed_on >= month_start)
             consultations = count(Consultation, Consultation.held_on >= month_start)
             # the overdue items (a year back) and this week's, in one pass over the agenda
-            agenda = _items(s, day - timedelta(days=365), day + timedelta(days=7), lawyer=me)
+            agenda = _items(
+                s, self.ws.node_code, day - timedelta(days=365), day + timedelta(days=7), lawyer=me
+            )
             # (read from the consents with a "valid until" already past, not from an index)
             expired = consents.expired_consent_count(s, day, self.ws.node_code)
         return Dashboard(
@@ -113,15 +118,25 @@ def closing_consultation() -> ColumnElement[str | None]:
 
 
 def _items(
-    s: Session, start: date, end: date, *, lawyer: str | None, include_done: bool = False
+    s: Session,
+    me: str,
+    start: date,
+    end: date,
+    *,
+    lawyer: str | None,
+    include_done: bool = False,
 ) -> list[AgendaItem]:
     """The agenda between ``start`` and ``end`` (inclusive), sorted by date and case number.
 
-    Only the columns shown are read. With ``lawyer`` (the dashboard), the open deadlines come
-    from the partial index of deadlines still to do and the follow-ups from the index of each
-    lawyer's open follow-ups; the case and its client are read by their keys. A follow-up is
-    done when it was marked done or a later consultation of its case closed it
-    (:func:`closing_consultation`).
+    Only the columns shown are read. With ``lawyer`` (a user of this node: the dashboard, the
+    calendar's filter), the open deadlines come from the partial index of deadlines still to
+    do and the follow-ups from the index of each lawyer's open follow-ups; the case and its
+    client are read by their keys. A follow-up is done when it was marked done or a later
+    consultation of its case closed it (:func:`closing_consultation`).
+
+    Each item names its lawyer by the one resolver (``services/people.py``): a deadline's is
+    the case's lawyer, of the node that last assigned the case; a follow-up's is whoever held
+    the consultation, of the node it was held at (``me`` is this node's code).
     """
     lo, hi = start.isoformat(), end.isoformat()
     dq = (
@@ -133,6 +148,8 @@ def _items(
             Case.number,
             Case.assigned_lawyer,
             Client.full_name,
+            Case.clocks,
+            Case.origin_node,
         )
         .join(Case, Case.id == Deadline.case_id)
         .join(Client, Client.id == Case.client_id)
@@ -142,9 +159,12 @@ def _items(
         dq = dq.where(Deadline.done.is_(False))  # "done IS 0", as in the partial index
     if lawyer:
         dq = dq.where(Case.assigned_lawyer == lawyer)
-    items = [
-        AgendaItem("deadline", ref, number, date.fromisoformat(due), text, done, who, name)
-        for ref, due, text, done, number, who, name in s.execute(dq)
+    items: list[tuple[str, AgendaItem]] = [
+        (
+            author_node(clocks, "assignment", origin or ""),
+            AgendaItem("deadline", ref, number, date.fromisoformat(due), text, done, who, name),
+        )
+        for ref, due, text, done, number, who, name, clocks, origin in s.execute(dq)
     ]
     closed_by = closing_consultation()
     fq = (
@@ -158,6 +178,7 @@ def _items(
             Client.full_name,
             Consultation.follow_up_done_at,
             closed_by,
+            Consultation.origin_node,
         )
         .join(Case, Case.id == Consultation.case_id)
         .join(Client, Client.id == Case.client_id)
@@ -173,19 +194,26 @@ def _items(
     if lawyer:
         fq = fq.where(Consultation.lawyer == lawyer)
     items += [
-        AgendaItem(
-            "follow_up",
-            ref,
-            number,
-            date.fromisoformat(follow_up_on or lo),
-            next_steps or notes[:120],
-            done_at is not None or closed is not None,
-            who,
-            name,
-            closed_by=date.fromisoformat(closed) if closed else None,
+        (
+            origin or "",
+            AgendaItem(
+                "follow_up",
+                ref,
+                number,
+                date.fromisoformat(follow_up_on or lo),
+                next_steps or notes[:120],
+                done_at is not None or closed is not None,
+                who,
+                name,
+                closed_by=date.fromisoformat(closed) if closed else None,
+            ),
         )
-        for ref, follow_up_on, next_steps, notes, who, number, name, done_at, closed in s.execute(
-            fq
+        for ref, follow_up_on, next_steps, notes, who, number, name, done_at, closed, origin in (
+            s.execute(fq)
         )
     ]
-    return sorted(items, key=lambda i: (i.due_on, i.case_number))
+    if lawyer:  # this node's user: a namesake at another node is someone else
+        items = [(node, item) for node, item in items if (node or me) == me]
+    people = People.load(s, me, [(node, item.lawyer) for node, item in items])
+    named = [replace(item, lawyer_name=people.name(item.lawyer, node)) for node, item in items]
+    return sorted(named, key=lambda i: (i.due_on, i.case_number))

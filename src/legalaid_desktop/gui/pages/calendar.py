@@ -295,7 +295,7 @@ class CalendarPage(Page):
         return _("Deadline") if item.kind == "deadline" else _("Follow-up")
 
     def _lawyer_name(self, item: AgendaItem) -> str:
-        return self._lawyers.get(item.lawyer, item.lawyer)
+        return item.lawyer_name or self._lawyers.get(item.lawyer, item.lawyer)
 
     def _texts(self, item: AgendaItem) -> list[str]:
         return [

@@ -19,7 +19,7 @@ import store_templates
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from legalaid_desktop import app
+from legalaid_desktop import app, i18n
 from legalaid_desktop.store.vault import FLOOR
 
 ADMIN = "admin"
@@ -31,6 +31,16 @@ LAWYER_PASSWORD = "Xazar-sea-2026"
 @pytest.fixture
 def data_dir(tmp_path: Path) -> Path:
     return tmp_path / "store"
+
+
+@pytest.fixture(autouse=True)
+def _language_restored() -> Iterator[None]:
+    """The process-wide language after a test is what it was before: a test that switched to
+    Russian must not make the next one on the same worker read Russian messages. Restored
+    without calling the language listeners (the widgets of a finished test are gone)."""
+    saved = (i18n._current, i18n._current_lang)
+    yield
+    i18n._current, i18n._current_lang = saved
 
 
 @pytest.fixture(autouse=True)

@@ -389,3 +389,21 @@ def test_the_calendar_at_qba_names_a_transferred_cases_gnj_lawyer_not_the_namesa
         (number, "follow_up"): f"{LEYLA} (GNJ)",
         (own_number, "deadline"): f"{NAMESAKE} (QBA)",
     }
+
+
+def test_the_personal_data_report_at_qba_names_the_gnj_lawyer(world: World) -> None:
+    """The access report (everything held about a person): the case's lawyer and the
+    consultation's author are GNJ's Leyla, named with GNJ's code, not QBA's namesake."""
+    number = leyla_writes_a_case(world)
+    world.qba.users.add("leyla", NAMESAKE, "lawyer", PASSWORD)
+    up(world, world.gnj)
+    sync(world.hq).transfer_case(number, "QBA", "Müştəri Qubaya köçüb")
+    down(world, world.qba)
+
+    report = world.qba.access.report(number)
+    (case,) = [c for c in report.cases if c.number == number]
+    assert (case.assigned_lawyer, case.assigned_lawyer_name) == ("leyla", f"{LEYLA} (GNJ)")
+    given = [(k.lawyer, k.lawyer_name) for k in report.consultations if k.case_number == number]
+    assert given == [("leyla", f"{LEYLA} (GNJ)")]
+    # the audit trail is this node's: QBA's administrator made the report
+    assert report.events[-1].actor_name == "Admin QBA"

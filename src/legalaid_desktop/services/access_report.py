@@ -44,6 +44,7 @@ from legalaid_desktop.i18n import LANGUAGES, _, current_language
 from legalaid_desktop.i18n.dates import from_iso
 from legalaid_desktop.reports.access_report import render_access_report
 from legalaid_desktop.services import corrections
+from legalaid_desktop.services.people import People, author_node
 from legalaid_desktop.services.workspace import Workspace
 from legalaid_desktop.store.audit import utc_now_iso
 from legalaid_desktop.store.models import (
@@ -127,7 +128,9 @@ class AccessReportService:
             self.ws.audit(s, ACTION, "client", client.id, details)
             s.flush()
             # read the trail again: it now ends with this report's own event
-            events = _events(s, _ids(report), {c.number for c in report.cases}, _names(s))
+            events = _events(
+                s, _ids(report), {c.number for c in report.cases}, _names(s, self.ws.node_code)
+            )
         return _with_events(report, events)
 
     def export(
@@ -178,7 +181,7 @@ class AccessReportService:
     # -- reading ------------------------------------------------------------------------------
 
     def _collect(self, s: Session, client: Client) -> AccessReport:
-        names = _names(s)
+        me = self.ws.node_code
         node = s.scalar(select(Node).where(Node.code == self.ws.node_code))
         cases = s.scalars(
             select(Case).where(Case.client_id == client.id).order_by(Case.opened_on, Case.number)
@@ -223,6 +226,14 @@ class AccessReportService:
                 select(CorruptionDetails).where(CorruptionDetails.case_id.in_(chunk))
             )
         }
+        # who held a case or gave a consultation, by the one resolver: a case's lawyer of the
+        # node that last assigned it, a consultation's of the node it was given at
+        lawyer_of = {
+            c.id: (author_node(c.clocks, "assignment", c.origin_node or me), c.assigned_lawyer)
+            for c in cases
+        }
+        given_by = {k.id: (k.origin_node or me, k.lawyer) for k in consultations}
+        people = People.load(s, me, [*lawyer_of.values(), *given_by.values()])
         attachments = [
             a
             for a in s.scalars(
@@ -275,14 +286,17 @@ class AccessReportService:
                 )
                 for c in consents
             ),
-            cases=tuple(_case(c, corruption.get(c.id), names) for c in cases),
+            cases=tuple(
+                _case(c, corruption.get(c.id), people.name(c.assigned_lawyer, lawyer_of[c.id][0]))
+                for c in cases
+            ),
             consultations=tuple(
                 AccessConsultation(
                     id=k.id,
                     case_number=numbers[k.case_id],
                     held_on=date.fromisoformat(k.held_on),
                     lawyer=k.lawyer,
-                    lawyer_name=names.get(k.lawyer, ""),
+                    lawyer_name=people.name(k.lawyer, k.origin_node or me),
                     mode=k.mode,
                     minutes=k.minutes,
                     notes=k.notes,
@@ -356,7 +370,7 @@ def _chunks(ids: Sequence[str]) -> Iterator[Sequence[str]]:
         yield ids[start : start + _CHUNK]
 
 
-def _case(c: Case, details: CorruptionDetails | None, names: dict[str, str]) -> AccessCase:
+def _case(c: Case, details: CorruptionDetails | None, lawyer_name: str) -> AccessCase:
     return AccessCase(
         id=c.id,
         number=c.number,
@@ -364,7 +378,7 @@ def _case(c: Case, details: CorruptionDetails | None, names: dict[str, str]) -> 
         legal_area=c.legal_area,
         summary=c.summary,
         assigned_lawyer=c.assigned_lawyer,
-        assigned_lawyer_name=names.get(c.assigned_lawyer, ""),
+        assigned_lawyer_name=lawyer_name,
         owner_node=c.owner_node,
         opened_on=date.fromisoformat(c.opened_on),
         closed_on=from_iso(c.closed_on),
@@ -401,8 +415,14 @@ def _ids(report: AccessReport) -> set[str]:
     return ids
 
 
-def _names(s: Session) -> dict[str, str]:
-    return {name: full for name, full in s.execute(select(User.username, User.full_name))}
+def _names(s: Session, me: str) -> dict[str, str]:
+    """This node's users by user name: whoever did what the audit log records here."""
+    return {
+        name: full
+        for name, full in s.execute(
+            select(User.username, User.full_name).where(User.node_code == me)
+        )
+    }
 
 
 def _events(

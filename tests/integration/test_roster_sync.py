@@ -23,6 +23,7 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from legalaid_desktop import app
+from legalaid_desktop.domain.campaigns import CampaignInput
 from legalaid_desktop.domain.cases import CaseInput, ConsultationInput
 from legalaid_desktop.domain.ids import is_uuid7
 from legalaid_desktop.domain.roles import Role
@@ -407,3 +408,21 @@ def test_the_personal_data_report_at_qba_names_the_gnj_lawyer(world: World) -> N
     assert given == [("leyla", f"{LEYLA} (GNJ)")]
     # the audit trail is this node's: QBA's administrator made the report
     assert report.events[-1].actor_name == "Admin QBA"
+
+
+def test_a_campaign_at_qba_names_the_transferred_cases_gnj_lawyer(world: World) -> None:
+    """The campaign page's cases: GNJ's Leyla on the case transferred to QBA, QBA's own
+    `leyla` on QBA's case."""
+    number = leyla_writes_a_case(world)
+    world.qba.users.add("leyla", NAMESAKE, "lawyer", PASSWORD)
+    _client, own_number = add_case(world.qba)
+    world.qba.cases.assign(own_number, "leyla")
+    up(world, world.gnj)
+    sync(world.hq).transfer_case(number, "QBA", "Müştəri Qubaya köçüb")
+    down(world, world.qba)
+
+    campaign = world.qba.campaigns.add(CampaignInput("Əmək hüquqları", issue_area="labour"))
+    world.qba.campaigns.link(campaign.id, own_number)
+    detail = world.qba.campaigns.link(campaign.id, number)
+    named = {c.number: detail.person(c.assigned_lawyer, c.lawyer_node) for c in detail.cases}
+    assert named == {number: f"{LEYLA} (GNJ)", own_number: NAMESAKE}

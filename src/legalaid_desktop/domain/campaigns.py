@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from legalaid_desktop.domain.retention import display_name
+from legalaid_desktop.domain.roster import person_key
 
 PROFILE_FORMAT = "campaign-profile/1"
 """The tag of a description that holds a period and notes (:func:`pack_profile`)."""
@@ -44,6 +45,8 @@ class CampaignCase:
     assigned_lawyer: str
     opened_on: date
     center: str
+    lawyer_node: str = ""
+    """The node :attr:`assigned_lawyer` is a user of (the node that last assigned the case)."""
 
     @property
     def client_display_name(self) -> str:
@@ -95,9 +98,13 @@ class CampaignDetail:
     figures: CampaignFigures | None = None
     user_names: dict[str, str] = field(default_factory=dict)
 
-    def person(self, username: str) -> str:
-        """The full name of ``username`` (the user name when it is not known here)."""
-        return self.user_names.get(username) or username
+    """Who the cases' lawyers are, keyed as ``CaseDetail.user_names`` (``username@NODE``,
+    and the bare user name for this node's users)."""
+
+    def person(self, username: str, node: str = "") -> str:
+        """What people read for ``username`` of ``node`` (``""``: a user of this node), else
+        the user name itself (never the name of a namesake of another node)."""
+        return self.user_names.get(person_key(username, node)) or username
 
 
 def pack_profile(notes: str, starts_on: date | None, ends_on: date | None) -> str:

@@ -38,11 +38,12 @@ from legalaid_desktop.domain.roles import Permission, roles_text, roles_with
 from legalaid_desktop.i18n import _
 from legalaid_desktop.i18n.dates import today
 from legalaid_desktop.services import consents, lookups
+from legalaid_desktop.services.people import People, author_node
 from legalaid_desktop.services.workspace import Workspace
 from legalaid_desktop.statistics.definitions import Measure
 from legalaid_desktop.statistics.periods import Period
 from legalaid_desktop.statistics.query import FigureQuery, Filters
-from legalaid_desktop.store.models import Campaign, Case, Client, User
+from legalaid_desktop.store.models import Campaign, Case, Client
 
 TITLE_MAX = 200
 PARTNER_MAX = 200
@@ -321,6 +322,8 @@ class CampaignService:
                 Case.assigned_lawyer,
                 Case.opened_on,
                 Case.owner_node,
+                Case.clocks,
+                Case.origin_node,
             )
             .join(Client, Client.id == Case.client_id)
             .where(*alive)
@@ -331,10 +334,11 @@ class CampaignService:
         if total == CASES_SHOWN:
             total = s.scalar(select(func.count()).select_from(Case).where(*alive)) or 0
         first = s.scalar(select(Case.opened_on).where(*alive).order_by(Case.opened_on).limit(1))
-        lawyers = {c[4] for c in cases}
-        names = dict(
-            s.execute(select(User.username, User.full_name).where(User.username.in_(lawyers))).all()
-        )
+        # a case's lawyer is of the node that last assigned it (services/people.py)
+        me = self.ws.node_code
+        nodes = [author_node(c.clocks, "assignment", c.origin_node or me) for c in cases]
+        wanted = [(node, c.assigned_lawyer) for node, c in zip(nodes, cases, strict=True)]
+        names = People.load(s, me, wanted).names(wanted)
         return CampaignDetail(
             id=row.id,
             title=row.title,
@@ -347,8 +351,17 @@ class CampaignService:
             editable=row.node_code == self.ws.node_code
             and self.ws.actor.can(Permission.EDIT_CASES),
             cases=tuple(
-                CampaignCase(n, name, st, area, lawyer, date.fromisoformat(opened), node)
-                for n, name, st, area, lawyer, opened, node in cases
+                CampaignCase(
+                    c.number,
+                    c.full_name,
+                    c.status,
+                    c.legal_area,
+                    c.assigned_lawyer,
+                    date.fromisoformat(c.opened_on),
+                    c.owner_node,
+                    lawyer_node=node,
+                )
+                for node, c in zip(nodes, cases, strict=True)
             ),
             case_total=total,
             first_opened=date.fromisoformat(first) if first else None,

@@ -297,7 +297,7 @@ class CampaignsPage(Page):
                 c.client_display_name,
                 ctx.label("case_statuses", c.status),
                 ctx.label("legal_areas", c.legal_area),
-                detail.person(c.assigned_lawyer),
+                detail.person(c.assigned_lawyer, c.lawyer_node),
             )
             for column, text in enumerate(values):
                 self.cases.setItem(row, column, cell(text, c.number if column == 0 else None))

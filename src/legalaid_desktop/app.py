@@ -35,6 +35,7 @@ from legalaid_desktop.services.referrals import ReferralService
 from legalaid_desktop.services.report_definitions import ReportDefinitionService
 from legalaid_desktop.services.reports import ReportService
 from legalaid_desktop.services.retention import RetentionService
+from legalaid_desktop.services.roster import RosterService
 from legalaid_desktop.services.search import SearchService
 from legalaid_desktop.services.statistics import StatisticsService
 from legalaid_desktop.services.sync import SyncService
@@ -144,6 +145,11 @@ class AppSession:
     def imports(self) -> ClientImportService:
         """Clients and their cases from a spreadsheet (docs/import.md)."""
         return ClientImportService(self.ws)
+
+    @property
+    def roster(self) -> RosterService:
+        """The people of the network this node knows (the case list's lawyer filter)."""
+        return RosterService(self.ws)
 
     def close(self) -> None:
         self.ws.close()

@@ -18,6 +18,7 @@ from legalaid_desktop.domain.cases import CaseInput, ConsultationInput
 from legalaid_desktop.gui.context import GuiContext
 from legalaid_desktop.gui.pages.calendar import CASE_COLUMN, LAWYER_COLUMN, CalendarPage
 from legalaid_desktop.gui.pages.case_view import CaseView
+from legalaid_desktop.gui.pages.cases import CasesPage
 from legalaid_desktop.gui.tasks import TaskRunner
 from legalaid_desktop.i18n.dates import today
 from sync_support import PASSWORD, World, add_case, down, sync, three_nodes, up
@@ -109,3 +110,34 @@ def test_qbas_calendar_names_the_gnj_lawyer_of_a_follow_up(
     qtbot.waitUntil(lambda: page.table.rowCount() == 1, timeout=WAIT)
     assert page.table.item(0, CASE_COLUMN).text() == number
     assert page.table.item(0, LAWYER_COLUMN).text() == f"{LEYLA} (GNJ)"
+
+
+def test_hqs_case_list_filters_by_each_centers_lawyer(qtbot: Any, world: World) -> None:
+    """At HQ the lawyer filter offers every center's lawyers from the roster, namesakes apart
+    ("full name (GNJ)", "full name (QBA)"), and each choice lists only that person's cases."""
+    number = transferred_case(world)
+    _client, own_number = add_case(world.qba)
+    world.qba.cases.assign(own_number, "leyla")
+    up(world, world.qba)
+    i18n.set_language("en")
+    ctx = GuiContext(services=world.hq, tasks=TaskRunner(), catalog=world.hq.reference())
+    errors: list[BaseException] = []
+    ctx.tasks.error_handler = errors.append
+    page = CasesPage(ctx)
+    qtbot.addWidget(page)
+    page.show()
+    combo = page.lawyer
+    qtbot.waitUntil(lambda: combo.findData("leyla@QBA") > 0, timeout=WAIT)
+    assert combo.itemText(combo.findData("leyla@GNJ")) == f"{LEYLA} (GNJ)"
+    assert combo.itemText(combo.findData("leyla@QBA")) == f"{NAMESAKE} (QBA)"
+    for key, expected in (("leyla@GNJ", [number]), ("leyla@QBA", [own_number])):
+        combo.setCurrentIndex(combo.findData(key))
+        qtbot.waitUntil(
+            lambda expected=expected: (
+                [page.model.data(page.model.index(r, 0)) for r in range(page.model.rowCount())]
+                == expected
+            ),
+            timeout=WAIT,
+        )
+    ctx.tasks.wait()
+    assert errors == []

@@ -300,6 +300,22 @@ def test_the_case_list_at_qba_names_a_transferred_cases_gnj_lawyer(world: World)
     assert exported["cases"] == sorted([(number, f"{LEYLA} (GNJ)"), (own_number, NAMESAKE)])
     assert (number, f"{LEYLA} (GNJ)") in exported["consultations"]
     assert (number, NAMESAKE) not in exported["consultations"]
+    # by (user name, node): the one person, of the node that last assigned the case
+    for key, expected in (("leyla@GNJ", {number}), ("leyla@QBA", {own_number})):
+        assert {r.number for r in world.qba.cases.list(lawyer=key).rows} == expected
+        assert world.qba.cases.list(lawyer=key, count=True).total == 1
+    assert world.qba.cases.list(lawyer="leyla@BAK").rows == ()
+    # at HQ, once QBA's bundle came, each center's leyla is one choice of the filter
+    up(world, world.qba)
+    for key, expected in (("leyla@GNJ", {number}), ("leyla@QBA", {own_number})):
+        assert {r.number for r in world.hq.cases.list(lawyer=key).rows} == expected
+    # QBA assigns the transferred case to its own leyla: from then on it is hers
+    world.qba.cases.assign(number, "leyla")
+    assert {r.number for r in world.qba.cases.list(lawyer="leyla@QBA").rows} == {
+        number,
+        own_number,
+    }
+    assert world.qba.cases.list(lawyer="leyla@GNJ").rows == ()
 
 
 def by_lawyer(session: app.AppSession) -> dict[str, tuple[str, int]]:

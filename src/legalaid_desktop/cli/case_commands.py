@@ -498,7 +498,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = case.add_parser("list")
     p.add_argument("--status")
     p.add_argument("--area")
-    p.add_argument("--lawyer")
+    p.add_argument(
+        "--lawyer",
+        metavar="USERNAME",
+        help=_("a user name, or USERNAME@NODE for that node's user only (see user roster)"),
+    )
     p.add_argument("--limit", type=int, default=200)
     p.set_defaults(func=cmd_case_list)
 

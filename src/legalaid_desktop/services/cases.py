@@ -61,6 +61,15 @@ from legalaid_desktop.store.models import (
 OPEN_STATES = (CaseStatus.OPEN.value, CaseStatus.PENDING.value)
 
 
+def assignment_node() -> ColumnElement[str]:
+    """SQL for the node the case's lawyer is a user of: the node of the stamp of the case's
+    ``assignment`` field group (an encoded stamp ends with its node's code after 16 hex
+    digits, :meth:`HLC.encode`), else the node that opened the case, as
+    :func:`~legalaid_desktop.services.people.author_node` reads it in Python."""
+    stamp = func.json_extract(Case.clocks, "$.assignment")
+    return func.coalesce(func.nullif(func.substr(stamp, 17), ""), Case.origin_node)
+
+
 def next_case_number(session: Session, node_code: str, year: int) -> str:
     """Allocate ``<NODE>-<YEAR>-<SEQ>`` inside the caller's write transaction.
 
@@ -288,7 +297,8 @@ class CaseService:
         Args:
             status: Only cases in this status.
             legal_area: Only cases of this legal area.
-            lawyer: Only cases assigned to this user name.
+            lawyer: Only cases assigned to this user name; ``leyla@GNJ`` only to GNJ's
+                ``leyla`` (a case's lawyer is of the node that last assigned it).
             client_id: Only the cases of this client.
             text: Only the cases whose entry (number, client's name, summary...) has every typed
                 word (folded) as a word prefix (``services.list_order.text_filter``).
@@ -402,7 +412,10 @@ class CaseService:
         if legal_area:
             where.append(Case.legal_area == legal_area)
         if lawyer:
-            where.append(Case.assigned_lawyer == lawyer)
+            username, _at, node = lawyer.partition("@")
+            where.append(Case.assigned_lawyer == username)
+            if node:  # ``leyla@GNJ``: GNJ's leyla, not a namesake of another node
+                where.append(assignment_node() == node)
         if client_id:
             where.append(Case.client_id == client_id)
         if center:

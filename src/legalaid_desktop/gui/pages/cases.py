@@ -61,7 +61,11 @@ class CasesPage(Page):
         self.area = CodeCombo(ctx, "legal_areas", empty_text=lambda: _("All areas"), parent=self)
         self.lawyer_label = QLabel(self)
         self.lawyer = LawyerCombo(
-            ctx, assignable=False, empty_text=lambda: _("All lawyers"), parent=self
+            ctx,
+            assignable=False,
+            empty_text=lambda: _("All lawyers"),
+            network=True,
+            parent=self,
         )
         self.mine = QCheckBox(self)
         self.status_label.setBuddy(self.status)

@@ -8,6 +8,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QWidget
 
 from legalaid_desktop.domain.roles import Role
+from legalaid_desktop.domain.roster import RosterMember, person_key
 from legalaid_desktop.domain.users import UserInfo
 from legalaid_desktop.gui.context import GuiContext
 from legalaid_desktop.gui.tasks import QueryOp
@@ -24,6 +25,9 @@ class LawyerCombo(QComboBox):
         assignable: Only active users of this center who may hold cases (for assigning);
             otherwise every user who may hold cases (for filtering lists).
         empty_text: A first entry without a user ("All lawyers"), when given.
+        network: Also the people of other nodes the roster knows (the case list's filter: at
+            HQ every center's lawyers); their value is ``username@NODE``, their entry
+            "full name (NODE)". This node's users keep the bare user name.
 
     Signals:
         loaded(): the users arrived (``names()`` is filled).
@@ -37,11 +41,14 @@ class LawyerCombo(QComboBox):
         *,
         assignable: bool,
         empty_text: Callable[[], str] | None = None,
+        network: bool = False,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self._ctx = ctx
         self._assignable = assignable
+        self._network = network and not assignable
+        self._others: list[RosterMember] = []
         self._empty_text = empty_text
         self._users: list[UserInfo] = []
         self._wanted: str | None = ctx.actor.username if assignable else None
@@ -55,6 +62,11 @@ class LawyerCombo(QComboBox):
         QueryOp(self._ctx.tasks, users.list, success=self._arrived, parent=self).latest(
             "users"
         ).run()
+        if self._network:
+            roster = self._ctx.services.roster
+            QueryOp(self._ctx.tasks, roster.list, success=self._roster_arrived, parent=self).latest(
+                "roster"
+            ).run()
 
     def username(self) -> str | None:
         value = self.currentData()
@@ -81,6 +93,11 @@ class LawyerCombo(QComboBox):
         self._fill()
         self.loaded.emit()
 
+    def _roster_arrived(self, members: list[RosterMember]) -> None:
+        self._others = [m for m in members if not m.here and m.role in CASE_ROLES]
+        self._fill()
+        self.loaded.emit()
+
     def _eligible(self, user: UserInfo) -> bool:
         if user.role not in CASE_ROLES:
             return False
@@ -97,8 +114,16 @@ class LawyerCombo(QComboBox):
         self.clear()
         if self._empty_text is not None:
             self.addItem(self._empty_text(), None)
-        for user in sorted(self._users, key=lambda u: sort_key(u.full_name)):
-            if self._eligible(user):
-                self.addItem(f"{user.full_name} ({user.username})", user.username)
+        entries = [
+            (user.full_name, f"{user.full_name} ({user.username})", user.username)
+            for user in self._users
+            if self._eligible(user)
+        ]
+        entries += [
+            (m.full_name, f"{m.full_name} ({m.node})", person_key(m.username, m.node))
+            for m in self._others
+        ]
+        for _name, text, value in sorted(entries, key=lambda e: (sort_key(e[0]), e[1])):
+            self.addItem(text, value)
         self.blockSignals(blocked)
         self.set_username(wanted)

@@ -43,6 +43,11 @@ def _language_restored() -> Iterator[None]:
     i18n._current, i18n._current_lang = saved
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _store_template_folder(tmp_path_factory: pytest.TempPathFactory) -> None:
+    store_templates.use_folder(tmp_path_factory.mktemp("store-templates"))
+
+
 @pytest.fixture(autouse=True)
 def _fresh_store_templates() -> None:
     """Each test gets at most one copy of each template store (tests/store_templates.py)."""

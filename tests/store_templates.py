@@ -29,6 +29,16 @@ def new_test() -> None:
     _used.clear()
 
 
+def use_folder(folder: Path) -> None:
+    """Keep the templates in ``folder`` (conftest gives one of pytest's temporary folders, which
+    pytest removes in time even when a process ends without running its exit handlers, as the
+    workers mutmut forks do)."""
+    global _root
+    if _root != folder:
+        _root = folder
+        _templates.clear()
+
+
 def _folder() -> Path:
     global _root
     if _root is None:

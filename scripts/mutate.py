@@ -148,6 +148,12 @@ TARGETS: dict[str, list[str]] = {
         _I + "test_migrations.py",
         _H + "test_revocation_backups.py",
     ],
+    # The backup file on a USB stick: one that is called verified and does not restore, or
+    # that a revoked user's password still opens, loses or exposes every record.
+    "src/legalaid_desktop/store/backup_file.py": [
+        _I + "test_backup_file.py",
+        _H + "test_backup_outside.py",
+    ],
     "src/legalaid_desktop/sync/container/format.py": [
         _H + "test_container.py",
         _H + "test_bundle_import.py",

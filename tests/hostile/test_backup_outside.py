@@ -8,6 +8,7 @@ copy, gets a clear message and keeps nothing of the backup (root only: a small t
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -81,6 +82,18 @@ def test_revocation_rekeys_the_files_it_reaches_and_names_the_others(
 
     # The plugged file: a new key, Nigar's password and old key open nothing of it.
     assert not _opens(plugged, ADMIN2, ADMIN2_PASSWORD)
+    # It is the same backup under the new key: what it says of itself is unchanged but its
+    # generation (one more) and who made it (nobody but the slots held the new key).
+    rekeyed = backup_file.read(plugged)
+    _key, now = backup_file.unlock(
+        rekeyed, backup_file.opener_for_password(rekeyed, ADMIN, ADMIN_PASSWORD)
+    )
+    kept = ("store_id", "backup_id", "node_id", "node_code", "node_name", "schema_revision")
+    assert {f: getattr(now, f) for f in kept} == {f: getattr(_facts, f) for f in kept}
+    assert (now.node_code, now.node_name) == ("GNJ", "Gəncə mərkəzi")
+    assert now.generation == _facts.generation + 1
+    assert (rekeyed.keys.generation, rekeyed.keys.made_by) == (bf.keys.generation + 1, "")
+    assert (rekeyed.keys.made_at, rekeyed.keys.reason) == (bf.keys.made_at, bf.keys.reason)
     with pytest.raises(BackupRejected):
         backup_file.connect_file(plugged, old_key)
     target = tmp_path / "restored"
@@ -149,8 +162,16 @@ def test_a_stick_too_small_gets_a_clear_message_and_keeps_nothing(
                 session.maintenance.backups.write_outside(disk)
             assert _left_on(disk) == []
         message = str(caught.value)
-        assert "not enough space" in message and "MB needed" in message
-        assert "MB free" in message and "\n" not in message
+        found = re.fullmatch(
+            r"There is not enough space in (.+): (\d+\.\d) MB needed, (\d+\.\d) MB free\. "
+            r"Nothing of the backup was left there\.",
+            message,
+        )
+        assert found is not None, message
+        assert found.group(1) == str(disk)
+        needed, free = float(found.group(2)), float(found.group(3))
+        assert needed >= size / 1_000_000 - 0.1  # at least the database (in MB, not bytes)
+        assert 0 < free <= 2.1  # what the 2 MiB stick had left
         assert session.maintenance.backups.list_outside() == []
     finally:
         session.close()

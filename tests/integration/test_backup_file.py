@@ -229,6 +229,11 @@ def _positions(file: Path) -> list[int]:
     return sorted(set(fixed + sampled))
 
 
+DAMAGED = (
+    "{file} is damaged or was altered (or is not a LegalAid backup); nothing was restored from it."
+)
+
+
 def test_a_flipped_byte_anywhere_is_refused_and_nothing_is_written(
     made: dict[str, Path | str], tmp_path: Path
 ) -> None:
@@ -239,8 +244,9 @@ def test_a_flipped_byte_anywhere_is_refused_and_nothing_is_written(
     for position in positions:
         copy = _flip(file, tmp_path / "flipped.labackup", position)
         target = tmp_path / f"target-{position}"
-        with pytest.raises(BackupRejected):
+        with pytest.raises(BackupRejected) as caught:
             restore_backup(copy, target, recovery_key=recovery)
+        assert str(caught.value) == DAMAGED.format(file=copy.name), position
         assert not target.exists(), position
     # The password path too (a byte in the database part and one in the footer).
     for position in (positions[3], backup_file.read(file).db_length + 60):

@@ -216,3 +216,31 @@ def test_a_stick_that_fills_up_during_the_copy_keeps_nothing(
     target = tmp_path / "restored"
     restore_backup(tmp_path / written.name, target, username=ADMIN, password=ADMIN_PASSWORD)
     app.login(target, ADMIN, ADMIN_PASSWORD).close()
+
+
+def test_a_stick_that_gives_back_other_bytes_keeps_nothing(
+    admin_session: app.AppSession, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A failing stick: one byte of the database part reads back other than it was written.
+    The read-back check catches it before the file is called a backup: one clear message, no
+    file, nothing recorded."""
+    stick = _stick(tmp_path)
+    written = backup_file._append_footer
+
+    def the_stick_fails(path: Path, *args: object, **kwargs: object) -> None:
+        written(path, *args, **kwargs)  # type: ignore[arg-type]
+        with path.open("r+b") as f:  # the page the disk garbles
+            f.seek(4096 + 100)
+            byte = f.read(1)
+            f.seek(4096 + 100)
+            f.write(bytes([byte[0] ^ 0x40]))
+
+    monkeypatch.setattr(backup_file, "_append_footer", the_stick_fails)
+    with pytest.raises(BackupRejected) as caught:
+        admin_session.maintenance.backups.write_outside(stick)
+    assert str(caught.value) == (
+        f"The backup read back from {stick} was not what was written: the disk may be "
+        "failing. Nothing of it was left there; try another disk or USB stick."
+    )
+    assert _left_on(stick) == []
+    assert admin_session.maintenance.backups.list_outside() == []

@@ -232,18 +232,6 @@ def read(path: Path) -> BackupFile:
     return BackupFile(path, keys, db_length, sealed)
 
 
-def is_backup_file(path: Path) -> bool:
-    """Whether ``path`` is a file ending in the backup trailer's magic (not a backup folder)."""
-    if not path.is_file():
-        return False
-    try:
-        with path.open("rb") as f:
-            f.seek(max(0, path.stat().st_size - TRAILER.size))
-            return f.read(len(MAGIC)) == MAGIC
-    except OSError:
-        return False
-
-
 def database_digest(path: Path, length: int) -> str:
     """SHA-256 of the first ``length`` bytes of ``path`` (read from the disk, not the cache)."""
     digest = hashlib.sha256()

@@ -25,7 +25,7 @@ from legalaid_desktop.store import consultation_figures
 from sync_support import add_case, assert_converged, enroll, make_node, sync
 
 ROOT = Path(__file__).resolve().parents[2]
-MIGRATION = ROOT / "migrations" / "versions" / "a4c7e2f9b1d3_referred_to_in_the_figures.py"
+MIGRATION = ROOT / "migrations" / "versions" / "e9a2d7c4b8f6_consultations_counted_where_given.py"
 """The newest revision that makes the table and its triggers (their text is checked here)."""
 BEFORE_FIGURES = "d3a7f1c9e2b4"
 """The revision before the table existed (e6b2c4d8f0a1 made it)."""
@@ -87,6 +87,7 @@ CHANGES: list[tuple[str, str, str]] = [
     ("consultations", "lawyer", "'someone'"),
     ("consultations", "mode", "'phone'"),
     ("consultations", "minutes", "97"),
+    ("consultations", "origin_node", "'QBA'"),
     ("cases", "owner_node", "'QBA'"),
     ("cases", "legal_area", "'tax'"),
     ("cases", "outcome", "'resolved'"),

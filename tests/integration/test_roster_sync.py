@@ -13,7 +13,7 @@ import base64
 import io
 import json
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +33,7 @@ from legalaid_desktop.services.people import People
 from legalaid_desktop.services.roster import RosterService
 from legalaid_desktop.statistics.definitions import Dimension, Measure
 from legalaid_desktop.statistics.periods import parse_period
-from legalaid_desktop.statistics.query import FigureQuery
+from legalaid_desktop.statistics.query import FigureQuery, Filters
 from legalaid_desktop.store.models import RosterEntry
 from legalaid_desktop.sync import strictjson
 from legalaid_desktop.sync.container import open_bundle
@@ -63,8 +63,9 @@ def entries(session: app.AppSession) -> dict[tuple[str, str], tuple[str, str, bo
         }
 
 
-def leyla_writes_a_case(world: World) -> str:
-    """GNJ's lawyer Leyla opens a case and gives a consultation; returns its number."""
+def leyla_writes_a_case(world: World, follow_up_on: date | None = None) -> str:
+    """GNJ's lawyer Leyla opens a case (for the client of a case GNJ's administrator opened) and
+    gives a consultation, with a follow-up on ``follow_up_on`` if given; returns its number."""
     world.gnj.users.add("leyla", LEYLA, "lawyer", PASSWORD)
     client_id, _number = add_case(world.gnj)
     leyla = as_user(world, "GNJ", "leyla")
@@ -72,10 +73,28 @@ def leyla_writes_a_case(world: World) -> str:
         case = leyla.cases.open(
             CaseInput(client_id=client_id, legal_area="labour", summary="İşdən çıxarılma")
         )
-        leyla.records.add_consultation(case.number, ConsultationInput(notes="İlk görüş"))
+        leyla.records.add_consultation(
+            case.number, ConsultationInput(notes="İlk görüş", follow_up_on=follow_up_on)
+        )
     finally:
         leyla.close()
     return case.number
+
+
+def transferred_beside_a_namesake(
+    world: World, follow_up_on: date | None = None
+) -> tuple[str, str]:
+    """GNJ's Leyla writes a case (:func:`leyla_writes_a_case`) that HQ transfers to QBA, where
+    another `leyla` (:data:`NAMESAKE`) has a case of her own; QBA has received the transfer.
+    Returns (the transferred case's number, QBA's own case's number)."""
+    number = leyla_writes_a_case(world, follow_up_on)
+    world.qba.users.add("leyla", NAMESAKE, "lawyer", PASSWORD)
+    _client, own_number = add_case(world.qba)
+    world.qba.cases.assign(own_number, "leyla")
+    up(world, world.gnj)
+    sync(world.hq).transfer_case(number, "QBA", "Müştəri Qubaya köçüb")
+    down(world, world.qba)
+    return number, own_number
 
 
 def test_a_gnj_lawyer_is_named_at_hq_and_at_qba_after_a_transfer(world: World) -> None:
@@ -271,13 +290,7 @@ def test_no_password_or_key_material_travels(world: World) -> None:
 def test_the_case_list_at_qba_names_a_transferred_cases_gnj_lawyer(world: World) -> None:
     """The case list's lawyer column: GNJ's Leyla on the case transferred to QBA, QBA's own
     `leyla` (a namesake) on QBA's case; the filter still works on the user name."""
-    number = leyla_writes_a_case(world)
-    world.qba.users.add("leyla", NAMESAKE, "lawyer", PASSWORD)
-    _client, own_number = add_case(world.qba)
-    world.qba.cases.assign(own_number, "leyla")
-    up(world, world.gnj)
-    sync(world.hq).transfer_case(number, "QBA", "Müştəri Qubaya köçüb")
-    down(world, world.qba)
+    number, own_number = transferred_beside_a_namesake(world)
 
     listed = {r.number: r for r in world.qba.cases.list().rows}
     assert listed[number].assigned_lawyer == listed[own_number].assigned_lawyer == "leyla"
@@ -333,14 +346,8 @@ def test_statistics_by_lawyer_tell_a_transferred_cases_gnj_lawyer_from_a_namesak
 ) -> None:
     """At QBA the case transferred from GNJ counts for GNJ's Leyla, named with GNJ's code, not
     for QBA's own `leyla`; at HQ the two namesakes are two rows, each named by the roster."""
-    number = leyla_writes_a_case(world)
-    world.qba.users.add("leyla", NAMESAKE, "lawyer", PASSWORD)
-    _client, own_number = add_case(world.qba)
-    world.qba.cases.assign(own_number, "leyla")
-    up(world, world.gnj)
+    number, _own_number = transferred_beside_a_namesake(world)
     up(world, world.qba)
-    sync(world.hq).transfer_case(number, "QBA", "Müştəri Qubaya köçüb")
-    down(world, world.qba)
 
     assert by_lawyer(world.qba) == {
         "leyla@GNJ": (f"{LEYLA} (GNJ)", 1),
@@ -356,32 +363,63 @@ def test_statistics_by_lawyer_tell_a_transferred_cases_gnj_lawyer_from_a_namesak
     assert by_lawyer(world.qba) == {"leyla": (NAMESAKE, 2)}
 
 
+def figures(
+    session: app.AppSession, measure: Measure, by: Dimension, center: str | None = None
+) -> dict[str, int]:
+    """``measure`` this year by ``by`` (narrowed to ``center`` if given): code → value."""
+    query = FigureQuery(
+        measure, parse_period(str(today().year)), (by,), Filters(center=center), previous=False
+    )
+    return {r.codes[0]: r.value for r in session.statistics.figures(query).rows}
+
+
+def test_consultations_count_where_they_were_given_and_cases_where_they_are(
+    world: World,
+) -> None:
+    """After a transfer, the consultations GNJ gave on the case count for GNJ and for GNJ's
+    Leyla (not for QBA, nor QBA's namesake); the case itself counts where it is now (QBA), as do
+    the consultations QBA gives on it from then on."""
+    number, own_number = transferred_beside_a_namesake(world)
+    world.qba.records.add_consultation(number, ConsultationInput(notes="Qubada ilk görüş"))
+    namesake = as_user(world, "QBA", "leyla")
+    try:
+        namesake.records.add_consultation(own_number, ConsultationInput(notes="İkinci görüş"))
+    finally:
+        namesake.close()
+    up(world, world.qba)
+
+    # GNJ gave two (its administrator's case, Leyla's); QBA three (two on its own case, one on
+    # the transferred case)
+    assert figures(world.qba, Measure.CONSULTATIONS, Dimension.CENTER) == {"GNJ": 1, "QBA": 3}
+    assert figures(world.hq, Measure.CONSULTATIONS, Dimension.CENTER) == {"GNJ": 2, "QBA": 3}
+    assert figures(world.hq, Measure.CONSULTATIONS, Dimension.LAWYER) == {
+        "admin@GNJ": 1,
+        "leyla@GNJ": 1,
+        "admin@QBA": 2,
+        "leyla@QBA": 1,
+    }
+    assert figures(world.qba, Measure.CONSULTATIONS, Dimension.LAWYER) == {
+        "leyla@GNJ": 1,
+        "admin": 2,
+        "leyla": 1,
+    }
+    assert figures(world.hq, Measure.CONSULTATION_MINUTES, Dimension.CENTER, "GNJ") == {"GNJ": 60}
+    # the client GNJ served and the one QBA served (GNJ's client, served at both)
+    assert figures(world.hq, Measure.CLIENTS_SERVED, Dimension.CENTER) == {"GNJ": 1, "QBA": 1}
+    assert figures(world.hq, Measure.CLIENTS_SERVED, Dimension.CENTER, "QBA") == {"QBA": 2}
+    # the case measures: where the case is now
+    assert figures(world.hq, Measure.CASES_OPENED, Dimension.CENTER) == {"GNJ": 1, "QBA": 2}
+    assert figures(world.hq, Measure.OPEN_CASES, Dimension.CENTER, "GNJ") == {"GNJ": 1}
+
+
 def test_the_calendar_at_qba_names_a_transferred_cases_gnj_lawyer_not_the_namesake(
     world: World,
 ) -> None:
     """The calendar and the dashboard: GNJ's Leyla's follow-up on the case transferred to QBA is
     named with GNJ's code and is not on the agenda of QBA's own `leyla`, whose deadline is hers."""
-    world.gnj.users.add("leyla", LEYLA, "lawyer", PASSWORD)
-    client_id, _number = add_case(world.gnj)
-    leyla = as_user(world, "GNJ", "leyla")
     soon = today() + timedelta(days=3)
-    try:
-        case = leyla.cases.open(
-            CaseInput(client_id=client_id, legal_area="labour", summary="İşdən çıxarılma")
-        )
-        leyla.records.add_consultation(
-            case.number, ConsultationInput(notes="İlk görüş", follow_up_on=soon)
-        )
-    finally:
-        leyla.close()
-    number = case.number
-    world.qba.users.add("leyla", NAMESAKE, "lawyer", PASSWORD)
-    _client, own_number = add_case(world.qba)
-    world.qba.cases.assign(own_number, "leyla")
+    number, own_number = transferred_beside_a_namesake(world, follow_up_on=soon)
     world.qba.records.add_deadline(own_number, soon, "Məhkəməyə ərizə")
-    up(world, world.gnj)
-    sync(world.hq).transfer_case(number, "QBA", "Müştəri Qubaya köçüb")
-    down(world, world.qba)
     world.qba.cases.assign(number, "admin")  # QBA's manager takes it: the case is open there
 
     span = (today(), today() + timedelta(days=7))
@@ -411,11 +449,7 @@ def test_the_calendar_at_qba_names_a_transferred_cases_gnj_lawyer_not_the_namesa
 def test_the_personal_data_report_at_qba_names_the_gnj_lawyer(world: World) -> None:
     """The access report (everything held about a person): the case's lawyer and the
     consultation's author are GNJ's Leyla, named with GNJ's code, not QBA's namesake."""
-    number = leyla_writes_a_case(world)
-    world.qba.users.add("leyla", NAMESAKE, "lawyer", PASSWORD)
-    up(world, world.gnj)
-    sync(world.hq).transfer_case(number, "QBA", "Müştəri Qubaya köçüb")
-    down(world, world.qba)
+    number, _own_number = transferred_beside_a_namesake(world)
 
     report = world.qba.access.report(number)
     (case,) = [c for c in report.cases if c.number == number]
@@ -429,13 +463,7 @@ def test_the_personal_data_report_at_qba_names_the_gnj_lawyer(world: World) -> N
 def test_a_campaign_at_qba_names_the_transferred_cases_gnj_lawyer(world: World) -> None:
     """The campaign page's cases: GNJ's Leyla on the case transferred to QBA, QBA's own
     `leyla` on QBA's case."""
-    number = leyla_writes_a_case(world)
-    world.qba.users.add("leyla", NAMESAKE, "lawyer", PASSWORD)
-    _client, own_number = add_case(world.qba)
-    world.qba.cases.assign(own_number, "leyla")
-    up(world, world.gnj)
-    sync(world.hq).transfer_case(number, "QBA", "Müştəri Qubaya köçüb")
-    down(world, world.qba)
+    number, own_number = transferred_beside_a_namesake(world)
 
     campaign = world.qba.campaigns.add(CampaignInput("Əmək hüquqları", issue_area="labour"))
     world.qba.campaigns.link(campaign.id, own_number)

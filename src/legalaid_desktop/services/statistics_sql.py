@@ -160,14 +160,14 @@ def _source(
             _CONSULTATIONS,
             "f.held_on",
             "f.lawyer",
-            "f.owner_node",
+            # where the consultation was given, and its lawyer a user of that node: a case
+            # transferred from GNJ to QBA keeps GNJ's consultations under GNJ
+            "f.given_at",
             "f.minutes" if measure is Measure.CONSULTATION_MINUTES else "1",
             _FIGURES,
             first_per_client=measure is Measure.CLIENTS_SERVED,
             order="f.held_on, f.id",  # the earliest day, then the smallest id
-            # the case's center: consultation_figures does not carry the node a consultation
-            # was given at (a transferred case's earlier consultations are named as its own)
-            lawyer_node="f.owner_node",
+            lawyer_node="f.given_at",
         )
     if measure is Measure.CASES_OPENED:
         body = f"{opened} AND ca.opened_on BETWEEN :start AND :end"

@@ -57,7 +57,7 @@ COUNTING_RULES: dict[Measure, str] = {
     Measure.CLIENTS_SERVED: N_(
         "Distinct clients with at least one consultation held in the period. A client is "
         "counted once, under the values of their first consultation in the period (its case, "
-        "its lawyer, its mode, its month)."
+        "its lawyer, its mode, its month, the center where it was held)."
     ),
     Measure.NEW_CLIENTS: N_(
         "Clients registered in the period (the day of intake, Baku time). Case values (legal "
@@ -65,9 +65,13 @@ COUNTING_RULES: dict[Measure, str] = {
     ),
     Measure.CASES_OPENED: N_("Cases opened in the period, by the day they were opened."),
     Measure.CASES_CLOSED: N_("Cases closed in the period, by the day they were closed."),
-    Measure.CONSULTATIONS: N_("Consultations held in the period, each counted once."),
+    Measure.CONSULTATIONS: N_(
+        "Consultations held in the period, each counted once, at the center where it was held "
+        "(a transferred case's earlier consultations stay with the center that gave them)."
+    ),
     Measure.CONSULTATION_MINUTES: N_(
-        "The minutes of the consultations held in the period, added up."
+        "The minutes of the consultations held in the period, added up, at the center where "
+        "each was held."
     ),
     Measure.OPEN_CASES: N_(
         "Cases opened on or before the last day of the period and not closed by then "

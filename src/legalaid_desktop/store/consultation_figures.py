@@ -1,7 +1,7 @@
 """The derived table ``consultation_figures`` (store/models/figures.py): what it must hold, and
 its rebuild after a bulk load.
 
-Triggers (revision ``a4c7e2f9b1d3``) keep the table equal to :data:`SELECT` after every write.
+Triggers (revision ``e9a2d7c4b8f6``) keep the table equal to :data:`SELECT` after every write.
 A bulk load (the demo generator) drops the secondary indexes of the tables it fills, and with
 them the ones the triggers look rows up by, so that each trigger would scan a table: it loads
 inside :func:`rebuilt_after` instead, which takes the triggers away for the load and fills the
@@ -39,7 +39,7 @@ SELECT = (
     "co.minutes, ca.owner_node, ca.legal_area, ca.outcome, ca.campaign_id, "
     "cd.id IS NOT NULL, cd.sector, cd.conduct, cd.institution, ca.satisfaction, "
     "cl.gender, cl.birth_year, cl.region, cl.displacement, cl.disability, cl.referral_source, "
-    f"cl.kind, ca.grant_code, {FIRST_REFERRAL} "
+    f"cl.kind, ca.grant_code, {FIRST_REFERRAL}, co.origin_node "
     "FROM consultations co "
     "JOIN cases ca ON ca.id = co.case_id AND ca.deleted_hlc IS NULL "
     "JOIN clients cl ON cl.id = ca.client_id AND cl.deleted_hlc IS NULL "
@@ -47,7 +47,8 @@ SELECT = (
     "WHERE co.deleted_hlc IS NULL"
 )
 """The table's rows, in its column order: every live consultation of a live case of a live
-client, with the values a figure reads (revision ``a4c7e2f9b1d3`` holds the same text)."""
+client, with the values a figure reads, last the node the consultation was given at (revision
+``e9a2d7c4b8f6`` holds the same text)."""
 
 
 @contextmanager

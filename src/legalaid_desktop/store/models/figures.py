@@ -8,12 +8,12 @@ the same values side by side, ordered by the day (``WITHOUT ROWID``, primary key
 ``(held_on, id)``): a period is one contiguous range of it. The consultation's id is kept as the
 UUID's 16 bytes (:func:`legalaid_desktop.store.consultation_figures.key`), not its 36 characters.
 
-It is derived, never written by the services: SQLite triggers (revisions ``b7d2e5a9c4f1`` and
-``a4c7e2f9b1d3``) keep it equal to the join below after every insert, update and delete of a
-consultation, a case, its corruption details, its referrals or a client, whoever writes them
-(a lawyer's screen, a bundle's merge, an import). A row exists exactly when the consultation,
-its case and its client are all live (``deleted_hlc IS NULL``). It is per node and never
-synchronized: each node derives its own.
+It is derived, never written by the services: SQLite triggers (revisions ``b7d2e5a9c4f1``,
+``a4c7e2f9b1d3`` and ``e9a2d7c4b8f6``) keep it equal to the join below after every insert,
+update and delete of a consultation, a case, its corruption details, its referrals or a client,
+whoever writes them (a lawyer's screen, a bundle's merge, an import). A row exists exactly when
+the consultation, its case and its client are all live (``deleted_hlc IS NULL``). It is per
+node and never synchronized: each node derives its own.
 
     SELECT co.held_on, key(co.id), ca.client_id, co.lawyer, co.mode, co.minutes,
            ca.owner_node, ca.legal_area, ca.outcome, ca.campaign_id,
@@ -22,7 +22,8 @@ synchronized: each node derives its own.
            cl.disability, cl.referral_source, cl.kind AS client_kind,
            ca.grant_code,
            (SELECT r.body FROM referrals r WHERE r.case_id = ca.id
-            AND r.deleted_hlc IS NULL ORDER BY r.referred_on, r.id LIMIT 1) AS referred_to
+            AND r.deleted_hlc IS NULL ORDER BY r.referred_on, r.id LIMIT 1) AS referred_to,
+           co.origin_node AS given_at
     FROM consultations co
     JOIN cases ca ON ca.id = co.case_id AND ca.deleted_hlc IS NULL
     JOIN clients cl ON cl.id = ca.client_id AND cl.deleted_hlc IS NULL
@@ -69,3 +70,6 @@ class ConsultationFigure(Base):
     grant_code: Mapped[str | None] = mapped_column(String(64))
     referred_to: Mapped[str | None] = mapped_column(String(32))
     """The body of the case's first referral (``referral_bodies``), NULL when not referred."""
+    given_at: Mapped[str | None] = mapped_column(String(16))
+    """The node the consultation was given at (its ``origin_node``), which is not the case's
+    ``owner_node`` after a transfer: the figures over consultations count it there."""

@@ -130,8 +130,14 @@ def test_hqs_case_list_filters_by_each_centers_lawyer(qtbot: Any, world: World) 
     qtbot.waitUntil(lambda: combo.findData("leyla@QBA") > 0, timeout=WAIT)
     assert combo.itemText(combo.findData("leyla@GNJ")) == f"{LEYLA} (GNJ)"
     assert combo.itemText(combo.findData("leyla@QBA")) == f"{NAMESAKE} (QBA)"
+    # the list opens wide enough for the longest name; the box may cut the chosen one, its
+    # tooltip does not
+    metrics = combo.view().fontMetrics()
+    longest = max(metrics.horizontalAdvance(combo.itemText(i)) for i in range(combo.count()))
+    assert combo.view().minimumWidth() >= longest
     for key, expected in (("leyla@GNJ", [number]), ("leyla@QBA", [own_number])):
         combo.setCurrentIndex(combo.findData(key))
+        assert combo.toolTip() == combo.itemText(combo.findData(key))
         qtbot.waitUntil(
             lambda expected=expected: (
                 [page.model.data(page.model.index(r, 0)) for r in range(page.model.rowCount())]
@@ -139,5 +145,11 @@ def test_hqs_case_list_filters_by_each_centers_lawyer(qtbot: Any, world: World) 
             ),
             timeout=WAIT,
         )
+    if folder := os.environ.get("LEGALAID_SHOTS"):  # the list open, at 1,100 px wide
+        page.resize(1100, 700)
+        combo.showPopup()
+        page.grab().save(str(Path(folder) / "roster-case-list-hq.png"))
+        combo.view().window().grab().save(str(Path(folder) / "roster-lawyer-choices-hq.png"))
+        combo.hidePopup()
     ctx.tasks.wait()
     assert errors == []

@@ -53,6 +53,7 @@ class LawyerCombo(QComboBox):
         self._users: list[UserInfo] = []
         self._wanted: str | None = ctx.actor.username if assignable else None
         self.activated.connect(self._remember)
+        self.currentIndexChanged.connect(lambda _i: self._show_whole())
         self._fill()
         self.reload()
 
@@ -127,3 +128,18 @@ class LawyerCombo(QComboBox):
             self.addItem(text, value)
         self.blockSignals(blocked)
         self.set_username(wanted)
+        self._show_whole()
+
+    def _show_whole(self) -> None:
+        """A full name with a center's code is often longer than the box is wide and is cut
+        there: the tooltip holds the chosen one whole, and the list opens as wide as its
+        longest entry (the screen allowing)."""
+        self.setToolTip(self.currentText())
+        view = self.view()
+        metrics = view.fontMetrics()
+        widest = max(
+            (metrics.horizontalAdvance(self.itemText(i)) for i in range(self.count())), default=0
+        )
+        # the entries' padding and the scroll bar a long list shows
+        margin = 4 * metrics.averageCharWidth() + view.verticalScrollBar().sizeHint().width()
+        view.setMinimumWidth(widest + margin)

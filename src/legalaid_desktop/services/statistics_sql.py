@@ -438,13 +438,20 @@ def grouped(
     clients = eligible_clients = None
     if statement.by_client:
         rows = list(rows)
-        if statement.eligible_only:
+        if statement.first_per_client:
+            # the first row of each client is the last one to set its key, reversed; the
+            # consent rule is the client's, so it is applied to these rows alone (the same
+            # rows as filtering first, a fraction of the work)
+            firsts = {row[0]: row for row in reversed(rows)}
+            if statement.eligible_only:
+                rows = [row for client, row in firsts.items() if client in eligible]
+                clients, eligible_clients = len(firsts), len(rows)
+            else:
+                rows = list(firsts.values())
+        elif statement.eligible_only:
             behind = {row[0] for row in rows}
             clients, eligible_clients = len(behind), len(behind.intersection(eligible))
             rows = [row for row in rows if row[0] in eligible]
-        if statement.first_per_client:
-            # the first row of each client is the last one to set its key, reversed
-            rows = list({row[0]: row for row in reversed(rows)}.values())
         rows = [row[1:] for row in rows]
     if statement.unit:  # the rows are the keys; the value is the count
         counts = Counter(map(tuple, rows))

@@ -78,7 +78,8 @@ def test_the_demo_load_fills_the_table_and_leaves_the_triggers(demo: app.AppSess
         names = {
             r[0] for r in s.execute(text("SELECT name FROM sqlite_master WHERE type = 'trigger'"))
         }
-    assert names == {name for name, _event, _body in _migration().TRIGGERS}
+    figures = {name for name in names if name.startswith("consultation_figures_")}
+    assert figures == {name for name, _event, _body in _migration().TRIGGERS}
 
 
 # Every column a trigger watches, with a value to set it to (the row is picked by the test).

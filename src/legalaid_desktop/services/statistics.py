@@ -27,9 +27,9 @@ from legalaid_desktop.fsutil import atomic_write
 from legalaid_desktop.i18n import _, current_language
 from legalaid_desktop.i18n.dates import now_baku
 from legalaid_desktop.i18n.formatting import format_datetime, month_names
+from legalaid_desktop.services.eligible import KeptEligible, select_eligible
 from legalaid_desktop.services.people import People
 from legalaid_desktop.services.statistics_sql import (
-    ELIGIBLE,
     Grouped,
     Statement,
     figure_sql,
@@ -78,6 +78,9 @@ _SPECIAL_RANK = {OTHER: 1, NOT_REFERRED: 1, NOT_APPLICABLE: 2, NOT_STATED: 3}
 
 _T = TypeVar("_T")
 
+_KEPT = "statistics_kept_eligible"
+"""The key, in a read's ``Session.info``, of the service's :class:`KeptEligible`."""
+
 _MEMO = "statistics_memo"
 """The key, in a read's ``Session.info``, of the results of the statements it ran (one report)."""
 
@@ -102,16 +105,10 @@ def _fetch_figure(s: Session, statement: Statement, params: Mapping[str, Any]) -
 
 def _eligible(s: Session, end: str) -> frozenset[str]:
     """The ids of the clients whose consent covers anonymized statistics on ``end``
-    (:data:`ELIGIBLE`), selected once a read."""
-
-    def ids() -> frozenset[str]:
-        cursor = s.connection().connection.cursor()
-        try:
-            return frozenset(r[0] for r in cursor.execute(ELIGIBLE, {"end": end}))
-        finally:
-            cursor.close()
-
-    return _memo(s, "eligible", {"end": end}, ids)
+    (``services.eligible``), selected once a read, and kept between the reads of the service
+    while the consents are unchanged."""
+    kept: KeptEligible | None = s.info.get(_KEPT)
+    return _memo(s, "eligible", {"end": end}, lambda: select_eligible(s, end, kept))
 
 
 def _memo(s: Session, sql: str, params: Mapping[str, Any], run: Callable[[], _T]) -> _T:
@@ -171,6 +168,7 @@ def _month_label(code: str, lang: str) -> str:
 class StatisticsService:
     def __init__(self, ws: Workspace) -> None:
         self.ws = ws
+        self.kept_eligible = KeptEligible()
 
     def _scope(self, filters: Filters) -> Filters:
         """``filters`` as the actor may see them: a lawyer's narrowed to their own figures.
@@ -225,11 +223,13 @@ class StatisticsService:
         with self.ws.read() as s:
             s.info[_MEMO] = {}
             s.info[_PLAN] = plan
+            s.info[_KEPT] = self.kept_eligible
             try:
                 return [self._figure(s, q, f) for q, f in scoped]
             finally:
                 s.info.pop(_MEMO, None)
                 s.info.pop(_PLAN, None)
+                s.info.pop(_KEPT, None)
 
     def _figure(self, s: Session, query: FigureQuery, filters: Filters) -> FigureTable:
         lang = query.lang or current_language()

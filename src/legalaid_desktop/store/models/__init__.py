@@ -20,7 +20,7 @@ from legalaid_desktop.store.models.cases import (
     ReferenceItem,
     Referral,
 )
-from legalaid_desktop.store.models.figures import ConsultationFigure
+from legalaid_desktop.store.models.figures import ConsentGeneration, ConsultationFigure
 from legalaid_desktop.store.models.foundation import AuditEvent, Meta, Node, User
 from legalaid_desktop.store.models.reports import ReportDefinition
 from legalaid_desktop.store.models.roster import RosterEntry
@@ -49,6 +49,7 @@ __all__ = [
     "ConflictDecision",
     "ConflictEntry",
     "Consent",
+    "ConsentGeneration",
     "Consultation",
     "ConsultationFigure",
     "Correction",

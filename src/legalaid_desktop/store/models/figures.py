@@ -73,3 +73,18 @@ class ConsultationFigure(Base):
     given_at: Mapped[str | None] = mapped_column(String(16))
     """The node the consultation was given at (its ``origin_node``), which is not the case's
     ``owner_node`` after a transfer: the figures over consultations count it there."""
+
+
+class ConsentGeneration(Base):
+    """How many times the consents changed: one row, raised by SQLite triggers (revision
+    ``b5d8e1f4a7c3``) on every insert, update and delete of a consent, whoever writes it.
+
+    The anonymized figures count only the clients whose consent covers them; selecting those
+    takes about 100 ms at HQ scale, and the statistics keep the selection for as long as this
+    number is the same (``services.statistics``). It is per node and never synchronized.
+    """
+
+    __tablename__ = "consent_generation"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)  # always 1: one row
+    n: Mapped[int] = mapped_column(Integer)

@@ -238,3 +238,86 @@ def test_one_parameter_one_step_below_the_floor_is_refused_for_a_new_slot(
         vault.add_user("x", "pw-123456789", dek=b"\0" * 32, kdf=params)
     assert [s.username for s in vault.slots] == before
     assert not FLOOR.below_floor()  # the floor itself is allowed
+
+
+def test_the_recovery_key_opens_the_store_as_its_own_slot(data_dir: Path) -> None:
+    """What the recovery key unlocks: the database key (the same an administrator's password
+    opens), no user name, and the recovery slot with its private key, which the recovery
+    session opens the backups with (a revocation made then re-keys them)."""
+    from legalaid_desktop.store import backups
+    from legalaid_desktop.store.slots import public_bytes
+
+    session, recovery = app.create(
+        data_dir,
+        node_code="QBA",
+        node_name="Quba",
+        hq=False,
+        admin_username=ADMIN,
+        admin_full_name="Admin",
+        admin_password=ADMIN_PASSWORD,
+        kdf=FLOOR,
+    )
+    folder = session.maintenance.backup()
+    session.close()
+    vault = Vault.load(StorePaths(data_dir).vault)
+    (slot,) = [s for s in vault.slots if s.kind == "recovery"]
+    unlocked = vault.unlock_recovery(recovery)
+    assert unlocked.username == ""
+    assert unlocked.keys == vault.unlock(ADMIN, ADMIN_PASSWORD).keys
+    assert unlocked.slot_id == slot.slot_id
+    assert unlocked.private is not None and public_bytes(unlocked.private) == slot.public_key
+    rescue = app.recover(data_dir, recovery)
+    try:
+        opener = rescue.ws.store.opener
+        assert opener is not None and opener.slot_id == slot.slot_id
+        expected = backups.backup_key(folder, backups.opener_for_recovery(folder, recovery))
+        assert backups.backup_key(folder, opener) == expected
+    finally:
+        rescue.close()
+
+
+def test_a_key_file_without_a_recovery_slot_or_another_stores_key(data_dir: Path) -> None:
+    session, recovery = app.create(
+        data_dir,
+        node_code="QBA",
+        node_name="Quba",
+        hq=False,
+        admin_username=ADMIN,
+        admin_full_name="Admin",
+        admin_password=ADMIN_PASSWORD,
+        kdf=FLOOR,
+    )
+    session.close()
+    vault = Vault.load(StorePaths(data_dir).vault)
+    dek = vault.unlock(ADMIN, ADMIN_PASSWORD).keys[0]
+    other_key = Vault.load(StorePaths(data_dir).vault).replace_recovery(dek)
+    with pytest.raises(
+        AuthenticationError, match=r"^This recovery key does not belong to this data store\.$"
+    ):
+        vault.unlock_recovery(other_key)
+    vault.unlock_recovery(recovery)  # the store's own still opens
+    data = _vault_json(data_dir)
+    data["slots"] = [s for s in data["slots"] if s.get("kind") != "recovery"]
+    _write_vault(data_dir, data)
+    with pytest.raises(VaultTampered, match=r"^The key file has no recovery slot\.$"):
+        Vault.load(StorePaths(data_dir).vault).unlock_recovery(recovery)
+
+
+def test_an_upgrade_with_nothing_to_upgrade_or_during_a_rotation_changes_nothing(
+    store_with_lawyer: Path,
+) -> None:
+    paths = StorePaths(store_with_lawyer)
+    vault = Vault.load(paths.vault)
+    dek = vault.unlock(ADMIN, ADMIN_PASSWORD).keys[0]
+    before = json.dumps([s.to_dict() for s in vault.slots], sort_keys=True)
+    vault.upgrade(dek)  # nothing unlocked that needs it: a no-op
+    assert json.dumps([s.to_dict() for s in vault.slots], sort_keys=True) == before
+    # the lawyer's slot as a login leaves it when its key pair is older than the last
+    # rotation, while another rotation is pending: it waits for the rotation to finish
+    from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+
+    (lawyer,) = [s for s in vault.slots if s.username == LAWYER]
+    vault._upgrade = (lawyer.slot_id, X25519PrivateKey.generate(), bytes(32))
+    vault.pending = {"epoch": vault.epoch + 1, "wraps": {}}
+    vault.upgrade(dek)
+    assert json.dumps([s.to_dict() for s in vault.slots], sort_keys=True) == before

@@ -116,9 +116,8 @@ class Unlocked:
     the recovery key, see ``backups.py``).
     """
 
-    username: str
+    username: str  # "" for the recovery key
     keys: tuple[bytes, ...]
-    via_recovery: bool = False
     slot_id: str = ""
     private: X25519PrivateKey | None = field(default=None, repr=False)
 
@@ -416,7 +415,7 @@ class Vault:
         self.verify_mac(keys[0])
         if slot.version == LEGACY_VERSION:
             self._upgrade = (slot.slot_id, secret, b"")
-        return Unlocked("", keys, via_recovery=True, slot_id=slot.slot_id, private=private)
+        return Unlocked("", keys, slot_id=slot.slot_id, private=private)
 
     def _open_keys(self, slot: Slot, private: X25519PrivateKey) -> tuple[bytes, ...]:
         """The current DEK and, while a rotation is pending, the new one (in that order)."""

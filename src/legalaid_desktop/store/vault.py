@@ -100,7 +100,6 @@ __all__ = [
     "Vault",
     "format_recovery_key",
     "parse_recovery_key",
-    "slot_summary",
 ]
 
 FORMAT = "legalaid-vault"
@@ -556,13 +555,3 @@ class Vault:
         self.pending = None
         self.set_counter(new_dek, counter_value)
         self.save(new_dek)
-
-
-def slot_summary(vault: Vault) -> Mapping[str, Any]:
-    """Non-secret facts for ``db status``."""
-    return {
-        "store_id": vault.store_id,
-        "key_epoch": vault.epoch,
-        "users": vault.usernames(),
-        "rotation_pending": vault.pending is not None,
-    }

@@ -20,11 +20,12 @@ from sqlalchemy import text
 
 from conftest import ADMIN, ADMIN_PASSWORD, LAWYER, LAWYER_PASSWORD, copy_store, new_center_store
 from legalaid_desktop import app
-from legalaid_desktop.domain.errors import BackupCancelled, BackupRejected
+from legalaid_desktop.domain.errors import AuthenticationError, BackupCancelled, BackupRejected
 from legalaid_desktop.services.backups import restore_backup
 from legalaid_desktop.store import backup_file
 from legalaid_desktop.store.audit import verify_chain
-from legalaid_desktop.store.vault import FLOOR
+from legalaid_desktop.store.store import StorePaths
+from legalaid_desktop.store.vault import FLOOR, Vault
 from sync_support import add_case, rows
 
 MANAGER = "kamran"
@@ -115,6 +116,16 @@ def test_the_file_restores_into_the_same_store(made: dict[str, Path | str], tmp_
     finally:
         original.close()
         restored.close()
+    # the backup's key holders open the restored store: the recovery key too (its slot's
+    # wrap-MAC key travelled in the file); the other users get a password again from an
+    # administrator (docs/store-security.md)
+    app.recover(target, str(made[RECOVERY_KEY])).close()
+    restored_vault = Vault.load(StorePaths(target).vault)
+    assert restored_vault.usernames() == [ADMIN]  # no slot kept that nothing could open
+    assert sorted(s.kind for s in restored_vault.slots) == ["recovery", "user"]
+    for user, password in ((LAWYER, LAWYER_PASSWORD), (MANAGER, MANAGER_PASSWORD)):
+        with pytest.raises(AuthenticationError):
+            app.login(target, user, password)
 
 
 def test_the_recovery_key_opens_it_and_the_backup_is_recorded(

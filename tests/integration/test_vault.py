@@ -321,3 +321,28 @@ def test_an_upgrade_with_nothing_to_upgrade_or_during_a_rotation_changes_nothing
     vault.pending = {"epoch": vault.epoch + 1, "wraps": {}}
     vault.upgrade(dek)
     assert json.dumps([s.to_dict() for s in vault.slots], sort_keys=True) == before
+
+
+def test_every_new_key_file_is_its_own_store(tmp_path: Path) -> None:
+    """Slots are bound to their store's id: two stores made anywhere never share one (a slot
+    copied from another store's key file must not fit), and it is a random UUID."""
+    import uuid
+
+    made = []
+    for name in ("a", "b"):
+        vault, _recovery = Vault.create(
+            tmp_path / f"{name}.json",
+            dek=bytes(32),
+            admin_username=ADMIN,
+            admin_password=ADMIN_PASSWORD,
+            kdf=FLOOR,
+        )
+        assert str(uuid.UUID(vault.store_id)) == vault.store_id
+        made.append(vault.store_id)
+    assert made[0] != made[1]
+
+
+def test_finishing_a_rotation_that_was_never_begun_is_refused(store_with_lawyer: Path) -> None:
+    vault = Vault.load(StorePaths(store_with_lawyer).vault)
+    with pytest.raises(StoreError, match=r"^No key rotation is in progress\.$"):
+        vault.finish_rotation(bytes(32), 2)

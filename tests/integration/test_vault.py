@@ -346,3 +346,30 @@ def test_finishing_a_rotation_that_was_never_begun_is_refused(store_with_lawyer:
     vault = Vault.load(StorePaths(store_with_lawyer).vault)
     with pytest.raises(StoreError, match=r"^No key rotation is in progress\.$"):
         vault.finish_rotation(bytes(32), 2)
+
+
+def test_a_slot_added_after_a_rotation_is_of_that_key_and_refusals_say_why(
+    store_with_lawyer: Path,
+) -> None:
+    """A user added after the database key was rotated holds a key pair of the new key's
+    epoch: their first login must not count it as older than the rotation. And an empty
+    password or weakened parameters are refused with their own words."""
+    vault = Vault.load(StorePaths(store_with_lawyer).vault)
+    dek = vault.unlock(ADMIN, ADMIN_PASSWORD).keys[0]
+    new_dek = bytes(range(32))
+    vault.begin_rotation(new_dek, dek)
+    vault.finish_rotation(new_dek, 2)
+    assert vault.epoch == 2
+    vault.add_user("nigar", "Nigar-pass-2026", dek=new_dek, kdf=FLOOR)
+    (slot,) = [s for s in vault.slots if s.username == "nigar"]
+    assert slot.since == vault.epoch
+    assert "nigar" not in vault.slots_awaiting_new_keys()
+    assert {LAWYER, ADMIN} <= set(vault.slots_awaiting_new_keys())  # theirs are older
+    with pytest.raises(InputRejected, match=r"^The password must not be empty\.$"):
+        vault.add_user("elvin", "", dek=new_dek, kdf=FLOOR)
+    weak = KdfParams(FLOOR.memory_kib // 2, FLOOR.iterations, FLOOR.lanes)
+    with pytest.raises(
+        InputRejected, match=r"^Key derivation parameters below the minimum are not allowed\.$"
+    ):
+        vault.add_user("elvin", "Elvin-pass-2026", dek=new_dek, kdf=weak)
+    assert "elvin" not in vault.usernames()

@@ -373,3 +373,20 @@ def test_a_slot_added_after_a_rotation_is_of_that_key_and_refusals_say_why(
     ):
         vault.add_user("elvin", "Elvin-pass-2026", dek=new_dek, kdf=weak)
     assert "elvin" not in vault.usernames()
+
+
+def test_a_counter_edited_under_a_valid_mac_is_refused_by_its_own_mac(
+    store_with_lawyer: Path,
+) -> None:
+    """The whole file's MAC catches an edited counter first (above); the counter's own MAC is
+    what a key file without that MAC (format 1) has, and it says what was changed."""
+    vault = Vault.load(StorePaths(store_with_lawyer).vault)
+    dek = vault.unlock(ADMIN, ADMIN_PASSWORD).keys[0]
+    assert vault.verified_counter(dek) == vault.counter_value
+    vault.counter_value += 7
+    with pytest.raises(VaultTampered, match=r"^The key file's state counter has been altered\.$"):
+        vault.verified_counter(dek)
+    vault.counter_value -= 7
+    assert vault.verified_counter(dek) == vault.counter_value
+    with pytest.raises(VaultTampered):
+        vault.verified_counter(bytes(32))  # checked with another key: refused too

@@ -390,3 +390,24 @@ def test_a_counter_edited_under_a_valid_mac_is_refused_by_its_own_mac(
     assert vault.verified_counter(dek) == vault.counter_value
     with pytest.raises(VaultTampered):
         vault.verified_counter(bytes(32))  # checked with another key: refused too
+
+
+def test_the_counter_mac_is_the_documented_one(store_with_lawyer: Path) -> None:
+    """The counter's MAC as docs/store-security.md describes it, computed here with the
+    primitives themselves: HMAC-SHA256 under HKDF-SHA256(database key, no salt, info
+    "legalaid-vault counter"), over the canonical JSON of [store id, epoch, value]. A change of
+    label or input on both sides at once would keep every round trip working and make key files
+    of other versions refuse each other."""
+    import hashlib
+    import hmac
+
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+    vault = Vault.load(StorePaths(store_with_lawyer).vault)
+    dek = vault.unlock(ADMIN, ADMIN_PASSWORD).keys[0]
+    key = HKDF(hashes.SHA256(), 32, None, b"legalaid-vault counter").derive(dek)
+    canon = json.dumps(
+        [vault.store_id, vault.epoch, vault.counter_value], separators=(",", ":")
+    ).encode()
+    assert vault.counter_mac == hmac.new(key, canon, hashlib.sha256).digest()

@@ -411,3 +411,10 @@ def test_the_counter_mac_is_the_documented_one(store_with_lawyer: Path) -> None:
         [vault.store_id, vault.epoch, vault.counter_value], separators=(",", ":")
     ).encode()
     assert vault.counter_mac == hmac.new(key, canon, hashlib.sha256).digest()
+
+
+def test_a_missing_key_file_is_named(tmp_path: Path) -> None:
+    missing = tmp_path / "vault.json"
+    with pytest.raises(StoreError) as caught:
+        Vault.load(missing)
+    assert str(caught.value) == f"The key file {missing} is missing."

@@ -35,6 +35,20 @@ def _slot(data: dict, user: str) -> dict:
     return next(s for s in data["slots"] if s["user"] == user)
 
 
+def _new_store(data_dir: Path) -> tuple[app.AppSession, str]:
+    """A new store of its own (its own keys and recovery key), with one administrator."""
+    return app.create(
+        data_dir,
+        node_code="QBA",
+        node_name="Quba",
+        hq=False,
+        admin_username=ADMIN,
+        admin_full_name="Admin",
+        admin_password=ADMIN_PASSWORD,
+        kdf=FLOOR,
+    )
+
+
 def test_each_user_logs_in_with_their_own_password(store_with_lawyer: Path) -> None:
     session = app.login(store_with_lawyer, LAWYER, LAWYER_PASSWORD)
     assert session.actor.username == LAWYER and session.actor.role == "lawyer"
@@ -151,16 +165,7 @@ def test_interrupted_rotation_still_opens(
 
 
 def test_recovery_key_resets_a_password(data_dir: Path) -> None:
-    session, recovery = app.create(
-        data_dir,
-        node_code="QBA",
-        node_name="Quba",
-        hq=False,
-        admin_username=ADMIN,
-        admin_full_name="Admin",
-        admin_password=ADMIN_PASSWORD,
-        kdf=FLOOR,
-    )
+    session, recovery = _new_store(data_dir)
     session.close()
     with pytest.raises(InputRejected, match="typing mistake"):
         app.recover(data_dir, recovery[:5] + ("A" if recovery[5] != "A" else "B") + recovery[6:])
@@ -247,16 +252,7 @@ def test_the_recovery_key_opens_the_store_as_its_own_slot(data_dir: Path) -> Non
     from legalaid_desktop.store import backups
     from legalaid_desktop.store.slots import public_bytes
 
-    session, recovery = app.create(
-        data_dir,
-        node_code="QBA",
-        node_name="Quba",
-        hq=False,
-        admin_username=ADMIN,
-        admin_full_name="Admin",
-        admin_password=ADMIN_PASSWORD,
-        kdf=FLOOR,
-    )
+    session, recovery = _new_store(data_dir)
     folder = session.maintenance.backup()
     session.close()
     vault = Vault.load(StorePaths(data_dir).vault)
@@ -277,16 +273,7 @@ def test_the_recovery_key_opens_the_store_as_its_own_slot(data_dir: Path) -> Non
 
 
 def test_a_key_file_without_a_recovery_slot_or_another_stores_key(data_dir: Path) -> None:
-    session, recovery = app.create(
-        data_dir,
-        node_code="QBA",
-        node_name="Quba",
-        hq=False,
-        admin_username=ADMIN,
-        admin_full_name="Admin",
-        admin_password=ADMIN_PASSWORD,
-        kdf=FLOOR,
-    )
+    session, recovery = _new_store(data_dir)
     session.close()
     vault = Vault.load(StorePaths(data_dir).vault)
     dek = vault.unlock(ADMIN, ADMIN_PASSWORD).keys[0]

@@ -375,3 +375,41 @@ def test_a_revoked_user_who_kept_the_old_key_cannot_plant_after_the_next_login(
     _plant_with_mac_keys(victim, tmp_path / "a", mac_keys)
     with pytest.raises(VaultTampered, match="not written by this data store"):
         app.login(victim, LAWYER, LAWYER_PASSWORD)
+
+
+def test_a_restore_keeps_format_1_slots_and_drops_format_2_slots_without_their_mac_key(
+    store_and_recovery: tuple[Path, str],
+) -> None:
+    """What ``install_key`` gives the key file a restore writes, in a store of both formats.
+
+    A format-1 slot never had a wrap-MAC key: it gets an unauthenticated wrap of the new key, as
+    before (its holder's next login upgrades it). A format-2 slot whose MAC key the backup does
+    not hold could never open an authenticated wrap: it is left out, and an administrator gives
+    that user a password again.
+    """
+    victim, recovery = store_and_recovery
+    passwords = {ADMIN: ADMIN_PASSWORD, LAWYER: LAWYER_PASSWORD}
+    _downgrade_to_format_1(victim, passwords, recovery)
+    app.login(victim, LAWYER, LAWYER_PASSWORD).close()  # her slot is now format 2
+    assert _formats(victim) == {"(file)": 2, LAWYER: 2, ADMIN: 1, "(recovery)": 1}
+    paths = StorePaths(victim)
+    vault = Vault.load(paths.vault)
+    dek = vault.unlock(ADMIN, ADMIN_PASSWORD).keys[0]
+    lawyer_slot = vault.user_slot(LAWYER)
+    assert lawyer_slot is not None
+    mac_keys = vault.wrap_mac_keys(dek)
+    assert set(mac_keys) == {lawyer_slot.slot_id}  # format-1 slots have none
+
+    new_dek = secrets.token_bytes(32)
+    vault.install_key(new_dek, mac_keys, 41)
+    restored = Vault.load(paths.vault)
+    assert restored.pending is None and restored.verified_counter(new_dek) == 41
+    for username, password in passwords.items():
+        assert restored.unlock(username, password).keys == (new_dek,)
+    assert restored.unlock_recovery(recovery).keys == (new_dek,)
+
+    vault = Vault.load(paths.vault)
+    vault.install_key(secrets.token_bytes(32), {}, 42)
+    left = Vault.load(paths.vault)
+    assert left.usernames() == [ADMIN]  # the lawyer's format-2 slot had no MAC key
+    assert [s.slot_id for s in left.slots if s.kind == "recovery"]

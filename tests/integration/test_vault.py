@@ -164,6 +164,46 @@ def test_interrupted_rotation_still_opens(
     session.close()
 
 
+def test_wrap_mac_keys_are_found_with_either_key_while_a_rotation_is_pending(
+    store_with_lawyer: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A backup made while a rotation is unfinished keeps every slot's wrap-MAC key.
+
+    After the crash the store may be opened with the old key or the new one (the database was
+    rekeyed, the key file not finished): the old key opens the slots' current wraps, the new key
+    only the pending ones. Either way each remaining slot's MAC key is found, and it is the same
+    key the finished rotation gives.
+    """
+    admin = app.login(store_with_lawyer, ADMIN, ADMIN_PASSWORD)
+    old_key = admin.ws.store.key
+    seen: list[bytes] = []
+
+    def crash(_vault: Vault, new_dek: bytes, _counter: int) -> None:
+        seen.append(new_dek)
+        raise KeyboardInterrupt  # the process dies here
+
+    with monkeypatch.context() as patch:
+        patch.setattr(Vault, "finish_rotation", crash)
+        with pytest.raises(KeyboardInterrupt):
+            admin.users.revoke(LAWYER)
+    admin.ws.store.close()
+    (new_key,) = seen
+    vault = Vault.load(StorePaths(store_with_lawyer).vault)
+    assert vault.pending is not None
+    slot_ids = {s.slot_id for s in vault.slots}
+    assert len(slot_ids) == 2  # the administrator and the recovery key; the lawyer is gone
+    with_old, with_new = vault.wrap_mac_keys(old_key), vault.wrap_mac_keys(new_key)
+    assert set(with_old) == set(with_new) == slot_ids
+    assert with_old == with_new
+    assert vault.wrap_mac_keys(bytes(32)) == {}
+
+    app.login(store_with_lawyer, ADMIN, ADMIN_PASSWORD).close()  # finishes the rotation
+    finished = Vault.load(StorePaths(store_with_lawyer).vault)
+    assert finished.pending is None
+    assert finished.wrap_mac_keys(new_key) == with_new
+    assert finished.wrap_mac_keys(old_key) == {}
+
+
 def test_recovery_key_resets_a_password(data_dir: Path) -> None:
     session, recovery = _new_store(data_dir)
     session.close()

@@ -15,13 +15,25 @@ import random
 import struct
 import tracemalloc
 import zlib
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from bundle_craft import (
+    FIELDS,
+    Nodes,
+    body_start,
+    craft,
+    entry,
+    make_nodes,
+    open_as_hq,
+    raw_bundle,
+    reject,
+    resign,
+    valid_header,
+)
 from legalaid_desktop.domain.errors import (
     BundleDamaged,
     BundleMalformed,
@@ -53,7 +65,6 @@ from legalaid_desktop.sync.container import (
     write_bundle,
     writer,
 )
-from legalaid_desktop.sync.container import format as bundle_format
 from legalaid_desktop.sync.container import stream as chunk_stream
 from legalaid_desktop.sync.keys import (
     NodeKeys,
@@ -65,25 +76,12 @@ from legalaid_desktop.sync.keys import (
 from step_count import count_steps
 
 CT_CHUNK = CHUNK_SIZE + 16
-FIELDS = {"seq": 7, "prev_hash": "ab" * 32, "schema_version": "0003_cases"}
 MARKER = b"PLAINTEXT-MARKER-Z\xc9\x99YN\xc6\x8fB-5551234"  # "ZəYNƏB" in UTF-8
-
-
-@dataclass
-class Nodes:
-    hq: NodeKeys
-    gnj: NodeKeys
-    bak: NodeKeys
-    pins: dict[str, NodePublicKeys]
-
-    def lookup(self, code: str) -> NodePublicKeys | None:
-        return self.pins.get(code)
 
 
 @pytest.fixture(scope="module")
 def nodes() -> Nodes:
-    hq, gnj, bak = NodeKeys.generate("HQ"), NodeKeys.generate("GNJ"), NodeKeys.generate("BAK")
-    return Nodes(hq, gnj, bak, {k.node_code: k.public() for k in (hq, gnj, bak)})
+    return make_nodes()
 
 
 def _att(data: bytes) -> tuple[str, bytes]:
@@ -114,104 +112,6 @@ def written(tmp_path: Path, nodes: Nodes, sample_parts: list[tuple[str, bytes]])
         compress=False,
     )
     return path
-
-
-def open_as_hq(source: Any, nodes: Nodes, **kwargs: Any) -> container.OpenedBundle:
-    return open_bundle(source, me=nodes.hq, sender_keys=nodes.lookup, **kwargs)
-
-
-def reject(data: bytes, nodes: Nodes, expected: type[BundleRejected] = BundleRejected) -> str:
-    """Assert that ``data`` is refused by HQ with ``expected``; return the message."""
-    with pytest.raises(expected) as info:
-        open_as_hq(io.BytesIO(data), nodes)
-    assert str(info.value)
-    return str(info.value)
-
-
-def resign(data_without_signature: bytes, signer: NodeKeys) -> bytes:
-    """Append a fresh, valid outer signature, as a sender (or a thief of its key) could."""
-    digest = hashlib.sha256(data_without_signature).digest()
-    return data_without_signature + signer.signing_key.sign(bundle_format._OUTER_DOMAIN + digest)
-
-
-def body_start(data: bytes) -> int:
-    return 14 + struct.unpack(">I", data[10:14])[0]
-
-
-# --- crafting hostile bundles with valid signatures -------------------------------------------
-
-
-def entry(
-    name: str,
-    data: bytes,
-    *,
-    encoding: str = "raw",
-    stored: int | None = None,
-    size: int | None = None,
-    sha: str | None = None,
-) -> dict[str, Any]:
-    return {
-        "name": name,
-        "size": len(data) if size is None else size,
-        "sha256": sha or hashlib.sha256(data).hexdigest(),
-        "encoding": encoding,
-        "stored": len(data) if stored is None else stored,
-    }
-
-
-def craft(
-    nodes: Nodes,
-    *,
-    entries: list[dict[str, Any]],
-    stream: Iterable[bytes],
-    author: NodeKeys | None = None,
-    outer_signer: NodeKeys | None = None,
-    inner_signer: NodeKeys | None = None,
-    recipient: NodePublicKeys | None = None,
-    manifest_changes: dict[str, Any] | None = None,
-    manifest_bytes: bytes | None = None,
-    header_fields: dict[str, Any] | None = None,
-) -> bytes:
-    """Build a bundle from GNJ (by default) to HQ with an arbitrary manifest and body stream."""
-    author = author or nodes.gnj
-    recipient = recipient or nodes.hq.public()
-    fields = writer._header_fields(author.node_code, recipient.node_code, header_fields or FIELDS)
-    manifest = {
-        **{key: fields[key] for key in bundle_format._BOUND_KEYS},
-        "author": author.node_code,
-        "recipients": [recipient.node_code],
-        "parts": entries,
-        "audit": None,
-    }
-    manifest.update(manifest_changes or {})
-    raw = manifest_bytes if manifest_bytes is not None else strictjson.dumps(manifest)
-    inner = (inner_signer or author).signing_key.sign(bundle_format._INNER_DOMAIN + raw)
-    content_key = os.urandom(32)
-    stanza = writer._seal_stanza(content_key, recipient.node_code, recipient.hpke_key)
-    out = io.BytesIO()
-    writer._seal(
-        out,
-        signer=(outer_signer or author).signing_key,
-        header=writer._encode_header(fields, [stanza]),
-        content_key=content_key,
-        plaintext=writer._plaintext(raw, inner, stream),
-    )
-    return out.getvalue()
-
-
-def raw_bundle(
-    header: Any, *, version: int = container.FORMAT_VERSION, body: bytes = b"\x00" * 200
-) -> bytes:
-    """Prefix + an arbitrary header + junk: for checks that come before the signature."""
-    encoded = header if isinstance(header, bytes) else strictjson.dumps(header)
-    return struct.pack(">8sHI", MAGIC, version, len(encoded)) + encoded + body
-
-
-def valid_header(nodes: Nodes, data: bytes) -> dict[str, Any]:
-    start = body_start(data)
-    header = strictjson.loads(data[14:start])
-    assert isinstance(header, dict)
-    return header
 
 
 # --- round trips ------------------------------------------------------------------------------

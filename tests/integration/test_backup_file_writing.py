@@ -1,0 +1,110 @@
+"""How a backup file is written on a stick: who may read it there, what is never written through,
+and how the copy reports its progress.
+
+A stick is passed from hand to hand and may be shared with other programs: the file is made
+readable by its owner only, created new (never opened through a file or link already there), and
+the progress bar hears of the copy at most ten times a second, against the copy's own total.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import ADMIN, ADMIN_PASSWORD
+from legalaid_desktop import app
+from legalaid_desktop.store import backup_file
+from sync_support import add_case
+
+
+@pytest.fixture
+def session(admin_session: app.AppSession) -> app.AppSession:
+    for i, name in enumerate(("Əliyev Rəşad İsmayıl oğlu", "Qasımova Şəbnəm Ülvi qızı")):
+        add_case(admin_session, name=name, phone=f"+994 50 123 45 6{i}")
+    return admin_session
+
+
+def test_the_file_is_readable_by_its_owner_only(session: app.AppSession, tmp_path: Path) -> None:
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    old = os.umask(0o022)  # the usual umask: without a mode of its own the file would be 0644
+    try:
+        item = session.maintenance.backups.write_outside(stick)
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(Path(item.path).stat().st_mode) == 0o600
+
+
+def test_a_link_planted_at_the_copys_name_is_never_written_through(
+    session: app.AppSession, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Someone with the stick plants a link where the copy is about to be made (the name is
+    predictable: the center and the time). The copy must not follow it into their file."""
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    victim = tmp_path / "someone-elses-file"
+    victim.write_bytes(b"their own data")
+    name = "legalaid-GNJ-20261207T030000Z" + backup_file.SUFFIX
+    monkeypatch.setattr(backup_file, "file_name", lambda *_args: name)
+    (stick / f".{name}.partial").symlink_to(victim)
+    with pytest.raises(FileExistsError):
+        session.maintenance.backups.write_outside(stick)
+    assert victim.read_bytes() == b"their own data"
+    assert not (stick / name).exists()
+
+
+def test_progress_is_reported_against_the_total_at_most_ten_times_a_second(
+    session: app.AppSession, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    # Many small steps: SQLite asks the progress handler every step, not every 1,000.
+    real_export = backup_file._export
+
+    def every_step(source: object, *args: object) -> None:
+        real_set = source.set_progress_handler  # type: ignore[attr-defined]
+
+        class Source:
+            def __getattr__(self, name: str) -> object:
+                return getattr(source, name)
+
+            def set_progress_handler(self, handler: object, steps: int) -> None:
+                real_set(handler, 1 if handler is not None else steps)
+
+        real_export(Source(), *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(backup_file, "_export", every_step)
+    seen: list[tuple[int, int]] = []
+    started = time.monotonic()
+    item = session.maintenance.backups.write_outside(
+        stick, report=lambda done, total: seen.append((done, total))
+    )
+    elapsed = time.monotonic() - started
+    during, final = seen[:-1], seen[-1]
+    # One report at the start of the copy, then one per tenth of a second at most (the clock
+    # the code reads is the one measured here, so this bound holds however slow the machine).
+    assert 1 <= len(during) <= 1 + elapsed / 0.1
+    total = final[1]
+    assert final == (total, total)
+    assert all(t == total for _d, t in during)
+    assert all(0 <= d <= total for d, _t in during)
+    assert Path(item.path).exists()
+
+
+def test_the_same_session_writes_two_backups_one_after_the_other(
+    session: app.AppSession, data_dir: Path, tmp_path: Path
+) -> None:
+    """Two backups in a row from one session: each gets a name of its own, both are recorded."""
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    first = session.maintenance.backups.write_outside(stick)
+    second = session.maintenance.backups.write_outside(stick)
+    assert first.path != second.path
+    session.close()
+    again = app.login(data_dir, ADMIN, ADMIN_PASSWORD)
+    assert len(again.maintenance.backups.list_outside()) == 2
+    again.close()

@@ -108,3 +108,13 @@ def test_the_same_session_writes_two_backups_one_after_the_other(
     again = app.login(data_dir, ADMIN, ADMIN_PASSWORD)
     assert len(again.maintenance.backups.list_outside()) == 2
     again.close()
+
+
+def test_no_room_on_a_stick_pulled_out_says_nothing_is_free(tmp_path: Path) -> None:
+    """The free space cannot be read from a stick that is gone: the message says 0 MB free."""
+    gone = tmp_path / "pulled-out"
+    error = backup_file.no_space(gone, 2_450_001)
+    assert str(error) == (
+        f"There is not enough space in {gone}: 2.5 MB needed, 0.0 MB free. "
+        "Nothing of the backup was left there."
+    )

@@ -50,17 +50,21 @@ TARGETS: dict[str, list[str]] = {
         _H + "test_last_admin.py",
         _H + "test_refusal_records.py",
     ],
+    # With the organizations' tests: their names are retrieved and scored by rules of their own.
     "src/legalaid_desktop/search/conflicts.py": [
         _U + "test_conflict_name_forms.py",
         _I + "test_conflicts.py",
         _I + "test_conflict_scores.py",
         _I + "test_names_as_written.py",
+        _I + "test_organization_clients.py",
     ],
     "src/legalaid_desktop/search/conflict_scores.py": [
+        _U + "test_group_scores.py",
         _U + "test_conflict_name_forms.py",
         _I + "test_conflicts.py",
         _I + "test_conflict_scores.py",
         _I + "test_names_as_written.py",
+        _I + "test_organization_clients.py",
     ],
     "src/legalaid_desktop/store/audit.py": [_I + "test_audit_chain.py", _I + "test_login_audit.py"],
     # What reaches donors: a small cell given back by a total names a person in a small center.

@@ -152,7 +152,7 @@ def test_each_format_version_is_named(
 # --- the header's and the file's sizes ---------------------------------------------------------
 
 
-def test_the_header_length_is_allowed_up_to_its_limit(nodes: Nodes) -> None:
+def test_the_header_length_is_allowed_up_to_its_limit() -> None:
     body = bytes(200)
     at_limit = struct.pack(">8sHI", MAGIC, 2, MAX_HEADER_SIZE) + b"{" * MAX_HEADER_SIZE + body
     # At the limit the header is read (and refused for what it holds, not for its length).
@@ -243,9 +243,9 @@ def test_a_recovery_key_the_bundle_does_not_name(nodes: Nodes, bundle: bytes) ->
 # --- the manifest's place in the body ----------------------------------------------------------
 
 
-def _sealed(nodes: Nodes, plaintext: list[bytes], content_key: bytes | None = None) -> bytes:
+def _sealed(nodes: Nodes, plaintext: list[bytes]) -> bytes:
     """A body of any plaintext, encrypted and signed by GNJ as a valid bundle to HQ."""
-    content_key = content_key or os.urandom(32)
+    content_key = os.urandom(32)
     fields = writer._header_fields("GNJ", "HQ", FIELDS)
     stanza = writer._seal_stanza(content_key, "HQ", nodes.hq.public().hpke_key)
     out = io.BytesIO()

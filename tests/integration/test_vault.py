@@ -19,6 +19,7 @@ from legalaid_desktop.domain.errors import (
     StoreError,
     VaultTampered,
 )
+from legalaid_desktop.i18n import _, language
 from legalaid_desktop.store.store import StorePaths
 from legalaid_desktop.store.vault import FLOOR, KdfParams, Vault, parse_recovery_key
 
@@ -202,6 +203,28 @@ def test_wrap_mac_keys_are_found_with_either_key_while_a_rotation_is_pending(
     assert finished.pending is None
     assert finished.wrap_mac_keys(new_key) == with_new
     assert finished.wrap_mac_keys(old_key) == {}
+
+
+def test_a_key_file_altered_without_the_database_key_is_refused_in_words(
+    store_with_lawyer: Path,
+) -> None:
+    """Another user's slot moved to a later epoch (so that its key pair is not renewed): only
+    the vault's MAC, keyed from the database key, tells. The message says what to do."""
+    data = _vault_json(store_with_lawyer)
+    _slot(data, LAWYER)["since"] += 1
+    _write_vault(store_with_lawyer, data)
+    expected = (
+        "The key file has been altered by someone without the database key and is refused. "
+        "Nothing was opened; tell your administrator."
+    )
+    with pytest.raises(VaultTampered) as refused:
+        app.login(store_with_lawyer, ADMIN, ADMIN_PASSWORD)
+    assert str(refused.value) == expected
+    with language("az"):
+        translated = _(expected)
+        with pytest.raises(VaultTampered) as in_azerbaijani:
+            app.login(store_with_lawyer, ADMIN, ADMIN_PASSWORD)
+    assert translated != expected and str(in_azerbaijani.value) == translated
 
 
 def test_recovery_key_resets_a_password(data_dir: Path) -> None:

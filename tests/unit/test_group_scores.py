@@ -82,3 +82,22 @@ def test_hand_computed_group_scores(
 def test_the_same_phone_for_an_organization(cand: NameSignature, points: int) -> None:
     score = _score(org("Gənclər Birliyi"), cand, same_phone=True)
     assert (score.points, score.phone) == (points, True)
+
+
+def test_a_name_without_any_word_matches_nothing() -> None:
+    """Punctuation only (``«»``): no key on one side is no match, even with an organization."""
+    empty = org("«»")
+    assert empty.keys == ()
+    assert _score(empty, org("Gənclər Birliyi")).points == 0
+    assert _score(org("Gənclər Birliyi"), empty).points == 0
+
+
+def test_the_same_words_are_paired_before_the_typos() -> None:
+    """Keys chosen so that A is a typo of both B and C, while B and C are not typos of each
+    other: pairing A first would take B from its exact match and leave B nothing; the same keys
+    first pair B with B and A with C, and the names agree word for word, one with a typo."""
+    a, b, c = "abcdefgh", "abcdefgx", "xbcdefgh"
+    ours = NameSignature("", f"{a} {b}", "", role="organization")
+    theirs = NameSignature("", f"{b} {c}", "", role="organization")
+    score = _score(ours, theirs)
+    assert (score.points, score.group) == (80, "typo")

@@ -218,7 +218,7 @@ def _group_points(query: NameSignature, cand: NameSignature) -> _Score:
     if not ours or not theirs:
         return _Score()
     left = list(theirs)
-    typos = 0
+    with_typo = False
     matched = 0
     for key in sorted(ours, key=lambda k: k not in left):  # the same keys first
         if key in left:
@@ -229,9 +229,9 @@ def _group_points(query: NameSignature, cand: NameSignature) -> _Score:
         if typo is not None:
             left.remove(typo)
             matched += 1
-            typos += 1
+            with_typo = True
     if matched == len(ours) == len(theirs):
-        if typos:
+        if with_typo:
             return _Score(_GROUP_TYPO, group=_TYPO_MATCH)
         return _Score(_GROUP_SAME, group=_SAME)
     shorter = min(len(ours), len(theirs))

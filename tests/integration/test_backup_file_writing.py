@@ -11,12 +11,14 @@ from __future__ import annotations
 import os
 import stat
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from conftest import ADMIN, ADMIN_PASSWORD
 from legalaid_desktop import app
+from legalaid_desktop.domain.errors import BackupRejected
 from legalaid_desktop.store import backup_file
 from sync_support import add_case
 
@@ -117,4 +119,40 @@ def test_no_room_on_a_stick_pulled_out_says_nothing_is_free(tmp_path: Path) -> N
     assert str(error) == (
         f"There is not enough space in {gone}: 2.5 MB needed, 0.0 MB free. "
         "Nothing of the backup was left there."
+    )
+
+
+def test_the_file_is_named_by_center_and_time_and_never_over_another(tmp_path: Path) -> None:
+    """``legalaid-<CENTER>-<UTC stamp>.labackup``, then ``-2``, ``-3``: never over a file or
+    over a copy left half-way (the name holds no client data)."""
+    when = datetime(2026, 12, 7, 3, 4, 5, tzinfo=UTC)
+    base = "legalaid-GNJ-20261207T030405Z"
+    assert backup_file.file_name("GNJ", when, tmp_path) == base + ".labackup"
+    (tmp_path / (base + ".labackup")).write_bytes(b"an earlier backup")
+    assert backup_file.file_name("GNJ", when, tmp_path) == base + "-2.labackup"
+    (tmp_path / f".{base}-2.labackup.partial").write_bytes(b"a copy left half-way")
+    assert backup_file.file_name("GNJ", when, tmp_path) == base + "-3.labackup"
+    (tmp_path / (base + "-3.labackup")).write_bytes(b"")
+    assert backup_file.file_name("GNJ", when, tmp_path) == base + "-4.labackup"
+
+
+def test_a_folder_that_cannot_be_synced_does_not_stop_the_backup(tmp_path: Path) -> None:
+    """FAT sticks and Windows cannot fsync a folder: that is skipped, not an error."""
+    backup_file._fsync(tmp_path / "not-a-folder-here")  # cannot even be opened
+
+
+def test_a_file_read_back_that_names_another_store_is_refused(
+    session: app.AppSession, tmp_path: Path
+) -> None:
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    path = Path(session.maintenance.backups.write_outside(stick).path)
+    bf = backup_file.read(path)
+    key, facts = backup_file.unlock(bf, backup_file.opener_for_password(bf, ADMIN, ADMIN_PASSWORD))
+    assert backup_file.verify_file(path, key, facts.store_id) == facts
+    with pytest.raises(BackupRejected) as refused:
+        backup_file.verify_file(path, key, "0190a000-0000-7000-8000-000000000000")
+    assert str(refused.value) == (
+        f"{path.name} is damaged or was altered (or is not a LegalAid backup); nothing was "
+        "restored from it."
     )

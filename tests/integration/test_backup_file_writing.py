@@ -20,6 +20,7 @@ from conftest import ADMIN, ADMIN_PASSWORD
 from legalaid_desktop import app
 from legalaid_desktop.domain.errors import BackupRejected
 from legalaid_desktop.store import backup_file
+from legalaid_desktop.store.rotation import backup_mac_keys, backup_slots
 from sync_support import add_case
 
 
@@ -156,3 +157,22 @@ def test_a_file_read_back_that_names_another_store_is_refused(
         f"{path.name} is damaged or was altered (or is not a LegalAid backup); nothing was "
         "restored from it."
     )
+
+
+def test_a_rekey_clears_what_an_earlier_cut_off_rekey_left(
+    session: app.AppSession, tmp_path: Path
+) -> None:
+    """A re-key writes its copy beside the file; one cut off (the stick pulled) left its half-way
+    copy there. The next re-key removes it and leaves only the re-keyed file."""
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    path = Path(session.maintenance.backups.write_outside(stick).path)
+    leftover = stick / f".{path.name}.rekey.partial"
+    leftover.write_bytes(b"half of an earlier re-key")
+    bf = backup_file.read(path)
+    opener = backup_file.opener_for_password(bf, ADMIN, ADMIN_PASSWORD)
+    store = session.ws.store
+    written = backup_file.rekey(path, opener, backup_slots(store), backup_mac_keys(store))
+    assert sorted(p.name for p in stick.iterdir()) == [path.name]
+    assert backup_file.read(path).keys.generation == bf.keys.generation + 1 == 2
+    assert written.path == path and written.holders == (ADMIN,)

@@ -151,6 +151,8 @@ def test_a_file_read_back_that_names_another_store_is_refused(
     bf = backup_file.read(path)
     key, facts = backup_file.unlock(bf, backup_file.opener_for_password(bf, ADMIN, ADMIN_PASSWORD))
     assert backup_file.verify_file(path, key, facts.store_id) == facts
+    # A raw 256-bit SQLCipher key: of any other length SQLCipher would take it as a passphrase.
+    assert len(key) == 32
     with pytest.raises(BackupRejected) as refused:
         backup_file.verify_file(path, key, "0190a000-0000-7000-8000-000000000000")
     assert str(refused.value) == (

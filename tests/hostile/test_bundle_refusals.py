@@ -13,6 +13,7 @@ import io
 import os
 import struct
 import zlib
+from collections.abc import Iterable
 from typing import Any
 
 import pytest
@@ -243,17 +244,26 @@ def test_a_recovery_key_the_bundle_does_not_name(nodes: Nodes, bundle: bytes) ->
 # --- the manifest's place in the body ----------------------------------------------------------
 
 
-def _sealed(nodes: Nodes, plaintext: list[bytes]) -> bytes:
-    """A body of any plaintext, encrypted and signed by GNJ as a valid bundle to HQ."""
-    content_key = os.urandom(32)
-    fields = writer._header_fields("GNJ", "HQ", FIELDS)
-    stanza = writer._seal_stanza(content_key, "HQ", nodes.hq.public().hpke_key)
+def _sealed(
+    nodes: Nodes,
+    plaintext: Iterable[bytes],
+    *,
+    fields: dict[str, Any] | None = None,
+    key: bytes | None = None,
+    stanza: Any = None,
+) -> bytes:
+    """A body of any plaintext, encrypted and signed by GNJ as a valid bundle to HQ (a new
+    header, content key and stanza unless given)."""
+    key = key or os.urandom(32)
+    stanza = stanza or writer._seal_stanza(key, "HQ", nodes.hq.public().hpke_key)
     out = io.BytesIO()
     writer._seal(
         out,
         signer=nodes.gnj.signing_key,
-        header=writer._encode_header(fields, [stanza]),
-        content_key=content_key,
+        header=writer._encode_header(
+            fields or writer._header_fields("GNJ", "HQ", FIELDS), [stanza]
+        ),
+        content_key=key,
         plaintext=plaintext,
     )
     return out.getvalue()
@@ -423,15 +433,8 @@ def _sealed_part(nodes: Nodes, key: bytes, stanza: Any, data: bytes) -> bytes:
     }
     raw = strictjson.dumps(manifest)
     inner = nodes.gnj.signing_key.sign(bundle_format._INNER_DOMAIN + raw)
-    out = io.BytesIO()
-    writer._seal(
-        out,
-        signer=nodes.gnj.signing_key,
-        header=writer._encode_header(fields, [stanza]),
-        content_key=key,
-        plaintext=writer._plaintext(raw, inner, [data]),
-    )
-    return out.getvalue()
+    plaintext = writer._plaintext(raw, inner, [data])
+    return _sealed(nodes, plaintext, fields=fields, key=key, stanza=stanza)
 
 
 def test_the_bundle_hash_is_the_files_sha256(bundle: bytes) -> None:

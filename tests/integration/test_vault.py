@@ -144,13 +144,15 @@ def test_revoked_users_old_vault_copy_opens_nothing(
         connect_raw(paths.db, old_key)
 
 
-def test_interrupted_rotation_still_opens(
-    store_with_lawyer: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Crash after the database was rekeyed but before the vault was finished."""
-    admin = app.login(store_with_lawyer, ADMIN, ADMIN_PASSWORD)
+def _revoke_lawyer_and_crash(folder: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[bytes, bytes]:
+    """Revoke the lawyer; the process dies after the database was rekeyed, before the key file
+    was finished. Returns the old and the new database key."""
+    admin = app.login(folder, ADMIN, ADMIN_PASSWORD)
+    old_key = admin.ws.store.key
+    seen: list[bytes] = []
 
-    def crash(*_args: object) -> None:
+    def crash(_vault: Vault, new_dek: bytes, _counter: int) -> None:
+        seen.append(new_dek)
         raise KeyboardInterrupt  # the process dies here
 
     with monkeypatch.context() as patch:
@@ -158,6 +160,15 @@ def test_interrupted_rotation_still_opens(
         with pytest.raises(KeyboardInterrupt):
             admin.users.revoke(LAWYER)
     admin.ws.store.close()
+    (new_key,) = seen
+    return old_key, new_key
+
+
+def test_interrupted_rotation_still_opens(
+    store_with_lawyer: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Crash after the database was rekeyed but before the vault was finished."""
+    _revoke_lawyer_and_crash(store_with_lawyer, monkeypatch)
     assert _vault_json(store_with_lawyer)["pending"] is not None
     session = app.login(store_with_lawyer, ADMIN, ADMIN_PASSWORD)
     assert _vault_json(store_with_lawyer)["pending"] is None
@@ -175,20 +186,7 @@ def test_wrap_mac_keys_are_found_with_either_key_while_a_rotation_is_pending(
     only the pending ones. Either way each remaining slot's MAC key is found, and it is the same
     key the finished rotation gives.
     """
-    admin = app.login(store_with_lawyer, ADMIN, ADMIN_PASSWORD)
-    old_key = admin.ws.store.key
-    seen: list[bytes] = []
-
-    def crash(_vault: Vault, new_dek: bytes, _counter: int) -> None:
-        seen.append(new_dek)
-        raise KeyboardInterrupt  # the process dies here
-
-    with monkeypatch.context() as patch:
-        patch.setattr(Vault, "finish_rotation", crash)
-        with pytest.raises(KeyboardInterrupt):
-            admin.users.revoke(LAWYER)
-    admin.ws.store.close()
-    (new_key,) = seen
+    old_key, new_key = _revoke_lawyer_and_crash(store_with_lawyer, monkeypatch)
     vault = Vault.load(StorePaths(store_with_lawyer).vault)
     assert vault.pending is not None
     slot_ids = {s.slot_id for s in vault.slots}

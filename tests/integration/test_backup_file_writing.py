@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
 from conftest import ADMIN, ADMIN_PASSWORD
 from legalaid_desktop import app
@@ -153,6 +154,14 @@ def test_a_file_read_back_that_names_another_store_is_refused(
     assert backup_file.verify_file(path, key, facts.store_id) == facts
     # A raw 256-bit SQLCipher key: of any other length SQLCipher would take it as a passphrase.
     assert len(key) == 32
+    # The sealed facts name the node the backup was made at, as its store knows it.
+    with session.ws.read() as s:
+        node_id, code, name = s.execute(
+            text("SELECT id, code, name FROM nodes WHERE code = :code"),
+            {"code": session.ws.node_code},
+        ).one()
+    assert (facts.node_id, facts.node_code, facts.node_name) == (node_id, code, name)
+    assert facts.node_id and facts.schema_revision
     with pytest.raises(BackupRejected) as refused:
         backup_file.verify_file(path, key, "0190a000-0000-7000-8000-000000000000")
     assert str(refused.value) == (

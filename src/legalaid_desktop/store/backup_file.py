@@ -462,7 +462,9 @@ def write(
 
     ``keys`` holds the slots: they are wrapped here to a new backup key, under which their
     ``mac_keys`` are sealed. ``facts`` holds the node's id, code and name and the schema
-    revision. With ``replace``, the checked file replaces that file instead (a re-key).
+    revision (``node_id``, ``node_code``, ``node_name``, ``schema_revision``, as
+    :func:`~legalaid_desktop.store.outside_backups.node_facts` gives them). With ``replace``,
+    the checked file replaces that file instead (a re-key).
 
     Raises:
         BackupNoSpace: the free space is short, or the disk filled up during the copy.
@@ -485,10 +487,10 @@ def write(
             store_id=keys.store_id,
             backup_id=keys.backup_id,
             generation=keys.generation,
-            node_id=facts.get("node_id", ""),
-            node_code=facts.get("node_code", ""),
-            node_name=facts.get("node_name", ""),
-            schema_revision=facts.get("schema_revision", ""),
+            node_id=facts["node_id"],
+            node_code=facts["node_code"],
+            node_name=facts["node_name"],
+            schema_revision=facts["schema_revision"],
             made_at=keys.made_at,
             made_by=keys.made_by,
             db_sha256=database_digest(partial, length),

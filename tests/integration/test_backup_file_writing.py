@@ -16,10 +16,11 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import text
+from sqlcipher3 import dbapi2
 
 from conftest import ADMIN, ADMIN_PASSWORD
 from legalaid_desktop import app
-from legalaid_desktop.domain.errors import BackupRejected
+from legalaid_desktop.domain.errors import BackupCancelled, BackupRejected
 from legalaid_desktop.store import backup_file
 from legalaid_desktop.store.rotation import backup_mac_keys, backup_slots
 from sync_support import add_case
@@ -187,3 +188,25 @@ def test_a_rekey_clears_what_an_earlier_cut_off_rekey_left(
     assert sorted(p.name for p in stick.iterdir()) == [path.name]
     assert backup_file.read(path).keys.generation == bf.keys.generation + 1 == 2
     assert written.path == path and written.holders == (ADMIN,)
+
+
+def test_a_cancelled_backup_says_so_and_a_failed_one_is_not_called_cancelled(
+    session: app.AppSession, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    with pytest.raises(BackupCancelled) as cancelled:
+        session.maintenance.backups.write_outside(stick, cancelled=lambda: True)
+    assert str(cancelled.value) == (f"The backup was cancelled; nothing of it was left in {stick}.")
+    assert list(stick.iterdir()) == []
+
+    # A failure of SQLite that is not the user's Cancel (here: the disk reports an I/O error)
+    # must not be told to the user as a cancel.
+    def failing(_source: object) -> None:
+        raise dbapi2.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(backup_file, "fast_target", failing)
+    with pytest.raises(dbapi2.OperationalError) as failed:
+        session.maintenance.backups.write_outside(stick)
+    assert "disk I/O error" in str(failed.value)
+    assert list(stick.iterdir()) == []

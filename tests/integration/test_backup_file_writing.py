@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import stat
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -151,6 +151,10 @@ def test_a_file_read_back_that_names_another_store_is_refused(
     stick.mkdir()
     path = Path(session.maintenance.backups.write_outside(stick).path)
     bf = backup_file.read(path)
+    # What the key part says in clear: a backup made outside the data folder, the first of its
+    # generation, stamped in UTC, by the administrator.
+    assert (bf.keys.reason, bf.keys.generation, bf.keys.made_by) == ("outside", 1, ADMIN)
+    assert datetime.fromisoformat(bf.keys.made_at).utcoffset() == timedelta(0)
     key, facts = backup_file.unlock(bf, backup_file.opener_for_password(bf, ADMIN, ADMIN_PASSWORD))
     assert backup_file.verify_file(path, key, facts.store_id) == facts
     # A raw 256-bit SQLCipher key: of any other length SQLCipher would take it as a passphrase.

@@ -18,11 +18,12 @@ import pytest
 from sqlalchemy import text
 from sqlcipher3 import dbapi2
 
-from conftest import ADMIN, ADMIN_PASSWORD
+from conftest import ADMIN, ADMIN_PASSWORD, LAWYER, LAWYER_PASSWORD
 from legalaid_desktop import app
-from legalaid_desktop.domain.errors import BackupCancelled, BackupRejected
+from legalaid_desktop.domain.errors import AuthenticationError, BackupCancelled, BackupRejected
 from legalaid_desktop.store import backup_file
 from legalaid_desktop.store.rotation import backup_mac_keys, backup_slots
+from legalaid_desktop.store.vault import FLOOR
 from sync_support import add_case
 
 
@@ -214,3 +215,30 @@ def test_a_cancelled_backup_says_so_and_a_failed_one_is_not_called_cancelled(
         session.maintenance.backups.write_outside(stick)
     assert "disk I/O error" in str(failed.value)
     assert list(stick.iterdir()) == []
+
+
+def test_who_cannot_open_a_backup_is_told_why(session: app.AppSession, tmp_path: Path) -> None:
+    session.users.add(LAWYER, "Hüseynova Leyla Əli qızı", "lawyer", LAWYER_PASSWORD)
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    bf = backup_file.read(Path(session.maintenance.backups.write_outside(stick).path))
+    with pytest.raises(AuthenticationError) as lawyer:
+        backup_file.unlock(bf, backup_file.opener_for_password(bf, LAWYER, LAWYER_PASSWORD))
+    assert str(lawyer.value) == (
+        "This backup opens only with the password of an administrator it was made for, "
+        "or with the recovery key."
+    )
+    other, other_recovery = app.create(
+        tmp_path / "another-store",
+        node_code="QBA",
+        node_name="Quba",
+        hq=False,
+        admin_username=ADMIN,
+        admin_full_name="Admin",
+        admin_password=ADMIN_PASSWORD,
+        kdf=FLOOR,
+    )
+    other.close()
+    with pytest.raises(AuthenticationError) as recovery:
+        backup_file.unlock(bf, backup_file.opener_for_recovery(bf, other_recovery))
+    assert str(recovery.value) == "This recovery key does not belong to this data store."

@@ -26,7 +26,6 @@ from legalaid_desktop.domain.errors import (
     SenderMismatch,
     TooManyRecipients,
 )
-from legalaid_desktop.domain.ids import new_id
 from legalaid_desktop.sync import strictjson
 from legalaid_desktop.sync.audit_anchor import GENESIS, AuditAnchor
 from legalaid_desktop.sync.container import format as bf
@@ -39,7 +38,8 @@ from legalaid_desktop.sync.container.format import (
     Stanza,
 )
 
-BUNDLE_ID = new_id()
+# Fixed, not new: parametrized test ids must be the same in every xdist worker.
+BUNDLE_ID = "0193a2b4-5c6d-7e8f-9a0b-1c2d3e4f5a6b"
 HASH = "ab" * 32
 CREATED = "2026-12-07T02:30:00Z"
 STANZA_BYTES = bytes(range(256)) * 4 + bytes(144)  # 1,168 bytes: ML-KEM-768+X25519 enc, key, tag
@@ -392,7 +392,7 @@ def test_each_shared_manifest_field_is_checked(field: str, value: Any, detail: s
 @pytest.mark.parametrize(
     ("field", "value"),
     [
-        ("bundle_id", new_id()),
+        ("bundle_id", "0193a2b4-5c6d-7e8f-9a0b-1c2d3e4f5a6c"),
         ("recipient", "BAK"),
         ("seq", 8),
         ("prev_hash", None),

@@ -201,11 +201,14 @@ TARGETS: dict[str, list[str]] = {
         _H + "test_sync_ownership.py",
         _H + "test_bundle_import.py",
     ],
+    # The parse phase part by part (test_bundle_parts.py, no store) and the channel and trust on
+    # a real store; without test_sync.py and test_sync_ownership.py, whose round trips add
+    # seconds to each mutant and test the merge and ownership rules, not these.
     "src/legalaid_desktop/sync/inbound.py": [
+        _U + "test_bundle_parts.py",
+        _I + "test_bundle_channel.py",
         _H + "test_bundle_import.py",
-        _H + "test_sync_ownership.py",
         _H + "test_attachment_names.py",
-        _I + "test_sync.py",
     ],
 }
 """Each critical module and the test files that exercise it (no GUI tests: mutmut forks)."""

@@ -193,7 +193,7 @@ class Vault:
         version = data.get("version")
         if isinstance(version, int) and not isinstance(version, bool) and version > VERSION:
             raise VaultError(_("The key file was written by a newer version of LegalAid."))
-        if version not in (LEGACY_VERSION, VERSION) or isinstance(version, bool):
+        if type(version) is not int or version not in (LEGACY_VERSION, VERSION):
             raise VaultTampered(_("The key file is malformed."))
         # Format 2 carries a MAC over everything else; format 1 has none.
         if ("mac" in data) != (version == VERSION):

@@ -99,9 +99,43 @@ def craft(
     header_fields: dict[str, Any] | None = None,
 ) -> bytes:
     """Build a bundle from GNJ (by default) to HQ with an arbitrary manifest and body stream."""
-    author = author or nodes.gnj
-    recipient = recipient or nodes.hq.public()
-    fields = writer._header_fields(author.node_code, recipient.node_code, header_fields or FIELDS)
+    return seal_as(
+        author or nodes.gnj,
+        recipient or nodes.hq.public(),
+        header_fields or FIELDS,
+        entries=entries,
+        stream=stream,
+        outer_signer=outer_signer,
+        inner_signer=inner_signer,
+        manifest_changes=manifest_changes,
+        manifest_bytes=manifest_bytes,
+    )
+
+
+def seal_as(
+    author: NodeKeys,
+    recipient: NodePublicKeys,
+    header_fields: dict[str, Any],
+    *,
+    entries: list[dict[str, Any]],
+    stream: Iterable[bytes],
+    outer_signer: NodeKeys | None = None,
+    inner_signer: NodeKeys | None = None,
+    manifest_changes: dict[str, Any] | None = None,
+    manifest_bytes: bytes | None = None,
+) -> bytes:
+    """A bundle ``author`` writes to ``recipient`` with an arbitrary manifest and body stream,
+    signed as a hostile but enrolled node (or a thief of its keys) can sign it.
+
+    Args:
+        header_fields: ``seq``, ``prev_hash`` and ``schema_version`` of the header.
+        entries: The manifest's parts (:func:`entry`), whatever the body holds.
+        stream: The body's pieces, as the writer would stream them.
+        outer_signer, inner_signer: Keys that sign instead of the author's.
+        manifest_changes: Fields of the manifest replaced before it is signed.
+        manifest_bytes: The signed manifest as given, instead of the one built here.
+    """
+    fields = writer._header_fields(author.node_code, recipient.node_code, header_fields)
     manifest = {
         **{key: fields[key] for key in bundle_format._BOUND_KEYS},
         "author": author.node_code,

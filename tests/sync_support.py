@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import io
 import itertools
 import json
-import os
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -28,8 +26,6 @@ from legalaid_desktop.store import audit, inspection
 from legalaid_desktop.store.models import AuditEvent, Meta, Node, SyncChannel
 from legalaid_desktop.store.vault import FLOOR
 from legalaid_desktop.sync import container, strictjson
-from legalaid_desktop.sync.container import format as bundle_format
-from legalaid_desktop.sync.container import writer
 from legalaid_desktop.sync.export import schema_version
 from legalaid_desktop.sync.keys import NodeKeys, NodePublicKeys
 from legalaid_desktop.sync.nodes import load_node_keys, node_public_keys
@@ -296,57 +292,6 @@ def write(
         extra_recipients=extra_recipients,
     )
     return path
-
-
-def craft_raw(
-    *,
-    author: NodeKeys,
-    recipient: NodePublicKeys,
-    entries: list[dict[str, Any]],
-    stream: Iterable[bytes],
-    seq: int,
-    prev_hash: str | None,
-    outer_signer: NodeKeys | None = None,
-    inner_signer: NodeKeys | None = None,
-) -> bytes:
-    """A bundle with an arbitrary manifest and body (valid signatures), like a hostile node."""
-    fields = writer._header_fields(
-        author.node_code,
-        recipient.node_code,
-        {"seq": seq, "prev_hash": prev_hash, "schema_version": schema_version()},
-    )
-    manifest = {
-        **{key: fields[key] for key in bundle_format._BOUND_KEYS},
-        "author": author.node_code,
-        "recipients": [recipient.node_code],
-        "parts": entries,
-        "audit": None,
-    }
-    raw = strictjson.dumps(manifest)
-    inner = (inner_signer or author).signing_key.sign(bundle_format._INNER_DOMAIN + raw)
-    content_key = os.urandom(32)
-    stanza = writer._seal_stanza(content_key, recipient.node_code, recipient.hpke_key)
-    out = io.BytesIO()
-    writer._seal(
-        out,
-        signer=(outer_signer or author).signing_key,
-        header=writer._encode_header(fields, [stanza]),
-        content_key=content_key,
-        plaintext=writer._plaintext(raw, inner, stream),
-    )
-    return out.getvalue()
-
-
-def part_entry(name: str, data: bytes, **overrides: Any) -> dict[str, Any]:
-    entry = {
-        "name": name,
-        "size": len(data),
-        "sha256": hashlib.sha256(data).hexdigest(),
-        "encoding": "raw",
-        "stored": len(data),
-    }
-    entry.update(overrides)
-    return entry
 
 
 def dumps_loose(value: Any) -> bytes:

@@ -22,6 +22,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from bundle_craft import entry, seal_as
 from legalaid_desktop import app
 from legalaid_desktop.domain.errors import (
     BundleContentInvalid,
@@ -52,13 +53,11 @@ from sync_support import (
     audit_actions,
     channel,
     client_record,
-    craft_raw,
     enroll,
     jsonl,
     make_node,
     meta_part,
     node_keys,
-    part_entry,
     parts_with,
     pinned,
     rows,
@@ -176,13 +175,12 @@ def with_changes(world: World, changes: bytes, name: str, **kw: Any) -> Path:
 
 def raw_from_gnj(world: World, entries: list[dict[str, Any]], stream: list[bytes]) -> Path:
     seq, prev = channel(world.hq, "GNJ")
-    data = craft_raw(
-        author=world.gnj_keys.private,
-        recipient=pinned(world.gnj, "BAK"),
+    data = seal_as(
+        world.gnj_keys.private,
+        pinned(world.gnj, "BAK"),
+        {"seq": seq + 1, "prev_hash": prev, "schema_version": schema_version()},
         entries=entries,
         stream=stream,
-        seq=seq + 1,
-        prev_hash=prev,
     )
     path = world.folder / f"raw-{new_id()}.bundle"
     path.write_bytes(data)
@@ -227,14 +225,13 @@ def test_outer_signature_of_gnj_around_content_signed_by_qba(world: World, uncha
     changes = jsonl([client_record("GNJ")])
     parts = parts_with(changes, "GNJ")
     seq, prev = channel(world.hq, "GNJ")
-    data = craft_raw(
-        author=world.gnj_keys.private,
+    data = seal_as(
+        world.gnj_keys.private,
+        pinned(world.gnj, "BAK"),
+        {"seq": seq + 1, "prev_hash": prev, "schema_version": schema_version()},
         inner_signer=world.qba_keys.private,
-        recipient=pinned(world.gnj, "BAK"),
-        entries=[part_entry(n, d) for n, d in parts],
+        entries=[entry(n, d) for n, d in parts],
         stream=[d for _n, d in parts],
-        seq=seq + 1,
-        prev_hash=prev,
     )
     (world.folder / "mixed.bundle").write_bytes(data)
     refused(world, world.folder / "mixed.bundle", SenderMismatch)
@@ -243,14 +240,13 @@ def test_outer_signature_of_gnj_around_content_signed_by_qba(world: World, uncha
 def test_qba_reseals_content_signed_by_gnj(world: World, unchanged: None) -> None:
     parts = parts_with(jsonl([client_record("GNJ")]), "GNJ")
     seq, prev = channel(world.hq, "QBA")
-    data = craft_raw(
-        author=world.qba_keys.private,
+    data = seal_as(
+        world.qba_keys.private,
+        pinned(world.gnj, "BAK"),
+        {"seq": seq + 1, "prev_hash": prev, "schema_version": schema_version()},
         inner_signer=world.gnj_keys.private,
-        recipient=pinned(world.gnj, "BAK"),
-        entries=[part_entry(n, d) for n, d in parts],
+        entries=[entry(n, d) for n, d in parts],
         stream=[d for _n, d in parts],
-        seq=seq + 1,
-        prev_hash=prev,
     )
     (world.folder / "reseal.bundle").write_bytes(data)
     refused(world, world.folder / "reseal.bundle", SenderMismatch)
@@ -359,7 +355,7 @@ def test_random_bytes_and_empty_file(world: World, unchanged: None) -> None:
 def test_part_spliced_from_another_valid_bundle(world: World, unchanged: None) -> None:
     ours = parts_with(jsonl([client_record("GNJ")]), "GNJ")
     theirs = parts_with(jsonl([client_record("GNJ"), client_record("GNJ")]), "GNJ")
-    entries = [part_entry(n, d) for n, d in ours]
+    entries = [entry(n, d) for n, d in ours]
     stream = [d for _n, d in ours[:2]] + [theirs[2][1][: len(ours[2][1])]]
     refused(world, raw_from_gnj(world, entries, stream), ManifestInvalid)
 
@@ -371,14 +367,14 @@ def test_missing_part(world: World, unchanged: None) -> None:
 
 def test_duplicate_part(world: World, unchanged: None) -> None:
     parts = good_parts()
-    entries = [part_entry(n, d) for n, d in parts] + [part_entry(*parts[2])]
+    entries = [entry(n, d) for n, d in parts] + [entry(*parts[2])]
     stream = [d for _n, d in parts] + [parts[2][1]]
     refused(world, raw_from_gnj(world, entries, stream), ManifestInvalid)
 
 
 def test_undeclared_data(world: World, unchanged: None) -> None:
     parts = good_parts()
-    entries = [part_entry(n, d) for n, d in parts]
+    entries = [entry(n, d) for n, d in parts]
     stream = [d for _n, d in parts] + [b"hidden extra data"]
     refused(world, raw_from_gnj(world, entries, stream), ManifestInvalid)
 
@@ -402,7 +398,7 @@ def test_inspect_and_import_refuse_the_same_parts(world: World, unchanged: None)
 
 def test_declared_size_beyond_the_real_one(world: World, unchanged: None) -> None:
     parts = good_parts()
-    entries = [part_entry(n, d) for n, d in parts]
+    entries = [entry(n, d) for n, d in parts]
     entries[2]["stored"] = entries[2]["size"] = len(parts[2][1]) + 1000
     refused(world, raw_from_gnj(world, entries, [d for _n, d in parts]), ManifestInvalid)
 
@@ -410,13 +406,12 @@ def test_declared_size_beyond_the_real_one(world: World, unchanged: None) -> Non
 def test_decompressed_larger_than_declared(world: World, unchanged: None) -> None:
     parts = good_parts()
     bomb = zlib.compress(parts[2][1] + b" " * 100_000)
-    entries = [part_entry(n, d) for n, d in parts[:2]] + [
-        part_entry(
+    entries = [entry(n, d) for n, d in parts[:2]] + [
+        entry(
             "changes",
             parts[2][1],
             encoding="zlib",
             stored=len(bomb),
-            sha256=hashlib.sha256(parts[2][1]).hexdigest(),
         )
     ]
     refused(world, raw_from_gnj(world, entries, [parts[0][1], parts[1][1], bomb]), ManifestInvalid)

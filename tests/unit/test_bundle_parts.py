@@ -288,9 +288,11 @@ def _transfer(**change: Any) -> dict[str, Any]:
 
 def test_transfers_are_read_field_by_field() -> None:
     item = _transfer(number="N" * 24, reason="r" * 500)
-    parsed = parse_bundle(_opened(_parts(transfers=_json([item]))), from_hq=True)
+    short = _transfer(id=CASE, case_id=TRANSFER, number="7", reason="")
+    parsed = parse_bundle(_opened(_parts(transfers=_json([item, short]))), from_hq=True)
     assert parsed.transfers == [
-        Transfer(TRANSFER, CASE, "N" * 24, "GNJ", "QBA", item["hlc"], "r" * 500)
+        Transfer(TRANSFER, CASE, "N" * 24, "GNJ", "QBA", item["hlc"], "r" * 500),
+        Transfer(CASE, TRANSFER, "7", "GNJ", "QBA", short["hlc"], ""),
     ]
 
 
@@ -488,6 +490,13 @@ def test_changes_at_most_two_million_lines_and_256_mib() -> None:
         f"the part changes: Invalid data: the document is {limit + 1} bytes; at most {limit} "
         "are allowed"
     )
+
+
+def test_an_invalid_record_is_named_by_its_line() -> None:
+    bad = {**client_record("GNJ"), "t": "users"}
+    with pytest.raises(BundleContentInvalid) as refused:
+        parse_bundle(_opened(_parts(changes=jsonl([client_record("GNJ"), bad]))), from_hq=False)
+    assert str(refused.value).startswith("The bundle holds an invalid record (line 2): ")
 
 
 def test_a_row_twice_names_the_second_line() -> None:

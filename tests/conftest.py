@@ -67,17 +67,28 @@ def new_center_store(data_dir: Path) -> app.AppSession:
 
 
 def _create_center(data_dir: Path) -> app.AppSession:
-    session, _recovery = app.create(
+    session, _recovery = create_store(data_dir)
+    return session
+
+
+def create_store(
+    data_dir: Path,
+    code: str = "GNJ",
+    name: str = "Gəncə mərkəzi",
+    admin_full_name: str = "Məmmədov Elçin Vaqif oğlu",
+) -> tuple[app.AppSession, str]:
+    """A center's store made for real at ``data_dir`` (its own keys and recovery key), logged in
+    as its administrator :data:`ADMIN`; returns the session and the recovery key."""
+    return app.create(
         data_dir,
-        node_code="GNJ",
-        node_name="Gəncə mərkəzi",
+        node_code=code,
+        node_name=name,
         hq=False,
         admin_username=ADMIN,
-        admin_full_name="Məmmədov Elçin Vaqif oğlu",
+        admin_full_name=admin_full_name,
         admin_password=ADMIN_PASSWORD,
         kdf=FLOOR,
     )
-    return session
 
 
 @pytest.fixture

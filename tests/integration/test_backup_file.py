@@ -18,14 +18,22 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from conftest import ADMIN, ADMIN_PASSWORD, LAWYER, LAWYER_PASSWORD, copy_store, new_center_store
+from conftest import (
+    ADMIN,
+    ADMIN_PASSWORD,
+    LAWYER,
+    LAWYER_PASSWORD,
+    copy_store,
+    create_store,
+    new_center_store,
+)
 from legalaid_desktop import app
 from legalaid_desktop.domain.errors import AuthenticationError, BackupCancelled, BackupRejected
 from legalaid_desktop.services.backups import restore_backup
 from legalaid_desktop.store import backup_file
 from legalaid_desktop.store.audit import verify_chain
 from legalaid_desktop.store.store import StorePaths
-from legalaid_desktop.store.vault import FLOOR, Vault
+from legalaid_desktop.store.vault import Vault
 from sync_support import add_case, rows
 
 MANAGER = "kamran"
@@ -41,16 +49,7 @@ def made(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Path | 
     """A store with users and cases, and one backup file of it on a "stick"."""
     root = tmp_path_factory.mktemp("backup-file")
     data_dir = root / "store"
-    session, recovery = app.create(
-        data_dir,
-        node_code="GNJ",
-        node_name="Gəncə mərkəzi",
-        hq=False,
-        admin_username=ADMIN,
-        admin_full_name="Məmmədov Elçin Vaqif oğlu",
-        admin_password=ADMIN_PASSWORD,
-        kdf=FLOOR,
-    )
+    session, recovery = create_store(data_dir)
     session.users.add(LAWYER, "Hüseynova Leyla Əli qızı", "lawyer", LAWYER_PASSWORD)
     session.users.add(MANAGER, "Əhmədov Kamran Rauf oğlu", "manager", MANAGER_PASSWORD)
     for i, name in enumerate(("Əliyev Rəşad İsmayıl oğlu", "Qasımova Şəbnəm Ülvi qızı")):

@@ -18,12 +18,11 @@ import pytest
 from sqlalchemy import text
 from sqlcipher3 import dbapi2
 
-from conftest import ADMIN, ADMIN_PASSWORD, LAWYER, LAWYER_PASSWORD
+from conftest import ADMIN, ADMIN_PASSWORD, LAWYER, LAWYER_PASSWORD, create_store
 from legalaid_desktop import app
 from legalaid_desktop.domain.errors import AuthenticationError, BackupCancelled, BackupRejected
 from legalaid_desktop.store import backup_file
 from legalaid_desktop.store.rotation import backup_mac_keys, backup_slots
-from legalaid_desktop.store.vault import FLOOR
 from sync_support import add_case
 
 
@@ -228,16 +227,7 @@ def test_who_cannot_open_a_backup_is_told_why(session: app.AppSession, tmp_path:
         "This backup opens only with the password of an administrator it was made for, "
         "or with the recovery key."
     )
-    other, other_recovery = app.create(
-        tmp_path / "another-store",
-        node_code="QBA",
-        node_name="Quba",
-        hq=False,
-        admin_username=ADMIN,
-        admin_full_name="Admin",
-        admin_password=ADMIN_PASSWORD,
-        kdf=FLOOR,
-    )
+    other, other_recovery = create_store(tmp_path / "another-store", "QBA", "Quba", "Admin")
     other.close()
     with pytest.raises(AuthenticationError) as recovery:
         backup_file.unlock(bf, backup_file.opener_for_recovery(bf, other_recovery))

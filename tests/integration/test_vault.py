@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ADMIN, ADMIN_PASSWORD, LAWYER, LAWYER_PASSWORD
+from conftest import ADMIN, ADMIN_PASSWORD, LAWYER, LAWYER_PASSWORD, create_store
 from legalaid_desktop import app
 from legalaid_desktop.domain.errors import (
     AuthenticationError,
@@ -38,16 +38,7 @@ def _slot(data: dict, user: str) -> dict:
 
 def _new_store(data_dir: Path) -> tuple[app.AppSession, str]:
     """A new store of its own (its own keys and recovery key), with one administrator."""
-    return app.create(
-        data_dir,
-        node_code="QBA",
-        node_name="Quba",
-        hq=False,
-        admin_username=ADMIN,
-        admin_full_name="Admin",
-        admin_password=ADMIN_PASSWORD,
-        kdf=FLOOR,
-    )
+    return create_store(data_dir, "QBA", "Quba", "Admin")
 
 
 def test_each_user_logs_in_with_their_own_password(store_with_lawyer: Path) -> None:

@@ -229,3 +229,96 @@ def test_a_revocation_retried_after_the_next_open_finished_it(store_with_lawyer:
     with pytest.raises(InputRejected):  # a later attempt: already revoked
         s.users.revoke(LAWYER)
     s.close()
+
+
+def test_a_name_is_corrected_by_its_own_user_or_by_a_manager_of_rank(
+    store_with_lawyer: Path,
+) -> None:
+    """``user rename``: the account's own user may correct their name; anyone else needs to
+    manage users and rank at least as high as the account. The new name reaches other nodes
+    with the user's profile group; a name given again changes nothing."""
+    admin = app.login(store_with_lawyer, ADMIN, ADMIN_PASSWORD)
+    admin.users.add(MANAGER, "Əliyev Rauf Samir oğlu", "manager", MANAGER_PASSWORD)
+    ids = _ids(admin)
+    renamed = admin.users.rename(LAWYER, "  Quliyeva   Leyla Əli qızı ")
+    assert (renamed.id, renamed.username, renamed.full_name) == (
+        ids[LAWYER],
+        LAWYER,
+        "Quliyeva Leyla Əli qızı",
+    )
+    assert (renamed.role.value, renamed.active, renamed.has_key) == ("lawyer", True, True)
+    again = admin.users.rename(LAWYER, "Quliyeva Leyla Əli qızı")  # the same name
+    assert again == renamed
+    with language("en"), pytest.raises(ValidationError) as empty:
+        admin.users.rename(LAWYER, "   ")
+    assert (str(empty.value), empty.value.field) == ("Full name must not be empty.", "full_name")
+    with language("en"), pytest.raises(NotFound) as nobody:
+        admin.users.rename("nobody", "Kimsə")
+    assert str(nobody.value) == "There is no user 'nobody'."
+    admin.users.revoke(MANAGER)
+    revoked = admin.users.rename(MANAGER, "Əliyev Rauf")  # a revoked account keeps its history
+    assert (revoked.full_name, revoked.active, revoked.has_key) == ("Əliyev Rauf", False, False)
+    admin.close()
+
+    lawyer = app.login(store_with_lawyer, LAWYER, LAWYER_PASSWORD)
+    own = lawyer.users.rename(LAWYER, "Quliyeva-Hüseynova Leyla")
+    assert own.full_name == "Quliyeva-Hüseynova Leyla"
+    with pytest.raises(PermissionDenied):
+        lawyer.users.rename(ADMIN, "Saxta Ad")
+    lawyer.close()
+
+    admin = app.login(store_with_lawyer, ADMIN, ADMIN_PASSWORD)
+    assert _events(admin, ("user_renamed",)) == [
+        (ADMIN, "user_renamed", "user", ids[LAWYER], {"username": LAWYER}),
+        (ADMIN, "user_renamed", "user", ids[MANAGER], {"username": MANAGER}),
+        (LAWYER, "user_renamed", "user", ids[LAWYER], {"username": LAWYER}),
+    ]
+    refusals = _events(admin, (DENIED_ACTION,))
+    assert [(actor, details) for actor, _a, _t, _i, details in refusals] == [
+        (
+            LAWYER,
+            {
+                "action": "user_renamed",
+                "refusal": "PermissionDenied",
+                "permission": "manage_users",
+                "target": ADMIN,
+            },
+        )
+    ]
+    assert _outbox(admin, ids[LAWYER]) == [["profile", "role", "active"], ["profile"], ["profile"]]
+    names = {u.username: u.full_name for u in admin.users.list()}
+    assert names == {
+        ADMIN: "Məmmədov Elçin Vaqif oğlu",
+        LAWYER: "Quliyeva-Hüseynova Leyla",
+        MANAGER: "Əliyev Rauf",
+    }
+    admin.close()
+
+
+def test_a_manager_may_not_rename_an_administrator(store_with_lawyer: Path) -> None:
+    admin = app.login(store_with_lawyer, ADMIN, ADMIN_PASSWORD)
+    admin.users.add(MANAGER, "Əliyev Rauf Samir oğlu", "manager", MANAGER_PASSWORD)
+    admin_id = _ids(admin)[ADMIN]
+    admin.close()
+    manager = app.login(store_with_lawyer, MANAGER, MANAGER_PASSWORD)
+    manager.users.rename(LAWYER, "Quliyeva Leyla")  # a lawyer ranks below a manager
+    with language("en"), pytest.raises(PermissionDenied) as refused:
+        manager.users.rename(ADMIN, "Saxta Ad")
+    assert str(refused.value) == (
+        "The account of admin is an account of role Administrator: managing it needs the role "
+        "Administrator; your role is Center manager."
+    )
+    manager.close()
+    admin = app.login(store_with_lawyer, ADMIN, ADMIN_PASSWORD)
+    [(actor, action, kind, target_id, details)] = _events(admin, (DENIED_ACTION,))
+    assert (actor, action, kind, target_id) == (MANAGER, DENIED_ACTION, "user", admin_id)
+    assert details == {
+        "action": "user_renamed",
+        "refusal": "PermissionDenied",
+        "target": ADMIN,
+        "role": "admin",
+    }
+    assert {u.username: u.full_name for u in admin.users.list()}[ADMIN] == (
+        "Məmmədov Elçin Vaqif oğlu"
+    )
+    admin.close()

@@ -1,6 +1,6 @@
 """The channel check and the trust an import starts from, on a real HQ store (sync/inbound.py).
 
-docs/sync.md §"Channel": a replay is "already imported" and changes nothing; an older number, or
+docs/sync.md §4 "Channels": a replay is "already imported" and changes nothing; an older number, or
 the same number with another bundle, is a rollback or a fork and a security alert; the next
 number must name the last bundle imported; a gap is fine (exports are cumulative). The bundles
 HQ has imported are told apart from those it sent, from another center's and from refused ones.

@@ -322,3 +322,10 @@ def test_a_manager_may_not_rename_an_administrator(store_with_lawyer: Path) -> N
         "Məmmədov Elçin Vaqif oğlu"
     )
     admin.close()
+
+
+def test_the_list_is_in_the_order_of_user_names(admin_session: app.AppSession) -> None:
+    users = admin_session.users
+    users.add("zaur", "Zeynalov Zaur", "lawyer", "Maple-door-2026")
+    users.add("aysel", "Abbasova Aysel", "manager", "Birch-gate-2026")
+    assert [u.username for u in users.list()] == ["admin", "aysel", "zaur"]

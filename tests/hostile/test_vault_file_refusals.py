@@ -21,6 +21,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from legalaid_desktop.domain.errors import AuthenticationError, VaultError, VaultTampered
 from legalaid_desktop.i18n import language
+from legalaid_desktop.store.keywrap import wrap_dek
 from legalaid_desktop.store.vault import FLOOR, Vault
 
 ADMIN, PASSWORD = "admin", "Qala-parol-2026"
@@ -307,3 +308,28 @@ def test_a_pending_wrap_for_another_rotation_is_malformed(
     data["pending"] = {"epoch": epoch, "wraps": {_admin(data)["id"]: _admin(data)["dek"]}}
     refused = _unlock_refused(tmp_path, data, ADMIN, PASSWORD)
     assert (type(refused), str(refused)) == (VaultTampered, MALFORMED)
+
+
+def test_a_pending_wrap_planted_by_an_insider_is_refused(tmp_path: Path) -> None:
+    """An administrator holds the database key, so they can write a key file whose whole-file
+    MAC holds. A rotation wrap they plant for a lawyer's slot (a new database key of their
+    choosing) is still refused: it does not carry the lawyer slot's own MAC."""
+    path = tmp_path / "vault.json"
+    vault, _recovery = Vault.create(
+        path, dek=DEK, admin_username=ADMIN, admin_password=PASSWORD, kdf=FLOOR
+    )
+    vault.add_user("leyla", "Xazar-sea-2026", dek=DEK, kdf=FLOOR)
+    vault.save(DEK)
+    slot = vault.user_slot("leyla")
+    assert slot is not None
+    binding, epoch = slot.binding(vault.store_id), vault.epoch + 1
+    planted = wrap_dek(os.urandom(32), slot.public_key, binding, epoch, os.urandom(32))
+    vault.pending = {"epoch": epoch, "wraps": {slot.slot_id: planted.to_dict()}}
+    vault.save(DEK)  # the whole-file MAC, made with the key the insider holds
+    with pytest.raises(VaultTampered) as refused:
+        Vault.load(path).unlock("leyla", "Xazar-sea-2026")
+    assert str(refused.value) == (
+        "The key file has been altered: the database key offered to this account was not "
+        "written by this data store. Nothing was opened; tell your administrator."
+    )
+    assert Vault.load(path).unlock(ADMIN, PASSWORD).keys == (DEK,)  # no wrap planted there

@@ -163,6 +163,8 @@ def test_a_format_1_file_holding_a_format_2_slot_is_altered(
     del data["mac"]
     data["version"] = 1
     assert _load_refused(tmp_path, data) == ALTERED
+    with language("az"):  # VaultTampered's own default is this English sentence
+        assert _load_refused(tmp_path, data) not in ("", ALTERED)
 
 
 def test_what_load_reads_is_what_was_written(tmp_path: Path, data: dict[str, Any]) -> None:
@@ -292,6 +294,8 @@ def test_a_slot_whose_key_pair_does_not_match_is_altered(
     _admin(data)["priv"] = base64.b64encode(sealed).decode()
     refused = _unlock_refused(tmp_path, data, ADMIN, PASSWORD)
     assert (type(refused), str(refused)) == (VaultTampered, ALTERED)
+    with language("az"):  # VaultTampered's own default is this English sentence
+        assert str(_unlock_refused(tmp_path, data, ADMIN, PASSWORD)) not in ("", ALTERED)
 
 
 def test_a_slot_without_its_database_key_is_malformed(tmp_path: Path, data: dict[str, Any]) -> None:

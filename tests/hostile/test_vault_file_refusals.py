@@ -337,3 +337,19 @@ def test_a_pending_wrap_planted_by_an_insider_is_refused(tmp_path: Path) -> None
         "written by this data store. Nothing was opened; tell your administrator."
     )
     assert Vault.load(path).unlock(ADMIN, PASSWORD).keys == (DEK,)  # no wrap planted there
+
+
+def test_unlock_names_the_user_and_the_slot_that_opened(
+    tmp_path: Path, data: dict[str, Any]
+) -> None:
+    """The store opens the backups wrapped to the slot that unlocked (its id and private key)."""
+    vault = Vault.load(_write(tmp_path, data))
+    unlocked = vault.unlock(ADMIN, PASSWORD)
+    assert (unlocked.username, unlocked.keys, unlocked.slot_id) == (
+        ADMIN,
+        (DEK,),
+        _admin(data)["id"],
+    )
+    assert unlocked.private is not None
+    public = unlocked.private.public_key().public_bytes_raw()
+    assert base64.b64encode(public).decode() == _admin(data)["pub"]

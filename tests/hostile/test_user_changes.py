@@ -25,7 +25,9 @@ from legalaid_desktop.domain.errors import (
     UserChangeRefused,
     ValidationError,
 )
+from legalaid_desktop.domain.roles import Role
 from legalaid_desktop.i18n import language
+from legalaid_desktop.services.users import new_user_row
 from legalaid_desktop.services.workspace import DENIED_ACTION
 from legalaid_desktop.store import rotation
 from legalaid_desktop.store.models import AuditEvent, ChangeLog, User
@@ -329,3 +331,24 @@ def test_the_list_is_in_the_order_of_user_names(admin_session: app.AppSession) -
     users.add("zaur", "Zeynalov Zaur", "lawyer", "Maple-door-2026")
     users.add("aysel", "Abbasova Aysel", "manager", "Birch-gate-2026")
     assert [u.username for u in users.list()] == ["admin", "aysel", "zaur"]
+
+
+def test_an_account_without_a_key_slot_here_is_revoked_all_the_same(
+    admin_session: app.AppSession,
+) -> None:
+    """A user of another node (their row came with HQ's roster) has no key slot on this
+    computer: revoking them here still deactivates the account, records it and sends it on."""
+    with admin_session.ws.write() as db:
+        row = new_user_row("farid", "Quliyev Fərid", Role.LAWYER, "BAK")
+        db.add(row)
+        admin_session.ws.touch(db, row, ("profile", "role", "active"))
+    farid = _ids(admin_session)["farid"]
+    revoked = admin_session.users.revoke("farid")
+    assert (revoked.username, revoked.active, revoked.has_key) == ("farid", False, False)
+    assert _events(admin_session, ("user_revoked",)) == [
+        (ADMIN, "user_revoked", "user", farid, {"username": "farid"})
+    ]
+    assert _outbox(admin_session, farid)[-1] == ["active"]
+    with language("en"), pytest.raises(InputRejected) as twice:
+        admin_session.users.revoke("farid")
+    assert str(twice.value) == "The user 'farid' is already revoked."

@@ -122,8 +122,10 @@ TARGETS: dict[str, list[str]] = {
         _H + "test_refusal_records.py",
     ],
     # With test_backup_file.py: a restore is what calls install_key and wrap_mac_keys (74
-    # mutants had no test among the files above).
+    # mutants had no test among the files above). test_vault_file_refusals.py reads each
+    # refusal of load and unlock (no store: it kills most of their mutants in milliseconds).
     "src/legalaid_desktop/store/vault.py": [
+        _H + "test_vault_file_refusals.py",
         _I + "test_vault.py",
         _H + "test_planted_vault.py",
         _H + "test_recovery_rotation.py",

@@ -352,3 +352,25 @@ def test_an_account_without_a_key_slot_here_is_revoked_all_the_same(
     with language("en"), pytest.raises(InputRejected) as twice:
         admin_session.users.revoke("farid")
     assert str(twice.value) == "The user 'farid' is already revoked."
+
+
+def test_what_a_new_account_with_a_missing_name_is_told(admin_session: app.AppSession) -> None:
+    """The user-management dialog marks the field a refusal names (``field``) and shows its
+    words; nothing is added."""
+    users = admin_session.users
+    with language("en"):
+        with pytest.raises(ValidationError) as empty:
+            users.add("nicat", "   ", "lawyer", "Maple-door-2026")
+        with pytest.raises(ValidationError) as long:
+            users.add("nicat", "Ə" * 201, "lawyer", "Maple-door-2026")
+    assert (str(empty.value), empty.value.field) == ("Full name must not be empty.", "full_name")
+    assert (str(long.value), long.value.field) == (
+        "Full name is too long (at most 200 characters).",
+        "full_name",
+    )
+    with language("az"), pytest.raises(ValidationError) as empty_az:
+        users.add("nicat", "", "lawyer", "Maple-door-2026")
+    assert "Full name" not in str(empty_az.value) and empty_az.value.field == "full_name"
+    added = users.add("nicat", "  Quliyev   Nicat  ", "lawyer", "Maple-door-2026")
+    assert added.full_name == "Quliyev Nicat"
+    assert [u.username for u in users.list()] == [ADMIN, "nicat"]

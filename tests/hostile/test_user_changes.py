@@ -24,13 +24,17 @@ from legalaid_desktop.domain.errors import (
     PermissionDenied,
     UserChangeRefused,
     ValidationError,
+    VaultTampered,
 )
 from legalaid_desktop.domain.roles import Role
 from legalaid_desktop.i18n import language
 from legalaid_desktop.services.users import new_user_row
 from legalaid_desktop.services.workspace import DENIED_ACTION
-from legalaid_desktop.store import rotation
+from legalaid_desktop.store import backups, rotation
+from legalaid_desktop.store.engine import WrongStoreKey, connect_raw
 from legalaid_desktop.store.models import AuditEvent, ChangeLog, User
+from legalaid_desktop.store.store import StorePaths
+from legalaid_desktop.store.vault import Vault
 
 MANAGER = "rauf"
 MANAGER_PASSWORD = "Bulvar-wind-2026"
@@ -374,3 +378,42 @@ def test_what_a_new_account_with_a_missing_name_is_told(admin_session: app.AppSe
     added = users.add("nicat", "  Quliyev   Nicat  ", "lawyer", "Maple-door-2026")
     assert added.full_name == "Quliyev Nicat"
     assert [u.username for u in users.list()] == [ADMIN, "nicat"]
+
+
+def test_a_revocation_stopped_after_the_key_rotation_is_finished_by_a_retry(
+    store_with_lawyer: Path,
+) -> None:
+    """The revocation stops after the lawyer's slot is gone and the key rotated, at a backup
+    whose key file cannot be read. The administrator mends it and clicks Revoke again in the
+    same session (the store was not opened again, so nothing finished it): the retry finishes
+    the revocation and re-keys the backup the lawyer's program made, rather than calling the
+    account already revoked."""
+    paths = StorePaths(store_with_lawyer)
+    lawyer = app.login(store_with_lawyer, LAWYER, LAWYER_PASSWORD)
+    folder = lawyer.ws.store.backup("before-upgrade-test")
+    lawyer.close()
+    old_backup_key = backups.backup_key(
+        folder, backups.opener_for_password(folder, ADMIN, ADMIN_PASSWORD)
+    )
+    s = app.login(store_with_lawyer, ADMIN, ADMIN_PASSWORD)
+    store = s.ws.store
+    old_key = Vault.load(paths.vault).unlock(LAWYER, LAWYER_PASSWORD).keys[0]
+    key_file = folder / backups.KEY_FILE
+    kept = key_file.read_bytes()
+    key_file.write_bytes(b"\x00 not a key file")
+    with pytest.raises(VaultTampered):
+        s.users.revoke(LAWYER)
+    assert LAWYER not in store.vault.usernames()  # the slot went before the backups
+    assert rotation.pending_revocations(store) == [LAWYER]
+    key_file.write_bytes(kept)
+
+    retried = s.users.revoke(LAWYER)
+    assert (retried.username, retried.active, retried.has_key) == (LAWYER, False, False)
+    assert rotation.pending_revocations(store) == []
+    s.close()
+    with pytest.raises(WrongStoreKey):
+        connect_raw(paths.db, old_key)
+    with pytest.raises(WrongStoreKey):  # the retry re-keyed the lawyer's backup
+        backups.connect_backup(folder / "legalaid.db", old_backup_key)
+    with pytest.raises(AuthenticationError):
+        app.login(store_with_lawyer, LAWYER, LAWYER_PASSWORD)

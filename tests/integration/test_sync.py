@@ -27,6 +27,7 @@ from legalaid_desktop.i18n.dates import today
 from legalaid_desktop.store.models import (
     Case,
     Client,
+    Consent,
     Consultation,
     CorruptionDetails,
     SyncBundle,
@@ -269,6 +270,38 @@ def test_concurrent_edits_conflict_on_both_nodes_and_converge(
     assert_converged(hq, gnj)
     with hq.ws.read() as s:
         assert s.get(Client, client_id).phone == "+994 50 111 11 11"
+
+
+def test_a_conflict_on_a_consent_or_a_consultation_flags_its_client_and_case(
+    pair: tuple[app.AppSession, app.AppSession], tmp_path: Path
+) -> None:
+    """A conflicting row that is not a client or a case flags the one it belongs to for review,
+    found through the row here when the bundle carries only the group that changed (the
+    consent's withdrawal, the consultation's notes); another client's file stays unflagged."""
+    hq, gnj = pair
+    client_id, number = add_case(gnj)
+    other_client, other_number = add_case(gnj, "Quliyeva Nərmin Fərid qızı", "+994 55 765 43 21")
+    roundtrip(hq, gnj, tmp_path, "1")
+    with gnj.ws.read() as s:
+        case_id = s.scalar(select(Case.id).where(Case.number == number))
+        consent_id = s.scalar(select(Consent.id).where(Consent.client_id == client_id))
+        consultation_id = s.scalar(select(Consultation.id).where(Consultation.case_id == case_id))
+    edit(gnj, Consent, consent_id, "withdrawal", withdrawn_on="2026-11-02")
+    edit(hq, Consent, consent_id, "withdrawal", withdrawn_on="2026-11-03")
+    edit(gnj, Consultation, consultation_id, "content", notes="Gəncədə yazılan qeyd")
+    edit(hq, Consultation, consultation_id, "content", notes="Bakıda yazılan qeyd")
+    up, down = roundtrip(hq, gnj, tmp_path, "2")
+    assert (up.conflicts, down.conflicts) == (2, 2)
+    for node in (hq, gnj):
+        kinds = sorted((c.kind, c.field_group) for c in sync(node).conflicts())
+        assert kinds == [("edit_edit", "content"), ("edit_edit", "withdrawal")]
+        with node.ws.read() as s:
+            flagged = {
+                "clients": set(s.scalars(select(Client.id).where(Client.needs_review))),
+                "cases": set(s.scalars(select(Case.number).where(Case.needs_review))),
+            }
+        assert flagged == {"clients": {client_id}, "cases": {number}}, node.ws.node_code
+        assert other_client not in flagged["clients"] and other_number not in flagged["cases"]
 
 
 def test_keeping_a_corruption_detail_reindexes_its_case(

@@ -1,0 +1,136 @@
+"""Making a store: never over another one, nothing left behind when it fails, what it records.
+
+`legalaid init` (and the first-run dialog) call :meth:`Store.create`. A second init in a
+center's folder must not replace the store holding its clients; an init that fails half-way
+must leave a folder the next attempt can use; and the new database records what later opens
+check (its id, the state counter, the key derivation). Found by mutation testing: the refusal's
+words, the clean-up and the first rows could change without a test failing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy.orm import Session
+
+from conftest import ADMIN, ADMIN_PASSWORD, create_store
+from legalaid_desktop import app
+from legalaid_desktop.domain.errors import StoreAlreadyExists, StoreNotFound
+from legalaid_desktop.i18n import language
+from legalaid_desktop.store.engine import connect_raw
+from legalaid_desktop.store.kdf import FLOOR, KdfParams
+from legalaid_desktop.store.store import Store, StorePaths
+from legalaid_desktop.store.vault import Vault
+
+
+def _digests(folder: Path) -> dict[str, str]:
+    return {
+        p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.iterdir())
+        if p.is_file()
+    }
+
+
+def _meta(data_dir: Path) -> dict[str, str]:
+    paths = StorePaths(data_dir)
+    key = Vault.load(paths.vault).unlock(ADMIN, ADMIN_PASSWORD).keys[0]
+    conn = connect_raw(paths.db, key)
+    try:
+        return dict(conn.execute("SELECT key, value FROM meta").fetchall())
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize("left", ["both", "database", "key file"])
+def test_a_second_init_never_replaces_a_store(data_dir: Path, left: str) -> None:
+    """Refused when the database or the key file is there, even alone (the other lost or
+    moved): either holds what cannot be made again."""
+    session, _recovery = create_store(data_dir)
+    session.close()
+    paths = StorePaths(data_dir)
+    if left == "database":
+        paths.vault.unlink()
+    elif left == "key file":
+        paths.db.unlink()
+    before = _digests(data_dir)
+    with language("en"), pytest.raises(StoreAlreadyExists) as refused:
+        create_store(data_dir, code="QBA")
+    assert str(refused.value) == f"A data store already exists in {data_dir}."
+    assert _digests(data_dir) == before
+
+
+def test_a_store_half_made_is_not_a_store(data_dir: Path) -> None:
+    """With the key file gone, the database alone does not open: the login says there is no
+    store (the way in is a restore, not an init over it)."""
+    session, _recovery = create_store(data_dir)
+    session.close()
+    StorePaths(data_dir).vault.unlink()
+    with language("en"), pytest.raises(StoreNotFound) as refused:
+        app.login(data_dir, ADMIN, ADMIN_PASSWORD)
+    assert str(refused.value) == f"No data store in {data_dir}. Run `legalaid init` first."
+
+
+def test_an_init_that_fails_leaves_nothing_and_can_be_tried_again(tmp_path: Path) -> None:
+    """The first transaction fails (here the node's rows cannot be written): the database, its
+    journals and the key file are removed, so that the next init starts clean."""
+    data_dir = tmp_path / "store"
+
+    def failing(session: Session, vault: Vault) -> None:
+        raise RuntimeError("the node could not be written")
+
+    with pytest.raises(RuntimeError, match="could not be written"):
+        Store.create(
+            data_dir,
+            admin_username=ADMIN,
+            admin_password=ADMIN_PASSWORD,
+            kdf=FLOOR,
+            initialize=failing,
+        )
+    paths = StorePaths(data_dir)
+    left = [p for p in (paths.db, paths.vault, *paths.sidecars) if p.exists()]
+    assert left == []
+    session, _recovery = create_store(data_dir)  # the same folder works the second time
+    session.close()
+    again = app.login(data_dir, ADMIN, ADMIN_PASSWORD)
+    assert again.ws.node_code == "GNJ"
+    again.close()
+
+
+def test_a_new_store_records_its_id_state_time_and_key_derivation(tmp_path: Path) -> None:
+    data_dir = tmp_path / "new" / "store"
+    kdf = KdfParams(memory_kib=FLOOR.memory_kib * 2, iterations=FLOOR.iterations, lanes=FLOOR.lanes)
+    began = datetime.now(UTC)
+    session, _recovery = app.create(
+        data_dir,
+        node_code="QBA",
+        node_name="Quba mərkəzi",
+        hq=False,
+        admin_username=ADMIN,
+        admin_full_name="Məmmədov Elçin Vaqif oğlu",
+        admin_password=ADMIN_PASSWORD,
+        kdf=kdf,
+    )
+    session.close()
+    ended = datetime.now(UTC)
+    meta = _meta(data_dir)
+    vault = Vault.load(StorePaths(data_dir).vault)
+    assert meta["store_id"] == vault.store_id
+    written = json.loads(meta["kdf_params"])
+    assert written == {"m": kdf.memory_kib, "t": kdf.iterations, "p": kdf.lanes}
+    assert meta["created_at"].endswith("Z")
+    made = datetime.fromisoformat(meta["created_at"].replace("Z", "+00:00"))
+    assert began - timedelta(milliseconds=1) <= made <= ended
+    # The state counter starts at 1 and each session (the creating one is not a login) raises
+    # it by one, in the database and, MAC'd, in the key file.
+    key = vault.unlock(ADMIN, ADMIN_PASSWORD).keys[0]
+    assert (meta["state_counter"], vault.verified_counter(key)) == ("1", 1)
+    app.login(data_dir, ADMIN, ADMIN_PASSWORD).close()
+    assert _meta(data_dir)["state_counter"] == "2"
+    assert Vault.load(StorePaths(data_dir).vault).verified_counter(key) == 2
+    if os.name == "posix":
+        assert data_dir.stat().st_mode & 0o777 == 0o700

@@ -12,7 +12,7 @@ from sqlalchemy import text
 
 from conftest import ADMIN, ADMIN_PASSWORD
 from legalaid_desktop import app
-from legalaid_desktop.store import migrate
+from legalaid_desktop.store import backups, migrate
 from legalaid_desktop.store.engine import create_store_engine
 from legalaid_desktop.store.models import Base
 from legalaid_desktop.store.store import StorePaths
@@ -68,8 +68,19 @@ def test_store_from_the_first_revision_upgrades_with_its_data(
     assert session.maintenance.verify().ok
     session.close()
     if len(revisions) > 1:
-        new_backups = set(StorePaths(data_dir).backups.glob("*")) - backups_before
-        assert any(first in p.name for p in new_backups), "no backup before the upgrade"
+        # One backup first, named for the revision it keeps, and holding the store as it was.
+        [folder] = set(StorePaths(data_dir).backups.glob("*")) - backups_before
+        keys = backups.BackupKeys.load(folder / backups.KEY_FILE)
+        assert (keys.reason, keys.made_by) == (f"before-upgrade-{first}", ADMIN)
+        assert folder.name.endswith(f"-before-upgrade-{first}")
+        opener = backups.opener_for_password(folder, ADMIN, ADMIN_PASSWORD)
+        conn = backups.connect_backup(folder / "legalaid.db", backups.backup_key(folder, opener))
+        try:
+            kept = conn.execute("SELECT version_num FROM alembic_version").fetchall()
+            names = {r[0] for r in conn.execute("SELECT username FROM users").fetchall()}
+        finally:
+            conn.close()
+        assert kept == [(first,)] and "kamran" in names
 
 
 def test_an_older_store_gets_client_numbers_in_order_with_its_data(

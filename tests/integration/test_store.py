@@ -305,6 +305,25 @@ def test_opening_an_older_store_makes_its_files_owner_only(
     assert db.stat().st_mode & 0o777 == 0o600
 
 
+@pytest.mark.skipif(os.name != "posix", reason="POSIX file modes")
+def test_opening_makes_a_left_write_ahead_log_owner_only(
+    admin_session: app.AppSession, data_dir: Path
+) -> None:
+    """The -wal and -shm files another session holds open (or a crashed one left), made
+    readable by others as older versions did, are owner-only again after the next login."""
+    with admin_session.ws.write() as s:
+        s.execute(text("INSERT INTO meta (key, value) VALUES ('wal-mode', 'x')"))
+    sidecars = StorePaths(data_dir).sidecars
+    assert all(p.exists() for p in sidecars)
+    for path in sidecars:
+        os.chmod(path, 0o644)
+    session = app.login(data_dir, ADMIN, ADMIN_PASSWORD)
+    try:
+        assert [p.stat().st_mode & 0o777 for p in sidecars] == [0o600, 0o600]
+    finally:
+        session.close()
+
+
 def test_a_missing_store_names_its_folder_for_every_way_in(tmp_path: Path) -> None:
     folder = tmp_path / "nothing"
     expected = f"No data store in {folder}. Run `legalaid init` first."

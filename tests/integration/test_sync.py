@@ -277,7 +277,8 @@ def test_a_conflict_on_a_consent_or_a_consultation_flags_its_client_and_case(
 ) -> None:
     """A conflicting row that is not a client or a case flags the one it belongs to for review,
     found through the row here when the bundle carries only the group that changed (the
-    consent's withdrawal, the consultation's notes); another client's file stays unflagged."""
+    consent's withdrawal, the consultation's notes); another client's file stays unflagged. The
+    sync history keeps each import's figures as the import reported them."""
     hq, gnj = pair
     client_id, number = add_case(gnj)
     other_client, other_number = add_case(gnj, "Quliyeva Nərmin Fərid qızı", "+994 55 765 43 21")
@@ -302,6 +303,14 @@ def test_a_conflict_on_a_consent_or_a_consultation_flags_its_client_and_case(
             }
         assert flagged == {"clients": {client_id}, "cases": {number}}, node.ws.node_code
         assert other_client not in flagged["clients"] and other_number not in flagged["cases"]
+    # The sync history keeps what each import did (HQ's later edits win on both sides).
+    same = {"inserted": 0, "deleted": 0, "conflicts": 2, "quarantined": 0, "refused": 0}
+    same |= {"reference_updated": [], "roster_changed": [], "transfers": 0, "acks": 1}
+    at_hq = same | {"updated": 0, "unchanged": 2, "tables": {}}
+    at_gnj = same | {"updated": 2, "unchanged": 0, "tables": {"consents": 1, "consultations": 1}}
+    for node, expected in ((hq, at_hq), (gnj, at_gnj)):
+        newest_in = next(r for r in sync(node).history() if r.direction == "in")
+        assert newest_in.counts == expected, node.ws.node_code
 
 
 def test_keeping_a_corruption_detail_reindexes_its_case(

@@ -193,8 +193,10 @@ TARGETS: dict[str, list[str]] = {
         _U + "test_chunk_stream.py",
     ],
     # With test_retention_sync.py: an import screens out the values of anonymized or erased
-    # persons (screen_removed had no test among the other files).
+    # persons (screen_removed had no test among the other files); test_import_check_reasons.py
+    # reads why each record was set aside (a record whose parent was).
     "src/legalaid_desktop/sync/importer.py": [
+        _H + "test_import_check_reasons.py",
         _H + "test_bundle_import.py",
         _H + "test_sync_ownership.py",
         _H + "test_attachment_names.py",

@@ -353,7 +353,8 @@ class _Apply(RecordChecks):
             statement = (
                 update(table)
                 .where(table.c.id == bindparam("b__id"))
-                .values({key: bindparam(f"b_{key}", type_=table.c[key].type) for key in shape})
+                # An untyped bind of the values clause takes its column's type (SQLAlchemy).
+                .values({key: bindparam(f"b_{key}") for key in shape})
             )
             self.s.execute(statement, params)
 

@@ -26,7 +26,7 @@ from legalaid_desktop.domain.errors import BundleContentInvalid, OwnershipViolat
 from legalaid_desktop.domain.hlc import HLC
 from legalaid_desktop.domain.ids import new_id
 from legalaid_desktop.i18n import language
-from legalaid_desktop.store.models import Case, Client
+from legalaid_desktop.store.models import Case, Client, Consultation
 from legalaid_desktop.sync import strictjson
 from legalaid_desktop.sync.records import record_from_row, table_specs
 from sync_support import (
@@ -232,6 +232,21 @@ def test_a_new_client_under_another_centers_number(world: World) -> None:
 def test_a_consultation_on_another_centers_case(world: World) -> None:
     record = consultation(world.qba_case)
     assert set_aside(world, [record]) == {record["id"]: ALERT + "it refers to a cases row of QBA"}
+
+
+def test_an_edit_of_another_centers_consultation_without_its_case(world: World) -> None:
+    """A rogue center edits only the notes of QBA's consultation: the record does not carry
+    the case, so the check must take it from HQ's row (QBA's case) and refuse."""
+    with world.hq.ws.read() as s:
+        target = s.scalar(select(Consultation.id).where(Consultation.case_id == world.qba_case))
+    assert target is not None
+    record = consultation(world.qba_case)
+    record["id"] = target
+    del record["g"]["record"], record["g"]["follow_up"]
+    record["g"]["content"]["v"]["notes"] = "GNJ overwrites QBA's notes"
+    assert set_aside(world, [record]) == {target: ALERT + "it refers to a cases row of QBA"}
+    with world.hq.ws.read() as s:
+        assert s.get(Consultation, target).notes != "GNJ overwrites QBA's notes"
 
 
 def test_the_alert_names_each_refused_record_and_its_line(world: World) -> None:

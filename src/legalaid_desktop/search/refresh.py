@@ -18,6 +18,7 @@ from sqlalchemy import Table, select, text
 from sqlalchemy.orm import Session
 
 from legalaid_desktop.search import index as search_index
+from legalaid_desktop.store.batches import batches
 from legalaid_desktop.store.models import Case, Client, Consultation, CorruptionDetails, Party
 
 __all__ = ["REBUILD_FRACTION", "REBUILD_MIN_ROWS", "Touched", "refresh_rows"]
@@ -26,8 +27,6 @@ REBUILD_MIN_ROWS = 1000
 """A refresh of at least this many rows ..."""
 REBUILD_FRACTION = 4
 """... and at least a quarter of the index rebuilds the whole index in batches instead."""
-
-_BATCH = 500
 
 Touched = Mapping[str, Mapping[str, Iterable[str]]]
 """Table name → row id → the fields that changed (empty: "it changed", without detail)."""
@@ -39,11 +38,6 @@ _TABLES: dict[str, Table] = {
     "parties": Party.__table__,  # type: ignore[dict-item]
     "corruption_details": CorruptionDetails.__table__,  # type: ignore[dict-item]
 }
-
-
-def _batches(items: list[str]) -> Iterable[list[str]]:
-    for start in range(0, len(items), _BATCH):
-        yield items[start : start + _BATCH]
 
 
 def refresh_rows(session: Session, touched: Touched) -> None:
@@ -65,7 +59,7 @@ def refresh_rows(session: Session, touched: Touched) -> None:
     def rows(table_name: str, ids: Iterable[str]) -> list[Any]:
         table = _TABLES[table_name]
         found: list[Any] = []
-        for batch in _batches(sorted(set(ids))):
+        for batch in batches(sorted(set(ids))):
             found.extend(
                 SimpleNamespace(**row)
                 for row in session.execute(select(table).where(table.c.id.in_(batch))).mappings()
@@ -80,7 +74,7 @@ def refresh_rows(session: Session, touched: Touched) -> None:
     renamed = [cid for cid, fields in clients.items() if "full_name" in set(fields)]
     case_ids = set(touched.get("cases", {}))
     cases_table = _TABLES["cases"]
-    for batch in _batches(renamed):
+    for batch in batches(renamed):
         case_ids.update(
             session.scalars(select(cases_table.c.id).where(cases_table.c.client_id.in_(batch)))
         )
@@ -91,7 +85,7 @@ def refresh_rows(session: Session, touched: Touched) -> None:
         case_rows = rows("cases", case_ids)
         missing = sorted({r.client_id for r in case_rows} - set(names))
         clients_table = _TABLES["clients"]
-        for batch in _batches(missing):
+        for batch in batches(missing):
             for client_id, full_name in session.execute(
                 select(clients_table.c.id, clients_table.c.full_name).where(
                     clients_table.c.id.in_(batch)

@@ -36,7 +36,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -49,6 +49,7 @@ from legalaid_desktop.domain.errors import InputRejected, NotEnrolled
 from legalaid_desktop.domain.ids import new_id
 from legalaid_desktop.i18n import _
 from legalaid_desktop.store.audit import utc_now_iso
+from legalaid_desktop.store.batches import batches
 from legalaid_desktop.store.models import (
     CaseTransfer,
     ChangeLog,
@@ -84,7 +85,6 @@ __all__ = [
     "schema_version",
 ]
 
-_BATCH = 500
 Progress = Callable[[int, int], None]
 
 
@@ -149,7 +149,7 @@ class _Owners:
 
     def prefetch_cases(self, ids: Iterable[str]) -> None:
         missing = [i for i in set(ids) if i and i not in self._case]
-        for batch in _batches(missing):
+        for batch in batches(missing):
             c = self._cases.c
             for row in self._s.execute(
                 select(c.id, c.owner_node, c.client_id).where(c.id.in_(batch))
@@ -160,7 +160,7 @@ class _Owners:
 
     def prefetch_clients(self, ids: Iterable[str]) -> None:
         missing = [i for i in set(ids) if i and i not in self._client_node]
-        for batch in _batches(missing):
+        for batch in batches(missing):
             c = self._clients.c
             for row in self._s.execute(select(c.id, c.node_code).where(c.id.in_(batch))):
                 self._client_node[row[0]] = row[1]
@@ -187,11 +187,6 @@ _CLIENT_OR_CASE = frozenset({"attachments", "conflict_decisions", "corrections"}
 """Tables whose rows hang off a case or, without one, off a client (and go where it goes)."""
 
 
-def _batches(items: list[str], size: int = _BATCH) -> Iterator[list[str]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
 @dataclass
 class _Selection:
     """The rows chosen for one bundle."""
@@ -209,7 +204,7 @@ class _Selection:
 def _load_rows(session: Session, spec: TableSpec, ids: Iterable[str]) -> list[Mapping[str, Any]]:
     wanted = sorted(set(ids))
     rows: list[Mapping[str, Any]] = []
-    for batch in _batches(wanted):
+    for batch in batches(wanted):
         rows.extend(
             cast(
                 Sequence[Mapping[str, Any]],
@@ -339,7 +334,7 @@ def _transfer_closure(session: Session, case_ids: set[str]) -> dict[str, set[str
     cases = specs["cases"].table.c
     ids = sorted(case_ids)
     clients: set[str] = set()
-    for batch in _batches(ids):
+    for batch in batches(ids):
         for case_id, client_id, campaign_id in session.execute(
             select(cases.id, cases.client_id, cases.campaign_id).where(cases.id.in_(batch))
         ):
@@ -353,12 +348,12 @@ def _transfer_closure(session: Session, case_ids: set[str]) -> dict[str, set[str
         if name in ("cases", "clients", "campaigns"):
             continue
         if "case_id" in columns:
-            for batch in _batches(ids):
+            for batch in batches(ids):
                 extra.setdefault(name, set()).update(
                     session.scalars(select(columns.id).where(columns.case_id.in_(batch)))
                 )
         if name in ("consents", "attachments", "corrections"):
-            for batch in _batches(sorted(clients)):
+            for batch in batches(sorted(clients)):
                 extra.setdefault(name, set()).update(
                     session.scalars(select(columns.id).where(columns.client_id.in_(batch)))
                 )

@@ -10,7 +10,7 @@ one is refused whole. :class:`~legalaid_desktop.sync.importer` applies what pass
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import select
@@ -20,6 +20,7 @@ from legalaid_desktop.domain.client_numbers import client_number_node
 from legalaid_desktop.domain.errors import OwnershipViolation
 from legalaid_desktop.domain.hlc import HLC
 from legalaid_desktop.i18n import _
+from legalaid_desktop.store.batches import batches
 from legalaid_desktop.store.models import CaseTransfer
 from legalaid_desktop.sync.inbound import ParsedBundle, Transfer, content_invalid
 from legalaid_desktop.sync.ownership import case_number_node, given_by_transfer
@@ -29,7 +30,6 @@ from legalaid_desktop.sync.roster_checks import ROSTER, roster_refusal
 if TYPE_CHECKING:
     from legalaid_desktop.sync.importer import ImportCounts
 
-_BATCH = 500
 _OWNER_FIELD = {
     "clients": "node_code",
     "campaigns": "node_code",
@@ -37,11 +37,6 @@ _OWNER_FIELD = {
     ROSTER: "node_code",  # a person's entry belongs to their node
 }
 _SET_ASIDE = "\x00set-aside"
-
-
-def _batches(items: list[str], size: int = _BATCH) -> Iterable[list[str]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
 
 
 class RecordChecks:
@@ -72,7 +67,7 @@ class RecordChecks:
         for name, ids in by_table.items():
             table = self.specs[name].table
             rows: dict[str, Mapping[str, Any]] = {}
-            for batch in _batches(ids):
+            for batch in batches(ids):
                 for mapping in self.s.execute(
                     select(table).where(table.c.id.in_(batch))
                 ).mappings():
@@ -95,7 +90,7 @@ class RecordChecks:
             table = self.specs[target].table
             owner_column = _OWNER_FIELD.get(target)
             columns = [table.c.id] + ([table.c[owner_column]] if owner_column else [])
-            for batch in _batches(sorted(wanted_ids)):
+            for batch in batches(sorted(wanted_ids)):
                 for found in self.s.execute(select(*columns).where(table.c.id.in_(batch))):
                     self.exists[target].add(found[0])
                     if owner_column:
@@ -285,9 +280,7 @@ class RecordChecks:
                 if not values:
                     continue
                 table = spec.table
-                keys = list(values)
-                for start in range(0, len(keys), _BATCH):
-                    batch = keys[start : start + _BATCH]
+                for batch in batches(list(values)):
                     for row_id, value in self.s.execute(
                         select(table.c.id, table.c[column]).where(table.c[column].in_(batch))
                     ):

@@ -44,6 +44,7 @@ from legalaid_desktop.search import refresh as search_refresh
 from legalaid_desktop.search.index import purge_deleted
 from legalaid_desktop.store import compaction
 from legalaid_desktop.store.audit import utc_now_iso
+from legalaid_desktop.store.batches import batches
 from legalaid_desktop.store.models import (
     CaseTransfer,
     ChangeLog,
@@ -61,7 +62,6 @@ from legalaid_desktop.sync.import_checks import (
     _OWNER_FIELD,
     _SET_ASIDE,
     RecordChecks,
-    _batches,
 )
 from legalaid_desktop.sync.inbound import ParsedBundle, check_channel
 from legalaid_desktop.sync.merge import IncompleteRecord, MergeContext, Outcome, merge_record
@@ -320,7 +320,7 @@ class _Apply(RecordChecks):
             if not ids:
                 continue
             table = self.specs[name].table
-            for batch in _batches(sorted(ids)):
+            for batch in batches(sorted(ids)):
                 self.s.execute(update(table).where(table.c.id.in_(batch)).values(needs_review=True))
         return touched
 

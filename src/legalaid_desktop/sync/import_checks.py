@@ -81,7 +81,7 @@ class RecordChecks:
         # Parents referred to from outside the bundle.
         wanted: dict[str, set[str]] = {}
         for record in self.p.records:
-            local = self.local.get(record.spec.name, {}).get(record.id)
+            local = self.local[record.spec.name].get(record.id)
             for column, target in record.spec.refs.items():
                 for value in self._ref_values(record, local, column):
                     if value not in self.exists[target]:

@@ -145,6 +145,8 @@ class _Apply(RecordChecks):
         self.clock_ok = clock_ok
         self.now = now
         self.specs = table_specs()
+        # Table → row id → the row here, for every table the bundle's records are of (filled by
+        # load_local before anything reads it: a record's table is always a key).
         self.local: dict[str, dict[str, Mapping[str, Any]]] = {}
         self.owner: dict[str, dict[str, str | None]] = {t: {} for t in _OWNER_FIELD}
         self.exists: dict[str, set[str]] = {t: set() for t in self.specs}
@@ -206,7 +208,7 @@ class _Apply(RecordChecks):
             self.purge_index = replaces_real_values(live, self.local)
         rows: dict[str, list[str]] = {}
         for record in live:
-            if record.id in self.local.get(record.spec.name, {}):
+            if record.id in self.local[record.spec.name]:
                 rows.setdefault(record.spec.name, []).append(record.id)
         if self.removals.kinds:
             rows.setdefault("clients", []).extend(self.removals.kinds)
@@ -218,7 +220,7 @@ class _Apply(RecordChecks):
         total = len(live)
         for done, record in enumerate(live, start=1):
             name = record.spec.name
-            local = self.local.get(name, {}).get(record.id)
+            local = self.local[name].get(record.id)
             reason = None if _unchanged(record, local) else self.check(record, local)
             if reason is None:
                 try:
@@ -247,7 +249,7 @@ class _Apply(RecordChecks):
         removal loses (logged, without its content); one made knowing of it is refused."""
         kept: list[Record] = []
         for record in live:
-            local = self.local.get(record.spec.name, {}).get(record.id)
+            local = self.local[record.spec.name].get(record.id)
             verdict, conflicts = self.removals.screen(record, local, history, self.now)
             for conflict in conflicts:
                 conflict.update(id=new_id(), peer=self.peer, resolved_by=self.peer)
@@ -330,7 +332,7 @@ class _Apply(RecordChecks):
         if name in review:
             review[name].add(record.id)
             return
-        local = self.local.get(name, {}).get(record.id)
+        local = self.local[name].get(record.id)
         for column, target in (("case_id", "cases"), ("client_id", "clients")):
             if column not in record.spec.columns:
                 continue

@@ -19,14 +19,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import select, text, update
 
 from legalaid_desktop import app
 from legalaid_desktop.domain.errors import BundleContentInvalid, OwnershipViolation
 from legalaid_desktop.domain.hlc import HLC
 from legalaid_desktop.domain.ids import new_id
 from legalaid_desktop.i18n import language
-from legalaid_desktop.store.models import Case, Client, Consultation
+from legalaid_desktop.store.models import Case, Client, Consent, Consultation
 from legalaid_desktop.sync import strictjson
 from legalaid_desktop.sync.records import record_from_row, table_specs
 from sync_support import (
@@ -247,6 +247,32 @@ def test_an_edit_of_another_centers_consultation_without_its_case(world: World) 
     assert set_aside(world, [record]) == {target: ALERT + "it refers to a cases row of QBA"}
     with world.hq.ws.read() as s:
         assert s.get(Consultation, target).notes != "GNJ overwrites QBA's notes"
+
+
+def test_a_conflict_on_part_of_a_consent_flags_its_client(world: World) -> None:
+    """A bundle may carry only the group of a row that changed (the consent's withdrawal):
+    when it conflicts with an edit made here, the client is found through the row here and
+    flagged for review, with nothing set aside."""
+    spec = table_specs()["consents"]
+    with world.hq.ws.write() as s:
+        row = (
+            s.execute(select(spec.table).where(spec.table.c.client_id == world.gnj_client))
+            .mappings()
+            .one()
+        )
+        consent = s.get(Consent, row["id"])
+        consent.withdrawn_on = "2026-11-03"
+        world.hq.ws.touch(s, consent, ("withdrawal",))
+        s.execute(update(Client).where(Client.id == world.gnj_client).values(needs_review=False))
+    record, _content = record_from_row(spec, dict(row))
+    record["g"] = {
+        "withdrawal": {"c": stamp("GNJ", ahead_ms=1000), "v": {"withdrawn_on": "2026-11-02"}}
+    }
+    assert set_aside(world, [record]) == {}
+    [conflict] = [c for c in sync(world.hq).conflicts() if c.row_id == row["id"]]
+    assert conflict.field_group == "withdrawal"
+    with world.hq.ws.read() as s:
+        assert s.get(Client, world.gnj_client).needs_review
 
 
 def test_the_alert_names_each_refused_record_and_its_line(world: World) -> None:

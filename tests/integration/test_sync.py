@@ -275,10 +275,11 @@ def test_concurrent_edits_conflict_on_both_nodes_and_converge(
 def test_a_conflict_on_a_consent_or_a_consultation_flags_its_client_and_case(
     pair: tuple[app.AppSession, app.AppSession], tmp_path: Path
 ) -> None:
-    """A conflicting row that is not a client or a case flags the one it belongs to for review,
-    found through the row here when the bundle carries only the group that changed (the
-    consent's withdrawal, the consultation's notes); another client's file stays unflagged. The
-    sync history keeps each import's figures as the import reported them."""
+    """A conflicting row that is not a client or a case (a consent's withdrawal, a
+    consultation's notes) flags the client or case it belongs to for review; another client's
+    file stays unflagged. (A bundle that carries only the changed group, so that the client is
+    found through the row here: test_import_check_reasons.py.) The sync history keeps each
+    import's figures as the import reported them."""
     hq, gnj = pair
     client_id, number = add_case(gnj)
     other_client, other_number = add_case(gnj, "Quliyeva Nərmin Fərid qızı", "+994 55 765 43 21")

@@ -22,6 +22,7 @@ from conftest import ADMIN, ADMIN_PASSWORD, create_store
 from legalaid_desktop import app
 from legalaid_desktop.domain.errors import StoreAlreadyExists, StoreNotFound
 from legalaid_desktop.i18n import language
+from legalaid_desktop.store import backups
 from legalaid_desktop.store.engine import connect_raw
 from legalaid_desktop.store.kdf import FLOOR, KdfParams
 from legalaid_desktop.store.store import Store, StorePaths
@@ -134,3 +135,25 @@ def test_a_new_store_records_its_id_state_time_and_key_derivation(tmp_path: Path
     assert Vault.load(StorePaths(data_dir).vault).verified_counter(key) == 2
     if os.name == "posix":
         assert data_dir.stat().st_mode & 0o777 == 0o700
+
+
+def test_the_session_that_made_the_store_signs_and_opens_its_backups(tmp_path: Path) -> None:
+    """The first session (init's, or the first-run dialog's) is the administrator's: a backup
+    it makes names them, and an administrator it adds next is given that backup too (which
+    needs the session to open it)."""
+    data_dir = tmp_path / "store"
+    session, _recovery = create_store(data_dir)
+    try:
+        folder = session.ws.store.backup("first-day")
+        assert backups.BackupKeys.load(folder / backups.KEY_FILE).made_by == ADMIN
+        session.users.add("second", "İkinci Admin Əli oğlu", "admin", "Maple-tower-2026")
+    finally:
+        session.close()
+    opener = backups.opener_for_password(folder, "second", "Maple-tower-2026")
+    conn = backups.connect_backup(folder / "legalaid.db", backups.backup_key(folder, opener))
+    try:
+        assert conn.execute("SELECT value FROM meta WHERE key = 'store_id'").fetchone()[0] == (
+            Vault.load(StorePaths(data_dir).vault).store_id
+        )
+    finally:
+        conn.close()

@@ -320,6 +320,18 @@ def test_a_number_already_used_here_is_refused_alone_at_hq(world: World) -> None
     }
 
 
+def test_a_taken_number_is_found_after_a_row_that_keeps_its_own(world: World) -> None:
+    """The number look-up finds GNJ's case (re-sent with its own number: no clash) and QBA's
+    (taken by a new case): the first must not end the search before the second."""
+    own = case_record(world, world.gnj_case)
+    taken = _number(world, Case, world.qba_case)
+    assert own["g"]["core"]["v"]["number"] < taken  # the index gives GNJ's row first
+    record = new_case(world, number=taken)
+    assert set_aside(world, [own, record]) == {
+        record["id"]: ALERT + "its number is already used by another row of cases here"
+    }
+
+
 def test_one_number_twice_in_a_bundle_refuses_it_whole(world: World) -> None:
     first = new_case(world, number="GNJ-2026-0960")
     second = new_case(world, number="GNJ-2026-0960")

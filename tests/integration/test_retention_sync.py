@@ -273,7 +273,7 @@ def test_an_edit_made_without_knowing_of_the_anonymization_loses_and_is_logged(
     assert [c.notes for c in hq.cases.get(number).consultations] == [""]
     [logged] = [c for c in removed_conflicts(hq) if c.table_name == "consultations"]
     assert (logged.local_value, logged.remote_value, logged.winner) == (None, None, "local")
-    assert logged.resolved_at is not None and logged.peer == "QBA"
+    assert logged.resolved_at is not None and (logged.peer, logged.resolved_by) == ("QBA", "QBA")
     assert_gone(hq)
     # GNJ's stale bundle is refused by the channel; the name stays away.
     with pytest.raises(ChannelViolation):
@@ -314,4 +314,8 @@ def test_the_owning_center_cannot_un_anonymize_the_person(nodes: Nodes, tmp_path
     with hq.ws.read() as s:  # kept for the alert, without the values it tried to restore
         [kept] = s.scalars(select(QuarantineEntry.record)).all()
     assert kept["id"] == client_id and kept["g"]["identity"]["v"]["full_name"] == ANONYMIZED_NAME
+    [held_back] = sync(hq).quarantined()
+    assert held_back.reason == (
+        "refused (security alert): it would restore the data of an anonymized or erased person"
+    )
     assert_gone(hq)

@@ -9,6 +9,7 @@ owning center cannot "un-anonymize" the person by sending the old values again.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ from legalaid_desktop.domain.errors import ChannelViolation
 from legalaid_desktop.domain.retention import ANONYMIZED_NAME
 from legalaid_desktop.i18n.dates import today
 from legalaid_desktop.store.models import (
+    AuditEvent,
     Client,
     ConflictEntry,
     Consent,
@@ -314,8 +316,18 @@ def test_the_owning_center_cannot_un_anonymize_the_person(nodes: Nodes, tmp_path
     with hq.ws.read() as s:  # kept for the alert, without the values it tried to restore
         [kept] = s.scalars(select(QuarantineEntry.record)).all()
     assert kept["id"] == client_id and kept["g"]["identity"]["v"]["full_name"] == ANONYMIZED_NAME
+    detail = "it would restore the data of an anonymized or erased person"
     [held_back] = sync(hq).quarantined()
-    assert held_back.reason == (
-        "refused (security alert): it would restore the data of an anonymized or erased person"
-    )
+    assert held_back.reason == "refused (security alert): " + detail
+    with hq.ws.read() as s:  # the alert names the record and why
+        alerts = [
+            d if isinstance(d, dict) else json.loads(d)
+            for d in s.scalars(
+                select(AuditEvent.details).where(AuditEvent.action == "security_alert")
+            )
+        ]
+    refusals = [a for a in alerts if a.get("reason") == "records_refused"]
+    assert [(r["table"], r["id"], r["reason"]) for r in refusals[-1]["records"]] == [
+        ("clients", client_id, detail)
+    ]
     assert_gone(hq)

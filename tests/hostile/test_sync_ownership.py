@@ -441,9 +441,10 @@ def test_a_transferred_case_brings_its_campaign_and_every_client(
     The transfers are read in batches; with a batch of one, two transferred cases take two
     batches, and the second case's client must arrive all the same.
     """
+    from legalaid_desktop.store import batches
     from legalaid_desktop.sync import ownership
 
-    monkeypatch.setattr(ownership, "_BATCH", 1)
+    monkeypatch.setattr(batches, "BATCH", 1)
     campaign = world.gnj.campaigns.create("Gəncə: pensiya hüquqları", description="Birgə iş")
     first_client, first = add_case(world.gnj)
     second_client, second = add_case(world.gnj, name="Məmmədova Səbinə Rauf qızı", phone="+994 51")

@@ -29,3 +29,12 @@ def test_the_default_size_stays_under_sqlites_old_variable_limit() -> None:
     assert BATCH == 500
     assert [len(b) for b in batches(items)] == [500, 500, 500, 500]
     assert list(batches(tuple("abc"), 2)) == [["a", "b"], ["c"]]  # any sequence, lists out
+
+
+def test_the_size_is_read_at_each_call(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests set BATCH to 1 to drive a query path through several batches
+    (test_sync_ownership.py): the setting must reach every caller."""
+    from legalaid_desktop.store import batches as module
+
+    monkeypatch.setattr(module, "BATCH", 2)
+    assert [len(b) for b in batches(list("abcde"))] == [2, 2, 1]

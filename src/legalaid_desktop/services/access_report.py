@@ -15,7 +15,7 @@ the store held at that moment.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -47,6 +47,7 @@ from legalaid_desktop.services import corrections
 from legalaid_desktop.services.people import People, author_node
 from legalaid_desktop.services.workspace import Workspace
 from legalaid_desktop.store.audit import utc_now_iso
+from legalaid_desktop.store.batches import batches
 from legalaid_desktop.store.models import (
     Attachment,
     AuditEvent,
@@ -66,8 +67,6 @@ ACTION = "client_access_report"
 
 FORMATS = {".pdf": "pdf", ".json": "json"}
 """The file suffixes the report can be written as, and the format each means."""
-
-_CHUNK = 500  # ids per ``IN (...)``: well under SQLite's limit of bound parameters
 
 
 @dataclass(frozen=True)
@@ -198,7 +197,7 @@ class AccessReportService:
         consultations = sorted(
             (
                 k
-                for chunk in _chunks(case_ids)
+                for chunk in batches(case_ids)
                 for k in s.scalars(select(Consultation).where(Consultation.case_id.in_(chunk)))
             ),
             key=lambda k: (order[k.case_id], k.held_on, k.id),
@@ -206,7 +205,7 @@ class AccessReportService:
         parties = sorted(
             (
                 p
-                for chunk in _chunks(case_ids)
+                for chunk in batches(case_ids)
                 for p in s.scalars(select(Party).where(Party.case_id.in_(chunk)))
             ),
             key=lambda p: (order[p.case_id], p.id),
@@ -214,14 +213,14 @@ class AccessReportService:
         deadlines = sorted(
             (
                 d
-                for chunk in _chunks(case_ids)
+                for chunk in batches(case_ids)
                 for d in s.scalars(select(Deadline).where(Deadline.case_id.in_(chunk)))
             ),
             key=lambda d: (order[d.case_id], d.due_on, d.id),
         )
         corruption = {
             d.case_id: d
-            for chunk in _chunks(case_ids)
+            for chunk in batches(case_ids)
             for d in s.scalars(
                 select(CorruptionDetails).where(CorruptionDetails.case_id.in_(chunk))
             )
@@ -364,12 +363,6 @@ def resolve_client(s: Session, ref: str) -> Client:
     return client
 
 
-def _chunks(ids: Sequence[str]) -> Iterator[Sequence[str]]:
-    """``ids`` in slices small enough for one ``IN (...)``."""
-    for start in range(0, len(ids), _CHUNK):
-        yield ids[start : start + _CHUNK]
-
-
 def _case(c: Case, details: CorruptionDetails | None, lawyer_name: str) -> AccessCase:
     return AccessCase(
         id=c.id,
@@ -433,10 +426,10 @@ def _events(
     found: dict[int, AuditEvent] = {}
     id_list = sorted(ids)
     keys = sorted(numbers) + id_list
-    for chunk in _chunks(id_list):
+    for chunk in batches(id_list):
         for event in s.scalars(select(AuditEvent).where(AuditEvent.entity_id.in_(chunk))):
             found[event.seq] = event
-    for chunk in _chunks(keys):
+    for chunk in batches(keys):
         query = select(AuditEvent).where(
             or_(
                 AuditEvent.details["number"].as_string().in_(chunk),

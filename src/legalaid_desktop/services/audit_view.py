@@ -19,6 +19,7 @@ from legalaid_desktop.domain.cases import Page
 from legalaid_desktop.domain.roles import Permission
 from legalaid_desktop.i18n.dates import BAKU
 from legalaid_desktop.services.workspace import Workspace
+from legalaid_desktop.store.batches import batches
 from legalaid_desktop.store.models import Attachment, AuditEvent, Case, Client, User
 
 MAX_LIMIT = 5_000
@@ -51,8 +52,7 @@ def _readable_names(s: Session, rows: Iterable[AuditRow]) -> dict[str, str]:
             ids.update(_UUID.findall(value))
     names: dict[str, str] = {}
     wanted = sorted(ids)
-    for start in range(0, len(wanted), 500):
-        batch = wanted[start : start + 500]
+    for batch in batches(wanted):
         for query in (
             select(Client.id, Client.number).where(Client.id.in_(batch)),
             select(Case.id, Case.number).where(Case.id.in_(batch)),
@@ -61,8 +61,7 @@ def _readable_names(s: Session, rows: Iterable[AuditRow]) -> dict[str, str]:
         ):
             names.update({k: v for k, v in s.execute(query) if v})
     found = sorted(users)
-    for start in range(0, len(found), 500):
-        batch = found[start : start + 500]
+    for batch in batches(found):
         names.update(
             {
                 k: v

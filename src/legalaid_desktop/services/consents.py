@@ -40,9 +40,8 @@ from legalaid_desktop.domain.errors import NotFound, ProcessingWithdrawn, Valida
 from legalaid_desktop.i18n import _
 from legalaid_desktop.i18n.formatting import format_date
 from legalaid_desktop.services.rows import consent_info
+from legalaid_desktop.store.batches import batches
 from legalaid_desktop.store.models import Case, Client, Consent
-
-_BATCH = 500
 
 __all__ = [
     "client_consents",
@@ -174,8 +173,7 @@ def _consents_of(
     """The live consent rows of each of ``client_ids`` that is a live client (of
     ``node_code``, when given)."""
     found: dict[str, list[ConsentInfo]] = defaultdict(list)
-    for start in range(0, len(client_ids), _BATCH):
-        batch = client_ids[start : start + _BATCH]
+    for batch in batches(client_ids):
         live = select(Client.id).where(Client.id.in_(batch), Client.deleted_hlc.is_(None))
         if node_code is not None:
             live = live.where(Client.node_code == node_code)

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from legalaid_desktop.domain.hlc import HLC
 from legalaid_desktop.domain.roster import person_key
 from legalaid_desktop.i18n import _
+from legalaid_desktop.store.batches import batches
 from legalaid_desktop.store.models import Meta, RosterEntry, User
 
 __all__ = ["People", "author_node", "node_code", "stamp_node"]
@@ -74,8 +75,7 @@ class People:
         pairs = {(node or me, username) for node, username in wanted if username}
         mine = sorted({username for node, username in pairs if node == me})
         local: dict[str, str] = {}
-        for start in range(0, len(mine), _BATCH):
-            batch = mine[start : start + _BATCH]
+        for batch in batches(mine):
             local.update(
                 (username, full_name)
                 for username, full_name in session.execute(
@@ -86,8 +86,7 @@ class People:
             )
         listed = sorted(pairs)
         roster: dict[tuple[str, str], str] = {}
-        for start in range(0, len(listed), _BATCH):
-            pairs_batch = listed[start : start + _BATCH]
+        for pairs_batch in batches(listed):
             roster.update(
                 ((node, username), full_name)
                 for node, username, full_name in session.execute(

@@ -10,12 +10,13 @@ from collections.abc import Iterator, Sequence
 from typing import TypeVar
 
 BATCH = 500
-"""Row ids per query."""
+"""Row ids per query (read at each call: a test may set it to 1 to force several batches)."""
 
 T = TypeVar("T")
 
 
-def batches(items: Sequence[T], size: int = BATCH) -> Iterator[list[T]]:
-    """``items`` in order, ``size`` at a time (the last batch holds the rest)."""
-    for start in range(0, len(items), size):
-        yield list(items[start : start + size])
+def batches(items: Sequence[T], size: int | None = None) -> Iterator[list[T]]:
+    """``items`` in order, ``size`` (default :data:`BATCH`) at a time; the last holds the rest."""
+    step = BATCH if size is None else size
+    for start in range(0, len(items), step):
+        yield list(items[start : start + step])

@@ -39,6 +39,7 @@ from sqlalchemy.orm import Session
 
 from legalaid_desktop.domain.retention import ANONYMIZED_NAME, anonymized_birth_year
 from legalaid_desktop.store.audit import utc_now_iso
+from legalaid_desktop.store.batches import batches
 from legalaid_desktop.store.models import ConflictEntry, QuarantineEntry
 from legalaid_desktop.sync.history import MergeHistory
 from legalaid_desktop.sync.pseudonyms import ClientLinks
@@ -108,8 +109,6 @@ ERASED_FIELDS: Mapping[str, Mapping[str, Any]] = {
 }
 """What an erasure empties, by table."""
 
-_BATCH = 500
-
 
 def removal_kind(full_name: object) -> str | None:
     """``"anonymized"``, ``"erased"`` or None, from a client's ``full_name``."""
@@ -173,8 +172,7 @@ class Removals:
                 out.owner[(record.spec.name, record.id)] = client_id
         wanted = sorted(set(out.owner.values()))
         clients = table_specs()["clients"].table.c
-        for start in range(0, len(wanted), _BATCH):
-            batch = wanted[start : start + _BATCH]
+        for batch in batches(wanted):
             for client_id, name, clocks in session.execute(
                 select(clients.id, clients.full_name, clients.clocks).where(clients.id.in_(batch))
             ):
@@ -381,8 +379,7 @@ def forget_sync_copies(
     wanted = {table: set(row_ids) for table, row_ids in ids.items()}
     for table, row_ids in wanted.items():
         id_list = sorted(row_ids)
-        for start in range(0, len(id_list), _BATCH):
-            batch = id_list[start : start + _BATCH]
+        for batch in batches(id_list):
             for entry in session.scalars(
                 select(ConflictEntry).where(
                     ConflictEntry.table_name == table, ConflictEntry.row_id.in_(batch)

@@ -26,11 +26,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from legalaid_desktop.domain.hlc import HLC
+from legalaid_desktop.store.batches import batches
 from legalaid_desktop.store.models import ChangeLog, ConflictEntry, SyncBundle
 
 __all__ = ["AckedBundle", "ChangeEntry", "MergeHistory"]
-
-_BATCH = 500
 
 
 @dataclass(frozen=True)
@@ -80,8 +79,7 @@ class MergeHistory:
         history = cls(peer)
         for table, ids in rows.items():
             id_list = sorted(set(ids))
-            for start in range(0, len(id_list), _BATCH):
-                batch = id_list[start : start + _BATCH]
+            for batch in batches(id_list):
                 for row_id, stamp, seq, origin, groups in session.execute(
                     select(
                         ChangeLog.row_id,

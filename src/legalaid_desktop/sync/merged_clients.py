@@ -14,11 +14,11 @@ from collections.abc import Iterable
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from legalaid_desktop.store.batches import batches
 from legalaid_desktop.sync.records import Record, table_specs
 
 __all__ = ["follow_merges"]
 
-_BATCH = 500
 _MAX_CHAIN = 32  # a longer chain (or a loop) is a damaged store: stop following
 
 
@@ -31,8 +31,7 @@ def _merged(session: Session, ids: Iterable[str]) -> dict[str, str]:
         if not wanted:
             break
         step: dict[str, str] = {}
-        for start in range(0, len(wanted), _BATCH):
-            batch = wanted[start : start + _BATCH]
+        for batch in batches(wanted):
             for client_id, into in session.execute(
                 select(clients.id, clients.merged_into).where(
                     clients.id.in_(batch), clients.merged_into.is_not(None)

@@ -18,12 +18,12 @@ import re
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from legalaid_desktop.store.batches import batches
 from legalaid_desktop.store.models import CaseTransfer
 from legalaid_desktop.sync.records import table_specs
 
 __all__ = ["case_number_node", "given_by_transfer"]
 
-_BATCH = 500
 _CASE_NUMBER = re.compile(r"([A-Z]{2,5})-[0-9]{4}-[0-9]{4,12}")
 
 
@@ -38,10 +38,7 @@ def given_by_transfer(session: Session, node: str) -> dict[str, set[str]]:
         set(session.scalars(select(CaseTransfer.case_id).where(CaseTransfer.to_node == node)))
     )
     cases = table_specs()["cases"].table.c
-    # A step of 1 would make overlapping batches: the same sets, only slower (equivalent).
-    starts = range(0, len(case_ids), _BATCH)  # pragma: no mutate (equivalent)
-    for start in starts:
-        batch = case_ids[start : start + _BATCH]
+    for batch in batches(case_ids):
         for client_id, campaign_id in session.execute(
             select(cases.client_id, cases.campaign_id).where(cases.id.in_(batch))
         ):

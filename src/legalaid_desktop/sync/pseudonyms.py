@@ -45,6 +45,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from legalaid_desktop.domain.retention import ANONYMIZED_NAME
+from legalaid_desktop.store.batches import batches
 from legalaid_desktop.sync.nodes import get_meta, set_meta
 from legalaid_desktop.sync.records import Record, table_specs
 
@@ -113,8 +114,6 @@ SENSITIVE_GROUPS: Mapping[str, tuple[str, ...]] = {
 }
 """Every field group whose value differs between the real and the pseudonymized record."""
 
-_BATCH = 500
-
 
 # --- the pieces -----------------------------------------------------------------------------------
 
@@ -152,8 +151,7 @@ def sharing_clients(session: Session, client_ids: Iterable[str]) -> set[str]:
     consents = table_specs()["consents"].table.c
     wanted = sorted({i for i in client_ids if i})
     sharing: set[str] = set()
-    for start in range(0, len(wanted), _BATCH):
-        batch = wanted[start : start + _BATCH]
+    for batch in batches(wanted):
         for client_id, purposes in session.execute(
             select(consents.client_id, consents.purposes).where(
                 consents.client_id.in_(batch),
@@ -211,8 +209,7 @@ class ClientLinks:
     def prefetch_cases(self, case_ids: Iterable[str | None]) -> None:
         cases = table_specs()["cases"].table.c
         missing = sorted({i for i in case_ids if i and i not in self._case_client})
-        for start in range(0, len(missing), _BATCH):
-            batch = missing[start : start + _BATCH]
+        for batch in batches(missing):
             for case_id, client_id in self._s.execute(
                 select(cases.id, cases.client_id).where(cases.id.in_(batch))
             ):
@@ -326,8 +323,7 @@ def keep_real_values(
         if client_id:
             candidates.append((record, row, client_id))
     wanted = sorted({c for _r, _row, c in candidates})
-    for start in range(0, len(wanted), _BATCH):
-        batch = wanted[start : start + _BATCH]
+    for batch in batches(wanted):
         for client_id, node in session.execute(
             select(clients.id, clients.node_code).where(clients.id.in_(batch))
         ):

@@ -58,6 +58,7 @@ TARGETS: dict[str, list[str]] = {
         _I + "test_names_as_written.py",
         _I + "test_organization_clients.py",
         _I + "test_group_retrieval.py",
+        _I + "test_conflict_retrieval.py",
     ],
     "src/legalaid_desktop/search/conflict_scores.py": [
         _U + "test_group_scores.py",

@@ -179,9 +179,9 @@ def _queries(sig: NameSignature) -> list[tuple[str, int]]:
     if surname_keys and given:
         typos: list[str] = []
         first_surname, first_given = surname_keys[0], sig.given.split()[0]
-        if len(first_surname) > _PREFIX:
+        if len(first_surname) >= _PREFIX:
             typos.append(f"({_quote(first_surname[:_PREFIX])} * AND {given}) NOT ({family})")
-        if len(first_given) > _PREFIX:
+        if len(first_given) >= _PREFIX:
             typos.append(f"({family} AND {_quote(first_given[:_PREFIX])} *) NOT ({given})")
         if typos:
             out.append((_either(typos), _TYPO_CANDIDATES))
@@ -202,7 +202,7 @@ def _group_queries(sig: NameSignature) -> list[tuple[str, int]]:
     out = [(every, CANDIDATES_PER_QUERY)]
     if len(keys) > 1:
         out.append((f"({some}) NOT ({every})", _TYPO_CANDIDATES))
-    prefixes = [f"{_quote(k[:_PREFIX])} *" for k in keys if len(k) > _PREFIX]
+    prefixes = [f"{_quote(k[:_PREFIX])} *" for k in keys if len(k) >= _PREFIX]
     if prefixes:
         out.append((f"({' OR '.join(prefixes)}) NOT ({some})", _FAMILY_CANDIDATES))
     return [(f"keys : ({q})", limit) for q, limit in out]

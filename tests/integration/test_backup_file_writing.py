@@ -232,3 +232,23 @@ def test_who_cannot_open_a_backup_is_told_why(session: app.AppSession, tmp_path:
     with pytest.raises(AuthenticationError) as recovery:
         backup_file.unlock(bf, backup_file.opener_for_recovery(bf, other_recovery))
     assert str(recovery.value) == "This recovery key does not belong to this data store."
+
+
+def test_an_opener_for_another_file_is_refused_in_words(
+    session: app.AppSession, tmp_path: Path
+) -> None:
+    """An administrator added after a file was written has no wrap in it: the opener made from
+    a newer file's key part is refused by the older file, word for word."""
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    older = backup_file.read(Path(session.maintenance.backups.write_outside(stick).path))
+    session.users.add("ikinci.admin", "Quliyev Tural Rauf oğlu", "admin", LAWYER_PASSWORD)
+    newer = backup_file.read(Path(session.maintenance.backups.write_outside(stick).path))
+    opener = backup_file.opener_for_password(newer, "ikinci.admin", LAWYER_PASSWORD)
+    assert backup_file.unlock(newer, opener)[1].store_id == older.keys.store_id
+    with pytest.raises(AuthenticationError) as refused:
+        backup_file.unlock(older, opener)
+    assert str(refused.value) == (
+        "This backup opens only with the password of an administrator it was made for, "
+        "or with the recovery key."
+    )

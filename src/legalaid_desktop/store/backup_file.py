@@ -62,6 +62,7 @@ from legalaid_desktop.store.backup_io import fast_target, is_disk_full
 from legalaid_desktop.store.backups import (
     BackupKeys,
     Opener,
+    not_for_this_backup,
     password_opener,
     recovery_opener,
     seal_mac_keys,
@@ -266,12 +267,7 @@ def unlock(bf: BackupFile, opener: Opener) -> tuple[bytes, FileFacts]:
         BackupRejected: the file is damaged or was altered.
     """
     if not bf.keys.can_open(opener):
-        raise AuthenticationError(
-            _(
-                "This backup opens only with the password of an administrator it was made for, "
-                "or with the recovery key."
-            )
-        )
+        raise not_for_this_backup()
     try:
         candidates = bf.keys.open_keys(opener)
     except VaultTampered:

@@ -416,16 +416,21 @@ def opener_for_password(folder: Path, username: str, password: str) -> Opener:
     return password_opener(BackupKeys.load(folder / KEY_FILE), username, password)
 
 
+def not_for_this_backup() -> AuthenticationError:
+    """The refusal of a password or recovery key that has no wrap in a backup."""
+    return AuthenticationError(
+        _(
+            "This backup opens only with the password of an administrator it was made for, "
+            "or with the recovery key."
+        )
+    )
+
+
 def password_opener(keys: BackupKeys, username: str, password: str) -> Opener:
     """:func:`opener_for_password` for a key part already read (a folder's or a file's)."""
     slot = next((s for s in keys.slots if s.kind == "user" and s.username == username), None)
     if slot is None:
-        raise AuthenticationError(
-            _(
-                "This backup opens only with the password of an administrator it was made for, "
-                "or with the recovery key."
-            )
-        )
+        raise not_for_this_backup()
     shell = Vault(path=keys.path, store_id=keys.store_id, epoch=0, slots=[slot])
     return Opener(slot.slot_id, shell._user_private(slot, password)[0])
 
@@ -452,12 +457,7 @@ def backup_key(folder: Path, opener: Opener) -> bytes:
     """
     keys = BackupKeys.load(folder / KEY_FILE)
     if not keys.can_open(opener):
-        raise AuthenticationError(
-            _(
-                "This backup opens only with the password of an administrator it was made for, "
-                "or with the recovery key."
-            )
-        )
+        raise not_for_this_backup()
     try:
         candidates = keys.open_keys(opener)
     except VaultTampered:

@@ -258,11 +258,15 @@ def test_a_flipped_byte_anywhere_is_refused_and_nothing_is_written(
             restore_backup(copy, target, recovery_key=recovery)
         assert str(caught.value) == DAMAGED.format(file=copy.name), position
         assert not target.exists(), position
-    # The password path too (a byte in the database part and one in the footer).
-    for position in (positions[3], backup_file.read(file).db_length + 60):
+    # The password path too: a byte in the database part, and each one tried in the footer
+    # (the administrator's wrap, the sealed facts, the key part's MAC), with the same words.
+    footer = [p for p in positions if p >= backup_file.read(file).db_length]
+    assert len(footer) > 10
+    for position in [positions[3], *footer]:
         copy = _flip(file, tmp_path / "flipped.labackup", position)
-        with pytest.raises(BackupRejected):
+        with pytest.raises(BackupRejected) as caught:
             restore_backup(copy, tmp_path / "t", username=ADMIN, password=ADMIN_PASSWORD)
+        assert str(caught.value) == DAMAGED.format(file=copy.name), position
         assert not (tmp_path / "t").exists()
 
 

@@ -8,6 +8,9 @@ the progress bar hears of the copy at most ten times a second, against the copy'
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import json
 import os
 import stat
 import time
@@ -21,6 +24,7 @@ from sqlcipher3 import dbapi2
 from conftest import ADMIN, ADMIN_PASSWORD, LAWYER, LAWYER_PASSWORD, create_store
 from legalaid_desktop import app
 from legalaid_desktop.domain.errors import AuthenticationError, BackupCancelled, BackupRejected
+from legalaid_desktop.services.backups import restore_backup
 from legalaid_desktop.store import backup_file
 from legalaid_desktop.store.rotation import backup_mac_keys, backup_slots
 from sync_support import add_case
@@ -252,3 +256,47 @@ def test_an_opener_for_another_file_is_refused_in_words(
         "This backup opens only with the password of an administrator it was made for, "
         "or with the recovery key."
     )
+
+
+def _refooter(file: Path, copy: Path, sealed: bytes) -> Path:
+    """``file`` with other sealed facts, its footer's digest remade (what anyone can do: the
+    digest is no secret; only the backup key makes a seal that opens)."""
+    data = file.read_bytes()
+    magic, db_length, footer_length, _digest = backup_file.TRAILER.unpack(
+        data[-backup_file.TRAILER.size :]
+    )
+    footer = json.loads(data[db_length : db_length + footer_length])
+    footer["sealed"] = base64.b64encode(sealed).decode()
+    raw = json.dumps(footer).encode()
+    trailer = backup_file.TRAILER.pack(magic, db_length, len(raw), hashlib.sha256(raw).digest())
+    copy.write_bytes(data[:db_length] + raw + trailer)
+    return copy
+
+
+def test_sealed_facts_altered_or_taken_from_another_file_are_refused_in_words(
+    session: app.AppSession, tmp_path: Path
+) -> None:
+    """A footer remade whole around a changed seal, or around the seal of another backup of the
+    same store (the same administrators, another backup key), reads back as a file and is
+    refused, with the damaged file's name, by unlock and by a restore with the password."""
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    first = Path(session.maintenance.backups.write_outside(stick).path)
+    second = Path(session.maintenance.backups.write_outside(stick).path)
+    sealed = backup_file.read(first).sealed
+    changed = sealed[:20] + bytes([sealed[20] ^ 1]) + sealed[21:]
+    for name, seal in (("changed", changed), ("other", backup_file.read(second).sealed)):
+        copy = _refooter(first, tmp_path / f"{name}.labackup", seal)
+        assert backup_file.read(copy).sealed == seal  # it reads as a backup file
+        bf = backup_file.read(copy)
+        with pytest.raises(BackupRejected) as caught:
+            backup_file.unlock(bf, backup_file.opener_for_password(bf, ADMIN, ADMIN_PASSWORD))
+        assert str(caught.value) == (
+            f"{copy.name} is damaged or was altered (or is not a LegalAid backup); "
+            "nothing was restored from it."
+        )
+        target = tmp_path / f"target-{name}"
+        with pytest.raises(BackupRejected) as caught:
+            restore_backup(copy, target, username=ADMIN, password=ADMIN_PASSWORD)
+        assert copy.name in str(caught.value)
+        assert not target.exists()

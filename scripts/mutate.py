@@ -52,6 +52,7 @@ TARGETS: dict[str, list[str]] = {
     ],
     # With the organizations' tests: their names are retrieved and scored by rules of their own.
     "src/legalaid_desktop/search/conflicts.py": [
+        _U + "test_conflict_queries.py",
         _U + "test_conflict_name_forms.py",
         _I + "test_conflicts.py",
         _I + "test_conflict_scores.py",

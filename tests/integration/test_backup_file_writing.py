@@ -300,3 +300,36 @@ def test_sealed_facts_altered_or_taken_from_another_file_are_refused_in_words(
             restore_backup(copy, target, username=ADMIN, password=ADMIN_PASSWORD)
         assert copy.name in str(caught.value)
         assert not target.exists()
+
+
+def test_the_seal_opens_as_docs_store_security_describes_it(
+    session: app.AppSession, tmp_path: Path
+) -> None:
+    """The sealed facts, opened from their description in docs/store-security.md ("The
+    format") with the backup key, not through the code that wrote them: a label or associated
+    data changed on both sides at once would still round-trip, and old files would not open."""
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    file = Path(session.maintenance.backups.write_outside(stick).path)
+    bf = backup_file.read(file)
+    key, facts = backup_file.unlock(bf, backup_file.opener_for_password(bf, ADMIN, ADMIN_PASSWORD))
+    data = file.read_bytes()
+    footer = json.loads(data[bf.db_length : len(data) - backup_file.TRAILER.size])
+    compact = json.dumps(footer["keys"], sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    aad = b"legalaid-backup-file|" + hashlib.sha256(compact.encode()).digest()
+    facts_key = HKDF(
+        algorithm=hashes.SHA256(), length=32, salt=None, info=b"legalaid-backup-file facts"
+    ).derive(key)
+    sealed = base64.b64decode(footer["sealed"])
+    plain = AESGCM(facts_key).decrypt(sealed[:12], sealed[12:], aad)
+    opened = json.loads(plain)
+    assert opened["db_sha256"] == hashlib.sha256(data[: bf.db_length]).hexdigest()
+    assert opened["db_length"] == bf.db_length
+    assert opened == {k: getattr(facts, k) for k in opened}
+    assert plain == json.dumps(
+        opened, sort_keys=True, separators=(",", ":"), ensure_ascii=False
+    ).encode("utf-8")

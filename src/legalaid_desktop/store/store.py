@@ -54,7 +54,7 @@ from legalaid_desktop.store.engine import (
     store_busy,
 )
 from legalaid_desktop.store.models import Meta
-from legalaid_desktop.store.throttle import LoginThrottle, audit_attempts, known_usernames
+from legalaid_desktop.store.throttle import LoginThrottle, audit_attempts
 from legalaid_desktop.store.vault import FLOOR, KdfParams, Unlocked, Vault, VaultError
 
 COUNTER_KEY = "state_counter"
@@ -404,9 +404,7 @@ class Store:
             raise StoreNotFound(
                 _("No data store in {path}. Run `legalaid init` first.").format(path=data_dir)
             )
-        throttle = LoginThrottle.load(
-            paths.attempts, clock=clock, known=known_usernames(paths.vault)
-        )
+        throttle = LoginThrottle.load(paths.attempts, clock=clock)  # the vault's users beside it
         wait = throttle.wait_seconds(username)
         if wait > 0:
             sleep(wait)

@@ -154,3 +154,11 @@ def test_the_searches_of_a_persons_name(name: str, queries: list[str]) -> None:
 def test_the_searches_of_an_organizations_name(name: str, queries: list[tuple[str, int]]) -> None:
     got = _group_queries(group_signature(name, "organization"))
     assert got == [(f"keys : ({q})", limit) for q, limit in queries]
+
+
+def test_a_key_is_quoted_as_an_fts5_string() -> None:
+    """A key is always one FTS5 string, whatever it holds: a double quote inside it is doubled
+    (keys are letters today; a quote left single would end the string and let the rest of
+    the key be read as FTS5 syntax)."""
+    sig = NameSignature(surname='a"b', given='c"OR"d', patronymic="")
+    assert _queries(sig)[0][0] == 'keys : ((("a""b") AND "c""OR""d"))'

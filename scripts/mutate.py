@@ -196,8 +196,10 @@ TARGETS: dict[str, list[str]] = {
     ],
     # With test_retention_sync.py: an import screens out the values of anonymized or erased
     # persons (screen_removed had no test among the other files); test_import_check_reasons.py
-    # reads why each record was set aside (a record whose parent was).
+    # reads why each record was set aside (a record whose parent was); test_bundle_acks.py, which
+    # of our bundles an acknowledgement marks.
     "src/legalaid_desktop/sync/importer.py": [
+        _I + "test_bundle_acks.py",
         _H + "test_import_check_reasons.py",
         _H + "test_bundle_import.py",
         _H + "test_sync_ownership.py",

@@ -42,6 +42,26 @@ def test_delay_grows_with_each_failure(store_with_lawyer: Path) -> None:
     assert throttle.wait_seconds(LAWYER) == pytest.approx(8.0)
 
 
+def test_a_login_with_the_right_password_resets_that_users_delay(store_with_lawyer: Path) -> None:
+    """Five wrong passwords, then the right one (after its wait): the lawyer's count is gone and
+    the next wrong password costs no wait; another user's count is left as it was."""
+    from conftest import LAWYER_PASSWORD
+
+    t = FakeTime()
+    with pytest.raises(AuthenticationError):
+        Store.unlock(store_with_lawyer, ADMIN, "wrong", sleep=t.sleep, clock=t.clock)
+    for _ in range(5):
+        with pytest.raises(AuthenticationError):
+            Store.unlock(store_with_lawyer, LAWYER, "wrong", sleep=t.sleep, clock=t.clock)
+    Store.unlock(store_with_lawyer, LAWYER, LAWYER_PASSWORD, sleep=t.sleep, clock=t.clock).close()
+    assert t.slept == [1.0, 2.0, 4.0]  # before the 4th, the 5th and the right password
+    throttle = LoginThrottle.load(StorePaths(store_with_lawyer).attempts, clock=t.clock)
+    assert (throttle.failures(LAWYER), throttle.failures(ADMIN)) == (0, 1)
+    with pytest.raises(AuthenticationError):
+        Store.unlock(store_with_lawyer, LAWYER, "wrong", sleep=t.sleep, clock=t.clock)
+    assert t.slept == [1.0, 2.0, 4.0]
+
+
 def test_every_attempt_reaches_the_audit_log(store_with_lawyer: Path) -> None:
     for _ in range(2):
         with pytest.raises(AuthenticationError):

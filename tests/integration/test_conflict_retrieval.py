@@ -13,8 +13,10 @@ common) had no search on its first letters, so ``Əliyev Əli`` never found ``Ə
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
 from conftest import new_center_store
 from legalaid_desktop import app
@@ -87,3 +89,55 @@ def test_a_surname_of_three_letters_finds_its_typo(session: app.AppSession) -> N
 
 def test_a_one_word_group_name_of_three_letters_finds_its_typo(session: app.AppSession) -> None:
     assert found(session, "Kür", "organization") == {"Kürt": 80}
+
+
+def test_a_phone_typed_without_the_country_code_finds_the_client(tmp_path: Path) -> None:
+    """Nine digits (the national number as typed, no 994 and no leading 0): its one searchable
+    form finds the client registered with the full international number."""
+    s = new_center_store(tmp_path / "store")
+    try:
+        s.clients.register(
+            ClientInput(
+                full_name="Məmmədova Səbinə",
+                gender="female",
+                region="AZ-GA",
+                phone="+994 55 765 43 21",
+            ),
+            ConsentInput(today(), ("store_process",)),
+            ConflictDecisionInput("no_conflict"),
+        )
+        hits = s.search.conflicts("Quliyev Tural", phone="55 765 43 21", audit=False)
+        assert [(h.name, h.reasons[0]) for h in hits] == [("Məmmədova Səbinə", "Same phone number")]
+    finally:
+        s.close()
+
+
+def test_a_birth_year_that_is_not_a_number_is_shown_as_unknown(tmp_path: Path) -> None:
+    """A store changed outside the program (SQLite keeps any type in any column): a birth year
+    stored as text is no birth year in the hit, rather than a value of the wrong type."""
+    s = new_center_store(tmp_path / "store")
+    try:
+        client_id = _register(s, "Əliyev Rəşad İsmayıl oğlu")
+        with s.ws.write() as db:
+            db.execute(
+                text("UPDATE clients SET birth_year = 'min doqquz yüz' WHERE id = :id"),
+                {"id": client_id},
+            )
+        hits = s.search.conflicts("Əliyev Rəşad İsmayıl oğlu", audit=False)
+        assert [(h.name, h.birth_year) for h in hits] == [("Əliyev Rəşad İsmayıl oğlu", None)]
+    finally:
+        s.close()
+
+
+def test_a_person_client_is_no_conflict_for_an_organizations_name(tmp_path: Path) -> None:
+    """A person registered under one word that is also an organization's name ("Nur") scores
+    high against it, but clients are matched by kind: the organizations among the clients (and
+    every party) for an organization, so only the organization is a hit."""
+    s = new_center_store(tmp_path / "store")
+    try:
+        _register(s, "Nur", "organization")
+        _register(s, "Nur")
+        hits = s.search.conflicts("Nur", kind="organization", audit=False)
+        assert [(h.name, h.kind, h.score) for h in hits] == [("Nur", "client", 95)]
+    finally:
+        s.close()

@@ -333,3 +333,32 @@ def test_the_seal_opens_as_docs_store_security_describes_it(
     assert plain == json.dumps(
         opened, sort_keys=True, separators=(",", ":"), ensure_ascii=False
     ).encode("utf-8")
+
+
+def test_the_read_back_asks_for_the_disk_not_the_cache(
+    session: app.AppSession, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Before the database part is hashed, the kernel is asked to drop the whole file's cached
+    pages (so a stick that kept the bytes in memory but wrote others is caught), and a system
+    that refuses the request does not stop the backup. The real call is made and watched."""
+    if not hasattr(os, "posix_fadvise"):
+        pytest.skip("no posix_fadvise on this system")
+    real = os.posix_fadvise
+    asked: list[tuple[int, int, int]] = []
+
+    def watched(fd: int, offset: int, length: int, advice: int) -> None:
+        asked.append((offset, length, advice))
+        real(fd, offset, length, advice)
+
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    monkeypatch.setattr(os, "posix_fadvise", watched)
+    session.maintenance.backups.write_outside(stick)
+    assert asked and set(asked) == {(0, 0, os.POSIX_FADV_DONTNEED)}
+
+    def refused(fd: int, offset: int, length: int, advice: int) -> None:
+        raise OSError(22, "Invalid argument")
+
+    monkeypatch.setattr(os, "posix_fadvise", refused)
+    written = session.maintenance.backups.write_outside(stick)
+    assert Path(written.path).is_file()

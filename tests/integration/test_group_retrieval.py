@@ -46,7 +46,7 @@ def test_the_same_words_are_found(session: app.AppSession) -> None:
 def test_a_name_within_a_longer_one_is_found_by_any_of_its_words(
     session: app.AppSession,
 ) -> None:
-    """"Nur" holds one of the two words: only "any of the words" finds it."""
+    """The group "Nur" holds one of the two words: only "any of the words" finds it."""
     assert found(session, "Ada Nur") == {
         "Ada Nur Qadınları": (60, "possible"),
         "Nur": (60, "possible"),

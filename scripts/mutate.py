@@ -163,7 +163,9 @@ TARGETS: dict[str, list[str]] = {
     ],
     # The backup file on a USB stick: one that is called verified and does not restore, or
     # that a revoked user's password still opens, loses or exposes every record.
+    # test_backup_file_refusals.py hands read() files that fail one check each (no key needed).
     "src/legalaid_desktop/store/backup_file.py": [
+        _H + "test_backup_file_refusals.py",
         _I + "test_backup_file_writing.py",
         _I + "test_backup_file.py",
         _H + "test_backup_outside.py",

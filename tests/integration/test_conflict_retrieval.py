@@ -20,7 +20,7 @@ from sqlalchemy import text
 
 from conftest import new_center_store
 from legalaid_desktop import app
-from legalaid_desktop.domain.cases import ClientInput, ConsentInput
+from legalaid_desktop.domain.cases import CaseInput, ClientInput, ConsentInput
 from legalaid_desktop.domain.conflict_decisions import ConflictDecisionInput
 from legalaid_desktop.i18n.dates import today
 
@@ -139,5 +139,30 @@ def test_a_person_client_is_no_conflict_for_an_organizations_name(tmp_path: Path
         _register(s, "Nur")
         hits = s.search.conflicts("Nur", kind="organization", audit=False)
         assert [(h.name, h.kind, h.score) for h in hits] == [("Nur", "client", 95)]
+    finally:
+        s.close()
+
+
+def test_equal_scores_list_clients_first_then_the_newest(tmp_path: Path) -> None:
+    """Two clients and a witness with one name score alike: the clients come first (a client is
+    the conflict a lawyer must see first), the newer client before the older one."""
+    s = new_center_store(tmp_path / "store")
+    try:
+        older = _register(s, "Həsənov Elvin Tofiq oğlu")
+        newer = _register(s, "Həsənov Elvin Tofiq oğlu")
+        case = s.cases.open(CaseInput(client_id=older, legal_area="family", summary="Aliment"))
+        witness = s.records.add_party(
+            case.number,
+            "Həsənov Elvin Tofiq oğlu",
+            "witness",
+            decision=ConflictDecisionInput("no_conflict"),
+        )
+        hits = s.search.conflicts("Həsənov Elvin Tofiq oğlu", audit=False)
+        assert len({h.score for h in hits}) == 1
+        assert [(h.kind, h.ref_id) for h in hits] == [
+            ("client", newer),
+            ("client", older),
+            ("party", witness.id),
+        ]
     finally:
         s.close()

@@ -36,3 +36,26 @@ def test_a_program_open_during_a_revocation_is_asked_to_log_in_again(
     again = app.login(store_with_lawyer, ADMIN, ADMIN_PASSWORD)
     assert {u.username: u.active for u in again.users.list()}[LAWYER] is False
     again.close()
+
+
+def test_a_program_that_rotated_the_key_itself_is_told_when_another_rotates_it_again(
+    store_with_lawyer: Path,
+) -> None:
+    """The first program revokes one user (its engine is replaced, under the new key), then a
+    second program revokes another: the first one's next read still says the key changed, not
+    that the store is damaged (the replaced engine's errors are translated like the first)."""
+    first = app.login(store_with_lawyer, ADMIN, ADMIN_PASSWORD)
+    first.users.add("ikinci", "Quliyev Tural Rauf oğlu", "lawyer", "Bir-başqa-parol-2026")
+    first.users.revoke(LAWYER)
+    assert {u.username: u.active for u in first.users.list()}[LAWYER] is False
+    second = app.login(store_with_lawyer, ADMIN, ADMIN_PASSWORD)
+    second.users.revoke("ikinci")
+    second.close()
+    with pytest.raises(StoreKeyChanged) as caught:
+        first.users.list()
+    assert str(caught.value) == (
+        "The database key was changed by another program (a user was revoked or the key was "
+        "rotated). Nothing was written. Log in again; the data store is not damaged, do not "
+        "restore a backup."
+    )
+    first.close()

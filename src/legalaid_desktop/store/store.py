@@ -601,7 +601,7 @@ class Store:
 
     # -- maintenance --------------------------------------------------------------------------
 
-    def backup(self, reason: str = "manual") -> Path:
+    def backup(self, reason: str) -> Path:
         """A consistent copy of the database under a backup key of its own (see backups.py).
 
         Only the active administrators' passwords and the recovery key open it.

@@ -161,6 +161,7 @@ TARGETS: dict[str, list[str]] = {
         _I + "test_migrations.py",
         _H + "test_revocation_backups.py",
         _H + "test_key_changed.py",  # errors translated on the engine a rotation replaced
+        _H + "test_recovery_rotation.py",  # rotate_recovery_key
     ],
     # The backup file on a USB stick: one that is called verified and does not restore, or
     # that a revoked user's password still opens, loses or exposes every record.

@@ -629,12 +629,6 @@ class Store:
             finally:
                 raw.close()
 
-    def rotate_key(self) -> None:
-        """Give the database a new key, re-wrapped for the slots in the vault (crash-safe)."""
-        with _locked(self.paths):
-            self._reload_vault()
-            rotation.rotate_key(self, [])
-
 
 def _read_counter(engine: Engine) -> int:
     try:

@@ -110,3 +110,35 @@ def test_the_command_line(
         run("case", "transfer", number, "--to", "GNJ")  # no reason: a usage error
     assert usage.value.code == 2
     world.hq = app.login(hq_dir, "admin", PASSWORD)
+
+
+def _transfers(session: app.AppSession) -> list[tuple[str, ...]]:
+    with session.ws.read() as s:
+        rows = s.scalars(select(CaseTransfer).order_by(CaseTransfer.hlc))
+        return [
+            (r.id, r.case_id, r.number, r.from_node, r.to_node, r.hlc, r.reason, r.at, r.actor)
+            for r in rows
+        ]
+
+
+def test_a_center_records_each_transfer_hq_decided_once_as_hq_wrote_it(world: World) -> None:
+    """The receiving and the sending center keep HQ's transfer row as HQ wrote it (its id, the
+    case, the nodes, the stamp, the reason), with their own import time and importing user;
+    HQ's later bundles carry it again, and it is not recorded twice. HQ records none from a
+    center's bundle."""
+    _client, number = add_case(world.gnj)
+    up(world, world.gnj)
+    sync(world.hq).transfer_case(number, "QBA", "Müştəri Qubaya köçüb")
+    (at_hq,) = _transfers(world.hq)
+    arrived = down(world, world.qba)
+    assert arrived.transfers == 1
+    (at_qba,) = _transfers(world.qba)
+    assert at_qba[:7] == at_hq[:7]
+    assert at_qba[3:5] == ("GNJ", "QBA") and at_qba[6] == "Müştəri Qubaya köçüb"
+    assert at_qba[7] >= at_hq[7] and at_qba[8] == "admin"  # QBA's import, by QBA's admin
+    gone = down(world, world.gnj)
+    assert gone.transfers == 1 and [t[:7] for t in _transfers(world.gnj)] == [at_hq[:7]]
+    again = down(world, world.qba)
+    assert again.transfers == 0 and _transfers(world.qba) == [at_qba]
+    assert up(world, world.qba).transfers == 0
+    assert _transfers(world.hq) == [at_hq]

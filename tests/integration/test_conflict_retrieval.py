@@ -166,3 +166,18 @@ def test_equal_scores_list_clients_first_then_the_newest(tmp_path: Path) -> None
         ]
     finally:
         s.close()
+
+
+def test_a_record_deleted_since_it_was_indexed_is_skipped_not_the_rest(tmp_path: Path) -> None:
+    """The index can lag a deletion (the row is read again before a hit is shown): the best
+    hit, deleted, is left out, and the hits after it are still listed."""
+    s = new_center_store(tmp_path / "store")
+    try:
+        older = _register(s, "Həsənov Elvin Tofiq oğlu")
+        newer = _register(s, "Həsənov Elvin Tofiq oğlu")
+        with s.ws.write() as db:
+            db.execute(text("UPDATE clients SET deleted_hlc = 'x' WHERE id = :id"), {"id": newer})
+        hits = s.search.conflicts("Həsənov Elvin Tofiq oğlu", audit=False)
+        assert [h.ref_id for h in hits] == [older]
+    finally:
+        s.close()

@@ -157,3 +157,23 @@ def test_the_session_that_made_the_store_signs_and_opens_its_backups(tmp_path: P
         )
     finally:
         conn.close()
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX file modes")
+def test_a_new_stores_files_are_owner_only_from_the_start(tmp_path: Path) -> None:
+    """Before any login could tighten them: the database is created owner-only, and SQLite
+    gives its write-ahead log and shared memory the database's mode, even under a umask
+    that would let everyone read new files."""
+    data_dir = tmp_path / "store"
+    old = os.umask(0)
+    try:
+        session, _recovery = create_store(data_dir)
+    finally:
+        os.umask(old)
+    try:
+        paths = StorePaths(data_dir)
+        files = [paths.db, *(p for p in paths.sidecars if p.exists()), paths.vault]
+        assert paths.db.with_name("legalaid.db-wal") in files
+        assert {p.name: p.stat().st_mode & 0o777 for p in files} == {p.name: 0o600 for p in files}
+    finally:
+        session.close()

@@ -179,3 +179,35 @@ def test_an_acknowledgement_matches_only_bundles_sent_to_the_acknowledging_peer(
                 )
             ).all()
         assert gnj_in == ["imported"]
+
+
+def test_what_an_import_records_about_the_bundle_and_the_channel(
+    pair: tuple[app.AppSession, app.AppSession], tmp_path: Path
+) -> None:
+    """HQ's record of GNJ's bundle: its number, hash and creation time as the header says,
+    when and with which stamp it was imported, the counts the import reported, and the
+    channel's next expected number and hash; the second bundle moves them on."""
+    from legalaid_desktop.sync.container.reader import read_header
+
+    hq, gnj = pair
+    for n in (1, 2):
+        add_case(gnj, name=f"Əliyev Rəşad {n}")
+        path = sync(gnj).export(tmp_path / f"up-{n}.bundle").path
+        with open(path, "rb") as f:
+            header = read_header(f)
+        result = sync(hq).import_bundle(path)
+        with hq.ws.read() as s:
+            row = s.scalar(
+                select(SyncBundle).where(SyncBundle.direction == "in", SyncBundle.seq == n)
+            )
+            assert row is not None
+            recorded = (row.peer, row.bundle_hash, row.created, row.status, row.detail)
+            assert recorded == ("GNJ", result.bundle_hash, header.created, "imported", "")
+            assert row.import_hlc and row.import_hlc.endswith("BAK")
+            assert row.counts["inserted"] == result.inserted > 0
+            assert row.counts["acks"] == result.acks
+            assert row.counts["tables"] == result.tables
+            channel_row = s.get(SyncChannel, "GNJ")
+            assert channel_row is not None
+            assert (channel_row.in_seq, channel_row.in_last_hash) == (n, result.bundle_hash)
+            assert channel_row.last_import_at == row.processed_at

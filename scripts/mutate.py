@@ -205,6 +205,7 @@ TARGETS: dict[str, list[str]] = {
     "src/legalaid_desktop/sync/importer.py": [
         _I + "test_bundle_acks.py",
         _I + "test_transfer_requests.py",  # the transfer rows a center records
+        _H + "test_import_clock.py",  # stamps far ahead set aside, the clock observed, progress
         _H + "test_import_check_reasons.py",
         _H + "test_bundle_import.py",
         _H + "test_sync_ownership.py",

@@ -362,3 +362,37 @@ def test_the_read_back_asks_for_the_disk_not_the_cache(
     monkeypatch.setattr(os, "posix_fadvise", refused)
     written = session.maintenance.backups.write_outside(stick)
     assert Path(written.path).is_file()
+
+
+def test_an_administrators_wrap_altered_is_a_damaged_file_not_a_wrong_password(
+    session: app.AppSession, tmp_path: Path
+) -> None:
+    """The footer remade around the administrator's wrap with one byte of its ciphertext
+    changed: the password is right, the wrap does not open, and the file is called damaged
+    by name (exit 4), not the password wrong (exit 3)."""
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    file = Path(session.maintenance.backups.write_outside(stick).path)
+    data = file.read_bytes()
+    magic, db_length, footer_length, _digest = backup_file.TRAILER.unpack(
+        data[-backup_file.TRAILER.size :]
+    )
+    footer = json.loads(data[db_length : db_length + footer_length])
+    slot_id = backup_file.opener_for_password(backup_file.read(file), ADMIN, ADMIN_PASSWORD).slot_id
+    ct = bytearray(base64.b64decode(footer["keys"]["wraps"][slot_id]["ct"]))
+    ct[20] ^= 1
+    footer["keys"]["wraps"][slot_id]["ct"] = base64.b64encode(bytes(ct)).decode()
+    raw = json.dumps(footer).encode()
+    copy = tmp_path / "wrap.labackup"
+    copy.write_bytes(
+        data[:db_length]
+        + raw
+        + backup_file.TRAILER.pack(magic, db_length, len(raw), hashlib.sha256(raw).digest())
+    )
+    bf = backup_file.read(copy)
+    with pytest.raises(BackupRejected) as caught:
+        backup_file.unlock(bf, backup_file.opener_for_password(bf, ADMIN, ADMIN_PASSWORD))
+    assert str(caught.value) == (
+        "wrap.labackup is damaged or was altered (or is not a LegalAid backup); nothing was "
+        "restored from it."
+    )

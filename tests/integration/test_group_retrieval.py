@@ -63,3 +63,18 @@ def test_a_typo_in_every_word_is_found_by_their_first_letters(session: app.AppSe
     """Neither word is the same (dircalis / dircalas, kanclari / kanclara): only the first
     letters of each find the group."""
     assert found(session, "Dirçəliş Gəncləri") == {"Dirçələş Gənclərə": (80, "strong")}
+
+
+def test_the_reason_says_whether_the_name_is_written_the_same(session: app.AppSession) -> None:
+    """The same name: the same letters, whatever the case or the script (Cyrillic letters
+    that transliterate to them); in another spelling: ə written as a, as on a keyboard
+    without Azerbaijani letters."""
+
+    def reasons(name: str) -> list[tuple[str, ...]]:
+        hits = session.search.conflicts(name, kind="organization", audit=False)
+        return [hit.reasons for hit in hits if hit.name == "Bərabərlik"]
+
+    assert reasons("Bərabərlik") == [("Same name: Bərabərlik",)]
+    assert reasons("BƏRABƏRLİK") == [("Same name: Bərabərlik",)]
+    assert reasons("Barabarlik") == [("Same name in another spelling: Bərabərlik",)]
+    assert reasons("Бярабярлик") == [("Same name: Bərabərlik",)]

@@ -78,3 +78,10 @@ def test_the_reason_says_whether_the_name_is_written_the_same(session: app.AppSe
     assert reasons("BƏRABƏRLİK") == [("Same name: Bərabərlik",)]
     assert reasons("Barabarlik") == [("Same name in another spelling: Bərabərlik",)]
     assert reasons("Бярабярлик") == [("Same name: Bərabərlik",)]
+
+
+def test_a_similar_name_says_so_with_the_name_registered(session: app.AppSession) -> None:
+    hits = session.search.conflicts("Bərabərlk", kind="organization", audit=False)
+    assert [(hit.name, hit.reasons) for hit in hits] == [
+        ("Bərabərlik", ("Similar name: Bərabərlik",))
+    ]

@@ -368,6 +368,40 @@ def three_nodes(folder: Path) -> Iterator[World]:
             node.close()
 
 
+@contextlib.contextmanager
+def hq_and_center(folder: Path) -> Iterator[tuple[app.AppSession, app.AppSession]]:
+    """HQ (BAK) and one enrolled center (GNJ); both sessions are closed at the end."""
+    hq = make_node(folder, "BAK", hq=True)
+    gnj = make_node(folder, "GNJ")
+    try:
+        enroll(hq, gnj, folder)
+        yield hq, gnj
+    finally:
+        gnj.close()
+        hq.close()
+
+
+def send_crafted(
+    sender: app.AppSession,
+    receiver: app.AppSession,
+    folder: Path,
+    parts: Sequence[tuple[str, bytes]],
+) -> Any:
+    """A bundle of ``parts`` made by hand with the sender's keys, next on the receiver's
+    channel from it, imported by the receiver (what a program holding the keys could send)."""
+    code = sender.ws.node_code
+    seq, prev = channel(receiver, code)
+    path = write(
+        folder / f"crafted-{code}-{next(_bundle_counter)}.bundle",
+        node_keys(sender).private,
+        pinned(sender, receiver.ws.node_code),
+        parts,
+        seq=seq + 1,
+        prev_hash=prev,
+    )
+    return sync(receiver).import_bundle(path)
+
+
 _bundle_counter = itertools.count(1)
 
 

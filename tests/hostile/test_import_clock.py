@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -21,12 +22,12 @@ from legalaid_desktop.store.models import Client, QuarantineEntry
 from sync_support import (
     channel,
     client_record,
-    enroll,
+    hq_and_center,
     jsonl,
-    make_node,
     node_keys,
     parts_with,
     pinned,
+    send_crafted,
     stamp,
     sync,
     write,
@@ -38,30 +39,15 @@ DAY = 24 * HOUR
 
 @pytest.fixture
 def pair(tmp_path: Path) -> Iterator[tuple[app.AppSession, app.AppSession]]:
-    hq = make_node(tmp_path, "BAK", hq=True)
-    gnj = make_node(tmp_path, "GNJ")
-    try:
-        enroll(hq, gnj, tmp_path)
-        yield hq, gnj
-    finally:
-        gnj.close()
-        hq.close()
+    with hq_and_center(tmp_path) as nodes:
+        yield nodes
 
 
 def _crafted(
-    hq: app.AppSession, gnj: app.AppSession, folder: Path, records: list[dict[str, object]]
-) -> object:
+    hq: app.AppSession, gnj: app.AppSession, folder: Path, records: list[dict[str, Any]]
+) -> Any:
     """GNJ's next bundle to HQ, made by hand with GNJ's keys, imported at HQ."""
-    seq, prev = channel(hq, "GNJ")
-    path = write(
-        folder / f"gnj-{seq + 1}.bundle",
-        node_keys(gnj).private,
-        pinned(gnj, "BAK"),
-        parts_with(jsonl(records), "GNJ"),
-        seq=seq + 1,
-        prev_hash=prev,
-    )
-    return sync(hq).import_bundle(path)
+    return send_crafted(gnj, hq, folder, parts_with(jsonl(records), "GNJ"))
 
 
 def test_a_record_stamped_more_than_a_day_ahead_is_set_aside_alone(
@@ -72,7 +58,7 @@ def test_a_record_stamped_more_than_a_day_ahead_is_set_aside_alone(
     far = client_record("GNJ", c=stamp("GNJ", ahead_ms=DAY + HOUR), name="Gələcək Adam")
     now = client_record("GNJ", name="Bu Günkü Adam")
     result = _crafted(hq, gnj, tmp_path, [near, far, now])
-    assert (result.inserted, result.quarantined) == (2, 1)  # type: ignore[attr-defined]
+    assert (result.inserted, result.quarantined) == (2, 1)
     with hq.ws.read() as s:
         assert s.get(Client, near["id"]) is not None
         assert s.get(Client, far["id"]) is None
@@ -81,7 +67,7 @@ def test_a_record_stamped_more_than_a_day_ahead_is_set_aside_alone(
         assert (entry.peer, entry.record["id"]) == ("GNJ", far["id"])
     # HQ's clock moved past the newest accepted stamp (HQ's next edit must win over it), and
     # not to the one set aside.
-    accepted = HLC.decode(near["g"]["identity"]["c"])  # type: ignore[index]
+    accepted = HLC.decode(near["g"]["identity"]["c"])
     next_stamp = hq.ws.clock.now()
     assert accepted < next_stamp
     assert next_stamp.wall_ms < accepted.wall_ms + HOUR
@@ -94,9 +80,9 @@ def test_one_group_ahead_sets_aside_the_whole_record(
     set aside, not its other groups applied."""
     hq, gnj = pair
     record = client_record("GNJ")
-    record["g"]["contact"]["c"] = stamp("GNJ", ahead_ms=365 * DAY)  # type: ignore[index]
+    record["g"]["contact"]["c"] = stamp("GNJ", ahead_ms=365 * DAY)
     result = _crafted(hq, gnj, tmp_path, [record])
-    assert (result.inserted, result.quarantined) == (0, 1)  # type: ignore[attr-defined]
+    assert (result.inserted, result.quarantined) == (0, 1)
     with hq.ws.read() as s:
         assert s.get(Client, record["id"]) is None
 

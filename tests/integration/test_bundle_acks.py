@@ -21,29 +21,19 @@ from legalaid_desktop import app
 from legalaid_desktop.store.models import SyncBundle, SyncChannel
 from sync_support import (
     add_case,
-    channel,
-    enroll,
-    make_node,
-    node_keys,
+    hq_and_center,
     parts_with,
-    pinned,
+    send_crafted,
     stamp,
     sync,
     three_nodes,
-    write,
 )
 
 
 @pytest.fixture
 def pair(tmp_path: Path) -> Iterator[tuple[app.AppSession, app.AppSession]]:
-    hq = make_node(tmp_path, "BAK", hq=True)
-    gnj = make_node(tmp_path, "GNJ")
-    try:
-        enroll(hq, gnj, tmp_path)
-        yield hq, gnj
-    finally:
-        gnj.close()
-        hq.close()
+    with hq_and_center(tmp_path) as nodes:
+        yield nodes
 
 
 def _sent(gnj: app.AppSession) -> dict[int, tuple[str, str, str | None]]:
@@ -64,19 +54,11 @@ def _down_with_acks(
     hq: app.AppSession, gnj: app.AppSession, folder: Path, acks: list[dict[str, Any]]
 ) -> Any:
     """A bundle signed with HQ's keys, next on GNJ's channel from HQ, carrying ``acks``."""
-    seq, prev = channel(gnj, "BAK")
-    parts = [
-        (n, json.dumps(acks).encode() if n == "acks" else v) for n, v in parts_with(b"", "BAK")
-    ]
-    path = write(
-        folder / f"acks-{seq + 1}.bundle",
-        node_keys(hq).private,
-        pinned(hq, "GNJ"),
-        parts,
-        seq=seq + 1,
-        prev_hash=prev,
-    )
-    return sync(gnj).import_bundle(path)
+    return send_crafted(hq, gnj, folder, _with_acks("BAK", acks))
+
+
+def _with_acks(node: str, acks: list[dict[str, Any]]) -> list[tuple[str, bytes]]:
+    return [(n, json.dumps(acks).encode() if n == "acks" else v) for n, v in parts_with(b"", node)]
 
 
 def test_only_acknowledgements_of_bundles_gnj_sent_mark_them(
@@ -153,23 +135,11 @@ def test_an_acknowledgement_matches_only_bundles_sent_to_the_acknowledging_peer(
             at_hq = {r.direction: (r.seq, r.bundle_hash, r.status) for r in rows}
         assert set(at_hq) == {"in", "out"}
         hlc = stamp("GNJ")
-        seq, prev = channel(hq, "GNJ")
         acks = [
             {"node": "BAK", "seq": at_hq["out"][0], "hash": at_hq["out"][1], "hlc": hlc},
             {"node": "BAK", "seq": received.seq, "hash": received.bundle_hash, "hlc": hlc},
         ]
-        parts = [
-            (n, json.dumps(acks).encode() if n == "acks" else v) for n, v in parts_with(b"", "GNJ")
-        ]
-        path = write(
-            tmp_path / "gnj-crafted.bundle",
-            node_keys(gnj).private,
-            pinned(gnj, "BAK"),
-            parts,
-            seq=seq + 1,
-            prev_hash=prev,
-        )
-        assert sync(hq).import_bundle(path).acks == 0
+        assert send_crafted(gnj, hq, tmp_path, _with_acks("GNJ", acks)).acks == 0
         with hq.ws.read() as s:
             rows = s.scalars(select(SyncBundle).where(SyncBundle.peer == "QBA"))
             assert {r.direction: (r.seq, r.bundle_hash, r.status) for r in rows} == at_hq

@@ -181,3 +181,19 @@ def test_a_record_deleted_since_it_was_indexed_is_skipped_not_the_rest(tmp_path:
         assert [h.ref_id for h in hits] == [older]
     finally:
         s.close()
+
+
+def test_a_fathers_name_with_a_typo_is_a_similar_fathers_name(tmp_path: Path) -> None:
+    s = new_center_store(tmp_path / "store")
+    try:
+        _register(s, "Əliyev Rəşad Vaqf oğlu")
+        hits = s.search.conflicts("Əliyev Rəşad Vaqif oğlu", audit=False)
+        assert [(h.name, h.score, h.reasons) for h in hits] == [
+            (
+                "Əliyev Rəşad Vaqf oğlu",
+                90,
+                ("Same name: Əliyev Rəşad", "Similar father's name (Vaqf)"),
+            )
+        ]
+    finally:
+        s.close()

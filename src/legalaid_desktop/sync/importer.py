@@ -289,9 +289,8 @@ class _Apply(RecordChecks):
             if outcome.deleted_now:
                 counts.deleted += 1
             counts.tables[name] = counts.tables.get(name, 0) + 1
-            touched.setdefault(name, {})[record.id] = outcome.changed_fields | (
-                {"deleted_hlc"} if outcome.deleted_now or record.deleted else set()
-            )
+            # The index reads each touched row back: a tombstone leaves it without a field named.
+            touched.setdefault(name, {})[record.id] = set(outcome.changed_fields)
             for stamp, groups in outcome.applied.items():
                 log.append(
                     {

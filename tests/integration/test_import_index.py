@@ -1,0 +1,117 @@
+"""What an import tells HQ, and what HQ's search finds after it (real stores, HQ and GNJ).
+
+A record removed or renamed at a center must be found at HQ as it now is: an analyst who
+searches HQ for a party a lawyer removed, or for a client under the name the center corrected,
+must not be led to the old record. The counts an import reports are what the sync screen and
+``legalaid sync import`` show the operator (and what each bundle's history row keeps).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from legalaid_desktop import app
+from legalaid_desktop.domain.cases import ClientInput
+from sync_support import add_case, hq_and_center, sync
+
+_counter = iter(range(1, 1000))
+
+
+@pytest.fixture
+def pair(tmp_path: Path) -> Iterator[tuple[app.AppSession, app.AppSession]]:
+    with hq_and_center(tmp_path) as nodes:
+        yield nodes
+
+
+def _up(hq: app.AppSession, gnj: app.AppSession, folder: Path) -> object:
+    bundle = sync(gnj).export(folder / f"up-{next(_counter)}.bundle")
+    return sync(hq).import_bundle(bundle.path)
+
+
+def _found(node: app.AppSession, text: str, kind: str) -> set[str]:
+    return {hit.ref_id for hit in node.search.search(text, kinds=(kind,))}
+
+
+def test_the_counts_of_an_import_count_every_row(
+    pair: tuple[app.AppSession, app.AppSession], tmp_path: Path
+) -> None:
+    hq, gnj = pair
+    add_case(gnj, "Məmmədova Səbinə Rauf qızı", "+994 50 111 22 33")
+    add_case(gnj, "Hüseynova Aytən Elşən qızı", "+994 55 444 55 66")
+    result = _up(hq, gnj, tmp_path)
+    # two of each record, and GNJ's administrator in the roster
+    assert result.tables == {
+        "clients": 2,
+        "consents": 2,
+        "cases": 2,
+        "consultations": 2,
+        "user_roster": 1,
+    }
+    assert (result.inserted, result.updated, result.deleted) == (9, 0, 0)
+
+
+def test_parties_removed_at_a_center_are_deleted_and_leave_hqs_search(
+    pair: tuple[app.AppSession, app.AppSession], tmp_path: Path
+) -> None:
+    hq, gnj = pair
+    _client_id, number = add_case(gnj)
+    kept = gnj.records.add_party(number, "Qasımov Elnur Vüqar oğlu", "adverse")
+    removed = [
+        gnj.records.add_party(number, name, "adverse").id
+        for name in ("Quliyev Tofiq Namiq oğlu", "Quliyeva Lalə Tofiq qızı")
+    ]
+    _up(hq, gnj, tmp_path)
+    assert _found(hq, "Quliyev", "party") == set(removed)
+
+    for party_id in removed:
+        gnj.records.remove_party(number, party_id)
+    result = _up(hq, gnj, tmp_path)
+    assert (result.deleted, result.updated, result.inserted) == (2, 2, 0)
+    assert result.tables == {"parties": 2}
+    assert _found(hq, "Quliyev", "party") == set()
+    assert _found(hq, "Qasımov Elnur", "party") == {kept.id}
+
+
+def test_a_duplicate_merged_away_at_a_center_leaves_hqs_search(
+    pair: tuple[app.AppSession, app.AppSession], tmp_path: Path
+) -> None:
+    hq, gnj = pair
+    keep_id, _ = add_case(gnj, "Nəsibova Gülnarə Akif qızı", "+994 50 222 33 44")
+    other_id, other_case = add_case(gnj, "Nəsibova Gülnarə Akif qızı", "+994 70 222 33 44")
+    _up(hq, gnj, tmp_path)
+    assert _found(hq, "Nəsibova Gülnarə", "client") == {keep_id, other_id}
+
+    gnj.merges.merge(keep_id, other_id)
+    result = _up(hq, gnj, tmp_path)
+    assert result.deleted == 1  # the duplicate; its case, consent and consultation moved
+    assert _found(hq, "Nəsibova Gülnarə", "client") == {keep_id}
+    assert hq.cases.get(other_case).client.id == keep_id
+
+
+def test_a_client_renamed_at_a_center_is_found_at_hq_under_the_new_name(
+    pair: tuple[app.AppSession, app.AppSession], tmp_path: Path
+) -> None:
+    hq, gnj = pair
+    client_id, number = add_case(gnj, "Abbasov Ramil Fikrət oğlu")
+    _up(hq, gnj, tmp_path)
+    case_id = hq.cases.get(number).id
+    assert _found(hq, "Abbasov Ramil", "case") == {case_id}
+
+    gnj.clients.update(
+        client_id,
+        ClientInput(
+            full_name="Abbaszadə Ramil Fikrət oğlu",
+            gender="male",
+            birth_year=1980,
+            region="AZ-GA",
+            phone="+994 50 123 45 67",
+        ),
+    )
+    _up(hq, gnj, tmp_path)
+    # The case is indexed under its client's name: it moves with the renamed client.
+    assert _found(hq, "Abbaszadə Ramil", "case") == {case_id}
+    assert _found(hq, "Abbaszadə Ramil", "client") == {client_id}
+    assert _found(hq, "Abbasov Ramil", "case") == set()

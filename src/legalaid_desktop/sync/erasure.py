@@ -119,10 +119,12 @@ def removal_kind(full_name: object) -> str | None:
     return None
 
 
-def _blanks(kind: str, table: str, birth_year: Any = None) -> dict[str, Any]:
+def _blanks(kind: str, table: str) -> dict[str, Any]:
+    """What the removal left in ``table``'s fields (an anonymized client's birth year becomes
+    its cohort: no single blank; :meth:`Removals.screen` applies the cohort rule to it)."""
     blank = dict((ERASED_FIELDS if kind == ERASED else ANONYMIZED_FIELDS).get(table, {}))
     if table == "clients" and kind == ANONYMIZED:
-        blank.update(full_name=ANONYMIZED_NAME, birth_year=anonymized_birth_year(birth_year))
+        blank.update(full_name=ANONYMIZED_NAME, birth_year=None)
     return blank
 
 
@@ -233,8 +235,7 @@ class Removals:
             return "keep", []
         kind, removed_at = self.kinds[client_id], self.stamps[client_id]
         table = record.spec.name
-        birth_year = local["birth_year"] if local is not None and table == "clients" else None
-        blank = _blanks(kind, table, birth_year)
+        blank = _blanks(kind, table)
         conflicts: list[dict[str, Any]] = []
         drop = False
         for group, (stamp, values) in list(record.groups.items()):

@@ -270,6 +270,18 @@ def test_cli_standalone_check_groups_and_records_only_the_check(
         s.close()
 
 
+def test_cli_check_with_nothing_to_look_for_is_refused(cli: Any, store_with_lawyer: Path) -> None:
+    """An empty name (a script's empty column) must not read as a clean check."""
+    for name in ("", "   "):
+        code, out, err = cli("conflicts", name)
+        assert (code, out) == (4, "")
+        assert err.strip() == "legalaid: Give the name or the phone number to check."
+    code, out, _err = cli("conflicts", "", "--phone", "+994 50 123 45 67")
+    assert (code, out.strip()) == (0, "No conflicts found.")
+    code, _out, _err = cli("conflicts", "", "--birth-year", "1980")
+    assert code == 4
+
+
 # -- sync ----------------------------------------------------------------------------------------
 
 

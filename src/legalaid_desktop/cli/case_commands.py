@@ -341,6 +341,9 @@ def cmd_conflicts(args: argparse.Namespace, ctx: CliContext) -> Output:
     """The standalone check before any intake: grouped, the same person first; records
     nothing but the audit event of a check."""
     name = f"{args.name} {args.father}" if args.father else args.name
+    if not name.strip() and not (args.phone or "").strip():
+        # Nothing to look for: "No conflicts found." would read as a clean check.
+        raise ValidationError(_("Give the name or the phone number to check."), "name")
     with ctx.session() as s:
         hits = s.search.conflicts(name, birth_year=args.birth_year, phone=args.phone)
     groups = group_hits(hits)

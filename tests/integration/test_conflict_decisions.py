@@ -282,6 +282,33 @@ def test_cli_check_with_nothing_to_look_for_is_refused(cli: Any, store_with_lawy
     assert code == 4
 
 
+def test_cli_checks_an_organizations_name_against_organizations(
+    cli: Any, store_with_lawyer: Path
+) -> None:
+    """``--kind organization``: matched against the organizations among the clients (the GUI's
+    check of an organization's intake), not as a person's name."""
+    s = app.login(store_with_lawyer, ADMIN, ADMIN_PASSWORD)
+    try:
+        group = s.clients.register(
+            ClientInput(full_name="Nur", gender="", region="AZ-GA", kind="organization"),
+            ConsentInput(given_on=today()),
+        ).id
+    finally:
+        s.close()
+
+    def hits(*options: str) -> set[str]:
+        code, out, _err = cli("conflicts", "Nur", *options, "--json")
+        assert code == 0
+        return {h["ref_id"] for h in json.loads(out)["same_person"]}
+
+    assert hits("--kind", "organization") == {group}
+    assert group not in hits()  # read as a person's name (the default): one word, no match
+    for extra in (("--father", "Əli"), ("--birth-year", "1990"), ("--kind", "company")):
+        with pytest.raises(SystemExit) as usage:  # a usage error, as for `client add`
+            cli("conflicts", "Nur", "--kind", "organization", *extra)
+        assert usage.value.code == 2
+
+
 # -- sync ----------------------------------------------------------------------------------------
 
 

@@ -340,12 +340,25 @@ def cmd_search(args: argparse.Namespace, ctx: CliContext) -> Output:
 def cmd_conflicts(args: argparse.Namespace, ctx: CliContext) -> Output:
     """The standalone check before any intake: grouped, the same person first; records
     nothing but the audit event of a check."""
+    misplaced = [
+        "--" + name.replace("_", "-")
+        for name in ("father", "birth_year")
+        if args.kind != ClientKind.PERSON.value and getattr(args, name) is not None
+    ]
+    if misplaced:
+        args.usage_error(
+            _("{options}: not for the kind of client '{kind}'").format(
+                options=", ".join(misplaced), kind=args.kind
+            )
+        )
     name = f"{args.name} {args.father}" if args.father else args.name
     if not name.strip() and not (args.phone or "").strip():
         # Nothing to look for: "No conflicts found." would read as a clean check.
         raise ValidationError(_("Give the name or the phone number to check."), "name")
     with ctx.session() as s:
-        hits = s.search.conflicts(name, birth_year=args.birth_year, phone=args.phone)
+        hits = s.search.conflicts(
+            name, birth_year=args.birth_year, phone=args.phone, kind=args.kind
+        )
     groups = group_hits(hits)
     lines = []
     if groups.same_person:
@@ -556,6 +569,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help=_("check for conflicts of interest before an intake (records nothing)"),
     )
     p.add_argument("name")
+    p.add_argument(
+        "--kind",
+        default="person",
+        choices=[k.value for k in ClientKind],
+        help=_("whose name: a person's (the default), an organization's or an initiative group's"),
+    )
     p.add_argument("--birth-year", type=int)
     p.add_argument("--father", metavar="NAME", help=_("the father's name"))
     p.add_argument("--phone")
@@ -564,4 +583,4 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     # As the global option, also after the command (SUPPRESS: not given keeps the global one).
     p.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help=_("print JSON"))
-    p.set_defaults(func=cmd_conflicts)
+    p.set_defaults(func=cmd_conflicts, usage_error=p.error)

@@ -18,7 +18,13 @@ from sqlalchemy import text
 from conftest import ADMIN, ADMIN_PASSWORD, LAWYER, LAWYER_PASSWORD
 from legalaid_desktop import app
 from legalaid_desktop.cli.main import main
-from legalaid_desktop.domain.errors import AuthenticationError, LegalAidError, StoreError
+from legalaid_desktop.domain.errors import (
+    AuthenticationError,
+    LegalAidError,
+    StoreCorrupted,
+    StoreError,
+)
+from legalaid_desktop.store import backups
 from legalaid_desktop.store.store import StorePaths
 from legalaid_desktop.store.vault import FLOOR, parse_recovery_key
 from legalaid_desktop.sync.container import open_bundle
@@ -93,6 +99,42 @@ def test_recover_rotate_voids_the_old_store_recovery_key(
     rescue.close()
     app.login(data_dir, LAWYER, LAWYER_PASSWORD).close()
     assert _actions(data_dir, "recovery_key_rotated") == 1
+
+
+def test_recover_rotate_voids_the_old_key_for_the_backups_too(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A backup made before the rotation gets a new key, not only new wraps: the thief of the
+    sheet who also copied the backup's key file (it sits beside the database on the stick) must
+    not open the backup with the old recovery key and that copy."""
+    data_dir = tmp_path / "store"
+    session, old_key = app.create(
+        data_dir,
+        node_code="GNJ",
+        node_name="Gəncə mərkəzi",
+        hq=False,
+        admin_username=ADMIN,
+        admin_full_name="Məmmədov Elçin",
+        admin_password=ADMIN_PASSWORD,
+        kdf=FLOOR,
+    )
+    folder = session.ws.store.backup("before the sheet was lost")
+    session.close()
+    stolen = tmp_path / "stolen"
+    stolen.mkdir()
+    shutil.copy2(folder / backups.KEY_FILE, stolen / backups.KEY_FILE)
+    assert backups.backup_key(folder, backups.opener_for_recovery(folder, old_key))
+
+    code, out, err = _cli(monkeypatch, capsys, data_dir, ADMIN, ADMIN_PASSWORD, "recover", "rotate")
+    assert code == 0, err
+    (new_key,) = KEY_LINE.findall(out)
+    assert backups.backup_key(folder, backups.opener_for_recovery(folder, new_key))
+    with pytest.raises(AuthenticationError):
+        backups.backup_key(folder, backups.opener_for_recovery(folder, old_key))
+    # The stolen key file still unwraps the backup's old key, which opens nothing now.
+    shutil.copy2(folder / backups.DB_FILE, stolen / backups.DB_FILE)
+    with pytest.raises(StoreCorrupted, match="does not open with its own key file"):
+        backups.backup_key(stolen, backups.opener_for_recovery(stolen, old_key))
 
 
 def test_recover_rotate_is_for_administrators_only(

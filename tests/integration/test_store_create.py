@@ -177,3 +177,18 @@ def test_a_new_stores_files_are_owner_only_from_the_start(tmp_path: Path) -> Non
         assert {p.name: p.stat().st_mode & 0o777 for p in files} == {p.name: 0o600 for p in files}
     finally:
         session.close()
+
+
+@pytest.mark.skipif(os.name != "posix", reason="symbolic links")
+def test_a_link_planted_where_the_database_goes_is_not_followed(tmp_path: Path) -> None:
+    """Someone with write access to the folder plants a dangling link named like the database,
+    pointing where they can read: init must not create the database at the link's target."""
+    data_dir = tmp_path / "store"
+    data_dir.mkdir(mode=0o700)
+    target = tmp_path / "elsewhere" / "copy.db"
+    target.parent.mkdir()
+    (data_dir / "legalaid.db").symlink_to(target)
+    with pytest.raises(StoreAlreadyExists, match="already exists"):
+        create_store(data_dir)
+    assert not target.exists()
+    assert not StorePaths(data_dir).vault.exists()

@@ -336,14 +336,20 @@ class Store:
             The open store and the recovery key to print once.
         """
         paths = StorePaths(data_dir)
+        exists = StoreAlreadyExists(
+            _("A data store already exists in {path}.").format(path=data_dir)
+        )
         if paths.db.exists() or paths.vault.exists():
-            raise StoreAlreadyExists(
-                _("A data store already exists in {path}.").format(path=data_dir)
-            )
+            raise exists
         _make_private_dir(data_dir)
         with _locked(paths):
             key = secrets.token_bytes(32)
-            _create_private_file(paths.db)  # SQLite gives its -wal, -shm, -journal the same mode
+            try:
+                # SQLite gives its -wal, -shm, -journal the same mode. O_EXCL: an init that ran
+                # meanwhile, or a link planted under the database's name, is not opened.
+                _create_private_file(paths.db)
+            except FileExistsError:
+                raise exists from None
             engine = create_store_engine(paths.db, key)
             try:
                 migrate.upgrade(engine)

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from conftest import ADMIN, ADMIN_PASSWORD, LAWYER, LAWYER_PASSWORD
+from conftest import ADMIN, ADMIN_PASSWORD, LAWYER, LAWYER_PASSWORD, create_store
 from legalaid_desktop import app
 from legalaid_desktop.cli.main import main
 from legalaid_desktop.domain.errors import (
@@ -26,7 +26,7 @@ from legalaid_desktop.domain.errors import (
 )
 from legalaid_desktop.store import backups
 from legalaid_desktop.store.store import StorePaths
-from legalaid_desktop.store.vault import FLOOR, parse_recovery_key
+from legalaid_desktop.store.vault import parse_recovery_key
 from legalaid_desktop.sync.container import open_bundle
 from legalaid_desktop.sync.keys import recovery_keypair
 from sync_support import PASSWORD, add_case, enroll, make_node, pinned, sync
@@ -62,16 +62,7 @@ def test_recover_rotate_voids_the_old_store_recovery_key(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     data_dir = tmp_path / "store"
-    session, old_key = app.create(
-        data_dir,
-        node_code="GNJ",
-        node_name="Gəncə mərkəzi",
-        hq=False,
-        admin_username=ADMIN,
-        admin_full_name="Məmmədov Elçin",
-        admin_password=ADMIN_PASSWORD,
-        kdf=FLOOR,
-    )
+    session, old_key = create_store(data_dir)
     session.users.add(LAWYER, "Hüseynova Leyla", "lawyer", LAWYER_PASSWORD)
     session.close()
     paths = StorePaths(data_dir)
@@ -108,16 +99,7 @@ def test_recover_rotate_voids_the_old_key_for_the_backups_too(
     sheet who also copied the backup's key file (it sits beside the database on the stick) must
     not open the backup with the old recovery key and that copy."""
     data_dir = tmp_path / "store"
-    session, old_key = app.create(
-        data_dir,
-        node_code="GNJ",
-        node_name="Gəncə mərkəzi",
-        hq=False,
-        admin_username=ADMIN,
-        admin_full_name="Məmmədov Elçin",
-        admin_password=ADMIN_PASSWORD,
-        kdf=FLOOR,
-    )
+    session, old_key = create_store(data_dir)
     folder = session.ws.store.backup("before the sheet was lost")
     session.close()
     stolen = tmp_path / "stolen"

@@ -12,9 +12,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from legalaid_desktop import app
 from legalaid_desktop.domain.cases import ClientInput
+from legalaid_desktop.store.models import Client, ConflictEntry, Consent
 from sync_support import add_case, hq_and_center, sync
 
 _counter = iter(range(1, 1000))
@@ -115,3 +117,35 @@ def test_a_client_renamed_at_a_center_is_found_at_hq_under_the_new_name(
     assert _found(hq, "Abbaszadə Ramil", "case") == {case_id}
     assert _found(hq, "Abbaszadə Ramil", "client") == {client_id}
     assert _found(hq, "Abbasov Ramil", "case") == set()
+
+
+def test_an_open_conflict_about_a_person_anonymized_at_the_center_is_closed_by_the_importer(
+    pair: tuple[app.AppSession, app.AppSession], tmp_path: Path
+) -> None:
+    """HQ and GNJ changed the phone at once (a conflict HQ has not reviewed, holding both
+    numbers); GNJ then anonymizes the person. HQ's import empties both sides and closes the
+    conflict, in the name of the user who imported (the conflict log says who settled it)."""
+    hq, gnj = pair
+    client_id, _number = add_case(gnj)
+    _up(hq, gnj, tmp_path)
+    for node, phone in ((gnj, "+994 50 111 11 11"), (hq, "+994 12 222 22 22")):
+        with node.ws.write() as s:
+            row = s.get(Client, client_id)
+            row.phone = phone
+            node.ws.touch(s, row, ("contact",))
+    assert _up(hq, gnj, tmp_path).conflicts == 1
+    [open_one] = sync(hq).conflicts()
+    assert open_one.local_value is not None
+
+    with gnj.ws.read() as s:
+        consent_id = s.scalar(select(Consent.id).where(Consent.client_id == client_id))
+    gnj.clients.withdraw_consent(client_id, consent_id)
+    gnj.retention.anonymize(client_id, "Razılıq geri götürüldü")
+    _up(hq, gnj, tmp_path)
+    with hq.ws.read() as s:
+        entry = s.get(ConflictEntry, open_one.id)
+        assert entry is not None
+        assert (entry.local_value, entry.remote_value) == (None, None)
+        assert entry.resolved_at is not None
+        assert (entry.resolved_by, entry.resolution) == (hq.ws.actor.username, "local")
+    assert sync(hq).conflicts() == []

@@ -130,9 +130,14 @@ def test_a_new_store_records_its_id_state_time_and_key_derivation(tmp_path: Path
     # it by one, in the database and, MAC'd, in the key file.
     key = vault.unlock(ADMIN, ADMIN_PASSWORD).keys[0]
     assert (meta["state_counter"], vault.verified_counter(key)) == ("1", 1)
-    app.login(data_dir, ADMIN, ADMIN_PASSWORD).close()
+    again = app.login(data_dir, ADMIN, ADMIN_PASSWORD)
     assert _meta(data_dir)["state_counter"] == "2"
     assert Vault.load(StorePaths(data_dir).vault).verified_counter(key) == 2
+    # The derivation chosen at init is every later slot's, not the floor's.
+    again.users.add("leyla", "Hüseynova Leyla Əli qızı", "lawyer", "Yeni-parol-2026-Quba")
+    again.close()
+    slots = Vault.load(StorePaths(data_dir).vault).slots
+    assert {s.username: s.kdf for s in slots if s.kind == "user"} == {ADMIN: kdf, "leyla": kdf}
     if os.name == "posix":
         assert data_dir.stat().st_mode & 0o777 == 0o700
 

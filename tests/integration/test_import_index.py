@@ -17,6 +17,7 @@ from sqlalchemy import select
 from legalaid_desktop import app
 from legalaid_desktop.domain.cases import ClientInput
 from legalaid_desktop.store.models import Client, ConflictEntry, Consent
+from store_pages import pages_as_they_are
 from sync_support import add_case, hq_and_center, sync
 
 _counter = iter(range(1, 1000))
@@ -124,11 +125,13 @@ def test_an_open_conflict_about_a_person_anonymized_at_the_center_is_closed_by_t
 ) -> None:
     """HQ and GNJ changed the phone at once (a conflict HQ has not reviewed, holding both
     numbers); GNJ then anonymizes the person. HQ's import empties both sides and closes the
-    conflict, in the name of the user who imported (the conflict log says who settled it)."""
+    conflict, in the name of the user who imported (the conflict log says who settled it), and
+    compacts the store so that the old values leave the file."""
     hq, gnj = pair
     client_id, _number = add_case(gnj)
     _up(hq, gnj, tmp_path)
-    for node, phone in ((gnj, "+994 50 111 11 11"), (hq, "+994 12 222 22 22")):
+    phones = ("+994 50 111 11 11", "+994 12 222 22 22")
+    for node, phone in zip((gnj, hq), phones, strict=True):
         with node.ws.write() as s:
             row = s.get(Client, client_id)
             row.phone = phone
@@ -142,6 +145,11 @@ def test_an_open_conflict_about_a_person_anonymized_at_the_center_is_closed_by_t
     gnj.clients.withdraw_consent(client_id, consent_id)
     gnj.retention.anonymize(client_id, "Razılıq geri götürüldü")
     _up(hq, gnj, tmp_path)
+    # The values the import overwrote left the file: the store was vacuumed and its WAL emptied.
+    # The values the import overwrote left the file: no page of the database or its WAL,
+    # older copies included, holds them (the store was compacted).
+    plain = pages_as_they_are(hq.ws.store.key, hq.ws.store.paths.db)
+    assert [p for p in (*phones, "+994 50 123 45 67") if p.encode() in plain] == []
     with hq.ws.read() as s:
         entry = s.get(ConflictEntry, open_one.id)
         assert entry is not None

@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pypdf
 import pytest
-from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
 from conftest import ADMIN, ADMIN_PASSWORD, LAWYER, LAWYER_PASSWORD
 from legalaid_desktop import app
@@ -29,6 +28,7 @@ from legalaid_desktop.domain.retention import ANONYMIZED_NAME, DueReason, add_ye
 from legalaid_desktop.i18n.dates import today
 from legalaid_desktop.store.engine import connect_raw
 from legalaid_desktop.store.models import Client
+from store_pages import file_pages
 
 MANAGER, MANAGER_PASSWORD = "rauf", "Goygol-lake-2026"
 TODAY = today()
@@ -198,29 +198,6 @@ def _rows_text(key: bytes, db: Path) -> str:
         conn.close()
 
 
-def _file_pages(key: bytes, db: Path) -> bytes:
-    """Every page of the database FILE decrypted (SQLCipher 4: AES-256-CBC, IV in the page's
-    reserved tail), free pages included, after the WAL was checkpointed into it."""
-    conn = connect_raw(db, key)
-    try:
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
-        page_size = int(conn.execute("PRAGMA page_size").fetchone()[0])
-    finally:
-        conn.close()
-    wal = db.with_name(db.name + "-wal")
-    assert not wal.exists() or wal.stat().st_size == 0
-    raw = db.read_bytes()
-    out = bytearray()
-    for start in range(0, len(raw), page_size):
-        page = raw[start : start + page_size]
-        first = 16 if start == 0 else 0  # the first page begins with the salt
-        iv = page[page_size - 80 : page_size - 64]
-        dec = Cipher(algorithms.AES(key), modes.CBC(iv)).decryptor()
-        out += dec.update(page[first : page_size - 80]) + dec.finalize()
-    assert out[0:2] == page_size.to_bytes(2, "big")  # the header decrypted: page size
-    return bytes(out)
-
-
 @pytest.mark.parametrize("action", ["anonymize", "erase"])
 def test_removal_leaves_nothing_in_the_tables_the_file_or_the_index(
     center: app.AppSession, data_dir: Path, action: str
@@ -228,7 +205,7 @@ def test_removal_leaves_nothing_in_the_tables_the_file_or_the_index(
     person = _person(center)
     before = _rows_text(person.key, person.db)
     assert all(needle in before for needle in NEEDLES[:4] + NEEDLES[6:11])  # the scan sees them
-    assert SCAN in _file_pages(person.key, person.db)
+    assert SCAN in file_pages(person.key, person.db)
     assert center.search.search("gulsen") and center.search.conflicts("Babayev Tofiq")
     manager = login(data_dir, MANAGER, MANAGER_PASSWORD)
     try:
@@ -237,8 +214,8 @@ def test_removal_leaves_nothing_in_the_tables_the_file_or_the_index(
         assert result.compacted and result.cases == 1 and result.attachments == 1
         after = _rows_text(person.key, person.db)
         assert [n for n in NEEDLES if n in after] == []
-        assert [n for n in NEEDLES if n.encode() in _file_pages(person.key, person.db)] == []
-        assert SCAN[:24] not in _file_pages(person.key, person.db)
+        assert [n for n in NEEDLES if n.encode() in file_pages(person.key, person.db)] == []
+        assert SCAN[:24] not in file_pages(person.key, person.db)
         for query in ("gulsen", "Hüseynova", "552223344", "Babayev", "Sənədlər", "Nizami"):
             assert manager.search.search(query) == [], query
         assert manager.search.conflicts(NAME, phone=PHONE) == []

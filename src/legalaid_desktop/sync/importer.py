@@ -106,6 +106,10 @@ class ImportCounts:
     """Rows of anonymized or erased persons this import emptied (the store is compacted)."""
     adopted_seq: int = 0
     """A restored store took the peer's acknowledgement as its own ``out_seq`` (sync/restored)."""
+    compact: bool = False
+    """Values an anonymization, an erasure or a withdrawal of "share with HQ" replaced were
+    written over here: the store is compacted after the commit, so that the old bytes leave
+    the database file and its WAL (store/compaction.py)."""
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -524,5 +528,6 @@ def _write(
     search_refresh.refresh_rows(session, touched)
     if run.purge_index:
         purge_deleted(session)
+        counts.compact = True
     session.flush()
     return counts

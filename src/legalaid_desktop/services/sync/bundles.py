@@ -313,9 +313,10 @@ class BundleUseCases(SyncBase):
             raise
         if counts.reference_updated:
             self.ws.reference_changed()
-        if counts.purged:
-            # An anonymization or erasure arrived: the overwritten values leave the file too
-            # (docs/personal-data.md); the import is committed whether or not this succeeds.
+        if counts.compact:
+            # An anonymization, erasure or withdrawal arrived, or a person's rows were emptied:
+            # the overwritten values leave the file too (docs/personal-data.md); the import is
+            # committed whether or not this succeeds.
             compaction.compact(self.ws.store)
         message = _(
             "Imported bundle no. {seq} from {node}: {inserted} new, {updated} updated, "

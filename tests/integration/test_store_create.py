@@ -16,6 +16,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from conftest import ADMIN, ADMIN_PASSWORD, create_store
@@ -25,6 +26,7 @@ from legalaid_desktop.i18n import language
 from legalaid_desktop.store import backups
 from legalaid_desktop.store.engine import connect_raw
 from legalaid_desktop.store.kdf import FLOOR, KdfParams
+from legalaid_desktop.store.models import Meta
 from legalaid_desktop.store.store import Store, StorePaths
 from legalaid_desktop.store.vault import Vault
 
@@ -197,3 +199,19 @@ def test_a_link_planted_where_the_database_goes_is_not_followed(tmp_path: Path) 
         create_store(data_dir)
     assert not target.exists()
     assert not StorePaths(data_dir).vault.exists()
+
+
+def test_a_store_without_a_recorded_key_derivation_gives_new_slots_the_floor(
+    tmp_path: Path,
+) -> None:
+    """A store made before the derivation was recorded: new slots get the floor, never less."""
+    data_dir = tmp_path / "store"
+    session, _recovery = create_store(data_dir)
+    try:
+        with session.ws.store.session(write=True) as s:
+            s.execute(delete(Meta).where(Meta.key == "kdf_params"))
+        session.users.add("leyla", "Hüseynova Leyla Əli qızı", "lawyer", "Yeni-parol-2026-Quba")
+    finally:
+        session.close()
+    slots = Vault.load(StorePaths(data_dir).vault).slots
+    assert {s.username: s.kdf for s in slots if s.kind == "user"}["leyla"] == FLOOR

@@ -16,7 +16,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from conftest import ADMIN, ADMIN_PASSWORD, create_store
@@ -201,15 +200,22 @@ def test_a_link_planted_where_the_database_goes_is_not_followed(tmp_path: Path) 
     assert not StorePaths(data_dir).vault.exists()
 
 
-def test_a_store_without_a_recorded_key_derivation_gives_new_slots_the_floor(
-    tmp_path: Path,
+@pytest.mark.parametrize("recorded", [None, {"m": 1024, "t": 1, "p": 1}])
+def test_a_store_without_a_sound_recorded_key_derivation_gives_new_slots_the_floor(
+    tmp_path: Path, recorded: dict[str, int] | None
 ) -> None:
-    """A store made before the derivation was recorded: new slots get the floor, never less."""
+    """A store made before the derivation was recorded, or one whose record an insider with
+    the database key lowered to weaken the next slots: new slots get the floor, never less."""
     data_dir = tmp_path / "store"
     session, _recovery = create_store(data_dir)
     try:
         with session.ws.store.session(write=True) as s:
-            s.execute(delete(Meta).where(Meta.key == "kdf_params"))
+            row = s.get(Meta, "kdf_params")
+            assert row is not None
+            if recorded is None:
+                s.delete(row)
+            else:
+                row.value = json.dumps(recorded)
         session.users.add("leyla", "Hüseynova Leyla Əli qızı", "lawyer", "Yeni-parol-2026-Quba")
     finally:
         session.close()

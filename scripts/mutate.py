@@ -205,6 +205,7 @@ TARGETS: dict[str, list[str]] = {
     "src/legalaid_desktop/sync/importer.py": [
         _I + "test_bundle_acks.py",
         _I + "test_import_index.py",  # the counts, and HQ's search after a deletion or rename
+        _I + "test_reference_editor.py",  # HQ's reference lists installed at a center
         _I + "test_transfer_requests.py",  # the transfer rows a center records
         _H + "test_import_clock.py",  # stamps far ahead set aside, the clock observed, progress
         _H + "test_import_check_reasons.py",

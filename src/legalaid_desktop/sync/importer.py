@@ -100,7 +100,6 @@ class ImportCounts:
     roster_changed: list[str] = field(default_factory=list)
     transfers: int = 0
     acks: int = 0
-    import_hlc: str = ""
     audit_alert: AnchorAlert | None = None
     purged: int = 0
     """Rows of anonymized or erased persons this import emptied (the store is compacted)."""
@@ -498,7 +497,6 @@ def _write(
     if observed:
         env.clock.observe(max(observed))
     import_hlc = env.clock.now().encode()
-    counts.import_hlc = import_hlc
     channel = session.get(SyncChannel, parsed.peer)
     if channel is None:
         channel = SyncChannel(peer=parsed.peer, out_seq=0, out_acked_seq=0, in_seq=0)

@@ -14,8 +14,10 @@ from pytestqt.qtbot import QtBot
 from typing_keys import type_into_focus
 
 from legalaid_desktop import app
+from legalaid_desktop.domain.errors import InputRejected
 from legalaid_desktop.gui.dialogs.recovery_dialog import RecoveryDialog
 from legalaid_desktop.gui.tasks import TaskRunner
+from legalaid_desktop.store.recovery_text import parse_recovery_key
 from legalaid_desktop.store.vault import FLOOR
 
 NEW_PASSWORD = "Yeni-parol-2026!"
@@ -37,11 +39,23 @@ def _store(data_dir: Path) -> str:
 
 
 def _mistyped(key: str, group: int) -> str:
-    """``key`` with one character of ``group`` (from 1) changed."""
+    """``key`` with one character of ``group`` (from 1) changed, the first such typo the key's
+    check can place in that group (for some typos another one-letter change elsewhere would
+    also give a valid key: then no group can be named, and the key is random)."""
     groups = key.split("-")
-    first = groups[group - 1][0]
-    groups[group - 1] = ("A" if first != "A" else "C") + groups[group - 1][1:]
-    return "-".join(groups)
+    for position, old in enumerate(groups[group - 1]):
+        for letter in "ACEGKMQSUWY2345":
+            if letter == old:
+                continue
+            typo = list(groups)
+            typo[group - 1] = typo[group - 1][:position] + letter + typo[group - 1][position + 1 :]
+            typed = "-".join(typo)
+            try:
+                parse_recovery_key(typed)
+            except InputRejected as exc:
+                if f"group {group}" in str(exc):
+                    return typed
+    raise AssertionError(f"no typo in group {group} of {key} can be placed")
 
 
 def _look_alikes(key: str) -> str:

@@ -133,6 +133,24 @@ def _mark(path: Path, key: bytes, opened: Opened, restored_by: str) -> int:
         engine.dispose()
 
 
+def _check_rules(path: Path, key: bytes, source: Path) -> None:
+    """The copy's rows against its tables' rules (``CHECK``, ``NOT NULL``).
+
+    SQLite's structure check tests those rules only on a database it may write: the backup
+    file is opened read-only (``immutable``), so its check cannot; the new copy is writable.
+
+    Raises:
+        BackupRejected: a row breaks a rule of its table.
+    """
+    conn = connect_backup(path, key)
+    try:
+        found = [str(r[0]) for r in conn.execute("PRAGMA quick_check")]
+    finally:
+        conn.close()
+    if found != ["ok"]:
+        raise backup_file.damaged(source)
+
+
 def restore(
     source: Path | Opened, opener: Opener | None, target: Path, restored_by: str = ""
 ) -> Path:
@@ -168,6 +186,7 @@ def restore(
             export_copy(conn, partial, new_key)
         finally:
             conn.close()
+        _check_rules(partial, new_key, opened.source)
         counter = _mark(partial, new_key, opened, restored_by or "recovery-key")
         vault = Vault(
             path=vault_path,

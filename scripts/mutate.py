@@ -168,6 +168,7 @@ TARGETS: dict[str, list[str]] = {
     # test_backup_file_refusals.py hands read() files that fail one check each (no key needed).
     "src/legalaid_desktop/store/backup_file.py": [
         _H + "test_backup_file_refusals.py",
+        _H + "test_backup_database_part.py",
         _I + "test_backup_file_writing.py",
         _I + "test_backup_file.py",
         _H + "test_backup_outside.py",

@@ -102,7 +102,8 @@ class ImportCounts:
     acks: int = 0
     audit_alert: AnchorAlert | None = None
     purged: int = 0
-    """Rows of anonymized or erased persons this import emptied (the store is compacted)."""
+    """Rows of anonymized or erased persons this import emptied here: rows the removal had not
+    reached when it was exported (see :attr:`compact` for when the store is compacted)."""
     adopted_seq: int = 0
     """A restored store took the peer's acknowledgement as its own ``out_seq`` (sync/restored)."""
     compact: bool = False

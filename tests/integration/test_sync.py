@@ -272,6 +272,25 @@ def test_concurrent_edits_conflict_on_both_nodes_and_converge(
         assert s.get(Client, client_id).phone == "+994 50 111 11 11"
 
 
+def test_a_conflict_is_logged_once_when_its_bundle_comes_again_unacknowledged(
+    pair: tuple[app.AppSession, app.AppSession], tmp_path: Path
+) -> None:
+    """Bundles are cumulative: until HQ acknowledges one, the center's next bundle carries its
+    changes again. The conflict the first caused is neither logged nor counted a second time:
+    the import reads the conflict log of the rows it already has."""
+    hq, gnj = pair
+    client_id, _number = add_case(gnj)
+    roundtrip(hq, gnj, tmp_path, "1")
+    edit(gnj, Client, client_id, "contact", phone="+994 50 111 11 11")
+    edit(hq, Client, client_id, "contact", phone="+994 12 222 22 22")
+    first = sync(hq).import_bundle(sync(gnj).export(tmp_path / "2.bundle").path)
+    again = sync(hq).import_bundle(sync(gnj).export(tmp_path / "3.bundle").path)
+    assert (first.conflicts, again.conflicts) == (1, 0)
+    assert again.unchanged + again.updated >= 1  # the client's row did come again
+    [conflict] = sync(hq).conflicts()
+    assert conflict.remote_value["phone"] == "+994 50 111 11 11"
+
+
 def test_a_conflict_on_a_consent_or_a_consultation_flags_its_client_and_case(
     pair: tuple[app.AppSession, app.AppSession], tmp_path: Path
 ) -> None:

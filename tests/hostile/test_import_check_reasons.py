@@ -475,14 +475,32 @@ def test_a_number_already_used_at_the_center_refuses_hqs_bundle(world: World) ->
 # --- what passes ---------------------------------------------------------------------------------
 
 
+def test_a_new_row_without_all_its_groups_is_set_aside_alone(world: World) -> None:
+    # Its owner group is there (the checks pass); its contact group is not: it cannot be
+    # inserted, and is set aside alone (not an attack: no alert), the rest applies.
+    incomplete, whole = client_record("GNJ"), client_record("GNJ")
+    del incomplete["g"]["contact"]
+    alerts = len(refusal_alerts(world))
+    assert set_aside(world, [incomplete, whole]) == {
+        incomplete["id"]: "a new row arrived without all its fields"
+    }
+    assert len(refusal_alerts(world)) == alerts
+    with world.hq.ws.read() as s:
+        assert s.get(Client, incomplete["id"]) is None
+        assert s.get(Client, whole["id"]) is not None
+
+
 def test_a_centers_edit_carrying_only_some_groups_applies(world: World) -> None:
     # A record holds only the groups that were ever stamped: no owner group, no owner change.
+    # A consultation of that case in the same bundle takes the case's owner from HQ's row.
     record = case_record(world, world.gnj_case, referral="Ədliyyə Nazirliyi")
     record["g"] = {"referral": record["g"]["referral"]}
-    assert set_aside(world, [record]) == {}
+    note = consultation(world.gnj_case)
+    assert set_aside(world, [record, note]) == {}
     with world.hq.ws.read() as s:
         case = s.get(Case, world.gnj_case)
         assert case is not None and (case.referral, case.owner_node) == ("Ədliyyə Nazirliyi", "GNJ")
+        assert s.get(Consultation, note["id"]) is not None
 
 
 def test_an_edit_made_before_hq_transferred_the_case_away(world: World) -> None:

@@ -235,12 +235,9 @@ class _Apply(RecordChecks):
                 self.set_aside(record, reason)
                 continue
             self.accepted[name].add(record.id)
-            if name in _OWNER_FIELD:
-                column = _OWNER_FIELD[name]
-                if record.has(column):
-                    self.owner[name][record.id] = record.value(column)
-                elif local is not None:
-                    self.owner[name][record.id] = local[column]
+            # A row's owner after this bundle (load_local read the owner of each row here).
+            if name in _OWNER_FIELD and record.has(_OWNER_FIELD[name]):
+                self.owner[name][record.id] = record.value(_OWNER_FIELD[name])
             observed.extend(record.stamps)
             outcomes.append((record, outcome))
             if progress is not None and done % 1000 == 0:

@@ -101,9 +101,6 @@ class ImportCounts:
     transfers: int = 0
     acks: int = 0
     audit_alert: AnchorAlert | None = None
-    purged: int = 0
-    """Rows of anonymized or erased persons this import emptied here: rows the removal had not
-    reached when it was exported (see :attr:`compact` for when the store is compacted)."""
     adopted_seq: int = 0
     """A restored store took the peer's acknowledgement as its own ``out_seq`` (sync/restored)."""
     compact: bool = False
@@ -484,8 +481,9 @@ def _write(
         for table, changed in purged.items():
             for row_id, fields in changed.items():
                 touched.setdefault(table, {}).setdefault(row_id, set()).update(fields)
-        run.counts.purged = sum(len(changed) for changed in purged.values())
-        if run.counts.purged or run.removals.arrived:
+        # Rows emptied here, or the removal itself arriving: its records already carry the
+        # emptied values, so the merge wrote over the old ones and nothing is left to empty.
+        if run.removals.arrived or any(purged.values()):
             run.purge_index = True
     counts = run.counts
     if not hq and parsed.reference is not None:

@@ -272,6 +272,20 @@ def test_concurrent_edits_conflict_on_both_nodes_and_converge(
         assert s.get(Client, client_id).phone == "+994 50 111 11 11"
 
 
+def test_the_first_bundle_each_way_is_number_one(
+    pair: tuple[app.AppSession, app.AppSession], tmp_path: Path
+) -> None:
+    """HQ hears from the center before it ever writes to it: the channel the import makes
+    starts HQ's own numbering at one, as the one an export makes does."""
+    hq, gnj = pair
+    up = sync(gnj).export(tmp_path / "up.bundle")
+    sync(hq).import_bundle(up.path)
+    down = sync(hq).export(tmp_path / "down.bundle", to="GNJ")
+    sync(gnj).import_bundle(down.path)
+    again = sync(gnj).export(tmp_path / "up-2.bundle")
+    assert (up.seq, down.seq, again.seq) == (1, 1, 2)
+
+
 def test_a_conflict_is_logged_once_when_its_bundle_comes_again_unacknowledged(
     pair: tuple[app.AppSession, app.AppSession], tmp_path: Path
 ) -> None:

@@ -216,6 +216,7 @@ TARGETS: dict[str, list[str]] = {
         _I + "test_sync.py",
         _I + "test_retention_sync.py",
         _I + "test_sync_consent.py",  # HQ's placeholders kept out at a center; a withdrawal at HQ
+        _H + "test_audit_anchor.py",  # the sender's audit anchor accepted, or its alert
     ],
     # Without test_sync.py: its round trips add minutes per mutant and check no rule here.
     "src/legalaid_desktop/sync/import_checks.py": [

@@ -286,6 +286,23 @@ def test_the_first_bundle_each_way_is_number_one(
     assert (up.seq, down.seq, again.seq) == (1, 1, 2)
 
 
+def test_a_bundle_lost_before_any_acknowledgement_is_carried_by_the_next(
+    pair: tuple[app.AppSession, app.AppSession], tmp_path: Path
+) -> None:
+    """HQ's first bundle to a center it first heard from is lost: nothing acknowledged it, so
+    the next carries its changes again (the channel the import made acknowledges nothing)."""
+    hq, gnj = pair
+    client_id, _number = add_case(gnj)
+    sync(hq).import_bundle(sync(gnj).export(tmp_path / "up.bundle").path)
+    edit(hq, Client, client_id, "contact", phone="+994 12 222 22 22")
+    sync(hq).export(tmp_path / "lost.bundle", to="GNJ")
+    edit(hq, Client, client_id, "profile", referral_source="Ombudsman")
+    sync(gnj).import_bundle(sync(hq).export(tmp_path / "down.bundle", to="GNJ").path)
+    with gnj.ws.read() as s:
+        client = s.get(Client, client_id)
+        assert (client.phone, client.referral_source) == ("+994 12 222 22 22", "Ombudsman")
+
+
 def test_a_conflict_is_logged_once_when_its_bundle_comes_again_unacknowledged(
     pair: tuple[app.AppSession, app.AppSession], tmp_path: Path
 ) -> None:

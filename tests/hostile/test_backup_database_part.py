@@ -30,10 +30,12 @@ from legalaid_desktop.store import backup_file
 
 @dataclasses.dataclass(frozen=True)
 class Written:
+    """The backup file as written, its key and sealed facts, and its database part."""
+
     file: Path
+    bf: backup_file.BackupFile
     key: bytes
-    store_id: str
-    page_size: int
+    facts: backup_file.FileFacts
     db: bytes
 
 
@@ -49,7 +51,7 @@ def written(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Written]:
         session.close()
     bf = backup_file.read(file)
     key, facts = backup_file.unlock(bf, backup_file.opener_for_password(bf, ADMIN, ADMIN_PASSWORD))
-    yield Written(file, key, facts.store_id, facts.page_size, file.read_bytes()[: bf.db_length])
+    yield Written(file, bf, key, facts, file.read_bytes()[: bf.db_length])
 
 
 def _connect(path: Path, key: bytes) -> dbapi2.Connection:
@@ -75,11 +77,11 @@ def _edited(written: Written, folder: Path, *statements: str) -> bytes:
 def _remade(written: Written, db: bytes, path: Path) -> Path:
     """``written``'s file with ``db`` as its database part, sealed with the file's backup key
     (the digest and length in the seal those of ``db``), as its key's holder could remake it."""
-    bf = backup_file.read(written.file)
-    _key, facts = backup_file.unlock(bf, backup_file.opener_for_password(bf, ADMIN, ADMIN_PASSWORD))
-    sealed = dataclasses.replace(facts, db_sha256=hashlib.sha256(db).hexdigest(), db_length=len(db))
+    sealed = dataclasses.replace(
+        written.facts, db_sha256=hashlib.sha256(db).hexdigest(), db_length=len(db)
+    )
     path.write_bytes(db)
-    backup_file._append_footer(path, written.key, bf.keys, sealed)
+    backup_file._append_footer(path, written.key, written.bf.keys, sealed)
     return path
 
 
@@ -119,7 +121,7 @@ def _with_free_pages(written: Written, folder: Path) -> bytes:
         "DROP TABLE scratch",
     )
     assert len(db) > len(written.db)
-    conn = _connect(_write(folder / "free.db", db), written.key)
+    conn = _connect(folder / "edited.db", written.key)
     try:
         assert conn.execute("PRAGMA freelist_count").fetchone()[0] >= 9
     finally:
@@ -127,23 +129,18 @@ def _with_free_pages(written: Written, folder: Path) -> bytes:
     return db
 
 
-def _write(path: Path, data: bytes) -> Path:
-    path.write_bytes(data)
-    return path
-
-
 def test_the_part_remade_unchanged_restores(written: Written, tmp_path: Path) -> None:
     """The control: remade as below but unchanged, the file restores. The footer's pages that
     SQLite counts past the database part (it checks every page of the file) are not refused."""
     file = _remade(written, written.db, tmp_path / "same.labackup")
-    _restores(file, tmp_path / "restored", written.store_id)
+    _restores(file, tmp_path / "restored", written.facts.store_id)
 
 
 def test_free_pages_sealed_sound_restore(written: Written, tmp_path: Path) -> None:
     file = _remade(written, _with_free_pages(written, tmp_path), tmp_path / "free.labackup")
-    facts = backup_file.verify_file(file, written.key, written.store_id)
+    facts = backup_file.verify_file(file, written.key, written.facts.store_id)
     assert facts.db_length % facts.page_size == 0
-    _restores(file, tmp_path / "restored", written.store_id)
+    _restores(file, tmp_path / "restored", written.facts.store_id)
 
 
 @pytest.mark.parametrize("page", ["last", "before last"])
@@ -151,11 +148,11 @@ def test_a_free_page_sealed_damaged_is_refused(written: Written, tmp_path: Path,
     """Only the page MACs see it: the last page of the database part (the edge between the
     database's pages and the footer's), and the one before."""
     db = _with_free_pages(written, tmp_path)
-    back = written.page_size // 2 if page == "last" else written.page_size * 3 // 2
+    back = written.facts.page_size // 2 if page == "last" else written.facts.page_size * 3 // 2
     file = _remade(written, _flipped(db, len(db) - back), tmp_path / "flipped.labackup")
     _refused(file, tmp_path / "restored")
     with pytest.raises(BackupRejected):
-        backup_file.verify_file(file, written.key, written.store_id)
+        backup_file.verify_file(file, written.key, written.facts.store_id)
 
 
 @pytest.mark.parametrize("position", [40, 4096 * 5 + 700, -2048])
@@ -208,7 +205,7 @@ def test_a_part_sealed_but_not_this_stores_sound_database_is_refused(
     file = _remade(written, db, tmp_path / "altered.labackup")
     _refused(file, tmp_path / "restored")
     with pytest.raises(BackupRejected):
-        backup_file.verify_file(file, written.key, written.store_id)
+        backup_file.verify_file(file, written.key, written.facts.store_id)
 
 
 def test_rows_that_break_their_tables_rules_are_not_restored(
@@ -217,6 +214,6 @@ def test_rows_that_break_their_tables_rules_are_not_restored(
     """SQLite tests a table's ``CHECK`` and ``NOT NULL`` rules only on a database it may write,
     which the backup file is not: the restore checks them on its new copy, and keeps nothing."""
     file = _remade(written, _rows_break_a_rule(written, tmp_path), tmp_path / "rule.labackup")
-    backup_file.verify_file(file, written.key, written.store_id)
+    backup_file.verify_file(file, written.key, written.facts.store_id)
     _refused(file, tmp_path / "restored")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["edited.db", "rule.labackup"]

@@ -298,4 +298,16 @@ def test_the_wizard_refuses_a_damaged_file_and_writes_nothing(
     assert "damaged or was altered" in restoring.error.text()
     assert wizard.session is None
     assert not data_dir.exists()
-    assert wizard.button(QWizard.WizardButton.BackButton).isEnabled()
+    # Back is shown (the last page hides it otherwise) and leads to the file and the password.
+    back = wizard.button(QWizard.WizardButton.BackButton)
+    assert back.isEnabled() and back.isVisible()
+    back.click()
+    assert wizard.currentPage() is wizard.restore_source
+    assert wizard.testOption(QWizard.WizardOption.NoBackButtonOnLastPage)
+    page.file.setText(str(file))
+    page.password.setText(ADMIN_PASSWORD)
+    wizard.next()
+    qtbot.waitUntil(lambda: wizard.session is not None, timeout=WAIT)
+    assert not wizard.button(QWizard.WizardButton.BackButton).isVisible()
+    WriteOp(tasks, wizard.session.close).run()
+    tasks.wait()

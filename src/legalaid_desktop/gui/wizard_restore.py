@@ -281,7 +281,15 @@ class RestoringPage(QWizardPage):
         self.busy.hide()
         self.status.setText(_("The backup was not restored; nothing was written."))
         show_message(self.error, user_message(exc))
+        # This is the wizard's last page, where it hides Back and Cancel: after a failure, Back
+        # is the way to another file or a mistyped password.
+        self._wizard.setOption(QWizard.WizardOption.NoBackButtonOnLastPage, False)
         self._wizard.button(QWizard.WizardButton.BackButton).setEnabled(True)
+
+    def cleanupPage(self) -> None:
+        """Going back: the other last pages (a store made) keep Back hidden."""
+        self._wizard.setOption(QWizard.WizardOption.NoBackButtonOnLastPage, True)
+        super().cleanupPage()
 
     def isComplete(self) -> bool:
         return self._wizard.session is not None

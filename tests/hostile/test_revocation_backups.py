@@ -251,8 +251,13 @@ def test_a_revocation_a_manager_cannot_finish_is_reported_and_an_admin_finishes_
     monkeypatch.setenv("LEGALAID_PASSWORD", "Sahdag-peak-2026")
     assert main(["--data-dir", str(data_dir), "--user", "kamran", "db", "status"]) == 0
     assert "revocation of leyla is not finished" in capsys.readouterr().err
+    manager = app.login(data_dir, "kamran", "Sahdag-peak-2026")
+    assert manager.ws.store.finished_revocations == ()  # a retry would not be told it is done
+    manager.close()
 
-    app.login(data_dir, ADMIN, ADMIN_PASSWORD).close()  # an administrator's login finishes it
+    admin = app.login(data_dir, ADMIN, ADMIN_PASSWORD)  # an administrator's login finishes it
+    assert admin.ws.store.finished_revocations == (LAWYER,)
+    admin.close()
     assert not _key_opens(folder / "legalaid.db", lawyers_key)
     monkeypatch.setenv("LEGALAID_PASSWORD", ADMIN_PASSWORD)
     assert main(["--data-dir", str(data_dir), "--user", ADMIN, "db", "status"]) == 0

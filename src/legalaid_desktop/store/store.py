@@ -521,7 +521,7 @@ class Store:
         with self.session(write=True) as s:
             row = s.get(Meta, COUNTER_KEY)
             if row is None:
-                raise StoreCorrupted(_("The data store has no state counter."))
+                raise _no_counter()
             value = int(row.value) + 1
             row.value = str(value)
         with _locked(self.paths):
@@ -645,5 +645,9 @@ def _read_counter(engine: Engine) -> int:
             _("The data store could not be read: {detail}.").format(detail=exc.orig)
         ) from None
     if value is None:
-        raise StoreCorrupted(_("The data store has no state counter."))
+        raise _no_counter()
     return int(value)
+
+
+def _no_counter() -> StoreCorrupted:
+    return StoreCorrupted(_("The data store has no state counter."))

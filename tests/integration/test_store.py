@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -18,6 +19,7 @@ from legalaid_desktop.domain.errors import (
     StoreLocked,
     StoreNotFound,
     StoreRolledBack,
+    VaultTampered,
 )
 from legalaid_desktop.store.engine import WrongStoreKey, connect_raw
 from legalaid_desktop.store.store import Store, StorePaths
@@ -121,6 +123,38 @@ def test_a_database_without_its_state_counter_is_refused(store_with_lawyer: Path
     with pytest.raises(StoreCorrupted) as refused:
         app.login(store_with_lawyer, ADMIN, ADMIN_PASSWORD)
     assert str(refused.value) == "The data store has no state counter."
+
+
+def test_closing_forgets_the_key_and_refuses_every_later_session(store_with_lawyer: Path) -> None:
+    store = Store.unlock(store_with_lawyer, ADMIN, ADMIN_PASSWORD)
+    assert not store.closed and len(store.key) == 32 and store.key != bytes(32)
+    store.close()
+    assert store.closed
+    assert store.key == bytes(32)  # the bytes are overwritten, not only dropped
+    with pytest.raises(StoreError, match="closed"):
+        store.meta("store_id")
+    store.close()  # closing again is harmless
+    assert store.closed and store.key == bytes(32)
+
+
+def test_a_key_file_changed_by_someone_without_the_key_is_not_signed_again(
+    store_with_lawyer: Path,
+) -> None:
+    """An open program re-reads the key file before it changes it; what it re-reads must carry
+    the MAC of its key, or a slot removed (or planted) by someone without the key would be
+    signed by the program's next save."""
+    store = Store.unlock(store_with_lawyer, ADMIN, ADMIN_PASSWORD)
+    try:
+        vault_file = StorePaths(store_with_lawyer).vault
+        data = json.loads(vault_file.read_text())
+        data["slots"] = [slot for slot in data["slots"] if slot["user"] != LAWYER]
+        planted = json.dumps(data).encode()
+        vault_file.write_bytes(planted)
+        with pytest.raises(VaultTampered):
+            store.add_key_slot("nicat", "Another-long-pass-2026")
+        assert vault_file.read_bytes() == planted  # nothing was saved over it
+    finally:
+        store.close()
 
 
 def _flip_byte_in_page(db: Path, page: int, offset: int = 200) -> None:

@@ -56,7 +56,8 @@ def child_main(conn: Any, data_dir: str, key: bytes, bundle: str) -> None:
     from legalaid_desktop.store.vault import Vault
 
     paths = StorePaths(Path(data_dir))
-    store = Store(paths, create_store_engine(paths.db, key), key, Vault.load(paths.vault))
+    engine = create_store_engine(paths.db, key)
+    store = Store(paths, engine, key, Vault.load(paths.vault), username="", opener=None)
     ws = Workspace(store, Actor("kill-test", "admin", "Admin", Role.ADMIN, "BAK"))
     service = SyncService(ws)
     _report_the_commit(store.engine, conn)

@@ -195,8 +195,8 @@ class Store:
         key: bytes,
         vault: Vault,
         *,
-        username: str = "",
-        opener: backups.Opener | None = None,
+        username: str,
+        opener: backups.Opener | None,
     ) -> None:
         self.paths = paths
         self._engine: Engine | None = engine

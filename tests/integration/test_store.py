@@ -125,6 +125,20 @@ def test_a_database_without_its_state_counter_is_refused(store_with_lawyer: Path
     assert str(refused.value) == "The data store has no state counter."
 
 
+def test_a_database_whose_counter_cannot_be_read_is_refused_with_the_reason(
+    store_with_lawyer: Path,
+) -> None:
+    store = Store.unlock(store_with_lawyer, ADMIN, ADMIN_PASSWORD)
+    try:
+        with store.session(write=True) as s:
+            s.execute(text("ALTER TABLE meta RENAME TO meta_elsewhere"))
+    finally:
+        store.close()
+    with pytest.raises(StoreCorrupted) as refused:
+        app.login(store_with_lawyer, ADMIN, ADMIN_PASSWORD)
+    assert str(refused.value) == "The data store could not be read: no such table: meta."
+
+
 def test_closing_forgets_the_key_and_refuses_every_later_session(store_with_lawyer: Path) -> None:
     store = Store.unlock(store_with_lawyer, ADMIN, ADMIN_PASSWORD)
     assert not store.closed and len(store.key) == 32 and store.key != bytes(32)

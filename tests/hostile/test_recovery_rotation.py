@@ -24,9 +24,9 @@ from legalaid_desktop.domain.errors import (
     StoreCorrupted,
     StoreError,
 )
-from legalaid_desktop.store import backups
+from legalaid_desktop.store import backups, rotation
 from legalaid_desktop.store.store import StorePaths
-from legalaid_desktop.store.vault import parse_recovery_key
+from legalaid_desktop.store.vault import Vault, parse_recovery_key
 from legalaid_desktop.sync.container import open_bundle
 from legalaid_desktop.sync.keys import recovery_keypair
 from sync_support import PASSWORD, add_case, enroll, make_node, pinned, sync
@@ -117,6 +117,39 @@ def test_recover_rotate_voids_the_old_key_for_the_backups_too(
     shutil.copy2(folder / backups.DB_FILE, stolen / backups.DB_FILE)
     with pytest.raises(StoreCorrupted, match="does not open with its own key file"):
         backups.backup_key(stolen, backups.opener_for_recovery(stolen, old_key))
+
+
+@pytest.mark.parametrize("stop_at", ["the rekey", "the new recovery slot"])
+def test_a_recovery_rotation_stopped_half_way_leaves_the_old_key_working(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, stop_at: str
+) -> None:
+    """The program dies (power cut, kill) inside ``recover rotate``, before it showed a new key:
+    the old sheet must still open the store, and the next login finishes the key rotation. A
+    store whose only recovery key nobody has seen would be lost with the last password."""
+    data_dir = tmp_path / "store"
+    session, old_key = create_store(data_dir)
+    vault_file = StorePaths(data_dir).vault
+    epoch = Vault.load(vault_file).epoch
+
+    def killed(*_args: object) -> None:
+        raise KeyboardInterrupt  # the program stops here; nothing after it runs
+
+    with monkeypatch.context() as patch:
+        if stop_at == "the rekey":
+            patch.setattr(rotation, "connect_raw", killed)
+        else:
+            patch.setattr(Vault, "replace_recovery", killed)
+        with pytest.raises(KeyboardInterrupt):
+            session.ws.store.rotate_recovery_key()
+    session.close()
+    stopped = Vault.load(vault_file)
+    assert (stopped.pending is not None) == (stop_at == "the rekey")
+
+    app.login(data_dir, ADMIN, ADMIN_PASSWORD).close()  # finishes what was stopped
+    finished = Vault.load(vault_file)
+    assert (finished.pending, finished.epoch) == (None, epoch + 1)
+    rescue = app.recover(data_dir, old_key)
+    rescue.close()
 
 
 def test_recover_rotate_is_for_administrators_only(

@@ -572,13 +572,19 @@ class Store:
         The rotation makes the old recovery key useless against an old copy of the vault too:
         whatever it unwraps is the old database key, which no longer opens the database.
 
+        The key is rotated first and the recovery slot replaced second. A program stopped in
+        between (or inside the rotation, which the next login finishes) leaves the old recovery
+        key working; the other order would leave a store whose only recovery key was never
+        shown to anyone.
+
         Returns:
             The new recovery key, to show once.
         """
         with _locked(self.paths):
             self._reload_vault()
-            new_key = self.vault.replace_recovery(bytes(self._key))
             rotation.rotate_key(self, [])
+            new_key = self.vault.replace_recovery(bytes(self._key))
+            self.vault.save(bytes(self._key))
         rotation.refresh_backups(self, rekey_all=True)
         return new_key
 

@@ -335,8 +335,8 @@ class Vault:
     def replace_recovery(self, dek: bytes) -> str:
         """Give the store a new recovery key (the old one's slot is dropped); returns it, once.
 
-        The caller saves the vault, and rotates the database key so that an old copy of the
-        vault opened with the old recovery key opens nothing either.
+        The caller has rotated the database key first (so that an old copy of the vault opened
+        with the old recovery key opens nothing either), and saves the vault.
         """
         secret = secrets.token_bytes(32)
         slot = recovery_slot(secret)

@@ -139,6 +139,24 @@ def test_a_database_whose_counter_cannot_be_read_is_refused_with_the_reason(
     assert str(refused.value) == "The data store could not be read: no such table: meta."
 
 
+def test_rows_of_a_session_stay_readable_after_its_commit(store_with_lawyer: Path) -> None:
+    """Services return what they wrote or read after the block has ended: the commit must not
+    expire the rows (reading an expired row outside its session fails)."""
+    from legalaid_desktop.store.models import Meta
+
+    store = Store.unlock(store_with_lawyer, ADMIN, ADMIN_PASSWORD)
+    try:
+        with store.session(write=True) as s:
+            written = Meta(key="probe", value="written")
+            s.add(written)
+        with store.session() as s:
+            read = s.get(Meta, "probe")
+        assert read is not None
+        assert (written.value, read.value) == ("written", "written")
+    finally:
+        store.close()
+
+
 def test_closing_forgets_the_key_and_refuses_every_later_session(store_with_lawyer: Path) -> None:
     store = Store.unlock(store_with_lawyer, ADMIN, ADMIN_PASSWORD)
     assert not store.closed and len(store.key) == 32 and store.key != bytes(32)
